@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { isKpkgError } from '../util/errors.js';
+import { registerInspect } from './commands/inspect.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('kpkg')
+    .description('Package a built Linux kernel tree as distribution packages whose headers work on the (cross-compiled) target')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride();
+  registerInspect(program);
+  return program;
+}
+
+/** Runs kpkg with argv (without node and script); returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (isKpkgError(e)) {
+      process.stderr.write(`kpkg: error: ${e.format()}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`kpkg: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 70;
+  }
+}

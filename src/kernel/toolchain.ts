@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { readTextOrUndefined } from '../util/fs.js';
+import { configValue, isEnabled } from './kconfig.js';
+import type { MakeVars } from './make-vars.js';
+import type { KernelTree } from './tree.js';
+
+/** The compilers a tree was built with, read from what the build recorded rather than guessed. */
+export interface Toolchain {
+  kind: 'gcc' | 'clang';
+  /** CONFIG_CC_VERSION_TEXT, e.g. "aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0". */
+  versionText: string;
+  /** CONFIG_GCC_VERSION or CONFIG_CLANG_VERSION, e.g. 120200. */
+  version: number;
+  /** The target C compiler command as the build ran it, wrappers included: ["ccache", "aarch64-linux-gnu-gcc"]. */
+  cc: string[];
+  /** The cross prefix (CROSS_COMPILE), e.g. "aarch64-linux-gnu-"; empty for a native gcc. */
+  crossPrefix: string;
+  /** clang's --target=, when the compiler is clang. */
+  clangTarget: string | undefined;
+  /** LLVM=1 style build: the kernel was linked with ld.lld (CONFIG_LD_IS_LLD). */
+  llvm: boolean;
+  /** The host C compiler command that built scripts/ (HOSTCC), e.g. ["gcc"]. */
+  hostcc: string[];
+  /** CONFIG_CC_CAN_LINK: the target compiler links userspace programs (needed to rebuild host programs for the target). */
+  ccCanLink: boolean;
+  /** Which file the CC command was read from, or "config" when no compile command was recorded. */
+  ccSource: string;
+}
+
+/**
+ * Kbuild records every command in a `.<target>.cmd` file as `cmd_<target> := <command>`
+ * (scripts/Kbuild.include, if_changed). init/main.c is compiled in every kernel, so its command
+ * line is the most reliable record of CC, including wrappers such as ccache and clang's --target.
+ */
+const TARGET_CMD_FILES = ['init/.main.o.cmd', 'init/.version.o.cmd', 'kernel/.fork.o.cmd'];
+const HOST_CMD_FILES = ['scripts/basic/.fixdep.cmd'];
+
+export interface RecordedCommand {
+  file: string;
+  /** The compiler words: everything before the first option. */
+  program: string[];
+  words: string[];
+}
+
+async function readRecordedCommand(objtree: string, candidates: readonly string[]): Promise<RecordedCommand | undefined> {
+  for (const file of candidates) {
+    const text = await readTextOrUndefined(join(objtree, file));
+    const line = text?.split('\n').find((l) => l.startsWith('cmd_') || l.startsWith('savedcmd_'));
+    if (line === undefined) continue;
+    const command = line.slice(line.indexOf(':=') + 2).trim();
+    const words = command.split(/\s+/).filter((w) => w !== '');
+    const firstOption = words.findIndex((w) => w.startsWith('-'));
+    const program = firstOption < 0 ? words : words.slice(0, firstOption);
+    if (program.length > 0) return { file, program, words };
+  }
+  return undefined;
+}
+
+/** "aarch64-linux-gnu-gcc" → "aarch64-linux-gnu-"; "gcc-12" → ""; "/opt/x/bin/arm-linux-gnueabihf-gcc" → "/opt/x/bin/arm-linux-gnueabihf-". */
+export function crossPrefixOf(compiler: string): string {
+  const m = /^(.*-)(?:gcc|cc|clang)(?:-\d+(?:\.\d+)*)?$/.exec(compiler);
+  return m?.[1] ?? '';
+}
+
+export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Promise<Toolchain> {
+  const { config } = tree;
+  const kind = isEnabled(config, 'CC_IS_CLANG') ? 'clang' : 'gcc';
+  const versionText = configValue(config, 'CC_VERSION_TEXT') ?? '';
+  const version = Number(configValue(config, kind === 'clang' ? 'CLANG_VERSION' : 'GCC_VERSION') ?? '0');
+
+  const recorded = await readRecordedCommand(tree.objtree, TARGET_CMD_FILES);
+  const fromVars = vars.CC?.split(/\s+/).filter((w) => w !== '');
+  const versionProgram = versionText.split(' ')[0];
+  const cc = recorded?.program ?? fromVars ?? (kind === 'clang' ? ['clang'] : [versionProgram ?? 'gcc']);
+  const compiler = cc[cc.length - 1] ?? '';
+  const targetWord = recorded?.words.find((w) => w.startsWith('--target='));
+  const clangTarget = kind === 'clang' ? targetWord?.slice('--target='.length) : undefined;
+  const crossPrefix = kind === 'gcc' ? crossPrefixOf(compiler) : (vars.CROSS_COMPILE ?? (clangTarget === undefined ? '' : `${clangTarget}-`));
+
+  const host = await readRecordedCommand(tree.objtree, HOST_CMD_FILES);
+  return {
+    kind,
+    versionText,
+    version,
+    cc,
+    crossPrefix,
+    clangTarget,
+    llvm: isEnabled(config, 'LD_IS_LLD'),
+    hostcc: host?.program ?? (vars.HOSTCC === undefined ? ['gcc'] : vars.HOSTCC.split(/\s+/)),
+    ccCanLink: isEnabled(config, 'CC_CAN_LINK'),
+    ccSource: recorded?.file ?? 'config',
+  };
+}

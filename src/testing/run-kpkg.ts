@@ -1,0 +1,21 @@
+import { execa } from 'execa';
+import { REPO_ROOT } from './kernel-trees.js';
+
+export interface KpkgRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/cli/bin.js) as a user would, without a TTY. */
+export async function runKpkg(args: readonly string[], env: Record<string, string> = {}): Promise<KpkgRun> {
+  const r = await execa(process.execPath, [`${REPO_ROOT}dist/cli/bin.js`, ...args], { reject: false, env: { ...env, CI: 'true' }, stdin: 'ignore' });
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs kpkg with --json and parses stdout; fails with stderr when the command failed. */
+export async function runKpkgJson<T>(args: readonly string[]): Promise<T> {
+  const r = await runKpkg([...args, '--json']);
+  if (r.exitCode !== 0) throw new Error(`kpkg ${args.join(' ')} exited ${String(r.exitCode)}:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
