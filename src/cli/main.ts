@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isKpkgError } from '../util/errors.js';
+import { registerDeb } from './commands/deb.js';
+import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerInspect(program);
+  registerHeaders(program);
+  registerDeb(program);
   return program;
 }
 

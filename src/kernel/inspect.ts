@@ -1,8 +1,8 @@
 import { describeIdentity, hostIdentity, identityOf, sameIdentity, type ElfIdentity } from '../elf/identity.js';
-import { readElfFile } from '../elf/elf.js';
+import { machineName, readElfFile } from '../elf/elf.js';
 import { KpkgError } from '../util/errors.js';
 import { isFile } from '../util/fs.js';
-import { archForKernelConfig, type ArchInfo } from './arch-table.js';
+import { archForKernelConfig, bootImageForConfig, type ArchInfo } from './arch-table.js';
 import { packagingFeatures, type PackagingFeatures } from './features.js';
 import type { MakeVars } from './make-vars.js';
 import { readToolchain, type Toolchain } from './toolchain.js';
@@ -34,7 +34,9 @@ export async function readTreeFacts(options: OpenTreeOptions & { vars?: MakeVars
       hint: 'rebuild the kernel',
     });
   }
-  if (vmlinuxElf !== undefined && !sameIdentity(identityOf(vmlinuxElf.elf), arch.elf)) {
+  // arch/arm/Makefile builds the kernel with -msoft-float, so an armhf vmlinux is marked soft-float:
+  // the float ABI is a userspace property and is not compared here.
+  if (vmlinuxElf !== undefined && !sameIdentity(identityOf(vmlinuxElf.elf), arch.elf, { compareFloatAbi: false })) {
     const found = describeIdentity(identityOf(vmlinuxElf.elf));
     throw new KpkgError(`vmlinux is ${found}, but the configuration says ${arch.debian} (${describeIdentity(arch.elf)})`, {
       where: vmlinuxPath,
@@ -42,7 +44,7 @@ export async function readTreeFacts(options: OpenTreeOptions & { vars?: MakeVars
     });
   }
   const build = hostIdentity();
-  const bootImagePath = inObjtree(tree, arch.bootImage.builtPath);
+  const bootImage = bootImageForConfig(arch, tree.config);
   return {
     tree,
     arch,
@@ -55,7 +57,7 @@ export async function readTreeFacts(options: OpenTreeOptions & { vars?: MakeVars
     artifacts: {
       moduleSymvers: await isFile(inObjtree(tree, 'Module.symvers')),
       vmlinux: vmlinuxElf !== undefined,
-      bootImage: { path: arch.bootImage.builtPath, present: await isFile(bootImagePath) },
+      bootImage: { path: bootImage.builtPath, present: await isFile(inObjtree(tree, bootImage.builtPath)) },
     },
   };
 }
@@ -75,7 +77,7 @@ export function inspectReport(facts: TreeFacts): Record<string, unknown> {
     gnuTriplet: arch.gnuTriplet,
     target: {
       machine: arch.elf.machine,
-      machineName: describeIdentity(arch.elf).split(' ')[0],
+      machineName: machineName(arch.elf.machine),
       class: arch.elf.class,
       endian: arch.elf.endian,
       armFloat: arch.elf.armFloat ?? null,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readTextOrUndefined } from '../util/fs.js';
+import { commandFromCmdFile, programWords } from './cmd-files.js';
 import { configValue, isEnabled } from './kconfig.js';
 import type { MakeVars } from './make-vars.js';
 import type { KernelTree } from './tree.js';
@@ -35,22 +36,18 @@ export interface Toolchain {
 const TARGET_CMD_FILES = ['init/.main.o.cmd', 'init/.version.o.cmd', 'kernel/.fork.o.cmd'];
 const HOST_CMD_FILES = ['scripts/basic/.fixdep.cmd'];
 
-export interface RecordedCommand {
+interface RecordedCompiler {
   file: string;
-  /** The compiler words: everything before the first option. */
   program: string[];
   words: string[];
 }
 
-async function readRecordedCommand(objtree: string, candidates: readonly string[]): Promise<RecordedCommand | undefined> {
-  for (const file of candidates) {
+async function readRecordedCompiler(objtree: string, cmdFiles: readonly string[]): Promise<RecordedCompiler | undefined> {
+  for (const file of cmdFiles) {
     const text = await readTextOrUndefined(join(objtree, file));
-    const line = text?.split('\n').find((l) => l.startsWith('cmd_') || l.startsWith('savedcmd_'));
-    if (line === undefined) continue;
-    const command = line.slice(line.indexOf(':=') + 2).trim();
-    const words = command.split(/\s+/).filter((w) => w !== '');
-    const firstOption = words.findIndex((w) => w.startsWith('-'));
-    const program = firstOption < 0 ? words : words.slice(0, firstOption);
+    const words = text === undefined ? undefined : commandFromCmdFile(text);
+    if (words === undefined) continue;
+    const program = programWords(words);
     if (program.length > 0) return { file, program, words };
   }
   return undefined;
@@ -68,7 +65,7 @@ export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Prom
   const versionText = configValue(config, 'CC_VERSION_TEXT') ?? '';
   const version = Number(configValue(config, kind === 'clang' ? 'CLANG_VERSION' : 'GCC_VERSION') ?? '0');
 
-  const recorded = await readRecordedCommand(tree.objtree, TARGET_CMD_FILES);
+  const recorded = await readRecordedCompiler(tree.objtree, TARGET_CMD_FILES);
   const fromVars = vars.CC?.split(/\s+/).filter((w) => w !== '');
   const versionProgram = versionText.split(' ')[0];
   const cc = recorded?.program ?? fromVars ?? (kind === 'clang' ? ['clang'] : [versionProgram ?? 'gcc']);
@@ -77,7 +74,7 @@ export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Prom
   const clangTarget = kind === 'clang' ? targetWord?.slice('--target='.length) : undefined;
   const crossPrefix = kind === 'gcc' ? crossPrefixOf(compiler) : (vars.CROSS_COMPILE ?? (clangTarget === undefined ? '' : `${clangTarget}-`));
 
-  const host = await readRecordedCommand(tree.objtree, HOST_CMD_FILES);
+  const host = await readRecordedCompiler(tree.objtree, HOST_CMD_FILES);
   return {
     kind,
     versionText,

@@ -50,6 +50,7 @@ for (const spec of TREES) {
       assert.equal(report.debianArch, 'arm64');
 
       assert.equal(report.target.machine, 183);
+      assert.equal(report.target.machineName, 'AArch64');
       assert.equal(report.target.class, 64);
       assert.equal(report.target.endian, 'little');
       assert.equal(report.target.vmlinux, 'agrees');
@@ -85,7 +86,7 @@ for (const spec of TREES) {
       assert.equal(report.features.objtool, false);
       assert.equal(report.features.randstruct, false);
 
-      assert.deepEqual(report.artifacts, { moduleSymvers: true, vmlinux: true, bootImage: 'arch/arm64/boot/Image' });
+      assert.deepEqual(report.artifacts, { moduleSymvers: true, vmlinux: true, bootImage: 'arch/arm64/boot/Image.gz' });
     });
 
     test('the human table names the release, target and features', async () => {

@@ -1,0 +1,193 @@
+import { execa } from 'execa';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { describeIdentity, identityOf, sameIdentity, type ElfIdentity } from '../../elf/identity.js';
+import { readElfFile } from '../../elf/elf.js';
+import { KpkgError } from '../../util/errors.js';
+import { isFile, readTextOrUndefined } from '../../util/fs.js';
+import { cpuParallelism, mapLimit } from '../../util/pool.js';
+import { quoteWord } from '../../util/shell-words.js';
+import type { ArchInfo } from '../arch-table.js';
+import { cmdFileOf, programWords, recordedCommand } from '../cmd-files.js';
+import type { Toolchain } from '../toolchain.js';
+import type { KernelTree } from '../tree.js';
+
+/**
+ * Rebuilding Kbuild host programs (fixdep, modpost, genksyms, sorttable, …) for the target.
+ *
+ * Kbuild records the exact command that built each host program and each of its objects in
+ * `.<name>.cmd` files (scripts/Makefile.host). kpkg replays those commands with the target compiler in
+ * place of HOSTCC/HOSTCXX, writing every output into a scratch directory, so the kernel tree is never
+ * touched and no kernel Makefile logic is needed: this works the same on 5.10, 6.1 and 6.12.
+ * (Upstream 6.12's install-extmod-build instead re-runs Kbuild in the external-module mode with
+ * HOSTCC=$CC, in two passes so that fixdep, which that build itself runs, is replaced last. Replaying
+ * the records runs no fixdep at all, so there is no such ordering to respect.)
+ */
+export interface HostProgramRebuild {
+  /** Path relative to the object tree, e.g. scripts/basic/fixdep. */
+  path: string;
+  /** Where the rebuilt program was written. */
+  output: string;
+  /** What it was before: the build machine's identity. */
+  was: string;
+}
+
+export interface RebuildOptions {
+  tree: KernelTree;
+  toolchain: Toolchain;
+  arch: ArchInfo;
+  /** Host programs to rebuild, relative to the object tree. */
+  programs: readonly string[];
+  /** Scratch directory for objects and programs. */
+  workDir: string;
+  /** Called with each command line run (for --verbose). */
+  onCommand?: (command: string) => void;
+}
+
+/** Kinds of foreign-arch ELF the replay does not rebuild (yet): they come from the tools/ build system or are GCC plugins. */
+export function whyNotReplayable(path: string): string | undefined {
+  if (path.startsWith('tools/')) return 'built by the tools/ build system, not Kbuild: rebuilding it for the target is not supported yet';
+  if (path.startsWith('scripts/gcc-plugins/') && path.endsWith('.so')) return 'a GCC plugin built for the build machine\'s gcc: the target gcc cannot load it, and rebuilding plugins for the target is not supported yet';
+  return undefined;
+}
+
+/** The target compilers: the kernel's own CC (wrappers such as ccache kept) and its C++ counterpart. */
+export function targetCompilers(toolchain: Toolchain, arch: ArchInfo): { c: string[]; cxx: string[] } {
+  const cc = [...toolchain.cc];
+  if (toolchain.kind === 'clang') {
+    const target = `--target=${toolchain.clangTarget ?? arch.gnuTriplet}`;
+    const cxx = cc.map((w, i) => (i === cc.length - 1 ? w.replace(/clang(-\d+)?$/, 'clang++$1') : w));
+    const ld = toolchain.llvm ? ['-fuse-ld=lld'] : [];
+    return { c: [...cc, target, ...ld], cxx: [...cxx, target, ...ld] };
+  }
+  const last = cc[cc.length - 1] ?? 'gcc';
+  const cxxName = /gcc(-\d+)?$/.test(last) ? last.replace(/gcc(-\d+)?$/, 'g++$1') : `${toolchain.crossPrefix}g++`;
+  return { c: cc, cxx: [...cc.slice(0, -1), cxxName] };
+}
+
+function isCxx(program: readonly string[]): boolean {
+  return /(\+\+|g\+\+|c\+\+)(-\d+)?$/.test(program[program.length - 1] ?? '');
+}
+
+async function run(argv: readonly string[], cwd: string, onCommand?: (c: string) => void): Promise<void> {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new Error('empty command');
+  onCommand?.(argv.map(quoteWord).join(' '));
+  const r = await execa(file, args, { cwd, reject: false, all: true, stdin: 'ignore' });
+  if (r.exitCode !== 0) {
+    const tail = (r.all ?? '').split('\n').slice(-25).join('\n');
+    const failure = r.failed && r.exitCode === undefined ? ` (${r.shortMessage})` : '';
+    throw new KpkgError(`command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`, { where: cwd });
+  }
+}
+
+/**
+ * Checks that the target compiler links a userspace program — a rebuilt host program is one.
+ * Kconfig records the same fact as CONFIG_CC_CAN_LINK, but the compiler may have changed since.
+ */
+export async function assertCanLink(compilers: { c: string[] }, arch: ArchInfo, workDir: string): Promise<void> {
+  await mkdir(workDir, { recursive: true });
+  const source = join(workDir, 'kpkg-link-test.c');
+  await writeFile(source, 'int main(void) { return 0; }\n');
+  try {
+    await run([...compilers.c, '-o', join(workDir, 'kpkg-link-test'), source], workDir);
+  } catch (e) {
+    throw new KpkgError(`${compilers.c.join(' ')} cannot link userspace programs for ${arch.debian}, so the host programs cannot be rebuilt for the target`, {
+      hint: `install the target C library: \`apt-get install libc6-dev-${arch.debian}-cross\` (Debian/Ubuntu cross toolchains) or \`libc6-dev:${arch.debian}\` with multiarch`,
+      cause: e,
+    });
+  }
+}
+
+/**
+ * modpost compares KERNEL_ELFDATA with HOST_ELFDATA from the generated scripts/mod/elfconfig.h
+ * (written by scripts/mod/mk_elfconfig on the build machine) to decide whether to byte-swap. Rebuilt
+ * for a target of the other endianness it would swap wrongly, so that case is refused.
+ */
+async function assertEndiannessAgrees(tree: KernelTree, target: ElfIdentity, build: ElfIdentity): Promise<void> {
+  if (target.endian === build.endian) return;
+  const elfconfig = await readTextOrUndefined(join(tree.objtree, 'scripts/mod/elfconfig.h'));
+  if (elfconfig?.includes('HOST_ELFDATA') === true) {
+    throw new KpkgError(`rebuilding modpost for a ${target.endian}-endian target on a ${build.endian}-endian build machine is not supported for this kernel: scripts/mod/elfconfig.h fixes HOST_ELFDATA to the build machine`, {
+      where: join(tree.objtree, 'scripts/mod/elfconfig.h'),
+    });
+  }
+}
+
+/** Replays recorded commands into workDir, following object dependencies; each target is built once. */
+class Replayer {
+  private readonly built = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly objtree: string,
+    private readonly workDir: string,
+    private readonly compilers: { c: string[]; cxx: string[] },
+    private readonly onCommand?: (c: string) => void,
+  ) {}
+
+  /** Path of `target` relative to the object tree; the commands use relative paths, O= builds absolute sources. */
+  private rel(word: string): string {
+    return isAbsolute(word) ? relative(this.objtree, word) : word.replace(/^\.\//, '');
+  }
+
+  build(target: string): Promise<string> {
+    const rel = this.rel(target);
+    let p = this.built.get(rel);
+    if (p === undefined) {
+      p = this.replay(rel);
+      this.built.set(rel, p);
+    }
+    return p;
+  }
+
+  private async replay(rel: string): Promise<string> {
+    const words = await recordedCommand(this.objtree, rel);
+    if (words === undefined) {
+      throw new KpkgError(`cannot rebuild ${rel} for the target: Kbuild's record of how it was built (${cmdFileOf(rel)}) is missing`, {
+        where: join(this.objtree, cmdFileOf(rel)),
+        hint: 'package a tree as the kernel build left it: `make clean` or copying the tree without its dot-files removes the records',
+      });
+    }
+    const program = programWords(words);
+    const args: string[] = [];
+    const rest = words.slice(program.length);
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i] ?? '';
+      if (/^-Wp,-M[MD]?D?,/.test(w)) continue; // dependency files would land in the kernel tree
+      if (w === '-o' && i + 1 < rest.length) {
+        args.push('-o', this.output(rest[++i] ?? ''));
+      } else if (w.endsWith('.o') && !w.startsWith('-') && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) {
+        args.push(await this.build(w));
+      } else {
+        args.push(w);
+      }
+    }
+    const out = this.output(rel);
+    await mkdir(dirname(out), { recursive: true });
+    await run([...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args], this.objtree, this.onCommand);
+    return out;
+  }
+
+  private output(word: string): string {
+    return join(this.workDir, this.rel(word));
+  }
+}
+
+export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIdentity): Promise<HostProgramRebuild[]> {
+  const { tree, toolchain, arch, programs, workDir } = options;
+  if (programs.length === 0) return [];
+  const compilers = targetCompilers(toolchain, arch);
+  await assertCanLink(compilers, arch, join(workDir, '.link-test'));
+  await assertEndiannessAgrees(tree, arch.elf, build);
+  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, options.onCommand);
+  return mapLimit(programs, cpuParallelism(), async (path) => {
+    const before = await readElfFile(join(tree.objtree, path));
+    const output = await replayer.build(path);
+    const after = await readElfFile(output);
+    if (after.kind !== 'elf' || !sameIdentity(identityOf(after.elf), arch.elf)) {
+      const got = after.kind === 'elf' ? describeIdentity(identityOf(after.elf)) : after.kind;
+      throw new KpkgError(`rebuilt ${path} is ${got}, not ${describeIdentity(arch.elf)}: the target compiler ${compilers.c.join(' ')} does not build for ${arch.debian}`, { where: output });
+    }
+    return { path, output, was: before.kind === 'elf' ? describeIdentity(identityOf(before.elf)) : before.kind };
+  });
+}

@@ -1,0 +1,27 @@
+import { availableParallelism } from 'node:os';
+
+/**
+ * Maps over items with at most `limit` promises in flight, keeping the input order in the result.
+ * Used for file system walks and reads: one awaited read at a time is several times slower on a
+ * headers tree, and unbounded parallelism runs out of file descriptors.
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Parallelism for file system work: I/O bound, so more than the core count. */
+export const IO_PARALLELISM = 32;
+
+/** Parallelism for compiler processes. */
+export function cpuParallelism(): number {
+  return availableParallelism();
+}
