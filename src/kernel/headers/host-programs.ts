@@ -69,7 +69,21 @@ function isCxx(program: readonly string[]): boolean {
   return /(\+\+|g\+\+|c\+\+)(-\d+)?$/.test(program[program.length - 1] ?? '');
 }
 
-async function run(argv: readonly string[], cwd: string, onCommand?: (c: string) => void): Promise<void> {
+/** Target development packages (Debian multiarch names) that provide a header or library a host program needs. */
+const TARGET_LIBRARIES: readonly { match: RegExp; package: string }[] = [
+  { match: /openssl\/|cannot find -lcrypto|cannot find -lssl/, package: 'libssl-dev' },
+  { match: /gelf\.h|libelf\.h|cannot find -lelf/, package: 'libelf-dev' },
+  { match: /zlib\.h|cannot find -lz\b/, package: 'zlib1g-dev' },
+  { match: /gmp\.h|cannot find -lgmp/, package: 'libgmp-dev' },
+];
+
+/** When a rebuild failed for want of a target library, the command that installs it. */
+export function missingLibraryHint(output: string, debianArch: string): string | undefined {
+  const packages = TARGET_LIBRARIES.filter((l) => l.match.test(output)).map((l) => `${l.package}:${debianArch}`);
+  return packages.length === 0 ? undefined : `install the target's development files: \`dpkg --add-architecture ${debianArch} && apt-get update && apt-get install ${packages.join(' ')}\``;
+}
+
+async function run(argv: readonly string[], cwd: string, onCommand?: (c: string) => void, debianArch?: string): Promise<void> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('empty command');
   onCommand?.(argv.map(quoteWord).join(' '));
@@ -77,7 +91,8 @@ async function run(argv: readonly string[], cwd: string, onCommand?: (c: string)
   if (r.exitCode !== 0) {
     const tail = (r.all ?? '').split('\n').slice(-25).join('\n');
     const failure = r.failed && r.exitCode === undefined ? ` (${r.shortMessage})` : '';
-    throw new KpkgError(`command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`, { where: cwd });
+    const hint = debianArch === undefined ? undefined : missingLibraryHint(tail, debianArch);
+    throw new KpkgError(`command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`, { where: cwd, ...(hint === undefined ? {} : { hint }) });
   }
 }
 
@@ -122,6 +137,7 @@ class Replayer {
     private readonly objtree: string,
     private readonly workDir: string,
     private readonly compilers: { c: string[]; cxx: string[] },
+    private readonly debianArch: string,
     private readonly onCommand?: (c: string) => void,
   ) {}
 
@@ -164,7 +180,7 @@ class Replayer {
     }
     const out = this.output(rel);
     await mkdir(dirname(out), { recursive: true });
-    await run([...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args], this.objtree, this.onCommand);
+    await run([...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args], this.objtree, this.onCommand, this.debianArch);
     return out;
   }
 
@@ -179,7 +195,7 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   const compilers = targetCompilers(toolchain, arch);
   await assertCanLink(compilers, arch, join(workDir, '.link-test'));
   await assertEndiannessAgrees(tree, arch.elf, build);
-  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, options.onCommand);
+  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand);
   return mapLimit(programs, cpuParallelism(), async (path) => {
     const before = await readElfFile(join(tree.objtree, path));
     const output = await replayer.build(path);

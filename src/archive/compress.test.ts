@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, it } from 'node:test';
+import { KpkgError } from '../util/errors.js';
+import type { CompressionKind } from './compress.js';
+import { DEFAULT_COMPRESSION_LEVEL, compressionOfName, compressor, decompressor } from './compress.js';
+
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Pushes `input` through `filter` in 64 KiB chunks and collects the output. */
+async function through(filter: Duplex, input: Buffer): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const pieces = function* (): Generator<Buffer> {
+    for (let at = 0; at < input.length; at += 65536) yield input.subarray(at, at + 65536);
+  };
+  await pipeline(Readable.from(pieces()), filter, async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) chunks.push(chunk);
+  });
+  return Buffer.concat(chunks);
+}
+
+/** Runs a system tool as a filter. */
+async function tool(command: string, args: string[], input: Buffer): Promise<Buffer> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stdin.end(input);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, `${command} ${args.join(' ')} failed`);
+  return Buffer.concat(chunks);
+}
+
+/** Compressible but not trivial: text-like lines with varying numbers, deterministic. */
+function sampleData(bytes: number): Buffer {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const line = `#define CONFIG_OPTION_${(i * 2654435761) % 100003} ${(i * 40503) % 65536} /* line ${i} */\n`;
+    parts.push(line);
+    size += line.length;
+  }
+  return Buffer.from(parts.join('')).subarray(0, bytes);
+}
+
+const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+const input = sampleData(3 * 1024 * 1024);
+
+const SYSTEM_DECOMPRESS: Record<Exclude<CompressionKind, 'none'>, [string, string[]]> = {
+  xz: ['xz', ['-dc']],
+  zstd: ['zstd', ['-dcq']],
+  gzip: ['gzip', ['-dc']],
+};
+
+void describe('compressor', () => {
+  for (const kind of ['xz', 'zstd', 'gzip'] as const) {
+    void it(`${kind}: the system tool decompresses our output, and ours decompresses the tool's`, async () => {
+      const compressed = await through(compressor(kind), input);
+      assert.ok(compressed.length < input.length / 3, `${kind} did not compress`);
+      const [command, args] = SYSTEM_DECOMPRESS[kind];
+      assert.ok((await tool(command, args, compressed)).equals(input));
+      const fromTool = await tool(kind === 'gzip' ? 'gzip' : kind, ['-c', '-q'], input);
+      assert.ok((await through(decompressor(kind), fromTool)).equals(input));
+    });
+
+    void it(`${kind}: same input and level give the same bytes`, async () => {
+      const first = await through(compressor(kind, 1), input);
+      const second = await through(compressor(kind, 1), input);
+      assert.equal(sha(first), sha(second));
+    });
+  }
+
+  void it('none passes bytes through', async () => {
+    assert.ok((await through(compressor('none'), input)).equals(input));
+    assert.ok((await through(decompressor('none'), input)).equals(input));
+  });
+
+  void it('bzip2 decompresses through the system tool', async () => {
+    const compressed = await tool('bzip2', ['-c'], input);
+    assert.ok((await through(decompressor('bzip2'), compressed)).equals(input));
+  });
+
+  void it('defaults to dpkg-deb levels', () => {
+    assert.deepEqual(DEFAULT_COMPRESSION_LEVEL, { xz: 6, zstd: 3, gzip: 9, none: 0 });
+  });
+
+  void it('xz output does not depend on the thread count (multi-threaded encoder, fixed blocks)', async () => {
+    // At -0 the block size is 1 MiB (3 x 256 KiB dictionary, at least 1 MiB): 3 MiB make 3 blocks.
+    const ours = await through(compressor('xz', 0), input);
+    for (const threads of ['+1', '2', '3', '4']) {
+      const theirs = await tool('xz', ['-c', '-0', `-T${threads}`], input);
+      assert.equal(sha(theirs), sha(ours), `xz -T${threads} differs`);
+    }
+    // The single-threaded encoder (-T1) writes other bytes: the reason we never use it.
+    assert.notEqual(sha(await tool('xz', ['-c', '-0', '-T1'], input)), sha(ours));
+  });
+
+  void it('zstd output does not depend on the thread count', async () => {
+    const ours = await through(compressor('zstd', 3), input);
+    for (const threads of ['1', '2', '4']) {
+      assert.equal(sha(await tool('zstd', ['-c', '-q', '-3', `-T${threads}`], input)), sha(ours), `zstd -T${threads} differs`);
+    }
+  });
+
+  void it('gzip headers carry no name and no timestamp', async () => {
+    const compressed = await through(compressor('gzip'), input);
+    assert.deepEqual([...compressed.subarray(0, 4)], [0x1f, 0x8b, 8, 0]); // magic, deflate, no flags
+    assert.equal(compressed.readUInt32LE(4), 0); // mtime
+  });
+
+  void it('rejects levels out of range', () => {
+    assert.throws(() => compressor('xz', 10), KpkgError);
+    assert.throws(() => compressor('zstd', 0), KpkgError);
+    assert.throws(() => compressor('gzip', 1.5), KpkgError);
+  });
+
+  void it('ignores environment variables that would change the output', async () => {
+    const plain = await through(compressor('xz', 1), input);
+    const saved = { XZ_OPT: process.env.XZ_OPT, XZ_DEFAULTS: process.env.XZ_DEFAULTS };
+    process.env.XZ_OPT = '-9e';
+    process.env.XZ_DEFAULTS = '--check=sha256';
+    try {
+      assert.equal(sha(await through(compressor('xz', 1), input)), sha(plain));
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  void it('names the Debian package when the tool is missing', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      for (const [kind, pkg] of [
+        ['xz', 'xz-utils'],
+        ['zstd', 'zstd'],
+      ] as const) {
+        const error = await within(5000, through(compressor(kind), input).then(() => undefined, (e: unknown) => e));
+        assert.ok(error instanceof KpkgError, String(error));
+        assert.match(error.message, new RegExp(`'${kind}' is not installed`));
+        assert.equal(error.hint, `apt-get install ${pkg}`);
+      }
+      const error = await within(5000, through(decompressor('bzip2'), input).then(() => undefined, (e: unknown) => e));
+      assert.ok(error instanceof KpkgError && error.hint === 'apt-get install bzip2');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
+void describe('decompressor', () => {
+  for (const kind of ['xz', 'zstd', 'bzip2'] as const) {
+    void it(`${kind}: corrupt input fails with the tool's message, without hanging`, async () => {
+      const error = await within(10000, through(decompressor(kind), sampleData(200000)).then(() => undefined, (e: unknown) => e));
+      assert.ok(error instanceof KpkgError, String(error));
+      assert.match(error.message, new RegExp(`'${kind} -d.*' failed \\(exit status \\d+\\)`));
+    });
+  }
+
+  void it('xz: truncated input fails', async () => {
+    const compressed = await through(compressor('xz', 1), input);
+    await assert.rejects(within(10000, through(decompressor('xz'), compressed.subarray(0, compressed.length - 100))), /failed \(exit status 1\).*Unexpected end of input/);
+  });
+
+  void it('gzip: corrupt input fails', async () => {
+    await assert.rejects(within(5000, through(decompressor('gzip'), sampleData(1000))), /incorrect header check/);
+  });
+
+  void it('destroying a filter mid-stream kills the child and settles', async () => {
+    const filter = decompressor('xz');
+    filter.write(await through(compressor('xz', 0), input.subarray(0, 100000)));
+    const closed = new Promise((resolve) => filter.on('close', resolve));
+    filter.destroy();
+    await within(5000, closed);
+  });
+
+  void it('knows the kind from a member name', () => {
+    assert.equal(compressionOfName('data.tar.xz'), 'xz');
+    assert.equal(compressionOfName('data.tar.zst'), 'zstd');
+    assert.equal(compressionOfName('control.tar.gz'), 'gzip');
+    assert.equal(compressionOfName('data.tar.bz2'), 'bzip2');
+    assert.equal(compressionOfName('data.tar'), 'none');
+    assert.equal(compressionOfName('data.tar.lzma'), undefined);
+  });
+});
