@@ -42,13 +42,8 @@ export interface RebuildOptions {
   workDir: string;
   /** Called with each command line run (for --verbose). */
   onCommand?: (command: string) => void;
-}
-
-/** Kinds of foreign-arch ELF the replay does not rebuild (yet): they come from the tools/ build system or are GCC plugins. */
-export function whyNotReplayable(path: string): string | undefined {
-  if (path.startsWith('tools/')) return 'built by the tools/ build system, not Kbuild: rebuilding it for the target is not supported yet';
-  if (path.startsWith('scripts/gcc-plugins/') && path.endsWith('.so')) return 'a GCC plugin built for the build machine\'s gcc: the target gcc cannot load it, and rebuilding plugins for the target is not supported yet';
-  return undefined;
+  /** The target-native gcc plugin include directory, for rebuilding GCC plugins (see gcc-plugins.ts). */
+  pluginIncludeDir?: string | undefined;
 }
 
 /** The target compilers: the kernel's own CC (wrappers such as ccache kept) and its C++ counterpart. */
@@ -139,6 +134,7 @@ class Replayer {
     private readonly compilers: { c: string[]; cxx: string[] },
     private readonly debianArch: string,
     private readonly onCommand?: (c: string) => void,
+    private readonly pluginIncludeDir?: string,
   ) {}
 
   /** Path of `target` relative to the object tree; the commands use relative paths, O= builds absolute sources. */
@@ -174,6 +170,9 @@ class Replayer {
         args.push('-o', this.output(rest[++i] ?? ''));
       } else if (w.endsWith('.o') && !w.startsWith('-') && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) {
         args.push(await this.build(w));
+      } else if (this.pluginIncludeDir !== undefined && /\/plugin\/include\/?$/.test(w)) {
+        // GCC plugins: the cross gcc's plugin headers → the target's native gcc's (gcc-plugins.ts).
+        args.push(w.startsWith('-I') ? `-I${this.pluginIncludeDir}` : this.pluginIncludeDir);
       } else {
         args.push(w);
       }
@@ -195,15 +194,17 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   const compilers = targetCompilers(toolchain, arch);
   await assertCanLink(compilers, arch, join(workDir, '.link-test'));
   await assertEndiannessAgrees(tree, arch.elf, build);
-  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand);
-  return mapLimit(programs, cpuParallelism(), async (path) => {
-    const before = await readElfFile(join(tree.objtree, path));
-    const output = await replayer.build(path);
-    const after = await readElfFile(output);
-    if (after.kind !== 'elf' || !sameIdentity(identityOf(after.elf), arch.elf)) {
-      const got = after.kind === 'elf' ? describeIdentity(identityOf(after.elf)) : after.kind;
-      throw new KpkgError(`rebuilt ${path} is ${got}, not ${describeIdentity(arch.elf)}: the target compiler ${compilers.c.join(' ')} does not build for ${arch.debian}`, { where: output });
-    }
-    return { path, output, was: before.kind === 'elf' ? describeIdentity(identityOf(before.elf)) : before.kind };
-  });
+  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand, options.pluginIncludeDir);
+  return mapLimit(programs, cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));
+}
+
+/** Confirms a rebuilt program is the target's and says what it replaced. */
+export async function checkedRebuild(path: string, output: string, objtree: string, arch: ArchInfo): Promise<HostProgramRebuild> {
+  const before = await readElfFile(join(objtree, path));
+  const after = await readElfFile(output);
+  if (after.kind !== 'elf' || !sameIdentity(identityOf(after.elf), arch.elf)) {
+    const got = after.kind === 'elf' ? describeIdentity(identityOf(after.elf)) : after.kind;
+    throw new KpkgError(`rebuilt ${path} is ${got}, not ${describeIdentity(arch.elf)}: the target compiler does not build for ${arch.debian}`, { where: output });
+  }
+  return { path, output, was: before.kind === 'elf' ? describeIdentity(identityOf(before.elf)) : before.kind };
 }

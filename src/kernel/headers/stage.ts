@@ -7,12 +7,18 @@ import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.j
 import { KpkgError } from '../../util/errors.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
-import { rebuildHostPrograms, whyNotReplayable, type HostProgramRebuild } from './host-programs.js';
+import { findTargetPluginHeaders } from './gcc-plugins.js';
+import { checkedRebuild, rebuildHostPrograms, type HostProgramRebuild } from './host-programs.js';
+import { rebuildToolProgram, toolProgramAt } from './tool-programs.js';
 import { headersManifest, type HeadersEntry } from './manifest.js';
 
 export type HeadersStep = 'stage' | 'rebuild' | 'verify';
 
 export interface StageOptions {
+  /** kpkg's cache (target gcc plugin headers are kept there). */
+  cacheDir: string;
+  /** A root holding the target's gcc-<N>-plugin-dev, instead of downloading it. */
+  pluginSysroot?: string | undefined;
   onStep?: (step: HeadersStep, detail: string) => void;
   onCommand?: (command: string) => void;
 }
@@ -32,7 +38,7 @@ export interface StagedHeaders {
  * Whether anything must be rebuilt is decided from ELF identities, not from CC strings: a file is
  * rebuilt when its identity is not the target's (so a native build rebuilds nothing).
  */
-export async function stageHeaders(facts: TreeFacts, options: StageOptions = {}): Promise<StagedHeaders> {
+export async function stageHeaders(facts: TreeFacts, options: StageOptions): Promise<StagedHeaders> {
   const { tree, arch } = facts;
   options.onStep?.('stage', `listing the external-module tree of ${tree.release}`);
   const manifest = await headersManifest(tree, facts.features);
@@ -44,16 +50,44 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions = {})
       return r.kind === 'elf' && !sameIdentity(identityOf(r.elf), arch.elf) ? e : undefined;
     })
   ).filter((e): e is HeadersEntry => e !== undefined);
-  const replayable = foreign.filter((e) => e.origin === 'objtree' && whyNotReplayable(e.path) === undefined);
+  const fromKbuild = foreign.filter((e) => e.origin === 'objtree' && toolProgramAt(e.path) === undefined);
+  const fromTools = foreign.filter((e) => e.origin === 'objtree' && toolProgramAt(e.path) !== undefined);
+  const plugins = fromKbuild.filter((e) => isGccPlugin(e.path));
 
   const workDir = await mkdtemp(join(tmpdir(), 'kpkg-headers-'));
   const dispose = (): Promise<void> => rm(workDir, { recursive: true, force: true });
   try {
-    options.onStep?.('rebuild', replayable.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${replayable.length} host programs for ${arch.debian}: ${replayable.map((e) => e.path).join(', ')}`);
+    const names = [...fromKbuild, ...fromTools].map((e) => e.path);
+    options.onStep?.('rebuild', names.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${names.length} host programs for ${arch.debian}: ${names.join(', ')}`);
+    const pluginHeaders =
+      plugins.length === 0
+        ? undefined
+        : await findTargetPluginHeaders({
+            arch,
+            gccVersion: facts.toolchain.version,
+            cacheDir: options.cacheDir,
+            sysroot: options.pluginSysroot,
+            onStep: (d) => options.onStep?.('rebuild', d),
+          });
     const rebuilt = await rebuildHostPrograms(
-      { tree, toolchain: facts.toolchain, arch, programs: replayable.map((e) => e.path), workDir, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) },
+      {
+        tree,
+        toolchain: facts.toolchain,
+        arch,
+        programs: fromKbuild.map((e) => e.path),
+        workDir,
+        pluginIncludeDir: pluginHeaders?.includeDir,
+        ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
+      },
       facts.build,
     );
+    for (const e of fromTools) {
+      const tool = toolProgramAt(e.path);
+      if (tool === undefined) continue;
+      options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
+      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+      rebuilt.push(await checkedRebuild(e.path, output, tree.objtree, arch));
+    }
     const outputs = new Map(await Promise.all(rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const)));
     const entries = manifest.entries.map((e): HeadersEntry => {
       const output = outputs.get(e.path);
@@ -73,12 +107,13 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions = {})
   }
 }
 
+function isGccPlugin(path: string): boolean {
+  return path.startsWith('scripts/gcc-plugins/') && path.endsWith('.so');
+}
+
 export function elfGateError(findings: readonly ElfFinding[], release: string): KpkgError {
-  const lines = findings.map((f) => {
-    const why = whyNotReplayable(f.path);
-    return `  ${f.path}: ${f.problem} — ${f.found}, expected ${f.expected}${why === undefined ? '' : `\n    (${why})`}`;
-  });
+  const lines = findings.map((f) => `  ${f.path}: ${f.problem} — ${f.found}, expected ${f.expected}`);
   return new KpkgError(`the headers of ${release} would ship ${findings.length} file(s) that cannot run on the target:\n${lines.join('\n')}`, {
-    hint: 'nothing was written. Files from tools/ (objtool, resolve_btfids) and GCC plugins are not rebuilt for the target yet: disable those options or wait for that support',
+    hint: 'nothing was written. These files are not build products kpkg knows how to rebuild for the target (no Kbuild record, or not from the kernel build at all): rebuild the kernel from a clean tree, or report the file',
   });
 }
