@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isKpkgError } from '../util/errors.js';
 import { registerDeb } from './commands/deb.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerVerify } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerHeaders(program);
   registerDeb(program);
+  registerDoctor(program);
+  registerVerify(program);
   return program;
 }
 
@@ -23,7 +27,8 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
-    return 0;
+    // A command may finish with findings and no exception (doctor, verify): it sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (isKpkgError(e)) {

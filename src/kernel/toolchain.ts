@@ -68,8 +68,9 @@ export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Prom
   const recorded = await readRecordedCompiler(tree.objtree, TARGET_CMD_FILES);
   const fromVars = vars.CC?.split(/\s+/).filter((w) => w !== '');
   const versionProgram = versionText.split(' ')[0];
-  const cc = recorded?.program ?? fromVars ?? (kind === 'clang' ? ['clang'] : [versionProgram ?? 'gcc']);
-  const compiler = cc[cc.length - 1] ?? '';
+  // CC= given to kpkg wins, as on make's command line; else what the build recorded.
+  const cc = fromVars ?? recorded?.program ?? (kind === 'clang' ? ['clang'] : [versionProgram ?? 'gcc']);
+  const compiler = cc.filter((w) => !w.startsWith('-')).at(-1) ?? '';
   const targetWord = recorded?.words.find((w) => w.startsWith('--target='));
   const clangTarget = kind === 'clang' ? targetWord?.slice('--target='.length) : undefined;
   const crossPrefix = kind === 'gcc' ? crossPrefixOf(compiler) : (vars.CROSS_COMPILE ?? (clangTarget === undefined ? '' : `${clangTarget}-`));

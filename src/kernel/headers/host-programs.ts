@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { describeIdentity, identityOf, sameIdentity, type ElfIdentity } from '../../elf/identity.js';
 import { readElfFile } from '../../elf/elf.js';
@@ -92,24 +92,6 @@ async function run(argv: readonly string[], cwd: string, onCommand?: (c: string)
 }
 
 /**
- * Checks that the target compiler links a userspace program — a rebuilt host program is one.
- * Kconfig records the same fact as CONFIG_CC_CAN_LINK, but the compiler may have changed since.
- */
-export async function assertCanLink(compilers: { c: string[] }, arch: ArchInfo, workDir: string): Promise<void> {
-  await mkdir(workDir, { recursive: true });
-  const source = join(workDir, 'kpkg-link-test.c');
-  await writeFile(source, 'int main(void) { return 0; }\n');
-  try {
-    await run([...compilers.c, '-o', join(workDir, 'kpkg-link-test'), source], workDir);
-  } catch (e) {
-    throw new KpkgError(`${compilers.c.join(' ')} cannot link userspace programs for ${arch.debian}, so the host programs cannot be rebuilt for the target`, {
-      hint: `install the target C library: \`apt-get install libc6-dev-${arch.debian}-cross\` (Debian/Ubuntu cross toolchains) or \`libc6-dev:${arch.debian}\` with multiarch`,
-      cause: e,
-    });
-  }
-}
-
-/**
  * modpost compares KERNEL_ELFDATA with HOST_ELFDATA from the generated scripts/mod/elfconfig.h
  * (written by scripts/mod/mk_elfconfig on the build machine) to decide whether to byte-swap. Rebuilt
  * for a target of the other endianness it would swap wrongly, so that case is refused.
@@ -192,7 +174,6 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   const { tree, toolchain, arch, programs, workDir } = options;
   if (programs.length === 0) return [];
   const compilers = targetCompilers(toolchain, arch);
-  await assertCanLink(compilers, arch, join(workDir, '.link-test'));
   await assertEndiannessAgrees(tree, arch.elf, build);
   const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand, options.pluginIncludeDir);
   return mapLimit(programs, cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));

@@ -8,6 +8,7 @@ import { KpkgError } from '../../util/errors.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
 import { findTargetPluginHeaders } from './gcc-plugins.js';
+import { assertReadyToRebuild } from '../../doctor/preflight.js';
 import { checkedRebuild, rebuildHostPrograms, type HostProgramRebuild } from './host-programs.js';
 import { rebuildToolProgram, toolProgramAt } from './tool-programs.js';
 import { headersManifest, type HeadersEntry } from './manifest.js';
@@ -59,6 +60,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
   try {
     const names = [...fromKbuild, ...fromTools].map((e) => e.path);
     options.onStep?.('rebuild', names.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${names.length} host programs for ${arch.debian}: ${names.join(', ')}`);
+    if (names.length > 0) await assertReadyToRebuild(facts);
     const pluginHeaders =
       plugins.length === 0
         ? undefined

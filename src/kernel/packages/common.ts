@@ -68,8 +68,23 @@ async function defaultEpoch(tree: KernelTree): Promise<number> {
   return Math.floor((await stat(join(tree.objtree, 'include/config/kernel.release'))).mtimeMs / 1000);
 }
 
+/**
+ * The upstream part of the default version. Up to 6.2 scripts/package/mkdebian used the release
+ * (KERNELRELEASE, e.g. "6.1.192-myboard"); since 6.3 it uses `scripts/setlocalversion --no-local`,
+ * i.e. KERNELVERSION ("6.12.95", with EXTRAVERSION such as "-rc3") without CONFIG_LOCALVERSION and
+ * localversion* files. setlocalversion also appends a git description ("-00042-gabcdef123456") when
+ * the source tree is an untagged git checkout; kpkg does not run git and leaves that out.
+ */
+export async function upstreamVersion(tree: KernelTree): Promise<string> {
+  const [major, minor, sub] = tree.version;
+  if (major < 6 || (major === 6 && minor < 3)) return tree.release;
+  const makefile = (await readTextOrUndefined(join(tree.srctree, 'Makefile'))) ?? '';
+  const extra = /^EXTRAVERSION\s*=[ \t]*(\S*)[ \t]*$/m.exec(makefile)?.[1] ?? '';
+  return `${major}.${minor}.${sub}${extra}`;
+}
+
 export async function packageSet(tree: KernelTree, options: PackageSetOptions = {}): Promise<PackageSet> {
-  const version = options.version ?? `${tree.release}-${options.revision ?? (await defaultRevision(tree))}`;
+  const version = options.version ?? `${await upstreamVersion(tree)}-${options.revision ?? (await defaultRevision(tree))}`;
   if (!/^[0-9][A-Za-z0-9.+~:-]*$/.test(version)) {
     throw new KpkgError(`"${version}" is not a valid package version`, { hint: 'pass --version with digits, letters and . + ~ - only, starting with a digit' });
   }

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { KpkgError } from '../../util/errors.js';
+import { parseKconfig } from '../kconfig.js';
+import type { Toolchain } from '../toolchain.js';
+import type { KernelTree } from '../tree.js';
+import { binutilsCommand, kernelMakeArgs, kernelMakeEnv, llvmSetting, runKernelMake } from './kernel-make.js';
+
+const tree = (objtree: string, srctree: string): KernelTree => ({
+  objtree,
+  srctree,
+  separateObjtree: objtree !== srctree,
+  release: '6.12.95',
+  version: [6, 12, 95],
+  kernelArch: 'arm64',
+  srcArch: 'arm64',
+  config: parseKconfig('CONFIG_MODULES=y\n'),
+});
+
+const gcc: Toolchain = {
+  kind: 'gcc',
+  versionText: 'aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0',
+  version: 120200,
+  cc: ['aarch64-linux-gnu-gcc'],
+  crossPrefix: 'aarch64-linux-gnu-',
+  clangTarget: undefined,
+  llvm: false,
+  hostcc: ['gcc'],
+  ccCanLink: true,
+  ccSource: 'init/.main.o.cmd',
+};
+const llvm: Toolchain = { ...gcc, kind: 'clang', cc: ['clang'], crossPrefix: 'aarch64-linux-gnu-', clangTarget: 'aarch64-linux-gnu', llvm: true };
+
+void describe('kernel make command line', () => {
+  test('an O= build: -C srctree O=objtree, ARCH and CROSS_COMPILE from the tree facts', () => {
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: gcc }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-']);
+  });
+
+  test('an in-tree build has no O=, unless a scratch object tree is asked for', () => {
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/s', '/s'), toolchain: gcc }), ['-s', '-C', '/s', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-']);
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/s', '/s'), toolchain: gcc }, { objtree: '/tmp/x', jobs: 4 }), ['-s', '-C', '/s', 'O=/tmp/x', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', '-j4']);
+  });
+
+  test('an LLVM build passes LLVM=1, the user\'s LLVM= and HOSTCC= win', () => {
+    assert.equal(llvmSetting({ toolchain: llvm }), '1');
+    assert.equal(llvmSetting({ toolchain: gcc }), undefined);
+    assert.equal(llvmSetting({ toolchain: gcc, vars: { LLVM: '-15' } }), '-15');
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: llvm, vars: { LLVM: '/opt/llvm/bin/', HOSTCC: 'clang' } }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', 'LLVM=/opt/llvm/bin/', 'HOSTCC=clang']);
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: { ...gcc, crossPrefix: '' } }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64']);
+  });
+
+  test('binutils as the top Makefile picks them: llvm-<tool> with prefix or suffix, else CROSS_COMPILE<tool>', () => {
+    assert.equal(binutilsCommand({ toolchain: gcc }, 'objcopy'), 'aarch64-linux-gnu-objcopy');
+    assert.equal(binutilsCommand({ toolchain: gcc, vars: { CROSS_COMPILE: '/opt/x/bin/aarch64-none-linux-gnu-' } }, 'objcopy'), '/opt/x/bin/aarch64-none-linux-gnu-objcopy');
+    assert.equal(binutilsCommand({ toolchain: llvm }, 'objcopy'), 'llvm-objcopy');
+    assert.equal(binutilsCommand({ toolchain: gcc, vars: { LLVM: '-15' } }, 'objcopy'), 'llvm-objcopy-15');
+    assert.equal(binutilsCommand({ toolchain: gcc, vars: { LLVM: '/usr/lib/llvm-15/bin/' } }, 'strip'), '/usr/lib/llvm-15/bin/llvm-strip');
+  });
+
+  test('the environment loses what a parent make or a stray INSTALL_* would inject', () => {
+    const env = kernelMakeEnv({ PATH: '/usr/bin', MAKEFLAGS: '-j8 O=/elsewhere', MAKELEVEL: '2', INSTALL_MOD_PATH: '/', INSTALL_MOD_STRIP: '1', KBUILD_OUTPUT: '/x', HOME: '/root' });
+    assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/root', LC_ALL: 'C' });
+  });
+});
+
+void describe('runKernelMake', () => {
+  test('returns stdout; a failure is a KpkgError with the command and the tail of its output', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kpkg-make-'));
+    await writeFile(join(dir, 'Makefile'), 'hello:\n\t@echo "hello $(ARCH)"\nfail:\n\t@for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do echo line$$i; done\n\t@echo "boom: no rule" >&2; exit 3\n');
+    const ctx = { tree: tree(dir, dir), toolchain: gcc };
+    assert.equal((await runKernelMake(ctx, ['hello'])).trim(), 'hello arm64');
+    const commands: string[] = [];
+    await assert.rejects(runKernelMake({ ...ctx, onCommand: (c) => commands.push(c) }, ['fail']), (e: unknown) => {
+      assert.ok(e instanceof KpkgError);
+      assert.match(e.message, /^kernel make failed \(exit 2\): make -s -C \S+ ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- fail\n/);
+      assert.match(e.message, /boom: no rule/);
+      assert.doesNotMatch(e.message, /line5\n/, 'only the tail is shown');
+      assert.equal(e.where, dir);
+      return true;
+    });
+    assert.equal(commands.length, 1);
+  });
+});

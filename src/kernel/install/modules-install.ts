@@ -1,0 +1,60 @@
+/**
+ * `make modules_install` into a staging directory (INSTALL_MOD_PATH=), as scripts/package/builddeb
+ * does for linux-image: the kernel's own Makefile copies the modules listed in modules.order,
+ * strips them when INSTALL_MOD_STRIP is set, signs them when CONFIG_MODULE_SIG_ALL, compresses
+ * them as CONFIG_MODULE_COMPRESS_* says (scripts/Makefile.modinst), installs modules.order and
+ * modules.builtin*, and runs depmod on the staged copy (scripts/depmod.sh). None of that writes
+ * into the object tree.
+ */
+import { lstat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KpkgError } from '../../util/errors.js';
+import { isFile } from '../../util/fs.js';
+import { runKernelMake, type KernelMakeContext } from './kernel-make.js';
+import { listStagedTree, type StagedItem } from './staged-tree.js';
+
+export interface ModulesInstallOptions {
+  /**
+   * INSTALL_MOD_STRIP: '1' strips with --strip-debug, other text is passed to strip as options,
+   * '' does not strip. Default '1', what 6.12's scripts/package/builddeb passes (6.1's strips
+   * only when it splits off debug info; on a module built without debug info --strip-debug only
+   * drops local section symbols).
+   */
+  strip?: string | undefined;
+  jobs?: number;
+}
+
+/** /lib/modules/<release> below an install root. */
+export function moduleDirIn(root: string, release: string): string {
+  return join(root, 'lib', 'modules', release);
+}
+
+/**
+ * Installs the modules below `root` and returns what was staged (paths relative to root, e.g.
+ * lib/modules/6.1.0/kernel/lib/crc-ccitt.ko). The `build` and `source` links modules_install
+ * points at the build machine's trees are removed, as builddeb does: the headers package owns
+ * `build`, and no package ships `source`.
+ */
+export async function installModules(ctx: KernelMakeContext, root: string, options: ModulesInstallOptions = {}): Promise<StagedItem[]> {
+  const strip = options.strip ?? '1';
+  if (/[%:]/.test(root)) {
+    throw new KpkgError(`the staging directory ${root} contains '%' or ':', which scripts/Makefile.modinst refuses`, { where: root, hint: 'set TMPDIR to a directory without those characters' });
+  }
+  await runKernelMake(ctx, ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])], options.jobs === undefined ? {} : { jobs: options.jobs });
+  const moduleDir = moduleDirIn(root, ctx.tree.release);
+  for (const link of ['build', 'source']) {
+    const path = join(moduleDir, link);
+    const st = await lstat(path).catch(() => undefined);
+    if (st?.isSymbolicLink() === true) await rm(path);
+  }
+  // scripts/depmod.sh only warns, and skips depmod, when depmod or System.map is missing: the
+  // package would then lack modules.dep and modprobe would not find the modules.
+  if (!(await isFile(join(moduleDir, 'modules.dep')))) {
+    const hasMap = await isFile(join(ctx.tree.objtree, 'System.map'));
+    throw new KpkgError(`modules_install ran no depmod: ${join(moduleDir, 'modules.dep')} is missing`, {
+      where: moduleDir,
+      hint: hasMap ? 'install depmod (apt-get install kmod)' : `System.map is missing from ${ctx.tree.objtree}: finish the kernel build`,
+    });
+  }
+  return listStagedTree(root);
+}

@@ -1,0 +1,31 @@
+/**
+ * `make headers_install` (the userspace API headers of linux-libc-dev) into a staging directory.
+ *
+ * Unlike the other install targets, headers_install builds into the object tree: it compiles
+ * scripts/unifdef and writes the sanitised headers to <objtree>/usr/include before copying them to
+ * INSTALL_HDR_PATH (top Makefile, targets `headers` and `headers_install`). The target needs no
+ * configuration (it is one of the Makefile's no-dot-config-targets), so kpkg runs it with a fresh
+ * scratch object tree (O=<scratch>) and the user's tree is never written.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runKernelMake, type KernelMakeContext } from './kernel-make.js';
+import { listStagedTree, type StagedItem } from './staged-tree.js';
+
+export interface UapiHeadersOptions {
+  /** An empty directory make may use as its object tree. */
+  scratchObjtree: string;
+  jobs?: number;
+}
+
+/** Installs the headers as `dest`/include/...; returns the staged items (relative to dest). */
+export async function installUapiHeaders(ctx: KernelMakeContext, dest: string, options: UapiHeadersOptions): Promise<StagedItem[]> {
+  await mkdir(options.scratchObjtree, { recursive: true });
+  await runKernelMake(ctx, ['headers_install', `INSTALL_HDR_PATH=${dest}`], { objtree: options.scratchObjtree, ...(options.jobs === undefined ? {} : { jobs: options.jobs }) });
+  return listStagedTree(dest);
+}
+
+/** Where headers_install left the headers: INSTALL_HDR_PATH/include. */
+export function uapiIncludeDir(dest: string): string {
+  return join(dest, 'include');
+}

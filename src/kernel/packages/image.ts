@@ -1,0 +1,107 @@
+import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
+import type { ArchInfo } from '../arch-table.js';
+import { stagedEntries, type StagedItem } from '../install/staged-tree.js';
+import { docEntries, type PackageSet } from './common.js';
+
+export function imagePackageName(release: string): string {
+  return `linux-image-${release}`;
+}
+
+/** Where dtbs_install puts the device trees in the package (scripts/package/builddeb). */
+export function dtbInstallDir(release: string): string {
+  return `/usr/lib/${imagePackageName(release)}`;
+}
+
+/** Where the hooks live: Debian's kernel packages, make-kpkg and bindeb-pkg all run /etc/kernel/<script>.d. */
+export const KERNEL_HOOK_DIR = '/etc/kernel';
+
+export const MAINTAINER_SCRIPTS: readonly MaintainerScript[] = ['preinst', 'postinst', 'prerm', 'postrm'];
+
+/** A file of the built tree the package ships as it is. */
+export interface TreeFile {
+  /** Absolute path on disk. */
+  source: string;
+  size: number;
+}
+
+export interface ImageContents {
+  release: string;
+  /** The boot image (what `make image_name` names) and its install path, e.g. /boot/vmlinuz-<release>. */
+  bootImage: TreeFile & { installPath: string };
+  systemMap: TreeFile;
+  /** The configuration the kernel was built with (.config). */
+  config: TreeFile;
+  /** What modules_install staged, relative to INSTALL_MOD_PATH (lib/modules/<release>/...); empty without CONFIG_MODULES. */
+  modules: readonly StagedItem[];
+  /** What dtbs_install staged, relative to INSTALL_DTBS_PATH; empty for architectures without device trees. */
+  dtbs: readonly StagedItem[];
+  /** CONFIG_BLK_DEV_INITRD: tells initramfs-tools and dracut hooks whether to build an initramfs. */
+  initrd: boolean;
+}
+
+/**
+ * A maintainer script that runs the kernel hooks of its kind, with the arguments and environment
+ * the Debian kernel handbook (ch. 8, "Kernel hooks") specifies and scripts/package/builddeb passes:
+ * the release and the image path as arguments, the maintainer script's own arguments in
+ * DEB_MAINT_PARAMS, INITRD=Yes|No. That is how initramfs-tools, dracut, the bootloader integrations
+ * (zz-update-grub, flash-kernel, systemd's kernel-install) and DKMS learn about the kernel.
+ * Like Debian's own kernel packages, a failing hook fails the script (--exit-on-error) and each
+ * hook is named as it runs (--report).
+ */
+export function imageMaintainerScript(script: MaintainerScript, release: string, imagePath: string, initrd: boolean): string {
+  const hooks = `${KERNEL_HOOK_DIR}/${script}.d`;
+  return `#!/bin/sh
+# ${script} of ${imagePackageName(release)}, written by kpkg: runs the hooks in ${hooks}.
+set -e
+
+# The hooks see this script's own arguments ("configure <old version>", "remove", ...).
+export DEB_MAINT_PARAMS="$*"
+
+# Whether this kernel wants an initramfs (CONFIG_BLK_DEV_INITRD); initramfs-tools and dracut read it.
+export INITRD=${initrd ? 'Yes' : 'No'}
+
+if [ -d ${hooks} ]; then
+	run-parts --report --exit-on-error --arg=${release} --arg=${imagePath} ${hooks}
+fi
+exit 0
+`;
+}
+
+/**
+ * linux-image-<release>: the boot image, System.map and config under /boot, the modules as
+ * modules_install laid them out (depmod's indexes included), the device trees under
+ * /usr/lib/linux-image-<release>/, the (empty) hook directories, and maintainer scripts that run
+ * the hooks — the package scripts/package/builddeb and mkdebian describe.
+ */
+export function imagePackage(contents: ImageContents, arch: ArchInfo, set: PackageSet): PackageDescription {
+  const { release } = contents;
+  const name = imagePackageName(release);
+  const file = (path: string, f: TreeFile): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: f.size, source: { from: 'disk', path: f.source } });
+  const entries: PackageEntry[] = [
+    file(contents.bootImage.installPath, contents.bootImage),
+    file(`/boot/System.map-${release}`, contents.systemMap),
+    file(`/boot/config-${release}`, contents.config),
+    ...stagedEntries(contents.modules, ''),
+    ...(contents.dtbs.length === 0 ? [] : [{ kind: 'dir', path: dtbInstallDir(release), mode: 0o755 } as const, ...stagedEntries(contents.dtbs, dtbInstallDir(release))]),
+    ...MAINTAINER_SCRIPTS.map((script): PackageEntry => ({ kind: 'dir', path: `${KERNEL_HOOK_DIR}/${script}.d`, mode: 0o755 })),
+    ...docEntries(name, set, release),
+  ];
+  const scripts: Partial<Record<MaintainerScript, string>> = {};
+  for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, contents.bootImage.installPath, contents.initrd);
+  return {
+    name,
+    version: set.version,
+    arch: arch.debian,
+    source: set.source,
+    maintainer: set.maintainer,
+    section: 'kernel',
+    priority: 'optional',
+    homepage: 'https://www.kernel.org/',
+    license: 'GPL-2.0-only',
+    summary: `Linux kernel, version ${release}`,
+    description: `This package contains the Linux kernel, modules and corresponding other\nfiles, version: ${release}.`,
+    scripts,
+    entries,
+    mtime: set.mtime,
+  };
+}

@@ -1,0 +1,39 @@
+import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import type { ArchInfo } from '../arch-table.js';
+import { stagedEntry, type StagedItem } from '../install/staged-tree.js';
+import { docEntries, type PackageSet } from './common.js';
+
+export const LIBC_DEV_PACKAGE = 'linux-libc-dev';
+
+/**
+ * Where a header headers_install wrote (relative to INSTALL_HDR_PATH, e.g. include/asm/unistd.h)
+ * goes: below /usr, except include/asm, which moves to the multiarch directory
+ * (/usr/include/aarch64-linux-gnu/asm) so that linux-libc-dev of several architectures can be
+ * installed side by side — what scripts/package/builddeb does and Debian's own linux-libc-dev ships.
+ */
+export function libcDevInstallPath(relative: string, arch: ArchInfo): string {
+  if (relative === 'include/asm' || relative.startsWith('include/asm/')) return `/usr/include/${arch.multiarch}/${relative.slice('include/'.length)}`;
+  return `/usr/${relative}`;
+}
+
+/** linux-libc-dev: the userspace API headers (headers_install), Multi-Arch: same, as mkdebian describes it. */
+export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, set: PackageSet, release: string): PackageDescription {
+  const entries: PackageEntry[] = headers.map((item) => stagedEntry(item, libcDevInstallPath(item.path, arch)));
+  return {
+    name: LIBC_DEV_PACKAGE,
+    version: set.version,
+    arch: arch.debian,
+    source: set.source,
+    maintainer: set.maintainer,
+    section: 'devel',
+    priority: 'optional',
+    homepage: 'https://www.kernel.org/',
+    license: 'GPL-2.0-only',
+    provides: [{ name: 'linux-kernel-headers' }],
+    multiArch: 'same',
+    summary: 'Linux support headers for userspace development',
+    description: 'This package provides userspaces headers from the Linux kernel.  These headers\nare used by the installed headers for GNU glibc and other system libraries.',
+    entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set, release)],
+    mtime: set.mtime,
+  };
+}
