@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { KpkgError } from '../util/errors.js';
 import { openKernelTree, srcArchOf } from './tree.js';
 
-/** A minimal synthetic tree: just the files openKernelTree reads. The real trees are tested in inspect.integration.test.ts. */
+/** A minimal synthetic tree: just the files openKernelTree reads. The real trees are tested in src/cli/commands/inspect.test.ts. */
 async function write(root: string, files: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(files)) {
     await mkdir(join(root, path, '..'), { recursive: true });

@@ -1,0 +1,62 @@
+import { execa } from 'execa';
+import { KpkgError } from '../util/errors.js';
+
+/** The control fields of a .deb that decide what else must be installed before it. */
+export interface DebControl {
+  readonly package: string;
+  readonly depends: string;
+  readonly preDepends: string;
+  readonly provides: string;
+}
+
+/** Package names in a Provides or Depends field, without versions and arch qualifiers. */
+function relationNames(field: string): string[][] {
+  return field
+    .split(',')
+    .map((clause) => clause.trim())
+    .filter((clause) => clause !== '')
+    .map((clause) =>
+      clause
+        .split('|')
+        .map((alt) => alt.trim().split(/[\s(:[<]/)[0] ?? '')
+        .filter((name) => name !== ''),
+    );
+}
+
+/**
+ * Packages the target rootfs must already have so that `dpkg -i` of `debs` succeeds without a
+ * network: every Depends/Pre-Depends clause not satisfied by the debs themselves, resolved to its
+ * first alternative (versions are left to the suite). Sorted, without duplicates.
+ */
+export function dependenciesOutside(debs: readonly DebControl[]): string[] {
+  const provided = new Set<string>();
+  for (const deb of debs) {
+    provided.add(deb.package);
+    for (const [name] of relationNames(deb.provides)) if (name !== undefined) provided.add(name);
+  }
+  const needed = new Set<string>();
+  for (const deb of debs) {
+    for (const alternatives of relationNames(`${deb.depends},${deb.preDepends}`)) {
+      if (alternatives.some((name) => provided.has(name))) continue;
+      const first = alternatives[0];
+      if (first !== undefined) needed.add(first);
+    }
+  }
+  return [...needed].sort();
+}
+
+/** Reads the control fields with dpkg-deb. */
+export async function readDebControl(debPath: string): Promise<DebControl> {
+  let stdout: string;
+  try {
+    ({ stdout } = await execa('dpkg-deb', ['--show', '--showformat=${Package}\\n${Depends}\\n${Pre-Depends}\\n${Provides}\\n', debPath]));
+  } catch (cause) {
+    throw new KpkgError(`cannot read the control data of ${debPath}`, {
+      where: debPath,
+      hint: `check the file with: dpkg-deb --info ${debPath}  (dpkg-deb comes with: apt-get install dpkg)`,
+      cause,
+    });
+  }
+  const [pkg = '', depends = '', preDepends = '', provides = ''] = stdout.split('\n');
+  return { package: pkg, depends, preDepends, provides };
+}

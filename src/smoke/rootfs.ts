@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { KpkgError } from '../util/errors.js';
+import { withDirLock } from './dir-lock.js';
+import { lastLines } from './last-lines.js';
+import { mountsBelow } from './mounts.js';
+
+/**
+ * What an external-module build (`make -C /lib/modules/<release>/build M=...`) runs on the target,
+ * beyond the headers package itself:
+ * - gcc (pulls binutils: as, ld, nm, objcopy) and make;
+ * - libc6-dev: not needed by the module (-nostdinc) but by anything a headers package compiles on
+ *   the target (`make scripts`, DKMS helpers), and gcc's Recommends which mmdebstrap skips;
+ * - kmod: modinfo, to read the vermagic of the built module;
+ * - mawk: Makefile.build pipes modules.order through $(AWK); awk is required but not Essential,
+ *   so the apt variant lacks it;
+ * - libelf1: the run-time library of objtool, resolve_btfids and gendwarfksyms, prebuilt in the
+ *   headers package and run by M= builds (CONFIG_OBJTOOL, BTF modules, MODVERSIONS on ≥ 6.14).
+ * sh, sed, grep, coreutils and perl (recordmcount.pl) are Essential. bc, bison and flex are only
+ * used when building the kernel itself (timeconst.h, generated parsers), never by M= builds;
+ * pahole (dwarves) only when vmlinux is in the build directory, which headers packages omit.
+ */
+export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'libelf1'];
+
+export interface RootfsSpec {
+  readonly debianArch: string;
+  readonly suite: string;
+  /** Packages on top of the apt variant (Essential + apt). */
+  readonly packages: readonly string[];
+  /** Debian archive URI, e.g. http://deb.debian.org/debian. */
+  readonly mirror: string;
+  readonly cacheDir: string;
+}
+
+export interface RootfsTarball {
+  readonly path: string;
+  /** True when this call built it, false on a cache hit. */
+  readonly built: boolean;
+  readonly seconds: number;
+}
+
+/** Debian policy 5.6.1, plus an optional :arch qualifier. */
+const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$/;
+
+/** Bump when the way rootfs tarballs are made changes, so old caches are not reused. */
+const FORMAT_VERSION = 1;
+
+/** File name (without extension) of the cached tarball for a spec: suite, arch and a hash of the rest. */
+export function rootfsCacheName(spec: Omit<RootfsSpec, 'cacheDir'>): string {
+  const packages = [...new Set(spec.packages)].sort();
+  const identity = JSON.stringify([FORMAT_VERSION, spec.suite, spec.debianArch, spec.mirror, packages]);
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
+  return `${spec.suite}-${spec.debianArch}-${hash}`;
+}
+
+/** The mmdebstrap command line that builds the rootfs tarball `target`. */
+export function mmdebstrapArgs(spec: RootfsSpec, target: string): string[] {
+  const packages = [...new Set(spec.packages)].sort();
+  return [
+    '--mode=root',
+    '--variant=apt',
+    `--architectures=${spec.debianArch}`,
+    // mmdebstrap's own emulation check needs arch-test; kpkg checked binfmt itself (ensureBinfmt,
+    // which insists on the F flag, so no qemu binary has to be copied into the chroot).
+    '--skip=check/qemu',
+    `--include=${packages.join(',')}`,
+    '--aptopt=Acquire::Languages "none"',
+    // Documentation is dead weight in a build chroot: smaller tarball, faster unpacking.
+    '--dpkgopt=path-exclude=/usr/share/man/*',
+    '--dpkgopt=path-exclude=/usr/share/info/*',
+    '--dpkgopt=path-exclude=/usr/share/locale/*',
+    '--dpkgopt=path-exclude=/usr/share/doc/*',
+    '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+    spec.suite,
+    target,
+    // Only the release suite: -updates and -security indexes of foreign architectures have been
+    // seen out of step with the main suite on mirrors, which makes apt's resolution fail.
+    `deb ${spec.mirror} ${spec.suite} main`,
+  ];
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function requireTool(command: string, args: string[], pkg: string): Promise<void> {
+  try {
+    await execa(command, args);
+  } catch (cause) {
+    throw new KpkgError(`${command} is not installed (needed for the emulated target rootfs)`, {
+      hint: `apt-get install ${pkg}`,
+      cause,
+    });
+  }
+}
+
+export interface EnsureRootfsOptions {
+  /** Build a new tarball even if one is cached (e.g. after a point release). */
+  readonly refresh?: boolean;
+  /** Each output line of mmdebstrap, for --verbose. */
+  readonly onLine?: (line: string) => void;
+}
+
+async function buildTarball(spec: RootfsSpec, finalPath: string, options: EnsureRootfsOptions): Promise<void> {
+  await requireTool('mmdebstrap', ['--version'], 'mmdebstrap');
+  await requireTool('zstd', ['--version'], 'zstd');
+  // Temporary name in the cache directory (same file system, so the rename is atomic); it must
+  // end in .tar.zst because mmdebstrap picks the format and compressor from the extension.
+  const tempPath = finalPath.replace(/\.tar\.zst$/, `.tmp-${process.pid}.tar.zst`);
+  const args = mmdebstrapArgs(spec, tempPath);
+  const subprocess = execa('mmdebstrap', args, { all: true, reject: false, stdin: 'ignore' });
+  if (options.onLine !== undefined) {
+    const onLine = options.onLine;
+    subprocess.all?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') onLine(line);
+    });
+  }
+  const result = await subprocess;
+  if (result.exitCode !== 0) {
+    await rm(tempPath, { force: true });
+    throw new KpkgError(
+      `mmdebstrap could not build the ${spec.debianArch} ${spec.suite} rootfs:\n${lastLines(result.all, 30)}`,
+      { where: spec.cacheDir, hint: `try it by hand: mmdebstrap ${args.map(shellQuote).join(' ')}` },
+    );
+  }
+  await writeFile(finalPath.replace(/\.tar\.zst$/, '.packages'), `${[...new Set(spec.packages)].sort().join('\n')}\n`);
+  await rename(tempPath, finalPath);
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The cached rootfs tarball for `spec`, built with mmdebstrap when missing. The binfmt handler of
+ * the architecture must be registered first (see ensureBinfmt). Concurrent callers wait for one
+ * build instead of building the same tarball twice.
+ */
+export async function ensureRootfsTarball(spec: RootfsSpec, options: EnsureRootfsOptions = {}): Promise<RootfsTarball> {
+  const invalid = spec.packages.filter((name) => !DEBIAN_PACKAGE_NAME.test(name));
+  if (invalid.length > 0) {
+    throw new KpkgError(`not Debian package names: ${invalid.map((n) => `'${n}'`).join(', ')}`, {
+      hint: 'give package names only (lower case, digits, + - .), e.g. libssl-dev; search with: apt-cache search <word>',
+    });
+  }
+  const started = performance.now();
+  const finalPath = join(spec.cacheDir, `${rootfsCacheName(spec)}.tar.zst`);
+  const seconds = (): number => Math.round((performance.now() - started) / 100) / 10;
+  if (!options.refresh && (await isFile(finalPath))) return { path: finalPath, built: false, seconds: seconds() };
+  await mkdir(spec.cacheDir, { recursive: true });
+  const lockDir = finalPath.replace(/\.tar\.zst$/, '.lock');
+  return withDirLock(
+    lockDir,
+    async () => {
+      if (!options.refresh && (await isFile(finalPath))) return { path: finalPath, built: false, seconds: seconds() };
+      await buildTarball(spec, finalPath, options);
+      return { path: finalPath, built: true, seconds: seconds() };
+    },
+    (owner) => options.onLine?.(`waiting for process ${owner}, which is building ${finalPath}`),
+  );
+}
+
+/** A private, writable copy of a rootfs; remove() deletes it. */
+export interface UnpackedRootfs {
+  readonly dir: string;
+  remove(): Promise<void>;
+}
+
+/** Removes an unpacked rootfs, refusing while anything is mounted inside it. */
+export async function removeRootfsDir(dir: string): Promise<void> {
+  const mounted = await mountsBelow(dir);
+  if (mounted.length > 0) {
+    throw new KpkgError(`not removing ${dir}: ${mounted.join(', ')} still mounted there`, {
+      where: dir,
+      hint: `umount -R ${mounted.join(' ')} && rm -rf --one-file-system ${dir}`,
+    });
+  }
+  // --one-file-system: never follow a mount out of the rootfs, whatever happened to it.
+  await execa('rm', ['-rf', '--one-file-system', dir]);
+}
+
+/** Unpacks the tarball into a new temporary directory (as root, keeping owners, modes, device nodes). */
+export async function unpackRootfs(tarball: string, parent: string = tmpdir()): Promise<UnpackedRootfs> {
+  const dir = await mkdtemp(join(parent, 'kpkg-rootfs-'));
+  try {
+    await execa('tar', ['--extract', '--zstd', `--file=${tarball}`, `--directory=${dir}`, '--numeric-owner',
+      '--preserve-permissions', '--xattrs', '--xattrs-include=*']);
+  } catch (cause) {
+    await removeRootfsDir(dir);
+    throw new KpkgError(`cannot unpack the rootfs tarball ${tarball}`, {
+      where: tarball,
+      hint: `delete it so it is rebuilt: rm ${tarball}`,
+      cause,
+    });
+  }
+  return { dir, remove: () => removeRootfsDir(dir) };
+}

@@ -1,0 +1,157 @@
+/**
+ * Helpers for the smoke tests (not used by kpkg itself): cache locations and Debian's own arm64
+ * kernel headers, which prove the machinery before kpkg's own headers packages exist.
+ * (node --test runs this file too, because of its test- prefix; it has no tests.)
+ */
+import { access, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { execa } from 'execa';
+import { ensureBinfmt } from './binfmt.js';
+import { kpkgCacheDir, rootfsCacheDir } from './cache-dir.js';
+import { withDirLock } from './dir-lock.js';
+import { ensureRootfsTarball, type RootfsSpec, type RootfsTarball } from './rootfs.js';
+import { smokeRootfsSpec } from './smoke-rootfs-spec.js';
+
+export { kpkgCacheDir, rootfsCacheDir };
+
+
+async function run(command: string, args: string[], hint: string, cwd?: string): Promise<string> {
+  try {
+    return (await execa(command, args, cwd === undefined ? {} : { cwd })).stdout;
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`${command} ${args.join(' ')} failed; fix: ${hint}\n${detail}`, { cause });
+  }
+}
+
+/** Fields of the candidate version of a package, from apt-cache show. */
+async function aptShow(pkg: string): Promise<Map<string, string>> {
+  const text = await run('apt-cache', ['show', '--no-all-versions', pkg],
+    'dpkg --add-architecture arm64 && apt-get update');
+  const fields = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([\w-]+):\s*(.*)$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined && !fields.has(m[1])) fields.set(m[1], m[2]);
+  }
+  return fields;
+}
+
+function dependencyNamed(depends: string, pattern: RegExp): string {
+  const name = depends.split(',').map((c) => c.trim().split(/[\s(]/)[0] ?? '').find((n) => pattern.test(n));
+  if (name === undefined) throw new Error(`no dependency matching ${String(pattern)} in '${depends}'`);
+  return name;
+}
+
+export interface DebianHeaders {
+  /** e.g. 6.1.0-56-arm64 */
+  readonly release: string;
+  readonly version: string;
+  /** linux-headers-<release>, linux-headers-<abi>-common, linux-kbuild-<series> (all arm64 or all). */
+  readonly debs: string[];
+  /** The same kbuild package with scripts/basic/fixdep replaced by Debian's x86-64 one. */
+  readonly kbuildWithX86Fixdep: string;
+  /** ...with scripts/sign-file replaced: `make modules` never runs it, so only a static check sees it. */
+  readonly kbuildWithX86SignFile: string;
+  readonly kbuildDeb: string;
+}
+
+async function download(dir: string, pkgs: string[]): Promise<string[]> {
+  const missing: string[] = [];
+  const files = await readdir(dir);
+  const fileFor = (spec: string): string | undefined => {
+    const [nameArch = '', version = ''] = spec.split('=');
+    const [name = '', arch] = nameArch.split(':');
+    const escaped = version.replace(/:/g, '%3a');
+    return files.find((f) => f.startsWith(`${name}_${escaped}_`) && (arch === undefined || f.endsWith(`_${arch}.deb`) || f.endsWith('_all.deb')));
+  };
+  for (const spec of pkgs) if (fileFor(spec) === undefined) missing.push(spec);
+  if (missing.length > 0) {
+    await run('apt-get', ['download', ...missing], 'apt-get update (the package lists may be stale)', dir);
+    files.splice(0, files.length, ...(await readdir(dir)));
+  }
+  return pkgs.map((spec) => {
+    const file = fileFor(spec);
+    if (file === undefined) throw new Error(`apt-get download ${spec} left no .deb in ${dir}`);
+    return join(dir, file);
+  });
+}
+
+async function programPath(unpacked: string, program: string): Promise<string> {
+  const entries = await readdir(unpacked, { recursive: true });
+  const rel = entries.find((e) => e.endsWith(program));
+  if (rel === undefined) throw new Error(`no ${program} in ${unpacked}`);
+  return join(unpacked, rel);
+}
+
+/**
+ * linux-kbuild (arm64) with one program (e.g. scripts/basic/fixdep) replaced by Debian's x86-64
+ * build of it: what bindeb-pkg ships when cross-compiling. Made once, cached beside the debs.
+ */
+async function kbuildWithX86Program(kbuildArm64: string, kbuildAmd64: string, program: string): Promise<string> {
+  const target = kbuildArm64.replace(/\.deb$/, `+x86-64-${basename(program)}.deb`);
+  try {
+    await access(target);
+    return target;
+  } catch {
+    // not made yet
+  }
+  const work = await mkdtemp(join(tmpdir(), 'kpkg-x86-'));
+  try {
+    await run('dpkg-deb', ['-R', kbuildArm64, `${work}/arm64`], 'apt-get install dpkg');
+    await run('dpkg-deb', ['-x', kbuildAmd64, `${work}/amd64`], 'apt-get install dpkg');
+    await copyFile(await programPath(`${work}/amd64`, program), await programPath(`${work}/arm64`, program));
+    await run('dpkg-deb', ['--root-owner-group', '-Zgzip', '-b', `${work}/arm64`, `${work}/out.deb`], 'apt-get install dpkg');
+    await rename(`${work}/out.deb`, target);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/**
+ * Debian bookworm's current arm64 kernel headers (the version apt would install), downloaded
+ * once into the kpkg cache; the ABI is looked up, not hard-coded.
+ */
+export async function debianArm64Headers(): Promise<DebianHeaders> {
+  const meta = await aptShow('linux-headers-arm64:arm64');
+  const headersName = dependencyNamed(meta.get('Depends') ?? '', /^linux-headers-.*-arm64$/);
+  const headers = await aptShow(`${headersName}:arm64`);
+  const version = headers.get('Version') ?? '';
+  const depends = headers.get('Depends') ?? '';
+  const common = dependencyNamed(depends, /^linux-headers-.*-common$/);
+  const kbuild = dependencyNamed(depends, /^linux-kbuild-/);
+  const dir = join(kpkgCacheDir(), 'debian-debs');
+  await mkdir(dir, { recursive: true });
+  return withDirLock(join(dir, '.lock'), async () => {
+    const [headersDeb = '', commonDeb = '', kbuildDeb = '', kbuildAmd64 = ''] = await download(dir, [
+      `${headersName}:arm64=${version}`,
+      `${common}=${version}`,
+      `${kbuild}:arm64=${version}`,
+      `${kbuild}:amd64=${version}`,
+    ]);
+    return {
+      release: headersName.replace(/^linux-headers-/, ''),
+      version,
+      debs: [headersDeb, commonDeb, kbuildDeb],
+      kbuildDeb,
+      kbuildWithX86Fixdep: await kbuildWithX86Program(kbuildDeb, kbuildAmd64, 'scripts/basic/fixdep'),
+      kbuildWithX86SignFile: await kbuildWithX86Program(kbuildDeb, kbuildAmd64, 'scripts/sign-file'),
+    };
+  });
+}
+
+export interface DebianArm64Rootfs {
+  readonly headers: DebianHeaders;
+  readonly spec: RootfsSpec;
+  readonly tarball: RootfsTarball;
+}
+
+/** The (cached) arm64 rootfs a smoke run of Debian's headers uses, binfmt registered. */
+export async function debianArm64Rootfs(onLine?: (line: string) => void): Promise<DebianArm64Rootfs> {
+  const headers = await debianArm64Headers();
+  await ensureBinfmt('arm64');
+  const spec = await smokeRootfsSpec({ debianArch: 'arm64', debs: headers.debs, cacheDir: rootfsCacheDir() });
+  const tarball = await ensureRootfsTarball(spec, onLine === undefined ? {} : { onLine });
+  return { headers, spec, tarball };
+}
