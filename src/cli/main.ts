@@ -5,6 +5,7 @@ import { registerDeb } from './commands/deb.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerSmoke } from './commands/smoke.js';
 import { registerVerify } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerHeaders(program);
   registerDeb(program);
   registerDoctor(program);
+  registerSmoke(program);
   registerVerify(program);
   return program;
 }

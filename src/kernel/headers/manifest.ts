@@ -31,12 +31,22 @@ export interface HeadersManifest {
 const SCRIPTS_PRUNED_DIRS = new Set(['atomic', 'dtc', 'kconfig', 'package']);
 const SCRIPTS_SKIPPED_FILES = new Set(['unifdef', 'mk_elfconfig']);
 
-function scriptsRules(fromObjtree: boolean): Parameters<typeof walk>[2] {
+function scriptsRules(): Parameters<typeof walk>[2] {
   return {
     pruneDir: (_rel, name) => SCRIPTS_PRUNED_DIRS.has(name),
-    // Build products other than the programs themselves stay behind: objects and Kbuild's command records.
-    keep: (_rel, name) => !SCRIPTS_SKIPPED_FILES.has(name) && !(fromObjtree && (name.endsWith('.o') || (name.startsWith('.') && name.endsWith('.cmd')))),
+    keep: (_rel, name) => !SCRIPTS_SKIPPED_FILES.has(name),
   };
+}
+
+/**
+ * Build intermediates that stay behind wherever they are: objects and Kbuild's command records
+ * (install-extmod-build deletes both from the whole tree), and modpost's generated assembly
+ * scripts/mod/devicetable-offsets.s, which upstream ships but nothing on the target reads; like the
+ * .cmd files, it names the build machine's paths.
+ */
+function isBuildIntermediate(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name.endsWith('.o') || (name.startsWith('.') && name.endsWith('.cmd')) || path === 'scripts/mod/devicetable-offsets.s';
 }
 
 async function sourceEntries(tree: KernelTree): Promise<FoundEntry[]> {
@@ -49,7 +59,7 @@ async function sourceEntries(tree: KernelTree): Promise<FoundEntry[]> {
     walk(srctree, 'Makefile'),
     ...archIncludes.map((dir) => walk(srctree, dir)),
     walk(srctree, 'include', { pruneDir: (_rel, name) => name === 'config' || name === 'generated' }),
-    walk(srctree, 'scripts', scriptsRules(!tree.separateObjtree)),
+    walk(srctree, 'scripts', scriptsRules()),
   ]);
   return [...archTop, ...platformFiles, ...lists.flat()];
 }
@@ -73,7 +83,7 @@ async function objectEntries(tree: KernelTree, features: PackagingFeatures): Pro
     required('include/config/auto.conf', build),
     required('include/config/kernel.release', build),
     required('include/generated', build),
-    walk(objtree, 'scripts', scriptsRules(true)),
+    walk(objtree, 'scripts', scriptsRules()),
   ]);
   return lists.flat();
 }
@@ -92,6 +102,6 @@ export async function headersManifest(tree: KernelTree, features: PackagingFeatu
   const byPath = new Map<string, HeadersEntry>();
   for (const e of await sourceEntries(tree)) byPath.set(e.path, { ...e, origin: 'srctree' });
   for (const e of await objectEntries(tree, features)) byPath.set(e.path, { ...e, origin: 'objtree' });
-  const entries = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries = [...byPath.values()].filter((e) => !isBuildIntermediate(e.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { entries };
 }

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { rootfsCacheDir } from '../../smoke/cache-dir.js';
+import { runInChroot } from '../../smoke/chroot-run.js';
+import { smoke } from '../../smoke/smoke.js';
+import { elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
+import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS } from '../../testing/kernel-trees.js';
+import { runKpkg } from '../../testing/run-kpkg.js';
+
+/** Beyond upstream: objtool, resolve_btfids, GCC plugins, sign-file and clang builds rebuilt for the target. */
+
+interface DebJson {
+  release: string;
+  packages: { path: string }[];
+  rebuilt: { path: string; was: string }[];
+  elfCount: number;
+}
+
+async function headersDeb(objtree: string): Promise<DebJson> {
+  const out = await mkdtemp(join(tmpdir(), 'kpkg-deb-'));
+  const r = await runKpkg(['deb', '--only', 'headers', '--build-dir', objtree, '--out', out, '--json']);
+  assert.equal(r.exitCode, 0, r.stderr);
+  return JSON.parse(r.stdout) as DebJson;
+}
+
+async function assertAllAarch64(deb: string, json: DebJson): Promise<void> {
+  const elves = await elfFilesByFile(await extractDeb(deb));
+  assert.equal(elves.size, json.elfCount);
+  for (const [path, desc] of elves) assert.match(desc, /ELF 64-bit LSB .*ARM aarch64/, path);
+}
+
+for (const series of ['6.1', '6.12'] as const) {
+  describe(`the ${series} arm64 full tree: GCC plugin, resolve_btfids and sign-file for the target`, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+    test('headers deb: every host program rebuilt, zero wrong-arch ELF (kpkg and file agree); on the target the plugin loads, sign-file signs, resolve_btfids runs', async () => {
+      const json = await headersDeb(await builtKernelTree({ series, config: 'full' }));
+      const deb = json.packages[0]?.path ?? '';
+      const rebuilt = json.rebuilt.map((r) => r.path);
+      for (const p of ['scripts/gcc-plugins/latent_entropy_plugin.so', 'tools/bpf/resolve_btfids/resolve_btfids', 'scripts/sign-file', 'scripts/basic/fixdep', 'scripts/mod/modpost']) {
+        assert.ok(rebuilt.includes(p), `${p} not rebuilt: ${rebuilt.join(', ')}`);
+      }
+      await assertAllAarch64(deb, json);
+
+      const lines: string[] = [];
+      const result = await smoke({
+        debianArch: 'arm64',
+        debs: [deb],
+        release: json.release,
+        cacheDir: rootfsCacheDir(),
+        extraPackages: ['libssl3', 'openssl'],
+        makeArgs: ['V=1'],
+        keepRootfs: true,
+        verbose: true,
+        onLine: (l) => lines.push(l),
+      });
+      const root = result.rootfsDir ?? '';
+      try {
+        assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
+        assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+        // The target gcc really loaded the rebuilt plugin while compiling the module.
+        assert.ok(lines.some((l) => l.includes('-fplugin=') && l.includes('latent_entropy_plugin.so') && l.includes('kpkg_hello')), 'no compile command with the plugin');
+
+        const build = `/lib/modules/${json.release}/build`;
+        const key = await runInChroot(root, ['openssl', 'req', '-new', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1', '-subj', '/CN=kpkg throwaway', '-keyout', '/tmp/key.pem', '-out', '/tmp/key.pem']);
+        assert.equal(key.exitCode, 0, key.tail);
+        const ko = result.moduleFile ?? '';
+        const sign = await runInChroot(root, [`${build}/scripts/sign-file`, 'sha256', '/tmp/key.pem', '/tmp/key.pem', ko]);
+        assert.equal(sign.exitCode, 0, sign.tail);
+        const signed = await readFile(join(root, ko));
+        assert.equal(signed.subarray(-28).toString('latin1'), '~Module signature appended~\n');
+
+        const btf = await runInChroot(root, [`${build}/tools/bpf/resolve_btfids/resolve_btfids`, '--help']);
+        assert.match(btf.output, /usage: resolve_btfids/i);
+        assert.doesNotMatch(btf.output, /Exec format error|not found/);
+      } finally {
+        if (root !== '') await execa('rm', ['-rf', '--one-file-system', root]);
+      }
+    });
+  });
+}
+
+describe('a 6.12 arm64 tiny tree built with LLVM=1 (clang, ld.lld)', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+  test('host programs are rebuilt with clang --target, and kpkg smoke builds a module with LLVM=1 on the target', async () => {
+    const objtree = await builtKernelTree({ series: '6.12', config: 'tiny', llvm: true });
+    const inspect = JSON.parse((await runKpkg(['inspect', '--build-dir', objtree, '--json'])).stdout) as { compiler: { kind: string; hostcc: string; clangTarget: string } };
+    assert.deepEqual([inspect.compiler.kind, inspect.compiler.hostcc, inspect.compiler.clangTarget], ['clang', 'clang', 'aarch64-linux-gnu']);
+    const json = await headersDeb(objtree);
+    const deb = json.packages[0]?.path ?? '';
+    assert.deepEqual(json.rebuilt.map((r) => r.path).sort(), ['scripts/basic/fixdep', 'scripts/genksyms/genksyms', 'scripts/mod/modpost', 'scripts/sorttable']);
+    await assertAllAarch64(deb, json);
+    const copy = join(await mkdtemp(join(tmpdir(), 'kpkg-smoke-')), 'headers.deb');
+    await copyFile(deb, copy);
+    const r = await runKpkg(['smoke', copy, '--json']);
+    assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+    const result = JSON.parse(r.stdout) as { ok: boolean; llvm: boolean; vermagic: string };
+    assert.equal(result.llvm, true);
+    assert.ok(result.vermagic.startsWith(`${json.release} `), result.vermagic);
+  });
+});

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { rootfsCacheDir } from '../../smoke/cache-dir.js';
+import { headersDebsFacts } from '../../smoke/headers-debs.js';
+import { smoke } from '../../smoke/smoke.js';
+import { createProgress } from '../progress.js';
+
+interface SmokeCliOptions {
+  arch?: string;
+  release?: string;
+  suite?: string;
+  package?: string[];
+  json?: boolean;
+  verbose?: boolean;
+  keepRootfs?: boolean;
+  artifacts?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+export function registerSmoke(program: Command): void {
+  program
+    .command('smoke')
+    .description('prove headers packages on the emulated target: install them in a Debian rootfs (qemu-user) and build an out-of-tree module there')
+    .argument('<debs...>', 'the linux-headers .deb (and, for split packages, its -common / linux-kbuild debs)')
+    .option('-a, --arch <arch>', 'Debian architecture of the target (default: the headers package\'s)')
+    .option('-r, --release <release>', 'kernel release (default: from the linux-headers-<release> name)')
+    .option('--suite <suite>', 'Debian suite of the target rootfs (default: bookworm; trixie for riscv64)')
+    .option('-p, --package <names>', 'more Debian packages for the rootfs (repeatable, comma-separated)', collect)
+    .option('--artifacts <dir>', 'copy the built module and smoke.log here')
+    .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option('-v, --verbose', 'stream mmdebstrap, dpkg and make output')
+    .action(async (debs: string[], options: SmokeCliOptions) => {
+      const progress = createProgress({ verbose: options.verbose });
+      try {
+        const facts = await headersDebsFacts(debs);
+        const result = await smoke({
+          debianArch: options.arch ?? facts.debianArch,
+          debs: debs.map((d) => resolve(d)),
+          release: options.release ?? facts.release,
+          cacheDir: rootfsCacheDir(),
+          ...(options.suite === undefined ? {} : { suite: options.suite }),
+          // A clang-built kernel takes its modules from clang too (LLVM=1), on the target as here.
+          extraPackages: [...(options.package ?? []), ...(facts.clang ? ['clang', 'lld', 'llvm'] : [])],
+          ...(facts.clang ? { makeArgs: ['LLVM=1'] } : {}),
+          ...(options.artifacts === undefined ? {} : { artifactsDir: resolve(options.artifacts) }),
+          ...(options.keepRootfs === true ? { keepRootfs: true } : {}),
+          verbose: options.verbose === true,
+          onLine: (line) => progress.command(line),
+          onStep: (step) => progress.step(step, step === 'rootfs' ? `Debian rootfs for ${options.arch ?? facts.debianArch} (cached after the first run)` : `${facts.release}${facts.clang ? ' (LLVM=1)' : ''}`),
+        });
+        progress.finish(result.ok);
+        if (options.json === true) {
+          process.stdout.write(`${JSON.stringify({ release: facts.release, arch: facts.debianArch, llvm: facts.clang, ...result }, null, 2)}\n`);
+        } else if (result.ok) {
+          process.stdout.write(`smoke passed: kpkg_hello.ko built against ${facts.release} on emulated ${facts.debianArch}\n  vermagic: ${result.vermagic ?? ''}\n`);
+        } else {
+          process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
+        }
+        if (!result.ok) process.exitCode = 1;
+      } catch (e) {
+        progress.finish(false);
+        throw e;
+      }
+    });
+}

@@ -1,0 +1,50 @@
+import { execa } from 'execa';
+import { parseKconfig } from '../kernel/kconfig.js';
+import { KpkgError } from '../util/errors.js';
+
+/** What `kpkg smoke` needs to know about the headers packages it is given. */
+export interface HeadersDebsFacts {
+  /** From the linux-headers-<release> package name. */
+  release: string;
+  /** Its Architecture field. */
+  debianArch: string;
+  /** The kernel was built with clang (CONFIG_CC_IS_CLANG in the shipped auto.conf): modules need LLVM=1 and clang on the target. */
+  clang: boolean;
+}
+
+async function show(deb: string, format: string): Promise<string> {
+  const r = await execa('dpkg-deb', ['--show', `--showformat=${format}`, deb], { reject: false });
+  if (r.exitCode !== 0) throw new KpkgError(`${deb} is not a readable Debian package: ${r.stderr.trim()}`, { where: deb, hint: `check it with \`dpkg-deb --info ${deb}\``, exitCode: 2 });
+  return r.stdout;
+}
+
+/** The shipped include/config/auto.conf, if this package has one. */
+async function shippedAutoConf(deb: string): Promise<string | undefined> {
+  const list = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', deb], { reject: false });
+  const member = list.stdout.split('\n').find((p) => /^\.\/usr\/src\/[^/]+\/include\/config\/auto\.conf$/.test(p));
+  if (member === undefined) return undefined;
+  const r = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO "$2"', 'sh', deb, member], { reject: false });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+/**
+ * Reads release and architecture from the linux-headers-<release> package among `debs` (Debian's
+ * split packages have one such package per flavour; -common and linux-kbuild come with it).
+ */
+export async function headersDebsFacts(debs: readonly string[]): Promise<HeadersDebsFacts> {
+  const controls = await Promise.all(debs.map(async (deb) => ({ deb, fields: (await show(deb, '${Package}\\t${Architecture}')).split('\t') })));
+  const headers = controls.filter((c) => (c.fields[0] ?? '').startsWith('linux-headers-') && c.fields[1] !== 'all' && !(c.fields[0] ?? '').endsWith('-common'));
+  const main = headers[0];
+  if (main === undefined || headers.length > 1) {
+    throw new KpkgError(headers.length > 1 ? `more than one linux-headers package given: ${headers.map((h) => h.fields[0]).join(', ')}` : 'no architecture-specific linux-headers-<release> package among the files given', {
+      hint: 'pass the headers package of one kernel (plus its -common / linux-kbuild packages), or give --release and --arch',
+      exitCode: 2,
+    });
+  }
+  let clang = false;
+  for (const { deb } of controls) {
+    const conf = await shippedAutoConf(deb);
+    if (conf !== undefined) clang ||= parseKconfig(conf).get('CONFIG_CC_IS_CLANG') === 'y';
+  }
+  return { release: (main.fields[0] ?? '').slice('linux-headers-'.length), debianArch: main.fields[1] ?? '', clang };
+}

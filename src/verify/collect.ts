@@ -1,0 +1,163 @@
+/**
+ * Turns archive members into verify's Member records while their bodies stream past: the body is
+ * read once, hashed (deb), its ELF header parsed, its text scanned, and then dropped. Only the
+ * first 8 KiB of a big file are kept while it streams, more only for an ELF file whose PT_INTERP
+ * lies further in.
+ */
+import { createHash } from 'node:crypto';
+import { isElfMagic, parseElf, type ElfReadResult } from '../elf/elf.js';
+import { containsPrivateKey, looksLikeText, scanText, TEXT_SNIFF_BYTES } from './content-scan.js';
+import { installPath } from './member-path.js';
+import type { Member, MemberType } from './model.js';
+
+/** Files up to this size are gathered whole and analysed in one go. */
+const WHOLE_FILE_LIMIT = 1024 * 1024;
+/** How far into a big ELF file its program headers and PT_INTERP are looked for. */
+const MAX_ELF_HEAD = 64 * 1024 * 1024;
+/** Overlap between windows when scanning a big file, so a match across two chunks is still seen. */
+const SCAN_OVERLAP = 2048;
+/** Host paths remembered per file: enough to show the problem. */
+const HOST_PATHS_PER_FILE = 8;
+const EMPTY_MD5 = createHash('md5').digest('hex');
+/** Small files whose text the checks read. */
+const KEPT_TEXT_LIMIT = 8 * 1024 * 1024;
+
+/** Files whose contents the checks need: kernel configuration, release, wrapper Makefiles, .PKGINFO. */
+function keepsText(path: string, size: number): boolean {
+  if (size > KEPT_TEXT_LIMIT) return false;
+  return (
+    path.endsWith('/include/config/auto.conf') ||
+    path.endsWith('/include/config/kernel.release') ||
+    path.endsWith('/include/generated/utsrelease.h') ||
+    path.endsWith('/.config') ||
+    (path.endsWith('/Makefile') && size <= 4096)
+  );
+}
+
+export interface CollectOptions {
+  /** Compute MD5 digests (for deb md5sums). */
+  md5: boolean;
+}
+
+export interface RawMember {
+  /** Name as stored in the archive. */
+  name: string;
+  type: MemberType;
+  size: number;
+  mode: number;
+  /** Symlink target, or hardlink target as an archive member name. */
+  link?: string;
+}
+
+export class MemberCollector {
+  readonly members: Member[] = [];
+  readonly #where: string;
+  readonly #options: CollectOptions;
+
+  constructor(where: string, options: CollectOptions) {
+    this.#where = where;
+    this.#options = options;
+  }
+
+  /** Records a member; for a file, consumes its body. Returns the record (undefined for the archive root). */
+  async add(raw: RawMember, body?: AsyncIterable<Buffer>): Promise<Member | undefined> {
+    const path = installPath(raw.name, this.#where);
+    if (path === undefined) return undefined;
+    const member: Member = { path, type: raw.type, size: raw.size, mode: raw.mode };
+    if (raw.type === 'symlink' && raw.link !== undefined) member.link = raw.link;
+    if (raw.type === 'hardlink' && raw.link !== undefined) member.link = installPath(raw.link, this.#where) ?? '/';
+    if (raw.type === 'file' && raw.size === 0) {
+      // Thousands of these in a 6.1 tree (include/config/<SYMBOL>): nothing to read or scan.
+      if (this.#options.md5) member.md5 = EMPTY_MD5;
+      member.isText = true;
+      if (keepsText(member.path, 0)) member.text = '';
+    } else if (raw.type === 'file' && body !== undefined) {
+      await (raw.size <= WHOLE_FILE_LIMIT ? this.#analyseWhole(member, body) : this.#analyseStreaming(member, body));
+    }
+    this.members.push(member);
+    return member;
+  }
+
+  async #analyseWhole(member: Member, body: AsyncIterable<Buffer>): Promise<void> {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      length += chunk.length;
+    }
+    const data = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, length);
+    if (this.#options.md5) member.md5 = createHash('md5').update(data).digest('hex');
+    if (isElfMagic(data)) member.elf = parseElf(data);
+    if (looksLikeText(data)) {
+      member.isText = true;
+      const found = new Set<string>();
+      if (scanText(data, found, HOST_PATHS_PER_FILE)) member.privateKey = true;
+      if (found.size > 0) member.hostPaths = [...found];
+      if (keepsText(member.path, member.size)) member.text = data.toString('utf8');
+    } else if (containsPrivateKey(data)) {
+      member.privateKey = true;
+    }
+  }
+
+  async #analyseStreaming(member: Member, body: AsyncIterable<Buffer>): Promise<void> {
+    const hash = this.#options.md5 ? createHash('md5') : undefined;
+    const head: Buffer[] = [];
+    let headLength = 0;
+    let headWanted = TEXT_SNIFF_BYTES;
+    let sniffed = false;
+    let elf: ElfReadResult | undefined;
+    let text = false;
+    let carry: Buffer = Buffer.alloc(0);
+    const found = new Set<string>();
+    let privateKey = false;
+    let keptText: Buffer[] | undefined = keepsText(member.path, member.size) ? [] : undefined;
+
+    const headBytes = (): Buffer => (head.length === 1 && head[0] !== undefined ? head[0] : Buffer.concat(head, headLength));
+    const sniff = (): void => {
+      sniffed = true;
+      const bytes = headBytes();
+      text = looksLikeText(bytes);
+      if (!isElfMagic(bytes)) headWanted = 0;
+    };
+
+    for await (const chunk of body) {
+      hash?.update(chunk);
+      keptText?.push(chunk);
+      if (headLength < headWanted) {
+        head.push(chunk);
+        headLength += chunk.length;
+        if (!sniffed && headLength >= TEXT_SNIFF_BYTES) sniff();
+        if (sniffed && headWanted > 0 && headLength >= headWanted) {
+          // An ELF file: parse what we have; a program header or PT_INTERP further in asks for more.
+          const result = parseElf(headBytes());
+          if (result.kind === 'truncated' && headLength < member.size && headWanted < MAX_ELF_HEAD) {
+            headWanted = Math.min(MAX_ELF_HEAD, Math.max(headWanted * 16, 1024 * 1024));
+          } else {
+            elf = result;
+            headWanted = 0;
+          }
+        }
+      }
+      const window = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
+      if (sniffed ? text : looksLikeText(window)) {
+        if (scanText(window, found, HOST_PATHS_PER_FILE)) privateKey = true;
+      } else if (!privateKey && containsPrivateKey(window)) {
+        privateKey = true;
+      }
+      carry = Buffer.from(window.subarray(Math.max(0, window.length - SCAN_OVERLAP)));
+      if (headWanted === 0 && head.length > 0) {
+        head.length = 0;
+        headLength = 0;
+      }
+    }
+    if (!sniffed) sniff();
+    if (elf === undefined && headLength > 0 && isElfMagic(headBytes())) elf = parseElf(headBytes());
+    if (hash !== undefined) member.md5 = hash.digest('hex');
+    if (elf !== undefined) member.elf = elf;
+    if (text) member.isText = true;
+    if (privateKey) member.privateKey = true;
+    if (text && found.size > 0) member.hostPaths = [...found];
+    if (text && keptText !== undefined) member.text = Buffer.concat(keptText).toString('utf8');
+    keptText = undefined;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Reads a .deb (deb(5)): the ar members debian-binary, control.tar[.gz|.xz|.zst|.bz2] and
+ * data.tar[...], in that order; members whose names start with '_' are ignored, as dpkg does.
+ * The data tar streams through the collector: nothing is written to disk.
+ */
+import { createReadStream } from 'node:fs';
+import { readAr } from '../../archive/ar.js';
+import { compressionOfName } from '../../archive/compress.js';
+import { readTar } from '../../archive/tar.js';
+import { KpkgError } from '../../util/errors.js';
+import { MemberCollector } from '../collect.js';
+import { installPath } from '../member-path.js';
+import type { DebMetadata, ReadPackage } from '../model.js';
+import { decompressed } from './decompressed.js';
+import { addTarEntries } from './tar-members.js';
+
+/** Control members are small; a bigger one is not a real package. */
+const CONTROL_FILE_LIMIT = 64 * 1024 * 1024;
+
+function unreadable(input: string, message: string): KpkgError {
+  return new KpkgError(`${input}: ${message}`, { where: input, exitCode: 2 });
+}
+
+/** deb-control(5): "Field: value", continuation lines start with a space or tab. */
+export function parseControl(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    if (line === '') {
+      if (fields.size > 0) break; // only the first paragraph
+      continue;
+    }
+    if ((line.startsWith(' ') || line.startsWith('\t')) && current !== undefined) {
+      fields.set(current, `${fields.get(current) ?? ''}\n${line}`);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    current = line.slice(0, colon).trim();
+    fields.set(current, line.slice(colon + 1).trim());
+  }
+  return fields;
+}
+
+/** md5sums: "<32 hex>  <path relative to />" per line. */
+export function parseMd5sums(text: string, where: string): { sums: Map<string, string>; malformed: string[] } {
+  const sums = new Map<string, string>();
+  const malformed: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const m = /^([0-9a-fA-F]{32}) [ *](.+)$/.exec(line);
+    if (m?.[1] === undefined || m[2] === undefined) {
+      malformed.push(line.slice(0, 200));
+      continue;
+    }
+    const path = installPath(m[2], where);
+    if (path !== undefined) sums.set(path, m[1].toLowerCase());
+  }
+  return { sums, malformed };
+}
+
+interface ControlContents {
+  control?: Map<string, string>;
+  md5sums?: Map<string, string>;
+  md5sumsMalformed: string[];
+  conffiles: Set<string>;
+}
+
+async function readControlTar(input: string, member: string, body: AsyncIterable<Buffer>): Promise<ControlContents> {
+  const kind = compressionOfName(member);
+  if (kind === undefined) throw unreadable(input, `unknown compression of the control member '${member}'`);
+  const out: ControlContents = { md5sumsMalformed: [], conffiles: new Set() };
+  for await (const entry of readTar(decompressed(kind, body), { where: `${input} ${member}` })) {
+    if (entry.type !== 'file') continue;
+    const name = installPath(entry.name, `${input} ${member}`);
+    if (name === '/control') out.control = parseControl((await entry.bytes(CONTROL_FILE_LIMIT)).toString('utf8'));
+    else if (name === '/md5sums') {
+      const parsed = parseMd5sums((await entry.bytes(CONTROL_FILE_LIMIT)).toString('utf8'), `${input} md5sums`);
+      out.md5sums = parsed.sums;
+      out.md5sumsMalformed = parsed.malformed;
+    } else if (name === '/conffiles') {
+      for (const line of (await entry.bytes(CONTROL_FILE_LIMIT)).toString('utf8').split('\n')) {
+        // dpkg ≥ 1.20 allows a "remove-on-upgrade" flag before the path.
+        const path = line.trim().replace(/^remove-on-upgrade\s+/, '');
+        if (path.startsWith('/')) out.conffiles.add(path);
+      }
+    }
+  }
+  return out;
+}
+
+export async function readDeb(input: string): Promise<ReadPackage> {
+  let collector: MemberCollector | undefined;
+  let formatVersion: string | undefined;
+  let control: ControlContents | undefined;
+  let controlMember: string | undefined;
+  let dataMember: string | undefined;
+  let index = 0;
+  for await (const member of readAr(createReadStream(input, { highWaterMark: 1 << 20 }), { where: input })) {
+    const position = index++;
+    if (member.name.startsWith('_')) continue;
+    if (position === 0) {
+      if (member.name !== 'debian-binary') throw unreadable(input, `not a Debian package: the first ar member is '${member.name}', not 'debian-binary'`);
+      formatVersion = (await member.bytes(1024)).toString('latin1').trim();
+      if (!/^2\.\d+$/.test(formatVersion)) throw unreadable(input, `unsupported Debian package format version '${formatVersion}' (expected 2.x)`);
+      continue;
+    }
+    if (member.name.startsWith('control.tar')) {
+      if (controlMember !== undefined) throw unreadable(input, 'the package has two control members');
+      controlMember = member.name;
+      control = await readControlTar(input, member.name, member.body);
+      continue;
+    }
+    if (member.name.startsWith('data.tar')) {
+      if (controlMember === undefined) throw unreadable(input, `the data member '${member.name}' comes before the control member`);
+      if (dataMember !== undefined) throw unreadable(input, 'the package has two data members');
+      dataMember = member.name;
+      const kind = compressionOfName(member.name);
+      if (kind === undefined) throw unreadable(input, `unknown compression of the data member '${member.name}'`);
+      // Hash the files only when there are md5sums to compare with.
+      collector = new MemberCollector(input, { md5: control?.md5sums !== undefined });
+      await addTarEntries(collector, readTar(decompressed(kind, member.body), { where: `${input} ${member.name}` }));
+      continue;
+    }
+    // dpkg-deb stops reading after the data member; before it, anything else is refused.
+    if (dataMember !== undefined) continue;
+    throw unreadable(input, `unexpected ar member '${member.name}' (a .deb holds debian-binary, control.tar* and data.tar*)`);
+  }
+  if (formatVersion === undefined) throw unreadable(input, 'not a Debian package: it has no debian-binary member');
+  if (controlMember === undefined || control === undefined) throw unreadable(input, 'not a Debian package: it has no control.tar member');
+  if (dataMember === undefined || collector === undefined) throw unreadable(input, 'not a Debian package: it has no data.tar member');
+  const deb: DebMetadata = {
+    formatVersion,
+    md5sumsMalformed: control.md5sumsMalformed,
+    conffiles: control.conffiles,
+    dataMember,
+    controlMember,
+    ...(control.control === undefined ? {} : { control: control.control }),
+    ...(control.md5sums === undefined ? {} : { md5sums: control.md5sums }),
+  };
+  const fields = control.control;
+  const name = fields?.get('Package') ?? input;
+  const pkg: ReadPackage = { input, format: 'deb', name, members: collector.members, deb };
+  const version = fields?.get('Version');
+  if (version !== undefined) pkg.version = version;
+  const arch = fields?.get('Architecture');
+  if (arch !== undefined) {
+    pkg.arch = arch;
+    pkg.archSource = 'control field Architecture';
+  }
+  return pkg;
+}

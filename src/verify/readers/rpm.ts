@@ -1,0 +1,50 @@
+/** Reads an .rpm: metadata from its header, members from its cpio payload, streamed. */
+import { createReadStream } from 'node:fs';
+import { readCpio } from '../../archive/cpio.js';
+import { openRpm, RPMTAG } from '../../archive/rpm.js';
+import { MemberCollector } from '../collect.js';
+import type { Member, ReadPackage } from '../model.js';
+import { decompressed } from './decompressed.js';
+
+export async function readRpm(input: string): Promise<ReadPackage> {
+  const rpm = await openRpm(createReadStream(input, { highWaterMark: 1 << 20 }), { where: input });
+  const collector = new MemberCollector(input, { md5: false });
+  // newc hard links share an inode; only the last of them carries the data (rpm's lib/fsm.c).
+  const emptyLinks = new Map<number, Member[]>();
+  try {
+    for await (const entry of readCpio(decompressed(rpm.payloadCompression, rpm.payload), { where: `${input} payload` })) {
+      const isSymlink = entry.type === 'symlink';
+      // A symlink's target is its data; at most PATH_MAX, anything longer is refused by bytes().
+      const link = isSymlink ? (await entry.bytes(4096)).toString('utf8') : undefined;
+      const member = await collector.add(
+        { name: entry.name, type: entry.type, size: entry.type === 'file' ? entry.size : 0, mode: entry.mode & 0o7777, ...(link === undefined ? {} : { link }) },
+        entry.type === 'file' ? entry.body : undefined,
+      );
+      if (member === undefined || entry.type !== 'file' || entry.nlink < 2) continue;
+      if (entry.size === 0) {
+        emptyLinks.set(entry.ino, [...(emptyLinks.get(entry.ino) ?? []), member]);
+      } else {
+        for (const earlier of emptyLinks.get(entry.ino) ?? []) {
+          earlier.type = 'hardlink';
+          earlier.link = member.path;
+        }
+        emptyLinks.delete(entry.ino);
+      }
+    }
+  } finally {
+    await rpm.close();
+  }
+  const header = rpm.header;
+  const name = header.string(RPMTAG.NAME) ?? input;
+  const version = header.string(RPMTAG.VERSION);
+  const release = header.string(RPMTAG.RELEASE);
+  const epoch = header.has(RPMTAG.EPOCH) ? header.numbers(RPMTAG.EPOCH)?.[0] : undefined;
+  const pkg: ReadPackage = { input, format: 'rpm', name, members: collector.members };
+  if (version !== undefined) pkg.version = `${epoch === undefined ? '' : `${epoch}:`}${version}${release === undefined ? '' : `-${release}`}`;
+  const arch = header.string(RPMTAG.ARCH);
+  if (arch !== undefined) {
+    pkg.arch = arch;
+    pkg.archSource = 'rpm header ARCH';
+  }
+  return pkg;
+}
