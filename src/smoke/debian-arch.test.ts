@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ARCHES } from '../kernel/arch-table.js';
 import { isKpkgError } from '../util/errors.js';
 import { debianArchInfo, defaultSuiteFor, nativeDebianArches, qemuCpuFor } from './debian-arch.js';
 
@@ -31,12 +32,31 @@ test('an unknown architecture is a KpkgError that lists the known ones', () => {
 });
 
 test('ELF identity of target binaries', () => {
-  assert.deepEqual(debianArchInfo('arm64'), { qemuCpu: 'aarch64', elfMachine: 183, elfBits: 64, littleEndian: true });
-  assert.equal(debianArchInfo('armhf').elfBits, 32);
-  assert.equal(debianArchInfo('armhf').armFloat, 'hard');
-  assert.equal(debianArchInfo('armel').armFloat, 'soft');
-  assert.equal(debianArchInfo('ppc64el').littleEndian, true);
-  assert.equal(debianArchInfo('riscv64').elfMachine, 243);
+  assert.deepEqual(debianArchInfo('arm64'), { debian: 'arm64', qemuCpu: 'aarch64', elf: { machine: 183, class: 64, endian: 'little' } });
+  assert.equal(debianArchInfo('armhf').elf.class, 32);
+  assert.equal(debianArchInfo('armhf').elf.armFloat, 'hard');
+  assert.equal(debianArchInfo('armel').elf.armFloat, 'soft');
+  assert.equal(debianArchInfo('ppc64el').elf.endian, 'little');
+  assert.equal(debianArchInfo('riscv64').elf.machine, 243);
+});
+
+test('the ELF identity is the arch table\'s, and every arch table row can be emulated', () => {
+  for (const arch of ARCHES) {
+    const info = debianArchInfo(arch.debian);
+    assert.deepEqual(info.elf, arch.elf, arch.debian);
+    assert.equal(info.qemuCpu, qemuCpuFor(arch.debian));
+  }
+});
+
+test('an architecture qemu emulates but the arch table lacks is a KpkgError naming the supported ones', () => {
+  assert.equal(qemuCpuFor('powerpc'), 'ppc');
+  assert.throws(
+    () => debianArchInfo('powerpc'),
+    (e: unknown) => isKpkgError(e) && /'powerpc'/.test(e.message) && (e.hint ?? '').includes('ppc64el'),
+  );
+  // Other names of an arch-table row are not Debian architecture names.
+  assert.throws(() => debianArchInfo('aarch64'), (e: unknown) => isKpkgError(e) && /unknown Debian architecture 'aarch64'/.test(e.message));
+  assert.throws(() => debianArchInfo('arm'), (e: unknown) => isKpkgError(e) && /'arm'/.test(e.message));
 });
 
 test('riscv64 defaults to trixie, the rest to bookworm', () => {

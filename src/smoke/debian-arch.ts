@@ -1,54 +1,68 @@
+import type { ElfIdentity } from '../elf/identity.js';
+import { ARCHES, findArch } from '../kernel/arch-table.js';
 import { KpkgError } from '../util/errors.js';
 
 /**
- * What kpkg needs to know about a Debian architecture to emulate it: the qemu-user CPU name
- * (qemu-<cpu>-static, /usr/lib/binfmt.d/qemu-<cpu>.conf) and the ELF identity of its binaries.
+ * qemu-user's CPU name for each Debian architecture kpkg can emulate: qemu-<cpu>-static and
+ * /usr/lib/binfmt.d/qemu-<cpu>.conf. This is the emulation-specific part; what an architecture's
+ * binaries look like (ELF identity) comes from the arch table (src/kernel/arch-table.ts).
  */
-export interface DebianArchInfo {
-  readonly qemuCpu: string;
-  /** ELF e_machine of executables built for this architecture. */
-  readonly elfMachine: number;
-  /** 32 or 64 (ELF class). */
-  readonly elfBits: 32 | 64;
-  readonly littleEndian: boolean;
-  /** 32-bit ARM only: the float ABI of its executables (armhf hard, armel soft). */
-  readonly armFloat?: 'hard' | 'soft';
-}
-
-const ARCHES: Readonly<Record<string, DebianArchInfo>> = {
-  amd64: { qemuCpu: 'x86_64', elfMachine: 62, elfBits: 64, littleEndian: true },
-  i386: { qemuCpu: 'i386', elfMachine: 3, elfBits: 32, littleEndian: true },
-  arm64: { qemuCpu: 'aarch64', elfMachine: 183, elfBits: 64, littleEndian: true },
-  armhf: { qemuCpu: 'arm', elfMachine: 40, elfBits: 32, littleEndian: true, armFloat: 'hard' },
-  armel: { qemuCpu: 'arm', elfMachine: 40, elfBits: 32, littleEndian: true, armFloat: 'soft' },
-  ppc64el: { qemuCpu: 'ppc64le', elfMachine: 21, elfBits: 64, littleEndian: true },
-  ppc64: { qemuCpu: 'ppc64', elfMachine: 21, elfBits: 64, littleEndian: false },
-  powerpc: { qemuCpu: 'ppc', elfMachine: 20, elfBits: 32, littleEndian: false },
-  riscv64: { qemuCpu: 'riscv64', elfMachine: 243, elfBits: 64, littleEndian: true },
-  s390x: { qemuCpu: 's390x', elfMachine: 22, elfBits: 64, littleEndian: false },
-  mips64el: { qemuCpu: 'mips64el', elfMachine: 8, elfBits: 64, littleEndian: true },
-  mipsel: { qemuCpu: 'mipsel', elfMachine: 8, elfBits: 32, littleEndian: true },
-  loong64: { qemuCpu: 'loongarch64', elfMachine: 258, elfBits: 64, littleEndian: true },
-  sparc64: { qemuCpu: 'sparc64', elfMachine: 43, elfBits: 64, littleEndian: false },
-  hppa: { qemuCpu: 'hppa', elfMachine: 15, elfBits: 32, littleEndian: false },
-  m68k: { qemuCpu: 'm68k', elfMachine: 4, elfBits: 32, littleEndian: false },
-  alpha: { qemuCpu: 'alpha', elfMachine: 0x9026, elfBits: 64, littleEndian: true },
-  sh4: { qemuCpu: 'sh4', elfMachine: 42, elfBits: 32, littleEndian: true },
+const QEMU_CPUS: Readonly<Record<string, string>> = {
+  amd64: 'x86_64',
+  i386: 'i386',
+  arm64: 'aarch64',
+  armhf: 'arm',
+  armel: 'arm',
+  ppc64el: 'ppc64le',
+  ppc64: 'ppc64',
+  powerpc: 'ppc',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+  mips64el: 'mips64el',
+  mipsel: 'mipsel',
+  loong64: 'loongarch64',
+  sparc64: 'sparc64',
+  hppa: 'hppa',
+  m68k: 'm68k',
+  alpha: 'alpha',
+  sh4: 'sh4',
 };
 
-export function debianArchInfo(debianArch: string): DebianArchInfo {
-  const info = Object.hasOwn(ARCHES, debianArch) ? ARCHES[debianArch] : undefined;
-  if (info === undefined) {
-    throw new KpkgError(`unknown Debian architecture '${debianArch}'`, {
-      hint: `use one of: ${Object.keys(ARCHES).join(', ')} (see 'dpkg-architecture -L')`,
-    });
-  }
-  return info;
+/** What kpkg needs to know about a Debian architecture to emulate it and check its binaries. */
+export interface DebianArchInfo {
+  readonly debian: string;
+  /** qemu-user's CPU name (see qemuCpuFor). */
+  readonly qemuCpu: string;
+  /** ELF identity of the architecture's executables, from the arch table (armFloat for armhf/armel). */
+  readonly elf: ElfIdentity;
 }
 
 /** qemu-user's name for a Debian architecture: arm64 → aarch64, armhf → arm, ppc64el → ppc64le. */
 export function qemuCpuFor(debianArch: string): string {
-  return debianArchInfo(debianArch).qemuCpu;
+  const cpu = Object.hasOwn(QEMU_CPUS, debianArch) ? QEMU_CPUS[debianArch] : undefined;
+  if (cpu === undefined) {
+    throw new KpkgError(`unknown Debian architecture '${debianArch}'`, {
+      hint: `use one of: ${Object.keys(QEMU_CPUS).join(', ')} (see 'dpkg-architecture -L')`,
+    });
+  }
+  return cpu;
+}
+
+/**
+ * The qemu CPU and the ELF identity of a Debian architecture. Throws KpkgError for a name that is
+ * not a Debian architecture, and for one qemu can emulate but kpkg's arch table has no row for.
+ */
+export function debianArchInfo(debianArch: string): DebianArchInfo {
+  const qemuCpu = qemuCpuFor(debianArch);
+  // findArch also takes other names ('aarch64', 'x64'): only the Debian name itself counts here.
+  const arch = findArch(debianArch);
+  if (arch?.debian !== debianArch) {
+    const supported = ARCHES.map((a) => a.debian).filter((d) => Object.hasOwn(QEMU_CPUS, d));
+    throw new KpkgError(`kpkg does not support Debian architecture '${debianArch}': its arch table has no ELF identity for it`, {
+      hint: `use one of: ${supported.join(', ')}`,
+    });
+  }
+  return { debian: arch.debian, qemuCpu, elf: { ...arch.elf } };
 }
 
 /** The Debian suite whose archive carries the architecture (riscv64 and loong64 are not in bookworm). */

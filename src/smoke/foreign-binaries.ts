@@ -1,25 +1,15 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readElfFile } from '../elf/elf.js';
+import { describeIdentity, identityOf, sameIdentity } from '../elf/identity.js';
 import { debianArchInfo } from './debian-arch.js';
-import { armFloatAbi, describeElf, ELF_IDENT_SIZE, readElfIdent } from './elf-ident.js';
 import { resolveInRoot } from './path-in-root.js';
 
 /** An executable or shared object that cannot run on the target. */
 export interface ForeignBinary {
   /** Path inside the rootfs, as reached from the scanned directory. */
   readonly path: string;
-  /** e.g. "x86-64, 64-bit LSB". */
+  /** What it is built for, from describeIdentity: e.g. "x86-64 64-bit little-endian". */
   readonly found: string;
-}
-
-async function readHeader(hostPath: string): Promise<Uint8Array> {
-  const file = await open(hostPath, 'r');
-  try {
-    const buffer = new Uint8Array(ELF_IDENT_SIZE);
-    const { bytesRead } = await file.read(buffer, 0, ELF_IDENT_SIZE, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await file.close();
-  }
 }
 
 /**
@@ -28,10 +18,13 @@ async function readHeader(hostPath: string): Promise<Uint8Array> {
  * lists the ELF executables and shared objects that are not for `debianArch`. This catches what
  * emulation cannot: on an x86-64 host, a static x86-64 fixdep would run natively in the chroot
  * and the smoke build would pass although the board could never run it. Only files with an
- * execute bit or a .so name are read.
+ * execute bit or a .so name are read; of those, only ET_EXEC and ET_DYN files count (not
+ * relocatables or core dumps), compared by machine, class, byte order and, when both sides
+ * define it, the ARM float ABI. Files whose ELF header or program headers cannot be read are
+ * skipped: they are not identifiable as anything.
  */
 export async function findForeignBinaries(root: string, dirInRoot: string, debianArch: string): Promise<ForeignBinary[]> {
-  const want = debianArchInfo(debianArch);
+  const want = debianArchInfo(debianArch).elf;
   const foreign: ForeignBinary[] = [];
   const visited = new Set<string>();
   const queue: string[] = [dirInRoot];
@@ -59,13 +52,10 @@ export async function findForeignBinaries(root: string, dirInRoot: string, debia
         continue;
       }
       if (!info.isFile() || ((info.mode & 0o111) === 0 && !entry.name.endsWith('.so'))) continue;
-      const ident = readElfIdent(await readHeader(hostPath));
-      if (ident === undefined || (ident.type !== 2 && ident.type !== 3)) continue;
-      const float = armFloatAbi(ident);
-      const wrongFloat = want.armFloat !== undefined && float !== undefined && float !== want.armFloat;
-      if (ident.machine !== want.elfMachine || ident.bits !== want.elfBits || ident.littleEndian !== want.littleEndian || wrongFloat) {
-        foreign.push({ path, found: describeElf(ident) });
-      }
+      const read = await readElfFile(hostPath);
+      if (read.kind !== 'elf' || (read.elf.type !== 'EXEC' && read.elf.type !== 'DYN')) continue;
+      const found = identityOf(read.elf);
+      if (!sameIdentity(found, want)) foreign.push({ path, found: describeIdentity(found) });
     }
   }
   return foreign.sort((a, b) => a.path.localeCompare(b.path));

@@ -3,7 +3,7 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readElfIdent } from './elf-ident.js';
+import { parseElf } from '../elf/elf.js';
 import { smoke, type SmokeStep } from './smoke.js';
 import { debianArm64Headers, rootfsCacheDir } from './test-fixtures.js';
 
@@ -27,8 +27,8 @@ test("Debian's own arm64 headers build kpkg_hello in the emulated target", async
     assert.ok(result.vermagic?.startsWith(`${headers.release} `), result.vermagic);
     assert.match(result.vermagic ?? '', /modversions aarch64$/);
     assert.equal(result.moduleFile, join(artifactsDir, 'kpkg_hello.ko'));
-    const ko = readElfIdent(await readFile(result.moduleFile));
-    assert.deepEqual(ko && { bits: ko.bits, type: ko.type, machine: ko.machine }, { bits: 64, type: 1, machine: 183 });
+    const ko = parseElf(await readFile(result.moduleFile));
+    assert.deepEqual(ko.kind === 'elf' && { class: ko.elf.class, rawType: ko.elf.rawType, machine: ko.elf.machine }, { class: 64, rawType: 1, machine: 183 });
     const log = await readFile(result.logFile ?? '', 'utf8');
     assert.match(log, /MODPOST/);
     assert.match(log, /LD \[M\] +\/tmp\/kpkg-sample\/kpkg_hello\.ko/);
@@ -51,7 +51,7 @@ test('headers whose fixdep is x86-64 fail at "build module", and the tail says f
     assert.match(result.logTail ?? '', /fixdep: (not found|Exec format error|No such file or directory)/);
     assert.equal(result.vermagic, undefined);
     // ...and kpkg names the culprit, whatever the shell said.
-    assert.match(result.logTail ?? '', /kpkg: 1 program\(s\) in the headers are not arm64 binaries:\n {2}\/lib\/modules\/[^/]+\/build\/scripts\/basic\/fixdep: x86-64, 64-bit LSB$/);
+    assert.match(result.logTail ?? '', /kpkg: 1 program\(s\) in the headers are not arm64 binaries:\n {2}\/lib\/modules\/[^/]+\/build\/scripts\/basic\/fixdep: x86-64 64-bit little-endian$/);
   } finally {
     if (result.rootfsDir !== undefined) await rm(result.rootfsDir, { recursive: true, force: true });
   }
@@ -64,7 +64,7 @@ test('an x86-64 program the module build never runs (sign-file) fails at "check 
   assert.equal(result.ok, false);
   assert.equal(result.failedStep, 'check binaries');
   assert.ok(result.vermagic === undefined);
-  assert.match(result.logTail ?? '', /\/build\/scripts\/sign-file: x86-64, 64-bit LSB$/m);
+  assert.match(result.logTail ?? '', /\/build\/scripts\/sign-file: x86-64 64-bit little-endian$/m);
 });
 
 test('a wrong release fails at "install" and names what is installed', async () => {
