@@ -22,8 +22,11 @@ import { mountsBelow } from './mounts.js';
  * sh, sed, grep, coreutils and perl (recordmcount.pl) are Essential. bc, bison and flex are only
  * used when building the kernel itself (timeconst.h, generated parsers), never by M= builds;
  * pahole (dwarves) only when vmlinux is in the build directory, which headers packages omit.
+ * - openssl: brings scripts/sign-file's run-time library (libssl3, libssl3t64 in trixie) and a way to make a throwaway key to
+ *   try it with (kernels with CONFIG_MODULE_SIG); in the base set so that one cached rootfs serves
+ *   every configuration.
  */
-export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'libelf1'];
+export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'libelf1', 'openssl'];
 
 export interface RootfsSpec {
   readonly debianArch: string;

@@ -1,13 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { CompressionKind } from '../../archive/compress.js';
-import { buildDebs, parseOnly } from '../../pipeline/deb.js';
+import { buildDebs, DEB_PACKAGE_KINDS, parseOnly } from '../../pipeline/deb.js';
 import { KpkgError } from '../../util/errors.js';
 import { addOutOption, addTreeOptions, makeVarsFrom, type TreeOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 
 interface DebOptions extends TreeOptions {
   out: string;
-  only: string;
+  only?: string;
+  pluginSysroot?: string;
   compress: CompressionKind;
   level?: string;
   pkgVersion?: string;
@@ -24,14 +25,16 @@ function integer(name: string, value: string | undefined): number | undefined {
 
 export function registerDeb(program: Command): void {
   addOutOption(addTreeOptions(program.command('deb')))
-    .description('write Debian packages of a built kernel (the headers package is rebuilt for the target and checked)')
-    .option('--only <packages>', 'comma-separated packages to write', 'headers')
+    .description('write the Debian packages of a built kernel: linux-image, linux-headers (host programs rebuilt for the target and checked), linux-libc-dev and, with CONFIG_DEBUG_INFO, linux-image-dbg')
+    .option('--only <packages>', `comma-separated packages to write, of ${DEB_PACKAGE_KINDS.join(', ')} (default: all that apply to the tree)`)
     .addOption(new Option('--compress <kind>', 'compression of the package members').choices(['xz', 'zstd', 'gzip', 'none']).default('xz'))
     .option('--level <n>', 'compression level (default: dpkg-deb\'s for the compressor)')
-    .option('--pkg-version <version>', 'full package version, like KDEB_PKGVERSION (default: <release>-<build number>)')
-    .option('--revision <rev>', 'Debian revision after <release>- (default: the kernel build number)')
+    .option('--pkg-version <version>', 'full package version, like KDEB_PKGVERSION (default, as upstream: <release>-<build number>, since 6.3 <kernel version without local version>-<build number>)')
+    .option('--revision <rev>', 'the Debian revision in the default version (default: the kernel build number)')
     .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
     .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)')
+    .option('--plugin-sysroot <dir>', "a root holding the target's gcc-<N>-plugin-dev, for the headers of GCC-plugin kernels (default: downloaded with apt-get into kpkg's cache)")
+    .addHelpText('after', '\nINSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).')
     .action(async (args: string[], options: DebOptions) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
@@ -40,7 +43,9 @@ export function registerDeb(program: Command): void {
           sourceDir: options.sourceDir,
           vars: makeVarsFrom(args),
           out: options.out,
-          only: parseOnly(options.only),
+          only: options.only === undefined ? undefined : parseOnly(options.only),
+          pluginSysroot: options.pluginSysroot,
+          moduleStrip: process.env.INSTALL_MOD_STRIP,
           compression: options.compress,
           level: integer('--level', options.level),
           version: options.pkgVersion,
@@ -55,7 +60,7 @@ export function registerDeb(program: Command): void {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else {
           for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
-          process.stdout.write(`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`);
+          if (result.packages.some((p) => p.kind === 'headers')) process.stdout.write(`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`);
         }
       } catch (e) {
         progress.finish(false);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { runInChroot } from '../../smoke/chroot-run.js';
 import { smoke } from '../../smoke/smoke.js';
 import { elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
-import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS } from '../../testing/kernel-trees.js';
+import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 
 /** Beyond upstream: objtool, resolve_btfids, GCC plugins, sign-file and clang builds rebuilt for the target. */
@@ -50,7 +50,6 @@ for (const series of ['6.1', '6.12'] as const) {
         debs: [deb],
         release: json.release,
         cacheDir: rootfsCacheDir(),
-        extraPackages: ['libssl3', 'openssl'],
         makeArgs: ['V=1'],
         keepRootfs: true,
         verbose: true,
@@ -81,6 +80,25 @@ for (const series of ['6.1', '6.12'] as const) {
     });
   });
 }
+
+describe('upstream 6.12 make bindeb-pkg on the same full tree, for comparison', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+  test('its headers fail kpkg verify on the host-arch resolve_btfids and GCC plugin; kpkg\'s pass', async () => {
+    const dir = (await execa(`${REPO_ROOT}tools/upstream-debs`, ['--series', '6.12', '--config', 'full'])).stdout.trim().split('\n').pop() ?? '';
+    const upstream = (await readdir(dir)).filter((f) => f.startsWith('linux-headers-') && f.endsWith('.deb')).map((f) => join(dir, f));
+    assert.equal(upstream.length, 1);
+    const r = await runKpkg(['verify', ...upstream, '--arch', 'arm64', '--json']);
+    assert.equal(r.exitCode, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: { check: string; path?: string; found?: string }[] };
+    const wrong = report.findings.filter((f) => f.check === 'elf-machine').map((f) => f.path ?? '');
+    assert.ok(wrong.some((p) => p.endsWith('/tools/bpf/resolve_btfids/resolve_btfids')), wrong.join(', '));
+    assert.ok(wrong.some((p) => p.endsWith('/scripts/gcc-plugins/latent_entropy_plugin.so')), wrong.join(', '));
+    assert.ok(report.findings.filter((f) => f.check === 'elf-machine').every((f) => /x86-64/.test(f.found ?? '')));
+
+    const ours = (await headersDeb(await builtKernelTree({ series: '6.12', config: 'full' }))).packages[0]?.path ?? '';
+    const clean = await runKpkg(['verify', ours, '--arch', 'arm64', '--json']);
+    assert.equal(clean.exitCode, 0, clean.stdout);
+  });
+});
 
 describe('a 6.12 arm64 tiny tree built with LLVM=1 (clang, ld.lld)', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
   test('host programs are rebuilt with clang --target, and kpkg smoke builds a module with LLVM=1 on the target', async () => {

@@ -179,6 +179,15 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   return mapLimit(programs, cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));
 }
 
+/**
+ * Strips a rebuilt program or plugin with the target's binutils, as Debian packages ship them
+ * (lintian: unstripped-binary-or-object); the kernel build itself leaves them unstripped.
+ */
+export async function stripForTarget(file: string, toolchain: Toolchain, onCommand?: (c: string) => void): Promise<void> {
+  const strip = toolchain.kind === 'clang' ? 'llvm-strip' : `${toolchain.crossPrefix}strip`;
+  await run([strip, '--strip-unneeded', file], dirname(file), onCommand);
+}
+
 /** Confirms a rebuilt program is the target's and says what it replaced. */
 export async function checkedRebuild(path: string, output: string, objtree: string, arch: ArchInfo): Promise<HostProgramRebuild> {
   const before = await readElfFile(join(objtree, path));

@@ -9,7 +9,7 @@ import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
 import { findTargetPluginHeaders } from './gcc-plugins.js';
 import { assertReadyToRebuild } from '../../doctor/preflight.js';
-import { checkedRebuild, rebuildHostPrograms, type HostProgramRebuild } from './host-programs.js';
+import { checkedRebuild, rebuildHostPrograms, stripForTarget, type HostProgramRebuild } from './host-programs.js';
 import { rebuildToolProgram, toolProgramAt } from './tool-programs.js';
 import { headersManifest, type HeadersEntry } from './manifest.js';
 
@@ -90,6 +90,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
       rebuilt.push(await checkedRebuild(e.path, output, tree.objtree, arch));
     }
+    for (const r of rebuilt) await stripForTarget(r.output, facts.toolchain, options.onCommand);
     const outputs = new Map(await Promise.all(rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const)));
     const entries = manifest.entries.map((e): HeadersEntry => {
       const output = outputs.get(e.path);

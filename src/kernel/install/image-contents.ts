@@ -37,16 +37,14 @@ export async function treeFile(objtree: string, relative: string, what: string):
 }
 
 export async function stageImage(facts: TreeFacts, ctx: KernelMakeContext, options: StageImageOptions): Promise<ImageContents> {
-  const { tree, arch, features } = facts;
+  const { tree, arch } = facts;
   const boot = await findBootImage(ctx);
   const bootFile = await treeFile(tree.objtree, boot.name, 'the boot image');
   const systemMap = await treeFile(tree.objtree, 'System.map', 'the symbol map');
   const config = await treeFile(tree.objtree, '.config', 'the configuration');
-  let modules: ImageContents['modules'] = [];
-  if (features.modules) {
-    options.onStep?.('modules', `make modules_install${options.moduleStrip === '' ? '' : ` INSTALL_MOD_STRIP=${options.moduleStrip ?? '1'}`} into a staging directory`);
-    modules = await installModules(ctx, join(options.scratch, 'modules'), { strip: options.moduleStrip, ...(options.jobs === undefined ? {} : { jobs: options.jobs }) });
-  }
+  // Run even without CONFIG_MODULES, as builddeb does: see installModules.
+  options.onStep?.('modules', `make modules_install${options.moduleStrip === '' ? '' : ` INSTALL_MOD_STRIP=${options.moduleStrip ?? '1'}`} into a staging directory`);
+  const modules = await installModules(ctx, join(options.scratch, 'modules'), { strip: options.moduleStrip, ...(options.jobs === undefined ? {} : { jobs: options.jobs }) });
   options.onStep?.('dtbs', 'make dtbs_install into a staging directory (device-tree architectures)');
   const dtbs = await installDtbs(ctx, join(options.scratch, 'dtbs'));
   return {

@@ -7,7 +7,7 @@ import { KpkgError } from '../../util/errors.js';
 import { parseKconfig } from '../kconfig.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
-import { binutilsCommand, kernelMakeArgs, kernelMakeEnv, llvmSetting, runKernelMake } from './kernel-make.js';
+import { binutilsCommand, failureExcerpt, kernelMakeArgs, kernelMakeEnv, llvmSetting, missingToolHint, runKernelMake } from './kernel-make.js';
 
 const tree = (objtree: string, srctree: string): KernelTree => ({
   objtree,
@@ -67,6 +67,23 @@ void describe('kernel make command line', () => {
 });
 
 void describe('runKernelMake', () => {
+  test('the excerpt keeps the line naming the problem when it scrolled out of the tail', () => {
+    const usage = Array.from({ length: 40 }, (_, i) => `  --option-${i}  does something`);
+    const output = ["aarch64-linux-gnu-strip: unrecognized option '--no-such-option'", ...usage, 'make: *** [Makefile:236: __sub-make] Error 2', ''].join('\n');
+    const excerpt = failureExcerpt(output, 5).split('\n');
+    assert.deepEqual(excerpt.slice(0, 2), ["aarch64-linux-gnu-strip: unrecognized option '--no-such-option'", '[...]']);
+    assert.equal(excerpt.length, 7);
+    assert.equal(excerpt.at(-1), 'make: *** [Makefile:236: __sub-make] Error 2');
+    assert.equal(failureExcerpt('one\ntwo\n', 5), 'one\ntwo');
+  });
+
+  test('a tool the install targets need and that is missing is named with its Debian package', () => {
+    assert.equal(missingToolHint('/bin/sh: 1: rsync: not found\nmake[1]: *** [Makefile:1340: headers_install] Error 127'), 'apt-get install rsync');
+    assert.equal(missingToolHint('sh: aarch64-linux-gnu-strip: command not found'), 'apt-get install binutils-aarch64-linux-gnu');
+    assert.equal(missingToolHint('/bin/sh: 1: xz: not found'), 'apt-get install xz-utils');
+    assert.equal(missingToolHint('make: *** No rule to make target'), undefined);
+  });
+
   test('returns stdout; a failure is a KpkgError with the command and the tail of its output', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kpkg-make-'));
     await writeFile(join(dir, 'Makefile'), 'hello:\n\t@echo "hello $(ARCH)"\nfail:\n\t@for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do echo line$$i; done\n\t@echo "boom: no rule" >&2; exit 3\n');

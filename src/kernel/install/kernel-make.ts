@@ -82,6 +82,38 @@ export function kernelMakeArgs(ctx: Pick<KernelMakeContext, 'tree' | 'toolchain'
 const TAIL_LINES = 25;
 
 /**
+ * The last lines of a failed make's output, preceded by the first line that names the problem
+ * when that scrolled out of them (a tool's usage text, or other jobs of -j, can push it far up).
+ */
+export function failureExcerpt(output: string, count = TAIL_LINES): string {
+  const lines = output.replace(/\n+$/, '').split('\n');
+  const tail = lines.slice(-count);
+  const cause = lines.slice(0, -count).find((l) => /error|unrecognized|invalid|cannot|not found|no such file/i.test(l));
+  return cause === undefined ? tail.join('\n') : [cause, '[...]', ...tail].join('\n');
+}
+
+/** Debian packages of the programs the install targets run (scripts/Makefile.modinst, top Makefile). */
+const TOOL_PACKAGES: readonly { program: RegExp; debianPackage: (program: string) => string }[] = [
+  { program: /^rsync$/, debianPackage: () => 'rsync' },
+  { program: /^depmod$/, debianPackage: () => 'kmod' },
+  { program: /^xz$/, debianPackage: () => 'xz-utils' },
+  { program: /^zstd$/, debianPackage: () => 'zstd' },
+  { program: /^(?:gzip|pigz)$/, debianPackage: (p) => p },
+  { program: /^(.+)-(?:strip|objcopy)$/, debianPackage: (p) => `binutils-${p.replace(/-(?:strip|objcopy)$/, '')}` },
+  { program: /^llvm-(?:strip|objcopy)/, debianPackage: () => 'llvm' },
+];
+
+/** When make's output says a program was not found, the apt-get command that installs it. */
+export function missingToolHint(output: string): string | undefined {
+  for (const m of output.matchAll(/(?:^|[\s:])([\w./+-]+): (?:command )?not found/gm)) {
+    const program = (m[1] ?? '').split('/').pop() ?? '';
+    const known = TOOL_PACKAGES.find((t) => t.program.test(program));
+    if (known !== undefined) return `apt-get install ${known.debianPackage(program)}`;
+  }
+  return undefined;
+}
+
+/**
  * Runs `make <base args> <targetArgs>` and returns its stdout. A failure is a KpkgError naming the
  * command and showing the last lines it printed.
  */
@@ -91,12 +123,15 @@ export async function runKernelMake(ctx: KernelMakeContext, targetArgs: readonly
   ctx.onCommand?.(line);
   const r = await execa(argv[0] ?? 'make', argv.slice(1), { reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', all: true, extendEnv: false, env: kernelMakeEnv() });
   if (r.exitCode !== 0 || r.failed) {
-    const tail = (r.all ?? '').replace(/\n+$/, '').split('\n').slice(-TAIL_LINES).join('\n');
+    const tail = failureExcerpt(r.all ?? '');
     const how = r.exitCode === undefined ? (r.signal ?? r.shortMessage) : `exit ${r.exitCode}`;
     const missingMake = (r as { code?: string }).code === 'ENOENT';
+    const hint = missingMake
+      ? 'apt-get install make'
+      : (missingToolHint(tail) ?? 'run the command above by hand to see the whole output; the tree must be the one the kernel was built in, with the same toolchain installed');
     throw new KpkgError(`${missingMake ? 'make is not installed' : `kernel make failed (${how})`}: ${line}${tail === '' ? '' : `\n${tail}`}`, {
       where: options.objtree ?? ctx.tree.objtree,
-      hint: missingMake ? 'apt-get install make' : 'run the command above by hand to see the whole output; the tree must be the one the kernel was built in, with the same toolchain installed',
+      hint,
     });
   }
   return r.stdout;

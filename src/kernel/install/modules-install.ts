@@ -9,7 +9,8 @@
 import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
-import { isFile } from '../../util/fs.js';
+import { isDirectory, isFile } from '../../util/fs.js';
+import { isEnabled } from '../kconfig.js';
 import { runKernelMake, type KernelMakeContext } from './kernel-make.js';
 import { listStagedTree, type StagedItem } from './staged-tree.js';
 
@@ -30,17 +31,26 @@ export function moduleDirIn(root: string, release: string): string {
 }
 
 /**
- * Installs the modules below `root` and returns what was staged (paths relative to root, e.g.
- * lib/modules/6.1.0/kernel/lib/crc-ccitt.ko). The `build` and `source` links modules_install
- * points at the build machine's trees are removed, as builddeb does: the headers package owns
- * `build`, and no package ships `source`.
+ * Installs the modules (and the modules.builtin* files) below `root` and returns what was staged
+ * (paths relative to root, e.g. lib/modules/6.1.0/kernel/lib/crc-ccitt.ko). The `build` and
+ * `source` links modules_install points at the build machine's trees are removed, as builddeb
+ * does: the headers package owns `build`, and no package ships `source`.
  */
 export async function installModules(ctx: KernelMakeContext, root: string, options: ModulesInstallOptions = {}): Promise<StagedItem[]> {
   const strip = options.strip ?? '1';
   if (/[%:]/.test(root)) {
     throw new KpkgError(`the staging directory ${root} contains '%' or ':', which scripts/Makefile.modinst refuses`, { where: root, hint: 'set TMPDIR to a directory without those characters' });
   }
-  await runKernelMake(ctx, ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])], options.jobs === undefined ? {} : { jobs: options.jobs });
+  const modules = isEnabled(ctx.tree.config, 'MODULES');
+  try {
+    await runKernelMake(ctx, ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])], options.jobs === undefined ? {} : { jobs: options.jobs });
+  } catch (e) {
+    // Without CONFIG_MODULES, newer kernels (6.12's scripts/Makefile.modinst) still install
+    // modules.builtin and modules.builtin.modinfo, which builddeb then ships; older ones refuse
+    // the target ("The present kernel configuration has modules disabled"): nothing to ship.
+    if (!modules && e instanceof KpkgError && /modules disabled|disabled CONFIG_MODULES/.test(e.message)) return [];
+    throw e;
+  }
   const moduleDir = moduleDirIn(root, ctx.tree.release);
   for (const link of ['build', 'source']) {
     const path = join(moduleDir, link);
@@ -49,12 +59,12 @@ export async function installModules(ctx: KernelMakeContext, root: string, optio
   }
   // scripts/depmod.sh only warns, and skips depmod, when depmod or System.map is missing: the
   // package would then lack modules.dep and modprobe would not find the modules.
-  if (!(await isFile(join(moduleDir, 'modules.dep')))) {
+  if (modules && !(await isFile(join(moduleDir, 'modules.dep')))) {
     const hasMap = await isFile(join(ctx.tree.objtree, 'System.map'));
     throw new KpkgError(`modules_install ran no depmod: ${join(moduleDir, 'modules.dep')} is missing`, {
       where: moduleDir,
       hint: hasMap ? 'install depmod (apt-get install kmod)' : `System.map is missing from ${ctx.tree.objtree}: finish the kernel build`,
     });
   }
-  return listStagedTree(root);
+  return (await isDirectory(root)) ? listStagedTree(root) : [];
 }

@@ -55,7 +55,8 @@ async function defaultMaintainer(): Promise<string> {
   const gitName = await git('user.name');
   const gitEmail = await git('user.email');
   if (gitEmail !== undefined) return `${name ?? gitName ?? 'Kernel Packager'} <${gitEmail}>`;
-  return 'Kernel Packager <kernel-packager@localhost.localdomain>';
+  // A syntactically valid address lintian accepts (it rejects localhost-style hosts as bogus-mail-host).
+  return 'Kernel Packager <kernel-packager@example.org>';
 }
 
 /** SOURCE_DATE_EPOCH, else a time fixed by the tree itself: when kernel.release was written. */
