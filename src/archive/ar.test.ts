@@ -9,21 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { KpkgError } from '../util/errors.js';
 import { ArWriter, encodeArHeader, readAr } from './ar.js';
+import { within } from '../testing/within.js';
 
 const run = promisify(execFile);
 
-/** Fails instead of hanging: every hostile-input case must settle quickly. */
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function writeToBuffer(build: (writer: ArWriter) => Promise<void>): Promise<Buffer> {
   const out = new PassThrough();

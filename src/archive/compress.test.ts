@@ -8,18 +8,8 @@ import { describe, it } from 'node:test';
 import { KpkgError } from '../util/errors.js';
 import type { CompressionKind } from './compress.js';
 import { DEFAULT_COMPRESSION_LEVEL, compressionOfName, compressor, decompressor } from './compress.js';
+import { within } from '../testing/within.js';
 
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Pushes `input` through `filter` in 64 KiB chunks and collects the output. */
 async function through(filter: Duplex, input: Buffer): Promise<Buffer> {

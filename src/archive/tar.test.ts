@@ -10,21 +10,11 @@ import { promisify } from 'node:util';
 import { KpkgError } from '../util/errors.js';
 import type { TarEntry, TarWriteOptions } from './tar.js';
 import { TAR_RECORD, encodeTarHeader, readTar, tarStream } from './tar.js';
+import { within } from '../testing/within.js';
 
 const run = promisify(execFile);
 const MTIME = 1700000000; // 2023-11-14 22:13:20 UTC
 
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function toBuffer(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

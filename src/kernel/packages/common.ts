@@ -2,7 +2,8 @@ import { execa } from 'execa';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { PackageEntry } from '../../package/model.js';
+import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import type { ArchInfo } from '../arch-table.js';
 import { KpkgError } from '../../util/errors.js';
 import { readTextOrUndefined } from '../../util/fs.js';
 import type { KernelTree } from '../tree.js';
@@ -133,4 +134,19 @@ License version 2 can be found in \`/usr/share/common-licenses/GPL-2'.
     { kind: 'file', path: `${doc}/copyright`, mode: 0o644, size: bytes(copyright).length, source: { from: 'bytes', data: bytes(copyright) } },
     { kind: 'file', path: `${doc}/changelog.Debian.gz`, mode: 0o644, size: gz.length, source: { from: 'bytes', data: gz } },
   ];
+}
+
+/** The control fields every package of the set shares, as scripts/package/mkdebian writes them. */
+export function kernelPackageFields(set: PackageSet, arch: ArchInfo, section: string): Pick<PackageDescription, 'version' | 'arch' | 'source' | 'maintainer' | 'section' | 'priority' | 'homepage' | 'license' | 'mtime'> {
+  return {
+    version: set.version,
+    arch: arch.debian,
+    source: set.source,
+    maintainer: set.maintainer,
+    section,
+    priority: 'optional',
+    homepage: 'https://www.kernel.org/',
+    license: 'GPL-2.0-only',
+    mtime: set.mtime,
+  };
 }

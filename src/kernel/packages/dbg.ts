@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import type { ArchInfo } from '../arch-table.js';
 import type { ModuleDebugFile } from '../install/debug-info.js';
-import { docEntries, type PackageSet } from './common.js';
+import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
 import { imagePackageName, type TreeFile } from './image.js';
 
 export function dbgPackageName(release: string): string {
@@ -40,14 +40,7 @@ export function dbgPackage(vmlinux: TreeFile, modules: readonly ModuleDebugFile[
   }
   return {
     name,
-    version: set.version,
-    arch: arch.debian,
-    source: set.source,
-    maintainer: set.maintainer,
-    section: 'debug',
-    priority: 'optional',
-    homepage: 'https://www.kernel.org/',
-    license: 'GPL-2.0-only',
+    ...kernelPackageFields(set, arch, 'debug'),
     summary: `Linux kernel debugging symbols for ${release}`,
     description: 'This package will come in handy if you need to debug the kernel. It provides\nall the necessary debug symbols for the kernel and its modules.',
     entries: [
@@ -60,6 +53,5 @@ export function dbgPackage(vmlinux: TreeFile, modules: readonly ModuleDebugFile[
       ...links.values(),
       ...docEntries(name, set, release),
     ],
-    mtime: set.mtime,
   };
 }

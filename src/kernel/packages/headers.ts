@@ -1,7 +1,7 @@
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import type { ArchInfo } from '../arch-table.js';
 import type { StagedHeaders } from '../headers/stage.js';
-import { docEntries, type PackageSet } from './common.js';
+import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
 
 export function headersPackageName(release: string): string {
   return `linux-headers-${release}`;
@@ -27,17 +27,9 @@ export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: Packa
   });
   return {
     name,
-    version: set.version,
-    arch: arch.debian,
-    source: set.source,
-    maintainer: set.maintainer,
-    section: 'kernel',
-    priority: 'optional',
-    homepage: 'https://www.kernel.org/',
-    license: 'GPL-2.0-only',
+    ...kernelPackageFields(set, arch, 'kernel'),
     summary: `Linux kernel headers for ${release} on ${arch.debian}`,
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
     entries: [...tree, { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set, release)],
-    mtime: set.mtime,
   };
 }

@@ -1,7 +1,7 @@
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
 import type { ArchInfo } from '../arch-table.js';
 import { stagedEntries, type StagedItem } from '../install/staged-tree.js';
-import { docEntries, type PackageSet } from './common.js';
+import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
 
 export function imagePackageName(release: string): string {
   return `linux-image-${release}`;
@@ -90,18 +90,10 @@ export function imagePackage(contents: ImageContents, arch: ArchInfo, set: Packa
   for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, contents.bootImage.installPath, contents.initrd);
   return {
     name,
-    version: set.version,
-    arch: arch.debian,
-    source: set.source,
-    maintainer: set.maintainer,
-    section: 'kernel',
-    priority: 'optional',
-    homepage: 'https://www.kernel.org/',
-    license: 'GPL-2.0-only',
+    ...kernelPackageFields(set, arch, 'kernel'),
     summary: `Linux kernel, version ${release}`,
     description: `This package contains the Linux kernel, modules and corresponding other\nfiles, version: ${release}.`,
     scripts,
     entries,
-    mtime: set.mtime,
   };
 }

@@ -1,7 +1,7 @@
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import type { ArchInfo } from '../arch-table.js';
 import { stagedEntry, type StagedItem } from '../install/staged-tree.js';
-import { docEntries, type PackageSet } from './common.js';
+import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
 
 export const LIBC_DEV_PACKAGE = 'linux-libc-dev';
 
@@ -21,19 +21,11 @@ export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, s
   const entries: PackageEntry[] = headers.map((item) => stagedEntry(item, libcDevInstallPath(item.path, arch)));
   return {
     name: LIBC_DEV_PACKAGE,
-    version: set.version,
-    arch: arch.debian,
-    source: set.source,
-    maintainer: set.maintainer,
-    section: 'devel',
-    priority: 'optional',
-    homepage: 'https://www.kernel.org/',
-    license: 'GPL-2.0-only',
+    ...kernelPackageFields(set, arch, 'devel'),
     provides: [{ name: 'linux-kernel-headers' }],
     multiArch: 'same',
     summary: 'Linux support headers for userspace development',
     description: 'This package provides userspaces headers from the Linux kernel.  These headers\nare used by the installed headers for GNU glibc and other system libraries.',
     entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set, release)],
-    mtime: set.mtime,
   };
 }
