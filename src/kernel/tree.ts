@@ -71,10 +71,11 @@ async function kernelVersionOf(srctree: string): Promise<[number, number, number
 async function findSrctree(objtree: string): Promise<string | undefined> {
   const link = await readlinkOrUndefined(join(objtree, 'source'));
   if (link !== undefined) return resolve(objtree, link);
+  if ((await kernelVersionOf(objtree)) !== undefined) return objtree; // in-tree build (or not built at all)
+  // The generated Makefile of an O= tree is a single include of the source tree's Makefile.
   const makefile = await readTextOrUndefined(join(objtree, 'Makefile'));
-  const include = makefile === undefined ? undefined : /^include\s+(\S+)\/Makefile\s*$/m.exec(makefile);
-  if (include?.[1] !== undefined) return resolve(objtree, include[1]);
-  return (await kernelVersionOf(objtree)) === undefined ? undefined : objtree;
+  const include = makefile === undefined ? undefined : /^include\s+(\/\S+)\/Makefile\s*$/m.exec(makefile);
+  return include?.[1] === undefined ? undefined : resolve(objtree, include[1]);
 }
 
 function makeCommand(vars: MakeVars | undefined, objtree: string, srctree: string, target: string): string {
