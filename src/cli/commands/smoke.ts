@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { headersDebsFacts } from '../../smoke/headers-debs.js';
-import { smoke } from '../../smoke/smoke.js';
+import { smoke, type SmokeStep } from '../../smoke/smoke.js';
 import { createProgress } from '../progress.js';
 
 interface SmokeCliOptions {
@@ -18,6 +18,23 @@ interface SmokeCliOptions {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
+}
+
+function stepDetail(step: SmokeStep, arch: string, release: string, clang: boolean): string {
+  switch (step) {
+    case 'binfmt':
+      return `qemu-user for ${arch} registered with binfmt_misc`;
+    case 'rootfs':
+      return `Debian ${arch} rootfs with gcc and make${clang ? ', clang and lld' : ''} (mmdebstrap; cached after the first run)`;
+    case 'install':
+      return 'dpkg -i of the packages in the rootfs';
+    case 'build module':
+      return `make -C /lib/modules/${release}/build M=<kpkg_hello>${clang ? ' LLVM=1' : ''} modules, on emulated ${arch}`;
+    case 'modinfo':
+      return `vermagic of kpkg_hello.ko starts with ${release}`;
+    case 'check binaries':
+      return `every program under /lib/modules/${release}/build is an ${arch} binary`;
+  }
 }
 
 export function registerSmoke(program: Command): void {
@@ -50,7 +67,7 @@ export function registerSmoke(program: Command): void {
           ...(options.keepRootfs === true ? { keepRootfs: true } : {}),
           verbose: options.verbose === true,
           onLine: (line) => progress.command(line),
-          onStep: (step) => progress.step(step, step === 'rootfs' ? `Debian rootfs for ${options.arch ?? facts.debianArch} (cached after the first run)` : `${facts.release}${facts.clang ? ' (LLVM=1)' : ''}`),
+          onStep: (step) => progress.step(step, stepDetail(step, options.arch ?? facts.debianArch, facts.release, facts.clang)),
         });
         progress.finish(result.ok);
         if (options.json === true) {
