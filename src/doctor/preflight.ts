@@ -8,12 +8,12 @@ import { formatCheck } from './report.js';
  * Before rebuilding host programs for the target, the checks `kpkg doctor` makes for this tree, so a
  * missing library is reported up front, with its install command, rather than as a compiler error.
  */
-export async function assertReadyToRebuild(facts: TreeFacts): Promise<void> {
+export async function assertReadyToRebuild(facts: TreeFacts, sysroot?: string): Promise<void> {
   const compilers = targetCompilers(facts.toolchain, facts.arch);
-  const results = await runDoctor({ arch: facts.arch, cc: compilers.c, cxx: compilers.cxx, features: facts.features, gccVersion: facts.toolchain.version });
+  const results = await runDoctor({ arch: facts.arch, cc: compilers.c, cxx: compilers.cxx, features: facts.features, gccVersion: facts.toolchain.version, ...(sysroot === undefined ? {} : { sysroot }) });
   const failed = results.filter((r) => !r.ok);
   if (failed.length === 0) return;
   throw new KpkgError(`this machine cannot rebuild the host programs of ${facts.tree.release} for ${facts.arch.debian}:\n${failed.map(formatCheck).join('\n')}`, {
-    hint: `install the missing pieces above; \`kpkg doctor --build-dir ${facts.tree.objtree}\` checks again`,
+    hint: `install the missing pieces above; \`kpkg doctor --build-dir ${facts.tree.objtree}${sysroot === undefined ? '' : ` --sysroot ${sysroot}`}\` checks again`,
   });
 }

@@ -30,6 +30,8 @@ export type DebStep = HeadersStep | 'plan' | 'modules' | 'dtbs' | 'uapi' | 'debu
 export interface DebBuildOptions extends PackageSetOptions {
   /** A root holding the target's gcc-<N>-plugin-dev (else it is downloaded into kpkg's cache). */
   pluginSysroot?: string | undefined;
+  /** A target root holding the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch. */
+  sysroot?: string | undefined;
   buildDir: string;
   sourceDir?: string | undefined;
   vars: MakeVars;
@@ -143,6 +145,7 @@ async function stageHeadersPackage(run: Run): Promise<StagedPackage> {
   const staged = await stageHeaders(run.facts, {
     cacheDir: kpkgCacheDir(),
     pluginSysroot: options.pluginSysroot,
+    sysroot: options.sysroot,
     ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
     ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
   });

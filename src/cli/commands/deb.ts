@@ -9,6 +9,7 @@ interface DebOptions extends TreeOptions {
   out: string;
   only?: string;
   pluginSysroot?: string;
+  sysroot?: string;
   compress: CompressionKind;
   level?: string;
   pkgVersion?: string;
@@ -33,6 +34,7 @@ export function registerDeb(program: Command): void {
     .option('--revision <rev>', 'the Debian revision in the default version (default: the kernel build number)')
     .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
     .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)')
+    .option('--sysroot <dir>', 'a target root with the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch packages')
     .option('--plugin-sysroot <dir>', "a root holding the target's gcc-<N>-plugin-dev, for the headers of GCC-plugin kernels (default: downloaded with apt-get into kpkg's cache)")
     .addHelpText('after', '\nINSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).')
     .action(async (args: string[], options: DebOptions) => {
@@ -45,6 +47,7 @@ export function registerDeb(program: Command): void {
           out: options.out,
           only: options.only === undefined ? undefined : parseOnly(options.only),
           pluginSysroot: options.pluginSysroot,
+          sysroot: options.sysroot,
           moduleStrip: process.env.INSTALL_MOD_STRIP,
           compression: options.compress,
           level: integer('--level', options.level),

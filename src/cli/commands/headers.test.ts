@@ -10,6 +10,7 @@ import { smoke } from '../../smoke/smoke.js';
 import { elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
 import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
+import { targetSysroot } from '../../testing/target-sysroot.js';
 
 /** Beyond upstream: objtool, resolve_btfids, GCC plugins, sign-file and clang builds rebuilt for the target. */
 
@@ -20,17 +21,17 @@ interface DebJson {
   elfCount: number;
 }
 
-async function headersDeb(objtree: string): Promise<DebJson> {
+async function headersDeb(objtree: string, extra: readonly string[] = []): Promise<DebJson> {
   const out = await mkdtemp(join(tmpdir(), 'kpkg-deb-'));
-  const r = await runKpkg(['deb', '--only', 'headers', '--build-dir', objtree, '--out', out, '--json']);
+  const r = await runKpkg(['deb', '--only', 'headers', '--build-dir', objtree, '--out', out, '--json', ...extra]);
   assert.equal(r.exitCode, 0, r.stderr);
   return JSON.parse(r.stdout) as DebJson;
 }
 
-async function assertAllAarch64(deb: string, json: DebJson): Promise<void> {
+async function assertAllTarget(deb: string, json: DebJson, fileSays = /ELF 64-bit LSB .*ARM aarch64/): Promise<void> {
   const elves = await elfFilesByFile(await extractDeb(deb));
   assert.equal(elves.size, json.elfCount);
-  for (const [path, desc] of elves) assert.match(desc, /ELF 64-bit LSB .*ARM aarch64/, path);
+  for (const [path, desc] of elves) assert.match(desc, fileSays, path);
 }
 
 for (const series of ['6.1', '6.12'] as const) {
@@ -42,7 +43,7 @@ for (const series of ['6.1', '6.12'] as const) {
       for (const p of ['scripts/gcc-plugins/latent_entropy_plugin.so', 'tools/bpf/resolve_btfids/resolve_btfids', 'scripts/sign-file', 'scripts/basic/fixdep', 'scripts/mod/modpost']) {
         assert.ok(rebuilt.includes(p), `${p} not rebuilt: ${rebuilt.join(', ')}`);
       }
-      await assertAllAarch64(deb, json);
+      await assertAllTarget(deb, json);
 
       const lines: string[] = [];
       const result = await smoke({
@@ -108,7 +109,7 @@ describe('a 6.12 arm64 tiny tree built with LLVM=1 (clang, ld.lld)', { timeout: 
     const json = await headersDeb(objtree);
     const deb = json.packages[0]?.path ?? '';
     assert.deepEqual(json.rebuilt.map((r) => r.path).sort(), ['scripts/basic/fixdep', 'scripts/genksyms/genksyms', 'scripts/mod/modpost', 'scripts/sorttable']);
-    await assertAllAarch64(deb, json);
+    await assertAllTarget(deb, json);
     const copy = join(await mkdtemp(join(tmpdir(), 'kpkg-smoke-')), 'headers.deb');
     await copyFile(deb, copy);
     const r = await runKpkg(['smoke', copy, '--json']);
@@ -116,5 +117,36 @@ describe('a 6.12 arm64 tiny tree built with LLVM=1 (clang, ld.lld)', { timeout: 
     const result = JSON.parse(r.stdout) as { ok: boolean; llvm: boolean; vermagic: string };
     assert.equal(result.llvm, true);
     assert.ok(result.vermagic.startsWith(`${json.release} `), result.vermagic);
+  });
+});
+
+describe('a 6.12 ppc64el tiny tree with ftrace, so CONFIG_OBJTOOL=y', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+  const ppc64el = /ELF 64-bit LSB .*64-bit PowerPC/;
+  test('objtool is rebuilt for ppc64el (target libelf from a --sysroot), and runs in a ppc64el rootfs while a module builds', async () => {
+    const objtree = await builtKernelTree({ series: '6.12', arch: 'ppc64el', config: 'tiny' });
+    const inspect = JSON.parse((await runKpkg(['inspect', '--build-dir', objtree, '--json'])).stdout) as { debianArch: string; features: { objtool: boolean } };
+    assert.deepEqual([inspect.debianArch, inspect.features.objtool], ['ppc64el', true]);
+    const sysroot = await targetSysroot('ppc64el', ['libelf-dev', 'libelf1', 'zlib1g-dev', 'zlib1g']);
+    const json = await headersDeb(objtree, ['--sysroot', sysroot]);
+    const deb = json.packages[0]?.path ?? '';
+    assert.ok(json.rebuilt.some((r) => r.path === 'tools/objtool/objtool' && /x86-64/.test(r.was)), JSON.stringify(json.rebuilt));
+    await assertAllTarget(deb, json, ppc64el);
+
+    const lines: string[] = [];
+    const result = await smoke({ debianArch: 'ppc64el', debs: [deb], release: json.release, cacheDir: rootfsCacheDir(), makeArgs: ['V=1'], verbose: true, onLine: (l) => lines.push(l) });
+    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
+    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+    assert.ok(lines.some((l) => l.includes('tools/objtool/objtool') && l.includes('kpkg_hello')), 'objtool did not run on the module');
+  });
+
+  test('upstream make bindeb-pkg ships a host-arch objtool: kpkg verify fails it', async () => {
+    const dir = (await execa(`${REPO_ROOT}tools/upstream-debs`, ['--series', '6.12', '--arch', 'ppc64el', '--config', 'tiny'])).stdout.trim().split('\n').pop() ?? '';
+    const upstream = (await readdir(dir)).filter((f) => f.startsWith('linux-headers-') && f.endsWith('.deb')).map((f) => join(dir, f));
+    assert.equal(upstream.length, 1);
+    const r = await runKpkg(['verify', ...upstream, '--arch', 'ppc64el', '--json']);
+    assert.equal(r.exitCode, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: { check: string; path?: string; found?: string }[] };
+    const objtool = report.findings.find((f) => f.check === 'elf-machine' && (f.path ?? '').endsWith('/tools/objtool/objtool'));
+    assert.match(objtool?.found ?? '', /x86-64/);
   });
 });

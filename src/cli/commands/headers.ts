@@ -11,12 +11,13 @@ import { createProgress } from '../progress.js';
 export function registerHeaders(program: Command): void {
   addOutOption(addTreeOptions(program.command('headers')))
     .description('stage the external-module build tree (host programs rebuilt for the target, every ELF checked) into <out>/linux-headers-<release>')
+    .option('--sysroot <dir>', 'a target root with the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch packages')
     .option('--plugin-sysroot <dir>', "a root holding the target's gcc-<N>-plugin-dev (default: downloaded with apt-get into kpkg's cache)")
-    .action(async (args: string[], options: TreeOptions & { out: string; pluginSysroot?: string }) => {
+    .action(async (args: string[], options: TreeOptions & { out: string; pluginSysroot?: string; sysroot?: string }) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
         const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
-        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), pluginSysroot: options.pluginSysroot, onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
+        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), pluginSysroot: options.pluginSysroot, sysroot: options.sysroot, onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
         try {
           await mkdir(resolve(options.out), { recursive: true });
           const dest = join(resolve(options.out), `linux-headers-${staged.release}`);

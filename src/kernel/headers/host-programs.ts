@@ -44,20 +44,24 @@ export interface RebuildOptions {
   onCommand?: (command: string) => void;
   /** The target-native gcc plugin include directory, for rebuilding GCC plugins (see gcc-plugins.ts). */
   pluginIncludeDir?: string | undefined;
+  /** A target root holding the libraries the programs link (passed as --sysroot=). */
+  sysroot?: string | undefined;
 }
 
 /** The target compilers: the kernel's own CC (wrappers such as ccache kept) and its C++ counterpart. */
-export function targetCompilers(toolchain: Toolchain, arch: ArchInfo): { c: string[]; cxx: string[] } {
+export function targetCompilers(toolchain: Toolchain, arch: ArchInfo, sysroot?: string): { c: string[]; cxx: string[] } {
   const cc = [...toolchain.cc];
+  // A target root with the libraries (libelf, zlib, libssl) instead of Debian's multiarch paths.
+  const root = sysroot === undefined ? [] : [`--sysroot=${sysroot}`];
   if (toolchain.kind === 'clang') {
     const target = `--target=${toolchain.clangTarget ?? arch.gnuTriplet}`;
     const cxx = cc.map((w, i) => (i === cc.length - 1 ? w.replace(/clang(-\d+)?$/, 'clang++$1') : w));
     const ld = toolchain.llvm ? ['-fuse-ld=lld'] : [];
-    return { c: [...cc, target, ...ld], cxx: [...cxx, target, ...ld] };
+    return { c: [...cc, target, ...ld, ...root], cxx: [...cxx, target, ...ld, ...root] };
   }
   const last = cc[cc.length - 1] ?? 'gcc';
   const cxxName = /gcc(-\d+)?$/.test(last) ? last.replace(/gcc(-\d+)?$/, 'g++$1') : `${toolchain.crossPrefix}g++`;
-  return { c: cc, cxx: [...cc.slice(0, -1), cxxName] };
+  return { c: [...cc, ...root], cxx: [...cc.slice(0, -1), cxxName, ...root] };
 }
 
 function isCxx(program: readonly string[]): boolean {
@@ -173,7 +177,7 @@ class Replayer {
 export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIdentity): Promise<HostProgramRebuild[]> {
   const { tree, toolchain, arch, programs, workDir } = options;
   if (programs.length === 0) return [];
-  const compilers = targetCompilers(toolchain, arch);
+  const compilers = targetCompilers(toolchain, arch, options.sysroot);
   await assertEndiannessAgrees(tree, arch.elf, build);
   const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand, options.pluginIncludeDir);
   return mapLimit(programs, cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));

@@ -20,6 +20,8 @@ export interface StageOptions {
   cacheDir: string;
   /** A root holding the target's gcc-<N>-plugin-dev, instead of downloading it. */
   pluginSysroot?: string | undefined;
+  /** A target root holding the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch. */
+  sysroot?: string | undefined;
   onStep?: (step: HeadersStep, detail: string) => void;
   onCommand?: (command: string) => void;
 }
@@ -60,7 +62,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
   try {
     const names = [...fromKbuild, ...fromTools].map((e) => e.path);
     options.onStep?.('rebuild', names.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${names.length} host programs for ${arch.debian}: ${names.join(', ')}`);
-    if (names.length > 0) await assertReadyToRebuild(facts);
+    if (names.length > 0) await assertReadyToRebuild(facts, options.sysroot);
     const pluginHeaders =
       plugins.length === 0
         ? undefined
@@ -79,6 +81,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
         programs: fromKbuild.map((e) => e.path),
         workDir,
         pluginIncludeDir: pluginHeaders?.includeDir,
+        sysroot: options.sysroot,
         ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
       },
       facts.build,
@@ -87,7 +90,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       const tool = toolProgramAt(e.path);
       if (tool === undefined) continue;
       options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
-      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: options.sysroot, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
       rebuilt.push(await checkedRebuild(e.path, output, tree.objtree, arch));
     }
     for (const r of rebuilt) await stripForTarget(r.output, facts.toolchain, options.onCommand);

@@ -52,6 +52,8 @@ export interface ToolRebuildOptions {
   arch: ArchInfo;
   tool: ToolProgram;
   workDir: string;
+  /** A target root holding libelf and zlib (passed as --sysroot=). */
+  sysroot?: string | undefined;
   onCommand?: (command: string) => void;
 }
 
@@ -63,7 +65,7 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   const out = join(workDir, 'tools', name);
   await mkdir(bin, { recursive: true });
   await mkdir(out, { recursive: true });
-  const { c } = targetCompilers(toolchain, arch);
+  const { c } = targetCompilers(toolchain, arch, options.sysroot);
   const prefix = toolchain.crossPrefix;
   const llvm = toolchain.kind === 'clang';
   const hostcc = join(bin, 'kpkg-hostcc');
@@ -76,7 +78,9 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
     '-s',
     '-C',
     join(tree.srctree, tool.dir),
-    `OUTPUT=${out}/`,
+    // O=, as the top Makefile passes it: tools/scripts/Makefile.include derives OUTPUT from it, and
+    // sub-makes (libsubcmd, libbpf) keep their own OUTPUT, which a command-line OUTPUT= would override.
+    `O=${out}`,
     `srctree=${tree.srctree}`,
     `HOSTCC=${hostcc}`,
     `HOSTLD=${hostld}`,
@@ -87,7 +91,8 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   ];
   options.onCommand?.(['make', ...args].map(quoteWord).join(' '));
   // pkg-config must describe the target's libelf/zlib, not the build machine's.
-  const env = { PKG_CONFIG_LIBDIR: `/usr/lib/${arch.multiarch}/pkgconfig:/usr/share/pkgconfig`, MAKEFLAGS: '' };
+  const root = options.sysroot ?? '';
+  const env = { PKG_CONFIG_LIBDIR: `${root}/usr/lib/${arch.multiarch}/pkgconfig:${root}/usr/share/pkgconfig`, PKG_CONFIG_SYSROOT_DIR: root, MAKEFLAGS: '' };
   const r = await execa('make', args, { reject: false, all: true, stdin: 'ignore', env });
   if (r.exitCode !== 0) {
     const tail = (r.all ?? '').split('\n').slice(-25).join('\n');
