@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { KpkgError } from '../util/errors.js';
-import { lastLines } from './last-lines.js';
+import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
 
 export interface ChrootRunOptions {

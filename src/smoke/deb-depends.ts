@@ -46,17 +46,22 @@ export function dependenciesOutside(debs: readonly DebControl[]): string[] {
 }
 
 /** Reads the control fields with dpkg-deb. */
-export async function readDebControl(debPath: string): Promise<DebControl> {
-  let stdout: string;
+/** Control fields of a .deb as dpkg-deb --show formats them, e.g. '${Package}\\t${Architecture}'. */
+export async function showDebFields(debPath: string, format: string): Promise<string> {
   try {
-    ({ stdout } = await execa('dpkg-deb', ['--show', '--showformat=${Package}\\n${Depends}\\n${Pre-Depends}\\n${Provides}\\n', debPath]));
+    return (await execa('dpkg-deb', ['--show', `--showformat=${format}`, debPath])).stdout;
   } catch (cause) {
     throw new KpkgError(`cannot read the control data of ${debPath}`, {
       where: debPath,
       hint: `check the file with: dpkg-deb --info ${debPath}  (dpkg-deb comes with: apt-get install dpkg)`,
+      exitCode: 2,
       cause,
     });
   }
+}
+
+export async function readDebControl(debPath: string): Promise<DebControl> {
+  const stdout = await showDebFields(debPath, '${Package}\\n${Depends}\\n${Pre-Depends}\\n${Provides}\\n');
   const [pkg = '', depends = '', preDepends = '', provides = ''] = stdout.split('\n');
   return { package: pkg, depends, preDepends, provides };
 }

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { parseKconfig } from '../kernel/kconfig.js';
 import { KpkgError } from '../util/errors.js';
+import { showDebFields } from './deb-depends.js';
 
 /** What `kpkg smoke` needs to know about the headers packages it is given. */
 export interface HeadersDebsFacts {
@@ -10,12 +11,6 @@ export interface HeadersDebsFacts {
   debianArch: string;
   /** The kernel was built with clang (CONFIG_CC_IS_CLANG in the shipped auto.conf): modules need LLVM=1 and clang on the target. */
   clang: boolean;
-}
-
-async function show(deb: string, format: string): Promise<string> {
-  const r = await execa('dpkg-deb', ['--show', `--showformat=${format}`, deb], { reject: false });
-  if (r.exitCode !== 0) throw new KpkgError(`${deb} is not a readable Debian package: ${r.stderr.trim()}`, { where: deb, hint: `check it with \`dpkg-deb --info ${deb}\``, exitCode: 2 });
-  return r.stdout;
 }
 
 /** The shipped include/config/auto.conf, if this package has one. */
@@ -32,7 +27,7 @@ async function shippedAutoConf(deb: string): Promise<string | undefined> {
  * split packages have one such package per flavour; -common and linux-kbuild come with it).
  */
 export async function headersDebsFacts(debs: readonly string[]): Promise<HeadersDebsFacts> {
-  const controls = await Promise.all(debs.map(async (deb) => ({ deb, fields: (await show(deb, '${Package}\\t${Architecture}')).split('\t') })));
+  const controls = await Promise.all(debs.map(async (deb) => ({ deb, fields: (await showDebFields(deb, '${Package}\\t${Architecture}')).split('\t') })));
   const headers = controls.filter((c) => (c.fields[0] ?? '').startsWith('linux-headers-') && c.fields[1] !== 'all' && !(c.fields[0] ?? '').endsWith('-common'));
   const main = headers[0];
   if (main === undefined || headers.length > 1) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lastLines } from './last-lines.js';
+import { lastLines } from '../util/last-lines.js';
 import { mountsBelow, parseMountPoints } from './mounts.js';
 
 test('mountinfo mount points, with escaped spaces', () => {

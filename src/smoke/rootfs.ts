@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { KpkgError } from '../util/errors.js';
 import { withDirLock } from './dir-lock.js';
-import { lastLines } from './last-lines.js';
+import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
 
 /**

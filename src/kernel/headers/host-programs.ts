@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { describeIdentity, identityOf, sameIdentity, type ElfIdentity } from '../../elf/identity.js';
 import { readElfFile } from '../../elf/elf.js';
 import { KpkgError } from '../../util/errors.js';
+import { lastLines } from '../../util/last-lines.js';
 import { isFile, readTextOrUndefined } from '../../util/fs.js';
 import { cpuParallelism, mapLimit } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
@@ -88,7 +89,7 @@ async function run(argv: readonly string[], cwd: string, onCommand?: (c: string)
   onCommand?.(argv.map(quoteWord).join(' '));
   const r = await execa(file, args, { cwd, reject: false, all: true, stdin: 'ignore' });
   if (r.exitCode !== 0) {
-    const tail = (r.all ?? '').split('\n').slice(-25).join('\n');
+    const tail = lastLines(r.all ?? '', 25);
     const failure = r.failed && r.exitCode === undefined ? ` (${r.shortMessage})` : '';
     const hint = debianArch === undefined ? undefined : missingLibraryHint(tail, debianArch);
     throw new KpkgError(`command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`, { where: cwd, ...(hint === undefined ? {} : { hint }) });

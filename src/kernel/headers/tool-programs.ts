@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
+import { lastLines } from '../../util/last-lines.js';
 import { cpuParallelism } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
 import type { ArchInfo } from '../arch-table.js';
@@ -95,7 +96,7 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   const env = { PKG_CONFIG_LIBDIR: `${root}/usr/lib/${arch.multiarch}/pkgconfig:${root}/usr/share/pkgconfig`, PKG_CONFIG_SYSROOT_DIR: root, MAKEFLAGS: '' };
   const r = await execa('make', args, { reject: false, all: true, stdin: 'ignore', env });
   if (r.exitCode !== 0) {
-    const tail = (r.all ?? '').split('\n').slice(-25).join('\n');
+    const tail = lastLines(r.all ?? '', 25);
     const hint = missingLibraryHint(tail, arch.debian);
     throw new KpkgError(`building ${tool.path} for ${arch.debian} failed: make ${args.join(' ')}\n${tail}`, { where: join(tree.srctree, tool.dir), ...(hint === undefined ? {} : { hint }) });
   }
