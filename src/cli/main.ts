@@ -6,6 +6,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerSmoke } from './commands/smoke.js';
+import { registerSysroot } from './commands/sysroot.js';
 import { registerVerify } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerSmoke(program);
   registerVerify(program);
+  registerSysroot(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { splitMakeArguments, type MakeVars } from '../kernel/make-vars.js';
+import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { KpkgError } from '../util/errors.js';
 
 /** Options every command that reads a tree shares. */
@@ -33,4 +34,17 @@ export function makeVarsFrom(args: readonly string[]): MakeVars {
     });
   }
   return vars;
+}
+
+/** Where the target's libraries come from when host programs are rebuilt: --sysroot, --plugin-sysroot, --target-suite, --mirror. */
+export function addTargetLibraryOptions(command: Command): Command {
+  return command
+    .option('--sysroot <dir>', "a target root with the libraries host programs link (libelf, zlib, libssl), instead of multiarch packages or kpkg's own sysroot")
+    .option('--plugin-sysroot <dir>', "a root holding the target's gcc-<N>-plugin-dev (default: kpkg's own sysroot)")
+    .option('--target-suite <suite>', "the release kpkg fetches the target's libraries from (default: the build machine's; trixie for riscv64 on bookworm)")
+    .option('--mirror <uri>', "the archive kpkg fetches them from (default: the build machine's Debian mirror; Ubuntu's ports archive for other architectures on Ubuntu)");
+}
+
+export function targetLibraryChoice(options: TargetLibraryChoice): TargetLibraryChoice {
+  return { sysroot: options.sysroot, pluginSysroot: options.pluginSysroot, mirror: options.mirror, targetSuite: options.targetSuite };
 }

@@ -17,6 +17,7 @@ import { dbgPackage } from '../kernel/packages/dbg.js';
 import { headersPackage } from '../kernel/packages/headers.js';
 import { imagePackage } from '../kernel/packages/image.js';
 import { libcDevPackage } from '../kernel/packages/libc-dev.js';
+import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { KpkgError } from '../util/errors.js';
 import { cpuParallelism } from '../util/pool.js';
@@ -27,11 +28,7 @@ export type DebPackageKind = (typeof DEB_PACKAGE_KINDS)[number];
 
 export type DebStep = HeadersStep | 'plan' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'write';
 
-export interface DebBuildOptions extends PackageSetOptions {
-  /** A root holding the target's gcc-<N>-plugin-dev (else it is downloaded into kpkg's cache). */
-  pluginSysroot?: string | undefined;
-  /** A target root holding the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch. */
-  sysroot?: string | undefined;
+export interface DebBuildOptions extends PackageSetOptions, TargetLibraryChoice {
   buildDir: string;
   sourceDir?: string | undefined;
   vars: MakeVars;
@@ -60,6 +57,8 @@ export interface DebBuildResult {
   rebuilt: { path: string; was: string }[];
   /** ELF files of the headers package checked (0 without it). */
   elfCount: number;
+  /** Where the target libraries of the rebuilt host programs came from (with a headers package that rebuilt any). */
+  targetLibraries?: string | undefined;
 }
 
 /** The Debian file name dpkg-name would give: <name>_<version without epoch>_<arch>.deb. */
@@ -146,11 +145,14 @@ async function stageHeadersPackage(run: Run): Promise<StagedPackage> {
     cacheDir: kpkgCacheDir(),
     pluginSysroot: options.pluginSysroot,
     sysroot: options.sysroot,
+    mirror: options.mirror,
+    targetSuite: options.targetSuite,
     ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
     ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
   });
   run.result.rebuilt = staged.rebuilt.map((r) => ({ path: r.path, was: r.was }));
   run.result.elfCount = staged.elfCount;
+  if (staged.libraries !== undefined) run.result.targetLibraries = staged.libraries.description;
   return { pkg: headersPackage(staged, run.facts.arch, run.set), dispose: staged.dispose };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ARCHES } from '../kernel/arch-table.js';
 import { isKpkgError } from '../util/errors.js';
-import { debianArchInfo, defaultSuiteFor, nativeDebianArches, qemuCpuFor } from './debian-arch.js';
+import { debianArchInfo, nativeDebianArches, qemuCpuFor } from './debian-arch.js';
 
 test('Debian architectures map to qemu-user CPU names', () => {
   assert.equal(qemuCpuFor('arm64'), 'aarch64');
@@ -57,12 +57,6 @@ test('an architecture qemu emulates but the arch table lacks is a KpkgError nami
   // Other names of an arch-table row are not Debian architecture names.
   assert.throws(() => debianArchInfo('aarch64'), (e: unknown) => isKpkgError(e) && /unknown Debian architecture 'aarch64'/.test(e.message));
   assert.throws(() => debianArchInfo('arm'), (e: unknown) => isKpkgError(e) && /'arm'/.test(e.message));
-});
-
-test('riscv64 defaults to trixie, the rest to bookworm', () => {
-  assert.equal(defaultSuiteFor('riscv64'), 'trixie');
-  assert.equal(defaultSuiteFor('arm64'), 'bookworm');
-  assert.equal(defaultSuiteFor('armhf'), 'bookworm');
 });
 
 test('native architectures of the host', () => {

@@ -65,18 +65,6 @@ export function debianArchInfo(debianArch: string): DebianArchInfo {
   return { debian: arch.debian, qemuCpu, elf: { ...arch.elf } };
 }
 
-/** The Debian suite whose archive carries the architecture (riscv64 and loong64 are not in bookworm). */
-export function defaultSuiteFor(debianArch: string): string {
-  switch (debianArch) {
-    case 'riscv64':
-      return 'trixie';
-    case 'loong64':
-      return 'sid';
-    default:
-      return 'bookworm';
-  }
-}
-
 const NODE_ARCH_TO_DEBIAN: Readonly<Record<string, string>> = {
   x64: 'amd64',
   ia32: 'i386',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { KpkgError } from '../util/errors.js';
-import { withDirLock } from './dir-lock.js';
+import { withDirLock } from '../util/dir-lock.js';
 import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
 

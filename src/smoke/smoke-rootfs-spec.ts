@@ -1,6 +1,6 @@
-import { hostDebianMirror } from './apt-mirror.js';
+import { hostDebianMirror } from '../apt/sources.js';
 import { dependenciesOutside, readDebControl } from './deb-depends.js';
-import { defaultSuiteFor } from './debian-arch.js';
+import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
 import { BASE_PACKAGES, type RootfsSpec } from './rootfs.js';
 
 export interface SmokeRootfsInput {
@@ -21,7 +21,7 @@ export async function smokeRootfsSpec(input: SmokeRootfsInput): Promise<RootfsSp
   const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...dependenciesOutside(controls)])].sort();
   return {
     debianArch: input.debianArch,
-    suite: input.suite ?? defaultSuiteFor(input.debianArch),
+    suite: input.suite ?? defaultTargetSuite(input.debianArch, await hostRelease()),
     packages,
     mirror: input.mirror ?? (await hostDebianMirror()),
     cacheDir: input.cacheDir,

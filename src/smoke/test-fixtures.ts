@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ensureBinfmt } from './binfmt.js';
 import { kpkgCacheDir, rootfsCacheDir } from './cache-dir.js';
-import { withDirLock } from './dir-lock.js';
+import { withDirLock } from '../util/dir-lock.js';
 import { ensureRootfsTarball, type RootfsSpec, type RootfsTarball } from './rootfs.js';
 import { smokeRootfsSpec } from './smoke-rootfs-spec.js';
 

@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { debianArm64Headers } from '../smoke/test-fixtures.js';
-import { withDirLock } from '../smoke/dir-lock.js';
+import { withDirLock } from '../util/dir-lock.js';
 
 export interface DebianHeaderSet {
   release: string;

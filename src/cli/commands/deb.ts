@@ -2,14 +2,13 @@ import { Option, type Command } from 'commander';
 import type { CompressionKind } from '../../archive/compress.js';
 import { buildDebs, DEB_PACKAGE_KINDS, parseOnly } from '../../pipeline/deb.js';
 import { KpkgError } from '../../util/errors.js';
-import { addOutOption, addTreeOptions, makeVarsFrom, type TreeOptions } from '../options.js';
+import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
+import { addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 
-interface DebOptions extends TreeOptions {
+interface DebOptions extends TreeOptions, TargetLibraryChoice {
   out: string;
   only?: string;
-  pluginSysroot?: string;
-  sysroot?: string;
   compress: CompressionKind;
   level?: string;
   pkgVersion?: string;
@@ -25,7 +24,7 @@ function integer(name: string, value: string | undefined): number | undefined {
 }
 
 export function registerDeb(program: Command): void {
-  addOutOption(addTreeOptions(program.command('deb')))
+  addTargetLibraryOptions(addOutOption(addTreeOptions(program.command('deb'))))
     .description('write the Debian packages of a built kernel: linux-image, linux-headers (host programs rebuilt for the target and checked), linux-libc-dev and, with CONFIG_DEBUG_INFO, linux-image-dbg')
     .option('--only <packages>', `comma-separated packages to write, of ${DEB_PACKAGE_KINDS.join(', ')} (default: all that apply to the tree)`)
     .addOption(new Option('--compress <kind>', 'compression of the package members').choices(['xz', 'zstd', 'gzip', 'none']).default('xz'))
@@ -34,8 +33,6 @@ export function registerDeb(program: Command): void {
     .option('--revision <rev>', 'the Debian revision in the default version (default: the kernel build number)')
     .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
     .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)')
-    .option('--sysroot <dir>', 'a target root with the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch packages')
-    .option('--plugin-sysroot <dir>', "a root holding the target's gcc-<N>-plugin-dev, for the headers of GCC-plugin kernels (default: downloaded with apt-get into kpkg's cache)")
     .addHelpText('after', '\nINSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).')
     .action(async (args: string[], options: DebOptions) => {
       const progress = createProgress({ verbose: options.verbose });
@@ -46,8 +43,7 @@ export function registerDeb(program: Command): void {
           vars: makeVarsFrom(args),
           out: options.out,
           only: options.only === undefined ? undefined : parseOnly(options.only),
-          pluginSysroot: options.pluginSysroot,
-          sysroot: options.sysroot,
+          ...targetLibraryChoice(options),
           moduleStrip: process.env.INSTALL_MOD_STRIP,
           compression: options.compress,
           level: integer('--level', options.level),

@@ -4,6 +4,7 @@ import { formatReport } from '../../doctor/report.js';
 import { findArch } from '../../kernel/arch-table.js';
 import { targetCompilers } from '../../kernel/headers/host-programs.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
+import { kpkgCacheDir } from '../../util/cache.js';
 import { KpkgError } from '../../util/errors.js';
 import { makeVarsFrom } from '../options.js';
 
@@ -17,7 +18,7 @@ interface DoctorOptions {
 }
 
 async function doctorInput(args: string[], options: DoctorOptions): Promise<DoctorInput> {
-  const extra = { ...(options.sysroot === undefined ? {} : { sysroot: options.sysroot }), smoke: options.smoke !== false };
+  const extra = { ...(options.sysroot === undefined ? {} : { sysroot: options.sysroot }), smoke: options.smoke !== false, cacheDir: kpkgCacheDir() };
   if (options.buildDir !== undefined) {
     const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
     const compilers = targetCompilers(facts.toolchain, facts.arch);
@@ -38,7 +39,7 @@ export function registerDoctor(program: Command): void {
     .option('-a, --arch <arch>', 'target architecture (Debian, kernel, RPM or GNU name)')
     .option('-b, --build-dir <dir>', 'a built kernel tree: check only what it needs, with its compiler')
     .option('-s, --source-dir <dir>', 'the kernel source tree (default: found from the build dir)')
-    .option('--sysroot <dir>', 'check against this target root (--sysroot=) instead of the multiarch paths')
+    .option('--sysroot <dir>', "check against this target root (--sysroot=) instead of the multiarch paths or kpkg's own sysroot")
     .option('--no-smoke', 'skip the checks for kpkg smoke (qemu-user, mmdebstrap)')
     .option('--json', 'print machine-readable JSON on stdout')
     .argument('[make-vars...]', 'ARCH=, CROSS_COMPILE=, LLVM=, CC= as for make')

@@ -80,7 +80,7 @@ const TARGET_LIBRARIES: readonly { match: RegExp; package: string }[] = [
 /** When a rebuild failed for want of a target library, the command that installs it. */
 export function missingLibraryHint(output: string, debianArch: string): string | undefined {
   const packages = TARGET_LIBRARIES.filter((l) => l.match.test(output)).map((l) => `${l.package}:${debianArch}`);
-  return packages.length === 0 ? undefined : `install the target's development files: \`dpkg --add-architecture ${debianArch} && apt-get update && apt-get install ${packages.join(' ')}\``;
+  return packages.length === 0 ? undefined : `the target's development files (${packages.join(' ')}) are incomplete where kpkg looked: \`kpkg doctor --arch ${debianArch}\` says where that is; \`kpkg sysroot --arch ${debianArch} --refresh\` fetches them again`;
 }
 
 async function run(argv: readonly string[], cwd: string, onCommand?: (c: string) => void, debianArch?: string): Promise<void> {

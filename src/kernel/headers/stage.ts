@@ -7,21 +7,18 @@ import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.j
 import { KpkgError } from '../../util/errors.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
-import { findTargetPluginHeaders } from './gcc-plugins.js';
+import { findTargetPluginHeaders, gccMajor } from './gcc-plugins.js';
 import { assertReadyToRebuild } from '../../doctor/preflight.js';
-import { checkedRebuild, rebuildHostPrograms, stripForTarget, type HostProgramRebuild } from './host-programs.js';
+import { resolveTargetLibraries, type TargetLibraries, type TargetLibraryChoice } from '../../sysroot/target-libraries.js';
+import { checkedRebuild, rebuildHostPrograms, stripForTarget, targetCompilers, type HostProgramRebuild } from './host-programs.js';
 import { rebuildToolProgram, toolProgramAt } from './tool-programs.js';
 import { headersManifest, type HeadersEntry } from './manifest.js';
 
 export type HeadersStep = 'stage' | 'rebuild' | 'verify';
 
-export interface StageOptions {
-  /** kpkg's cache (target gcc plugin headers are kept there). */
+export interface StageOptions extends TargetLibraryChoice {
+  /** kpkg's cache (its fetched target sysroots are kept there). */
   cacheDir: string;
-  /** A root holding the target's gcc-<N>-plugin-dev, instead of downloading it. */
-  pluginSysroot?: string | undefined;
-  /** A target root holding the libraries host programs link (libelf, zlib, libssl), instead of Debian multiarch. */
-  sysroot?: string | undefined;
   onStep?: (step: HeadersStep, detail: string) => void;
   onCommand?: (command: string) => void;
 }
@@ -32,6 +29,8 @@ export interface StagedHeaders {
   entries: HeadersEntry[];
   rebuilt: HostProgramRebuild[];
   elfCount: number;
+  /** Where the target libraries the rebuilt programs link came from (undefined: nothing rebuilt). */
+  libraries: TargetLibraries | undefined;
   /** Scratch directory holding the rebuilt programs; remove with dispose(). */
   dispose: () => Promise<void>;
 }
@@ -62,17 +61,12 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
   try {
     const names = [...fromKbuild, ...fromTools].map((e) => e.path);
     options.onStep?.('rebuild', names.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${names.length} host programs for ${arch.debian}: ${names.join(', ')}`);
-    if (names.length > 0) await assertReadyToRebuild(facts, options.sysroot);
-    const pluginHeaders =
-      plugins.length === 0
-        ? undefined
-        : await findTargetPluginHeaders({
-            arch,
-            gccVersion: facts.toolchain.version,
-            cacheDir: options.cacheDir,
-            sysroot: options.pluginSysroot,
-            onStep: (d) => options.onStep?.('rebuild', d),
-          });
+    const libraries = names.length === 0 ? undefined : await targetLibrariesFor(facts, plugins.length > 0, options);
+    if (libraries !== undefined) {
+      options.onStep?.('rebuild', libraries.description);
+      await assertReadyToRebuild(facts, libraries.sysroot);
+    }
+    const pluginHeaders = libraries?.pluginRoot === undefined ? undefined : await findTargetPluginHeaders(libraries.pluginRoot, arch, facts.toolchain.version);
     const rebuilt = await rebuildHostPrograms(
       {
         tree,
@@ -81,7 +75,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
         programs: fromKbuild.map((e) => e.path),
         workDir,
         pluginIncludeDir: pluginHeaders?.includeDir,
-        sysroot: options.sysroot,
+        sysroot: libraries?.sysroot,
         ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
       },
       facts.build,
@@ -90,7 +84,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       const tool = toolProgramAt(e.path);
       if (tool === undefined) continue;
       options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
-      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: options.sysroot, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
       rebuilt.push(await checkedRebuild(e.path, output, tree.objtree, arch));
     }
     for (const r of rebuilt) await stripForTarget(r.output, facts.toolchain, options.onCommand);
@@ -106,11 +100,28 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       { identity: arch.elf, interpreter: arch.dynamicLoader },
     );
     if (audit.findings.length > 0) throw elfGateError(audit.findings, tree.release);
-    return { release: tree.release, entries, rebuilt, elfCount: audit.elfCount, dispose };
+    return { release: tree.release, entries, rebuilt, elfCount: audit.elfCount, libraries, dispose };
   } catch (e) {
     await dispose();
     throw e;
   }
+}
+
+function targetLibrariesFor(facts: TreeFacts, plugins: boolean, options: StageOptions): Promise<TargetLibraries> {
+  const { c, cxx } = targetCompilers(facts.toolchain, facts.arch);
+  return resolveTargetLibraries({
+    arch: facts.arch,
+    compilers: { cc: c, cxx },
+    features: facts.features,
+    gccPluginMajor: plugins ? gccMajor(facts.toolchain.version) : undefined,
+    sysroot: options.sysroot,
+    pluginSysroot: options.pluginSysroot,
+    cacheDir: options.cacheDir,
+    mirror: options.mirror,
+    targetSuite: options.targetSuite,
+    onStep: (d) => options.onStep?.('rebuild', d),
+    ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
+  });
 }
 
 function isGccPlugin(path: string): boolean {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostDebianMirror, parseDeb822Sources, parseOneLineSources, pickDebianMirror } from './apt-mirror.js';
+import { hostDebianMirror, parseDeb822Sources, parseOneLineSources, pickDebianMirror } from './sources.js';
 
 const DEB822 = `Types: deb
 # http://snapshot.debian.org/archive/debian/20250520T000000Z

@@ -1,0 +1,69 @@
+import { isFile, readTextOrUndefined } from '../util/fs.js';
+import { hostDebianMirror } from './sources.js';
+
+/**
+ * Which release and archive serve a target architecture's packages: by default the build machine's
+ * own Debian or Ubuntu release, so the target libraries kpkg links against match what a user of the
+ * same release runs on the board.
+ */
+export interface HostRelease {
+  /** os-release ID: debian, ubuntu, … */
+  readonly id: string;
+  /** VERSION_CODENAME, e.g. bookworm, noble; undefined on a machine without one. */
+  readonly codename: string | undefined;
+}
+
+export function parseOsRelease(text: string): HostRelease {
+  const field = (name: string): string | undefined => {
+    const m = new RegExp(`^${name}=(.*)$`, 'm').exec(text);
+    return m?.[1]?.trim().replace(/^"(.*)"$/, '$1') || undefined;
+  };
+  return { id: field('ID') ?? 'linux', codename: field('VERSION_CODENAME') };
+}
+
+export async function hostRelease(path = '/etc/os-release'): Promise<HostRelease> {
+  return parseOsRelease((await readTextOrUndefined(path)) ?? '');
+}
+
+/** Debian releases in order; an architecture's first release is where it entered the archive. */
+const DEBIAN_RELEASES = ['buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'sid'] as const;
+const FIRST_DEBIAN_RELEASE: Readonly<Record<string, string>> = { riscv64: 'trixie', loong64: 'sid' };
+const FALLBACK_DEBIAN_SUITE = 'bookworm';
+
+/**
+ * The suite a target's packages come from: the build machine's release, or the first Debian release
+ * that has the architecture when the machine's is older (riscv64 entered with trixie).
+ */
+export function defaultTargetSuite(debianArch: string, host: HostRelease): string {
+  if (host.id === 'ubuntu' && host.codename !== undefined) return host.codename;
+  const own = host.id === 'debian' && host.codename !== undefined ? host.codename : FALLBACK_DEBIAN_SUITE;
+  const first = FIRST_DEBIAN_RELEASE[debianArch];
+  if (first === undefined) return own;
+  const index = (s: string): number => DEBIAN_RELEASES.indexOf(s as (typeof DEBIAN_RELEASES)[number]);
+  return index(own) >= 0 && index(own) < index(first) ? first : own;
+}
+
+/** Ubuntu serves amd64 and i386 from its main archive and every other architecture from the ports archive. */
+const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
+
+export interface TargetArchive {
+  readonly mirror: string;
+  readonly suite: string;
+  readonly components: readonly string[];
+  readonly keyring: string | undefined;
+}
+
+/** Where the target's packages come from, with --mirror/--target-suite overriding the defaults. */
+export async function targetArchive(debianArch: string, choose: { mirror?: string | undefined; suite?: string | undefined } = {}, host?: HostRelease): Promise<TargetArchive> {
+  const release = host ?? (await hostRelease());
+  const ubuntu = release.id === 'ubuntu';
+  const suite = choose.suite ?? defaultTargetSuite(debianArch, release);
+  const mirror = (choose.mirror ?? (ubuntu ? (['amd64', 'i386'].includes(debianArch) ? 'http://archive.ubuntu.com/ubuntu' : UBUNTU_PORTS) : await hostDebianMirror())).replace(/\/+$/, '');
+  const keyringPath = ubuntu ? '/usr/share/keyrings/ubuntu-archive-keyring.gpg' : '/usr/share/keyrings/debian-archive-keyring.gpg';
+  return {
+    mirror,
+    suite,
+    components: ubuntu ? ['main', 'universe'] : ['main'],
+    keyring: (await isFile(keyringPath)) ? keyringPath : undefined,
+  };
+}

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sysrootName, unpacksData } from './target-sysroot.js';
+
+test("the C library and compiler run-time are not unpacked: the cross toolchain brings its own", () => {
+  for (const name of ['libc6', 'libc6-dev', 'linux-libc-dev', 'libcrypt-dev', 'libgcc-s1', 'gcc-12-base', 'gcc-14-base', 'libstdc++6', 'libtirpc-dev']) assert.equal(unpacksData(name), false, name);
+  for (const name of ['libelf1', 'libelf-dev', 'zlib1g', 'zlib1g-dev', 'libssl3', 'libssl3t64', 'libssl-dev', 'libgmp-dev', 'gcc-12-plugin-dev', 'libzstd1']) assert.equal(unpacksData(name), true, name);
+});
+
+test('the sysroot is keyed by suite, architecture, mirror and exact versions, not by their order', () => {
+  const archive = { mirror: 'http://deb.debian.org/debian', suite: 'bookworm' };
+  const libelf = { name: 'libelf1', version: '0.188-2.1', arch: 'arm64' };
+  const zlib = { name: 'zlib1g', version: '1:1.2.13.dfsg-1', arch: 'arm64' };
+  const a = [libelf, zlib];
+  const name = sysrootName(archive, 'arm64', a);
+  assert.match(name, /^bookworm-arm64-[0-9a-f]{12}$/);
+  assert.equal(sysrootName(archive, 'arm64', [...a].reverse()), name);
+  assert.notEqual(sysrootName(archive, 'arm64', [{ ...libelf, version: '0.188-2.2' }, zlib]), name);
+  assert.notEqual(sysrootName({ ...archive, mirror: 'http://other/debian' }, 'arm64', a), name);
+  assert.notEqual(sysrootName(archive, 'ppc64el', a), name);
+});
