@@ -3,12 +3,14 @@
  * kernel headers, which prove the machinery before kpkg's own headers packages exist.
  * (node --test runs this file too, because of its test- prefix; it has no tests.)
  */
-import { access, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { access, copyFile, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ensureBinfmt } from './binfmt.js';
 import { kpkgCacheDir, rootfsCacheDir } from './cache-dir.js';
+import { PrivateApt } from '../apt/private-apt.js';
+import { targetArchive } from '../apt/target-release.js';
 import { withDirLock } from '../util/dir-lock.js';
 import { ensureRootfsTarball, type RootfsSpec, type RootfsTarball } from './rootfs.js';
 import { smokeRootfsSpec } from './smoke-rootfs-spec.js';
@@ -25,15 +27,21 @@ async function run(command: string, args: string[], hint: string, cwd?: string):
   }
 }
 
+/**
+ * kpkg's private apt (as its sysroots use) for bookworm arm64 and amd64: Debian's own packages of
+ * both architectures without `dpkg --add-architecture` on this machine.
+ */
+export async function fixtureApt(): Promise<PrivateApt> {
+  const archive = await targetArchive('arm64', { suite: 'bookworm' });
+  const apt = new PrivateApt(join(kpkgCacheDir(), 'apt', 'fixtures-bookworm-arm64-amd64'), { ...archive, architectures: ['arm64', 'amd64'] });
+  await apt.update();
+  return apt;
+}
+
 /** Fields of the candidate version of a package, from apt-cache show. */
-async function aptShow(pkg: string): Promise<Map<string, string>> {
-  const text = await run('apt-cache', ['show', '--no-all-versions', pkg],
-    'dpkg --add-architecture arm64 && apt-get update');
-  const fields = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^([\w-]+):\s*(.*)$/.exec(line);
-    if (m?.[1] !== undefined && m[2] !== undefined && !fields.has(m[1])) fields.set(m[1], m[2]);
-  }
+async function aptShow(apt: PrivateApt, pkg: string): Promise<Map<string, string>> {
+  const fields = await apt.show(pkg);
+  if (fields === undefined) throw new Error(`apt-cache show ${pkg} found nothing in ${apt.dir}; fix: rm -r ${apt.dir} (the lists are fetched again)`);
   return fields;
 }
 
@@ -54,27 +62,6 @@ export interface DebianHeaders {
   /** ...with scripts/sign-file replaced: `make modules` never runs it, so only a static check sees it. */
   readonly kbuildWithX86SignFile: string;
   readonly kbuildDeb: string;
-}
-
-async function download(dir: string, pkgs: string[]): Promise<string[]> {
-  const missing: string[] = [];
-  const files = await readdir(dir);
-  const fileFor = (spec: string): string | undefined => {
-    const [nameArch = '', version = ''] = spec.split('=');
-    const [name = '', arch] = nameArch.split(':');
-    const escaped = version.replace(/:/g, '%3a');
-    return files.find((f) => f.startsWith(`${name}_${escaped}_`) && (arch === undefined || f.endsWith(`_${arch}.deb`) || f.endsWith('_all.deb')));
-  };
-  for (const spec of pkgs) if (fileFor(spec) === undefined) missing.push(spec);
-  if (missing.length > 0) {
-    await run('apt-get', ['download', ...missing], 'apt-get update (the package lists may be stale)', dir);
-    files.splice(0, files.length, ...(await readdir(dir)));
-  }
-  return pkgs.map((spec) => {
-    const file = fileFor(spec);
-    if (file === undefined) throw new Error(`apt-get download ${spec} left no .deb in ${dir}`);
-    return join(dir, file);
-  });
 }
 
 async function programPath(unpacked: string, program: string): Promise<string> {
@@ -114,21 +101,21 @@ async function kbuildWithX86Program(kbuildArm64: string, kbuildAmd64: string, pr
  * once into the kpkg cache; the ABI is looked up, not hard-coded.
  */
 export async function debianArm64Headers(): Promise<DebianHeaders> {
-  const meta = await aptShow('linux-headers-arm64:arm64');
+  const apt = await fixtureApt();
+  const meta = await aptShow(apt, 'linux-headers-arm64:arm64');
   const headersName = dependencyNamed(meta.get('Depends') ?? '', /^linux-headers-.*-arm64$/);
-  const headers = await aptShow(`${headersName}:arm64`);
+  const headers = await aptShow(apt, `${headersName}:arm64`);
   const version = headers.get('Version') ?? '';
   const depends = headers.get('Depends') ?? '';
   const common = dependencyNamed(depends, /^linux-headers-.*-common$/);
   const kbuild = dependencyNamed(depends, /^linux-kbuild-/);
-  const dir = join(kpkgCacheDir(), 'debian-debs');
-  await mkdir(dir, { recursive: true });
-  return withDirLock(join(dir, '.lock'), async () => {
-    const [headersDeb = '', commonDeb = '', kbuildDeb = '', kbuildAmd64 = ''] = await download(dir, [
-      `${headersName}:arm64=${version}`,
-      `${common}=${version}`,
-      `${kbuild}:arm64=${version}`,
-      `${kbuild}:amd64=${version}`,
+  return withDirLock(join(apt.dir, '.fixture-lock'), async () => {
+    const commonArch = (await aptShow(apt, `${common}:all`)).get('Architecture') ?? 'all';
+    const [headersDeb = '', commonDeb = '', kbuildDeb = '', kbuildAmd64 = ''] = await apt.download([
+      { name: headersName, version, arch: 'arm64' },
+      { name: common, version, arch: commonArch },
+      { name: kbuild, version, arch: 'arm64' },
+      { name: kbuild, version, arch: 'amd64' },
     ]);
     return {
       release: headersName.replace(/^linux-headers-/, ''),

@@ -30,3 +30,16 @@ export async function builtKernelTree(spec: TreeSpec): Promise<string> {
 
 /** Test timeout for anything that may build a kernel on a cache miss. */
 export const KERNEL_BUILD_TIMEOUT_MS = 30 * 60 * 1000;
+
+/**
+ * The test tiers: `ci` (what `.ci/run` runs: the 6.1 and 6.12 arm64 tiny, 6.12 arm64 full and 6.12
+ * ppc64el trees) and `all` (`tools/test --all`: also the 6.1 arm64 full and the 6.12 LLVM=1 trees).
+ * Tests of the other trees are not registered in the CI tier — not skipped: nothing is missing, the
+ * tier is a choice made before the run (tools/test builds the trees of its tier first).
+ */
+export const FULL_MATRIX = process.env.KPKG_TEST_TIER === 'all';
+
+/** The trees of the current tier. */
+export function inTier(spec: TreeSpec): boolean {
+  return FULL_MATRIX || !((spec.series === '6.1' && spec.config === 'full') || spec.llvm === true);
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
-import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
+import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg, runKpkgJson } from '../../testing/run-kpkg.js';
 
 interface InspectJson {
@@ -34,7 +34,7 @@ const TREES: TreeSpec[] = [
   { series: '6.12', config: 'full' },
 ];
 
-for (const spec of TREES) {
+for (const spec of TREES.filter(inTier)) {
   describe(`kpkg inspect on the real ${spec.series} arm64 ${spec.config ?? 'tiny'} tree`, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     test('reports release, arch, ELF target, compiler, cross and features as the tree has them', async () => {
       const objtree = await builtKernelTree(spec);

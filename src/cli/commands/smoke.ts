@@ -44,7 +44,7 @@ export function registerSmoke(program: Command): void {
     .argument('<debs...>', 'the linux-headers .deb (and, for split packages, its -common / linux-kbuild debs)')
     .option('-a, --arch <arch>', 'Debian architecture of the target (default: the headers package\'s)')
     .option('-r, --release <release>', 'kernel release (default: from the linux-headers-<release> name)')
-    .option('--suite <suite>', 'Debian suite of the target rootfs (default: bookworm; trixie for riscv64)')
+    .option('--suite <suite>', "Debian suite of the target rootfs (default: the build machine's release; trixie for riscv64 on bookworm)")
     .option('-p, --package <names>', 'more Debian packages for the rootfs (repeatable, comma-separated)', collect)
     .option('--artifacts <dir>', 'copy the built module and smoke.log here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')

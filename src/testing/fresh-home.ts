@@ -1,0 +1,63 @@
+import { execa } from 'execa';
+import { chown, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { REPO_ROOT } from './kernel-trees.js';
+import type { KpkgRun } from './run-kpkg.js';
+
+/**
+ * Test helper: kpkg as a new user runs it — a fresh, empty HOME (no ~/.cache/kpkg, no kpkg cache
+ * variables) and, for `asUser`, an ordinary account instead of root.
+ */
+export interface FreshHome {
+  home: string;
+  /** The environment kpkg runs with: HOME, and the cache variables emptied. */
+  env: Record<string, string>;
+}
+
+export async function freshHome(owner?: OrdinaryUser): Promise<FreshHome> {
+  const home = await mkdtemp(join(tmpdir(), 'kpkg-fresh-home-'));
+  if (owner !== undefined) await chown(home, owner.uid, owner.gid);
+  return { home, env: { HOME: home, XDG_CACHE_HOME: '', KPKG_CACHE_DIR: '' } };
+}
+
+export interface OrdinaryUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+const USER = 'kpkg-test';
+
+/** An unprivileged account for the tests (made once with useradd; needs root). */
+export async function ordinaryUser(): Promise<OrdinaryUser> {
+  let id = await execa('id', ['-u', USER], { reject: false });
+  if (id.exitCode !== 0) {
+    await execa('useradd', ['--system', '--no-create-home', '--shell', '/bin/sh', USER]);
+    id = await execa('id', ['-u', USER]);
+  }
+  const gid = await execa('id', ['-g', USER]);
+  return { name: USER, uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/**
+ * Lets the user reach `path` (kernel trees in root's cache, the repository): an ACL entry granting
+ * search (x) on every ancestor directory the user cannot pass yet — nothing is made readable that was
+ * not, and other users are not affected. The files themselves are world-readable as the build left them.
+ */
+export async function letUserReach(user: OrdinaryUser, path: string): Promise<void> {
+  const dirs: string[] = [];
+  for (let d = resolve(path); d !== '/'; d = dirname(d)) dirs.unshift(d);
+  for (const d of dirs) {
+    const ok = await execa('runuser', ['-u', user.name, '--', 'test', '-x', d], { reject: false });
+    if (ok.exitCode !== 0) await execa('setfacl', ['-m', `u:${user.name}:x`, d]);
+  }
+}
+
+/** Runs the built CLI as `user` with the given environment (HOME from freshHome), without a TTY. */
+export async function runKpkgAs(user: OrdinaryUser, args: readonly string[], env: Record<string, string>): Promise<KpkgRun> {
+  await letUserReach(user, join(REPO_ROOT, 'dist/cli/bin.js'));
+  const vars = Object.entries({ ...env, CI: 'true', PATH: process.env.PATH ?? '/usr/bin:/bin' }).map(([k, v]) => `${k}=${v}`);
+  const r = await execa('runuser', ['-u', user.name, '--', 'env', ...vars, process.execPath, join(REPO_ROOT, 'dist/cli/bin.js'), ...args], { reject: false, stdin: 'ignore', cwd: env.HOME ?? '/' });
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
