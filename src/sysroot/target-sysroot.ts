@@ -20,6 +20,12 @@ import { lastLines } from '../util/last-lines.js';
 /** What host programs link: libelf (objtool, resolve_btfids), zlib (resolve_btfids), libcrypto (sign-file), gmp (GCC plugins). */
 export const LIBRARY_PACKAGES: readonly string[] = ['libelf-dev', 'zlib1g-dev', 'libssl-dev', 'libgmp-dev'];
 
+/**
+ * What GCC plugins compile against besides gmp: the plugin headers include mpc.h (builtins.h) and
+ * mpfr.h, as gcc-<N>-plugin-dev's Depends on libmpc-dev say.
+ */
+export const PLUGIN_BUILD_PACKAGES: readonly string[] = ['libmpc-dev'];
+
 /** The plugin headers of the target's gcc <major>: fetched alone, its dependencies (gcc itself) are not needed to compile against it. */
 export function pluginDevPackage(gccMajor: number): string {
   return `gcc-${gccMajor}-plugin-dev`;
@@ -97,7 +103,7 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
   return withDirLock(join(base, `.lock-${archive.suite}-${debianArch}`), async () => {
     request.onStep?.(`target package lists: ${archive.suite} ${debianArch} from ${archive.mirror}`);
     await apt.update(request.refresh === true, (w) => request.onStep?.(`warning: ${w}`));
-    const libraries = await apt.resolve(LIBRARY_PACKAGES);
+    const libraries = await apt.resolve([...LIBRARY_PACKAGES, ...(request.gccPluginMajor === undefined ? [] : PLUGIN_BUILD_PACKAGES)]);
     const packages = [...libraries];
     if (request.gccPluginMajor !== undefined) {
       const name = pluginDevPackage(request.gccPluginMajor);

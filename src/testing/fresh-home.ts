@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { chown, mkdtemp } from 'node:fs/promises';
+import { chown, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { REPO_ROOT } from './kernel-trees.js';
@@ -42,12 +42,13 @@ export async function ordinaryUser(): Promise<OrdinaryUser> {
 
 /**
  * Lets the user reach `path` (kernel trees in root's cache, the repository): an ACL entry granting
- * search (x) on every ancestor directory the user cannot pass yet — nothing is made readable that was
+ * search (x) on every directory on the way (the path itself too, when it is one) that the user cannot pass yet — nothing is made readable that was
  * not, and other users are not affected. The files themselves are world-readable as the build left them.
  */
 export async function letUserReach(user: OrdinaryUser, path: string): Promise<void> {
   const dirs: string[] = [];
-  for (let d = resolve(path); d !== '/'; d = dirname(d)) dirs.unshift(d);
+  const start = (await stat(path)).isDirectory() ? resolve(path) : dirname(resolve(path));
+  for (let d = start; d !== '/'; d = dirname(d)) dirs.unshift(d);
   for (const d of dirs) {
     const ok = await execa('runuser', ['-u', user.name, '--', 'test', '-x', d], { reject: false });
     if (ok.exitCode !== 0) await execa('setfacl', ['-m', `u:${user.name}:x`, d]);
