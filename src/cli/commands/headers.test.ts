@@ -120,7 +120,7 @@ if (inTier({ series: '6.12', config: 'tiny', llvm: true })) describe('a 6.12 arm
   });
 });
 
-describe('a 6.12 ppc64el tiny tree with ftrace, so CONFIG_OBJTOOL=y', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.12 ppc64el tiny tree with ftrace, so CONFIG_OBJTOOL=y', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
   const ppc64el = /ELF 64-bit LSB .*64-bit PowerPC/;
   test("objtool is rebuilt for ppc64el (target libelf from kpkg's own sysroot, no ppc64el architecture configured), and runs in a ppc64el rootfs while a module builds", async () => {
     const objtree = await builtKernelTree({ series: '6.12', arch: 'ppc64el', config: 'tiny' });
