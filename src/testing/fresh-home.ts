@@ -55,6 +55,11 @@ export async function letUserReach(user: OrdinaryUser, path: string): Promise<vo
   }
 }
 
+/** Lets the user read one file the build made private (an ACL entry for that user only). */
+export async function letUserRead(user: OrdinaryUser, file: string): Promise<void> {
+  await execa('setfacl', ['-m', `u:${user.name}:r`, file]);
+}
+
 /** Runs the built CLI as `user` with the given environment (HOME from freshHome), without a TTY. */
 export async function runKpkgAs(user: OrdinaryUser, args: readonly string[], env: Record<string, string>): Promise<KpkgRun> {
   await letUserReach(user, join(REPO_ROOT, 'dist/cli/bin.js'));

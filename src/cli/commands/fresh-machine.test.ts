@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { freshHome, letUserReach, ordinaryUser, runKpkgAs } from '../../testing/fresh-home.js';
+import { freshHome, letUserRead, letUserReach, ordinaryUser, runKpkgAs } from '../../testing/fresh-home.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg, type KpkgRun } from '../../testing/run-kpkg.js';
 
@@ -65,6 +65,15 @@ describe('as an ordinary user from an empty HOME: the trees of the tier packaged
       const objtree = await builtKernelTree(spec);
       await letUserReach(user, objtree);
       await letUserReach(user, await sourceOf(objtree));
+      // modules_install signs the modules (CONFIG_MODULE_SIG_ALL) with the build's private key, which is
+      // 0600: a packager who owns the tree reads it; here root built it, so this user is let read it.
+      if (spec.config === 'full') {
+        const denied = await runKpkgAs(user, ['deb', '--only', 'image', '--build-dir', objtree, '--out', join(home, 'denied')], env);
+        assert.equal(denied.exitCode, 1, denied.stderr);
+        assert.match(denied.stderr, /kpkg: error: modules_install signs every module \(CONFIG_MODULE_SIG_ALL\) with \S+\/certs\/signing_key\.pem, which this user cannot read\n {2}fix: run kpkg as the user who built the kernel/);
+        assert.deepEqual(await readdir(join(home, 'denied')).catch(() => []), []);
+        await letUserRead(user, join(objtree, 'certs/signing_key.pem'));
+      }
       const name = `${spec.series}-${arch}-${spec.config ?? 'tiny'}`;
       const doctor = await runKpkgAs(user, ['doctor', '--build-dir', objtree, '--no-smoke'], env);
       assertRan(doctor, `doctor ${name}`);

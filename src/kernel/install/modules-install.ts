@@ -6,11 +6,12 @@
  * modules.builtin*, and runs depmod on the staged copy (scripts/depmod.sh). None of that writes
  * into the object tree.
  */
-import { lstat, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, lstat, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
 import { isDirectory, isFile } from '../../util/fs.js';
-import { isEnabled } from '../kconfig.js';
+import { configValue, isEnabled } from '../kconfig.js';
 import { runKernelMake, type KernelMakeContext } from './kernel-make.js';
 import { listStagedTree, type StagedItem } from './staged-tree.js';
 
@@ -42,6 +43,7 @@ export async function installModules(ctx: KernelMakeContext, root: string, optio
     throw new KpkgError(`the staging directory ${root} contains '%' or ':', which scripts/Makefile.modinst refuses`, { where: root, hint: 'set TMPDIR to a directory without those characters' });
   }
   const modules = isEnabled(ctx.tree.config, 'MODULES');
+  if (modules) await assertSigningKeyReadable(ctx);
   try {
     await runKernelMake(ctx, ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])], options.jobs === undefined ? {} : { jobs: options.jobs });
   } catch (e) {
@@ -67,4 +69,27 @@ export async function installModules(ctx: KernelMakeContext, root: string, optio
     });
   }
   return (await isDirectory(root)) ? listStagedTree(root) : [];
+}
+
+/**
+ * With CONFIG_MODULE_SIG_ALL, modules_install signs every module with CONFIG_MODULE_SIG_KEY, which
+ * scripts/Makefile.modinst looks up in the object tree, else in the source tree. The build makes the
+ * key private (0600): whoever packages must be able to read it, and sign-file's own error says only
+ * "Permission denied" halfway through the install.
+ */
+async function assertSigningKeyReadable(ctx: KernelMakeContext): Promise<void> {
+  const { config, objtree, srctree } = ctx.tree;
+  if (!isEnabled(config, 'MODULE_SIG_ALL')) return;
+  const key = configValue(config, 'MODULE_SIG_KEY') ?? 'certs/signing_key.pem';
+  if (key.startsWith('pkcs11:')) return;
+  const path = isAbsolute(key) ? key : (await isFile(join(objtree, key))) ? join(objtree, key) : join(srctree, key);
+  try {
+    await access(path, constants.R_OK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EACCES') return; // a missing key is the kernel make's to report
+    throw new KpkgError(`modules_install signs every module (CONFIG_MODULE_SIG_ALL) with ${path}, which this user cannot read`, {
+      where: path,
+      hint: 'run kpkg as the user who built the kernel (the key is private to it), or give this user read access to the key',
+    });
+  }
 }
