@@ -60,6 +60,11 @@ export async function letUserRead(user: OrdinaryUser, file: string): Promise<voi
   await execa('setfacl', ['-m', `u:${user.name}:r`, file]);
 }
 
+/** Takes back what letUserRead gave (an earlier run on this machine may have left it). */
+export async function forbidUserRead(user: OrdinaryUser, file: string): Promise<void> {
+  await execa('setfacl', ['-x', `u:${user.name}`, file], { reject: false });
+}
+
 /** Runs the built CLI as `user` with the given environment (HOME from freshHome), without a TTY. */
 export async function runKpkgAs(user: OrdinaryUser, args: readonly string[], env: Record<string, string>): Promise<KpkgRun> {
   await letUserReach(user, join(REPO_ROOT, 'dist/cli/bin.js'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { freshHome, letUserRead, letUserReach, ordinaryUser, runKpkgAs } from '../../testing/fresh-home.js';
+import { forbidUserRead, freshHome, letUserRead, letUserReach, ordinaryUser, runKpkgAs } from '../../testing/fresh-home.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg, type KpkgRun } from '../../testing/run-kpkg.js';
 
@@ -68,6 +68,7 @@ describe('as an ordinary user from an empty HOME: the trees of the tier packaged
       // modules_install signs the modules (CONFIG_MODULE_SIG_ALL) with the build's private key, which is
       // 0600: a packager who owns the tree reads it; here root built it, so this user is let read it.
       if (spec.config === 'full') {
+        await forbidUserRead(user, join(objtree, 'certs/signing_key.pem'));
         const denied = await runKpkgAs(user, ['deb', '--only', 'image', '--build-dir', objtree, '--out', join(home, 'denied')], env);
         assert.equal(denied.exitCode, 1, denied.stderr);
         assert.match(denied.stderr, /kpkg: error: modules_install signs every module \(CONFIG_MODULE_SIG_ALL\) with \S+\/certs\/signing_key\.pem, which this user cannot read\n {2}fix: run kpkg as the user who built the kernel/);
