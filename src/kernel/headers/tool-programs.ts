@@ -66,7 +66,9 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   const out = join(workDir, 'tools', name);
   await mkdir(bin, { recursive: true });
   await mkdir(out, { recursive: true });
-  const { c } = targetCompilers(toolchain, arch, options.sysroot);
+  // The scratch directory's random name would end up in the debug info and so in the GNU build ID,
+  // which stripping keeps: map it to a fixed name so that two runs give identical programs.
+  const c = [...targetCompilers(toolchain, arch, options.sysroot).c, `-ffile-prefix-map=${workDir}=/kpkg-tools`];
   const prefix = toolchain.crossPrefix;
   const llvm = toolchain.kind === 'clang';
   const hostcc = join(bin, 'kpkg-hostcc');
