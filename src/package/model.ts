@@ -1,7 +1,9 @@
 /**
- * The format-neutral description of one binary package: what the format writers (deb, later
- * rpm, pacman, tar) take. Nothing here is specific to one format; writers map names (e.g. the
- * architecture) and drop what their format cannot say.
+ * The format-neutral description of one binary package: what the container writers (deb, rpm,
+ * pacman, tar; src/formats/) take. Nothing here is specific to one format; writers map names
+ * (the architecture, relation operators, script names) and drop what their format cannot say.
+ * What only one family of formats can say sits in its own optional section (`rpm`, `pacman`),
+ * as nfpm's per-format overridables do.
  */
 import { KpkgError } from '../util/errors.js';
 
@@ -15,11 +17,16 @@ export type FileSource = { from: 'disk'; path: string } | { from: 'bytes'; data:
 export type PackageEntry =
   | { kind: 'dir'; path: string; mode: number }
   | { kind: 'file'; path: string; mode: number; size: number; source: FileSource }
-  | { kind: 'symlink'; path: string; target: string };
+  | { kind: 'symlink'; path: string; target: string }
+  /**
+   * A file the package owns without shipping it: its scripts create it (rpm's %ghost, e.g. the
+   * /boot copies kernel.spec's %post makes). Only RPM records it; other writers leave it out.
+   */
+  | { kind: 'ghost'; path: string; mode: number };
 
 export type RelationOp = '>=' | '<=' | '=' | '<<' | '>>';
 
-/** A named package, optionally with a version constraint (Debian's operators). */
+/** A named package, optionally with a version constraint (Debian's operators; '<<' is "earlier than"). */
 export interface PackageRelation {
   name: string;
   version?: { op: RelationOp; version: string };
@@ -28,7 +35,26 @@ export interface PackageRelation {
 /** One dependency: a relation, or alternatives any one of which satisfies it ("a | b"). */
 export type Dependency = PackageRelation | readonly PackageRelation[];
 
+/**
+ * When a script runs: before/after unpacking, before/after removal (dpkg's names; rpm's %pre,
+ * %post, %preun, %postun; pacman's pre_/post_install and pre_/post_remove).
+ */
 export type MaintainerScript = 'preinst' | 'postinst' | 'prerm' | 'postrm';
+
+/** What only RPM can say (rpm's spec file preamble). */
+export interface RpmFields {
+  /** Group:, e.g. 'System Environment/Kernel'. */
+  group?: string;
+  vendor?: string;
+  /** Obsoletes: packages this one replaces on upgrade. */
+  obsoletes?: readonly PackageRelation[];
+}
+
+/** What only pacman can say (.PKGINFO). */
+export interface PacmanFields {
+  /** pkgbase: the PKGBUILD the split packages came from. */
+  pkgbase?: string;
+}
 
 export interface PackageDescription {
   name: string;
@@ -65,6 +91,23 @@ export interface PackageDescription {
   entries: readonly PackageEntry[];
   /** Seconds since the epoch, applied to every entry and to the container (SOURCE_DATE_EPOCH). */
   mtime: number;
+  rpm?: RpmFields;
+  pacman?: PacmanFields;
+}
+
+/**
+ * A full version split as RPM and pacman need it: [epoch:]version[-release]. The release is what
+ * follows the last hyphen ('1' of '6.1.192-1'); without a hyphen it is undefined.
+ */
+export function splitVersion(full: string): { epoch?: number; version: string; release?: string } {
+  const colon = /^(\d+):/.exec(full);
+  const rest = colon === null ? full : full.slice(colon[0].length);
+  const hyphen = rest.lastIndexOf('-');
+  return {
+    ...(colon?.[1] === undefined ? {} : { epoch: Number(colon[1]) }),
+    version: hyphen === -1 ? rest : rest.slice(0, hyphen),
+    ...(hyphen === -1 ? {} : { release: rest.slice(hyphen + 1) }),
+  };
 }
 
 /** Checks an install path: absolute, no empty, '.' or '..' components, no trailing slash. */
@@ -135,6 +178,7 @@ export function installedSizeKiB(entries: readonly PackageEntry[]): number {
   let total = 0;
   for (const entry of entries) {
     if (entry.kind === 'file') total += Math.ceil(entry.size / 1024);
+    else if (entry.kind === 'ghost') continue;
     else if (entry.kind === 'symlink') total += Math.ceil(Buffer.byteLength(entry.target, 'utf8') / 1024);
     else total += 1;
   }

@@ -78,7 +78,7 @@ async function materialize(root: string, deb: string): Promise<void> {
       await chmod(path, entry.mode);
     } else if (entry.kind === 'symlink') {
       await symlink(entry.target, path);
-    } else {
+    } else if (entry.kind === 'file') {
       await writeFile(path, entry.source.from === 'bytes' ? entry.source.data : await readFile(entry.source.path));
       await chmod(path, entry.mode);
     }

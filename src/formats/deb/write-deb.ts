@@ -29,6 +29,7 @@ import { tarStream } from '../../archive/tar.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
 import { installedSizeKiB, sortEntries } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
+import type { WrittenArtifact } from '../packager.js';
 import { debControlText } from './control.js';
 
 export interface DebWriteOptions {
@@ -37,12 +38,6 @@ export interface DebWriteOptions {
   level?: number;
 }
 
-export interface WrittenArtifact {
-  path: string;
-  /** Hex SHA-256 of the whole file. */
-  sha256: string;
-  size: number;
-}
 
 const SCRIPT_ORDER: readonly MaintainerScript[] = ['postinst', 'postrm', 'preinst', 'prerm']; // byte order
 
@@ -69,6 +64,8 @@ export function dataTarEntries(entries: readonly PackageEntry[], mtime: number):
       case 'symlink':
         links.push({ type: 'symlink', name, target: entry.target, mtime });
         break;
+      case 'ghost':
+        break; // dpkg has no owned-but-absent files
     }
   }
   return [...nonLinks, ...links];

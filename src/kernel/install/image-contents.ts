@@ -1,15 +1,15 @@
 /**
- * Everything linux-image-<release> ships, staged: the boot image, System.map and .config from the
+ * The image part (ImageContents), staged: the boot image, System.map and .config from the
  * object tree as they are, the modules through modules_install and the device trees through
  * dtbs_install into a scratch directory.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
 import { bootInstallPathFor } from '../arch-table.js';
 import type { TreeFacts } from '../inspect.js';
 import { isEnabled } from '../kconfig.js';
-import type { ImageContents, TreeFile } from '../packages/image.js';
+import type { ImageContents, TreeFile } from '../parts.js';
 import { findBootImage } from './boot-image.js';
 import { installDtbs } from './dtbs-install.js';
 import type { KernelMakeContext } from './kernel-make.js';
@@ -49,7 +49,7 @@ export async function stageImage(facts: TreeFacts, ctx: KernelMakeContext, optio
   const dtbs = await installDtbs(ctx, join(options.scratch, 'dtbs'));
   return {
     release: tree.release,
-    bootImage: { ...bootFile, installPath: bootInstallPathFor(arch, tree.release) },
+    bootImage: { ...bootFile, bootName: basename(bootInstallPathFor(arch, tree.release)) },
     systemMap,
     config,
     modules,

@@ -1,10 +1,9 @@
 /**
- * A directory a kernel install target wrote (INSTALL_MOD_PATH=, INSTALL_HDR_PATH=, ...), listed as
- * package entries. Nothing is copied: entries point at the staged files on disk.
+ * A directory a kernel install target wrote (INSTALL_MOD_PATH=, INSTALL_HDR_PATH=, ...), listed.
+ * Nothing is copied: layouts turn the items into package entries pointing at the staged files.
  */
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PackageEntry } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 
@@ -41,29 +40,4 @@ export async function listStagedTree(root: string): Promise<StagedItem[]> {
   };
   await visit('');
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/**
- * Permissions as a package should have them (what debhelper's dh_fixperms and builddeb's
- * `chmod -R go-w,a+rX` leave): 0755 for directories and anything executable, else 0644.
- */
-export function packageMode(kind: 'dir' | 'file', mode: number): number {
-  return kind === 'dir' || (mode & 0o111) !== 0 ? 0o755 : 0o644;
-}
-
-/** The entry of one staged item, installed at `installPath`. */
-export function stagedEntry(item: StagedItem, installPath: string): PackageEntry {
-  switch (item.kind) {
-    case 'dir':
-      return { kind: 'dir', path: installPath, mode: 0o755 };
-    case 'symlink':
-      return { kind: 'symlink', path: installPath, target: item.linkTarget ?? '' };
-    case 'file':
-      return { kind: 'file', path: installPath, mode: packageMode('file', item.mode), size: item.size, source: { from: 'disk', path: item.source } };
-  }
-}
-
-/** Staged items as entries below `prefix` ('' or an absolute path such as '/usr/lib/linux-image-6.1.0'). */
-export function stagedEntries(items: readonly StagedItem[], prefix: string): PackageEntry[] {
-  return items.map((item) => stagedEntry(item, `${prefix}/${item.path}`));
 }

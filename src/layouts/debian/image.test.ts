@@ -5,19 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { findArch } from '../arch-table.js';
-import type { StagedItem } from '../install/staged-tree.js';
-import type { PackageSet } from './common.js';
-import { imageMaintainerScript, imagePackage, type ImageContents } from './image.js';
+import { findArch } from '../../kernel/arch-table.js';
+import type { StagedItem } from '../../kernel/install/staged-tree.js';
+import type { ImageContents } from '../../kernel/parts.js';
+import { testPackageSet } from '../../testing/package-set.js';
+import { imageMaintainerScript, imagePackage } from './image.js';
 
 const run = promisify(execFile);
 const arm64 = findArch('arm64');
-const set: PackageSet = { source: 'linux-upstream', version: '6.12.95-1', maintainer: 'Kpkg Test <kpkg@example.org>', mtime: 1700000000 };
+const set = testPackageSet('6.12.95');
 const item = (path: string, kind: StagedItem['kind'] = 'file'): StagedItem => ({ path, kind, source: `/stage/${path}`, mode: kind === 'dir' ? 0o755 : 0o644, size: 10 });
 
 const contents: ImageContents = {
   release: '6.12.95',
-  bootImage: { source: '/b/arch/arm64/boot/Image.gz', size: 1000, installPath: '/boot/vmlinuz-6.12.95' },
+  bootImage: { source: '/b/arch/arm64/boot/Image.gz', size: 1000, bootName: 'vmlinuz-6.12.95' },
   systemMap: { source: '/b/System.map', size: 100 },
   config: { source: '/b/.config', size: 50 },
   modules: [item('lib', 'dir'), item('lib/modules', 'dir'), item('lib/modules/6.12.95', 'dir'), item('lib/modules/6.12.95/modules.dep')],

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findArch } from '../arch-table.js';
-import type { StagedItem } from '../install/staged-tree.js';
+import { findArch } from '../../kernel/arch-table.js';
+import type { StagedItem } from '../../kernel/install/staged-tree.js';
+import { testPackageSet } from '../../testing/package-set.js';
 import { libcDevInstallPath, libcDevPackage } from './libc-dev.js';
 
-const set = { source: 'linux-upstream', version: '6.1.192-1', maintainer: 'Kpkg Test <kpkg@example.org>', mtime: 1700000000 };
+const set = testPackageSet('6.1.192');
 
 test('asm moves to the multiarch include directory; the rest goes below /usr', () => {
   const arm64 = findArch('arm64');
@@ -25,7 +26,7 @@ test('linux-libc-dev is Multi-Arch: same, provides linux-kernel-headers, in sect
     { path: 'include/asm', kind: 'dir', source: '/s/include/asm', mode: 0o755, size: 0 },
     { path: 'include/asm/unistd.h', kind: 'file', source: '/s/include/asm/unistd.h', mode: 0o644, size: 12 },
   ];
-  const pkg = libcDevPackage(items, arm64, set, '6.1.192');
+  const pkg = libcDevPackage(items, arm64, set);
   assert.equal(pkg.name, 'linux-libc-dev');
   assert.equal(pkg.multiArch, 'same');
   assert.equal(pkg.section, 'devel');

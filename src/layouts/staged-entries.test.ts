@@ -3,7 +3,8 @@ import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { listStagedTree, stagedEntries } from './staged-tree.js';
+import { listStagedTree } from '../kernel/install/staged-tree.js';
+import { stagedEntries } from './staged-entries.js';
 
 test('lists directories (empty ones too), files and symlinks without following links; modes as a package wants them', async () => {
   const root = await mkdtemp(join(tmpdir(), 'kpkg-staged-'));

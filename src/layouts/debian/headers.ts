@@ -1,7 +1,9 @@
-import type { PackageDescription, PackageEntry } from '../../package/model.js';
-import type { ArchInfo } from '../arch-table.js';
-import type { StagedHeaders } from '../headers/stage.js';
-import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
+import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { StagedHeaders } from '../../kernel/headers/stage.js';
+import type { PackageDescription } from '../../package/model.js';
+import { headersTreeEntries } from '../headers-tree.js';
+import type { PackageSet } from '../package-set.js';
+import { docEntries, kernelPackageFields } from './common.js';
 
 export function headersPackageName(release: string): string {
   return `linux-headers-${release}`;
@@ -19,17 +21,11 @@ export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: Packa
   const { release } = staged;
   const name = headersPackageName(release);
   const root = headersInstallDir(release);
-  const tree: PackageEntry[] = staged.entries.map((e): PackageEntry => {
-    const path = `${root}/${e.path}`;
-    if (e.kind === 'symlink') return { kind: 'symlink', path, target: e.linkTarget ?? '' };
-    // Permissions as a package should have them: executable or not, never group/other-writable.
-    return { kind: 'file', path, mode: (e.mode & 0o111) !== 0 ? 0o755 : 0o644, size: e.size, source: { from: 'disk', path: e.source } };
-  });
   return {
     name,
     ...kernelPackageFields(set, arch, 'kernel'),
     summary: `Linux kernel headers for ${release} on ${arch.debian}`,
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
-    entries: [...tree, { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set, release)],
+    entries: [...headersTreeEntries(staged, root), { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set)],
   };
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findArch } from '../arch-table.js';
-import { buildIdLink, dbgPackage } from './dbg.js';
+import { findArch } from '../../kernel/arch-table.js';
+import { testPackageSet } from '../../testing/package-set.js';
+import { buildIdLink } from '../debug-files.js';
+import { dbgPackage } from './dbg.js';
 
-const set = { source: 'linux-upstream', version: '6.12.95-1', maintainer: 'Kpkg Test <kpkg@example.org>', mtime: 1700000000 };
+const set = testPackageSet('6.12.95');
 
 test('build-id links are relative, like `ln --relative`', () => {
   assert.deepEqual(buildIdLink('8fc107fe226df02f4973df037293fa66e91f0e3e', '/usr/lib/debug/lib/modules/6.12.95/kernel/lib/crc-ccitt.ko'), {
@@ -17,11 +19,13 @@ test('linux-image-<release>-dbg: vmlinux for perf with links for systemtap and k
   const arm64 = findArch('arm64');
   assert.ok(arm64 !== undefined);
   const pkg = dbgPackage(
-    { source: '/b/vmlinux', size: 4000 },
-    [
-      { module: 'kernel/lib/crc-ccitt.ko', file: '/s/kernel/lib/crc-ccitt.ko', size: 300, buildId: 'aa8c25fcccb07bde845fcfd922ffca9152b59429' },
-      { module: 'kernel/lib/nobuildid.ko', file: '/s/kernel/lib/nobuildid.ko', size: 300, buildId: undefined },
-    ],
+    {
+      vmlinux: { source: '/b/vmlinux', size: 4000 },
+      modules: [
+        { module: 'kernel/lib/crc-ccitt.ko', file: '/s/kernel/lib/crc-ccitt.ko', size: 300, buildId: 'aa8c25fcccb07bde845fcfd922ffca9152b59429' },
+        { module: 'kernel/lib/nobuildid.ko', file: '/s/kernel/lib/nobuildid.ko', size: 300, buildId: undefined },
+      ],
+    },
     '6.12.95',
     arm64,
     set,

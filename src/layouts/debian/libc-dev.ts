@@ -1,7 +1,9 @@
+import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { StagedItem } from '../../kernel/install/staged-tree.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
-import type { ArchInfo } from '../arch-table.js';
-import { stagedEntry, type StagedItem } from '../install/staged-tree.js';
-import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
+import type { PackageSet } from '../package-set.js';
+import { stagedEntry } from '../staged-entries.js';
+import { docEntries, kernelPackageFields } from './common.js';
 
 export const LIBC_DEV_PACKAGE = 'linux-libc-dev';
 
@@ -17,7 +19,7 @@ export function libcDevInstallPath(relative: string, arch: ArchInfo): string {
 }
 
 /** linux-libc-dev: the userspace API headers (headers_install), Multi-Arch: same, as mkdebian describes it. */
-export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, set: PackageSet, release: string): PackageDescription {
+export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, set: PackageSet): PackageDescription {
   const entries: PackageEntry[] = headers.map((item) => stagedEntry(item, libcDevInstallPath(item.path, arch)));
   return {
     name: LIBC_DEV_PACKAGE,
@@ -26,6 +28,6 @@ export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, s
     multiArch: 'same',
     summary: 'Linux support headers for userspace development',
     description: 'This package provides userspaces headers from the Linux kernel.  These headers\nare used by the installed headers for GNU glibc and other system libraries.',
-    entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set, release)],
+    entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set)],
   };
 }

@@ -3,9 +3,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseKconfig } from '../kconfig.js';
-import type { KernelTree } from '../tree.js';
-import { packageSet, upstreamVersion } from './common.js';
+import { parseKconfig } from '../../kernel/kconfig.js';
+import type { KernelTree } from '../../kernel/tree.js';
+import { packageSet } from '../package-set.js';
+import { debianVersion } from './common.js';
+
+async function upstreamVersion(tree: KernelTree): Promise<string> {
+  return debianVersion(await packageSet(tree, { maintainer: 'A <a@example.org>', sourceDateEpoch: 1 })).replace(/-7$/, '');
+}
 
 async function treeWith(version: [number, number, number], release: string, extraversion: string): Promise<KernelTree> {
   const dir = await mkdtemp(join(tmpdir(), 'kpkg-version-'));
@@ -19,6 +24,6 @@ test('the default version follows mkdebian: the release up to 6.2, KERNELVERSION
   assert.equal(await upstreamVersion(await treeWith([6, 12, 95], '6.12.95-myboard', '')), '6.12.95');
   assert.equal(await upstreamVersion(await treeWith([6, 13, 0], '6.13.0-rc3-myboard', '-rc3')), '6.13.0-rc3');
   const set = await packageSet(await treeWith([6, 12, 95], '6.12.95-myboard', ''), { maintainer: 'A <a@example.org>', sourceDateEpoch: 1 });
-  assert.equal(set.version, '6.12.95-7');
-  assert.equal((await packageSet(await treeWith([6, 12, 95], '6.12.95', ''), { maintainer: 'A <a@example.org>', sourceDateEpoch: 1, revision: '3' })).version, '6.12.95-3');
+  assert.equal(debianVersion(set), '6.12.95-7');
+  assert.equal(debianVersion(await packageSet(await treeWith([6, 12, 95], '6.12.95', ''), { maintainer: 'A <a@example.org>', sourceDateEpoch: 1, revision: '3' })), '6.12.95-3');
 });

@@ -1,7 +1,9 @@
+import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ImageContents, TreeFile } from '../../kernel/parts.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
-import type { ArchInfo } from '../arch-table.js';
-import { stagedEntries, type StagedItem } from '../install/staged-tree.js';
-import { docEntries, kernelPackageFields, type PackageSet } from './common.js';
+import type { PackageSet } from '../package-set.js';
+import { stagedEntries } from '../staged-entries.js';
+import { docEntries, kernelPackageFields } from './common.js';
 
 export function imagePackageName(release: string): string {
   return `linux-image-${release}`;
@@ -16,28 +18,6 @@ export function dtbInstallDir(release: string): string {
 export const KERNEL_HOOK_DIR = '/etc/kernel';
 
 export const MAINTAINER_SCRIPTS: readonly MaintainerScript[] = ['preinst', 'postinst', 'prerm', 'postrm'];
-
-/** A file of the built tree the package ships as it is. */
-export interface TreeFile {
-  /** Absolute path on disk. */
-  source: string;
-  size: number;
-}
-
-export interface ImageContents {
-  release: string;
-  /** The boot image (what `make image_name` names) and its install path, e.g. /boot/vmlinuz-<release>. */
-  bootImage: TreeFile & { installPath: string };
-  systemMap: TreeFile;
-  /** The configuration the kernel was built with (.config). */
-  config: TreeFile;
-  /** What modules_install staged, relative to INSTALL_MOD_PATH (lib/modules/<release>/...); empty without CONFIG_MODULES. */
-  modules: readonly StagedItem[];
-  /** What dtbs_install staged, relative to INSTALL_DTBS_PATH; empty for architectures without device trees. */
-  dtbs: readonly StagedItem[];
-  /** CONFIG_BLK_DEV_INITRD: tells initramfs-tools and dracut hooks whether to build an initramfs. */
-  initrd: boolean;
-}
 
 /**
  * A maintainer script that runs the kernel hooks of its kind, with the arguments and environment
@@ -76,18 +56,19 @@ exit 0
 export function imagePackage(contents: ImageContents, arch: ArchInfo, set: PackageSet): PackageDescription {
   const { release } = contents;
   const name = imagePackageName(release);
+  const bootPath = `/boot/${contents.bootImage.bootName}`;
   const file = (path: string, f: TreeFile): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: f.size, source: { from: 'disk', path: f.source } });
   const entries: PackageEntry[] = [
-    file(contents.bootImage.installPath, contents.bootImage),
+    file(bootPath, contents.bootImage),
     file(`/boot/System.map-${release}`, contents.systemMap),
     file(`/boot/config-${release}`, contents.config),
     ...stagedEntries(contents.modules, ''),
     ...(contents.dtbs.length === 0 ? [] : [{ kind: 'dir', path: dtbInstallDir(release), mode: 0o755 } as const, ...stagedEntries(contents.dtbs, dtbInstallDir(release))]),
     ...MAINTAINER_SCRIPTS.map((script): PackageEntry => ({ kind: 'dir', path: `${KERNEL_HOOK_DIR}/${script}.d`, mode: 0o755 })),
-    ...docEntries(name, set, release),
+    ...docEntries(name, set),
   ];
   const scripts: Partial<Record<MaintainerScript, string>> = {};
-  for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, contents.bootImage.installPath, contents.initrd);
+  for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, bootPath, contents.initrd);
   return {
     name,
     ...kernelPackageFields(set, arch, 'kernel'),

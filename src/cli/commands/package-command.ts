@@ -1,0 +1,97 @@
+/**
+ * The commands that write packages (deb, rpm, pacman, tar) share their options and output; each
+ * names its layout, its container writer and what it adds. The command only parses and wires:
+ * tree → parts → layout → writer happens in src/pipeline/build-packages.ts.
+ */
+import { Option, type Command } from 'commander';
+import type { CompressionKind } from '../../archive/compress.js';
+import type { Packager } from '../../formats/packager.js';
+import { parseOnly, type DistributionLayout } from '../../layouts/layout.js';
+import { buildPackages } from '../../pipeline/build-packages.js';
+import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
+import { KpkgError } from '../../util/errors.js';
+import { addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
+import { createProgress } from '../progress.js';
+
+export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice {
+  out: string;
+  only?: string;
+  compress?: CompressionKind;
+  level?: string;
+  pkgVersion?: string;
+  revision?: string;
+  maintainer?: string;
+  sourceDateEpoch?: string;
+}
+
+export interface PackageCommandSpec<Kind extends string, Extra> {
+  name: string;
+  description: string;
+  packager: Packager;
+  /** The layout for the parsed options (some commands have layout options, e.g. --pkgbase). */
+  layout: (options: PackageCommandOptions & Extra) => DistributionLayout<Kind>;
+  /** The kinds --only accepts, for the help text. */
+  kinds: readonly string[];
+  /** What --pkg-version defaults to, for the help text. */
+  versionHelp: string;
+  /** Adds the command's own options. */
+  extraOptions?: (command: Command) => Command;
+  /** Text after the options in --help. */
+  helpAfter?: string;
+}
+
+export function integerOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new KpkgError(`${name} must be a whole number, not "${value}"`, { exitCode: 2 });
+  return Number(value);
+}
+
+export function registerPackageCommand<Kind extends string, Extra>(program: Command, spec: PackageCommandSpec<Kind, Extra>): void {
+  const { packager } = spec;
+  let command = addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name))))
+    .description(spec.description)
+    .addOption(new Option('--compress <kind>', 'compression').choices([...packager.compressions]).default(packager.compressions[0]));
+  if (spec.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${spec.kinds.join(', ')} (default: all that apply to the tree)`);
+  command = command
+    .option('--level <n>', 'compression level (default: the usual one of the format for the compressor)')
+    .option('--pkg-version <version>', `full package version (default: ${spec.versionHelp})`)
+    .option('--revision <rev>', 'the release/revision part of the default version (default: the kernel build number)')
+    .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
+    .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)');
+  if (spec.extraOptions !== undefined) command = spec.extraOptions(command);
+  command
+    .addHelpText('after', `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`)
+    .action(async (args: string[], options: PackageCommandOptions & Extra) => {
+      const progress = createProgress({ verbose: options.verbose });
+      try {
+        const layout = spec.layout(options);
+        const result = await buildPackages(layout, packager, {
+          buildDir: options.buildDir,
+          sourceDir: options.sourceDir,
+          vars: makeVarsFrom(args),
+          out: options.out,
+          only: options.only === undefined ? undefined : parseOnly(layout, options.only),
+          ...targetLibraryChoice(options),
+          moduleStrip: process.env.INSTALL_MOD_STRIP,
+          compression: options.compress,
+          level: integerOption('--level', options.level),
+          version: options.pkgVersion,
+          revision: options.revision,
+          maintainer: options.maintainer,
+          sourceDateEpoch: integerOption('--source-date-epoch', options.sourceDateEpoch),
+          onStep: (step, detail) => progress.step(step, detail),
+          onCommand: (line) => progress.command(line),
+        });
+        progress.finish(true);
+        if (options.json === true) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        } else {
+          for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
+          if (result.elfCount > 0) process.stdout.write(`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`);
+        }
+      } catch (e) {
+        progress.finish(false);
+        throw e;
+      }
+    });
+}

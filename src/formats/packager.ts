@@ -1,0 +1,35 @@
+/**
+ * One container writer per package format (deb, rpm, pacman, tar), each taking the one
+ * format-neutral PackageDescription (src/package/model.ts) — the shape of nfpm's Packager. A
+ * writer knows its container and its metadata files, nothing about kernels or distributions.
+ */
+import type { CompressionKind } from '../archive/compress.js';
+import type { PackageDescription } from '../package/model.js';
+
+export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
+
+export interface WriteOptions {
+  compression: CompressionKind;
+  /** Default: the format's usual level for the compressor. */
+  level?: number;
+}
+
+export interface WrittenArtifact {
+  path: string;
+  /** Hex SHA-256 of the whole file. */
+  sha256: string;
+  size: number;
+}
+
+export interface Packager {
+  readonly format: PackageFormat;
+  /** Compressions the format allows, the first being the default. */
+  readonly compressions: readonly CompressionKind[];
+  /** The conventional file name of the package, e.g. linux-image-6.1.0_6.1.0-1_arm64.deb. */
+  fileName(pkg: PackageDescription, options: WriteOptions): string;
+  /**
+   * Writes the package at outPath. The file appears only when complete (written under a
+   * temporary name in the same directory and renamed); a failure leaves nothing at outPath.
+   */
+  write(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact>;
+}

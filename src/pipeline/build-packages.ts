@@ -1,0 +1,102 @@
+/**
+ * tree → kernel parts (install targets into scratch directories, the headers tree) → package
+ * descriptions (a distribution layout) → files (a container writer). Every part is staged and
+ * every package described before the first file is written, so a failure leaves no partial set
+ * behind; each file is written under a temporary name and renamed when complete, and the scratch
+ * directories are removed at the end.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CompressionKind } from '../archive/compress.js';
+import type { Packager, WrittenArtifact } from '../formats/packager.js';
+import { readTreeFacts } from '../kernel/inspect.js';
+import type { HeadersStep } from '../kernel/headers/stage.js';
+import type { MakeVars } from '../kernel/make-vars.js';
+import type { KernelPart, KernelParts } from '../kernel/parts.js';
+import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
+import { packageSet, type PackageSetOptions } from '../layouts/package-set.js';
+import type { PackageDescription } from '../package/model.js';
+import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
+import { KpkgError } from '../util/errors.js';
+import { cpuParallelism } from '../util/pool.js';
+import { stagePart, treeFiles, type PartsRun, type StagedPart } from './stage-parts.js';
+
+export type BuildStep = HeadersStep | 'plan' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'write';
+
+export interface BuildOptions<Kind extends string> extends PackageSetOptions, TargetLibraryChoice {
+  buildDir: string;
+  sourceDir?: string | undefined;
+  vars: MakeVars;
+  out: string;
+  /** The packages to write; undefined: every package that applies to the tree. */
+  only?: readonly Kind[] | undefined;
+  compression?: CompressionKind | undefined;
+  level?: number | undefined;
+  /** INSTALL_MOD_STRIP for modules_install: '' does not strip; default '1' (--strip-debug). */
+  moduleStrip?: string | undefined;
+  onStep?: (step: BuildStep, detail: string) => void;
+  onCommand?: (command: string) => void;
+}
+
+export interface WrittenPackage<Kind extends string> extends WrittenArtifact {
+  kind: Kind;
+  name: string;
+  version: string;
+}
+
+export interface BuildResult<Kind extends string> {
+  release: string;
+  arch: string;
+  format: string;
+  packages: WrittenPackage<Kind>[];
+  /** Host programs of the headers package rebuilt for the target (empty without it). */
+  rebuilt: { path: string; was: string }[];
+  /** ELF files of the headers package checked (0 without it). */
+  elfCount: number;
+  /** Where the target libraries of the rebuilt host programs came from (with a headers package that rebuilt any). */
+  targetLibraries?: string | undefined;
+}
+
+/** Staging order: the part most likely to fail (the headers' rebuild and ELF gate) first. */
+const PART_ORDER: readonly KernelPart[] = ['headers', 'image', 'uapi', 'debug'];
+
+export async function buildPackages<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>): Promise<BuildResult<Kind>> {
+  const compression = options.compression ?? packager.compressions[0];
+  if (compression === undefined || !packager.compressions.includes(compression)) {
+    throw new KpkgError(`${packager.format} packages cannot be compressed with ${String(compression)}`, { hint: `choose from: ${packager.compressions.join(', ')}`, exitCode: 2 });
+  }
+  const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
+  const kinds = selectKinds(layout, facts.features, options.only);
+  const set = await packageSet(facts.tree, options);
+  const out = resolve(options.out);
+  await mkdir(out, { recursive: true });
+  const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
+  options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format})`);
+  const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: cpuParallelism() };
+  const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0 };
+  const staged: StagedPart[] = [];
+  try {
+    const parts: KernelParts = await treeFiles(facts);
+    for (const part of needed) {
+      const s = await stagePart(run, part);
+      staged.push(s);
+      Object.assign(parts, s.parts);
+    }
+    if (parts.headers !== undefined) {
+      result.rebuilt = parts.headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
+      result.elfCount = parts.headers.elfCount;
+      if (parts.headers.libraries !== undefined) result.targetLibraries = parts.headers.libraries.description;
+    }
+    const described: [Kind, PackageDescription][] = kinds.map((kind) => [kind, layout.describe(kind, parts, { arch: facts.arch, set })]);
+    const writeOptions = { compression, ...(options.level === undefined ? {} : { level: options.level }) };
+    for (const [kind, pkg] of described) {
+      const path = join(out, packager.fileName(pkg, writeOptions));
+      options.onStep?.('write', `${path} (${compression})`);
+      const written = await packager.write(pkg, path, writeOptions);
+      result.packages.push({ ...written, kind, name: pkg.name, version: pkg.version });
+    }
+  } finally {
+    for (const s of staged) await s.dispose();
+  }
+  return result;
+}
