@@ -3,10 +3,12 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile, link } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { KpkgError } from '../util/errors.js';
-import { readCpio, type CpioEntry } from './cpio.js';
+import { cpioStream, readCpio, type CpioEntry, type CpioWriteEntry } from './cpio.js';
 
 const run = promisify(execFile);
 
@@ -126,5 +128,62 @@ describe('readCpio on archives written by GNU cpio', () => {
   it('GNU cpio is installed (the tests above need it)', async () => {
     const { stdout } = await run('cpio', ['--version']);
     assert.match(stdout, /GNU cpio/);
+  });
+});
+
+describe('cpioStream (the rpm payload writer)', () => {
+  const entries: CpioWriteEntry[] = [
+    { type: 'dir', name: './usr', mode: 0o755, ino: 1, mtime: 1700000000, fileIndex: 0 },
+    { type: 'file', name: './usr/odd', mode: 0o755, ino: 2, mtime: 1700000000, size: 4097, content: { from: 'bytes', data: Buffer.alloc(4097, 0x78) }, fileIndex: 1 },
+    { type: 'file', name: './usr/empty', mode: 0o644, ino: 3, mtime: 1700000000, size: 0, content: { from: 'bytes', data: new Uint8Array(0) }, fileIndex: 2 },
+    { type: 'symlink', name: './usr/link', target: 'odd', ino: 4, mtime: 1700000000, fileIndex: 3 },
+  ];
+  const collect = async (format: 'newc' | 'rpm-stripped'): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of cpioStream(entries, { format })) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it('writes newc that GNU cpio and readCpio read back, ending with the trailer padded to 4 bytes as rpm pads it', async () => {
+    const archive = await collect('newc');
+    assert.equal(archive.length % 4, 0);
+    assert.equal(archive.subarray(archive.length - 14).toString('latin1'), 'TRAILER!!!\0\0\0\0');
+    const read = await readAll(archive);
+    assert.deepEqual(
+      read.map((e) => [e.name, e.type, e.size, e.nlink, e.ino]),
+      [
+        ['./usr', 'dir', 0, 1, 1],
+        ['./usr/odd', 'file', 4097, 1, 2],
+        ['./usr/empty', 'file', 0, 1, 3],
+        ['./usr/link', 'symlink', 3, 1, 4],
+      ],
+    );
+    assert.equal(read[3]?.data, 'odd');
+    const dir = await mkdtemp(join(tmpdir(), 'kpkg-cpio-w-'));
+    try {
+      const file = join(dir, 'a.cpio');
+      await writeFile(file, archive);
+      const { stdout } = await run('sh', ['-c', `cpio -tv --quiet < '${file}'`], { env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } });
+      assert.match(stdout, /^-rwxr-xr-x\s+1 root\s+root\s+4097 Nov 14\s+2023 \.\/usr\/odd$/m);
+      assert.match(stdout, /^lrwxrwxrwx .* \.\/usr\/link -> odd$/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes rpm stripped headers: "07070X", the file index, padding to 4', async () => {
+    const archive = await collect('rpm-stripped');
+    assert.equal(archive.subarray(0, 16).toString('latin1'), '07070X00000000\0\0');
+    assert.equal(archive.subarray(16, 30).toString('latin1'), '07070X00000001');
+    assert.equal(archive.subarray(32, 32 + 4097).toString('latin1'), 'x'.repeat(4097));
+    await rejects(archive, /stripped/);
+  });
+
+  it('fails the stream with a KpkgError when a disk file is missing or changed size', async () => {
+    const drain = async (list: CpioWriteEntry[]): Promise<void> => {
+      await pipeline(cpioStream(list), new Writable({ write: (_chunk, _encoding, callback) => callback() }));
+    };
+    await assert.rejects(drain([{ type: 'file', name: './x', mode: 0o644, ino: 1, mtime: 0, size: 1, content: { from: 'disk', path: '/nonexistent/kpkg' } }]), (e: unknown) => e instanceof KpkgError && e.where === '/nonexistent/kpkg');
+    await assert.rejects(drain([{ type: 'file', name: './x', mode: 0o644, ino: 1, mtime: 0, size: 1, content: { from: 'disk', path: '/etc/hostname' } }]), /changed while being packaged/);
   });
 });

@@ -23,26 +23,99 @@ export const RPM_HEADER_MAGIC: Buffer = Buffer.from([0x8e, 0xad, 0xe8, 0x01]);
 export const RPM_MAX_TAGS = 0xffff;
 export const RPM_MAX_DATA = 16 * 1024 * 1024;
 
-/** Tags kpkg reads (rpmtag.h). */
+/** Header tags kpkg reads and writes (rpm 4.18 include/rpm/rpmtag.h). */
 export const RPMTAG = {
+  /** Region tags: the signature header's and the main header's immutable region (header.c). */
+  HEADERSIGNATURES: 62,
+  HEADERIMMUTABLE: 63,
+  /** The locales of I18NSTRING tags: ["C"]. */
+  HEADERI18NTABLE: 100,
   NAME: 1000,
   VERSION: 1001,
   RELEASE: 1002,
   EPOCH: 1003,
   SUMMARY: 1004,
+  DESCRIPTION: 1005,
+  BUILDTIME: 1006,
+  BUILDHOST: 1007,
+  SIZE: 1009,
+  VENDOR: 1011,
+  LICENSE: 1014,
+  PACKAGER: 1015,
+  GROUP: 1016,
+  URL: 1020,
   OS: 1021,
   ARCH: 1022,
+  PREIN: 1023,
+  POSTIN: 1024,
+  PREUN: 1025,
+  POSTUN: 1026,
   FILESIZES: 1028,
   FILEMODES: 1030,
+  FILERDEVS: 1033,
+  FILEMTIMES: 1034,
   FILEDIGESTS: 1035,
   FILELINKTOS: 1036,
+  FILEFLAGS: 1037,
+  FILEUSERNAME: 1039,
+  FILEGROUPNAME: 1040,
+  SOURCERPM: 1044,
+  FILEVERIFYFLAGS: 1045,
+  PROVIDENAME: 1047,
+  REQUIREFLAGS: 1048,
+  REQUIRENAME: 1049,
+  REQUIREVERSION: 1050,
+  CONFLICTFLAGS: 1053,
+  CONFLICTNAME: 1054,
+  CONFLICTVERSION: 1055,
+  PREINPROG: 1085,
+  POSTINPROG: 1086,
+  PREUNPROG: 1087,
+  POSTUNPROG: 1088,
+  OBSOLETENAME: 1090,
+  FILEDEVICES: 1095,
+  FILEINODES: 1096,
+  FILELANGS: 1097,
+  PROVIDEFLAGS: 1112,
+  PROVIDEVERSION: 1113,
+  OBSOLETEFLAGS: 1114,
+  OBSOLETEVERSION: 1115,
   DIRINDEXES: 1116,
   BASENAMES: 1117,
   DIRNAMES: 1118,
   PAYLOADFORMAT: 1124,
   PAYLOADCOMPRESSOR: 1125,
   PAYLOADFLAGS: 1126,
+  RECOMMENDNAME: 5046,
+  RECOMMENDVERSION: 5047,
+  RECOMMENDFLAGS: 5048,
+  SUGGESTNAME: 5049,
+  SUGGESTVERSION: 5050,
+  SUGGESTFLAGS: 5051,
+  LONGFILESIZES: 5008,
+  LONGSIZE: 5009,
+  FILEDIGESTALGO: 5011,
+  ENCODING: 5062,
+  PAYLOADDIGEST: 5092,
+  PAYLOADDIGESTALGO: 5093,
+  PAYLOADDIGESTALT: 5097,
 } as const;
+
+/** Signature header tags (rpmtag.h, rpmSigTag; 256 + n are HEADER_SIGBASE-relative). */
+export const RPMSIGTAG = {
+  SHA1: 269,
+  LONGSIZE: 270,
+  LONGARCHIVESIZE: 271,
+  SHA256: 273,
+  /** Header + compressed payload size; the same number as RPMTAG.NAME, in another header. */
+  SIZE: 1000,
+  MD5: 1004,
+  PAYLOADSIZE: 1007,
+  RESERVEDSPACE: 1008,
+} as const;
+
+/** Lead values (lib/rpmlead.c): format 3.0, a header-structured signature (RPMSIGTYPE_HEADERSIG). */
+export const RPM_LEAD_SIGNATURE_TYPE = 5;
 
 /** Header data types (rpmtag.h, rpmTagType). */
 export const RPM_TYPE = { NULL: 0, CHAR: 1, INT8: 2, INT16: 3, INT32: 4, INT64: 5, STRING: 6, BIN: 7, STRING_ARRAY: 8, I18NSTRING: 9 } as const;
@@ -232,7 +305,7 @@ async function readLead(reader: ByteReader, fail: (message: string) => KpkgError
   const nul = nameField.indexOf(0);
   const signatureType = lead.readUInt16BE(78);
   // RPMSIGTYPE_HEADERSIG: the signature is a header structure; rpm ≥ 4 writes nothing else.
-  if (signatureType !== 5) throw fail(`unsupported rpm signature type ${signatureType} (expected 5, a header)`);
+  if (signatureType !== RPM_LEAD_SIGNATURE_TYPE) throw fail(`unsupported rpm signature type ${signatureType} (expected 5, a header)`);
   return { major, minor, type: lead.readUInt16BE(6), name: nameField.toString('latin1', 0, nul === -1 ? nameField.length : nul), signatureType };
 }
 

@@ -5,6 +5,7 @@ import { registerDeb } from './commands/deb.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerRpm } from './commands/rpm.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerSysroot } from './commands/sysroot.js';
 import { registerVerify } from './commands/verify.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerHeaders(program);
   registerDeb(program);
+  registerRpm(program);
   registerDoctor(program);
   registerSmoke(program);
   registerVerify(program);
