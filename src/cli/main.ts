@@ -8,6 +8,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerRpm } from './commands/rpm.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerSysroot } from './commands/sysroot.js';
+import { registerTar } from './commands/tar.js';
 import { registerVerify } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerHeaders(program);
   registerDeb(program);
   registerRpm(program);
+  registerTar(program);
   registerDoctor(program);
   registerSmoke(program);
   registerVerify(program);

@@ -1,0 +1,70 @@
+/**
+ * Writes a plain tarball of a package's tree, as `make tar-pkg` archives its staging directory
+ * (scripts/Makefile.package: `tar --owner=root --group=root --sort=name`): members relative to
+ * the root, no leading './' or '/', directories before their contents, names in byte order,
+ * owner root, every mtime the package's. GNU format (src/archive/tar.ts), compressed with gzip,
+ * xz or zstd. Metadata (version, relations, scripts) has no place in a tarball and is dropped.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
+import { tarStream, type TarEntry } from '../../archive/tar.js';
+import { sortEntries, type PackageDescription, type PackageEntry } from '../../package/model.js';
+import { KpkgError } from '../../util/errors.js';
+import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
+
+/** The tar members of the entries (in tree order, the root left out). */
+export function tarballEntries(entries: readonly PackageEntry[], mtime: number): TarEntry[] {
+  const members: TarEntry[] = [];
+  for (const entry of sortEntries(entries)) {
+    if (entry.path === '/') continue;
+    const name = entry.path.slice(1);
+    switch (entry.kind) {
+      case 'dir':
+        members.push({ type: 'dir', name: `${name}/`, mode: entry.mode, mtime });
+        break;
+      case 'file':
+        members.push({ type: 'file', name, mode: entry.mode, mtime, size: entry.size, content: entry.source.from === 'disk' ? { from: 'disk', path: entry.source.path } : { from: 'bytes', data: entry.source.data } });
+        break;
+      case 'symlink':
+        members.push({ type: 'symlink', name, target: entry.target, mtime });
+        break;
+      case 'ghost':
+        break;
+    }
+  }
+  return members;
+}
+
+async function writeTarball(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> {
+  const partial = join(dirname(outPath), `.${basename(outPath)}.partial-${process.pid}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(tarStream(tarballEntries(pkg.entries, pkg.mtime)), compressor(options.compression, options.level), measure, createWriteStream(partial));
+    await rename(partial, outPath);
+    return { path: outPath, sha256: hash.digest('hex'), size };
+  } catch (error) {
+    await rm(partial, { force: true });
+    const system = error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+    throw system ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
+  }
+}
+
+export const tarballPackager: Packager = {
+  format: 'tar',
+  compressions: ['gzip', 'xz', 'zstd', 'none'],
+  fileName: (pkg, options) => `${pkg.name}.tar${COMPRESSION_SUFFIX[options.compression]}`,
+  write: writeTarball,
+};
