@@ -5,6 +5,7 @@ import { registerDeb } from './commands/deb.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPacman } from './commands/pacman.js';
 import { registerRpm } from './commands/rpm.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerSysroot } from './commands/sysroot.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerHeaders(program);
   registerDeb(program);
   registerRpm(program);
+  registerPacman(program);
   registerTar(program);
   registerDoctor(program);
   registerSmoke(program);

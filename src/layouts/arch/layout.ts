@@ -1,0 +1,109 @@
+/**
+ * The Arch Linux layout: the split packages upstream's scripts/package/PKGBUILD builds (6.12) —
+ * <pkgbase>, <pkgbase>-headers, <pkgbase>-api-headers, <pkgbase>-debug — with its paths: the
+ * kernel under /usr/lib/modules/<release> (vmlinuz where systemd and mkinitcpio look, a pkgbase
+ * file naming the kernel for mkinitcpio), the headers tree at /usr/lib/modules/<release>/build
+ * with /usr/src/<pkgbase> pointing at it. Like the PKGBUILD, no install scripts: Arch's alpm
+ * hooks run depmod and mkinitcpio for anything below /usr/lib/modules.
+ */
+import { posix } from 'node:path';
+import type { KernelPart } from '../../kernel/parts.js';
+import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import { headersTreeEntries } from '../headers-tree.js';
+import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
+import { modulesDirEntries } from '../modules-dir.js';
+import { checkPackageVersion, type PackageSet } from '../package-set.js';
+import { stagedEntry } from '../staged-entries.js';
+
+export const ARCH_PACKAGE_KINDS = ['kernel', 'headers', 'api-headers', 'debug'] as const;
+export type ArchPackageKind = (typeof ARCH_PACKAGE_KINDS)[number];
+
+/** PACMAN_PKGBASE's default in the PKGBUILD. */
+export const DEFAULT_PKGBASE = 'linux-upstream';
+
+const PARTS: Readonly<Record<ArchPackageKind, readonly KernelPart[]>> = { kernel: ['image'], headers: ['headers'], 'api-headers': ['uapi'], debug: [] };
+
+/** The PKGBUILD's pkgver: KERNELRELEASE with "-rcN" made "rcN" and other '-' made '_'; pkgrel the build number. */
+export function pacmanVersion(set: PackageSet): string {
+  return set.version ?? checkPackageVersion(`${set.release.replace(/-(rc\d+)/, '$1').replace(/-/g, '_')}-${set.revision}`);
+}
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+export function archLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayout<ArchPackageKind> {
+  const names: Readonly<Record<ArchPackageKind, string>> = { kernel: pkgbase, headers: `${pkgbase}-headers`, 'api-headers': `${pkgbase}-api-headers`, debug: `${pkgbase}-debug` };
+  return {
+    family: 'arch',
+    kinds: ARCH_PACKAGE_KINDS,
+    partsOf: (kind) => PARTS[kind],
+    notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'debug' ? NOT_APPLICABLE.debug(features) : undefined),
+    describe(kind, parts, { arch, set }) {
+      const { release } = set;
+      const modulesDir = `/usr/lib/modules/${release}`;
+      const build = `${modulesDir}/build`;
+      const base: Omit<PackageDescription, 'summary' | 'entries'> = {
+        name: names[kind],
+        version: pacmanVersion(set),
+        arch: arch.debian,
+        description: '',
+        maintainer: set.maintainer,
+        homepage: 'https://www.kernel.org/',
+        license: 'GPL-2.0-only',
+        mtime: set.mtime,
+        pacman: { pkgbase },
+      };
+      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: f.size, source: { from: 'disk', path: f.source } });
+      switch (kind) {
+        case 'kernel': {
+          const image = requirePart(parts, 'image');
+          const text = bytes(`${pkgbase}\n`);
+          return {
+            ...base,
+            summary: 'The Upstream Linux kernel and modules',
+            entries: [
+              // modules_install DEPMOD=true: the alpm hook runs depmod.
+              ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
+              file(`${modulesDir}/vmlinuz`, image.bootImage),
+              { kind: 'file', path: `${modulesDir}/pkgbase`, mode: 0o644, size: text.length, source: { from: 'bytes', data: text } },
+              ...image.dtbs.map((item) => stagedEntry(item, `${modulesDir}/dtb/${item.path}`)),
+            ],
+          };
+        }
+        case 'headers': {
+          const headers = requirePart(parts, 'headers');
+          const shipped = new Set(headers.entries.map((e) => e.path));
+          return {
+            ...base,
+            summary: 'Headers and scripts for building modules for the Upstream Linux kernel',
+            entries: [
+              { kind: 'dir', path: build, mode: 0o755 },
+              ...headersTreeEntries(headers, build),
+              // The PKGBUILD copies System.map and .config into the tree.
+              ...(shipped.has('System.map') ? [] : [file(`${build}/System.map`, parts.systemMap)]),
+              ...(shipped.has('.config') ? [] : [file(`${build}/.config`, parts.config)]),
+              { kind: 'symlink', path: `/usr/src/${pkgbase}`, target: posix.relative('/usr/src', build) },
+            ],
+          };
+        }
+        case 'api-headers': {
+          const version = pacmanVersion(set).replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+          return {
+            ...base,
+            summary: 'Kernel headers sanitized for use in userspace',
+            provides: [{ name: 'linux-api-headers', version: { op: '=', version } }],
+            conflicts: [{ name: 'linux-api-headers' }],
+            entries: requirePart(parts, 'uapi').map((item) => stagedEntry(item, `/usr/${item.path}`)),
+          };
+        }
+        case 'debug': {
+          const debugDir = `/usr/src/debug/${pkgbase}`;
+          return {
+            ...base,
+            summary: 'Non-stripped vmlinux file for the Upstream Linux kernel',
+            entries: [file(`${debugDir}/vmlinux`, parts.vmlinux), { kind: 'symlink', path: `${build}/vmlinux`, target: posix.relative(build, `${debugDir}/vmlinux`) }],
+          };
+        }
+      }
+    },
+  };
+}
