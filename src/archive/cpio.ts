@@ -12,11 +12,12 @@
  * lib/rpmfi.c's archive writer), including rpm's "stripped" variant for files of 4 GiB and more.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { KpkgError } from '../util/errors.js';
 import type { ByteSource } from './byte-reader.js';
 import { BoundedBody, ByteReader } from './byte-reader.js';
+import type { FileReadAheadOptions } from './file-read-ahead.js';
+import { ReadAhead, streamKnownSize } from './file-read-ahead.js';
 
 export const CPIO_HEADER_SIZE = 110;
 export const CPIO_TRAILER = 'TRAILER!!!';
@@ -164,7 +165,8 @@ export type CpioWriteEntry =
   | { type: 'file'; name: string; mode: number; ino: number; mtime: number; size: number; content: CpioContent; fileIndex?: number }
   | { type: 'symlink'; name: string; target: string; ino: number; mtime: number; fileIndex?: number };
 
-export interface CpioWriteOptions {
+/** The read-ahead options (prefetch, prefetchBytes, wholeFileLimit) are file-read-ahead.ts's. */
+export interface CpioWriteOptions extends FileReadAheadOptions {
   /**
    * 'newc' (default): 070701 headers. 'rpm-stripped': rpm ≥ 4.12's payload for packages with a
    * file of 4 GiB or more (newc sizes are 32-bit): each header is "07070X" and the 8-hex-digit
@@ -174,12 +176,6 @@ export interface CpioWriteOptions {
   format?: 'newc' | 'rpm-stripped';
   /** Hashes every regular file's content as it is written (rpm's FILEDIGESTS). */
   digest?: { algorithm: 'md5' | 'sha256'; onDigest: (entry: CpioWriteEntry & { type: 'file' }, hex: string) => void };
-  /** Whole-file reads kept in flight ahead of the writer (default 32). */
-  prefetch?: number;
-  /** Bytes read ahead but not yet written, at most (default 64 MiB). */
-  prefetchBytes?: number;
-  /** Larger files are streamed when their turn comes (default 4 MiB). */
-  wholeFileLimit?: number;
 }
 
 const S_IFMT_TYPE: Readonly<Record<CpioWriteEntry['type'], number>> = { dir: S_IFDIR, file: S_IFREG, symlink: S_IFLNK };
@@ -227,114 +223,16 @@ function strippedHeader(fileIndex: number | undefined, name: string): Buffer {
   return header;
 }
 
-function cpioReadFailed(path: string, cause: unknown): KpkgError {
-  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : String(cause);
-  return new KpkgError(`cannot read ${path} (${code}) while writing the archive`, { where: path, cause });
-}
-
-function cpioSizeChanged(path: string, expected: number, found: string): KpkgError {
-  return new KpkgError(`${path} changed while being packaged: expected ${expected} bytes, found ${found}`, {
-    where: path,
-    hint: 'do not modify the tree while kpkg runs, then run kpkg again',
-  });
-}
-
-/**
- * Reads a whole file of known size (one byte more is asked for, to notice growth). The callback
- * API: fs/promises' FileHandle costs several times more per small file (see tar.ts).
- */
-async function readWhole(path: string, size: number): Promise<Buffer> {
-  let fd: number;
-  try {
-    fd = await new Promise<number>((resolve, reject) => fs.open(path, 'r', (error, handle) => (error === null ? resolve(handle) : reject(error))));
-  } catch (error) {
-    throw cpioReadFailed(path, error);
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(size + 1);
-    let filled = 0;
-    for (;;) {
-      const at = filled;
-      const bytesRead = await new Promise<number>((resolve, reject) =>
-        fs.read(fd, buffer, at, buffer.length - at, at, (error, count) => (error === null ? resolve(count) : reject(error))),
-      );
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-      if (filled === buffer.length) break;
-    }
-    if (filled !== size) throw cpioSizeChanged(path, size, filled > size ? 'more' : `${filled}`);
-    return buffer.subarray(0, size);
-  } catch (error) {
-    throw error instanceof KpkgError ? error : cpioReadFailed(path, error);
-  } finally {
-    await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
-  }
-}
-
-async function* streamWhole(path: string, size: number): AsyncGenerator<Buffer, void, undefined> {
-  let seen = 0;
-  try {
-    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
-      const buffer = chunk as Buffer;
-      seen += buffer.length;
-      if (seen > size) throw cpioSizeChanged(path, size, 'more');
-      yield buffer;
-    }
-  } catch (error) {
-    throw error instanceof KpkgError ? error : cpioReadFailed(path, error);
-  }
-  if (seen !== size) throw cpioSizeChanged(path, size, `${seen}`);
-}
-
-/**
- * Keeps up to `prefetch` small-file reads (and `prefetchBytes`) in flight ahead of the writer,
- * as tar.ts's ReadAhead does: a kernel headers tree is tens of thousands of small files.
- */
-class Prefetch {
-  readonly #entries: readonly CpioWriteEntry[];
-  readonly #maxReads: number;
-  readonly #maxBytes: number;
-  readonly wholeFileLimit: number;
-  readonly #reads = new Map<number, { size: number; data: Promise<Buffer> }>();
-  #next = 0;
-  #bytes = 0;
-
-  constructor(entries: readonly CpioWriteEntry[], options: CpioWriteOptions) {
-    this.#entries = entries;
-    this.#maxReads = Math.max(1, options.prefetch ?? 32);
-    this.#maxBytes = options.prefetchBytes ?? 64 * 1024 * 1024;
-    this.wholeFileLimit = options.wholeFileLimit ?? 4 * 1024 * 1024;
-  }
-
-  fill(from: number): void {
-    if (this.#next < from) this.#next = from;
-    while (this.#next < this.#entries.length && this.#reads.size < this.#maxReads) {
-      const entry = this.#entries[this.#next];
-      if (entry?.type === 'file' && entry.content.from === 'disk' && entry.size <= this.wholeFileLimit) {
-        if (this.#reads.size > 0 && this.#bytes + entry.size > this.#maxBytes) return;
-        const data = readWhole(entry.content.path, entry.size);
-        data.catch(() => undefined); // awaited in order by take(); an abandoned read is not "unhandled"
-        this.#reads.set(this.#next, { size: entry.size, data });
-        this.#bytes += entry.size;
-      }
-      this.#next++;
-    }
-  }
-
-  async take(index: number, path: string, size: number): Promise<Buffer> {
-    const read = this.#reads.get(index);
-    if (read === undefined) return readWhole(path, size);
-    this.#reads.delete(index);
-    this.#bytes -= read.size;
-    return read.data;
-  }
+/** Where a file member's content is to be read from disk. */
+function diskContent(entry: CpioWriteEntry): { path: string; size: number } | undefined {
+  return entry.type === 'file' && entry.content.from === 'disk' ? { path: entry.content.path, size: entry.size } : undefined;
 }
 
 const BATCH_TARGET = 256 * 1024;
 
 async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWriteOptions): AsyncGenerator<Buffer, void, undefined> {
   const stripped = options.format === 'rpm-stripped';
-  const prefetch = new Prefetch(entries, options);
+  const readAhead = new ReadAhead(entries, diskContent, options);
   let parts: Buffer[] = [];
   let pending = 0;
   const flush = (): Buffer | null => {
@@ -353,7 +251,7 @@ async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWrit
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index];
     if (entry === undefined) continue;
-    prefetch.fill(index);
+    readAhead.fill(index);
     const size = memberSize(entry);
     const mode = entry.type === 'symlink' ? S_IFLNK | 0o777 : S_IFMT_TYPE[entry.type] | (entry.mode & 0o7777);
     const header = stripped ? strippedHeader(entry.fileIndex, entry.name) : encodeCpioHeader({ name: entry.name, mode, ino: entry.ino, mtime: entry.mtime, size });
@@ -365,14 +263,14 @@ async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWrit
     } else if (entry.type === 'file') {
       const hash = options.digest === undefined ? undefined : createHash(options.digest.algorithm);
       const { content } = entry;
-      if (content.from === 'bytes' || size <= prefetch.wholeFileLimit) {
+      if (content.from === 'bytes' || readAhead.readsWhole(size)) {
         let data: Buffer;
         if (content.from === 'bytes') {
           if (content.data.byteLength !== size) throw new Error(`cpio: ${entry.name}: ${content.data.byteLength} bytes given, size says ${size}`);
           data = Buffer.from(content.data.buffer, content.data.byteOffset, content.data.byteLength);
         } else {
-          data = await prefetch.take(index, content.path, size);
-          prefetch.fill(index + 1);
+          data = await readAhead.take(index, content.path, size);
+          readAhead.fill(index + 1);
         }
         hash?.update(data);
         out = push(data);
@@ -380,7 +278,7 @@ async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWrit
       } else {
         out = flush();
         if (out !== null) yield out;
-        for await (const chunk of streamWhole(content.path, size)) {
+        for await (const chunk of streamKnownSize(content.path, size)) {
           hash?.update(chunk);
           yield chunk;
         }

@@ -10,11 +10,12 @@
  * therefore identical to the one dpkg-deb --root-owner-group builds from the same tree.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { KpkgError } from '../util/errors.js';
 import type { ByteSource } from './byte-reader.js';
 import { BoundedBody, ByteReader } from './byte-reader.js';
+import type { FileReadAheadOptions } from './file-read-ahead.js';
+import { ReadAhead, streamKnownSize } from './file-read-ahead.js';
 
 export const TAR_BLOCK = 512;
 /** GNU tar's default record (blocking factor 20); the archive's length is a multiple of it. */
@@ -27,13 +28,8 @@ export type TarEntry =
   | { type: 'file'; name: string; mode: number; mtime: number; size: number; content: TarFileContent }
   | { type: 'symlink'; name: string; target: string; mtime: number };
 
-export interface TarWriteOptions {
-  /** Disk reads kept in flight ahead of the writer (default 32). */
-  prefetch?: number;
-  /** Bytes of file data read ahead but not yet written, at most (default 64 MiB). */
-  prefetchBytes?: number;
-  /** Files above this size are streamed when their turn comes instead of read ahead whole (default 4 MiB). */
-  wholeFileLimit?: number;
+/** The read-ahead options (prefetch, prefetchBytes, wholeFileLimit) are file-read-ahead.ts's. */
+export interface TarWriteOptions extends FileReadAheadOptions {
   /**
    * Hashes every regular file's content as it is written (e.g. for md5sums or rpm file digests,
    * without reading the files twice); `onDigest` gets the entry and the hex digest.
@@ -134,117 +130,9 @@ export function encodeTarHeader(entry: TarEntry): Buffer {
   return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
 }
 
-function readFailed(path: string, cause: unknown): KpkgError {
-  const code = cause instanceof Error && 'code' in cause ? String(cause.code) : String(cause);
-  return new KpkgError(`cannot read ${path} (${code}) while writing the archive`, { where: path, cause });
-}
-
-function sizeChanged(path: string, expected: number, found: string): KpkgError {
-  return new KpkgError(`${path} changed while being packaged: expected ${expected} bytes, found ${found}`, {
-    where: path,
-    hint: 'do not modify the tree while kpkg runs, then run kpkg again',
-  });
-}
-
-/**
- * Reads a whole file whose size is known: open, read size+1 bytes (to notice growth), close.
- * Uses the callback API: fs/promises' FileHandle costs several times more per small file.
- */
-async function readKnownSize(path: string, size: number): Promise<Buffer> {
-  let fd: number;
-  try {
-    fd = await new Promise<number>((resolve, reject) => fs.open(path, 'r', (error, handle) => (error === null ? resolve(handle) : reject(error))));
-  } catch (error) {
-    throw readFailed(path, error);
-  }
-  try {
-    const buffer = Buffer.allocUnsafe(size + 1);
-    let filled = 0;
-    for (;;) {
-      const at = filled;
-      const bytesRead = await new Promise<number>((resolve, reject) =>
-        fs.read(fd, buffer, at, buffer.length - at, at, (error, count) => (error === null ? resolve(count) : reject(error))),
-      );
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-      if (filled === buffer.length) break;
-    }
-    if (filled !== size) throw sizeChanged(path, size, filled > size ? 'more' : `${filled}`);
-    return buffer.subarray(0, size);
-  } catch (error) {
-    throw error instanceof KpkgError ? error : readFailed(path, error);
-  } finally {
-    await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
-  }
-}
-
-/** Streams a large file, checking it is exactly `size` bytes long. */
-async function* streamKnownSize(path: string, size: number): AsyncGenerator<Buffer, void, undefined> {
-  let seen = 0;
-  try {
-    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
-      const buffer = chunk as Buffer;
-      seen += buffer.length;
-      if (seen > size) throw sizeChanged(path, size, 'more');
-      yield buffer;
-    }
-  } catch (error) {
-    throw error instanceof KpkgError ? error : readFailed(path, error);
-  }
-  if (seen !== size) throw sizeChanged(path, size, `${seen}`);
-}
-
-/**
- * Keeps up to `prefetch` whole-file reads in flight ahead of the writer, handing contents back
- * in entry order. Without it a headers tree (5-20k small files) costs one disk round trip per
- * file, several seconds instead of well under one.
- */
-class ReadAhead {
-  readonly #entries: readonly TarEntry[];
-  readonly #maxReads: number;
-  readonly #maxBytes: number;
-  readonly #wholeFileLimit: number;
-  readonly #reads = new Map<number, { size: number; data: Promise<Buffer> }>();
-  #next = 0;
-  #bytes = 0;
-
-  constructor(entries: readonly TarEntry[], options: TarWriteOptions) {
-    this.#entries = entries;
-    this.#maxReads = Math.max(1, options.prefetch ?? 32);
-    this.#maxBytes = options.prefetchBytes ?? 64 * 1024 * 1024;
-    this.#wholeFileLimit = options.wholeFileLimit ?? 4 * 1024 * 1024;
-  }
-
-  /** Whether a file of `size` bytes is read whole (and ahead) rather than streamed. */
-  readsWhole(size: number): boolean {
-    return size <= this.#wholeFileLimit;
-  }
-
-  /** Starts reads for upcoming entries, up to the limits, never behind `from`. */
-  fill(from: number): void {
-    if (this.#next < from) this.#next = from;
-    while (this.#next < this.#entries.length && this.#reads.size < this.#maxReads) {
-      const entry = this.#entries[this.#next];
-      if (entry?.type === 'file' && entry.content.from === 'disk' && this.readsWhole(entry.size)) {
-        // Always allow one read, however large, so progress never stalls.
-        if (this.#reads.size > 0 && this.#bytes + entry.size > this.#maxBytes) return;
-        const data = readKnownSize(entry.content.path, entry.size);
-        data.catch(() => undefined); // awaited later in order; an abandoned read must not be "unhandled"
-        this.#reads.set(this.#next, { size: entry.size, data });
-        this.#bytes += entry.size;
-      }
-      this.#next++;
-    }
-  }
-
-  /** The content of entry `index` (started now if it was not read ahead). */
-  async take(index: number, path: string, size: number): Promise<Buffer> {
-    const read = this.#reads.get(index);
-    if (read === undefined) return readKnownSize(path, size);
-    this.#reads.delete(index);
-    this.#bytes -= read.size;
-    return read.data;
-  }
+/** Where a file entry's content is to be read from disk. */
+function diskContent(entry: TarEntry): { path: string; size: number } | undefined {
+  return entry.type === 'file' && entry.content.from === 'disk' ? { path: entry.content.path, size: entry.size } : undefined;
 }
 
 /** Small pieces are gathered into larger chunks so downstream sees few, big writes. */
@@ -272,7 +160,7 @@ class Batch {
 }
 
 async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer, void, undefined> {
-  const readAhead = new ReadAhead(entries, options);
+  const readAhead = new ReadAhead(entries, diskContent, options);
   const batch = new Batch();
   let total = 0;
   const emit = function* (part: Buffer): Generator<Buffer, void, undefined> {

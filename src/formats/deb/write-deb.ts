@@ -14,16 +14,15 @@
  * the ar header before it); the package is assembled under a temporary name in the target
  * directory and renamed into place at the end, so a failed build leaves nothing at `outPath`.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ArWriter } from '../../archive/ar.js';
 import type { CompressionKind } from '../../archive/compress.js';
 import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
+import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
 import { tarStream } from '../../archive/tar.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
@@ -146,16 +145,10 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
     const controlMember = await collect(tarStream(controlTarEntries(pkg, control, md5sumsText(digests))), options.compression, options.level);
 
     // 3. The ar container, hashed as it is written.
-    const hash = createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    const written = pipeline(hashing, createWriteStream(partialPath));
+    const measure = measuringStream();
+    const written = pipeline(measure.stream, createWriteStream(partialPath));
     written.catch(() => undefined); // awaited below; a failure also surfaces through the writer
-    const ar = new ArWriter(hashing);
+    const ar = new ArWriter(measure.stream);
     const member = { mtime: pkg.mtime };
     try {
       await ar.add({ ...member, name: 'debian-binary', size: 4 }, Buffer.from('2.0\n', 'latin1'));
@@ -163,12 +156,12 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
       await ar.add({ ...member, name: `data.tar${suffix}`, size: dataSize }, createReadStream(dataPath));
       await ar.end();
     } catch (error) {
-      hashing.destroy(error instanceof Error ? error : new Error(String(error)));
+      measure.stream.destroy(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
     await written;
     await rename(partialPath, outPath);
-    return { path: outPath, sha256: hash.digest('hex'), size: ar.bytesWritten };
+    return { path: outPath, sha256: measure.digest(), size: ar.bytesWritten };
   } catch (error) {
     await rm(partialPath, { force: true });
     throw isSystemError(error) ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;

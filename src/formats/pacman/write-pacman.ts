@@ -25,10 +25,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { compressor } from '../../archive/compress.js';
+import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
 import { tarStream } from '../../archive/tar.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
@@ -169,18 +169,10 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
         },
       },
     });
-    const hash = createHash('sha256');
-    let size = 0;
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    await pipeline(archive, compressor(compression, options.level ?? MAKEPKG_LEVEL[compression]), hashing, createWriteStream(partialPath));
+    const measure = measuringStream();
+    await pipeline(archive, compressor(compression, options.level ?? MAKEPKG_LEVEL[compression]), measure.stream, createWriteStream(partialPath));
     await rename(partialPath, outPath);
-    return { path: outPath, sha256: hash.digest('hex'), size };
+    return { path: outPath, sha256: measure.digest(), size: measure.size };
   } catch (error) {
     await rm(partialPath, { force: true });
     throw isSystemError(error) ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;

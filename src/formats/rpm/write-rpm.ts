@@ -20,11 +20,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CompressionKind } from '../../archive/compress.js';
 import { compressor, DEFAULT_COMPRESSION_LEVEL } from '../../archive/compress.js';
 import { cpioStream } from '../../archive/cpio.js';
+import { measuringStream } from '../../archive/measure.js';
 import { RPMTAG } from '../../archive/rpm.js';
 import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
 import type { PackageDescription } from '../../package/model.js';
@@ -48,16 +48,6 @@ const COMPRESSORS: Readonly<Partial<Record<CompressionKind, { name: string; feat
 
 const UINT32_MAX = 0xffffffff;
 
-/** A Transform that feeds every chunk to `onChunk` and passes it on. */
-function tap(onChunk: (chunk: Buffer) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      onChunk(chunk);
-      callback(null, chunk);
-    },
-  });
-}
-
 /** A failed system call (ENOENT, EACCES, ENOSPC...) as opposed to a bug or a KpkgError. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
@@ -79,24 +69,10 @@ async function writePayload(files: readonly RpmFile[], mtime: number, kind: Comp
     format: hasLargeFiles(files) ? 'rpm-stripped' : 'newc',
     digest: { algorithm: 'sha256', onDigest: (entry, hex) => fileDigests.set(entry.name.slice(1), hex) },
   });
-  const plain = createHash('sha256');
-  const packed = createHash('sha256');
-  let archiveSize = 0;
-  let compressedSize = 0;
-  await pipeline(
-    archive,
-    tap((chunk) => {
-      plain.update(chunk);
-      archiveSize += chunk.length;
-    }),
-    compressor(kind, level),
-    tap((chunk) => {
-      packed.update(chunk);
-      compressedSize += chunk.length;
-    }),
-    createWriteStream(path),
-  );
-  return { archiveSize, compressedSize, digest: packed.digest('hex'), digestAlt: plain.digest('hex'), fileDigests };
+  const plain = measuringStream();
+  const packed = measuringStream();
+  await pipeline(archive, plain.stream, compressor(kind, level), packed.stream, createWriteStream(path));
+  return { archiveSize: plain.size, compressedSize: packed.size, digest: packed.digest(), digestAlt: plain.digest(), fileDigests };
 }
 
 function checkPackage(pkg: PackageDescription): void {
@@ -169,8 +145,7 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
     const lead = encodeLead(`${pkg.name}-${version.evr}`, arch.archnum);
 
     // 3. The package file.
-    const whole = createHash('sha256');
-    let written = 0;
+    const whole = measuringStream();
     await pipeline(
       async function* () {
         yield lead;
@@ -178,14 +153,11 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
         yield headerBytes;
         yield* createReadStream(payloadPath);
       },
-      tap((chunk) => {
-        whole.update(chunk);
-        written += chunk.length;
-      }),
+      whole.stream,
       createWriteStream(partialPath),
     );
     await rename(partialPath, outPath);
-    return { path: outPath, sha256: whole.digest('hex'), size: written };
+    return { path: outPath, sha256: whole.digest(), size: whole.size };
   } catch (error) {
     await rm(partialPath, { force: true });
     throw isSystemError(error) ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;

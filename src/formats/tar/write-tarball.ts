@@ -5,13 +5,12 @@
  * owner root, every mtime the package's. GNU format (src/archive/tar.ts), compressed with gzip,
  * xz or zstd. Metadata (version, relations, scripts) has no place in a tarball and is dropped.
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
+import { measuringStream } from '../../archive/measure.js';
 import { tarStream, type TarEntry } from '../../archive/tar.js';
 import { sortEntries, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
@@ -42,19 +41,11 @@ export function tarballEntries(entries: readonly PackageEntry[], mtime: number):
 
 async function writeTarball(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> {
   const partial = join(dirname(outPath), `.${basename(outPath)}.partial-${process.pid}`);
-  const hash = createHash('sha256');
-  let size = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const measure = measuringStream();
   try {
-    await pipeline(tarStream(tarballEntries(pkg.entries, pkg.mtime)), compressor(options.compression, options.level), measure, createWriteStream(partial));
+    await pipeline(tarStream(tarballEntries(pkg.entries, pkg.mtime)), compressor(options.compression, options.level), measure.stream, createWriteStream(partial));
     await rename(partial, outPath);
-    return { path: outPath, sha256: hash.digest('hex'), size };
+    return { path: outPath, sha256: measure.digest(), size: measure.size };
   } catch (error) {
     await rm(partial, { force: true });
     const system = error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).syscall === 'string';
