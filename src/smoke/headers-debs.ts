@@ -2,16 +2,10 @@ import { execa } from 'execa';
 import { parseKconfig } from '../kernel/kconfig.js';
 import { KpkgError } from '../util/errors.js';
 import { showDebFields } from './deb-depends.js';
+import type { HeadersFacts } from './install/installer.js';
 
-/** What `kpkg smoke` needs to know about the headers packages it is given. */
-export interface HeadersDebsFacts {
-  /** From the linux-headers-<release> package name. */
-  release: string;
-  /** Its Architecture field. */
-  debianArch: string;
-  /** The kernel was built with clang (CONFIG_CC_IS_CLANG in the shipped auto.conf): modules need LLVM=1 and clang on the target. */
-  clang: boolean;
-}
+/** Release from the linux-headers-<release> package name, arch from its Architecture field. */
+export type HeadersDebsFacts = HeadersFacts;
 
 /** The shipped include/config/auto.conf, if this package has one. */
 async function shippedAutoConf(deb: string): Promise<string | undefined> {

@@ -25,8 +25,11 @@ import { mountsBelow } from './mounts.js';
  * - openssl: brings scripts/sign-file's run-time library (libssl3, libssl3t64 in trixie) and a way to make a throwaway key to
  *   try it with (kernels with CONFIG_MODULE_SIG); in the base set so that one cached rootfs serves
  *   every configuration.
+ * - rpm, pacman-package-manager, xz-utils, zstd: the installers of the other package formats (the
+ *   target's own rpm and pacman; tarballs' decompressors), also in the base set: a rootfs per
+ *   format would be another 2–5 minute mmdebstrap run on a cold cache for each.
  */
-export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'libelf1', 'openssl'];
+export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'libelf1', 'openssl', 'rpm', 'pacman-package-manager', 'xz-utils', 'zstd'];
 
 export interface RootfsSpec {
   readonly debianArch: string;

@@ -1,11 +1,15 @@
 import { hostDebianMirror } from '../apt/sources.js';
-import { dependenciesOutside, readDebControl } from './deb-depends.js';
 import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
+import { installerFor } from './install/detect.js';
+import type { Installer } from './install/installer.js';
 import { BASE_PACKAGES, type RootfsSpec } from './rootfs.js';
 
 export interface SmokeRootfsInput {
   readonly debianArch: string;
-  readonly debs: readonly string[];
+  /** The packages to install (host paths): .debs, .rpms, pacman packages or tarballs, one format. */
+  readonly packages: readonly string[];
+  /** Their installer; default: found from the files (installerFor). */
+  readonly installer?: Installer | undefined;
   readonly cacheDir: string;
   readonly suite?: string | undefined;
   readonly extraPackages?: readonly string[] | undefined;
@@ -13,12 +17,17 @@ export interface SmokeRootfsInput {
 }
 
 /**
- * The rootfs a smoke run of `debs` needs: BASE_PACKAGES, the extra packages, and whatever the
- * debs depend on outside themselves, so that `dpkg -i` in the chroot needs no network.
+ * The rootfs a smoke run of `packages` needs: BASE_PACKAGES, the extra packages, and what the
+ * installer needs to install them with no network: for .debs whatever they depend on outside
+ * themselves; for .rpm the rootfs's rpm, for pacman packages its pacman, for tarballs the
+ * decompressor GNU tar calls. The module build itself needs BASE_PACKAGES only, whatever the
+ * format: kpkg's headers .deb declares no Depends either (see BASE_PACKAGES for what they cover:
+ * compiler, make, libc6-dev, libelf1 and libssl3 for objtool/resolve_btfids/sign-file; a GCC
+ * plugin needs only the target gcc that loads it).
  */
 export async function smokeRootfsSpec(input: SmokeRootfsInput): Promise<RootfsSpec> {
-  const controls = await Promise.all(input.debs.map((deb) => readDebControl(deb)));
-  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...dependenciesOutside(controls)])].sort();
+  const installer = input.installer ?? (await installerFor(input.packages));
+  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...(await installer.rootfsPackages(input.packages))])].sort();
   return {
     debianArch: input.debianArch,
     suite: input.suite ?? defaultTargetSuite(input.debianArch, await hostRelease()),

@@ -15,7 +15,7 @@ test("Debian's own arm64 headers build kpkg_hello in the emulated target", async
     const started = performance.now();
     const result = await smoke({
       debianArch: 'arm64',
-      debs: headers.debs,
+      packages: headers.debs,
       release: headers.release,
       cacheDir: rootfsCacheDir(),
       onStep: (s) => steps.push(s),
@@ -41,7 +41,7 @@ test("Debian's own arm64 headers build kpkg_hello in the emulated target", async
 test('headers whose fixdep is x86-64 fail at "build module", and the tail says fixdep', async (t) => {
   const headers = await debianArm64Headers();
   const debs = headers.debs.map((d) => (d === headers.kbuildDeb ? headers.kbuildWithX86Fixdep : d));
-  const result = await smoke({ debianArch: 'arm64', debs, release: headers.release, cacheDir: rootfsCacheDir(), keepRootfs: true });
+  const result = await smoke({ debianArch: 'arm64', packages: debs, release: headers.release, cacheDir: rootfsCacheDir(), keepRootfs: true });
   try {
     t.diagnostic(`timings: ${JSON.stringify(result.timings)}\n${result.logTail ?? ''}`);
     assert.equal(result.ok, false);
@@ -60,7 +60,7 @@ test('headers whose fixdep is x86-64 fail at "build module", and the tail says f
 test('an x86-64 program the module build never runs (sign-file) fails at "check binaries"', async () => {
   const headers = await debianArm64Headers();
   const debs = headers.debs.map((d) => (d === headers.kbuildDeb ? headers.kbuildWithX86SignFile : d));
-  const result = await smoke({ debianArch: 'arm64', debs, release: headers.release, cacheDir: rootfsCacheDir() });
+  const result = await smoke({ debianArch: 'arm64', packages: debs, release: headers.release, cacheDir: rootfsCacheDir() });
   assert.equal(result.ok, false);
   assert.equal(result.failedStep, 'check binaries');
   assert.ok(result.vermagic === undefined);
@@ -69,7 +69,7 @@ test('an x86-64 program the module build never runs (sign-file) fails at "check 
 
 test('a wrong release fails at "install" and names what is installed', async () => {
   const headers = await debianArm64Headers();
-  const result = await smoke({ debianArch: 'arm64', debs: headers.debs, release: '6.1.0-0-nonexistent', cacheDir: rootfsCacheDir() });
+  const result = await smoke({ debianArch: 'arm64', packages: headers.debs, release: '6.1.0-0-nonexistent', cacheDir: rootfsCacheDir() });
   assert.equal(result.ok, false);
   assert.equal(result.failedStep, 'install');
   assert.match(result.logTail ?? '', /no \/lib\/modules\/6\.1\.0-0-nonexistent\/build\/Makefile/);
@@ -78,7 +78,7 @@ test('a wrong release fails at "install" and names what is installed', async () 
 
 test('a missing .deb is a KpkgError before anything runs', async () => {
   await assert.rejects(
-    smoke({ debianArch: 'arm64', debs: ['/nonexistent/linux-headers.deb'], release: '6.1.0', cacheDir: rootfsCacheDir() }),
+    smoke({ debianArch: 'arm64', packages: ['/nonexistent/linux-headers.deb'], release: '6.1.0', cacheDir: rootfsCacheDir() }),
     (e: unknown) => e instanceof Error && e.name === 'KpkgError' && /does not exist|must run as root/.test(e.message),
   );
   await assert.rejects(access('/nonexistent'));

@@ -1,11 +1,13 @@
 import { access, copyFile, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KpkgError } from '../util/errors.js';
 import { ensureBinfmt } from './binfmt.js';
 import { runInChroot, type ChrootRunResult } from './chroot-run.js';
 import { debianArchInfo } from './debian-arch.js';
 import { findForeignBinaries, type ForeignBinary } from './foreign-binaries.js';
+import { installerFor } from './install/detect.js';
+import type { Installer, SmokeInputFormat } from './install/installer.js';
 import { parseModinfo, vermagicMatchesRelease } from './modinfo.js';
 import { resolveInRoot } from './path-in-root.js';
 import { ensureRootfsTarball, unpackRootfs, type UnpackedRootfs } from './rootfs.js';
@@ -17,8 +19,14 @@ export type SmokeStep = 'binfmt' | 'rootfs' | 'install' | 'build module' | 'modi
 export interface SmokeOptions {
   /** Debian architecture of the target: 'arm64', 'armhf', 'ppc64el', 'riscv64'... */
   debianArch: string;
-  /** Headers package(s) to `dpkg -i` together, e.g. linux-headers-<release>_arm64.deb. */
-  debs: string[];
+  /**
+   * Headers package(s) to install together, all of one format: .debs (dpkg -i, e.g.
+   * linux-headers-<release>_arm64.deb), .rpms (rpm -i, e.g. kernel-devel), pacman packages
+   * (pacman -U, e.g. <pkgbase>-headers) or tarballs (tar -x at /).
+   */
+  packages: string[];
+  /** Their installer (src/smoke/install/); default: found from the files' contents. */
+  installer?: Installer;
   /** Kernel release; the module is built with make -C /lib/modules/<release>/build M=<dir> modules. */
   release: string;
   /** Where rootfs tarballs are cached, e.g. ~/.cache/kpkg/rootfs. */
@@ -26,8 +34,9 @@ export interface SmokeOptions {
   /** Debian suite of the target rootfs; default bookworm (trixie for riscv64). */
   suite?: string;
   /**
-   * Packages on top of BASE_PACKAGES and of the debs' own Depends (which are added automatically,
-   * so that dpkg -i works offline), e.g. libssl-dev when the headers' scripts need it.
+   * Debian packages on top of BASE_PACKAGES and of what the installer needs (the debs' own
+   * Depends, rpm, pacman... added automatically, so that installing works offline), e.g.
+   * libssl-dev when the headers' scripts need it.
    */
   extraPackages?: string[];
   /** Called as each step starts. */
@@ -69,12 +78,16 @@ export interface SmokeResult {
   logFile?: string;
   /** The unpacked rootfs, when keepRootfs. */
   rootfsDir?: string;
+  /** The installer that ran: deb, rpm, pacman or tar. */
+  installer?: SmokeInputFormat;
+  /** The headers tree /lib/modules/<release>/build leads to in the rootfs, symlinks resolved (e.g. /usr/src/kernels/<release>). */
+  buildTree?: string;
   /** Seconds per step, in order. */
   timings: { step: SmokeStep; seconds: number }[];
 }
 
 const MODULE_DIR_IN_ROOT = '/tmp/kpkg-sample';
-const DEBS_DIR_IN_ROOT = '/tmp/kpkg-debs';
+const PACKAGES_DIR_IN_ROOT = '/tmp/kpkg-packages';
 const TAIL_LINES = 30;
 
 /**
@@ -111,19 +124,20 @@ async function findKoFiles(hostDir: string): Promise<string[]> {
     .sort();
 }
 
-async function validate(opts: SmokeOptions): Promise<void> {
+async function validate(opts: SmokeOptions): Promise<Installer> {
   if (process.getuid?.() !== 0) {
     throw new KpkgError('kpkg smoke must run as root: it registers binfmt handlers, mounts and chroots', {
       hint: 'run it again with sudo',
     });
   }
   debianArchInfo(opts.debianArch);
-  if (opts.debs.length === 0) throw new KpkgError('kpkg smoke needs at least one headers .deb to install');
+  if (opts.packages.length === 0) throw new KpkgError('kpkg smoke needs at least one headers package to install');
   if (!/^[\w.+~-]+$/.test(opts.release)) {
     throw new KpkgError(`'${opts.release}' is not a kernel release`, { hint: 'pass what `make -s kernelrelease` prints' });
   }
-  for (const deb of opts.debs) await requireReadable(deb, 'package');
+  for (const file of opts.packages) await requireReadable(file, 'package');
   await requireReadable(opts.moduleDir ?? sampleModuleDir(), opts.moduleDir === undefined ? "kpkg's sample module (packaging bug)" : 'module directory');
+  return opts.installer ?? (await installerFor(opts.packages));
 }
 
 /**
@@ -134,7 +148,7 @@ async function validate(opts: SmokeOptions): Promise<void> {
  * with this machine (not root, no qemu-user-static, mirror unreachable) throw KpkgError.
  */
 export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
-  await validate(opts);
+  const installer = await validate(opts);
   const timings: SmokeResult['timings'] = [];
   const log: string[] = [];
   const onLine = opts.verbose ? (opts.onLine ?? ((line: string) => process.stderr.write(`${line}\n`))) : undefined;
@@ -153,7 +167,7 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
 
   step('rootfs');
   const tarball = await ensureRootfsTarball(
-    await smokeRootfsSpec(opts),
+    await smokeRootfsSpec({ ...opts, installer }),
     { refresh: opts.refreshRootfs ?? false, ...(onLine === undefined ? {} : { onLine }) },
   );
   log.push(`${tarball.built ? 'built' : 'reused'} ${tarball.path}`);
@@ -173,7 +187,7 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
   };
   const finish = async (result: Omit<SmokeResult, 'timings'>): Promise<SmokeResult> => {
     timings.push({ step: current, seconds: Math.round((performance.now() - started) / 100) / 10 });
-    const done: SmokeResult = { ...result, timings };
+    const done: SmokeResult = { ...result, installer: installer.format, timings };
     if (!result.ok) log.push(`== failed at ${current}`);
     if (opts.artifactsDir !== undefined) {
       done.logFile = join(opts.artifactsDir, 'smoke.log');
@@ -187,19 +201,31 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
 
   try {
     step('install');
-    await mkdir(join(root, DEBS_DIR_IN_ROOT), { recursive: true });
-    const debsInRoot: string[] = [];
-    for (const deb of opts.debs) {
-      const inRoot = `${DEBS_DIR_IN_ROOT}/${basename(deb)}`;
-      await copyFile(deb, join(root, inRoot));
-      debsInRoot.push(inRoot);
+    await mkdir(join(root, PACKAGES_DIR_IN_ROOT), { recursive: true });
+    const filesInRoot: string[] = [];
+    for (const file of opts.packages) {
+      const inRoot = `${PACKAGES_DIR_IN_ROOT}/${basename(file)}`;
+      await copyFile(file, join(root, inRoot));
+      filesInRoot.push(inRoot);
     }
-    // unsafe-io: no fsync per file; this rootfs is thrown away anyway (saves much of dpkg's time under qemu).
-    const install = await run(['dpkg', '--force-unsafe-io', '--install', ...debsInRoot]);
-    if (install.exitCode !== 0) return await fail(install.tail);
+    for (const [path, text] of Object.entries(installer.setupFiles?.() ?? {})) {
+      const hostPath = await resolveInRoot(root, path);
+      await mkdir(dirname(hostPath), { recursive: true });
+      await writeFile(hostPath, text);
+    }
+    for (const argv of installer.commands(filesInRoot)) {
+      const install = await run(argv);
+      if (install.exitCode !== 0) return await fail(install.tail);
+      const problem = installer.problemIn?.(install.output);
+      if (problem !== undefined) return await fail(`${install.tail}\nkpkg: ${problem}`);
+    }
     const buildDir = `/lib/modules/${opts.release}/build`;
+    let buildTree: string;
     try {
-      await access(join(await resolveInRoot(root, buildDir), 'Makefile'));
+      const hostTree = await resolveInRoot(root, buildDir);
+      await access(join(hostTree, 'Makefile'));
+      buildTree = `/${relative(root, hostTree)}`;
+      log.push(`${buildDir} is ${buildTree}`);
     } catch {
       const listing = await run(['sh', '-c', `ls -l /lib/modules/ /lib/modules/*/build 2>&1`]);
       return await fail(`the packages installed no ${buildDir}/Makefile (wrong release '${opts.release}'?):\n${listing.tail}`);
@@ -241,7 +267,7 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
       log.push(...foreign.map((f) => `${f.path}: ${f.found}`));
       return await fail(foreignSummary(foreign, opts.debianArch, TAIL_LINES - 1));
     }
-    return await finish({ ok: true, vermagic, moduleFile });
+    return await finish({ ok: true, vermagic, moduleFile, buildTree });
   } finally {
     if (!opts.keepRootfs) await rootfs.remove();
   }

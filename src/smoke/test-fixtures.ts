@@ -138,7 +138,7 @@ export interface DebianArm64Rootfs {
 export async function debianArm64Rootfs(onLine?: (line: string) => void): Promise<DebianArm64Rootfs> {
   const headers = await debianArm64Headers();
   await ensureBinfmt('arm64');
-  const spec = await smokeRootfsSpec({ debianArch: 'arm64', debs: headers.debs, cacheDir: rootfsCacheDir() });
+  const spec = await smokeRootfsSpec({ debianArch: 'arm64', packages: headers.debs, cacheDir: rootfsCacheDir() });
   const tarball = await ensureRootfsTarball(spec, onLine === undefined ? {} : { onLine });
   return { headers, spec, tarball };
 }

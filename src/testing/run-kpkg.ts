@@ -1,5 +1,8 @@
 import { execa } from 'execa';
-import { REPO_ROOT } from './kernel-trees.js';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI built beside this file (dist/testing/ → dist/cli/bin.js; the same in any other tsc --outDir). */
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 export interface KpkgRun {
   exitCode: number;
@@ -9,7 +12,7 @@ export interface KpkgRun {
 
 /** Runs the built CLI (dist/cli/bin.js) as a user would, without a TTY. */
 export async function runKpkg(args: readonly string[], env: Record<string, string> = {}): Promise<KpkgRun> {
-  const r = await execa(process.execPath, [`${REPO_ROOT}dist/cli/bin.js`, ...args], { reject: false, env: { ...env, CI: 'true' }, stdin: 'ignore' });
+  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { ...env, CI: 'true' }, stdin: 'ignore' });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

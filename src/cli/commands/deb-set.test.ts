@@ -397,7 +397,7 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
         const probe = await hookProbeDeb(work);
         const imagePath = `/boot/vmlinuz-${release}`;
         // The probe first: dpkg unpacks in order, so its hooks are in place for the image's preinst.
-        const result = await smoke({ debianArch: 'arm64', debs: [probe, deb(json, 'image'), deb(json, 'headers'), deb(json, 'libc-dev')], release, cacheDir: rootfsCacheDir(), keepRootfs: true, onLine: () => undefined });
+        const result = await smoke({ debianArch: 'arm64', packages: [probe, deb(json, 'image'), deb(json, 'headers'), deb(json, 'libc-dev')], release, cacheDir: rootfsCacheDir(), keepRootfs: true, onLine: () => undefined });
         const root = result.rootfsDir;
         assert.ok(root !== undefined);
         try {
@@ -436,7 +436,7 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
         const work = await mkdtemp(join(tmpdir(), 'kpkg-debset-install-'));
         const debs = [await hookProbeDeb(work), deb(json, 'image'), deb(json, 'libc-dev'), deb(json, 'dbg')];
         await ensureBinfmt('arm64');
-        const tarball = await ensureRootfsTarball(await smokeRootfsSpec({ debianArch: 'arm64', debs, cacheDir: rootfsCacheDir() }));
+        const tarball = await ensureRootfsTarball(await smokeRootfsSpec({ debianArch: 'arm64', packages: debs, cacheDir: rootfsCacheDir() }));
         const rootfs = await unpackRootfs(tarball.path);
         const root = rootfs.dir;
         try {

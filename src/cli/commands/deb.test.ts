@@ -91,7 +91,7 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
 
     test('smoke: installed in an arm64 rootfs, an out-of-tree module builds against it', async () => {
       const { deb, json } = await headersDeb();
-      const result = await smoke({ debianArch: 'arm64', debs: [deb], release: json.release, cacheDir: rootfsCacheDir(), onLine: () => undefined });
+      const result = await smoke({ debianArch: 'arm64', packages: [deb], release: json.release, cacheDir: rootfsCacheDir(), onLine: () => undefined });
       assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
       assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
       assert.match(result.vermagic ?? '', /modversions aarch64/);
@@ -107,7 +107,7 @@ describe('upstream make bindeb-pkg, for comparison', { timeout: KERNEL_BUILD_TIM
     const elves = await elfFilesByFile(await extractDeb(headers));
     const release = (await debField(headers, 'Package')).replace('linux-headers-', '');
     assert.match(elves.get(`usr/src/linux-headers-${release}/scripts/basic/fixdep`) ?? '', /x86-64/);
-    const result = await smoke({ debianArch: 'arm64', debs: [headers], release, cacheDir: rootfsCacheDir(), onLine: () => undefined });
+    const result = await smoke({ debianArch: 'arm64', packages: [headers], release, cacheDir: rootfsCacheDir(), onLine: () => undefined });
     assert.equal(result.ok, false);
     assert.equal(result.failedStep, 'build module');
     assert.match(result.logTail ?? '', /fixdep: (Exec format error|not found|cannot execute)|scripts\/basic\/fixdep.*(Exec format error|not found)/);

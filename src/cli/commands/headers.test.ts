@@ -48,7 +48,7 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
       const lines: string[] = [];
       const result = await smoke({
         debianArch: 'arm64',
-        debs: [deb],
+        packages: [deb],
         release: json.release,
         cacheDir: rootfsCacheDir(),
         makeArgs: ['V=1'],
@@ -133,7 +133,7 @@ if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.1
     await assertAllTarget(deb, json, ppc64el);
 
     const lines: string[] = [];
-    const result = await smoke({ debianArch: 'ppc64el', debs: [deb], release: json.release, cacheDir: rootfsCacheDir(), makeArgs: ['V=1'], verbose: true, onLine: (l) => lines.push(l) });
+    const result = await smoke({ debianArch: 'ppc64el', packages: [deb], release: json.release, cacheDir: rootfsCacheDir(), makeArgs: ['V=1'], verbose: true, onLine: (l) => lines.push(l) });
     assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
     assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
     assert.ok(lines.some((l) => l.includes('tools/objtool/objtool') && l.includes('kpkg_hello')), 'objtool did not run on the module');

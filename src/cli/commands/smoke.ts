@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
-import { headersDebsFacts } from '../../smoke/headers-debs.js';
+import { installerFor } from '../../smoke/install/detect.js';
+import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
+import { KpkgError } from '../../util/errors.js';
 import { smoke, type SmokeStep } from '../../smoke/smoke.js';
 import { createProgress } from '../progress.js';
 
@@ -20,44 +22,59 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
 }
 
-function stepDetail(step: SmokeStep, arch: string, release: string, clang: boolean): string {
+function stepDetail(step: SmokeStep, arch: string, release: string, clang: boolean, installer: Installer): string {
   switch (step) {
     case 'binfmt':
       return `qemu-user for ${arch} registered with binfmt_misc`;
     case 'rootfs':
       return `Debian ${arch} rootfs with gcc and make${clang ? ', clang and lld' : ''} (mmdebstrap; cached after the first run)`;
     case 'install':
-      return 'dpkg -i of the packages in the rootfs';
+      return `${installer.summary}, in the rootfs`;
     case 'build module':
       return `make -C /lib/modules/${release}/build M=<kpkg_hello>${clang ? ' LLVM=1' : ''} modules, on emulated ${arch}`;
     case 'modinfo':
       return `vermagic of kpkg_hello.ko starts with ${release}`;
     case 'check binaries':
-      return `every program under /lib/modules/${release}/build is an ${arch} binary`;
+      return `every program under /lib/modules/${release}/build (links followed into the headers tree) is an ${arch} binary`;
+  }
+}
+
+/** The packages' facts; when they cannot be read from the packages, --release and --arch together stand in. */
+async function factsOf(installer: Installer, packages: readonly string[], options: SmokeCliOptions): Promise<HeadersFacts> {
+  try {
+    return await installer.facts(packages);
+  } catch (e) {
+    if (!(e instanceof KpkgError) || options.release === undefined || options.arch === undefined) throw e;
+    return { release: options.release, debianArch: options.arch, clang: false };
   }
 }
 
 export function registerSmoke(program: Command): void {
   program
     .command('smoke')
-    .description('prove headers packages on the emulated target: install them in a Debian rootfs (qemu-user) and build an out-of-tree module there')
-    .argument('<debs...>', 'the linux-headers .deb (and, for split packages, its -common / linux-kbuild debs)')
+    .description("prove headers packages on the emulated target: install them in a Debian rootfs (qemu-user) with the rootfs's own dpkg, rpm, pacman or tar, and build an out-of-tree module there")
+    .argument('<packages...>', 'the headers package, of one format: a linux-headers .deb (and, for split packages, its -common / linux-kbuild debs), a kernel-devel .rpm, a pacman <pkgbase>-headers .pkg.tar.zst, or a tarball with lib/modules/<release>/build (kpkg tar)')
     .option('-a, --arch <arch>', 'Debian architecture of the target (default: the headers package\'s)')
-    .option('-r, --release <release>', 'kernel release (default: from the linux-headers-<release> name)')
+    .option('-r, --release <release>', 'kernel release (default: from the linux-headers-<release> name, or the /lib/modules/<release>/build the packages ship)')
     .option('--suite <suite>', "Debian suite of the target rootfs (default: the build machine's release; trixie for riscv64 on bookworm)")
     .option('-p, --package <names>', 'more Debian packages for the rootfs (repeatable, comma-separated)', collect)
     .option('--artifacts <dir>', 'copy the built module and smoke.log here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
-    .option('-v, --verbose', 'stream mmdebstrap, dpkg and make output')
-    .action(async (debs: string[], options: SmokeCliOptions) => {
+    .option('-v, --verbose', 'stream mmdebstrap, the installer and make output')
+    .action(async (files: string[], options: SmokeCliOptions) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
-        const facts = await headersDebsFacts(debs);
+        const packages = files.map((f) => resolve(f));
+        const installer = await installerFor(packages);
+        const facts = await factsOf(installer, packages, options);
+        const arch = options.arch ?? facts.debianArch;
+        const release = options.release ?? facts.release;
         const result = await smoke({
-          debianArch: options.arch ?? facts.debianArch,
-          debs: debs.map((d) => resolve(d)),
-          release: options.release ?? facts.release,
+          debianArch: arch,
+          packages,
+          installer,
+          release,
           cacheDir: rootfsCacheDir(),
           ...(options.suite === undefined ? {} : { suite: options.suite }),
           // A clang-built kernel takes its modules from clang too (LLVM=1), on the target as here.
@@ -67,13 +84,13 @@ export function registerSmoke(program: Command): void {
           ...(options.keepRootfs === true ? { keepRootfs: true } : {}),
           verbose: options.verbose === true,
           onLine: (line) => progress.command(line),
-          onStep: (step) => progress.step(step, stepDetail(step, options.arch ?? facts.debianArch, facts.release, facts.clang)),
+          onStep: (step) => progress.step(step, stepDetail(step, arch, release, facts.clang, installer)),
         });
         progress.finish(result.ok);
         if (options.json === true) {
-          process.stdout.write(`${JSON.stringify({ release: facts.release, arch: facts.debianArch, llvm: facts.clang, ...result }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ release, arch, llvm: facts.clang, ...result }, null, 2)}\n`);
         } else if (result.ok) {
-          process.stdout.write(`smoke passed: kpkg_hello.ko built against ${facts.release} on emulated ${facts.debianArch}\n  vermagic: ${result.vermagic ?? ''}\n`);
+          process.stdout.write(`smoke passed: installed with ${installer.program}, kpkg_hello.ko built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`);
         } else {
           process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
         }

@@ -1,0 +1,44 @@
+/**
+ * How `kpkg smoke` installs the packages it proves, one installer per input format: the rootfs
+ * packages the installer itself needs, the commands that install the files inside the target
+ * rootfs (with the target's own dpkg, rpm, pacman or tar), and what the packages say about the
+ * kernel they are for. smoke.ts only picks the installer (installerFor in ./detect.ts).
+ */
+
+/** Input formats `kpkg smoke` installs. */
+export type SmokeInputFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
+
+/** What `kpkg smoke` needs to know about the headers packages it is given. */
+export interface HeadersFacts {
+  /** The release modules are built for: make -C /lib/modules/<release>/build. */
+  release: string;
+  /** Debian architecture of the target (arm64, armhf, ppc64el ...), from the packages. */
+  debianArch: string;
+  /** The kernel was built with clang (CONFIG_CC_IS_CLANG in the shipped auto.conf): modules need LLVM=1 and clang on the target. */
+  clang: boolean;
+}
+
+export interface Installer {
+  readonly format: SmokeInputFormat;
+  /** The rootfs's program that installs: dpkg, rpm, pacman, tar. */
+  readonly program: string;
+  /** What runs, for the 'install' step's detail, e.g. "rpm -i --nodeps (the rootfs's rpm)". */
+  readonly summary: string;
+  /**
+   * Debian packages the rootfs needs (on top of BASE_PACKAGES) so that the installer works offline
+   * for `files` (host paths): the installer itself, and the packages' own dependencies where the
+   * format declares them in Debian's terms (deb).
+   */
+  rootfsPackages(files: readonly string[]): Promise<string[]>;
+  /** Files written into the rootfs before the commands run: path in the rootfs → contents. */
+  setupFiles?(): Readonly<Record<string, string>>;
+  /** Commands run in the rootfs, in order; `files` are the packages' paths inside the rootfs. */
+  commands(files: readonly string[]): string[][];
+  /**
+   * A problem the output of a command shows although it exited 0 (pacman's "warning:" lines:
+   * a file it did not extract); undefined when there is none.
+   */
+  problemIn?(output: string): string | undefined;
+  /** Release, architecture and compiler of the kernel the packages (host paths) are for. */
+  facts(files: readonly string[]): Promise<HeadersFacts>;
+}
