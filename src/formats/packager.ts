@@ -5,6 +5,7 @@
  */
 import type { CompressionKind } from '../archive/compress.js';
 import type { PackageDescription } from '../package/model.js';
+import { KpkgError } from '../util/errors.js';
 
 export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
 
@@ -32,4 +33,13 @@ export interface Packager {
    * temporary name in the same directory and renamed); a failure leaves nothing at outPath.
    */
   write(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact>;
+}
+
+/**
+ * What a writer throws when writing outPath failed: a failed system call (ENOENT, EACCES,
+ * ENOSPC...) becomes a one-line KpkgError naming the file; anything else (a KpkgError, a bug) as it is.
+ */
+export function writeFailure(outPath: string, error: unknown): unknown {
+  const system = error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
+  return system ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
 }

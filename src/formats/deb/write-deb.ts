@@ -28,7 +28,7 @@ import { tarStream } from '../../archive/tar.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
 import { installedSizeKiB, sortEntries } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
-import type { WrittenArtifact } from '../packager.js';
+import { writeFailure, type WrittenArtifact } from '../packager.js';
 import { debControlText } from './control.js';
 
 export interface DebWriteOptions {
@@ -118,11 +118,6 @@ async function collect(source: Readable, kind: CompressionKind, level: number | 
   return Buffer.concat(chunks);
 }
 
-/** A failed system call (ENOENT, EACCES, ENOSPC...) as opposed to a bug or a KpkgError. */
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
-}
-
 /** Builds the .deb at `outPath` (replacing a previous file there only on success). */
 export async function writeDeb(pkg: PackageDescription, outPath: string, options: DebWriteOptions): Promise<WrittenArtifact> {
   const entries = sortEntries(pkg.entries);
@@ -164,7 +159,7 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
     return { path: outPath, sha256: measure.digest(), size: ar.bytesWritten };
   } catch (error) {
     await rm(partialPath, { force: true });
-    throw isSystemError(error) ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
+    throw writeFailure(outPath, error);
   } finally {
     await rm(dataPath, { force: true });
   }

@@ -35,7 +35,7 @@ import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { sortEntries } from '../../package/model.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import { KpkgError } from '../../util/errors.js';
-import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
+import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
 import { installScriptText } from './install-script.js';
 import type { BuildTool } from './metadata.js';
 import { buildinfoText, kpkgBuildTool, pacmanInstalledSize, pkginfoText } from './metadata.js';
@@ -129,11 +129,6 @@ function metadataMtreeEntry(name: string, text: Buffer): MtreeEntry {
   return { type: 'file', path: name, mode: 0o644, size: text.length, ...digestsOf(text) };
 }
 
-/** A failed system call (ENOENT, EACCES, ENOSPC...) as opposed to a bug or a KpkgError. */
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
-}
-
 /** Builds the package at `outPath` (replacing a previous file there only on success). */
 export async function writePacman(pkg: PackageDescription, outPath: string, options: PacmanWriteOptions): Promise<WrittenArtifact> {
   const compression = checkPacmanCompression(options.compression);
@@ -175,7 +170,7 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
     return { path: outPath, sha256: measure.digest(), size: measure.size };
   } catch (error) {
     await rm(partialPath, { force: true });
-    throw isSystemError(error) ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
+    throw writeFailure(outPath, error);
   }
 }
 

@@ -26,7 +26,7 @@ import { compressor, DEFAULT_COMPRESSION_LEVEL } from '../../archive/compress.js
 import { cpioStream } from '../../archive/cpio.js';
 import { measuringStream } from '../../archive/measure.js';
 import { RPMTAG } from '../../archive/rpm.js';
-import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
+import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
 import type { PackageDescription } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
 import { rpmArch } from './arch.js';
@@ -47,11 +47,6 @@ const COMPRESSORS: Readonly<Partial<Record<CompressionKind, { name: string; feat
 };
 
 const UINT32_MAX = 0xffffffff;
-
-/** A failed system call (ENOENT, EACCES, ENOSPC...) as opposed to a bug or a KpkgError. */
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
-}
 
 interface Payload {
   /** Uncompressed cpio size (the signature's PAYLOADSIZE). */
@@ -160,7 +155,7 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
     return { path: outPath, sha256: whole.digest(), size: whole.size };
   } catch (error) {
     await rm(partialPath, { force: true });
-    throw isSystemError(error) ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
+    throw writeFailure(outPath, error);
   } finally {
     await rm(payloadPath, { force: true });
   }

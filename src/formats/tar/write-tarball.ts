@@ -13,8 +13,7 @@ import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
 import { measuringStream } from '../../archive/measure.js';
 import { tarStream, type TarEntry } from '../../archive/tar.js';
 import { sortEntries, type PackageDescription, type PackageEntry } from '../../package/model.js';
-import { KpkgError } from '../../util/errors.js';
-import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
+import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
 
 /** The tar members of the entries (in tree order, the root left out). */
 export function tarballEntries(entries: readonly PackageEntry[], mtime: number): TarEntry[] {
@@ -48,8 +47,7 @@ async function writeTarball(pkg: PackageDescription, outPath: string, options: W
     return { path: outPath, sha256: measure.digest(), size: measure.size };
   } catch (error) {
     await rm(partial, { force: true });
-    const system = error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).syscall === 'string';
-    throw system ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
+    throw writeFailure(outPath, error);
   }
 }
 

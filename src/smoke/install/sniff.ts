@@ -4,12 +4,11 @@
  * members are its metadata (.BUILDINFO, .MTREE, .PKGINFO), a plain tarball has none.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DecompressionKind } from '../../archive/compress.js';
 import { readTar } from '../../archive/tar.js';
 import { decompressed } from '../../verify/readers/decompressed.js';
-import { inputKindOf } from '../../verify/readers/open.js';
+import { inputKindOf, readHead } from '../../verify/readers/open.js';
 import { KpkgError } from '../../util/errors.js';
 import type { SmokeInputFormat } from './installer.js';
 
@@ -36,18 +35,10 @@ async function hasPkginfo(file: string, compression: DecompressionKind): Promise
 }
 
 async function head(file: string): Promise<Buffer> {
-  let handle;
   try {
-    handle = await open(file, 'r');
+    return await readHead(file);
   } catch (cause) {
     throw new KpkgError(`package ${file} does not exist or cannot be read`, { where: file, hint: `check the path: ls -l ${file}`, exitCode: 2, cause });
-  }
-  try {
-    const buffer = Buffer.alloc(512);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
 

@@ -38,7 +38,8 @@ function cannotRead(input: string, why: string, cause?: unknown): KpkgError {
   return new KpkgError(`cannot read ${input}: ${why}`, { where: input, exitCode: 2, ...(cause === undefined ? {} : { cause }) });
 }
 
-async function readHead(input: string): Promise<Buffer> {
+/** The first 512 bytes of a file (fewer when it is shorter): enough for inputKindOf. */
+export async function readHead(input: string): Promise<Buffer> {
   const file = await open(input, 'r');
   try {
     const buffer = Buffer.alloc(512);
