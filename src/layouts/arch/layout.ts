@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import type { KernelPart } from '../../kernel/parts.js';
-import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import { splitVersion, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
 import { modulesDirEntries } from '../modules-dir.js';
@@ -86,7 +86,7 @@ export function archLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayou
           };
         }
         case 'api-headers': {
-          const version = pacmanVersion(set).replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+          const { version } = splitVersion(pacmanVersion(set));
           return {
             ...base,
             summary: 'Kernel headers sanitized for use in userspace',

@@ -8,7 +8,7 @@
  */
 import type { KernelPart } from '../../kernel/parts.js';
 import { DEPMOD_OUTPUTS } from '../../kernel/parts.js';
-import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import { splitVersion, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { DEBUG_ROOT, moduleDebugEntries } from '../debug-files.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
@@ -29,9 +29,7 @@ export function rpmVersion(set: PackageSet): string {
 
 /** The Version part alone, what kernel.spec's %{version} gives. */
 function versionOnly(set: PackageSet): string {
-  const full = rpmVersion(set).replace(/^\d+:/, '');
-  const hyphen = full.lastIndexOf('-');
-  return hyphen === -1 ? full : full.slice(0, hyphen);
+  return splitVersion(rpmVersion(set)).version;
 }
 
 export function develInstallDir(release: string): string {
@@ -56,7 +54,7 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
     switch (kind) {
       case 'kernel': {
         const image = requirePart(parts, 'image');
-        const dtbs = image.dtbs.filter((item) => item.kind !== 'dir' || item.path !== '');
+        const { dtbs } = image;
         return {
           name: 'kernel',
           ...common(set, arch.debian),
