@@ -36,15 +36,16 @@ export function makeVarsFrom(args: readonly string[]): MakeVars {
   return vars;
 }
 
-/** Where the target's libraries come from when host programs are rebuilt: --sysroot, --plugin-sysroot, --target-suite, --mirror. */
+/** Where the target's libraries come from when host programs are rebuilt: --sysroot, --plugin-sysroot, --target-suite, --mirror, --target-gcc. */
 export function addTargetLibraryOptions(command: Command): Command {
   return command
     .option('--sysroot <dir>', "a target root with the libraries host programs link (libelf, zlib, libssl), instead of multiarch packages or kpkg's own sysroot")
     .option('--plugin-sysroot <dir>', "a root holding the target's gcc-<N>-plugin-dev (default: kpkg's own sysroot)")
     .option('--target-suite <suite>', "the release kpkg fetches the target's libraries from (default: the build machine's; trixie for riscv64 on bookworm)")
-    .option('--mirror <uri>', "the archive kpkg fetches them from (default: the build machine's Debian mirror; Ubuntu's ports archive for other architectures on Ubuntu)");
+    .option('--mirror <uri>', "the archive kpkg fetches them from (default: the build machine's Debian mirror; Ubuntu's ports archive for other architectures on Ubuntu)")
+    .option('--target-gcc <version>', "the gcc build on the target (e.g. 12.2.0-14+deb12u1): refuse GCC plugins built against another one, which it would not load");
 }
 
 export function targetLibraryChoice(options: TargetLibraryChoice): TargetLibraryChoice {
-  return { sysroot: options.sysroot, pluginSysroot: options.pluginSysroot, mirror: options.mirror, targetSuite: options.targetSuite };
+  return { sysroot: options.sysroot, pluginSysroot: options.pluginSysroot, mirror: options.mirror, targetSuite: options.targetSuite, targetGcc: options.targetGcc };
 }

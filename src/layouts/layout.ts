@@ -7,7 +7,10 @@
 import type { ArchInfo } from '../kernel/arch-table.js';
 import type { PackagingFeatures } from '../kernel/features.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
-import type { PackageDescription } from '../package/model.js';
+import type { RuntimeNeeds } from '../elf/needs.js';
+import type { PluginCompiler } from '../kernel/headers/gcc-plugins.js';
+import type { Dependency, PackageDescription } from '../package/model.js';
+import type { TargetPackageRoots } from '../sysroot/target-roots.js';
 import { KpkgError } from '../util/errors.js';
 import type { PackageSet } from './package-set.js';
 
@@ -17,6 +20,20 @@ export type LayoutFeatures = Pick<PackagingFeatures, 'modules' | 'debugInfo'>;
 export interface LayoutContext {
   arch: ArchInfo;
   set: PackageSet;
+  /** The headers package's run-time relations, as runtimeRelations() gave them (empty without one). */
+  runtime: readonly Dependency[];
+}
+
+/** What the programs of a headers tree need on the target: shared libraries, and the gcc build that loads its plugins. */
+export interface HeadersRuntime {
+  needs: RuntimeNeeds;
+  pluginCompiler?: PluginCompiler | undefined;
+}
+
+export interface RuntimeRelations {
+  depends: Dependency[];
+  /** What no relation could be found for, with what was assumed instead: shown as warnings. */
+  warnings: string[];
 }
 
 export interface DistributionLayout<Kind extends string = string> {
@@ -28,6 +45,12 @@ export interface DistributionLayout<Kind extends string = string> {
   partsOf(kind: Kind): readonly KernelPart[];
   /** Why a kind does not apply to a tree (undefined: it applies). */
   notApplicable(kind: Kind, features: LayoutFeatures): string | undefined;
+  /**
+   * The relations that bring the headers' programs what they need on the target: this family's
+   * names for its libraries (from the target's package data where it needs it), and the gcc build
+   * that loads its GCC plugins where the family can name it.
+   */
+  runtimeRelations(runtime: HeadersRuntime, target: TargetPackageRoots): Promise<RuntimeRelations>;
   /** The package of one kind; `parts` holds at least partsOf(kind). */
   describe(kind: Kind, parts: KernelParts, context: LayoutContext): PackageDescription;
 }
@@ -66,3 +89,8 @@ export const NOT_APPLICABLE = {
   headers: (features: LayoutFeatures): string | undefined => (features.modules ? undefined : 'the kernel is built without CONFIG_MODULES, so there is nothing to build modules against'),
   debug: (features: LayoutFeatures): string | undefined => (features.debugInfo ? undefined : 'the kernel is built without CONFIG_DEBUG_INFO, so there is no debug info to ship'),
 } as const;
+
+/** For families whose packages carry no relations (a plain tarball). */
+export function noRuntimeRelations(): Promise<RuntimeRelations> {
+  return Promise.resolve({ depends: [], warnings: [] });
+}

@@ -10,18 +10,21 @@ import { join, resolve } from 'node:path';
 import type { CompressionKind } from '../archive/compress.js';
 import type { Packager, WrittenArtifact } from '../formats/packager.js';
 import { readTreeFacts } from '../kernel/inspect.js';
+import { describeCompiler } from '../kernel/headers/gcc-plugins.js';
 import type { HeadersStep } from '../kernel/headers/stage.js';
 import type { MakeVars } from '../kernel/make-vars.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
 import { packageSet, type PackageSetOptions } from '../layouts/package-set.js';
-import type { PackageDescription } from '../package/model.js';
+import type { Dependency, PackageDescription, PackageRelation } from '../package/model.js';
 import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
+import { targetPackageRoots } from '../sysroot/target-roots.js';
+import { kpkgCacheDir } from '../util/cache.js';
 import { KpkgError } from '../util/errors.js';
 import { cpuParallelism } from '../util/pool.js';
 import { stagePart, treeFiles, type PartsRun, type StagedPart } from './stage-parts.js';
 
-export type BuildStep = HeadersStep | 'plan' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'write';
+export type BuildStep = HeadersStep | 'plan' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'depends' | 'write';
 
 export interface BuildOptions<Kind extends string> extends PackageSetOptions, TargetLibraryChoice {
   buildDir: string;
@@ -55,6 +58,17 @@ export interface BuildResult<Kind extends string> {
   elfCount: number;
   /** Where the target libraries of the rebuilt host programs came from (with a headers package that rebuilt any). */
   targetLibraries?: string | undefined;
+  /** The headers package's run-time relations, as its layout wrote them ("libc6 (>= 2.34)"). */
+  depends: string[];
+  /** The gcc build the GCC plugins load into (with plugins). */
+  pluginCompiler?: string | undefined;
+  /** What could not be resolved exactly, e.g. a soname no target package data declares. */
+  warnings: string[];
+}
+
+function relationText(dependency: Dependency): string {
+  const one = (r: PackageRelation): string => (r.version === undefined ? r.name : `${r.name} (${r.version.op} ${r.version.version})`);
+  return Array.isArray(dependency) ? (dependency as readonly PackageRelation[]).map(one).join(' | ') : one(dependency as PackageRelation);
 }
 
 /** Staging order: the part most likely to fail (the headers' rebuild and ELF gate) first. */
@@ -73,7 +87,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
   options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format})`);
   const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: cpuParallelism() };
-  const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0 };
+  const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0, depends: [], warnings: [] };
   const staged: StagedPart[] = [];
   try {
     const parts: KernelParts = await treeFiles(facts);
@@ -87,7 +101,20 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
       result.elfCount = parts.headers.elfCount;
       if (parts.headers.libraries !== undefined) result.targetLibraries = parts.headers.libraries.description;
     }
-    const described: [Kind, PackageDescription][] = kinds.map((kind) => [kind, layout.describe(kind, parts, { arch: facts.arch, set })]);
+    let runtime: readonly Dependency[] = [];
+    if (parts.headers !== undefined) {
+      const { needs, pluginCompiler, libraries } = parts.headers;
+      options.onStep?.('depends', `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
+      const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
+      const relations = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
+      runtime = relations.depends;
+      result.depends = relations.depends.map(relationText);
+      result.warnings.push(...relations.warnings);
+      if (pluginCompiler !== undefined) result.pluginCompiler = describeCompiler(pluginCompiler);
+      for (const w of relations.warnings) options.onStep?.('depends', `warning: ${w}`);
+      if (result.depends.length > 0) options.onStep?.('depends', result.depends.join(', '));
+    }
+    const described: [Kind, PackageDescription][] = kinds.map((kind) => [kind, layout.describe(kind, parts, { arch: facts.arch, set, runtime })]);
     const writeOptions = { compression, ...(options.level === undefined ? {} : { level: options.level }) };
     for (const [kind, pkg] of described) {
       const path = join(out, packager.fileName(pkg, writeOptions));

@@ -60,6 +60,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
         sysroot: options.sysroot,
         mirror: options.mirror,
         targetSuite: options.targetSuite,
+        targetGcc: options.targetGcc,
         ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
         ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
       });

@@ -14,6 +14,8 @@ export interface TargetLibraryChoice {
   /** Archive and suite kpkg's sysroot comes from (default: the build machine's). */
   mirror?: string | undefined;
   targetSuite?: string | undefined;
+  /** The build of gcc on the target (--target-gcc): GCC plugin headers of another build are refused. */
+  targetGcc?: string | undefined;
 }
 
 export interface TargetLibrariesRequest extends TargetLibraryChoice {

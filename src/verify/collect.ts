@@ -5,6 +5,8 @@
  * lies further in.
  */
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { parseDynamic } from '../elf/dynamic.js';
 import { isElfMagic, parseElf, type ElfReadResult } from '../elf/elf.js';
 import { containsPrivateKey, looksLikeText, scanText, TEXT_SNIFF_BYTES } from './content-scan.js';
 import { installPath } from './member-path.js';
@@ -19,6 +21,16 @@ const SCAN_OVERLAP = 2048;
 /** Host paths remembered per file: enough to show the problem. */
 const HOST_PATHS_PER_FILE = 8;
 const EMPTY_MD5 = createHash('md5').digest('hex');
+/** ELF executables and shared objects up to this size are kept whole while they stream, for their dynamic section. */
+const MAX_DYNAMIC_ELF = 64 * 1024 * 1024;
+/** Debian changelogs read (gzip-compressed): who packaged it. */
+const MAX_CHANGELOG = 64 * 1024;
+
+/** Executables and shared objects: the ELF files that can need shared libraries. */
+function linksLibraries(elf: ElfReadResult | undefined): boolean {
+  return elf?.kind === 'elf' && (elf.elf.type === 'DYN' || elf.elf.type === 'EXEC');
+}
+
 /** Small files whose text the checks read. */
 const KEPT_TEXT_LIMIT = 8 * 1024 * 1024;
 
@@ -87,7 +99,17 @@ export class MemberCollector {
     }
     const data = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, length);
     if (this.#options.md5) member.md5 = createHash('md5').update(data).digest('hex');
-    if (isElfMagic(data)) member.elf = parseElf(data);
+    if (isElfMagic(data)) {
+      member.elf = parseElf(data);
+      if (linksLibraries(member.elf)) this.#addDynamic(member, data);
+    }
+    if (member.path.endsWith('/changelog.Debian.gz') && data.length <= MAX_CHANGELOG) {
+      try {
+        member.text = gunzipSync(data, { maxOutputLength: 16 * MAX_CHANGELOG }).toString('utf8');
+      } catch {
+        // Not gzip after all: nothing to read from it.
+      }
+    }
     if (looksLikeText(data)) {
       member.isText = true;
       const found = new Set<string>();
@@ -97,6 +119,11 @@ export class MemberCollector {
     } else if (containsPrivateKey(data)) {
       member.privateKey = true;
     }
+  }
+
+  #addDynamic(member: Member, data: Uint8Array): void {
+    const dynamic = parseDynamic(data);
+    if (dynamic !== undefined) member.dynamic = dynamic;
   }
 
   async #analyseStreaming(member: Member, body: AsyncIterable<Buffer>): Promise<void> {
@@ -111,6 +138,8 @@ export class MemberCollector {
     const found = new Set<string>();
     let privateKey = false;
     let keptText: Buffer[] | undefined = keepsText(member.path, member.size) ? [] : undefined;
+    /** The whole body of an executable or shared object, kept for its dynamic section. */
+    let whole: Buffer[] | undefined;
 
     const headBytes = (): Buffer => (head.length === 1 && head[0] !== undefined ? head[0] : Buffer.concat(head, headLength));
     const sniff = (): void => {
@@ -123,6 +152,7 @@ export class MemberCollector {
     for await (const chunk of body) {
       hash?.update(chunk);
       keptText?.push(chunk);
+      whole?.push(chunk);
       if (headLength < headWanted) {
         head.push(chunk);
         headLength += chunk.length;
@@ -135,6 +165,7 @@ export class MemberCollector {
           } else {
             elf = result;
             headWanted = 0;
+            if (linksLibraries(elf) && member.size <= MAX_DYNAMIC_ELF) whole = [...head];
           }
         }
       }
@@ -154,6 +185,7 @@ export class MemberCollector {
     if (elf === undefined && headLength > 0 && isElfMagic(headBytes())) elf = parseElf(headBytes());
     if (hash !== undefined) member.md5 = hash.digest('hex');
     if (elf !== undefined) member.elf = elf;
+    if (whole !== undefined) this.#addDynamic(member, Buffer.concat(whole));
     if (text) member.isText = true;
     if (privateKey) member.privateKey = true;
     if (text && found.size > 0) member.hostPaths = [...found];

@@ -19,6 +19,8 @@ export const CHECKS = {
   'deb-control': { severity: 'error', title: 'control file has Package, Version, Architecture, Maintainer, Description' },
   'deb-md5sums': { severity: 'error', title: 'md5sums match the data member' },
   'deb-md5sums-incomplete': { severity: 'warning', title: 'md5sums lists every regular file' },
+  prerequisites: { severity: 'error', title: "kpkg's packages declare every shared library their programs need" },
+  'prerequisites-other': { severity: 'warning', title: "other tools' packages declare every shared library their programs need" },
   'set-conflict': { severity: 'warning', title: 'no path is shipped by two packages' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 

@@ -3,6 +3,7 @@
  * only the facts the checks need (ELF header, digests, scan hits, a few small texts). Nothing
  * else of the contents is kept.
  */
+import type { DynamicInfo } from '../elf/dynamic.js';
 import type { ElfReadResult } from '../elf/elf.js';
 
 export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar' | 'directory';
@@ -20,6 +21,8 @@ export interface Member {
   link?: string;
   /** For ELF files: what their header says (kept only for files starting with the ELF magic). */
   elf?: ElfReadResult;
+  /** For executables and shared objects: what they need from shared libraries (DT_NEEDED, imports). */
+  dynamic?: DynamicInfo;
   /** MD5 of the contents, hex (computed when the format has a digest list to compare, i.e. deb). */
   md5?: string;
   /** The contents, for the few small files the checks read (configs, kernel.release, Makefiles). */
@@ -45,6 +48,13 @@ export interface ReadPackage {
   /** Where `arch` was read from, e.g. "control field Architecture". */
   archSource?: string;
   members: Member[];
+  /**
+   * What the package declares it needs at run time (deb Depends and Pre-Depends, rpm Requires,
+   * pacman depend): one list of alternative names per clause, versions left out.
+   */
+  requires?: string[][];
+  /** The package says kpkg wrote it (rpm BUILDHOST, pacman .BUILDINFO buildtool, the Debian changelog). */
+  byKpkg?: boolean;
   /** deb only: the control file's fields, md5sums and conffiles. */
   deb?: DebMetadata;
 }

@@ -4,12 +4,16 @@
  * status 2; findings are data, in the report.
  */
 import { describeIdentity } from '../elf/identity.js';
+import { ShlibsDatabase } from '../layouts/debian/shlibs.js';
+import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
+import { kpkgCacheDir } from '../util/cache.js';
 import { mapLimit } from '../util/pool.js';
 import { checkBuildLinks } from './checks/build-link.js';
 import { checkDebs } from './checks/deb.js';
 import { checkElfFiles } from './checks/elf.js';
 import { checkBtf, checkHeadersComplete } from './checks/headers.js';
 import { checkPackageArch } from './checks/package-arch.js';
+import { checkPrerequisites } from './checks/prerequisites.js';
 import { checkSecrets } from './checks/secrets.js';
 import { FileSet } from './file-set.js';
 import { CHECK_IDS, CHECKS, finding, type CheckId, type CheckResult, type Finding, type Severity } from './findings.js';
@@ -50,7 +54,18 @@ export async function readPackages(inputs: readonly string[]): Promise<ReadPacka
   return mapLimit(inputs, READ_PARALLELISM, (input) => readInput(input));
 }
 
-export function verifyPackages(packages: readonly ReadPackage[], archOption?: string): VerifyReport {
+/**
+ * The shlibs/symbols data of the target's library packages that kpkg already has (its cached
+ * sysroot of that architecture; no network): which package provides a soname. Without it, verify
+ * goes by Debian's naming conventions.
+ */
+async function cachedDebianData(debianArch: string | undefined): Promise<ShlibsDatabase | undefined> {
+  if (debianArch === undefined) return undefined;
+  const sysroot = await cachedTargetSysroot(kpkgCacheDir(), debianArch);
+  return sysroot === undefined ? undefined : ShlibsDatabase.fromControlDirs(sysroot.root, { architecture: debianArch });
+}
+
+export function verifyPackages(packages: readonly ReadPackage[], archOption?: string, debianData?: ShlibsDatabase): VerifyReport {
   const set = new FileSet(packages);
   set.assertNoSymlinkLoops();
   const target = chooseTarget(archOption, packages);
@@ -69,7 +84,7 @@ export function verifyPackages(packages: readonly ReadPackage[], archOption?: st
     ...(packages.length > 1 ? {} : { note: 'one package' }),
   };
   const results = new Map<CheckId, CheckResult>(
-    [checkPackageArch(packages, arch), elf.machine, elf.interpreter, elf.damaged, elf.relocatable, headers, btf.btf, links.link, links.missing, ...checkSecrets(set), ...checkDebs(packages), conflicts].map(
+    [checkPackageArch(packages, arch), elf.machine, elf.interpreter, elf.damaged, elf.relocatable, headers, btf.btf, links.link, links.missing, ...checkSecrets(set), ...checkDebs(packages), ...checkPrerequisites(packages, debianData), conflicts].map(
       (r) => [r.id, r],
     ),
   );
@@ -116,5 +131,6 @@ export function verifyPackages(packages: readonly ReadPackage[], archOption?: st
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   if (options.arch !== undefined) targetFromOption(options.arch);
   const packages = await readPackages(options.inputs);
-  return verifyPackages(packages, options.arch);
+  const arch = chooseTarget(options.arch, packages).arch;
+  return verifyPackages(packages, options.arch, await cachedDebianData(arch?.debian));
 }

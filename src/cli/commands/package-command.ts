@@ -88,7 +88,9 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
         } else {
           for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
           if (result.elfCount > 0) process.stdout.write(`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`);
+          if (result.depends.length > 0) process.stdout.write(`  the headers depend on: ${result.depends.join(', ')}\n`);
         }
+        for (const w of result.warnings) process.stderr.write(`kpkg: warning: ${w}\n`);
       } catch (e) {
         progress.finish(false);
         throw e;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditElfFiles, type ElfFinding } from '../../elf/audit.js';
@@ -7,7 +7,8 @@ import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.j
 import { KpkgError } from '../../util/errors.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
-import { findTargetPluginHeaders, gccMajor } from './gcc-plugins.js';
+import { readRuntimeNeeds, type RuntimeNeeds } from '../../elf/needs.js';
+import { assertTargetCompiler, findTargetPluginHeaders, gccMajor, PLUGIN_COMPILER_RECORD, pluginCompilerRecord, type PluginCompiler } from './gcc-plugins.js';
 import { assertReadyToRebuild } from '../../doctor/preflight.js';
 import { resolveTargetLibraries, type TargetLibraries, type TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { checkedRebuild, rebuildHostPrograms, stripForTarget, targetCompilers, type HostProgramRebuild } from './host-programs.js';
@@ -31,6 +32,10 @@ export interface StagedHeaders {
   elfCount: number;
   /** Where the target libraries the rebuilt programs link came from (undefined: nothing rebuilt). */
   libraries: TargetLibraries | undefined;
+  /** What the tree's ELF files need from shared libraries on the target. */
+  needs: RuntimeNeeds;
+  /** The target gcc build the GCC plugins were rebuilt against: the only one that loads them. */
+  pluginCompiler?: PluginCompiler | undefined;
   /** Scratch directory holding the rebuilt programs; remove with dispose(). */
   dispose: () => Promise<void>;
 }
@@ -46,10 +51,14 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
   const manifest = await headersManifest(tree, facts.features);
 
   const files = manifest.entries.filter((e) => e.kind === 'file');
+  /** Executables and shared objects: the files that can need libraries on the target. */
+  const linked = new Set<string>();
   const foreign = (
     await mapLimit(files, IO_PARALLELISM, async (e) => {
       const r = await readElfFile(e.source);
-      return r.kind === 'elf' && !sameIdentity(identityOf(r.elf), arch.elf) ? e : undefined;
+      if (r.kind !== 'elf') return undefined;
+      if (r.elf.type === 'EXEC' || r.elf.type === 'DYN') linked.add(e.path);
+      return sameIdentity(identityOf(r.elf), arch.elf) ? undefined : e;
     })
   ).filter((e): e is HeadersEntry => e !== undefined);
   const fromKbuild = foreign.filter((e) => e.origin === 'objtree' && toolProgramAt(e.path) === undefined);
@@ -67,6 +76,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       await assertReadyToRebuild(facts, libraries.sysroot);
     }
     const pluginHeaders = libraries?.pluginRoot === undefined ? undefined : await findTargetPluginHeaders(libraries.pluginRoot, arch, facts.toolchain.version);
+    if (pluginHeaders !== undefined) assertTargetCompiler(pluginHeaders.compiler, options.targetGcc, pluginHeaders.includeDir);
     const rebuilt = await rebuildHostPrograms(
       {
         tree,
@@ -93,6 +103,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       const output = outputs.get(e.path);
       return output === undefined ? e : { ...e, ...output, origin: 'kpkg', mode: 0o755 };
     });
+    if (pluginHeaders !== undefined) entries.push(await compilerRecordEntry(pluginHeaders.compiler, workDir));
 
     options.onStep?.('verify', `checking every ELF file is ${describeIdentity(arch.elf)}`);
     const audit = await auditElfFiles(
@@ -100,7 +111,8 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       { identity: arch.elf, interpreter: arch.dynamicLoader },
     );
     if (audit.findings.length > 0) throw elfGateError(audit.findings, tree.release);
-    return { release: tree.release, entries, rebuilt, elfCount: audit.elfCount, libraries, dispose };
+    const needs = await readRuntimeNeeds(entries.filter((e) => e.kind === 'file' && linked.has(e.path)));
+    return { release: tree.release, entries, rebuilt, elfCount: audit.elfCount, libraries, needs, pluginCompiler: pluginHeaders?.compiler, dispose };
   } catch (e) {
     await dispose();
     throw e;
@@ -122,6 +134,15 @@ function targetLibrariesFor(facts: TreeFacts, plugins: boolean, options: StageOp
     onStep: (d) => options.onStep?.('rebuild', d),
     ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
   });
+}
+
+/** The record of the plugins' compiler (gcc-plugins.ts), as a file of the headers tree. */
+async function compilerRecordEntry(compiler: PluginCompiler, workDir: string): Promise<HeadersEntry> {
+  const source = join(workDir, 'records', PLUGIN_COMPILER_RECORD);
+  const text = pluginCompilerRecord(compiler);
+  await mkdir(join(source, '..'), { recursive: true });
+  await writeFile(source, text);
+  return { path: PLUGIN_COMPILER_RECORD, kind: 'file', source, mode: 0o644, size: Buffer.byteLength(text), origin: 'kpkg' };
 }
 
 function isGccPlugin(path: string): boolean {

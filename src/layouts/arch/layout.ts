@@ -11,6 +11,7 @@ import type { KernelPart } from '../../kernel/parts.js';
 import { splitVersion, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
+import { archDepends } from './depends.js';
 import { modulesDirEntries } from '../modules-dir.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
 import { stagedEntry } from '../staged-entries.js';
@@ -37,7 +38,12 @@ export function archLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayou
     kinds: ARCH_PACKAGE_KINDS,
     partsOf: (kind) => PARTS[kind],
     notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'debug' ? NOT_APPLICABLE.debug(features) : undefined),
-    describe(kind, parts, { arch, set }) {
+    runtimeRelations({ needs }) {
+      const { depends, unknown } = archDepends(needs);
+      // The plugins' gcc build is not named: Arch's gcc package versions are not the plugin headers' (Debian's or --plugin-sysroot's).
+      return Promise.resolve({ depends, warnings: unknown.map((soname) => `no Arch Linux package is known to provide ${soname}: ${names.headers} does not depend on it`) });
+    },
+    describe(kind, parts, { arch, set, runtime }) {
       const { release } = set;
       const modulesDir = `/usr/lib/modules/${release}`;
       const build = `${modulesDir}/build`;
@@ -75,6 +81,7 @@ export function archLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayou
           return {
             ...base,
             summary: 'Headers and scripts for building modules for the Upstream Linux kernel',
+            depends: runtime,
             entries: [
               { kind: 'dir', path: build, mode: 0o755 },
               ...headersTreeEntries(headers, build),

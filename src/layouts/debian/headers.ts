@@ -1,6 +1,6 @@
 import type { ArchInfo } from '../../kernel/arch-table.js';
 import type { StagedHeaders } from '../../kernel/headers/stage.js';
-import type { PackageDescription } from '../../package/model.js';
+import type { Dependency, PackageDescription } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import type { PackageSet } from '../package-set.js';
 import { docEntries, kernelPackageFields } from './common.js';
@@ -15,9 +15,10 @@ export function headersInstallDir(release: string): string {
 
 /**
  * linux-headers-<release>: the staged external-module tree under /usr/src and the
- * /lib/modules/<release>/build link to it, with the control fields scripts/package/mkdebian writes.
+ * /lib/modules/<release>/build link to it, with the control fields scripts/package/mkdebian writes
+ * and, unlike mkdebian, the Depends its programs need on the target (runtime.ts).
  */
-export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: PackageSet): PackageDescription {
+export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: PackageSet, depends: readonly Dependency[] = []): PackageDescription {
   const { release } = staged;
   const name = headersPackageName(release);
   const root = headersInstallDir(release);
@@ -25,6 +26,7 @@ export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: Packa
     name,
     ...kernelPackageFields(set, arch, 'kernel'),
     summary: `Linux kernel headers for ${release} on ${arch.debian}`,
+    ...(depends.length === 0 ? {} : { depends }),
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
     entries: [...headersTreeEntries(staged, root), { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set)],
   };

@@ -5,6 +5,7 @@ import { dbgPackage } from './dbg.js';
 import { headersPackage } from './headers.js';
 import { imagePackage } from './image.js';
 import { libcDevPackage } from './libc-dev.js';
+import { debianRuntimeRelations } from './runtime.js';
 
 /** linux-image, linux-headers, linux-libc-dev, linux-image-dbg — in the order they are written. */
 export const DEB_PACKAGE_KINDS = ['image', 'headers', 'libc-dev', 'dbg'] as const;
@@ -17,12 +18,13 @@ export const debianLayout: DistributionLayout<DebPackageKind> = {
   kinds: DEB_PACKAGE_KINDS,
   partsOf: (kind) => PARTS[kind],
   notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'dbg' ? NOT_APPLICABLE.debug(features) : undefined),
-  describe(kind, parts, { arch, set }) {
+  runtimeRelations: debianRuntimeRelations,
+  describe(kind, parts, { arch, set, runtime }) {
     switch (kind) {
       case 'image':
         return imagePackage(requirePart(parts, 'image'), arch, set);
       case 'headers':
-        return headersPackage(requirePart(parts, 'headers'), arch, set);
+        return headersPackage(requirePart(parts, 'headers'), arch, set, runtime);
       case 'libc-dev':
         return libcDevPackage(requirePart(parts, 'uapi'), arch, set);
       case 'dbg':

@@ -15,6 +15,7 @@ import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.
 import { modulesDirEntries } from '../modules-dir.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
 import { stagedEntry } from '../staged-entries.js';
+import { rpmRequires } from './requires.js';
 import { kernelScriptlets } from './scriptlets.js';
 
 export const RPM_PACKAGE_KINDS = ['kernel', 'devel', 'headers', 'debuginfo'] as const;
@@ -48,7 +49,10 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
   kinds: RPM_PACKAGE_KINDS,
   partsOf: (kind) => PARTS[kind],
   notApplicable: (kind, features) => (kind === 'devel' ? NOT_APPLICABLE.headers(features) : kind === 'debuginfo' ? NOT_APPLICABLE.debug(features) : undefined),
-  describe(kind, parts, { arch, set }) {
+  // Soname requires, which any RPM distribution's libraries provide; the plugins' gcc build is not
+  // named: an RPM distribution's gcc versions are not the plugin headers' (Debian's or --plugin-sysroot's).
+  runtimeRelations: ({ needs }) => Promise.resolve({ depends: rpmRequires(needs), warnings: [] }),
+  describe(kind, parts, { arch, set, runtime }) {
     const { release } = set;
     const modulesDir = `/lib/modules/${release}`;
     switch (kind) {
@@ -86,6 +90,7 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
           summary: `Development package for building kernel modules to match the ${versionOnly(set)} kernel`,
           description: `This package provides kernel headers and makefiles sufficient to build modules\nagainst the ${versionOnly(set)} kernel package.`,
           rpm: { group: 'System Environment/Kernel', vendor: 'The Linux Community' },
+          depends: runtime,
           entries: [{ kind: 'dir', path: root, mode: 0o755 }, ...headersTreeEntries(requirePart(parts, 'headers'), root), { kind: 'symlink', path: `${modulesDir}/build`, target: root }],
         };
       }

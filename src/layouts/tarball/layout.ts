@@ -9,7 +9,7 @@
 import type { KernelPart } from '../../kernel/parts.js';
 import type { PackageEntry } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
-import { requirePart, type DistributionLayout } from '../layout.js';
+import { noRuntimeRelations, requirePart, type DistributionLayout } from '../layout.js';
 import { modulesDirEntries } from '../modules-dir.js';
 import { stagedEntry } from '../staged-entries.js';
 
@@ -27,6 +27,8 @@ export function tarballLayout(options: TarballLayoutOptions): DistributionLayout
     partsOf: (): readonly KernelPart[] => (options.headers ? ['image', 'headers'] : ['image']),
     notApplicable: (_kind, features) =>
       options.headers && !features.modules ? 'the kernel is built without CONFIG_MODULES, so there is no headers tree to ship; pass --no-headers' : undefined,
+    // A tarball has no metadata: what its headers' programs need is for the user to install.
+    runtimeRelations: noRuntimeRelations,
     describe(_kind, parts, { arch, set }) {
       const { release } = set;
       const image = requirePart(parts, 'image');

@@ -11,6 +11,7 @@ import { KpkgError } from '../../util/errors.js';
 import { MemberCollector } from '../collect.js';
 import { installPath } from '../member-path.js';
 import type { DebMetadata, ReadPackage } from '../model.js';
+import { debianRelationNames } from '../relations.js';
 import { decompressed } from './decompressed.js';
 import { addTarEntries } from './tar-members.js';
 
@@ -141,6 +142,10 @@ export async function readDeb(input: string): Promise<ReadPackage> {
   const fields = control.control;
   const name = fields?.get('Package') ?? input;
   const pkg: ReadPackage = { input, format: 'deb', name, members: collector.members, deb };
+  pkg.requires = [...debianRelationNames(fields?.get('Pre-Depends')), ...debianRelationNames(fields?.get('Depends'))];
+  // What kpkg writes into every package's changelog (src/layouts/debian/common.ts).
+  const changelog = collector.members.find((m) => m.path === `/usr/share/doc/${name}/changelog.Debian.gz`);
+  pkg.byKpkg = changelog?.text?.includes(', packaged by kpkg.') === true;
   const version = fields?.get('Version');
   if (version !== undefined) pkg.version = version;
   const arch = fields?.get('Architecture');

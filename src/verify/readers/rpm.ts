@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { readCpio } from '../../archive/cpio.js';
 import { openRpm, RPMTAG } from '../../archive/rpm.js';
+import { BUILDHOST } from '../../formats/rpm/metadata.js';
 import { MemberCollector } from '../collect.js';
 import type { Member, ReadPackage } from '../model.js';
 import { decompressed } from './decompressed.js';
@@ -40,6 +41,9 @@ export async function readRpm(input: string): Promise<ReadPackage> {
   const release = header.string(RPMTAG.RELEASE);
   const epoch = header.has(RPMTAG.EPOCH) ? header.numbers(RPMTAG.EPOCH)?.[0] : undefined;
   const pkg: ReadPackage = { input, format: 'rpm', name, members: collector.members };
+  // rpmlib(...) requires are rpm's own features, not packages.
+  pkg.requires = (header.strings(RPMTAG.REQUIRENAME) ?? []).filter((r) => !r.startsWith('rpmlib(')).map((r) => [r]);
+  pkg.byKpkg = header.string(RPMTAG.BUILDHOST) === BUILDHOST;
   if (version !== undefined) pkg.version = `${epoch === undefined ? '' : `${epoch}:`}${version}${release === undefined ? '' : `-${release}`}`;
   const arch = header.string(RPMTAG.ARCH);
   if (arch !== undefined) {

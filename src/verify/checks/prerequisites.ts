@@ -1,0 +1,65 @@
+/**
+ * Every shared library a shipped program or shared object needs (DT_NEEDED) comes from a relation
+ * the package declares — else the package manager installs it on a machine without that library
+ * and the program dies with "error while loading shared libraries". For kpkg's own packages that is
+ * an error; for others' (upstream bindeb-pkg, distribution packages) a warning.
+ */
+import { archPackageOf } from '../../layouts/arch/depends.js';
+import { conventionalPackages } from '../../layouts/debian/runtime.js';
+import type { ShlibsDatabase } from '../../layouts/debian/shlibs.js';
+import { finding, type CheckResult, type Finding } from '../findings.js';
+import type { ReadPackage } from '../model.js';
+
+/** Which names may satisfy a soname, per format. */
+function providers(pkg: ReadPackage, soname: string, debianData: ShlibsDatabase | undefined): { matches: (name: string) => boolean; expected: string } | undefined {
+  switch (pkg.format) {
+    case 'deb': {
+      const fromData = debianData?.symbolsFor(soname)?.package.name ?? debianData?.shlibsFor(soname)?.package.name;
+      const names = fromData === undefined ? conventionalPackages(soname) : [fromData];
+      return { matches: (name) => names.includes(name), expected: names.join(' | ') };
+    }
+    case 'rpm':
+      // rpm's own dependency generator names the soname itself: "libelf.so.1()(64bit)".
+      return { matches: (name) => name === soname || name.startsWith(`${soname}(`), expected: `${soname}()` };
+    case 'pacman': {
+      const name = archPackageOf(soname);
+      return name === undefined ? undefined : { matches: (n) => n === name, expected: name };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function checkPrerequisites(packages: readonly ReadPackage[], debianData: ShlibsDatabase | undefined): CheckResult[] {
+  // A library the set ships itself needs no relation.
+  const shippedNames = new Set(packages.flatMap((p) => p.members.flatMap((m) => [m.path.slice(m.path.lastIndexOf('/') + 1), ...(m.dynamic?.soname === undefined ? [] : [m.dynamic.soname])])));
+  const own: Finding[] = [];
+  const others: Finding[] = [];
+  let applicable = false;
+  for (const pkg of packages) {
+    if (pkg.requires === undefined) continue;
+    applicable = true;
+    const declared = pkg.requires;
+    const bySoname = new Map<string, string[]>();
+    for (const m of pkg.members) {
+      for (const soname of m.dynamic?.needed ?? []) {
+        if (shippedNames.has(soname)) continue;
+        bySoname.set(soname, [...(bySoname.get(soname) ?? []), m.path]);
+      }
+    }
+    for (const [soname, paths] of bySoname) {
+      const p = providers(pkg, soname, debianData);
+      if (p === undefined || declared.some((alternatives) => alternatives.some(p.matches))) continue;
+      const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+      const message = `${shown} need${paths.length === 1 ? 's' : ''} ${soname}, but ${pkg.name} declares no dependency that provides it`;
+      (pkg.byKpkg === true ? own : others).push(
+        finding(pkg.byKpkg === true ? 'prerequisites' : 'prerequisites-other', message, { package: pkg.name, path: paths[0] ?? '', found: soname, expected: p.expected }),
+      );
+    }
+  }
+  const note = applicable ? undefined : 'no package declares relations (a tarball or directory)';
+  return [
+    { id: 'prerequisites', applicable, findings: own, ...(note === undefined ? {} : { note }) },
+    { id: 'prerequisites-other', applicable, findings: others, ...(note === undefined ? {} : { note }) },
+  ];
+}
