@@ -9,27 +9,26 @@ import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
 
 /**
- * What an external-module build (`make -C /lib/modules/<release>/build M=...`) runs on the target,
- * beyond the headers package itself:
+ * What an external-module build (`make -C /lib/modules/<release>/build M=...`) itself runs on a
+ * bare target, beyond the headers package — and nothing more, so that whatever the package's own
+ * programs need must come from the package's declared Depends (the deb installer adds those):
  * - gcc (pulls binutils: as, ld, nm, objcopy) and make;
  * - libc6-dev: not needed by the module (-nostdinc) but by anything a headers package compiles on
  *   the target (`make scripts`, DKMS helpers), and gcc's Recommends which mmdebstrap skips;
  * - kmod: modinfo, to read the vermagic of the built module;
  * - mawk: Makefile.build pipes modules.order through $(AWK); awk is required but not Essential,
- *   so the apt variant lacks it;
- * - libelf1: the run-time library of objtool, resolve_btfids and gendwarfksyms, prebuilt in the
- *   headers package and run by M= builds (CONFIG_OBJTOOL, BTF modules, MODVERSIONS on ≥ 6.14).
- * sh, sed, grep, coreutils and perl (recordmcount.pl) are Essential. bc, bison and flex are only
- * used when building the kernel itself (timeconst.h, generated parsers), never by M= builds;
- * pahole (dwarves) only when vmlinux is in the build directory, which headers packages omit.
- * - openssl: brings scripts/sign-file's run-time library (libssl3, libssl3t64 in trixie) and a way to make a throwaway key to
- *   try it with (kernels with CONFIG_MODULE_SIG); in the base set so that one cached rootfs serves
- *   every configuration.
+ *   so the apt variant lacks it.
+ * No libelf1 (objtool, resolve_btfids) and no openssl (sign-file's libssl3; throwaway keys are made
+ * on the build machine): a headers package that forgets to depend on them must fail here as it
+ * would on a board. sh, sed, grep, coreutils and perl (recordmcount.pl) are Essential. bc, bison
+ * and flex are only used when building the kernel itself, never by M= builds; pahole (dwarves) only
+ * when vmlinux is in the build directory, which headers packages omit.
  * - rpm, pacman-package-manager, xz-utils, zstd: the installers of the other package formats (the
- *   target's own rpm and pacman; tarballs' decompressors), also in the base set: a rootfs per
- *   format would be another 2–5 minute mmdebstrap run on a cold cache for each.
+ *   target's own rpm and pacman; tarballs' decompressors), in the base set so that one cached
+ *   rootfs serves every format (each more is another 2–5 minute mmdebstrap run on a cold cache).
+ *   Neither brings libelf1.
  */
-export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'libelf1', 'openssl', 'rpm', 'pacman-package-manager', 'xz-utils', 'zstd'];
+export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'rpm', 'pacman-package-manager', 'xz-utils', 'zstd'];
 
 export interface RootfsSpec {
   readonly debianArch: string;

@@ -20,10 +20,9 @@ export interface SmokeRootfsInput {
  * The rootfs a smoke run of `packages` needs: BASE_PACKAGES, the extra packages, and what the
  * installer needs to install them with no network: for .debs whatever they depend on outside
  * themselves; for .rpm the rootfs's rpm, for pacman packages its pacman, for tarballs the
- * decompressor GNU tar calls. The module build itself needs BASE_PACKAGES only, whatever the
- * format: kpkg's headers .deb declares no Depends either (see BASE_PACKAGES for what they cover:
- * compiler, make, libc6-dev, libelf1 and libssl3 for objtool/resolve_btfids/sign-file; a GCC
- * plugin needs only the target gcc that loads it).
+ * decompressor GNU tar calls. Nothing the headers' own programs need is listed by hand: for .debs
+ * it arrives through their Depends (libelf1, libssl3, the gcc build that loads the GCC plugins),
+ * which is what the smoke run proves.
  */
 export async function smokeRootfsSpec(input: SmokeRootfsInput): Promise<RootfsSpec> {
   const installer = input.installer ?? (await installerFor(input.packages));

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,4 +37,48 @@ export async function elfFilesByFile(dir: string): Promise<Map<string, string>> 
     if (path !== undefined && desc !== undefined && desc.includes('ELF')) out.set(path.replace(/^\.\//, ''), desc.trim());
   }
   return out;
+}
+
+/**
+ * The Debian packages that provide the sonames the tests' headers packages need on Debian arm64 and
+ * ppc64el (bookworm), written down here independently of kpkg's resolution.
+ */
+const DEBIAN_PROVIDER: Readonly<Record<string, string>> = {
+  'libc.so.6': 'libc6',
+  'libm.so.6': 'libc6',
+  'ld-linux-aarch64.so.1': 'libc6',
+  'ld64.so.2': 'libc6',
+  'libelf.so.1': 'libelf1',
+  'libz.so.1': 'zlib1g',
+  'libcrypto.so.3': 'libssl3',
+  'libstdc++.so.6': 'libstdc++6',
+  'libgcc_s.so.1': 'libgcc-s1',
+};
+
+/** Every DT_NEEDED of the ELF files of an extracted package, as `readelf -d` reports them. */
+export async function neededSonames(dir: string): Promise<Set<string>> {
+  const elves = await elfFilesByFile(dir);
+  const needed = new Set<string>();
+  for (const path of elves.keys()) {
+    const { stdout } = await execa('readelf', ['-d', '-W', join(dir, path)], { reject: false });
+    for (const m of stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) if (m[1] !== undefined) needed.add(m[1]);
+  }
+  return needed;
+}
+
+/**
+ * Asserts that a headers .deb's Depends names exactly the packages its ELF files need (readelf -d),
+ * each with a version, plus `extra` (e.g. the gcc build of its plugins); returns the field.
+ */
+export async function assertDependsMatchElves(deb: string, extra: readonly string[] = []): Promise<string> {
+  const depends = await debField(deb, 'Depends');
+  const declared = depends.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const needed = await neededSonames(await extractDeb(deb));
+  const expected = new Set([...needed].map((soname) => DEBIAN_PROVIDER[soname] ?? `unknown provider of ${soname}`));
+  const libraries = declared.filter((c) => !extra.some((e) => c.startsWith(`${e} `) || c === e));
+  const names = libraries.map((c) => c.split(/\s/)[0] ?? '');
+  assert.deepEqual(new Set(names), expected, `Depends: ${depends}; readelf -d NEEDED: ${[...needed].join(', ')}`);
+  for (const c of libraries) assert.match(c, /^\S+ \(>= [^)]+\)$/, `no minimal version in "${c}" (${depends})`);
+  for (const e of extra) assert.equal(declared.filter((c) => c.startsWith(`${e} `)).length, 1, `${e} in ${depends}`);
+  return depends;
 }

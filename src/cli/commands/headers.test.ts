@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { runInChroot } from '../../smoke/chroot-run.js';
 import { smoke } from '../../smoke/smoke.js';
-import { elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
+import { assertDependsMatchElves, elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 
@@ -39,6 +39,11 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
     test('headers deb: every host program rebuilt, zero wrong-arch ELF (kpkg and file agree); on the target the plugin loads, sign-file signs, resolve_btfids runs', async () => {
       const json = await headersDeb(await builtKernelTree({ series, config: 'full' }));
       const deb = json.packages[0]?.path ?? '';
+      const depends = await assertDependsMatchElves(deb, ['gcc-12', 'cpp-12']);
+      // The plugins load only into the gcc build whose plugin headers they were compiled against.
+      const record = await readFile(join(await extractDeb(deb), `usr/src/linux-headers-${json.release}/scripts/gcc-plugins/kpkg-target-gcc`), 'utf8');
+      const build = /^pkgversion: Debian (\S+)$/m.exec(record)?.[1] ?? '';
+      assert.match(depends, new RegExp(`gcc-12 \\(= ${build.replaceAll('.', '\\.').replaceAll('+', '\\+')}\\), cpp-12 \\(= `), depends);
       const rebuilt = json.rebuilt.map((r) => r.path);
       for (const p of ['scripts/gcc-plugins/latent_entropy_plugin.so', 'tools/bpf/resolve_btfids/resolve_btfids', 'scripts/sign-file', 'scripts/basic/fixdep', 'scripts/mod/modpost']) {
         assert.ok(rebuilt.includes(p), `${p} not rebuilt: ${rebuilt.join(', ')}`);
@@ -64,8 +69,12 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
         assert.ok(lines.some((l) => l.includes('-fplugin=') && l.includes('latent_entropy_plugin.so') && l.includes('kpkg_hello')), 'no compile command with the plugin');
 
         const build = `/lib/modules/${json.release}/build`;
-        const key = await runInChroot(root, ['openssl', 'req', '-new', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1', '-subj', '/CN=kpkg throwaway', '-keyout', '/tmp/key.pem', '-out', '/tmp/key.pem']);
-        assert.equal(key.exitCode, 0, key.tail);
+        // The throwaway key is made on the build machine: openssl in the rootfs would bring libssl3
+        // and hide a missing Depends of sign-file (the rootfs has only what the package declares).
+        await execa('openssl', ['req', '-new', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1', '-subj', '/CN=kpkg throwaway', '-keyout', join(root, 'tmp/key.pem'), '-out', join(root, 'tmp/key.pem')]);
+        const status = await readFile(join(root, 'var/lib/dpkg/status'), 'utf8');
+        for (const pkg of ['libelf1', 'libssl3']) assert.match(status, new RegExp(`^Package: ${pkg}$`, 'm'), `${pkg} came with the headers' Depends`);
+        assert.doesNotMatch(status, /^Package: openssl$/m);
         const ko = result.moduleFile ?? '';
         const sign = await runInChroot(root, [`${build}/scripts/sign-file`, 'sha256', '/tmp/key.pem', '/tmp/key.pem', ko]);
         assert.equal(sign.exitCode, 0, sign.tail);
@@ -79,6 +88,19 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
         if (root !== '') await execa('rm', ['-rf', '--one-file-system', root]);
       }
     });
+
+    test('a target gcc other than the plugin headers\' build is refused before anything is built or written', async () => {
+      const objtree = await builtKernelTree({ series, config: 'full' });
+      const out = await mkdtemp(join(tmpdir(), 'kpkg-deb-'));
+      const r = await runKpkg(['deb', '--only', 'headers', '--build-dir', objtree, '--out', out, '--target-gcc', '12.2.0-13']);
+      assert.equal(r.exitCode, 1, r.stderr);
+      assert.match(r.stderr, /the target's gcc is 12\.2\.0-13, but the GCC plugin headers are those of gcc 12\.2\.0 \(Debian 12\.2\.0-[^)]+\): that gcc would refuse every plugin/);
+      assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
+      assert.deepEqual(await readdir(out), []);
+      // The plugin headers' own build is accepted.
+      const ok = await runKpkg(['deb', '--only', 'headers', '--build-dir', objtree, '--out', out, '--target-gcc', '12.2.0']);
+      assert.equal(ok.exitCode, 0, ok.stderr);
+    });
   });
 }
 
@@ -89,15 +111,20 @@ describe('upstream 6.12 make bindeb-pkg on the same full tree, for comparison', 
     assert.equal(upstream.length, 1);
     const r = await runKpkg(['verify', ...upstream, '--arch', 'arm64', '--json']);
     assert.equal(r.exitCode, 1, r.stderr);
-    const report = JSON.parse(r.stdout) as { findings: { check: string; path?: string; found?: string }[] };
+    const report = JSON.parse(r.stdout) as { findings: { check: string; severity: string; path?: string; found?: string; expected?: string }[] };
     const wrong = report.findings.filter((f) => f.check === 'elf-machine').map((f) => f.path ?? '');
     assert.ok(wrong.some((p) => p.endsWith('/tools/bpf/resolve_btfids/resolve_btfids')), wrong.join(', '));
     assert.ok(wrong.some((p) => p.endsWith('/scripts/gcc-plugins/latent_entropy_plugin.so')), wrong.join(', '));
     assert.ok(report.findings.filter((f) => f.check === 'elf-machine').every((f) => /x86-64/.test(f.found ?? '')));
+    // Upstream declares no Depends: its programs' libraries are warnings (it is not kpkg's package).
+    const undeclared = report.findings.filter((f) => f.check === 'prerequisites-other');
+    assert.ok(undeclared.every((f) => f.severity === 'warning'));
+    for (const pkg of ['libc6', 'libelf1', 'libssl3']) assert.ok(undeclared.some((f) => f.expected?.split(' | ').includes(pkg) === true), `${pkg} not named: ${JSON.stringify(undeclared)}`);
 
     const ours = (await headersDeb(await builtKernelTree({ series: '6.12', config: 'full' }))).packages[0]?.path ?? '';
     const clean = await runKpkg(['verify', ours, '--arch', 'arm64', '--json']);
     assert.equal(clean.exitCode, 0, clean.stdout);
+    assert.deepEqual((JSON.parse(clean.stdout) as { findings: { check: string }[] }).findings.filter((f) => f.check.startsWith('prerequisites')), []);
   });
 });
 
@@ -145,7 +172,7 @@ if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.1
     assert.equal(upstream.length, 1);
     const r = await runKpkg(['verify', ...upstream, '--arch', 'ppc64el', '--json']);
     assert.equal(r.exitCode, 1, r.stderr);
-    const report = JSON.parse(r.stdout) as { findings: { check: string; path?: string; found?: string }[] };
+    const report = JSON.parse(r.stdout) as { findings: { check: string; severity: string; path?: string; found?: string; expected?: string }[] };
     const objtool = report.findings.find((f) => f.check === 'elf-machine' && (f.path ?? '').endsWith('/tools/objtool/objtool'));
     assert.match(objtool?.found ?? '', /x86-64/);
   });

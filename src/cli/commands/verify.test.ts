@@ -37,6 +37,8 @@ describe("kpkg verify on Debian's own kernel headers (apt-get download)", { time
       assert.equal(report.checks.find((c) => c.id === id)?.status, 'pass', id);
     }
     assert.ok(report.packages.reduce((n, p) => n + p.elfFiles, 0) >= 5, 'linux-kbuild ships the host programs as arm64 ELF');
+    // linux-kbuild declares libc6, libelf1 and libssl3: every DT_NEEDED of its programs.
+    for (const id of ['prerequisites', 'prerequisites-other'] as const) assert.equal(report.checks.find((c) => c.id === id)?.status, 'pass', id);
   });
 
   test('the flavour package alone is incomplete: its scripts/ lead into linux-kbuild, which is not in the set', async () => {
@@ -77,6 +79,10 @@ describe("kpkg verify on headers packages of the real 6.1 arm64 tiny tree", { ti
       assert.ok(paths.some((p) => p.endsWith(`/${program}`)), `${program} among ${paths.join(', ')}`);
     }
     assert.ok(report.findings.some((f) => f.check === 'elf-relocatable' && f.path?.endsWith('/scripts/mod/modpost.o') === true), 'host objects left in the tree');
+    // Its programs need libc6 and it declares nothing: a warning (not kpkg's package).
+    const undeclared = report.findings.filter((f) => f.check === 'prerequisites-other');
+    assert.deepEqual(undeclared.map((f) => [f.severity, f.found, f.expected]), [['warning', 'libc.so.6', 'libc6']]);
+    assert.equal(report.checks.find((c) => c.id === 'prerequisites')?.status, 'pass');
 
     const human = await runKpkg(['verify', join(dir, headers)]);
     assert.equal(human.exitCode, 1);
@@ -97,6 +103,8 @@ describe("kpkg verify on headers packages of the real 6.1 arm64 tiny tree", { ti
     assert.equal(report.checks.find((c) => c.id === 'elf-machine')?.status, 'pass');
     assert.equal(report.checks.find((c) => c.id === 'headers-incomplete')?.status, 'pass');
     assert.equal(report.checks.find((c) => c.id === 'deb-md5sums')?.status, 'pass');
+    assert.equal(report.checks.find((c) => c.id === 'prerequisites')?.status, 'pass');
+    assert.deepEqual(report.findings.filter((f) => f.check.startsWith('prerequisites')), []);
     const human = await runKpkg(['verify', deb, '--arch', 'aarch64']);
     assert.equal(human.exitCode, 0, human.stderr);
     assert.match(human.stdout, /^target: arm64 — AArch64 64-bit little-endian, loader \/lib\/ld-linux-aarch64\.so\.1 \(from --arch aarch64\)$/m);
