@@ -42,6 +42,7 @@ function keepsText(path: string, size: number): boolean {
     path.endsWith('/include/config/kernel.release') ||
     path.endsWith('/include/generated/utsrelease.h') ||
     path.endsWith('/.config') ||
+    path.endsWith('/scripts/gcc-plugins/kpkg-target-gcc') ||
     (path.endsWith('/Makefile') && size <= 4096)
   );
 }

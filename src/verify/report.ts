@@ -28,7 +28,12 @@ export function formatReport(report: VerifyReport): string {
   const t = report.target;
   lines.push(t.arch === null ? `target: ${t.detail}` : `target: ${t.arch} — ${t.elf ?? ''}, loader ${t.dynamicLoader ?? ''} (from ${t.detail})`);
   for (const tree of report.headersTrees) {
-    const facts = [tree.release ?? 'release unknown', tree.sourceDir === null ? undefined : `sources in ${tree.sourceDir}`, tree.config === null ? 'no configuration shipped' : `config ${tree.config}`];
+    const facts = [
+      tree.release ?? 'release unknown',
+      tree.sourceDir === null ? undefined : `sources in ${tree.sourceDir}`,
+      tree.config === null ? 'no configuration shipped' : `config ${tree.config}`,
+      tree.pluginCompiler === null ? undefined : `GCC plugins for ${tree.pluginCompiler} only`,
+    ];
     lines.push(`headers tree: ${tree.root} (${facts.filter((x) => x !== undefined).join('; ')})`);
   }
   if (report.headersTrees.length === 0) lines.push('headers tree: none');

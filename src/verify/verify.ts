@@ -4,6 +4,7 @@
  * status 2; findings are data, in the report.
  */
 import { describeIdentity } from '../elf/identity.js';
+import { describeCompiler, parsePluginCompilerRecord, PLUGIN_COMPILER_RECORD } from '../kernel/headers/gcc-plugins.js';
 import { ShlibsDatabase } from '../layouts/debian/shlibs.js';
 import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../util/cache.js';
@@ -41,7 +42,15 @@ export interface VerifyReport {
     dynamicLoader: string | null;
   };
   packages: { input: string; format: string; name: string; version: string | null; arch: string | null; members: number; files: number; elfFiles: number }[];
-  headersTrees: { root: string; release: string | null; sourceDir: string | null; package: string; config: string | null }[];
+  headersTrees: {
+    root: string;
+    release: string | null;
+    sourceDir: string | null;
+    package: string;
+    config: string | null;
+    /** The gcc build its GCC plugins load into, as kpkg recorded it (scripts/gcc-plugins/kpkg-target-gcc). */
+    pluginCompiler: string | null;
+  }[];
   checks: { id: CheckId; severity: Severity; title: string; status: 'pass' | 'fail' | 'n/a'; findings: number; note: string | null }[];
   counts: Record<Severity, number>;
   findings: Finding[];
@@ -63,6 +72,12 @@ async function cachedDebianData(debianArch: string | undefined): Promise<ShlibsD
   if (debianArch === undefined) return undefined;
   const sysroot = await cachedTargetSysroot(kpkgCacheDir(), debianArch);
   return sysroot === undefined ? undefined : ShlibsDatabase.fromControlDirs(sysroot.root, { architecture: debianArch });
+}
+
+function recordedCompiler(set: FileSet, root: string): string | null {
+  const text = set.get(`${root}/${PLUGIN_COMPILER_RECORD}`)?.text;
+  const compiler = text === undefined ? undefined : parsePluginCompilerRecord(text);
+  return compiler === undefined ? null : describeCompiler(compiler);
 }
 
 export function verifyPackages(packages: readonly ReadPackage[], archOption?: string, debianData?: ShlibsDatabase): VerifyReport {
@@ -113,7 +128,7 @@ export function verifyPackages(packages: readonly ReadPackage[], archOption?: st
       files: p.members.filter((m) => m.type === 'file').length,
       elfFiles: p.members.filter((m) => m.type === 'file' && m.elf !== undefined).length,
     })),
-    headersTrees: trees.map((t) => ({ root: t.root, release: t.release ?? null, sourceDir: t.sourceDir ?? null, package: t.package, config: t.configFile ?? null })),
+    headersTrees: trees.map((t) => ({ root: t.root, release: t.release ?? null, sourceDir: t.sourceDir ?? null, package: t.package, config: t.configFile ?? null, pluginCompiler: recordedCompiler(set, t.root) })),
     checks: ordered.map((r) => ({
       id: r.id,
       severity: CHECKS[r.id].severity,
