@@ -9,10 +9,7 @@
  * Every offset is checked against the file and every loop is bounded by the bytes it walks.
  * Only failing to open or read a file at all throws (KpkgError).
  */
-import { constants as fsConstants } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { KpkgError } from '../util/errors.js';
+import { withRegularFile } from './elf.js';
 
 export interface ImportedSymbol {
   /** Symbol name as in .dynstr. */
@@ -329,27 +326,6 @@ export function parseDynamic(bytes: Uint8Array): DynamicInfo | undefined {
  * Reads a file (whole; callers pass only ELF files of a package, host programs and plugins of a
  * few MB) and parses it. Throws KpkgError only when the file cannot be read.
  */
-export async function readDynamicFile(path: string): Promise<DynamicInfo | undefined> {
-  let file: FileHandle;
-  try {
-    // O_NONBLOCK so that a FIFO does not block the open; it is then refused as not a regular file.
-    file = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch (cause) {
-    throw new KpkgError(`cannot open ${path} to read its dynamic section: ${errorText(cause)}`, { where: path, cause });
-  }
-  try {
-    const stat = await file.stat();
-    if (!stat.isFile()) throw new KpkgError(`${path} is not a regular file, cannot read a dynamic section from it`, { where: path });
-    const bytes = await file.readFile();
-    return parseDynamic(bytes);
-  } catch (cause) {
-    if (cause instanceof KpkgError) throw cause;
-    throw new KpkgError(`cannot read ${path} for its dynamic section: ${errorText(cause)}`, { where: path, cause });
-  } finally {
-    await file.close();
-  }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+export function readDynamicFile(path: string): Promise<DynamicInfo | undefined> {
+  return withRegularFile(path, 'dynamic section', async (file) => parseDynamic(await file.readFile()));
 }

@@ -272,33 +272,44 @@ async function readRange(file: FileHandle, range: ByteRange): Promise<Uint8Array
 }
 
 /**
- * Reads only what is needed (ELF header, program headers, interp string) with bounded reads
- * from an open file; never loads whole big files. Throws KpkgError only when the path cannot be
- * opened or read, or is not a regular file; anything about its contents is a result.
+ * Opens `path` as a regular file for `read` (given the open file and its size) and closes it.
+ * Throws KpkgError only when the path cannot be opened or read, or is not a regular file —
+ * `what` names what was being read, e.g. "ELF header".
  */
-export async function readElfFile(path: string): Promise<ElfReadResult> {
+export async function withRegularFile<T>(path: string, what: string, read: (file: FileHandle, size: number) => Promise<T>): Promise<T> {
   let file: FileHandle;
   try {
     // O_NONBLOCK so that a FIFO does not block the open; it is then refused as not a regular file.
     file = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (cause) {
-    throw new KpkgError(`cannot open ${path} to read its ELF header: ${errorText(cause)}`, { where: path, cause });
+    throw new KpkgError(`cannot open ${path} to read its ${what}: ${errorText(cause)}`, { where: path, cause });
   }
   try {
     const stat = await file.stat();
-    if (!stat.isFile()) throw new KpkgError(`${path} is not a regular file, cannot read an ELF header from it`, { where: path });
-    const steps = parseSteps(stat.size);
+    if (!stat.isFile()) throw new KpkgError(`${path} is not a regular file, cannot read its ${what}`, { where: path });
+    return await read(file, stat.size);
+  } catch (cause) {
+    if (cause instanceof KpkgError) throw cause;
+    throw new KpkgError(`cannot read the ${what} of ${path}: ${errorText(cause)}`, { where: path, cause });
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Reads only what is needed (ELF header, program headers, interp string) with bounded reads
+ * from an open file; never loads whole big files. Throws KpkgError only when the path cannot be
+ * opened or read, or is not a regular file; anything about its contents is a result.
+ */
+export function readElfFile(path: string): Promise<ElfReadResult> {
+  return withRegularFile(path, 'ELF header', async (file, size) => {
+    const steps = parseSteps(size);
     let step = steps.next(new Uint8Array(0));
     while (step.done !== true) {
       step = steps.next(await readRange(file, step.value));
     }
     return step.value;
-  } catch (cause) {
-    if (cause instanceof KpkgError) throw cause;
-    throw new KpkgError(`cannot read the ELF header of ${path}: ${errorText(cause)}`, { where: path, cause });
-  } finally {
-    await file.close();
-  }
+  });
 }
 
 function errorText(e: unknown): string {

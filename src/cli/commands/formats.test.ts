@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { builtKernelTree, FULL_MATRIX, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT, type TreeSpec } from '../../testing/kernel-trees.js';
+import { neededSonames } from '../../testing/deb-contents.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 
 interface WrittenJson {
@@ -108,7 +109,16 @@ for (const { spec, formats } of CASES.filter((c) => inTier(c.spec))) {
       assert.deepEqual(await rpmRelations(kernel, 'requires'), ['/bin/sh', ...rpmlib]);
       // AutoReqProv: no — nothing but what rpm itself adds.
       assert.deepEqual(await rpmRelations(devel, 'provides'), [`kernel-devel = ${evr}`, `kernel-devel(aarch-64) = ${evr}`]);
-      assert.deepEqual(await rpmRelations(devel, 'requires'), rpmlib);
+      // kernel-devel requires what its programs need, as rpm's elfdeps names it: soname()(64bit) for
+      // every DT_NEEDED (readelf -d), soname(VERSION)(64bit) for the version nodes used.
+      const develTree = await mkdtemp(join(tmpdir(), 'kpkg-devel-'));
+      await execa('sh', ['-c', `rpm2cpio "${devel}" | cpio -idm --quiet`], { cwd: develTree });
+      const needed = await neededSonames(develTree);
+      const soRequires = (await rpmRelations(devel, 'requires')).filter((r) => !r.startsWith('rpmlib('));
+      assert.deepEqual(new Set(soRequires.filter((r) => r.endsWith('()(64bit)'))), new Set([...needed].map((so) => `${so}()(64bit)`)));
+      for (const r of soRequires) assert.ok(needed.has(r.replace(/\(.*$/, '')) && /^\S+\((\w+[\w.]*)?\)\(64bit\)$/.test(r), r);
+      assert.ok(soRequires.includes('libc.so.6(GLIBC_2.34)(64bit)'), soRequires.join(', '));
+      assert.deepEqual((await rpmRelations(devel, 'requires')).filter((r) => r.startsWith('rpmlib(')), rpmlib);
       assert.deepEqual(await rpmRelations(headers, 'provides'), [`kernel-headers = ${version}`, `kernel-headers = ${evr}`, `kernel-headers(aarch-64) = ${evr}`]);
       assert.deepEqual(await rpmRelations(headers, 'obsoletes'), [`kernel-headers < ${version}`]);
       const kernelFiles = new Set(lines((await execa('rpm', ['-qpl', kernel], C)).stdout));
@@ -156,6 +166,8 @@ for (const { spec, formats } of CASES.filter((c) => inTier(c.spec))) {
           const info = (await execa('pacman', ['-Qip', p.path], C)).stdout;
           assert.match(info, new RegExp(`^Name\\s+: ${p.name}$`, 'm'));
           assert.match(info, /^Architecture\s+: aarch64$/m);
+          // The headers' programs need glibc (and, with plugins, gcc-libs); the other packages nothing.
+          if (p.name.endsWith('-headers')) assert.match(info, /^Depends On\s+: (\S+\s+)*glibc(\s|$)/m);
           const listed = lines((await execa('pacman', ['-Qlp', p.path], C)).stdout);
           assert.ok(listed.length > 1 && listed.every((l) => l.startsWith(`${p.name} /`)), p.name);
           const db = join(root, 'var/lib/pacman');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { copyFile, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -166,6 +166,22 @@ if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.1
     assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
     assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
     assert.ok(lines.some((l) => l.includes('tools/objtool/objtool') && l.includes('kpkg_hello')), 'objtool did not run on the module');
+  });
+
+  test('its Depends bring libelf1: without them the bare rootfs has none, and objtool dies with the loader error', async () => {
+    const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: 'ppc64el', config: 'tiny' }));
+    const deb = json.packages[0]?.path ?? '';
+    assert.match(await assertDependsMatchElves(deb), /libelf1 \(>= /);
+    const work = await mkdtemp(join(tmpdir(), 'kpkg-nodeps-'));
+    await execa('dpkg-deb', ['-R', deb, join(work, 'pkg')]);
+    const control = join(work, 'pkg/DEBIAN/control');
+    await writeFile(control, (await readFile(control, 'utf8')).replace(/^Depends: .*\n/m, ''));
+    const stripped = join(work, 'no-depends.deb');
+    await execa('dpkg-deb', ['--root-owner-group', '-b', join(work, 'pkg'), stripped]);
+    const result = await smoke({ debianArch: 'ppc64el', packages: [stripped], release: json.release, cacheDir: rootfsCacheDir() });
+    assert.equal(result.ok, false, 'the module built without libelf1');
+    assert.equal(result.failedStep, 'build module');
+    assert.match(result.logTail ?? '', /tools\/objtool\/objtool: error while loading shared libraries: libelf\.so\.1: cannot open shared object file/);
   });
 
   test('upstream make bindeb-pkg ships a host-arch objtool: kpkg verify fails it', async () => {

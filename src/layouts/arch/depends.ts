@@ -31,6 +31,8 @@ const ARCH_PACKAGE_OF: Readonly<Record<string, string>> = {
 
 /** The Arch package that ships a soname, when kpkg knows it. */
 export function archPackageOf(soname: string): string | undefined {
+  // The dynamic loader (ld-linux-aarch64.so.1, ld64.so.2…) is glibc's too.
+  if (/^ld(-linux[\w.-]*|64)\.so\.\d+$/.test(soname)) return 'glibc';
   return ARCH_PACKAGE_OF[soname.replace(/\.so(\..*)?$/, '')];
 }
 
