@@ -1,6 +1,7 @@
 import { hostDebianMirror } from '../apt/sources.js';
 import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
 import { installerFor } from './install/detect.js';
+import { neededLibraryPackages } from './install/library-packages.js';
 import type { Installer } from './install/installer.js';
 import { BASE_PACKAGES, type RootfsSpec } from './rootfs.js';
 
@@ -22,16 +23,15 @@ export interface SmokeRootfsInput {
  * themselves; for .rpm the rootfs's rpm, for pacman packages its pacman, for tarballs the
  * decompressor GNU tar calls. Nothing the headers' own programs need is listed by hand: for .debs
  * it arrives through their Depends (libelf1, libssl3, the gcc build that loads the GCC plugins),
- * which is what the smoke run proves.
+ * which is what the smoke run proves; for the other formats through the sonames their ELF files
+ * need (install/library-packages.ts).
  */
 export async function smokeRootfsSpec(input: SmokeRootfsInput): Promise<RootfsSpec> {
   const installer = input.installer ?? (await installerFor(input.packages));
-  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...(await installer.rootfsPackages(input.packages))])].sort();
-  return {
-    debianArch: input.debianArch,
-    suite: input.suite ?? defaultTargetSuite(input.debianArch, await hostRelease()),
-    packages,
-    mirror: input.mirror ?? (await hostDebianMirror()),
-    cacheDir: input.cacheDir,
-  };
+  const suite = input.suite ?? defaultTargetSuite(input.debianArch, await hostRelease());
+  const mirror = input.mirror ?? (await hostDebianMirror());
+  // A .deb brings its own Depends (rootfsPackages); the other formats' relations name no Debian package.
+  const libraries = installer.format === 'deb' ? [] : await neededLibraryPackages(input.packages, { debianArch: input.debianArch, suite, mirror });
+  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...(await installer.rootfsPackages(input.packages)), ...libraries])].sort();
+  return { debianArch: input.debianArch, suite, packages, mirror, cacheDir: input.cacheDir };
 }
