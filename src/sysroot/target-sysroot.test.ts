@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sysrootName, unpacksData } from './target-sysroot.js';
+import { access, mkdir, mkdtemp, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { relativizeSymlinks, sysrootName, unpacksData } from './target-sysroot.js';
 
 test("the C library and compiler run-time are not unpacked: the cross toolchain brings its own", () => {
   for (const name of ['libc6', 'libc6-dev', 'linux-libc-dev', 'libcrypt-dev', 'libgcc-s1', 'gcc-12-base', 'gcc-14-base', 'libstdc++6', 'libtirpc-dev']) assert.equal(unpacksData(name), false, name);
@@ -18,4 +21,21 @@ test('the sysroot is keyed by suite, architecture, mirror and exact versions, no
   assert.notEqual(sysrootName(archive, 'arm64', [{ ...libelf, version: '0.188-2.2' }, zlib]), name);
   assert.notEqual(sysrootName({ ...archive, mirror: 'http://other/debian' }, 'arm64', a), name);
   assert.notEqual(sysrootName(archive, 'ppc64el', a), name);
+});
+
+test('absolute symlinks become relative ones to the same place inside the sysroot', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'kpkg-sysroot-links-'));
+  try {
+    await mkdir(join(root, 'usr/lib/aarch64-linux-gnu'), { recursive: true });
+    await mkdir(join(root, 'lib/aarch64-linux-gnu'), { recursive: true });
+    await writeFile(join(root, 'lib/aarch64-linux-gnu/libz.so.1.2.13'), '');
+    await symlink('/lib/aarch64-linux-gnu/libz.so.1.2.13', join(root, 'usr/lib/aarch64-linux-gnu/libz.so'));
+    await symlink('libelf.so.1', join(root, 'usr/lib/aarch64-linux-gnu/libelf.so'));
+    assert.equal(await relativizeSymlinks(root), 1);
+    assert.equal(await readlink(join(root, 'usr/lib/aarch64-linux-gnu/libz.so')), '../../../lib/aarch64-linux-gnu/libz.so.1.2.13');
+    assert.equal(await readlink(join(root, 'usr/lib/aarch64-linux-gnu/libelf.so')), 'libelf.so.1');
+    await access(join(root, 'usr/lib/aarch64-linux-gnu/libz.so'));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { PrivateApt, type ResolvedPackage } from '../apt/private-apt.js';
 import { targetArchive, type TargetArchive } from '../apt/target-release.js';
 import { withDirLock } from '../util/dir-lock.js';
@@ -43,7 +43,29 @@ export function unpacksData(name: string): boolean {
 }
 
 /** Bump when the way sysroots are made changes, so old caches are not reused. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
+
+/**
+ * Makes every absolute symlink below `root` relative, pointing at the same place inside the root.
+ * Debian's -dev packages link their unversioned names across directories with absolute links
+ * (zlib1g-dev: usr/lib/<triplet>/libz.so -> /lib/<triplet>/libz.so.1.2.13); under --sysroot such a
+ * link leads into the build machine, where it dangles, and the linker silently takes the static
+ * libz.a instead — a copy of zlib inside the program (lintian: embedded-library), and no libz.so.1
+ * in its DT_NEEDED for the Depends to name.
+ */
+export async function relativizeSymlinks(root: string): Promise<number> {
+  let changed = 0;
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isSymbolicLink()) continue;
+    const link = join(entry.parentPath, entry.name);
+    const target = await readlink(link);
+    if (!isAbsolute(target)) continue;
+    await rm(link);
+    await symlink(relative(dirname(link), join(root, target)) || '.', link);
+    changed++;
+  }
+  return changed;
+}
 
 /** Directory name of a sysroot: suite, arch and a hash of the mirror and the exact package set. */
 export function sysrootName(archive: Pick<TargetArchive, 'mirror' | 'suite'>, debianArch: string, packages: readonly ResolvedPackage[]): string {
@@ -133,6 +155,7 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
         await dpkgDeb(['-e', deb, control], deb);
         described.push({ ...p, unpacked });
       }
+      await relativizeSymlinks(tmp);
       const result: TargetSysroot = { root, debianArch, mirror: archive.mirror, suite: archive.suite, packages: described, created: true };
       await writeFile(join(tmp, MANIFEST), `${JSON.stringify({ ...result, root: undefined, created: undefined }, null, 2)}\n`);
       if (await isDirectory(root)) await rm(root, { recursive: true, force: true });

@@ -40,6 +40,9 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
       const json = await headersDeb(await builtKernelTree({ series, config: 'full' }));
       const deb = json.packages[0]?.path ?? '';
       const depends = await assertDependsMatchElves(deb, ['gcc-12', 'cpp-12']);
+      // lintian: no errors (zlib is linked, not embedded), nothing undeclared.
+      const lint = await execa('lintian', ['--tag-display-limit', '0', '-E', deb], { reject: false, all: true });
+      assert.doesNotMatch(lint.all ?? '', /^E: |undeclared-elf-prerequisites/m, lint.all);
       // The plugins load only into the gcc build whose plugin headers they were compiled against.
       const record = await readFile(join(await extractDeb(deb), `usr/src/linux-headers-${json.release}/scripts/gcc-plugins/kpkg-target-gcc`), 'utf8');
       const build = /^pkgversion: Debian (\S+)$/m.exec(record)?.[1] ?? '';
@@ -172,6 +175,8 @@ if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.1
     const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: 'ppc64el', config: 'tiny' }));
     const deb = json.packages[0]?.path ?? '';
     assert.match(await assertDependsMatchElves(deb), /libelf1 \(>= /);
+    const lint = await execa('lintian', ['--tag-display-limit', '0', '-E', deb], { reject: false, all: true });
+    assert.doesNotMatch(lint.all ?? '', /^E: |undeclared-elf-prerequisites/m, lint.all);
     const work = await mkdtemp(join(tmpdir(), 'kpkg-nodeps-'));
     await execa('dpkg-deb', ['-R', deb, join(work, 'pkg')]);
     const control = join(work, 'pkg/DEBIAN/control');
