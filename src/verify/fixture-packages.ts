@@ -118,6 +118,8 @@ export interface DebControl {
   architecture: string;
   /** Fields to leave out of the control file. */
   omit?: readonly string[];
+  /** Depends (default: libc6, which the mini tree's programs need). */
+  depends?: string;
 }
 
 /** Writes DEBIAN/control (and md5sums if given) into `root` and builds it with dpkg-deb. */
@@ -126,10 +128,11 @@ export async function buildDeb(root: string, control: DebControl, options: { com
     ['Package', control.package],
     ['Version', control.version ?? '1.0'],
     ['Architecture', control.architecture],
+    ['Depends', control.depends ?? 'libc6 (>= 2.34)'],
     ['Maintainer', 'kpkg tests <tests@kpkg.invalid>'],
     ['Description', 'verify test package\n a package made by kpkg verify tests'],
   ];
-  const omit = new Set(control.omit ?? []);
+  const omit = new Set([...(control.omit ?? []), ...(control.depends === '' ? ['Depends'] : [])]);
   await put(root, 'DEBIAN/control', fields.filter(([k]) => !omit.has(k)).map(([k, v]) => `${k}: ${v}\n`).join(''));
   if (options.md5sums !== undefined) await put(root, 'DEBIAN/md5sums', options.md5sums);
   const out = options.out ?? join(await tempDir('kpkg-verify-deb-'), `${control.package}.deb`);
@@ -200,7 +203,7 @@ export async function buildRpm(root: string, options: { name: string; arch: stri
 
 /** An Arch Linux package: .PKGINFO at the root, then the files, as tar + zstd (or xz). */
 export async function buildPacman(root: string, options: { name: string; arch: string; compression?: 'zstd' | 'xz' }): Promise<string> {
-  const pkginfo = [`pkgname = ${options.name}`, 'pkgbase = linux', 'pkgver = 1.0-1', 'pkgdesc = kpkg verify test package', `arch = ${options.arch}`, 'size = 1', ''].join('\n');
+  const pkginfo = [`pkgname = ${options.name}`, 'pkgbase = linux', 'pkgver = 1.0-1', 'pkgdesc = kpkg verify test package', `arch = ${options.arch}`, 'size = 1', 'depend = glibc', ''].join('\n');
   await writeFile(join(root, '.PKGINFO'), pkginfo);
   const ext = options.compression === 'xz' ? 'xz' : 'zst';
   const out = join(await tempDir('kpkg-verify-pacman-'), `${options.name}-1.0-1-${options.arch}.pkg.tar.${ext}`);

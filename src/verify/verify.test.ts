@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, rm, symlink, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import type { CheckId } from './findings.js';
 import {
@@ -241,6 +242,26 @@ describe('verify checks', () => {
       assert.deepEqual(pathsOf(report, 'elf-machine').sort(), ['/lib/modules/x/kernel/m.ko', `${TREE}/scripts/mod/modpost.o`]);
     } finally {
       await build.remove();
+    }
+  });
+
+  it('shared libraries the programs need must be declared: a warning for others\' packages, an error for kpkg\'s', async () => {
+    const dir = await root();
+    const bare = await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', depends: '' }, { md5sums: await md5sumsOf(dir) });
+    const report = await verifyFiles([bare]);
+    assert.deepEqual(report.findings.map((f) => [f.check, f.severity, f.found, f.expected]), [['prerequisites-other', 'warning', 'libc.so.6', 'libc6']]);
+    assert.match(report.findings[0]?.message ?? '', /scripts\/(basic\/fixdep|mod\/modpost).* need libc\.so\.6, but linux-headers-test declares no dependency that provides it/);
+    assert.equal(report.result, 'pass');
+    // The same package with kpkg's changelog: kpkg's own packages must declare what they need.
+    const doc = join(dir, 'usr/share/doc/linux-headers-test');
+    await mkdir(doc, { recursive: true });
+    await writeFile(join(doc, 'changelog.Debian.gz'), gzipSync('linux-upstream (1.0) unstable; urgency=low\n\n  * Custom built Linux kernel 6.1.99, packaged by kpkg.\n'));
+    const ours = await verifyFiles([await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', depends: '' }, { md5sums: await md5sumsOf(dir) })]);
+    assert.deepEqual(ours.findings.map((f) => [f.check, f.severity]), [['prerequisites', 'error']]);
+    assert.equal(ours.result, 'fail');
+    // An alternative counts, and so does another name that provides the soname (no data here: conventions).
+    for (const depends of ['libc6', 'libc6 (>= 2.36) | libc6.1']) {
+      assert.deepEqual((await verifyFiles([await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', depends }, { md5sums: await md5sumsOf(dir) })])).findings, [], depends);
     }
   });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readTreeFacts } from '../../kernel/inspect.js';
+import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
 import { stageHeaders } from '../../kernel/headers/stage.js';
 import { writeTree } from '../../kernel/headers/write-tree.js';
 import { kpkgCacheDir } from '../../util/cache.js';
@@ -23,7 +24,17 @@ export function registerHeaders(program: Command): void {
           progress.step('write', dest);
           await writeTree(staged.entries, dest);
           progress.finish(true);
-          const result = { path: dest, release: staged.release, files: staged.entries.length, elfCount: staged.elfCount, rebuilt: staged.rebuilt.map((r) => ({ path: r.path, was: r.was })), libraries: staged.libraries?.description };
+          const result = {
+            path: dest,
+            release: staged.release,
+            files: staged.entries.length,
+            elfCount: staged.elfCount,
+            rebuilt: staged.rebuilt.map((r) => ({ path: r.path, was: r.was })),
+            libraries: staged.libraries?.description,
+            // What a package of this tree must depend on: each family names it (kpkg deb/rpm/pacman).
+            needs: staged.needs.libraries.map((l) => l.soname),
+            pluginCompiler: staged.pluginCompiler === undefined ? undefined : describeCompiler(staged.pluginCompiler),
+          };
           process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`);
         } finally {
           await staged.dispose();
