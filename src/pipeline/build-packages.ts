@@ -105,7 +105,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
     if (parts.headers !== undefined) {
       const { needs, pluginCompiler, libraries } = parts.headers;
       options.onStep?.('depends', `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
-      const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
+      const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, native: !facts.cross, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
       const relations = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
       runtime = relations.depends;
       result.depends = relations.depends.map(relationText);

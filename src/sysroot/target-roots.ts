@@ -30,6 +30,8 @@ export interface TargetRootsRequest extends TargetLibraryChoice {
   readonly debianArch: string;
   /** What the headers rebuild used (undefined: nothing was rebuilt). */
   readonly libraries: TargetLibraries | undefined;
+  /** The target is the build machine's own architecture: its dpkg database describes the target's libraries. */
+  readonly native: boolean;
   readonly cacheDir: string;
   readonly onStep?: ((detail: string) => void) | undefined;
   readonly onCommand?: ((command: string) => void) | undefined;
@@ -40,7 +42,7 @@ export async function targetPackageRoots(request: TargetRootsRequest): Promise<T
   const libraries = request.libraries;
   if (libraries?.source === 'fetched' && libraries.sysroot !== undefined) known.push({ path: libraries.sysroot, kind: 'kpkg-sysroot' });
   if (request.sysroot !== undefined) known.push({ path: request.sysroot, kind: 'debian-root' });
-  if (libraries?.source === 'multiarch') known.push({ path: '/', kind: 'build-machine' });
+  if (libraries?.source === 'multiarch' || request.native) known.push({ path: '/', kind: 'build-machine' });
   const fetch = (await aptAvailable())
     ? async (): Promise<TargetRoot> => {
         const sysroot = await ensureTargetSysroot({
