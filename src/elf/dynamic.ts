@@ -10,6 +10,7 @@
  * Only failing to open or read a file at all throws (KpkgError).
  */
 import { withRegularFile } from './elf.js';
+import { FieldReader, fits, type ElfClass } from './fields.js';
 
 export interface ImportedSymbol {
   /** Symbol name as in .dynstr. */
@@ -31,7 +32,6 @@ export interface DynamicInfo {
   readonly elfClass: 32 | 64;
 }
 
-type ElfClass = 32 | 64;
 type Import = DynamicInfo['imports'][number];
 
 const ET_EXEC = 2;
@@ -72,47 +72,7 @@ const LAYOUT: Readonly<Record<ElfClass, Layout>> = {
   64: { headerSize: 64, shdrSize: 64, symSize: 24, dynSize: 16 },
 };
 
-/** Reads unsigned integers of either width and byte order; 64-bit values beyond 2^53 become Infinity. */
-class FieldReader {
-  private readonly view: DataView;
 
-  constructor(
-    bytes: Uint8Array,
-    private readonly little: boolean,
-    readonly elfClass: ElfClass,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  /** A reader of other bytes (a section's) of the same file: same class and byte order. */
-  over(bytes: Uint8Array): FieldReader {
-    return new FieldReader(bytes, this.little, this.elfClass);
-  }
-
-  u8(at: number): number {
-    return this.view.getUint8(at);
-  }
-
-  u16(at: number): number {
-    return this.view.getUint16(at, this.little);
-  }
-
-  u32(at: number): number {
-    return this.view.getUint32(at, this.little);
-  }
-
-  /** A 32- or 64-bit address/offset/size field, by the file's class. */
-  word(at: number): number {
-    if (this.elfClass === 32) return this.u32(at);
-    const v = this.view.getBigUint64(at, this.little);
-    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(v);
-  }
-}
-
-/** Whether [offset, offset+length) lies inside a file of `size` bytes (Infinity-safe). */
-function fits(offset: number, length: number, size: number): boolean {
-  return offset <= size && length <= size - offset;
-}
 
 interface Section {
   type: number;

@@ -8,8 +8,9 @@ import { constants as fsConstants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { KpkgError } from '../util/errors.js';
+import { FieldReader, fits, type ElfClass } from './fields.js';
 
-export type ElfClass = 32 | 64;
+export type { ElfClass } from './fields.js';
 export type Endianness = 'little' | 'big';
 export type ElfType = 'NONE' | 'REL' | 'EXEC' | 'DYN' | 'CORE' | 'OTHER';
 
@@ -104,31 +105,6 @@ interface ByteRange {
  */
 type ParseSteps = Generator<ByteRange, ElfReadResult, Uint8Array>;
 
-/** Reads unsigned integers of either width and byte order; 64-bit values beyond 2^53 become Infinity. */
-class FieldReader {
-  private readonly view: DataView;
-  private readonly little: boolean;
-
-  constructor(bytes: Uint8Array, endian: Endianness) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.little = endian === 'little';
-  }
-
-  u16(at: number): number {
-    return this.view.getUint16(at, this.little);
-  }
-
-  u32(at: number): number {
-    return this.view.getUint32(at, this.little);
-  }
-
-  /** A 32- or 64-bit address/offset field. */
-  word(at: number, elfClass: ElfClass): number {
-    if (elfClass === 32) return this.u32(at);
-    const v = this.view.getBigUint64(at, this.little);
-    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(v);
-  }
-}
 
 function elfTypeOf(raw: number): ElfType {
   switch (raw) {
@@ -155,10 +131,6 @@ function invalid(reason: string): ElfReadResult {
   return { kind: 'invalid', reason };
 }
 
-/** Whether [offset, offset+length) lies inside a file of `size` bytes (Infinity-safe). */
-function fits(offset: number, length: number, size: number): boolean {
-  return offset <= size && length <= size - offset;
-}
 
 function decodeInterp(bytes: Uint8Array): string {
   // The kernel (fs/binfmt_elf.c) treats PT_INTERP as a C string: stop at the first NUL.
@@ -184,12 +156,12 @@ function* parseSteps(fileSize: number): ParseSteps {
     return truncated(`ELF${elfClass} header needs ${layout.headerSize} bytes, file has ${head.length}`);
   }
 
-  const r = new FieldReader(head, endian);
+  const r = new FieldReader(head, endian === 'little', elfClass);
   const is64 = elfClass === 64;
   const rawType = r.u16(16);
   const machine = r.u16(18);
-  const phoff = r.word(is64 ? 32 : 28, elfClass);
-  const shoff = r.word(is64 ? 40 : 32, elfClass);
+  const phoff = r.word(is64 ? 32 : 28);
+  const shoff = r.word(is64 ? 40 : 32);
   const flags = r.u32(is64 ? 48 : 36);
   const phentsize = r.u16(is64 ? 54 : 42);
   let phnum = r.u16(is64 ? 56 : 44);
@@ -212,7 +184,7 @@ function* parseSteps(fileSize: number): ParseSteps {
     if (!fits(shoff, layout.shdrSize, fileSize)) return truncated(`section header 0 at offset ${shoff} is past the end of the file`);
     const shdr0 = yield { offset: shoff, length: layout.shdrSize };
     if (shdr0.length < layout.shdrSize) return truncated('file shrank while reading section header 0');
-    phnum = new FieldReader(shdr0, endian).u32(is64 ? 44 : 28);
+    phnum = r.over(shdr0).u32(is64 ? 44 : 28);
   }
 
   if (phnum === 0) return { kind: 'elf', elf };
@@ -230,12 +202,12 @@ function* parseSteps(fileSize: number): ParseSteps {
 
   const table = yield { offset: phoff, length: tableBytes };
   if (table.length < tableBytes) return truncated('file shrank while reading the program headers');
-  const t = new FieldReader(table, endian);
+  const t = r.over(table);
   for (let i = 0; i < phnum; i++) {
     const at = i * phentsize;
     if (t.u32(at) !== PT_INTERP) continue;
-    const offset = t.word(at + (is64 ? 8 : 4), elfClass);
-    const size = t.word(at + (is64 ? 32 : 16), elfClass);
+    const offset = t.word(at + (is64 ? 8 : 4));
+    const size = t.word(at + (is64 ? 32 : 16));
     if (size === 0) return invalid('PT_INTERP segment is empty');
     if (size > MAX_INTERP_LENGTH) return invalid(`PT_INTERP of ${size} bytes is longer than ${MAX_INTERP_LENGTH}`);
     if (!fits(offset, size, fileSize)) {
