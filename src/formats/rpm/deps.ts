@@ -42,10 +42,17 @@ const OP_FLAGS: Readonly<Record<RelationOp, number>> = {
 };
 const OP_TEXT: Readonly<Record<RelationOp, string>> = { '>=': '>=', '<=': '<=', '=': '=', '<<': '<', '>>': '>' };
 
+/**
+ * A name rpm reads as one plain dependency: no blanks, '<', '>' or '=', and parentheses only as
+ * qualifiers after it — "libc.so.6()(64bit)", "libc.so.6(GLIBC_2.34)(64bit)", as rpm's own
+ * generators write them; a name starting with '(' would be a rich (boolean) dependency.
+ */
+const RPM_NAME = /^[^\s<>=()]+(\([^\s<>=()]*\))*$/;
+
 /** A dependency name or version may not be empty or hold blanks, and a name not '<', '>' or '='. */
 function check(relation: PackageRelation, what: string): void {
-  if (!/^[^\s<>=()]+$/.test(relation.name)) {
-    throw new KpkgError(`invalid ${what} name ${JSON.stringify(relation.name)} for rpm: a name cannot be empty or contain blanks, parentheses, '<', '>' or '='`);
+  if (!RPM_NAME.test(relation.name)) {
+    throw new KpkgError(`invalid ${what} name ${JSON.stringify(relation.name)} for rpm: a name cannot be empty or contain blanks, '<', '>' or '=', and parentheses only as qualifiers after it (libc.so.6()(64bit))`);
   }
   const version = relation.version?.version;
   if (version !== undefined && !/^[^\s<>=()]+$/.test(version)) {

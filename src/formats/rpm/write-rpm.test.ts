@@ -72,7 +72,14 @@ before(async () => {
     maintainer: 'Kpkg Test <kpkg@example.org>',
     homepage: 'https://example.org/kpkg',
     license: 'GPL-2.0-only',
-    depends: [{ name: 'kmod' }, [{ name: 'dracut', version: { op: '>=', version: '050' } }, { name: 'initramfs-tools' }], { name: 'coreutils', version: { op: '<<', version: '99' } }],
+    depends: [
+      { name: 'kmod' },
+      [{ name: 'dracut', version: { op: '>=', version: '050' } }, { name: 'initramfs-tools' }],
+      { name: 'coreutils', version: { op: '<<', version: '99' } },
+      // Soname requires as rpm's elfdeps writes them (a headers package's programs).
+      { name: 'libc.so.6()(64bit)' },
+      { name: 'libc.so.6(GLIBC_2.34)(64bit)' },
+    ],
     recommends: [{ name: 'linux-firmware' }],
     conflicts: [{ name: 'kpkg-old', version: { op: '<=', version: '1.0-1' } }],
     provides: [{ name: 'kpkg-virtual', version: { op: '=', version: '6.1' } }],
@@ -150,6 +157,8 @@ void describe('writeRpm', () => {
       '/bin/sh',
       'coreutils < 99',
       'kmod',
+      'libc.so.6()(64bit)',
+      'libc.so.6(GLIBC_2.34)(64bit)',
       'rpmlib(CompressedFileNames) <= 3.0.4-1',
       'rpmlib(FileDigests) <= 4.6.0-1',
       'rpmlib(PayloadFilesHavePrefix) <= 4.0-1',
@@ -297,6 +306,8 @@ void describe('writeRpm failures', () => {
       [{ name: 'bad name' }, /not a valid rpm package name/],
       [{ scripts: { postinst: 'echo hi\n' } }, /postinst script of kpkg-test must start with an interpreter line/],
       [{ depends: [{ name: 'a b' }] }, /invalid depends name "a b" for rpm/],
+      [{ depends: [{ name: '(a or b)' }] }, /invalid depends name "\(a or b\)" for rpm/],
+      [{ depends: [{ name: 'lib(x' }] }, /invalid depends name "lib\(x" for rpm/],
       [{ mtime: -1 }, /does not fit rpm's 32-bit times/],
     ];
     for (const [change, pattern] of cases) {
