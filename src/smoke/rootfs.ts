@@ -23,12 +23,20 @@ import { mountsBelow } from './mounts.js';
  * would on a board. sh, sed, grep, coreutils and perl (recordmcount.pl) are Essential. bc, bison
  * and flex are only used when building the kernel itself, never by M= builds; pahole (dwarves) only
  * when vmlinux is in the build directory, which headers packages omit.
- * - rpm, pacman-package-manager, xz-utils, zstd: the installers of the other package formats (the
- *   target's own rpm and pacman; tarballs' decompressors), in the base set so that one cached
- *   rootfs serves every format (each more is another 2–5 minute mmdebstrap run on a cold cache).
- *   Neither brings libelf1.
+ * - xz-utils, zstd: tarballs' decompressors.
+ * kmod brings libssl3 (libkmod2 reads module signatures), so sign-file's library is on every
+ * Debian target anyway; libelf1 is not. rpm and pacman-package-manager are not in the base set:
+ * both bring libelf1 (debugedit, libarchive13), so they go only into the rootfs of the formats
+ * they install (FOREIGN_INSTALLERS).
  */
-export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'rpm', 'pacman-package-manager', 'xz-utils', 'zstd'];
+export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'xz-utils', 'zstd'];
+
+/**
+ * The installers of the non-Debian formats (the target's own rpm and pacman), in every rootfs
+ * that installs an .rpm, a pacman package or a tarball, so that those formats share one cached
+ * rootfs per package set (each more is another 2–5 minute mmdebstrap run on a cold cache).
+ */
+export const FOREIGN_INSTALLERS: readonly string[] = ['rpm', 'pacman-package-manager'];
 
 export interface RootfsSpec {
   readonly debianArch: string;

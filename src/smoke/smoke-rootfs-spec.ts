@@ -3,7 +3,7 @@ import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
 import { installerFor } from './install/detect.js';
 import { neededLibraryPackages } from './install/library-packages.js';
 import type { Installer } from './install/installer.js';
-import { BASE_PACKAGES, type RootfsSpec } from './rootfs.js';
+import { BASE_PACKAGES, FOREIGN_INSTALLERS, type RootfsSpec } from './rootfs.js';
 
 export interface SmokeRootfsInput {
   readonly debianArch: string;
@@ -30,8 +30,9 @@ export async function smokeRootfsSpec(input: SmokeRootfsInput): Promise<RootfsSp
   const installer = input.installer ?? (await installerFor(input.packages));
   const suite = input.suite ?? defaultTargetSuite(input.debianArch, await hostRelease());
   const mirror = input.mirror ?? (await hostDebianMirror());
-  // A .deb brings its own Depends (rootfsPackages); the other formats' relations name no Debian package.
-  const libraries = installer.format === 'deb' ? [] : await neededLibraryPackages(input.packages, { debianArch: input.debianArch, suite, mirror });
-  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...(await installer.rootfsPackages(input.packages)), ...libraries])].sort();
+  // A .deb brings its own Depends (rootfsPackages); the other formats' relations name no Debian
+  // package, and their installers bring libelf1 themselves (so the bare rootfs is the deb's only).
+  const foreign = installer.format === 'deb' ? [] : [...FOREIGN_INSTALLERS, ...(await neededLibraryPackages(input.packages, { debianArch: input.debianArch, suite, mirror }))];
+  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...(await installer.rootfsPackages(input.packages)), ...foreign])].sort();
   return { debianArch: input.debianArch, suite, packages, mirror, cacheDir: input.cacheDir };
 }
