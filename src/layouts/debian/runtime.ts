@@ -81,11 +81,12 @@ export function compilerDepends(compiler: PluginCompiler): PackageRelation[] {
 
 async function libraryDepends(needs: RuntimeNeeds, target: TargetPackageRoots): Promise<RuntimeRelations> {
   if (needs.libraries.length === 0) return { depends: [], warnings: [] };
-  let db = await database(target.known, target.debianArch);
-  let result = resolveShlibsDepends(needs.libraries, db);
+  const known = await database(target.known, target.debianArch);
+  let result = resolveShlibsDepends(needs.libraries, known);
   if (result.unresolved.length > 0 && target.fetch !== undefined) {
-    db = await database([...target.known, await target.fetch()], target.debianArch);
-    result = resolveShlibsDepends(needs.libraries, db);
+    // The known roots stay first and are not read again; kpkg's sysroot only adds to them.
+    const fetched = await database([await target.fetch()], target.debianArch);
+    result = resolveShlibsDepends(needs.libraries, new ShlibsDatabase([...known.packages, ...fetched.packages], `${known.where}, ${fetched.where}`));
   }
   const guessed = result.unresolved.map((soname) => ({ soname, name: conventionalPackages(soname)[0] ?? conventionalPackageName(soname) }));
   return {

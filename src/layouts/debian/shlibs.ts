@@ -390,6 +390,11 @@ export class ShlibsDatabase {
     return found === undefined ? undefined : { package: found.package, library: found.value };
   }
 
+  /** The package whose symbols file (else shlibs file) declares `soname`, if any. */
+  packageOf(soname: string): string | undefined {
+    return this.symbolsFor(soname)?.package.name ?? this.shlibsFor(soname)?.package.name;
+  }
+
   /** The shlibs dependency of the package that declares `soname`, if any. */
   shlibsFor(soname: string): { package: LibraryPackage; dependency: string } | undefined {
     const found = this.pick(soname, 'shlibs', (p) => (p.shlibs === undefined ? undefined : shlibsDependency(p.shlibs, soname)));

@@ -30,6 +30,6 @@ export async function neededLibraryPackages(files: readonly string[], target: Li
   if (sonames.length === 0) return [];
   const sysroot = await ensureTargetSysroot({ debianArch: target.debianArch, suite: target.suite, mirror: target.mirror, cacheDir: kpkgCacheDir() });
   const data = await ShlibsDatabase.fromControlDirs(sysroot.root, { architecture: target.debianArch });
-  const names = sonames.map((soname) => data.symbolsFor(soname)?.package.name ?? data.shlibsFor(soname)?.package.name ?? conventionalPackages(soname)[0] ?? soname);
+  const names = sonames.map((soname) => data.packageOf(soname) ?? conventionalPackages(soname)[0] ?? soname);
   return [...new Set(names)].sort();
 }

@@ -14,7 +14,7 @@ import type { ReadPackage } from '../model.js';
 function providers(pkg: ReadPackage, soname: string, debianData: ShlibsDatabase | undefined): { matches: (name: string) => boolean; expected: string } | undefined {
   switch (pkg.format) {
     case 'deb': {
-      const fromData = debianData?.symbolsFor(soname)?.package.name ?? debianData?.shlibsFor(soname)?.package.name;
+      const fromData = debianData?.packageOf(soname);
       const names = fromData === undefined ? conventionalPackages(soname) : [fromData];
       return { matches: (name) => names.includes(name), expected: names.join(' | ') };
     }
