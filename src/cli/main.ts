@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { ExecaError } from 'execa';
 import { readFileSync } from 'node:fs';
-import { isKpkgError } from '../util/errors.js';
+import { isKpkgError, KpkgError } from '../util/errors.js';
+import { interrupted } from '../util/interrupt.js';
+import { useRunTempDir, type RunTempDir } from '../util/run-temp.js';
+import { systemError } from '../util/system-error.js';
 import { registerDeb } from './commands/deb.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
@@ -33,19 +37,47 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Commander's own exits that are not mistakes: --help, --version. */
+const NOT_USAGE_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+/** A command kpkg ran that failed in a way its caller did not expect, in one line. */
+function commandFailure(e: { shortMessage: string; stderr?: unknown; stdout?: unknown }): KpkgError {
+  const output = [e.stderr, e.stdout].map((o) => (typeof o === 'string' ? o.trim() : '')).find((o) => o !== '') ?? '';
+  const last = output.split('\n').pop() ?? '';
+  return new KpkgError(`${e.shortMessage.split('\n')[0] ?? 'a command failed'}${last === '' ? '' : `: ${last}`}`, { hint: 'run again with --verbose to see every command kpkg runs', cause: e });
+}
+
+/** What the user sees for an error that reached the top: one line and a fix, a stack only for a bug. */
+function report(e: unknown): number {
+  if (e instanceof CommanderError) return NOT_USAGE_ERRORS.has(e.code) ? e.exitCode : 2;
+  const known = isKpkgError(e) ? e : (systemError(e) ?? (e instanceof ExecaError ? commandFailure(e) : undefined));
+  if (known !== undefined) {
+    process.stderr.write(`kpkg: error: ${known.format()}\n`);
+    return known.exitCode;
+  }
+  process.stderr.write(`kpkg: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 70;
+}
+
 /** Runs kpkg with argv (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  let temp: RunTempDir | undefined;
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    const program = buildProgram();
+    // Each command's temporary files live in one directory, removed at the end or on an interrupt.
+    program.hook('preAction', async () => {
+      temp = await useRunTempDir().catch((e: unknown) => {
+        throw systemError(e, { doing: 'create a temporary directory in', hint: 'set TMPDIR to a writable directory with free space' }) ?? e;
+      });
+    });
+    await program.parseAsync([...argv], { from: 'user' });
     // A command may finish with findings and no exception (doctor, verify): it sets process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    if (isKpkgError(e)) {
-      process.stderr.write(`kpkg: error: ${e.format()}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`kpkg: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 70;
+    // After a signal, the interrupt handler reports and exits; what fails meanwhile is its doing.
+    if (interrupted()) return await new Promise<number>(() => undefined);
+    return report(e);
+  } finally {
+    if (!interrupted()) await temp?.dispose();
   }
 }

@@ -1,30 +1,31 @@
 /**
  * tree → kernel parts (install targets into scratch directories, the headers tree) → package
  * descriptions (a distribution layout) → files (a container writer). Every part is staged and
- * every package described before the first file is written, so a failure leaves no partial set
- * behind; each file is written under a temporary name and renamed when complete, and the scratch
- * directories are removed at the end.
+ * every package described before the first file is written; the files are written into a staging
+ * directory and moved into --out together when all are complete (src/pipeline/output-set.ts),
+ * so a failure or an interrupt leaves --out as it was. The scratch directories are removed at the
+ * end. The build directory is locked while kpkg reads it, so two runs on one tree take turns.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { CompressionKind } from '../archive/compress.js';
 import type { Packager, WrittenArtifact } from '../formats/packager.js';
-import { readTreeFacts } from '../kernel/inspect.js';
+import { readTreeFacts, type TreeFacts } from '../kernel/inspect.js';
 import { describeCompiler } from '../kernel/headers/gcc-plugins.js';
 import type { HeadersStep } from '../kernel/headers/stage.js';
 import type { MakeVars } from '../kernel/make-vars.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
-import { packageSet, type PackageSetOptions } from '../layouts/package-set.js';
+import { packageSet, type PackageSet, type PackageSetOptions } from '../layouts/package-set.js';
 import type { Dependency, PackageDescription, PackageRelation } from '../package/model.js';
 import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
+import { withLock } from '../util/file-lock.js';
 import { KpkgError } from '../util/errors.js';
 import { cpuParallelism } from '../util/pool.js';
+import { OutputSet } from './output-set.js';
 import { stagePart, treeFiles, type PartsRun, type StagedPart } from './stage-parts.js';
 
-export type BuildStep = HeadersStep | 'plan' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'depends' | 'write';
+export type BuildStep = HeadersStep | 'plan' | 'lock' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'depends' | 'write';
 
 export interface BuildOptions<Kind extends string> extends PackageSetOptions, TargetLibraryChoice {
   buildDir: string;
@@ -82,8 +83,32 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
   const kinds = selectKinds(layout, facts.features, options.only);
   const set = await packageSet(facts.tree, options);
-  const out = resolve(options.out);
-  await mkdir(out, { recursive: true });
+  const output = await OutputSet.open(options.out);
+  try {
+    const result = await withLock(
+      facts.tree.objtree,
+      () => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression }),
+      (pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`),
+    );
+    const finals = await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
+    result.packages = result.packages.map((p, i) => ({ ...p, path: finals[i] ?? p.path }));
+    return result;
+  } finally {
+    await output.discard();
+  }
+}
+
+interface Plan<Kind extends string> {
+  facts: TreeFacts;
+  kinds: Kind[];
+  set: PackageSet;
+  output: OutputSet;
+  compression: CompressionKind;
+}
+
+/** Stages the parts the packages need and writes every package into the staging directory. */
+async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>, plan: Plan<Kind>): Promise<BuildResult<Kind>> {
+  const { facts, kinds, set, output, compression } = plan;
   const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
   options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format})`);
   const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: cpuParallelism() };
@@ -117,9 +142,9 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
     const described: [Kind, PackageDescription][] = kinds.map((kind) => [kind, layout.describe(kind, parts, { arch: facts.arch, set, runtime })]);
     const writeOptions = { compression, ...(options.level === undefined ? {} : { level: options.level }) };
     for (const [kind, pkg] of described) {
-      const path = join(out, packager.fileName(pkg, writeOptions));
-      options.onStep?.('write', `${path} (${compression})`);
-      const written = await packager.write(pkg, path, writeOptions);
+      const name = packager.fileName(pkg, writeOptions);
+      options.onStep?.('write', `${output.finalPath(name)} (${compression})`);
+      const written = await packager.write(pkg, output.stagingPath(name), writeOptions);
       result.packages.push({ ...written, kind, name: pkg.name, version: pkg.version });
     }
   } finally {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { KpkgError } from '../util/errors.js';
-import { withDirLock } from '../util/dir-lock.js';
+import { withLock } from '../util/file-lock.js';
+import { onInterrupt } from '../util/interrupt.js';
 import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
 
@@ -128,6 +129,18 @@ async function buildTarball(spec: RootfsSpec, finalPath: string, options: Ensure
   // end in .tar.zst because mmdebstrap picks the format and compressor from the extension.
   const tempPath = finalPath.replace(/\.tar\.zst$/, `.tmp-${process.pid}.tar.zst`);
   const args = mmdebstrapArgs(spec, tempPath);
+  const forget = onInterrupt(() => rm(tempPath, { force: true }));
+  try {
+    await runMmdebstrap(spec, args, options);
+    await writeFile(finalPath.replace(/\.tar\.zst$/, '.packages'), `${[...new Set(spec.packages)].sort().join('\n')}\n`);
+    await rename(tempPath, finalPath);
+  } finally {
+    forget();
+    await rm(tempPath, { force: true });
+  }
+}
+
+async function runMmdebstrap(spec: RootfsSpec, args: string[], options: EnsureRootfsOptions): Promise<void> {
   const subprocess = execa('mmdebstrap', args, { all: true, reject: false, stdin: 'ignore' });
   if (options.onLine !== undefined) {
     const onLine = options.onLine;
@@ -137,14 +150,11 @@ async function buildTarball(spec: RootfsSpec, finalPath: string, options: Ensure
   }
   const result = await subprocess;
   if (result.exitCode !== 0) {
-    await rm(tempPath, { force: true });
     throw new KpkgError(
       `mmdebstrap could not build the ${spec.debianArch} ${spec.suite} rootfs:\n${lastLines(result.all, 30)}`,
       { where: spec.cacheDir, hint: `try it by hand: mmdebstrap ${args.map(shellQuote).join(' ')}` },
     );
   }
-  await writeFile(finalPath.replace(/\.tar\.zst$/, '.packages'), `${[...new Set(spec.packages)].sort().join('\n')}\n`);
-  await rename(tempPath, finalPath);
 }
 
 function shellQuote(word: string): string {
@@ -169,14 +179,14 @@ export async function ensureRootfsTarball(spec: RootfsSpec, options: EnsureRootf
   if (!options.refresh && (await isFile(finalPath))) return { path: finalPath, built: false, seconds: seconds() };
   await mkdir(spec.cacheDir, { recursive: true });
   const lockDir = finalPath.replace(/\.tar\.zst$/, '.lock');
-  return withDirLock(
+  return withLock(
     lockDir,
     async () => {
       if (!options.refresh && (await isFile(finalPath))) return { path: finalPath, built: false, seconds: seconds() };
       await buildTarball(spec, finalPath, options);
       return { path: finalPath, built: true, seconds: seconds() };
     },
-    (owner) => options.onLine?.(`waiting for process ${owner}, which is building ${finalPath}`),
+    (owner) => options.onLine?.(`waiting for ${owner === undefined ? 'another process' : `process ${owner}`}, which is building ${finalPath}`),
   );
 }
 
@@ -213,5 +223,12 @@ export async function unpackRootfs(tarball: string, parent: string = tmpdir()): 
       cause,
     });
   }
-  return { dir, remove: () => removeRootfsDir(dir) };
+  const forget = onInterrupt(() => removeRootfsDir(dir));
+  return {
+    dir,
+    remove: async () => {
+      forget();
+      await removeRootfsDir(dir);
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { ensureBinfmt } from './binfmt.js';
 import { kpkgCacheDir, rootfsCacheDir } from './cache-dir.js';
 import { PrivateApt } from '../apt/private-apt.js';
 import { targetArchive } from '../apt/target-release.js';
-import { withDirLock } from '../util/dir-lock.js';
+import { withLock } from '../util/file-lock.js';
 import { ensureRootfsTarball, type RootfsSpec, type RootfsTarball } from './rootfs.js';
 import { smokeRootfsSpec } from './smoke-rootfs-spec.js';
 
@@ -109,7 +109,7 @@ export async function debianArm64Headers(): Promise<DebianHeaders> {
   const depends = headers.get('Depends') ?? '';
   const common = dependencyNamed(depends, /^linux-headers-.*-common$/);
   const kbuild = dependencyNamed(depends, /^linux-kbuild-/);
-  return withDirLock(join(apt.dir, '.fixture-lock'), async () => {
+  return withLock(join(apt.dir, '.fixture-lock'), async () => {
     const commonArch = (await aptShow(apt, `${common}:all`)).get('Architecture') ?? 'all';
     const [headersDeb = '', commonDeb = '', kbuildDeb = '', kbuildAmd64 = ''] = await apt.download([
       { name: headersName, version, arch: 'arm64' },

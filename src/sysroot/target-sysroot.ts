@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink,
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { PrivateApt, type ResolvedPackage } from '../apt/private-apt.js';
 import { targetArchive, type TargetArchive } from '../apt/target-release.js';
-import { withDirLock } from '../util/dir-lock.js';
+import { withLock } from '../util/file-lock.js';
+import { onInterrupt } from '../util/interrupt.js';
 import { KpkgError } from '../util/errors.js';
 import { isDirectory } from '../util/fs.js';
 import { lastLines } from '../util/last-lines.js';
@@ -122,7 +123,7 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
   const base = join(cacheDir, 'sysroots');
   await mkdir(base, { recursive: true });
   const apt = new PrivateApt(join(cacheDir, 'apt', `${archive.suite}-${debianArch}`), { ...archive, architectures: [debianArch] }, request.onCommand);
-  return withDirLock(join(base, `.lock-${archive.suite}-${debianArch}`), async () => {
+  return withLock(join(base, `.lock-${archive.suite}-${debianArch}`), async () => {
     request.onStep?.(`target package lists: ${archive.suite} ${debianArch} from ${archive.mirror}`);
     await apt.update(request.refresh === true, (w) => request.onStep?.(`warning: ${w}`));
     const libraries = await apt.resolve([...LIBRARY_PACKAGES, ...(request.gccPluginMajor === undefined ? [] : PLUGIN_BUILD_PACKAGES)]);
@@ -144,6 +145,7 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
     request.onStep?.(`fetching ${packages.length} ${debianArch} packages into a sysroot (${packages.map((p) => p.name).join(', ')})`);
     const debs = await apt.download(packages);
     const tmp = await mkdtemp(join(base, '.tmp-'));
+    const forget = onInterrupt(() => rm(tmp, { recursive: true, force: true }));
     try {
       const described = [];
       for (const [i, p] of packages.entries()) {
@@ -162,6 +164,7 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
       await rename(tmp, root);
       return result;
     } finally {
+      forget();
       await rm(tmp, { recursive: true, force: true });
     }
   });

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
 import { stageHeaders } from '../../kernel/headers/stage.js';
 import { writeTree } from '../../kernel/headers/write-tree.js';
+import { OutputSet } from '../../pipeline/output-set.js';
 import { kpkgCacheDir } from '../../util/cache.js';
+import { KpkgError } from '../../util/errors.js';
+import { lstatOrUndefined } from '../../util/fs.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -17,12 +18,18 @@ export function registerHeaders(program: Command): void {
       const progress = createProgress({ verbose: options.verbose });
       try {
         const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
-        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
+        const output = await OutputSet.open(options.out);
+        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) }).catch(async (e: unknown) => {
+          await output.discard();
+          throw e;
+        });
         try {
-          await mkdir(resolve(options.out), { recursive: true });
-          const dest = join(resolve(options.out), `linux-headers-${staged.release}`);
+          const name = `linux-headers-${staged.release}`;
+          const dest = output.finalPath(name);
+          if ((await lstatOrUndefined(dest)) !== undefined) throw new KpkgError(`${dest} already exists`, { where: dest, hint: 'remove it or choose another --out directory' });
           progress.step('write', dest);
-          await writeTree(staged.entries, dest);
+          await writeTree(staged.entries, output.stagingPath(name));
+          await output.commit();
           progress.finish(true);
           const result = {
             path: dest,
@@ -37,6 +44,7 @@ export function registerHeaders(program: Command): void {
           };
           process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`);
         } finally {
+          await output.discard();
           await staged.dispose();
         }
       } catch (e) {

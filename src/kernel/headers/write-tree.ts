@@ -7,7 +7,8 @@ import type { HeadersEntry } from './manifest.js';
 
 /**
  * Writes a staged headers tree to `dest` (which must not exist yet): into a temporary sibling first,
- * renamed into place when complete, so an interrupted run leaves no half-written tree at `dest`.
+ * renamed into place when complete, so a failure leaves no half-written tree at `dest`. (kpkg
+ * headers writes it into its --out staging directory: src/pipeline/output-set.ts.)
  */
 export async function writeTree(entries: readonly HeadersEntry[], dest: string): Promise<void> {
   if ((await lstatOrUndefined(dest)) !== undefined) {

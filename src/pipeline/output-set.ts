@@ -1,0 +1,97 @@
+/**
+ * A set of packages written into --out all or nothing:
+ * - every file is written into a private staging directory inside --out (the same file system,
+ *   so moving it is a rename), under its final name;
+ * - only when all of them are complete are they moved to their final names, under a lock on --out
+ *   (two runs writing into one directory take turns; each set lands whole) and as a critical
+ *   section (a signal waits the few milliseconds it takes);
+ * - a failure or an interrupt before that removes the staging directory: what --out held before
+ *   is untouched. Under SIGKILL a file with a final name is never partial (rename(2) is atomic);
+ *   the next run into --out removes the staging directory of a run that is gone.
+ */
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { KpkgError } from '../util/errors.js';
+import { withLock } from '../util/file-lock.js';
+import { lstatOrUndefined } from '../util/fs.js';
+import { critical, onInterrupt } from '../util/interrupt.js';
+import { systemError } from '../util/system-error.js';
+
+const STAGING_PREFIX = '.kpkg-staging-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function removeDeadStaging(out: string): Promise<void> {
+  for (const name of await readdir(out)) {
+    const pid = new RegExp(`^${STAGING_PREFIX.replace('.', '\\.')}(\\d+)-`).exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) await rm(join(out, name), { recursive: true, force: true });
+  }
+}
+
+export class OutputSet {
+  private readonly names: string[] = [];
+
+  private constructor(
+    /** The output directory (absolute). */
+    readonly out: string,
+    private readonly staging: string,
+    private readonly forget: () => void,
+  ) {}
+
+  /** Creates --out when missing and a staging directory inside it. */
+  static async open(out: string): Promise<OutputSet> {
+    const dir = resolve(out);
+    try {
+      await mkdir(dir, { recursive: true });
+      await removeDeadStaging(dir);
+      const staging = await mkdtemp(join(dir, `${STAGING_PREFIX}${process.pid}-`));
+      const forget = onInterrupt(() => rm(staging, { recursive: true, force: true }));
+      return new OutputSet(dir, staging, forget);
+    } catch (e) {
+      throw systemError(e, { doing: 'write packages into', path: dir, hint: 'choose a writable --out directory' }) ?? e;
+    }
+  }
+
+  /** Where to write the file that will be `<out>/<name>`. */
+  stagingPath(name: string): string {
+    this.names.push(name);
+    return join(this.staging, name);
+  }
+
+  /** The final path of `name`. */
+  finalPath(name: string): string {
+    return join(this.out, name);
+  }
+
+  /** Moves every staged file to its final name; returns the final paths. */
+  async commit(onWait?: (holderPid: number | undefined) => void): Promise<string[]> {
+    const names = [...this.names];
+    await withLock(this.out, () =>
+      critical(async () => {
+        // A directory in the way would stop the renames halfway: refuse before the first.
+        for (const name of names) {
+          if ((await lstatOrUndefined(this.finalPath(name)))?.isDirectory() === true) {
+            throw new KpkgError(`cannot write ${this.finalPath(name)}: a directory of that name is in the way`, { where: this.finalPath(name), hint: 'remove or rename that directory, or choose another --out' });
+          }
+        }
+        for (const name of names) await rename(join(this.staging, name), this.finalPath(name));
+      }),
+      onWait,
+    );
+    await this.discard();
+    return names.map((name) => this.finalPath(name));
+  }
+
+  /** Removes the staging directory and whatever is still in it. */
+  async discard(): Promise<void> {
+    this.forget();
+    await rm(this.staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * What kpkg does on SIGINT, SIGTERM and SIGHUP (Ctrl-C, a cancelled CI job, a closed terminal):
+ * 1. lets a critical section finish — moving a complete package set into --out takes
+ *    milliseconds, and a set must end all old or all new;
+ * 2. stops every process it started (src/util/descendants.ts);
+ * 3. runs the registered cleanups, newest first: temporary and scratch directories, staging
+ *    directories and partial files in --out, half-built cache entries;
+ * 4. exits with 128 + the signal's number (130, 143, 129).
+ * A second signal kills the processes at once and exits without cleaning up.
+ */
+import { killDescendantsNow, stopDescendants } from './descendants.js';
+
+export type Cleanup = () => Promise<void> | void;
+
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+type HandledSignal = keyof typeof SIGNAL_NUMBERS;
+
+const cleanups: { run: Cleanup }[] = [];
+let received: HandledSignal | undefined;
+let criticalSections = 0;
+let criticalDone: (() => void) | undefined;
+
+/** Registers a cleanup for an interrupt; the returned function unregisters it (call it once the thing is gone). */
+export function onInterrupt(run: Cleanup): () => void {
+  const entry = { run };
+  cleanups.push(entry);
+  return () => {
+    const at = cleanups.indexOf(entry);
+    if (at >= 0) cleanups.splice(at, 1);
+  };
+}
+
+/** Whether a signal has arrived (the run is being stopped: nothing more to report). */
+export function interrupted(): boolean {
+  return received !== undefined;
+}
+
+/**
+ * Runs `body` to its end even when a signal arrives meanwhile (the signal is handled right after).
+ * After a signal, a new critical section never starts: the process is about to exit.
+ */
+export async function critical<T>(body: () => Promise<T>): Promise<T> {
+  if (received !== undefined) return new Promise<T>(() => undefined);
+  criticalSections++;
+  try {
+    return await body();
+  } finally {
+    criticalSections--;
+    if (criticalSections === 0) criticalDone?.();
+  }
+}
+
+async function runCleanups(): Promise<void> {
+  for (const { run } of cleanups.splice(0).reverse()) {
+    try {
+      await run();
+    } catch {
+      // Best effort: the next one may still succeed.
+    }
+  }
+}
+
+async function stop(signal: HandledSignal, write: (text: string) => void): Promise<void> {
+  if (received !== undefined) {
+    await killDescendantsNow();
+    process.exit(128 + SIGNAL_NUMBERS[signal]);
+  }
+  received = signal;
+  write(`\nkpkg: ${signal}: stopping, removing temporary files (again to kill at once)\n`);
+  if (criticalSections > 0) await new Promise<void>((resolve) => (criticalDone = resolve));
+  await stopDescendants();
+  await runCleanups();
+  process.exit(128 + SIGNAL_NUMBERS[signal]);
+}
+
+/** Installs the handlers (once, in the CLI's entry point). */
+export function handleInterrupts(write: (text: string) => void = (text) => process.stderr.write(text)): void {
+  for (const signal of Object.keys(SIGNAL_NUMBERS) as HandledSignal[]) {
+    process.on(signal, () => void stop(signal, write));
+  }
+}
+
+/** Runs the registered cleanups on a normal exit too (what a step left behind when it failed). */
+export function cleanUpNow(): Promise<void> {
+  return runCleanups();
+}

@@ -1,0 +1,62 @@
+/**
+ * One temporary directory per kpkg run, under the system's (TMPDIR, else /tmp), which becomes
+ * TMPDIR for the rest of the run: every scratch directory kpkg makes (os.tmpdir()) and every
+ * temporary file of the tools it runs (make, gcc, dpkg-deb, mmdebstrap) lands inside it, so an
+ * interrupt removes all of them at once, and nothing else in /tmp is touched. A run killed
+ * with SIGKILL leaves its directory; the next run removes those whose process is gone.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onInterrupt } from './interrupt.js';
+
+const PREFIX = 'kpkg-run-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes run directories left by runs that were killed (their pid no longer exists). */
+async function removeDeadRuns(parent: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^kpkg-run-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) await rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export interface RunTempDir {
+  path: string;
+  /** Removes the directory and restores TMPDIR. */
+  dispose(): Promise<void>;
+}
+
+/** Creates this run's temporary directory and points TMPDIR at it. */
+export async function useRunTempDir(): Promise<RunTempDir> {
+  const parent = tmpdir();
+  const previous = process.env.TMPDIR;
+  await removeDeadRuns(parent);
+  const path = await mkdtemp(join(parent, `${PREFIX}${process.pid}-`));
+  const remove = (): Promise<void> => rm(path, { recursive: true, force: true });
+  const unregister = onInterrupt(remove);
+  process.env.TMPDIR = path;
+  return {
+    path,
+    async dispose() {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      unregister();
+      await remove();
+    },
+  };
+}
