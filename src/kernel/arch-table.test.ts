@@ -4,6 +4,7 @@ import { endianness } from 'node:os';
 import {
   ARCHES,
   archesForElf,
+  archesForKernelConfig,
   archForKernelConfig,
   archForNode,
   bootImageForConfig,
@@ -358,6 +359,34 @@ void describe('archForKernelConfig', () => {
     );
     // Debian names are not kernel ARCH values.
     assert.throws(() => archForKernelConfig('amd64', config({ CONFIG_64BIT: 'y' })), KpkgError);
+  });
+});
+
+void describe('archesForKernelConfig: the machine from a configuration alone', () => {
+  void it('the architecture symbol picks SRCARCH, the rows\' conditions the machine', () => {
+    const debian = (values: Record<string, string>): string[] | undefined => archesForKernelConfig(config(values))?.arches.map((a) => a.debian);
+    assert.deepEqual(debian({ CONFIG_ARM64: 'y' }), ['arm64']);
+    assert.deepEqual(debian({ CONFIG_X86: 'y', CONFIG_X86_64: 'y', CONFIG_64BIT: 'y' }), ['amd64']);
+    assert.deepEqual(debian({ CONFIG_X86: 'y', CONFIG_X86_32: 'y' }), ['i386']);
+    assert.deepEqual(debian({ CONFIG_PPC: 'y', CONFIG_PPC64: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' }), ['ppc64el']);
+    assert.deepEqual(debian({ CONFIG_PPC: 'y', CONFIG_PPC64: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' }), ['ppc64']);
+    assert.deepEqual(debian({ CONFIG_S390: 'y', CONFIG_64BIT: 'y' }), ['s390x']);
+    assert.deepEqual(debian({ CONFIG_RISCV: 'y', CONFIG_64BIT: 'y' }), ['riscv64']);
+    assert.deepEqual(debian({ CONFIG_LOONGARCH: 'y', CONFIG_64BIT: 'y' }), ['loong64']);
+    assert.deepEqual(debian({ CONFIG_MIPS: 'y', CONFIG_64BIT: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' }), ['mips64el']);
+    // Kconfig cannot tell the float ABI: an ARMv7 VFP kernel runs both userlands.
+    assert.deepEqual(debian({ CONFIG_ARM: 'y', CONFIG_AEABI: 'y', CONFIG_CPU_32v7: 'y', CONFIG_VFP: 'y' }), ['armhf', 'armel']);
+    assert.deepEqual(debian({ CONFIG_ARM: 'y', CONFIG_AEABI: 'y', CONFIG_CPU_32v5: 'y' }), ['armel']);
+    assert.equal(debian({ CONFIG_SPARC: 'y', CONFIG_64BIT: 'y' }), undefined);
+    assert.equal(debian({ CONFIG_MODULES: 'y' }), undefined);
+  });
+
+  void it('says which symbols decided, and why none of the rows fits', () => {
+    assert.equal(archesForKernelConfig(config({ CONFIG_X86: 'y', CONFIG_64BIT: 'y' }))?.evidence, 'CONFIG_X86=y, CONFIG_64BIT=y');
+    const bigEndian = archesForKernelConfig(config({ CONFIG_ARM64: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' }));
+    assert.deepEqual(bigEndian?.arches, []);
+    assert.equal(bigEndian?.srcArch, 'arm64');
+    assert.equal(bigEndian?.evidence, 'CONFIG_ARM64=y; arm64 needs CONFIG_CPU_BIG_ENDIAN not set; the tree has CONFIG_CPU_BIG_ENDIAN=y');
   });
 });
 

@@ -341,6 +341,53 @@ function describeActual(symbol: string, config: ReadonlyMap<string, string>): st
 }
 
 /**
+ * The symbol each kernel architecture's Kconfig defines as y ("config ARM64 def_bool y" in
+ * arch/arm64/Kconfig, "config X86" for both 32- and 64-bit x86, "config PPC" ...): what a
+ * configuration alone says about SRCARCH.
+ */
+const SRCARCH_SYMBOLS: readonly (readonly [symbol: string, srcArch: string])[] = [
+  ['CONFIG_ARM64', 'arm64'],
+  ['CONFIG_X86', 'x86'],
+  ['CONFIG_ARM', 'arm'],
+  ['CONFIG_RISCV', 'riscv'],
+  ['CONFIG_PPC', 'powerpc'],
+  ['CONFIG_S390', 's390'],
+  ['CONFIG_LOONGARCH', 'loongarch'],
+  ['CONFIG_MIPS', 'mips'],
+];
+
+export interface ConfiguredArch {
+  /** SRCARCH, from its symbol. */
+  srcArch: string;
+  /** Rows of that SRCARCH whose conditions hold, in table order (armhf and armel both for an ARMv7 VFP kernel); empty when none does. */
+  arches: ArchInfo[];
+  /** The symbols that decided it, e.g. "CONFIG_ARM64=y, CONFIG_CPU_BIG_ENDIAN not set". */
+  evidence: string;
+}
+
+/**
+ * What a kernel configuration (its Kconfig symbols, as for archForKernelConfig) is for, from the
+ * configuration alone: undefined when it names no architecture kpkg knows.
+ */
+export function archesForKernelConfig(config: ReadonlyMap<string, string>): ConfiguredArch | undefined {
+  const known = SRCARCH_SYMBOLS.find(([symbol]) => config.get(symbol) === 'y');
+  if (known === undefined) return undefined;
+  const [symbol, srcArch] = known;
+  const rows = ARCHES.filter((a) => a.srcArch === srcArch);
+  const arches = rows.filter((a) => a.kconfig.every((c) => holds(c, config)));
+  const symbols = [...new Set((arches[0] ?? rows[0])?.kconfig.map((c) => c.symbol) ?? [])];
+  const evidence = [`${symbol}=y`, ...(arches.length > 0 ? symbols.map((s) => describeActual(s, config)) : [])].join(', ');
+  return { srcArch, arches, evidence: arches.length > 0 ? evidence : `${evidence}; ${unmatchedConfig(rows, config)}` };
+}
+
+/** Why no row of the candidates fits: what each needs and what the configuration has. */
+function unmatchedConfig(candidates: readonly ArchInfo[], config: ReadonlyMap<string, string>): string {
+  const needs = candidates.map((a) => `${a.debian} needs ${a.kconfig.map(describeCondition).join(', ')}`).join('; ');
+  const symbols = [...new Set(candidates.flatMap((a) => a.kconfig.map((c) => c.symbol)))];
+  return `${needs}; the tree has ${symbols.map((s) => describeActual(s, config)).join(', ')}`;
+}
+
+/**
  * Picks the row for a configured kernel tree from its ARCH or SRCARCH and its Kconfig symbols
  * (keys like 'CONFIG_64BIT', values 'y'/'m'/string, unset symbols absent). Throws KpkgError
  * naming the symbols when the configuration is one kpkg does not package for.
@@ -357,10 +404,7 @@ export function archForKernelConfig(arch: string, config: ReadonlyMap<string, st
   const match = candidates.find((a) => a.kconfig.every((c) => holds(c, config)));
   if (match !== undefined) return match;
 
-  const needs = candidates.map((a) => `${a.debian} needs ${a.kconfig.map(describeCondition).join(', ')}`).join('; ');
-  const symbols = [...new Set(candidates.flatMap((a) => a.kconfig.map((c) => c.symbol)))];
-  const has = symbols.map((s) => describeActual(s, config)).join(', ');
-  throw new KpkgError(`this ${candidates[0]?.srcArch ?? key} kernel configuration is not one kpkg packages for: ${needs}; the tree has ${has}`, {
+  throw new KpkgError(`this ${candidates[0]?.srcArch ?? key} kernel configuration is not one kpkg packages for: ${unmatchedConfig(candidates, config)}`, {
     hint: 'check the tree\'s .config (include/config/auto.conf) or configure the kernel for a supported architecture',
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configValue, enabledWithPrefix, isEnabled, parseKconfig } from './kconfig.js';
+import { configValue, enabledWithPrefix, isEnabled, parseAutoconfHeader, parseKconfig } from './kconfig.js';
 
 const DOT_CONFIG = `#
 # Linux/arm64 6.1.192 Kernel Configuration
@@ -41,4 +41,28 @@ test('isEnabled: y and m are on; not set and absent are off', () => {
 test('enabledWithPrefix lists only enabled symbols with the prefix', () => {
   const c = parseKconfig(DOT_CONFIG);
   assert.deepEqual(enabledWithPrefix(c, 'GCC_PLUGIN_'), ['GCC_PLUGIN_LATENT_ENTROPY']);
+});
+
+test('parses include/generated/autoconf.h into the same form: y, m, strings, numbers', () => {
+  const header = [
+    '/* automatically generated */',
+    '#define CONFIG_ARM64 1',
+    '#define CONFIG_CRC_CCITT_MODULE 1',
+    '#define CONFIG_LOCALVERSION "-kpkg"',
+    '#define CONFIG_NR_CPUS 4',
+    '#define CONFIG_PGTABLE_LEVELS 4 ',
+    '#define NOT_A_CONFIG 1',
+    '#define CONFIG_NO_VALUE',
+    '',
+  ].join('\n');
+  assert.deepEqual(
+    [...parseAutoconfHeader(header)],
+    [
+      ['CONFIG_ARM64', 'y'],
+      ['CONFIG_CRC_CCITT', 'm'],
+      ['CONFIG_LOCALVERSION', '-kpkg'],
+      ['CONFIG_NR_CPUS', '4'],
+      ['CONFIG_PGTABLE_LEVELS', '4'],
+    ],
+  );
 });

@@ -19,6 +19,22 @@ export function parseKconfig(text: string): Map<string, string> {
   return values;
 }
 
+/**
+ * include/generated/autoconf.h, the C view of the same configuration: `#define CONFIG_NAME 1` for
+ * y, `#define CONFIG_NAME_MODULE 1` for m, strings and numbers as written. Returned in
+ * parseKconfig's form (y, m, unquoted strings); an int option set to 1 reads as y, since the header
+ * cannot tell the two apart.
+ */
+export function parseAutoconfHeader(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const match of text.matchAll(/^#define[ \t]+(CONFIG_\w+)[ \t]+(.*?)[ \t]*$/gm)) {
+    const [, name = '', value = ''] = match;
+    if (value === '1' && name.endsWith('_MODULE')) values.set(name.slice(0, -'_MODULE'.length), 'm');
+    else values.set(name, value === '1' ? 'y' : unquote(value));
+  }
+  return values;
+}
+
 function unquote(value: string): string {
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
     return value.slice(1, -1).replace(/\\(["\\])/g, '$1');

@@ -11,6 +11,7 @@ import { isElfMagic, parseElf, type ElfReadResult } from '../elf/elf.js';
 import { containsPrivateKey, looksLikeText, scanText, TEXT_SNIFF_BYTES } from './content-scan.js';
 import { installPath } from './member-path.js';
 import type { Member, MemberType } from './model.js';
+import { isKernelConfigPath } from './shipped-configs.js';
 
 /** Files up to this size are gathered whole and analysed in one go. */
 const WHOLE_FILE_LIMIT = 1024 * 1024;
@@ -34,14 +35,13 @@ function linksLibraries(elf: ElfReadResult | undefined): boolean {
 /** Small files whose text the checks read. */
 const KEPT_TEXT_LIMIT = 8 * 1024 * 1024;
 
-/** Files whose contents the checks need: kernel configuration, release, wrapper Makefiles, .PKGINFO. */
+/** Files whose contents the checks need: kernel configurations (shipped-configs.ts), release, wrapper Makefiles, .PKGINFO. */
 function keepsText(path: string, size: number): boolean {
   if (size > KEPT_TEXT_LIMIT) return false;
   return (
-    path.endsWith('/include/config/auto.conf') ||
+    isKernelConfigPath(path) ||
     path.endsWith('/include/config/kernel.release') ||
     path.endsWith('/include/generated/utsrelease.h') ||
-    path.endsWith('/.config') ||
     path.endsWith('/scripts/gcc-plugins/kpkg-target-gcc') ||
     (path.endsWith('/Makefile') && size <= 4096)
   );

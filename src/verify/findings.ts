@@ -4,6 +4,7 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const CHECKS = {
   'package-arch': { severity: 'error', title: "package's declared architecture is the target's" },
+  'kernel-config-arch': { severity: 'warning', title: 'shipped kernel configurations are for the target machine' },
   'elf-machine': { severity: 'error', title: 'ELF files are for the target machine (machine, class, byte order, ARM float ABI)' },
   'elf-interpreter': { severity: 'error', title: "programs ask for the target's dynamic loader" },
   'elf-damaged': { severity: 'error', title: 'ELF files are whole and well-formed' },

@@ -94,14 +94,16 @@ describe('verify reads every input format (made by the real tools) without extra
     }
   });
 
-  it('.tar, .tar.gz, .tar.xz and .tar.zst, target from most ELF files', async () => {
+  it('.tar, .tar.gz, .tar.xz and .tar.zst, target from the shipped configuration, else most ELF files', async () => {
     const dir = await root();
     for (const compression of ['none', 'gzip', 'xz', 'zstd'] as const) {
       const report = await verifyFiles([await buildTarball(dir, compression)]);
       assertClean(report, compression);
-      assert.equal(report.target.from, 'elf');
-      assert.match(report.target.detail, /2 of 2 are AArch64 64-bit little-endian/);
+      assert.deepEqual([report.target.from, report.target.detail], ['config', `kernel configuration ${TREE}/include/config/auto.conf (CONFIG_ARM64=y, CONFIG_CPU_BIG_ENDIAN not set)`]);
     }
+    const unconfigured = await verifyFiles([await buildTarball(await root({ omit: ['include/config/auto.conf'] }), 'gzip')]);
+    assert.equal(unconfigured.target.from, 'elf');
+    assert.match(unconfigured.target.detail, /2 of 2 are AArch64 64-bit little-endian/);
   });
 
   it('a directory', async () => {

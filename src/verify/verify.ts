@@ -12,6 +12,7 @@ import { mapLimit } from '../util/pool.js';
 import { checkBuildLinks } from './checks/build-link.js';
 import { checkDebs } from './checks/deb.js';
 import { checkElfFiles } from './checks/elf.js';
+import { checkKernelConfigs } from './checks/kernel-config.js';
 import { checkBtf, checkHeadersComplete } from './checks/headers.js';
 import { checkPackageArch } from './checks/package-arch.js';
 import { checkPrerequisites } from './checks/prerequisites.js';
@@ -21,7 +22,8 @@ import { CHECK_IDS, CHECKS, finding, type CheckId, type CheckResult, type Findin
 import { findHeadersTrees } from './headers-trees.js';
 import type { ReadPackage } from './model.js';
 import { readInput } from './readers/open.js';
-import { chooseTarget, targetFromOption } from './target.js';
+import { shippedConfigs } from './shipped-configs.js';
+import { chooseTarget, targetFromOption, type Target } from './target.js';
 
 export interface VerifyOptions {
   /** Files or directories, verified together as one set. */
@@ -36,7 +38,7 @@ export interface VerifyReport {
   exitCode: 0 | 1;
   target: {
     arch: string | null;
-    from: 'option' | 'metadata' | 'elf' | 'none';
+    from: Target['from'];
     detail: string;
     elf: string | null;
     dynamicLoader: string | null;
@@ -83,7 +85,8 @@ function recordedCompiler(set: FileSet, root: string): string | null {
 export function verifyPackages(packages: readonly ReadPackage[], archOption?: string, debianData?: ShlibsDatabase): VerifyReport {
   const set = new FileSet(packages);
   set.assertNoSymlinkLoops();
-  const target = chooseTarget(archOption, packages);
+  const configs = shippedConfigs(packages);
+  const target = chooseTarget(archOption, packages, configs);
   const arch = target.arch;
   const trees = findHeadersTrees(set);
 
@@ -99,7 +102,7 @@ export function verifyPackages(packages: readonly ReadPackage[], archOption?: st
     ...(packages.length > 1 ? {} : { note: 'one package' }),
   };
   const results = new Map<CheckId, CheckResult>(
-    [checkPackageArch(packages, arch), elf.machine, elf.interpreter, elf.damaged, elf.relocatable, headers, btf.btf, links.link, links.missing, ...checkSecrets(set), ...checkDebs(packages), ...checkPrerequisites(packages, debianData), conflicts].map(
+    [checkPackageArch(packages, arch), checkKernelConfigs(configs, target), elf.machine, elf.interpreter, elf.damaged, elf.relocatable, headers, btf.btf, links.link, links.missing, ...checkSecrets(set), ...checkDebs(packages), ...checkPrerequisites(packages, debianData), conflicts].map(
       (r) => [r.id, r],
     ),
   );

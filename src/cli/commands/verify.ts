@@ -13,7 +13,7 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('check packages (.deb, .rpm, .pkg.tar.*, .tar*, directories) as one installed set: ELF machine, headers tree, build link, secrets, dpkg metadata')
     .argument('<inputs...>', 'package files or directories; packages given together are verified as one installed set')
-    .option('--arch <arch>', 'the target (Debian, kernel, RPM or GNU name); default: the packages\' metadata, else most ELF files')
+    .option('--arch <arch>', 'the target (Debian, kernel, RPM or GNU name); default: the packages\' metadata, else the kernel configuration they ship, else most ELF files')
     .option('--json', 'print every finding as JSON on stdout')
     .addHelpText('after', '\nExit status: 0 no error-level findings, 1 error-level findings, 2 an input could not be read.')
     .action(async (inputs: string[], options: VerifyCommandOptions) => {

@@ -1,0 +1,31 @@
+/**
+ * kernel-config-arch: every kernel configuration the packages ship is for the target. When
+ * --arch or the packages' declared architecture chose the target, a configuration for another
+ * machine means a mislabelled package, a wrong --arch, or a 64-bit kernel packaged for a 32-bit
+ * userland (Debian i386's linux-image-amd64): the ELF files were judged for the target, and this
+ * says so instead of silently preferring one of them.
+ */
+import { finding, type CheckResult, type Finding } from '../findings.js';
+import type { ShippedConfig } from '../shipped-configs.js';
+import type { Target } from '../target.js';
+
+function configuredFor(config: ShippedConfig): string {
+  return config.arches.length > 0 ? config.arches.map((a) => a.debian).join(' or ') : `${config.srcArch} that kpkg does not package for`;
+}
+
+export function checkKernelConfigs(configs: readonly ShippedConfig[], target: Target): CheckResult {
+  const arch = target.arch;
+  if (configs.length === 0) return { id: 'kernel-config-arch', applicable: false, findings: [], note: 'no kernel configuration shipped' };
+  if (arch === undefined) return { id: 'kernel-config-arch', applicable: false, findings: [], note: 'the target is unknown' };
+  const findings: Finding[] = configs
+    .filter((config) => !config.arches.includes(arch))
+    .map((config) =>
+      finding('kernel-config-arch', `configures a kernel for ${configuredFor(config)} (${config.evidence}); the target is ${arch.debian} (from ${target.detail}), and ELF files are judged for it`, {
+        path: config.path,
+        package: config.package,
+        found: config.arches[0]?.debian ?? config.srcArch,
+        expected: arch.debian,
+      }),
+    );
+  return { id: 'kernel-config-arch', applicable: true, findings };
+}
