@@ -1,5 +1,11 @@
 import type { Duplex } from 'node:stream';
 import { decompressor, type DecompressionKind } from '../../archive/compress.js';
+import { KpkgError } from '../../util/errors.js';
+
+function isZlibError(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
 
 /** Resolves when the stream can take more input, or will never (closed or failed). */
 function writable(stream: Duplex): Promise<void> {
@@ -50,12 +56,13 @@ export async function* decompressed(kind: DecompressionKind, source: AsyncIterab
     notify();
   });
   filter.on('error', (error: Error) => {
-    failure = error;
+    // zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR: corrupt or cut-short gzip) are about the input.
+    failure = isZlibError(error) ? new KpkgError(`corrupt ${kind} data: ${error.message}`, { cause: error }) : error;
     notify();
   });
   filter.on('close', () => {
     // Destroyed without an error and without an end: nothing more will come.
-    if (!ended && failure === undefined) failure = new Error(`${kind} decompressor closed before the end of its output`);
+    if (!ended && failure === undefined) failure = new KpkgError(`${kind} decompressor closed before the end of its output`);
     notify();
   });
   const feeding = (async (): Promise<void> => {
