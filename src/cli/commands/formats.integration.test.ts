@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { builtKernelTree, FULL_MATRIX, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT, type TreeSpec } from '../../testing/kernel-trees.js';
 import { neededSonames } from '../../testing/deb-contents.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
+import type { VerifyReport } from '../../verify/verify.js';
 
 interface WrittenJson {
   release: string;
@@ -214,6 +215,14 @@ for (const { spec, formats } of CASES.filter((c) => inTier(c.spec))) {
       }
       const verbose = (await execa('tar', ['-tvzf', p.path], C)).stdout;
       assert.ok(lines(verbose).every((l) => l.includes(' root/root ')), 'every member is owned by root');
+      // A tarball declares no architecture: verify takes the target from the kernel configuration it ships.
+      const verified = await runKpkg(['verify', '--json', p.path]);
+      assert.equal(verified.exitCode, 0, verified.stdout + verified.stderr);
+      const report = JSON.parse(verified.stdout) as VerifyReport;
+      assert.deepEqual([report.target.arch, report.target.from], ['arm64', 'config']);
+      assert.match(report.target.detail, new RegExp(`^kernel configuration /boot/config-${release.replaceAll('.', '\\.')} \\(CONFIG_ARM64=y, CONFIG_CPU_BIG_ENDIAN not set\\)$`));
+      assert.equal(report.checks.find((c) => c.id === 'kernel-config-arch')?.status, 'pass', 'the headers tree is configured for arm64 too');
+      assert.equal(report.checks.find((c) => c.id === 'elf-machine')?.status, 'pass');
     });
 
     test('every package of every format passes kpkg verify --arch arm64, and two runs give identical bytes', async () => {
