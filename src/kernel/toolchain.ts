@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readTextOrUndefined } from '../util/fs.js';
-import { commandFromCmdFile, programWords } from './cmd-files.js';
+import { firstCommandFromCmdFile, programWords } from './cmd-files.js';
 import { configValue, isEnabled } from './kconfig.js';
 import type { MakeVars } from './make-vars.js';
 import type { KernelTree } from './tree.js';
@@ -44,8 +44,9 @@ interface RecordedCompiler {
 
 async function readRecordedCompiler(objtree: string, cmdFiles: readonly string[]): Promise<RecordedCompiler | undefined> {
   for (const file of cmdFiles) {
-    const text = await readTextOrUndefined(join(objtree, file));
-    const words = text === undefined ? undefined : commandFromCmdFile(text);
+    const path = join(objtree, file);
+    const text = await readTextOrUndefined(path);
+    const words = text === undefined ? undefined : firstCommandFromCmdFile(text, path);
     if (words === undefined) continue;
     const program = programWords(words);
     if (program.length > 0) return { file, program, words };
