@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseKconfig } from './kconfig.js';
-import { crossPrefixOf, readToolchain } from './toolchain.js';
+import { crossPrefixOf } from './target-tools.js';
+import { readToolchain } from './toolchain.js';
 import type { KernelTree } from './tree.js';
 
 test('crossPrefixOf takes the prefix off gcc and clang names', () => {

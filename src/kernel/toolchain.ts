@@ -3,6 +3,7 @@ import { readTextOrUndefined } from '../util/fs.js';
 import { firstCommandFromCmdFile, programWords } from './cmd-files.js';
 import { configValue, isEnabled } from './kconfig.js';
 import type { MakeVars } from './make-vars.js';
+import { decideTargetTools, type TargetTools } from './target-tools.js';
 import type { KernelTree } from './tree.js';
 
 /** The compilers a tree was built with, read from what the build recorded rather than guessed. */
@@ -12,9 +13,9 @@ export interface Toolchain {
   versionText: string;
   /** CONFIG_GCC_VERSION or CONFIG_CLANG_VERSION, e.g. 120200. */
   version: number;
-  /** The target C compiler command as the build ran it, wrappers included: ["ccache", "aarch64-linux-gnu-gcc"]. */
+  /** The target C compiler command as the build ran it, wrappers included: ["ccache", "aarch64-linux-gnu-gcc"] (= tools.cc). */
   cc: string[];
-  /** The cross prefix (CROSS_COMPILE), e.g. "aarch64-linux-gnu-"; empty for a native gcc. */
+  /** The cross prefix (CROSS_COMPILE), e.g. "aarch64-linux-gnu-"; empty for a native gcc (= tools.crossCompile). */
   crossPrefix: string;
   /** clang's --target=, when the compiler is clang. */
   clangTarget: string | undefined;
@@ -22,6 +23,8 @@ export interface Toolchain {
   llvm: boolean;
   /** The host C compiler command that built scripts/ (HOSTCC), e.g. ["gcc"]. */
   hostcc: string[];
+  /** The target's compilers and binutils as the kernel's make picks them (target-tools.ts). */
+  tools: TargetTools;
   /** CONFIG_CC_CAN_LINK: the target compiler links userspace programs (needed to rebuild host programs for the target). */
   ccCanLink: boolean;
   /** Which file the CC command was read from, or "config" when no compile command was recorded. */
@@ -54,12 +57,6 @@ async function readRecordedCompiler(objtree: string, cmdFiles: readonly string[]
   return undefined;
 }
 
-/** "aarch64-linux-gnu-gcc" → "aarch64-linux-gnu-"; "gcc-12" → ""; "/opt/x/bin/arm-linux-gnueabihf-gcc" → "/opt/x/bin/arm-linux-gnueabihf-". */
-export function crossPrefixOf(compiler: string): string {
-  const m = /^(.*-)(?:gcc|cc|clang)(?:-\d+(?:\.\d+)*)?$/.exec(compiler);
-  return m?.[1] ?? '';
-}
-
 export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Promise<Toolchain> {
   const { config } = tree;
   const kind = isEnabled(config, 'CC_IS_CLANG') ? 'clang' : 'gcc';
@@ -67,24 +64,21 @@ export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Prom
   const version = Number(configValue(config, kind === 'clang' ? 'CLANG_VERSION' : 'GCC_VERSION') ?? '0');
 
   const recorded = await readRecordedCompiler(tree.objtree, TARGET_CMD_FILES);
-  const fromVars = vars.CC?.split(/\s+/).filter((w) => w !== '');
-  const versionProgram = versionText.split(' ')[0];
-  // CC= given to kpkg wins, as on make's command line; else what the build recorded.
-  const cc = fromVars ?? recorded?.program ?? (kind === 'clang' ? ['clang'] : [versionProgram ?? 'gcc']);
-  const compiler = cc.filter((w) => !w.startsWith('-')).at(-1) ?? '';
   const targetWord = recorded?.words.find((w) => w.startsWith('--target='));
   const clangTarget = kind === 'clang' ? targetWord?.slice('--target='.length) : undefined;
-  const crossPrefix = kind === 'gcc' ? crossPrefixOf(compiler) : (vars.CROSS_COMPILE ?? (clangTarget === undefined ? '' : `${clangTarget}-`));
+  const llvm = isEnabled(config, 'LD_IS_LLD');
+  const tools = decideTargetTools({ kind, recordedCc: recorded?.program, clangTarget, versionText, ldIsLld: llvm, kernelVersion: tree.version }, vars);
 
   const host = await readRecordedCompiler(tree.objtree, HOST_CMD_FILES);
   return {
     kind,
     versionText,
     version,
-    cc,
-    crossPrefix,
+    cc: tools.cc,
+    crossPrefix: tools.crossCompile,
     clangTarget,
-    llvm: isEnabled(config, 'LD_IS_LLD'),
+    llvm,
+    tools,
     hostcc: host?.program ?? (vars.HOSTCC === undefined ? ['gcc'] : vars.HOSTCC.split(/\s+/)),
     ccCanLink: isEnabled(config, 'CC_CAN_LINK'),
     ccSource: recorded?.file ?? 'config',

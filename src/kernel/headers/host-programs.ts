@@ -10,6 +10,7 @@ import { cpuParallelism, mapLimit } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
 import type { ArchInfo } from '../arch-table.js';
 import { cmdFileOf, programWords, recordedCommand } from '../cmd-files.js';
+import { targetCompilers } from '../target-tools.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
 
@@ -49,21 +50,8 @@ export interface RebuildOptions {
   sysroot?: string | undefined;
 }
 
-/** The target compilers: the kernel's own CC (wrappers such as ccache kept) and its C++ counterpart. */
-export function targetCompilers(toolchain: Toolchain, arch: ArchInfo, sysroot?: string): { c: string[]; cxx: string[] } {
-  const cc = [...toolchain.cc];
-  // A target root with the libraries (libelf, zlib, libssl) instead of Debian's multiarch paths.
-  const root = sysroot === undefined ? [] : [`--sysroot=${sysroot}`];
-  if (toolchain.kind === 'clang') {
-    const target = `--target=${toolchain.clangTarget ?? arch.gnuTriplet}`;
-    const cxx = cc.map((w, i) => (i === cc.length - 1 ? w.replace(/clang(-\d+)?$/, 'clang++$1') : w));
-    const ld = toolchain.llvm ? ['-fuse-ld=lld'] : [];
-    return { c: [...cc, target, ...ld, ...root], cxx: [...cxx, target, ...ld, ...root] };
-  }
-  const last = cc[cc.length - 1] ?? 'gcc';
-  const cxxName = /gcc(-\d+)?$/.test(last) ? last.replace(/gcc(-\d+)?$/, 'g++$1') : `${toolchain.crossPrefix}g++`;
-  return { c: [...cc, ...root], cxx: [...cc.slice(0, -1), cxxName, ...root] };
-}
+/** The target compilers come from target-tools.ts, the one place that picks the target's programs. */
+export { targetCompilers } from '../target-tools.js';
 
 function isCxx(program: readonly string[]): boolean {
   return /(\+\+|g\+\+|c\+\+)(-\d+)?$/.test(program[program.length - 1] ?? '');
@@ -189,8 +177,7 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
  * (lintian: unstripped-binary-or-object); the kernel build itself leaves them unstripped.
  */
 export async function stripForTarget(file: string, toolchain: Toolchain, onCommand?: (c: string) => void): Promise<void> {
-  const strip = toolchain.kind === 'clang' ? 'llvm-strip' : `${toolchain.crossPrefix}strip`;
-  await run([strip, '--strip-unneeded', file], dirname(file), onCommand);
+  await run([toolchain.tools.strip, '--strip-unneeded', file], dirname(file), onCommand);
 }
 
 /** Confirms a rebuilt program is the target's and says what it replaced. */

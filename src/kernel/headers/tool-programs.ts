@@ -8,7 +8,8 @@ import { quoteWord } from '../../util/shell-words.js';
 import type { ArchInfo } from '../arch-table.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
-import { missingLibraryHint, targetCompilers } from './host-programs.js';
+import { targetCompilers } from '../target-tools.js';
+import { missingLibraryHint } from './host-programs.js';
 
 /**
  * objtool and resolve_btfids: host programs of the tools/ build system, which Kbuild calls during
@@ -69,12 +70,10 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   // The scratch directory's random name would end up in the debug info and so in the GNU build ID,
   // which stripping keeps: map it to a fixed name so that two runs give identical programs.
   const c = [...targetCompilers(toolchain, arch, options.sysroot).c, `-ffile-prefix-map=${workDir}=/kpkg-tools`];
-  const prefix = toolchain.crossPrefix;
-  const llvm = toolchain.kind === 'clang';
   const hostcc = join(bin, 'kpkg-hostcc');
   const hostld = join(bin, 'kpkg-hostld');
   await writeFile(hostcc, dispatcher(toolchain.hostcc, c, '*/fixdep|*/fixdep.o|*/fixdep-in.o|*/tools/build/fixdep.c|fixdep.c'));
-  await writeFile(hostld, dispatcher(['ld'], [llvm ? 'ld.lld' : `${prefix}ld`], '*/fixdep-in.o'));
+  await writeFile(hostld, dispatcher(['ld'], [toolchain.tools.ld], '*/fixdep-in.o'));
   await chmod(hostcc, 0o755);
   await chmod(hostld, 0o755);
   const args = [
@@ -87,7 +86,7 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
     `srctree=${tree.srctree}`,
     `HOSTCC=${hostcc}`,
     `HOSTLD=${hostld}`,
-    `HOSTAR=${llvm ? 'llvm-ar' : `${prefix}ar`}`,
+    `HOSTAR=${toolchain.tools.ar}`,
     `HOSTARCH=${tree.kernelArch}`,
     `ARCH=${tree.kernelArch}`,
     `-j${String(cpuParallelism())}`,

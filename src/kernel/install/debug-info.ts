@@ -12,7 +12,7 @@ import { isFile, readTextOrUndefined } from '../../util/fs.js';
 import { cpuParallelism, mapLimit } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
 import { readBuildId } from './build-id.js';
-import { binutilsCommand, type KernelMakeContext } from './kernel-make.js';
+import { missingToolHint, type KernelMakeContext } from './kernel-make.js';
 
 export interface ModuleDebugFile {
   /** Path below /lib/modules/<release>, e.g. kernel/lib/crc-ccitt.ko (never with a compression suffix). */
@@ -36,7 +36,7 @@ export async function modulesInOrder(objtree: string): Promise<string[]> {
 
 /** Writes <dest>/kernel/<module> for every module (dest stands for /usr/lib/debug/lib/modules/<release>). */
 export async function extractModuleDebugInfo(ctx: KernelMakeContext, dest: string, options: { jobs?: number } = {}): Promise<ModuleDebugFile[]> {
-  const objcopy = binutilsCommand(ctx, 'objcopy');
+  const objcopy = ctx.toolchain.tools.objcopy;
   const modules = await modulesInOrder(ctx.tree.objtree);
   return mapLimit(modules, options.jobs ?? cpuParallelism(), async (relative) => {
     const built = join(ctx.tree.objtree, relative);
@@ -53,7 +53,7 @@ export async function extractModuleDebugInfo(ctx: KernelMakeContext, dest: strin
       const missing = (r as { code?: string }).code === 'ENOENT';
       throw new KpkgError(missing ? `${objcopy} is not installed` : `${argv.map(quoteWord).join(' ')} failed:\n${(r.all ?? '').trim().split('\n').slice(-10).join('\n')}`, {
         where: built,
-        hint: missing ? `install the binutils the kernel was built with (e.g. apt-get install binutils-${ctx.toolchain.crossPrefix.replace(/-$/, '') || 'multiarch'})` : 'check that the module is a complete ELF file',
+        hint: missing ? `install the binutils the kernel was built with (${missingToolHint(`${objcopy}: not found`) ?? 'apt-get install binutils-multiarch'})` : 'check that the module is a complete ELF file',
       });
     }
     return { module, file, size: (await stat(file)).size, buildId: await readBuildId(built) };

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { KpkgError } from '../../util/errors.js';
 import { parseKconfig } from '../kconfig.js';
+import type { MakeVars } from '../make-vars.js';
+import { decideTargetTools } from '../target-tools.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
-import { binutilsCommand, failureExcerpt, kernelMakeArgs, kernelMakeEnv, llvmSetting, missingToolHint, runKernelMake } from './kernel-make.js';
+import { failureExcerpt, kernelMakeArgs, kernelMakeEnv, missingToolHint, runKernelMake } from './kernel-make.js';
 
 const tree = (objtree: string, srctree: string): KernelTree => ({
   objtree,
@@ -20,19 +22,28 @@ const tree = (objtree: string, srctree: string): KernelTree => ({
   config: parseKconfig('CONFIG_MODULES=y\n'),
 });
 
-const gcc: Toolchain = {
-  kind: 'gcc',
-  versionText: 'aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0',
-  version: 120200,
-  cc: ['aarch64-linux-gnu-gcc'],
-  crossPrefix: 'aarch64-linux-gnu-',
-  clangTarget: undefined,
-  llvm: false,
-  hostcc: ['gcc'],
-  ccCanLink: true,
-  ccSource: 'init/.main.o.cmd',
-};
-const llvm: Toolchain = { ...gcc, kind: 'clang', cc: ['clang'], crossPrefix: 'aarch64-linux-gnu-', clangTarget: 'aarch64-linux-gnu', llvm: true };
+/** A toolchain as readToolchain makes it, for the make variables given to kpkg. */
+function toolchain(kind: 'gcc' | 'clang', vars: MakeVars = {}): Toolchain {
+  const clang = kind === 'clang';
+  const recordedCc = clang ? ['clang'] : ['aarch64-linux-gnu-gcc'];
+  const clangTarget = clang ? 'aarch64-linux-gnu' : undefined;
+  const tools = decideTargetTools({ kind, recordedCc, clangTarget, versionText: '', ldIsLld: clang, kernelVersion: [6, 12, 95] }, vars);
+  return {
+    kind,
+    versionText: clang ? 'Debian clang version 14.0.6' : 'aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0',
+    version: clang ? 140006 : 120200,
+    cc: tools.cc,
+    crossPrefix: tools.crossCompile,
+    clangTarget,
+    llvm: clang,
+    hostcc: ['gcc'],
+    tools,
+    ccCanLink: true,
+    ccSource: 'init/.main.o.cmd',
+  };
+}
+const gcc = toolchain('gcc');
+const llvm = toolchain('clang');
 
 void describe('kernel make command line', () => {
   test('an O= build: -C srctree O=objtree, ARCH and CROSS_COMPILE from the tree facts', () => {
@@ -45,19 +56,11 @@ void describe('kernel make command line', () => {
   });
 
   test('an LLVM build passes LLVM=1, the user\'s LLVM= and HOSTCC= win', () => {
-    assert.equal(llvmSetting({ toolchain: llvm }), '1');
-    assert.equal(llvmSetting({ toolchain: gcc }), undefined);
-    assert.equal(llvmSetting({ toolchain: gcc, vars: { LLVM: '-15' } }), '-15');
-    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: llvm, vars: { LLVM: '/opt/llvm/bin/', HOSTCC: 'clang' } }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', 'LLVM=/opt/llvm/bin/', 'HOSTCC=clang']);
-    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: { ...gcc, crossPrefix: '' } }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64']);
-  });
-
-  test('binutils as the top Makefile picks them: llvm-<tool> with prefix or suffix, else CROSS_COMPILE<tool>', () => {
-    assert.equal(binutilsCommand({ toolchain: gcc }, 'objcopy'), 'aarch64-linux-gnu-objcopy');
-    assert.equal(binutilsCommand({ toolchain: gcc, vars: { CROSS_COMPILE: '/opt/x/bin/aarch64-none-linux-gnu-' } }, 'objcopy'), '/opt/x/bin/aarch64-none-linux-gnu-objcopy');
-    assert.equal(binutilsCommand({ toolchain: llvm }, 'objcopy'), 'llvm-objcopy');
-    assert.equal(binutilsCommand({ toolchain: gcc, vars: { LLVM: '-15' } }, 'objcopy'), 'llvm-objcopy-15');
-    assert.equal(binutilsCommand({ toolchain: gcc, vars: { LLVM: '/usr/lib/llvm-15/bin/' } }, 'strip'), '/usr/lib/llvm-15/bin/llvm-strip');
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: llvm }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', 'LLVM=1']);
+    const vars = { LLVM: '/opt/llvm/bin/', HOSTCC: 'clang' };
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: toolchain('clang', vars), vars }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', 'LLVM=/opt/llvm/bin/', 'HOSTCC=clang']);
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: toolchain('gcc', { CROSS_COMPILE: '' }) }), ['-s', '-C', '/s', 'O=/b', 'ARCH=arm64']);
+    assert.deepEqual(kernelMakeArgs({ tree: tree('/b', '/s'), toolchain: toolchain('gcc', { CROSS_COMPILE: '/opt/x/bin/aarch64-none-linux-gnu-' }) }).slice(-1), ['CROSS_COMPILE=/opt/x/bin/aarch64-none-linux-gnu-']);
   });
 
   test('the environment loses what a parent make or a stray INSTALL_* would inject', () => {
@@ -81,6 +84,8 @@ void describe('runKernelMake', () => {
     assert.equal(missingToolHint('/bin/sh: 1: rsync: not found\nmake[1]: *** [Makefile:1340: headers_install] Error 127'), 'apt-get install rsync');
     assert.equal(missingToolHint('sh: aarch64-linux-gnu-strip: command not found'), 'apt-get install binutils-aarch64-linux-gnu');
     assert.equal(missingToolHint('/bin/sh: 1: xz: not found'), 'apt-get install xz-utils');
+    assert.equal(missingToolHint('llvm-objcopy-15: not found'), 'apt-get install llvm-15');
+    assert.equal(missingToolHint('/usr/lib/llvm-16/bin/llvm-strip: not found'), 'apt-get install llvm');
     assert.equal(missingToolHint('make: *** No rule to make target'), undefined);
   });
 

@@ -53,16 +53,6 @@ export function kernelMakeEnv(env: NodeJS.ProcessEnv = process.env): Record<stri
   return clean;
 }
 
-/**
- * The LLVM= value to pass: the user's (LLVM=1, LLVM=-15, LLVM=/opt/llvm/bin/), else LLVM=1 when
- * the tree was linked with ld.lld (CONFIG_LD_IS_LLD), else none.
- */
-export function llvmSetting(ctx: Pick<KernelMakeContext, 'toolchain' | 'vars'>): string | undefined {
-  const given = ctx.vars?.LLVM;
-  if (given !== undefined && given !== '' && given !== '0') return given;
-  return ctx.toolchain.llvm ? '1' : undefined;
-}
-
 /** `make` arguments before the target: -s, -C srctree, O=, ARCH=, CROSS_COMPILE=, LLVM=, HOSTCC=. */
 export function kernelMakeArgs(ctx: Pick<KernelMakeContext, 'tree' | 'toolchain' | 'vars'>, options: KernelMakeOptions = {}): string[] {
   const { tree, toolchain, vars } = ctx;
@@ -70,10 +60,9 @@ export function kernelMakeArgs(ctx: Pick<KernelMakeContext, 'tree' | 'toolchain'
   const args = ['-s', '-C', tree.srctree];
   if (objtree !== tree.srctree) args.push(`O=${objtree}`);
   args.push(`ARCH=${tree.kernelArch}`);
-  const cross = vars?.CROSS_COMPILE ?? toolchain.crossPrefix;
-  if (cross !== '') args.push(`CROSS_COMPILE=${cross}`);
-  const llvm = llvmSetting(ctx);
-  if (llvm !== undefined) args.push(`LLVM=${llvm}`);
+  // The same choice as every other caller's (target-tools.ts): the user's, else the build's.
+  if (toolchain.tools.crossCompile !== '') args.push(`CROSS_COMPILE=${toolchain.tools.crossCompile}`);
+  if (toolchain.tools.llvm !== undefined) args.push(`LLVM=${toolchain.tools.llvm.value}`);
   if (vars?.HOSTCC !== undefined) args.push(`HOSTCC=${vars.HOSTCC}`);
   if (options.jobs !== undefined && options.jobs > 1) args.push(`-j${options.jobs}`);
   return args;
@@ -99,8 +88,8 @@ const TOOL_PACKAGES: readonly { program: RegExp; debianPackage: (program: string
   { program: /^xz$/, debianPackage: () => 'xz-utils' },
   { program: /^zstd$/, debianPackage: () => 'zstd' },
   { program: /^(?:gzip|pigz)$/, debianPackage: (p) => p },
+  { program: /^llvm-(?:strip|objcopy)(?:-\d+)?$/, debianPackage: (p) => `llvm${/-\d+$/.exec(p)?.[0] ?? ''}` },
   { program: /^(.+)-(?:strip|objcopy)$/, debianPackage: (p) => `binutils-${p.replace(/-(?:strip|objcopy)$/, '')}` },
-  { program: /^llvm-(?:strip|objcopy)/, debianPackage: () => 'llvm' },
 ];
 
 /** When make's output says a program was not found, the apt-get command that installs it. */
@@ -135,19 +124,4 @@ export async function runKernelMake(ctx: KernelMakeContext, targetArgs: readonly
     });
   }
   return r.stdout;
-}
-
-/**
- * The binutils program the kernel's Makefile uses for `tool` (objcopy, strip, readelf): llvm-<tool>
- * with LLVM= (a trailing '/' is a directory prefix, a leading '-' a version suffix, as the top
- * Makefile reads it), else <CROSS_COMPILE><tool>.
- */
-export function binutilsCommand(ctx: Pick<KernelMakeContext, 'toolchain' | 'vars'>, tool: string): string {
-  const llvm = llvmSetting(ctx);
-  if (llvm !== undefined) {
-    if (llvm.endsWith('/')) return `${llvm}llvm-${tool}`;
-    if (llvm.startsWith('-')) return `llvm-${tool}${llvm}`;
-    return `llvm-${tool}`;
-  }
-  return `${ctx.vars?.CROSS_COMPILE ?? ctx.toolchain.crossPrefix}${tool}`;
 }
