@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { KpkgError } from '../util/errors.js';
 import { openKernelTree, srcArchOf } from './tree.js';
 
-/** A minimal synthetic tree: just the files openKernelTree reads. The real trees are tested in src/cli/commands/inspect.test.ts. */
+/** A minimal synthetic tree: just the files openKernelTree reads. The real trees are tested in src/cli/commands/inspect.integration.test.ts. */
 async function write(root: string, files: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(files)) {
     await mkdir(join(root, path, '..'), { recursive: true });
@@ -98,4 +98,16 @@ test('an explicit --source-dir that is not a kernel source', async () => {
   const obj = await tmp();
   const e = await openError(obj, await tmp());
   assert.match(e.message, /is not a Linux kernel source tree/);
+});
+
+test('a build directory of another version than its sources is refused; a local version is not another version', async () => {
+  const src = await tmp();
+  const obj = await tmp();
+  await write(src, SOURCE);
+  await write(obj, { '.config': DOT_CONFIG, 'include/config/kernel.release': '6.1.19\n', 'include/config/auto.conf': '' });
+  const e = await openError(obj, src);
+  assert.match(e.message, /was built as Linux 6\.1\.19, but the source tree .* is Linux 6\.1\.192/);
+  assert.match(e.hint ?? '', /--source-dir/);
+  await write(obj, { 'include/config/kernel.release': '6.1.192-kpkg+\n' });
+  assert.equal((await openKernelTree({ buildDir: obj, sourceDir: src })).release, '6.1.192-kpkg+');
 });

@@ -141,6 +141,16 @@ export async function openKernelTree(options: OpenTreeOptions): Promise<KernelTr
     });
   }
 
+  // The release begins with the source tree's KERNELVERSION (top Makefile: VERSION.PATCHLEVEL.SUBLEVEL
+  // then EXTRAVERSION; scripts/setlocalversion appends the rest), so another kernel's sources show.
+  const sourceVersion = version.join('.');
+  if (!release.startsWith(sourceVersion) || /^\d/.test(release.charAt(sourceVersion.length))) {
+    throw new KpkgError(`${objtree} was built as Linux ${release}, but the source tree ${srctree} is Linux ${sourceVersion}`, {
+      where: srctree,
+      hint: options.sourceDir === undefined ? `point the build directory's source link at the sources it was built from` : `pass the --source-dir the tree was built from, or drop it (the build directory's source link names it)`,
+    });
+  }
+
   return {
     objtree,
     srctree,

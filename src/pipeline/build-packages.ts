@@ -7,12 +7,14 @@
  * end. The build directory is locked while kpkg reads it, so two runs on one tree take turns.
  */
 import type { CompressionKind } from '../archive/compress.js';
+import { assertTargetToolsInstalled } from '../doctor/preflight.js';
 import type { Packager, WrittenArtifact } from '../formats/packager.js';
 import { readTreeFacts, type TreeFacts } from '../kernel/inspect.js';
 import { describeCompiler } from '../kernel/headers/gcc-plugins.js';
 import type { HeadersStep } from '../kernel/headers/stage.js';
 import type { MakeVars } from '../kernel/make-vars.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
+import { assertUnchangedSince, fileClockNow, packagedInputs } from '../kernel/tree-changes.js';
 import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
 import { packageSet, type PackageSet, type PackageSetOptions } from '../layouts/package-set.js';
 import type { Dependency, PackageDescription, PackageRelation } from '../package/model.js';
@@ -80,14 +82,16 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   if (compression === undefined || !packager.compressions.includes(compression)) {
     throw new KpkgError(`${packager.format} packages cannot be compressed with ${String(compression)}`, { hint: `choose from: ${packager.compressions.join(', ')}`, exitCode: 2 });
   }
+  const started = fileClockNow();
   const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
+  await assertTargetToolsInstalled(facts);
   const kinds = selectKinds(layout, facts.features, options.only);
   const set = await packageSet(facts.tree, options);
   const output = await OutputSet.open(options.out);
   try {
     const result = await withLock(
       facts.tree.objtree,
-      () => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression }),
+      () => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started }),
       (pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`),
     );
     const finals = await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
@@ -104,11 +108,13 @@ interface Plan<Kind extends string> {
   set: PackageSet;
   output: OutputSet;
   compression: CompressionKind;
+  /** When the run started (fileClockNow): no file of the tree may change after it. */
+  started: bigint;
 }
 
 /** Stages the parts the packages need and writes every package into the staging directory. */
 async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>, plan: Plan<Kind>): Promise<BuildResult<Kind>> {
-  const { facts, kinds, set, output, compression } = plan;
+  const { facts, kinds, set, output, compression, started } = plan;
   const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
   options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format})`);
   const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: cpuParallelism() };
@@ -147,6 +153,7 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
       const written = await packager.write(pkg, output.stagingPath(name), writeOptions);
       result.packages.push({ ...written, kind, name: pkg.name, version: pkg.version });
     }
+    await assertUnchangedSince(await packagedInputs(facts.tree, parts), started, facts.tree);
   } finally {
     for (const s of staged) await s.dispose();
   }

@@ -3,30 +3,48 @@
  * unshare), found through /proc: a child that started its own process group or session is still a
  * descendant, so nothing escapes a stop.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** pid → parent pid of every live process visible in /proc (a zombie has ended already). */
+/** The parent pid in a /proc/<pid>/stat text; undefined for a zombie (it has ended already). */
+function liveParent(stat: string): number | undefined {
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return state !== 'Z' && state !== 'X' && ppid !== undefined && /^\d+$/.test(ppid) ? Number(ppid) : undefined;
+}
+
+/** pid → parent pid of every live process visible in /proc. */
 async function parentPids(): Promise<Map<number, number>> {
   const parents = new Map<number, number>();
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z' && state !== 'X' && ppid !== undefined && /^\d+$/.test(ppid)) parents.set(Number(name), Number(ppid));
-    } catch {
-      // The process ended while we looked.
-    }
+    const parent = liveParent(await readFile(`/proc/${name}/stat`, 'utf8').catch(() => ''));
+    if (parent !== undefined) parents.set(Number(name), parent);
   }
   return parents;
 }
 
-/** Every descendant of `pid` (default: this process), parents before their children. */
-export async function descendantPids(pid: number = process.pid): Promise<number[]> {
+/** The same, without yielding to other work: nothing can start a process while it looks. */
+function parentPidsSync(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat = '';
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      // The process ended while we looked.
+    }
+    const parent = liveParent(stat);
+    if (parent !== undefined) parents.set(Number(name), parent);
+  }
+  return parents;
+}
+
+function descendantsIn(parents: Map<number, number>, pid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const [child, parent] of await parentPids()) children.set(parent, [...(children.get(parent) ?? []), child]);
+  for (const [child, parent] of parents) children.set(parent, [...(children.get(parent) ?? []), child]);
   const found: number[] = [];
   const queue = [pid];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -36,6 +54,11 @@ export async function descendantPids(pid: number = process.pid): Promise<number[
     }
   }
   return found;
+}
+
+/** Every descendant of `pid` (default: this process), parents before their children. */
+export async function descendantPids(pid: number = process.pid): Promise<number[]> {
+  return descendantsIn(await parentPids(), pid);
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -63,9 +86,10 @@ export async function stopDescendants(graceMs = 2000): Promise<void> {
   }
 }
 
-/** SIGKILL for every descendant, at once (the second Ctrl-C). */
-export function killDescendantsNow(): Promise<void> {
-  return descendantPids().then((pids) => {
-    for (const pid of pids) signal(pid, 'SIGKILL');
-  });
+/**
+ * SIGKILL for every descendant, at once and synchronously: the second Ctrl-C, and the last step
+ * before exiting (whatever the rest of the run started while kpkg cleaned up).
+ */
+export function killDescendantsNow(): void {
+  for (const pid of descendantsIn(parentPidsSync(), process.pid)) signal(pid, 'SIGKILL');
 }

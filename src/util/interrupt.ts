@@ -50,8 +50,8 @@ export async function critical<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-async function runCleanups(): Promise<void> {
-  for (const { run } of cleanups.splice(0).reverse()) {
+async function runCleanups(list: readonly { run: Cleanup }[]): Promise<void> {
+  for (const { run } of [...list].reverse()) {
     try {
       await run();
     } catch {
@@ -61,16 +61,23 @@ async function runCleanups(): Promise<void> {
 }
 
 async function stop(signal: HandledSignal, write: (text: string) => void): Promise<void> {
+  const code = 128 + SIGNAL_NUMBERS[signal];
   if (received !== undefined) {
-    await killDescendantsNow();
-    process.exit(128 + SIGNAL_NUMBERS[signal]);
+    killDescendantsNow();
+    process.exit(code);
   }
   received = signal;
   write(`\nkpkg: ${signal}: stopping, removing temporary files (again to kill at once)\n`);
   if (criticalSections > 0) await new Promise<void>((resolve) => (criticalDone = resolve));
   await stopDescendants();
-  await runCleanups();
-  process.exit(128 + SIGNAL_NUMBERS[signal]);
+  // The rest of the run goes on meanwhile (a pool starts its next compiler when one fails): kill
+  // what it started, clean up again (the cleanups can run twice), and exit without yielding.
+  const list = cleanups.splice(0);
+  await runCleanups(list);
+  killDescendantsNow();
+  await runCleanups(list);
+  killDescendantsNow();
+  process.exit(code);
 }
 
 /** Installs the handlers (once, in the CLI's entry point). */
@@ -80,7 +87,3 @@ export function handleInterrupts(write: (text: string) => void = (text) => proce
   }
 }
 
-/** Runs the registered cleanups on a normal exit too (what a step left behind when it failed). */
-export function cleanUpNow(): Promise<void> {
-  return runCleanups();
-}

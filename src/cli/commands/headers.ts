@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { assertTargetToolsInstalled } from '../../doctor/preflight.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
 import { stageHeaders } from '../../kernel/headers/stage.js';
@@ -18,6 +19,7 @@ export function registerHeaders(program: Command): void {
       const progress = createProgress({ verbose: options.verbose });
       try {
         const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
+        await assertTargetToolsInstalled(facts);
         const output = await OutputSet.open(options.out);
         const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) }).catch(async (e: unknown) => {
           await output.discard();

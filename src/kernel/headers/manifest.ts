@@ -4,6 +4,7 @@ import { isFile } from '../../util/fs.js';
 import type { PackagingFeatures } from '../features.js';
 import type { KernelTree } from '../tree.js';
 import { findDirs, walk, type FoundEntry } from './walk.js';
+import { assertShippableEntries } from './unsafe-entries.js';
 
 /** One file of the headers tree: where it goes (path) and where it comes from. */
 export interface HeadersEntry extends FoundEntry {
@@ -103,5 +104,6 @@ export async function headersManifest(tree: KernelTree, features: PackagingFeatu
   for (const e of await sourceEntries(tree)) byPath.set(e.path, { ...e, origin: 'srctree' });
   for (const e of await objectEntries(tree, features)) byPath.set(e.path, { ...e, origin: 'objtree' });
   const entries = [...byPath.values()].filter((e) => !isBuildIntermediate(e.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  assertShippableEntries(entries, (e) => (e.origin === 'srctree' ? tree.srctree : tree.objtree));
   return { entries };
 }

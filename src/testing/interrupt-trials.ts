@@ -1,0 +1,157 @@
+/**
+ * Interrupts `kpkg deb` on a real tree at random points and checks what it leaves (issue 12):
+ * - no file with a final package name is ever partial (SIGKILL and SIGINT);
+ * - after SIGINT: exit 130, no temporary or scratch directory left (the run's TMPDIR is empty,
+ *   no staging directory in --out), no process of the run still alive, and --out holds the old
+ *   set or the new one, whole.
+ * Old and new sets differ only in --source-date-epoch, so they have the same file names and
+ * (kpkg being reproducible) known digests.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+const OLD_EPOCH = '1600000000';
+const NEW_EPOCH = '1700000000';
+
+export type TrialSignal = 'SIGINT' | 'SIGKILL';
+
+export interface Trial {
+  signal: TrialSignal;
+  delayMs: number;
+  exitCode: number | null;
+  /** What --out held afterwards: the whole old set, the whole new set, or something else (a failure). */
+  outcome: 'old' | 'new' | 'mixed';
+  /** Files with a final name whose bytes are neither the old nor the new package (a failure). */
+  partial: string[];
+  /** What the run left in its TMPDIR and in --out besides packages (a failure after SIGINT). */
+  leftovers: string[];
+  /** Processes of the run still alive after it exited (a failure after SIGINT). */
+  survivors: number;
+}
+
+type Digests = Map<string, string>;
+
+async function digests(dir: string): Promise<Digests> {
+  const result: Digests = new Map();
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.endsWith('.deb')) result.set(name, createHash('sha256').update(await readFile(join(dir, name))).digest('hex'));
+  }
+  return result;
+}
+
+interface Started {
+  pid: number;
+  exit: Promise<number | null>;
+}
+
+/** kpkg deb in a process group of its own (to find what it leaves running), with a private TMPDIR. */
+function startDeb(buildDir: string, out: string, temp: string, epoch: string): Started {
+  const child = spawn(process.execPath, [BIN, 'deb', '--build-dir', buildDir, '--out', out, '--source-date-epoch', epoch], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true', TMPDIR: temp },
+  });
+  return { pid: child.pid ?? -1, exit: once(child, 'exit').then(([code]) => code as number | null) };
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A small deterministic generator (mulberry32), so a run can be repeated from its seed. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface TrialBench {
+  /** Wall time of an uninterrupted run. */
+  fullMs: number;
+  run(signal: TrialSignal, delayMs: number): Promise<Trial>;
+  dispose(): Promise<void>;
+}
+
+/** Writes the old and the new set once (timing the new one), then runs trials against them. */
+export async function trialBench(buildDir: string): Promise<TrialBench> {
+  const work = await mkdtemp(join(tmpdir(), 'kpkg-interrupt-'));
+  const reference = async (epoch: string): Promise<{ dir: string; ms: number }> => {
+    const dir = join(work, `set-${epoch}`);
+    const temp = join(work, `tmp-${epoch}`);
+    await mkdir(temp, { recursive: true });
+    const started = performance.now();
+    const code = await startDeb(buildDir, dir, temp, epoch).exit;
+    if (code !== 0) throw new Error(`kpkg deb --source-date-epoch ${epoch} exited ${String(code)}`);
+    return { dir, ms: performance.now() - started };
+  };
+  const old = await reference(OLD_EPOCH);
+  const fresh = await reference(NEW_EPOCH);
+  const oldSet = await digests(old.dir);
+  const newSet = await digests(fresh.dir);
+  if ([...oldSet.keys()].join() !== [...newSet.keys()].join()) throw new Error('the old and the new set have different file names');
+  if ([...oldSet.values()].some((d, i) => d === [...newSet.values()][i])) throw new Error('a package does not change with --source-date-epoch: the test cannot tell old from new');
+  let count = 0;
+  return {
+    fullMs: fresh.ms,
+    async run(signal, delayMs) {
+      const out = join(work, `out-${++count}`);
+      const temp = join(work, `tmp-${count}`);
+      await cp(old.dir, out, { recursive: true });
+      await mkdir(temp);
+      const started = startDeb(buildDir, out, temp, NEW_EPOCH);
+      await Promise.race([sleep(delayMs), started.exit]);
+      try {
+        process.kill(started.pid, signal);
+      } catch {
+        // It finished before the signal.
+      }
+      const exitCode = await started.exit;
+      // What a SIGKILLed run leaves running (its make, xz…) is still in its process group.
+      const survivors = groupAlive(started.pid) ? 1 : 0;
+      if (signal === 'SIGKILL') await sleep(200);
+      try {
+        process.kill(-started.pid, 'SIGKILL');
+      } catch {
+        // Nothing left.
+      }
+      const now = await digests(out);
+      const partial = [...now].filter(([name, digest]) => digest !== oldSet.get(name) && digest !== newSet.get(name)).map(([name]) => name);
+      const same = (set: Digests): boolean => now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
+      const leftovers = [...(await readdir(temp)).map((n) => `TMPDIR/${n}`), ...(await readdir(out)).filter((n) => !n.endsWith('.deb')).map((n) => `out/${n}`)];
+      await rm(out, { recursive: true, force: true });
+      await rm(temp, { recursive: true, force: true });
+      return { signal, delayMs: Math.round(delayMs), exitCode, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', partial, leftovers, survivors };
+    },
+    dispose: () => rm(work, { recursive: true, force: true }),
+  };
+}
+
+/** What is wrong with a trial's result, in words (empty: it passed). */
+export function trialProblems(trial: Trial): string[] {
+  const problems: string[] = [];
+  if (trial.partial.length > 0) problems.push(`partial files with final names: ${trial.partial.join(', ')}`);
+  if (trial.signal === 'SIGINT') {
+    if (trial.exitCode !== 130 && !(trial.exitCode === 0 && trial.outcome === 'new')) problems.push(`exit code ${String(trial.exitCode)}, not 130`);
+    if (trial.outcome === 'mixed') problems.push('--out holds neither the old set nor the new one');
+    if (trial.leftovers.length > 0) problems.push(`left behind: ${trial.leftovers.join(', ')}`);
+    if (trial.survivors > 0) problems.push('processes of the run still alive after it exited');
+  }
+  return problems;
+}
