@@ -2,7 +2,7 @@
  * `kpkg deb` writing the whole package set (linux-image, linux-headers, linux-libc-dev,
  * linux-image-dbg) of real arm64 trees: 6.12 tiny and 6.1 tiny with every package, 6.12 full
  * (module signing, DWARF5 + BTF, GCC plugins) with image, libc-dev and dbg — its headers need the
- * GCC plugins and resolve_btfids rebuilt for the target, which deb.test.ts covers once they are.
+ * GCC plugins and resolve_btfids rebuilt for the target, which deb.integration.test.ts covers once they are.
  *
  * Checked against the referees: dpkg-deb, lintian, upstream's own `make bindeb-pkg` output for the
  * same tree (tools/upstream-debs), diffoscope, and dpkg in an emulated arm64 Debian.
@@ -231,7 +231,7 @@ interface SetSpec {
 
 const SPECS: SetSpec[] = [
   { tree: { series: '6.12', config: 'tiny' }, only: undefined, kinds: ['image', 'headers', 'libc-dev'], epochCheck: true },
-  // The full tree's headers are packaged and proved by headers.test.ts (plugins, resolve_btfids, sign-file on the target).
+  // The full tree's headers are packaged and proved by headers.integration.test.ts (plugins, resolve_btfids, sign-file on the target).
   { tree: { series: '6.12', config: 'full' }, only: 'image,libc-dev,dbg', kinds: ['image', 'libc-dev', 'dbg'], epochCheck: true },
   { tree: { series: '6.1', config: 'tiny' }, only: undefined, kinds: ['image', 'headers', 'libc-dev'], epochCheck: false },
 ];
@@ -330,7 +330,7 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
         const diff = await pathDiff(upstream.get(name) ?? '', ours);
         const root = `/usr/src/${name}`;
         if (spec.tree.series === '6.12') {
-          // As in deb.test.ts: kpkg keeps .config, which ≤ 6.11 shipped and 6.12 dropped (DKMS reads it).
+          // As in deb.integration.test.ts: kpkg keeps .config, which ≤ 6.11 shipped and 6.12 dropped (DKMS reads it).
           // modpost's generated assembly is left out: nothing on the target reads it, and it names build-machine paths.
           assert.deepEqual(diff, { onlyOurs: [`${root}/.config`], onlyUpstream: [`${root}/scripts/mod/devicetable-offsets.s`], changed: [] });
         } else {

@@ -1,6 +1,6 @@
 /**
  * kpkg smoke on kpkg's own RPM, pacman and tarball packages of the real 6.1 arm64 tree, the way
- * deb.test.ts proves the .deb: each installed in the emulated arm64 Debian with the rootfs's own
+ * deb.integration.test.ts proves the .deb: each installed in the emulated arm64 Debian with the rootfs's own
  * rpm, pacman or tar, then kpkg_hello built against /lib/modules/<release>/build there.
  */
 import assert from 'node:assert/strict';
