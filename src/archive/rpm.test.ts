@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { rm } from 'node:fs/promises';
 import { decompressed } from '../verify/readers/decompressed.js';
-import { buildRpm, miniHeadersRoot, tool } from '../verify/fixture-packages.js';
+import { buildRpm, miniHeadersRoot, tool } from '../testing/verify-packages.js';
 import { KpkgError } from '../util/errors.js';
 import { readCpio } from './cpio.js';
 import { openRpm, RPM_LEAD_SIZE, RPMTAG } from './rpm.js';

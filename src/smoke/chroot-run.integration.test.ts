@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { runInChroot } from './chroot-run.js';
 import { mountsBelow } from './mounts.js';
 import { unpackRootfs, type UnpackedRootfs } from './rootfs.js';
-import { debianArm64Rootfs } from './test-fixtures.js';
+import { debianArm64Rootfs } from '../testing/smoke-fixtures.js';
 
 /** Host processes whose root directory is `dir` (i.e. still running inside that chroot). */
 async function processesRootedIn(dir: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { test } from 'node:test';
 import { isKpkgError } from '../util/errors.js';
 import { BASE_PACKAGES, ensureRootfsTarball, mmdebstrapArgs, rootfsCacheName, unpackRootfs } from './rootfs.js';
-import { debianArm64Rootfs } from './test-fixtures.js';
+import { debianArm64Rootfs } from '../testing/smoke-fixtures.js';
 
 const spec = { debianArch: 'arm64', suite: 'bookworm', packages: ['make', 'gcc', 'gcc'], mirror: 'http://deb.debian.org/debian', cacheDir: '/c' };
 

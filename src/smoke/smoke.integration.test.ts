@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseElf } from '../elf/elf.js';
 import { smoke, type SmokeStep } from './smoke.js';
-import { debianArm64Headers, rootfsCacheDir } from './test-fixtures.js';
+import { debianArm64Headers, rootfsCacheDir } from '../testing/smoke-fixtures.js';
 
 test("Debian's own arm64 headers build kpkg_hello in the emulated target", async (t) => {
   const headers = await debianArm64Headers();

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
 import type { CheckId } from './findings.js';
-import { buildDeb, buildTarball, tempDir } from './fixture-packages.js';
+import { buildDeb, buildTarball, tempDir } from '../testing/verify-packages.js';
 import type { ReadPackage } from './model.js';
 import { readPackages, verifyPackages, type VerifyReport } from './verify.js';
 

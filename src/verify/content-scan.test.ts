@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { containsPrivateKey, looksLikeText, scanText, treePrefixOf } from './content-scan.js';
-import { tempDir, tool } from './fixture-packages.js';
+import { tempDir, tool } from '../testing/verify-packages.js';
 
 function hostPaths(text: string): string[] {
   const out = new Set<string>();

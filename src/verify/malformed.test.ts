@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { ArWriter } from '../archive/ar.js';
 import { tarStream, type TarEntry } from '../archive/tar.js';
 import { runKpkg } from '../testing/run-kpkg.js';
-import { buildDeb, buildRpm, miniHeadersRoot, tempDir } from './fixture-packages.js';
+import { buildDeb, buildRpm, miniHeadersRoot, tempDir } from '../testing/verify-packages.js';
 
 const MTIME = 1700000000;
 let work = '';

@@ -16,7 +16,7 @@ import {
   tempDir,
   tool,
   type MiniTreeOptions,
-} from './fixture-packages.js';
+} from '../testing/verify-packages.js';
 import { readPackages, verifyPackages, type VerifyReport } from './verify.js';
 
 const TREE = `/usr/src/linux-headers-${MINI_RELEASE}`;

@@ -22,7 +22,7 @@ import { resolveInRoot } from '../../smoke/path-in-root.js';
 import { ensureRootfsTarball, removeRootfsDir, unpackRootfs } from '../../smoke/rootfs.js';
 import { smoke } from '../../smoke/smoke.js';
 import { smokeRootfsSpec } from '../../smoke/smoke-rootfs-spec.js';
-import { rootfsCacheDir } from '../../smoke/test-fixtures.js';
+import { rootfsCacheDir } from '../../testing/smoke-fixtures.js';
 import { assertDependsMatchElves, debField } from '../../testing/deb-contents.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';

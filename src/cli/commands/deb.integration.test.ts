@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { smoke } from '../../smoke/smoke.js';
-import { rootfsCacheDir } from '../../smoke/test-fixtures.js';
+import { rootfsCacheDir } from '../../testing/smoke-fixtures.js';
 import { debField, debPaths, elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';

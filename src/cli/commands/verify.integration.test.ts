@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
-import { debianAmd64HeaderSet, debianArm64HeaderSet } from '../../verify/debian-packages.js';
+import { debianAmd64HeaderSet, debianArm64HeaderSet } from '../../testing/debian-headers.js';
 import type { VerifyReport } from '../../verify/verify.js';
 
 async function verifyJson(args: string[]): Promise<{ exitCode: number; report: VerifyReport; stderr: string }> {

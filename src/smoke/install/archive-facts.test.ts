@@ -9,7 +9,7 @@ import { tarballPackager } from '../../formats/tar/write-tarball.js';
 import { KpkgError } from '../../util/errors.js';
 import type { Member, ReadPackage } from '../../verify/model.js';
 import { archiveFacts, factsOfPackages } from './archive-facts.js';
-import { headersDescription, TEST_RELEASE, writeTestPackage } from './test-packages.js';
+import { headersDescription, TEST_RELEASE, writeTestPackage } from '../../testing/install-packages.js';
 
 let work = '';
 before(async () => {

@@ -18,7 +18,7 @@ import { PACMAN_CONF, pacmanConf, pacmanInstaller, pacmanProblems } from './pacm
 import { RPM_DBPATH, rpmInstaller } from './rpm.js';
 import { isPacmanName, sniffInput } from './sniff.js';
 import { tarballInstaller } from './tarball.js';
-import { headersDescription, TEST_RELEASE, writeTestPackage } from './test-packages.js';
+import { headersDescription, TEST_RELEASE, writeTestPackage } from '../../testing/install-packages.js';
 
 const RELEASE = TEST_RELEASE;
 let work = '';

@@ -1,19 +1,18 @@
 /**
  * Helpers for the smoke tests (not used by kpkg itself): cache locations and Debian's own arm64
  * kernel headers, which prove the machinery before kpkg's own headers packages exist.
- * (node --test runs this file too, because of its test- prefix; it has no tests.)
  */
 import { access, copyFile, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { ensureBinfmt } from './binfmt.js';
-import { kpkgCacheDir, rootfsCacheDir } from './cache-dir.js';
+import { ensureBinfmt } from '../smoke/binfmt.js';
+import { kpkgCacheDir, rootfsCacheDir } from '../smoke/cache-dir.js';
 import { PrivateApt } from '../apt/private-apt.js';
 import { targetArchive } from '../apt/target-release.js';
 import { withLock } from '../util/file-lock.js';
-import { ensureRootfsTarball, type RootfsSpec, type RootfsTarball } from './rootfs.js';
-import { smokeRootfsSpec } from './smoke-rootfs-spec.js';
+import { ensureRootfsTarball, type RootfsSpec, type RootfsTarball } from '../smoke/rootfs.js';
+import { smokeRootfsSpec } from '../smoke/smoke-rootfs-spec.js';
 
 export { kpkgCacheDir, rootfsCacheDir };
 

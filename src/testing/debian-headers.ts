@@ -3,7 +3,7 @@
  * smoke tests' fixture) and the same release for amd64, downloaded with kpkg's private apt into its cache.
  */
 import { basename } from 'node:path';
-import { debianArm64Headers, fixtureApt } from '../smoke/test-fixtures.js';
+import { debianArm64Headers, fixtureApt } from './smoke-fixtures.js';
 
 export interface DebianHeaderSet {
   release: string;

@@ -10,7 +10,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, symlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
+import { CrossBuildDir, GCC_TOOLCHAINS } from './cross-binaries.js';
 
 const exec = promisify(execFile);
 

@@ -4,9 +4,9 @@
  * test- prefix; it has no tests.)
  */
 import { join } from 'node:path';
-import type { CompressionKind } from '../../archive/compress.js';
-import type { Packager } from '../../formats/packager.js';
-import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import type { CompressionKind } from '../archive/compress.js';
+import type { Packager } from '../formats/packager.js';
+import type { PackageDescription, PackageEntry } from '../package/model.js';
 
 export const TEST_RELEASE = '6.1.192-kpkg';
 
