@@ -22,6 +22,8 @@ export interface FuzzOptions {
   durationMs: number;
   /** …or after this many execs, whichever comes first. */
   maxExecs?: number;
+  /** But not before this many mutated inputs ran (a slow machine still fuzzes a little). */
+  minMutations?: number;
   /** Where findings are saved (`<dir>/<target>/`); undefined: not saved. */
   findingsDir?: string;
   log?: (line: string) => void;
@@ -131,10 +133,11 @@ export async function fuzzTarget(options: FuzzOptions): Promise<FuzzResult> {
     options.log?.(`${target.name}: ${outcome.kind} at ${iteration < 0 ? 'a seed' : `iteration ${iteration}`} (seed ${seed}): ${outcome.message.split('\n')[0] ?? ''}${finding.file === undefined ? '' : ` — saved ${finding.file}`}`);
   };
 
-  const spent = (): boolean => Date.now() - started >= options.durationMs || (options.maxExecs !== undefined && execs >= options.maxExecs);
+  const spent = (mutations: number): boolean =>
+    (Date.now() - started >= options.durationMs && mutations >= (options.minMutations ?? 0)) || (options.maxExecs !== undefined && execs >= options.maxExecs);
   try {
     for (const [index, sample] of seeds.entries()) await judge(sample, -1, index);
-    for (let iteration = 0; !spent(); iteration++) {
+    for (let iteration = 0; !spent(iteration); iteration++) {
       const random = iterationRandom(seed, iteration);
       const parent = random.pick(corpus);
       let input = mutate(parent, random, { corpus, dictionary, maxLength: target.maxLength });

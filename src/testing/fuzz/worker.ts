@@ -58,7 +58,7 @@ port.on('message', (request: ExecRequest) => {
     if (refused !== undefined) outcome = { status: 'finding', kind: 'allocation', ...describe(refused), largestAllocation: largest };
     else if (strays.length > 0) outcome = { status: 'finding', kind: 'stray-error', ...describe(strays[0]), largestAllocation: largest };
     else if (threw && !(isDefinedRejection(thrown) && !(thrown instanceof AllocationTooLarge))) outcome = { status: 'finding', kind: 'exception', ...describe(thrown), largestAllocation: largest };
-    else outcome = { status: 'pass', signature: threw ? signatureOf(describe(thrown).message) : `ok ${verdict ?? ''}`, largestAllocation: largest };
+    else outcome = { status: 'pass', signature: signatureOf(threw ? describe(thrown).message : `ok ${verdict ?? ''}`), largestAllocation: largest };
     strays.length = 0;
     port.postMessage(outcome);
   })();
