@@ -5,7 +5,7 @@
  */
 import type { CompressionKind } from '../archive/compress.js';
 import type { PackageDescription } from '../package/model.js';
-import { KpkgError } from '../util/errors.js';
+import { systemError } from '../util/system-error.js';
 
 export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
 
@@ -40,6 +40,5 @@ export interface Packager {
  * ENOSPC...) becomes a one-line KpkgError naming the file; anything else (a KpkgError, a bug) as it is.
  */
 export function writeFailure(outPath: string, error: unknown): unknown {
-  const system = error instanceof Error && !(error instanceof KpkgError) && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
-  return system ? new KpkgError(`cannot write ${outPath}: ${error.message}`, { where: outPath, cause: error }) : error;
+  return systemError(error, { doing: 'write', path: outPath }) ?? error;
 }

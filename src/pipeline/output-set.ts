@@ -10,7 +10,7 @@
  *   the next run into --out removes the staging directory of a run that is gone.
  */
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { KpkgError } from '../util/errors.js';
 import { withLock } from '../util/file-lock.js';
 import { lstatOrUndefined } from '../util/fs.js';
@@ -35,6 +35,22 @@ async function removeDeadStaging(out: string): Promise<void> {
   }
 }
 
+/**
+ * mkdir -p that fails with the real reason: a recursive mkdir reports ENOENT for a directory it could
+ * not create on a read-only or unwritable parent, so the first missing one is made on its own.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    let missing = dir;
+    while ((await lstatOrUndefined(dirname(missing))) === undefined && dirname(missing) !== missing) missing = dirname(missing);
+    await mkdir(missing);
+    throw e;
+  }
+}
+
 export class OutputSet {
   private readonly names: string[] = [];
 
@@ -49,7 +65,7 @@ export class OutputSet {
   static async open(out: string): Promise<OutputSet> {
     const dir = resolve(out);
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirectory(dir);
       await removeDeadStaging(dir);
       const staging = await mkdtemp(join(dir, `${STAGING_PREFIX}${process.pid}-`));
       const forget = onInterrupt(() => rm(staging, { recursive: true, force: true }));

@@ -2,8 +2,11 @@ import { execa } from 'execa';
 import { chown, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { REPO_ROOT } from './kernel-trees.js';
+import { fileURLToPath } from 'node:url';
 import type { KpkgRun } from './run-kpkg.js';
+
+/** The CLI built beside this file (dist/testing/ → dist/cli/bin.js; the same in any other tsc --outDir). */
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
 /**
  * Test helper: kpkg as a new user runs it — a fresh, empty HOME (no ~/.cache/kpkg, no kpkg cache
@@ -67,8 +70,8 @@ export async function forbidUserRead(user: OrdinaryUser, file: string): Promise<
 
 /** Runs the built CLI as `user` with the given environment (HOME from freshHome), without a TTY. */
 export async function runKpkgAs(user: OrdinaryUser, args: readonly string[], env: Record<string, string>): Promise<KpkgRun> {
-  await letUserReach(user, join(REPO_ROOT, 'dist/cli/bin.js'));
+  await letUserReach(user, BIN);
   const vars = Object.entries({ ...env, CI: 'true', PATH: process.env.PATH ?? '/usr/bin:/bin' }).map(([k, v]) => `${k}=${v}`);
-  const r = await execa('runuser', ['-u', user.name, '--', 'env', ...vars, process.execPath, join(REPO_ROOT, 'dist/cli/bin.js'), ...args], { reject: false, stdin: 'ignore', cwd: env.HOME ?? '/' });
+  const r = await execa('runuser', ['-u', user.name, '--', 'env', ...vars, process.execPath, BIN, ...args], { reject: false, stdin: 'ignore', cwd: env.HOME ?? '/' });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -79,7 +79,7 @@ async function run(argv: readonly string[], cwd: string, onCommand?: (c: string)
   if (r.exitCode !== 0) {
     const tail = lastLines(r.all ?? '', 25);
     const failure = r.failed && r.exitCode === undefined ? ` (${r.shortMessage})` : '';
-    const hint = debianArch === undefined ? undefined : missingLibraryHint(tail, debianArch);
+    const hint = debianArch === undefined ? undefined : (missingLibraryHint(tail, debianArch) ?? `the target's compiler cannot build or link this program: \`kpkg doctor --arch ${debianArch}\` checks the compiler and its C library (CC=, CROSS_COMPILE=, LLVM= as for the kernel build)`);
     throw new KpkgError(`command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`, { where: cwd, ...(hint === undefined ? {} : { hint }) });
   }
 }
