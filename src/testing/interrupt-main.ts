@@ -27,6 +27,10 @@ try {
       process.stdout.write(`${signal.padEnd(8)} ${String(trial.delayMs).padStart(7)} ms  exit ${String(trial.exitCode).padEnd(4)} --out ${trial.outcome.padEnd(5)} ${problems.length === 0 ? 'ok' : `FAIL: ${problems.join('; ')}`}\n`);
     }
   }
+  const together = await bench.concurrent();
+  const ok = together.exitCodes.every((c) => c === 0) && together.outcome !== 'mixed' && together.leftovers.length === 0;
+  if (!ok) failed++;
+  process.stdout.write(`two runs at once into one --out: exit ${together.exitCodes.join(' and ')}, --out ${together.outcome}${together.leftovers.length > 0 ? `, left ${together.leftovers.join(', ')}` : ''} ${ok ? 'ok' : 'FAIL'}\n`);
 } finally {
   await bench.dispose();
 }

@@ -87,6 +87,11 @@ export interface TrialBench {
   /** Wall time of an uninterrupted run. */
   fullMs: number;
   run(signal: TrialSignal, delayMs: number): Promise<Trial>;
+  /**
+   * Two runs at once on the same tree into the same --out (one writes the old set, one the new):
+   * both must succeed and --out must end with one of the two sets, whole, and nothing else.
+   */
+  concurrent(): Promise<{ exitCodes: (number | null)[]; outcome: Trial['outcome']; leftovers: string[] }>;
   dispose(): Promise<void>;
 }
 
@@ -139,6 +144,18 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
       await rm(out, { recursive: true, force: true });
       await rm(temp, { recursive: true, force: true });
       return { signal, delayMs: Math.round(delayMs), exitCode, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', partial, leftovers, survivors };
+    },
+    async concurrent() {
+      const out = join(work, 'out-concurrent');
+      const temps = [join(work, 'tmp-a'), join(work, 'tmp-b')];
+      for (const t of temps) await mkdir(t, { recursive: true });
+      const runs = [startDeb(buildDir, out, temps[0] ?? '', OLD_EPOCH), startDeb(buildDir, out, temps[1] ?? '', NEW_EPOCH)];
+      const exitCodes = await Promise.all(runs.map((r) => r.exit));
+      const now = await digests(out);
+      const same = (set: Digests): boolean => now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
+      const leftovers = [...(await readdir(out)).filter((n) => !n.endsWith('.deb')), ...(await Promise.all(temps.map((t) => readdir(t)))).flat()];
+      await rm(out, { recursive: true, force: true });
+      return { exitCodes, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', leftovers };
     },
     dispose: () => rm(work, { recursive: true, force: true }),
   };

@@ -25,3 +25,11 @@ for (const signal of ['SIGKILL', 'SIGINT'] as const satisfies readonly TrialSign
     }
   });
 }
+
+test('two kpkg deb runs at once on one tree into one --out: both succeed, --out holds one whole set and nothing else', { timeout: 20 * 60 * 1000 }, async () => {
+  assert.ok(bench !== undefined);
+  const result = await bench.concurrent();
+  assert.deepEqual(result.exitCodes, [0, 0]);
+  assert.notEqual(result.outcome, 'mixed');
+  assert.deepEqual(result.leftovers, []);
+});
