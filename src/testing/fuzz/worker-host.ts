@@ -11,6 +11,9 @@ import type { ExecOutcome, ExecRequest, WorkerSetup } from './protocol.js';
 /** The heap a worker may use; a reader that builds huge JS structures from a declared count dies here. */
 const WORKER_HEAP_MB = 512;
 
+/** Extra time for the first exec of a new worker (module loading). */
+const STARTUP_ALLOWANCE_MS = 30_000;
+
 export class WorkerHost {
   #worker: Worker | undefined;
   #scratch: string | undefined;
@@ -31,6 +34,9 @@ export class WorkerHost {
 
   /** Runs one exec; a hang, crash or out-of-memory ends the worker and comes back as a finding. */
   async run(request: ExecRequest, timeoutMs: number): Promise<ExecOutcome> {
+    // A new worker first loads the readers' modules: on a loaded machine that alone can take
+    // seconds, which is not the input's doing.
+    const limit = this.#worker === undefined ? timeoutMs + STARTUP_ALLOWANCE_MS : timeoutMs;
     const worker = this.#worker ?? (await this.#start());
     return new Promise<ExecOutcome>((resolve) => {
       const finish = (outcome: ExecOutcome, restart: boolean): void => {
@@ -49,8 +55,8 @@ export class WorkerHost {
         finish({ status: 'finding', kind: 'worker-crash', message: `${error.name}: ${error.message}`, stack: error.stack ?? error.message, largestAllocation: 0 }, true);
       const onExit = (code: number): void => finish({ status: 'finding', kind: 'worker-crash', message: `the worker exited with code ${code}`, stack: '', largestAllocation: 0 }, true);
       const timer = setTimeout(
-        () => finish({ status: 'finding', kind: 'hang', message: `no answer within ${timeoutMs} ms`, stack: '', largestAllocation: 0 }, true),
-        timeoutMs,
+        () => finish({ status: 'finding', kind: 'hang', message: `no answer within ${limit} ms`, stack: '', largestAllocation: 0 }, true),
+        limit,
       );
       worker.on('message', onMessage);
       worker.on('error', onError);
