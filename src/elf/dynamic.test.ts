@@ -9,6 +9,7 @@ import type { DynamicInfo } from './dynamic.js';
 import { KpkgError } from '../util/errors.js';
 import { CLANG_TOOLCHAINS, CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
 import type { Toolchain } from '../testing/cross-binaries.js';
+import { Random } from '../testing/random.js';
 
 const run = promisify(execFile);
 
@@ -193,16 +194,10 @@ function mustParse(bytes: Uint8Array): DynamicInfo {
   return info;
 }
 
-/** A small seeded generator (mulberry32), so failures reproduce. */
+/** A seeded generator of numbers in [0, 1), so failures reproduce. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.fraction();
 }
 
 /** Whatever parseDynamic returns is either undefined or well-formed. */

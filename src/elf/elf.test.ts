@@ -10,6 +10,7 @@ import { KpkgError } from '../util/errors.js';
 import { hostArch } from '../kernel/arch-table.js';
 import { CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
 import type { BinaryKind, Toolchain } from '../testing/cross-binaries.js';
+import { Random } from '../testing/random.js';
 
 function expectElf(result: ElfReadResult): ElfInfo {
   assert.equal(result.kind, 'elf', `expected an ELF, got ${JSON.stringify(result)}`);
@@ -100,16 +101,10 @@ function makeElf(spec: SyntheticElf): Uint8Array {
 const encoder = new TextEncoder();
 const cString = (s: string): Uint8Array => encoder.encode(`${s}\0`);
 
-/** A small, seeded PRNG (mulberry32) so garbage tests are reproducible. */
+/** A seeded generator of numbers in [0, 1), so failures reproduce. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.fraction();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@
  *   is untouched. Under SIGKILL a file with a final name is never partial (rename(2) is atomic);
  *   the next run into --out removes the staging directory of a run that is gone.
  */
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { removeLeftoversOfDeadRuns } from '../util/dead-runs.js';
 import { KpkgError } from '../util/errors.js';
 import { withLock } from '../util/file-lock.js';
 import { lstatOrUndefined } from '../util/fs.js';
@@ -18,22 +19,6 @@ import { critical, onInterrupt } from '../util/interrupt.js';
 import { systemError } from '../util/system-error.js';
 
 const STAGING_PREFIX = '.kpkg-staging-';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function removeDeadStaging(out: string): Promise<void> {
-  for (const name of await readdir(out)) {
-    const pid = new RegExp(`^${STAGING_PREFIX.replace('.', '\\.')}(\\d+)-`).exec(name)?.[1];
-    if (pid !== undefined && !alive(Number(pid))) await rm(join(out, name), { recursive: true, force: true });
-  }
-}
 
 /**
  * mkdir -p that fails with the real reason: a recursive mkdir reports ENOENT for a directory it could
@@ -66,7 +51,7 @@ export class OutputSet {
     const dir = resolve(out);
     try {
       await makeDirectory(dir);
-      await removeDeadStaging(dir);
+      await removeLeftoversOfDeadRuns(dir, STAGING_PREFIX);
       const staging = await mkdtemp(join(dir, `${STAGING_PREFIX}${process.pid}-`));
       const forget = onInterrupt(() => rm(staging, { recursive: true, force: true }));
       return new OutputSet(dir, staging, forget);

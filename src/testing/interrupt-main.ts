@@ -4,8 +4,9 @@
  *   node dist/testing/interrupt-main.js [--runs N] [--seed S] [--series 6.1|6.12]
  */
 import { parseArgs } from 'node:util';
-import { random, trialBench, trialProblems, type Trial, type TrialSignal } from './interrupt-trials.js';
+import { trialBench, trialProblems, type Trial, type TrialSignal } from './interrupt-trials.js';
 import { builtKernelTree } from './kernel-trees.js';
+import { Random } from './random.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, seed: { type: 'string' }, series: { type: 'string', default: '6.1' } } });
 const runs = Number(values.runs);
@@ -18,9 +19,9 @@ const trials: Trial[] = [];
 let failed = 0;
 try {
   for (const signal of ['SIGKILL', 'SIGINT'] as const satisfies readonly TrialSignal[]) {
-    const next = random(seed + (signal === 'SIGINT' ? 1 : 0));
+    const random = new Random(seed + (signal === 'SIGINT' ? 1 : 0));
     for (let i = 0; i < runs; i++) {
-      const trial = await bench.run(signal, next() * bench.fullMs * 1.05);
+      const trial = await bench.run(signal, random.fraction() * bench.fullMs * 1.05);
       const problems = trialProblems(trial);
       if (problems.length > 0) failed++;
       trials.push(trial);

@@ -71,18 +71,6 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-/** A small deterministic generator (mulberry32), so a run can be repeated from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface TrialBench {
   /** Wall time of an uninterrupted run. */
   fullMs: number;

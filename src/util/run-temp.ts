@@ -5,35 +5,13 @@
  * interrupt removes all of them at once, and nothing else in /tmp is touched. A run killed
  * with SIGKILL leaves its directory; the next run removes those whose process is gone.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeLeftoversOfDeadRuns } from './dead-runs.js';
 import { onInterrupt } from './interrupt.js';
 
 const PREFIX = 'kpkg-run-';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes run directories left by runs that were killed (their pid no longer exists). */
-async function removeDeadRuns(parent: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = /^kpkg-run-(\d+)-/.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) await rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
 
 export interface RunTempDir {
   path: string;
@@ -45,7 +23,7 @@ export interface RunTempDir {
 export async function useRunTempDir(): Promise<RunTempDir> {
   const parent = tmpdir();
   const previous = process.env.TMPDIR;
-  await removeDeadRuns(parent);
+  await removeLeftoversOfDeadRuns(parent, PREFIX);
   const path = await mkdtemp(join(parent, `${PREFIX}${process.pid}-`));
   const remove = (): Promise<void> => rm(path, { recursive: true, force: true });
   const unregister = onInterrupt(remove);

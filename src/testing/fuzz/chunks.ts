@@ -1,4 +1,4 @@
-import { Random } from './random.js';
+import { Random } from '../random.js';
 
 /**
  * An input cut into chunks of varied sizes (1 byte to 128 KiB), the same for the same chunk

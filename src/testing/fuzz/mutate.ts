@@ -4,7 +4,7 @@
  * two cheap structure-aware tweaks — rewriting the ASCII number fields of ar, tar, cpio and .cmd
  * texts, and re-sealing tar header checksums so a mutated header gets past the checksum check.
  */
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 /** What a mutation can draw on besides the input itself. */
 export interface MutationContext {

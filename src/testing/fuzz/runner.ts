@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyOf, mutate, resealTarHeaders } from './mutate.js';
 import type { ExecOutcome, FindingKind } from './protocol.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import type { Samples } from './samples.js';
 import type { FuzzTarget } from './targets.js';
 import { WorkerHost } from './worker-host.js';

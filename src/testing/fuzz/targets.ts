@@ -20,7 +20,7 @@ import { decompressed } from '../../verify/readers/decompressed.js';
 import { inputKindOf, readInput } from '../../verify/readers/open.js';
 import { verifyPackages } from '../../verify/verify.js';
 import { chunked, chunkStream } from './chunks.js';
-import { Random } from './random.js';
+import { Random } from '../random.js';
 import type { Samples } from './samples.js';
 
 export interface ExecContext {

@@ -1,6 +1,6 @@
 /**
  * A small seeded pseudo-random generator (sfc32 seeded through splitmix32): the same seed gives
- * the same sequence on every machine, so a fuzz run is reproducible from its seed and iteration.
+ * the same sequence on every machine, so a fuzz run (or any randomised test) is reproducible from its seed.
  */
 export class Random {
   #a: number;
@@ -32,6 +32,11 @@ export class Random {
     this.#c = ((this.#c << 21) | (this.#c >>> 11)) >>> 0;
     this.#c = (this.#c + t) >>> 0;
     return t;
+  }
+
+  /** A number in [0, 1). */
+  fraction(): number {
+    return this.u32() / 0x1_0000_0000;
   }
 
   /** An integer in [0, n); 0 when n <= 0. */
