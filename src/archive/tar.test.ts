@@ -186,14 +186,16 @@ void describe('tar writer', () => {
     const many = await mkdtemp(join(dir, 'many-'));
     const files: TarEntry[] = [];
     const contents = new Map<string, Buffer>();
+    const writes: Promise<void>[] = [];
     for (let i = 0; i < 3000; i++) {
       const data = Buffer.from(`file ${i}\n`.repeat(i % 97));
       const path = join(many, `f${i}`);
-      await writeFile(path, data);
+      writes.push(writeFile(path, data));
       const name = `./f${String(i).padStart(5, '0')}`;
       contents.set(name, data);
       files.push({ type: 'file', name, mode: 0o644, mtime: MTIME, size: data.length, content: { from: 'disk', path } });
     }
+    await Promise.all(writes);
     // Small limits: some files are streamed, the byte budget throttles the read-ahead.
     const back = await readBack(tarStream(files, { prefetch: 16, prefetchBytes: 4096, wholeFileLimit: 600 }));
     assert.deepEqual(

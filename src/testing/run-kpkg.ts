@@ -22,3 +22,44 @@ export async function runKpkgJson<T>(args: readonly string[]): Promise<T> {
   if (r.exitCode !== 0) throw new Error(`kpkg ${args.join(' ')} exited ${String(r.exitCode)}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }
+
+/** Sends the text written to `stream` to `sink` until the returned function is called; bytes pass through. */
+function captureText(stream: NodeJS.WriteStream, sink: (text: string) => void): () => void {
+  const own = Object.getOwnPropertyDescriptor(stream, 'write');
+  const original = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const write = (chunk: unknown, ...rest: unknown[]): boolean => {
+    // The test runner reports through stdout in bytes; kpkg writes text.
+    if (typeof chunk !== 'string') return original(chunk, ...rest);
+    sink(chunk);
+    const done = rest.find((r): r is () => void => typeof r === 'function');
+    if (done !== undefined) queueMicrotask(done);
+    return true;
+  };
+  stream.write = write;
+  return () => {
+    if (own === undefined) Reflect.deleteProperty(stream, 'write');
+    else Object.defineProperty(stream, 'write', own);
+  };
+}
+
+/**
+ * Runs kpkg's main() in this process — the CLI but for bin.js's two lines (the signal handlers and
+ * process.exitCode) — with what it writes to stdout and stderr captured, and its exit code. For
+ * tests of many exit statuses and messages that need not start node each time; one call at a time.
+ */
+export async function runKpkgInProcess(args: readonly string[]): Promise<KpkgRun> {
+  const { main } = await import('../cli/main.js');
+  const captured = { stdout: '', stderr: '' };
+  const savedExitCode = process.exitCode;
+  process.exitCode = undefined;
+  const restoreStdout = captureText(process.stdout, (text) => (captured.stdout += text));
+  const restoreStderr = captureText(process.stderr, (text) => (captured.stderr += text));
+  try {
+    const exitCode = await main(args);
+    return { exitCode, ...captured };
+  } finally {
+    restoreStdout();
+    restoreStderr();
+    process.exitCode = savedExitCode;
+  }
+}

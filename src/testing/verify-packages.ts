@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,25 @@ export interface MiniTreeOptions {
   omit?: readonly string[];
 }
 
+const hostPrograms = new Map<'arm64' | 'amd64', Promise<Buffer>>();
+
+/** A real PIE program from the installed (cross) compiler for `machine`, compiled once per test process. */
+function hostProgram(machine: 'arm64' | 'amd64'): Promise<Buffer> {
+  let program = hostPrograms.get(machine);
+  if (program === undefined) {
+    program = (async () => {
+      const compilers = await CrossBuildDir.create();
+      try {
+        return await readFile(await compilers.compile(GCC_TOOLCHAINS[machine], { kind: 'pie' }));
+      } finally {
+        await compilers.remove();
+      }
+    })();
+    hostPrograms.set(machine, program);
+  }
+  return program;
+}
+
 export const MINI_RELEASE = '6.1.99-kpkgtest';
 
 /**
@@ -93,18 +112,9 @@ export async function miniHeadersRoot(options: MiniTreeOptions = {}): Promise<st
     'arch/arm64/Makefile': 'KBUILD_CFLAGS += -mgeneral-regs-only\n',
   };
   for (const [path, content] of Object.entries(files)) if (!omit.has(path)) await put(root, `${tree}/${path}`, content);
-  const compilers = await CrossBuildDir.create();
-  try {
-    const toolchain = options.programsFor === 'amd64' ? GCC_TOOLCHAINS.amd64 : GCC_TOOLCHAINS.arm64;
-    for (const program of ['scripts/basic/fixdep', 'scripts/mod/modpost']) {
-      if (omit.has(program)) continue;
-      const built = await compilers.compile(toolchain, { kind: 'pie' });
-      await mkdir(dirname(join(root, tree, program)), { recursive: true });
-      await copyFile(built, join(root, tree, program));
-      await chmod(join(root, tree, program), 0o755);
-    }
-  } finally {
-    await compilers.remove();
+  for (const program of ['scripts/basic/fixdep', 'scripts/mod/modpost']) {
+    if (omit.has(program)) continue;
+    await put(root, `${tree}/${program}`, await hostProgram(options.programsFor ?? 'arm64'), 0o755);
   }
   for (const [path, content] of Object.entries(options.extra ?? {})) await put(root, path, content);
   await mkdir(join(root, `lib/modules/${release}`), { recursive: true });

@@ -1,6 +1,7 @@
 /**
  * Inputs that cannot be read give exit status 2 and say why — never a crash, a hang or a write.
- * Runs the built CLI as a user would.
+ * The first cases run the built CLI as a user would; the rest run its main() in this process
+ * (runKpkgInProcess: the same code but for bin.js's signal handlers), to spare a node start each.
  */
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArWriter } from '../archive/ar.js';
 import { tarStream, type TarEntry } from '../archive/tar.js';
-import { runKpkg } from '../testing/run-kpkg.js';
+import { runKpkg, runKpkgInProcess, type KpkgRun } from '../testing/run-kpkg.js';
 import { buildDeb, buildRpm, miniHeadersRoot, tempDir } from '../testing/verify-packages.js';
 
 const MTIME = 1700000000;
@@ -42,9 +43,9 @@ async function debAround(name: string, dataTar: Buffer, dataName = 'data.tar'): 
   return path;
 }
 
-async function expectUnreadable(args: string[], pattern: RegExp): Promise<void> {
+async function expectUnreadable(args: string[], pattern: RegExp, run: (args: readonly string[]) => Promise<KpkgRun> = runKpkgInProcess): Promise<void> {
   const started = Date.now();
-  const r = await runKpkg(['verify', ...args]);
+  const r = await run(['verify', ...args]);
   assert.equal(r.exitCode, 2, `exit status for ${args.join(' ')}: ${r.stderr}`);
   assert.match(r.stderr, pattern);
   assert.doesNotMatch(r.stderr, /internal error/);
@@ -54,13 +55,13 @@ async function expectUnreadable(args: string[], pattern: RegExp): Promise<void> 
 
 describe('kpkg verify on malformed and hostile inputs: exit status 2 with the reason', { timeout: 300_000 }, () => {
   it('a missing file, a zero-length file and a file of unknown format', async () => {
-    await expectUnreadable([join(work, 'does-not-exist.deb')], /cannot read .*does-not-exist\.deb: no such file or directory/);
+    await expectUnreadable([join(work, 'does-not-exist.deb')], /cannot read .*does-not-exist\.deb: no such file or directory/, runKpkg);
     const empty = join(work, 'empty.deb');
     await writeFile(empty, '');
-    await expectUnreadable([empty], /empty\.deb: the file is empty \(0 bytes\)/);
+    await expectUnreadable([empty], /empty\.deb: the file is empty \(0 bytes\)/, runKpkg);
     const text = join(work, 'notes.deb');
     await writeFile(text, 'this is not a package\n');
-    await expectUnreadable([text], /notes\.deb: unknown file format \(first bytes 74 68 69 73/);
+    await expectUnreadable([text], /notes\.deb: unknown file format \(first bytes 74 68 69 73/, runKpkg);
   });
 
   it('a truncated .deb (ar member cut short) and a corrupt xz stream', async () => {
