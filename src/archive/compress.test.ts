@@ -1,52 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { KpkgError } from '../util/errors.js';
 import type { CompressionKind } from './compress.js';
 import { DEFAULT_COMPRESSION_LEVEL, compressionOfName, compressor, decompressor } from './compress.js';
 import { within } from '../testing/within.js';
+import { sampleData, sha, through, tool } from '../testing/compress-fixtures.js';
 
+// The compressors and decompressors with the system tools. That the multi-threaded encoders'
+// output (3 MiB, several blocks) does not depend on the thread count, and gzip's header of it,
+// are checked in compress.slow.test.ts.
 
-/** Pushes `input` through `filter` in 64 KiB chunks and collects the output. */
-async function through(filter: Duplex, input: Buffer): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const pieces = function* (): Generator<Buffer> {
-    for (let at = 0; at < input.length; at += 65536) yield input.subarray(at, at + 65536);
-  };
-  await pipeline(Readable.from(pieces()), filter, async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) chunks.push(chunk);
-  });
-  return Buffer.concat(chunks);
-}
-
-/** Runs a system tool as a filter. */
-async function tool(command: string, args: string[], input: Buffer): Promise<Buffer> {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.equal(code, 0, `${command} ${args.join(' ')} failed`);
-  return Buffer.concat(chunks);
-}
-
-/** Compressible but not trivial: text-like lines with varying numbers, deterministic. */
-function sampleData(bytes: number): Buffer {
-  const parts: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const line = `#define CONFIG_OPTION_${(i * 2654435761) % 100003} ${(i * 40503) % 65536} /* line ${i} */\n`;
-    parts.push(line);
-    size += line.length;
-  }
-  return Buffer.from(parts.join('')).subarray(0, bytes);
-}
-
-const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 /** 3 MiB: several blocks for the multi-threaded encoders, whose output must not depend on the thread count. */
 const input = sampleData(3 * 1024 * 1024);
 /** 512 KiB for the rest: enough to compress well, small enough for xz -6 both ways in well under a second. */
@@ -88,30 +51,6 @@ void describe('compressor', () => {
 
   void it('defaults to dpkg-deb levels', () => {
     assert.deepEqual(DEFAULT_COMPRESSION_LEVEL, { xz: 6, zstd: 3, gzip: 9, none: 0 });
-  });
-
-  void it('xz output does not depend on the thread count (multi-threaded encoder, fixed blocks)', async () => {
-    // At -0 the block size is 1 MiB (3 x 256 KiB dictionary, at least 1 MiB): 3 MiB make 3 blocks.
-    const ours = await through(compressor('xz', 0), input);
-    for (const threads of ['+1', '2', '3', '4']) {
-      const theirs = await tool('xz', ['-c', '-0', `-T${threads}`], input);
-      assert.equal(sha(theirs), sha(ours), `xz -T${threads} differs`);
-    }
-    // The single-threaded encoder (-T1) writes other bytes: the reason we never use it.
-    assert.notEqual(sha(await tool('xz', ['-c', '-0', '-T1'], input)), sha(ours));
-  });
-
-  void it('zstd output does not depend on the thread count', async () => {
-    const ours = await through(compressor('zstd', 3), input);
-    for (const threads of ['1', '2', '4']) {
-      assert.equal(sha(await tool('zstd', ['-c', '-q', '-3', `-T${threads}`], input)), sha(ours), `zstd -T${threads} differs`);
-    }
-  });
-
-  void it('gzip headers carry no name and no timestamp', async () => {
-    const compressed = await through(compressor('gzip'), input);
-    assert.deepEqual([...compressed.subarray(0, 4)], [0x1f, 0x8b, 8, 0]); // magic, deflate, no flags
-    assert.equal(compressed.readUInt32LE(4), 0); // mtime
   });
 
   void it('rejects levels out of range', () => {

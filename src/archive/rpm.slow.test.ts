@@ -1,3 +1,4 @@
+// openRpm on packages built by rpmbuild (not in test:unit: every case needs rpmbuild's output).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
