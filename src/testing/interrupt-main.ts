@@ -1,14 +1,15 @@
 /**
  * tools/interrupt-trials: interrupts `kpkg deb` on a real tree N times per signal at random
  * points and prints what happened (see interrupt-trials.ts). Exit 1 when any trial failed.
- *   node dist/testing/interrupt-main.js [--runs N] [--seed S] [--series 6.1|6.12]
+ *   node dist/testing/interrupt-main.js [--runs N] [--seed S] [--series 6.1|6.12] [--signals SIGKILL,SIGINT]
  */
 import { parseArgs } from 'node:util';
 import { trialBench, trialProblems, type Trial, type TrialSignal } from './interrupt-trials.js';
 import { builtKernelTree } from './kernel-trees.js';
 import { Random } from './random.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, seed: { type: 'string' }, series: { type: 'string', default: '6.1' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, seed: { type: 'string' }, series: { type: 'string', default: '6.1' }, signals: { type: 'string', default: 'SIGKILL,SIGINT' } } });
+const signals = values.signals.split(',').filter((s): s is TrialSignal => s === 'SIGKILL' || s === 'SIGINT');
 const runs = Number(values.runs);
 const seed = Number(values.seed ?? Date.now() % 1_000_000);
 const series = values.series === '6.12' ? '6.12' : '6.1';
@@ -18,7 +19,7 @@ process.stdout.write(`kpkg deb on the ${series} arm64 tiny tree: ${Math.round(be
 const trials: Trial[] = [];
 let failed = 0;
 try {
-  for (const signal of ['SIGKILL', 'SIGINT'] as const satisfies readonly TrialSignal[]) {
+  for (const signal of signals) {
     const random = new Random(seed + (signal === 'SIGINT' ? 1 : 0));
     for (let i = 0; i < runs; i++) {
       const trial = await bench.run(signal, random.fraction() * bench.fullMs * 1.05);

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { runningInGroup } from './processes.js';
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 const OLD_EPOCH = '1600000000';
@@ -60,15 +61,6 @@ function startDeb(buildDir: string, out: string, temp: string, epoch: string): S
     env: { ...process.env, CI: 'true', TMPDIR: temp },
   });
   return { pid: child.pid ?? -1, exit: once(child, 'exit').then(([code]) => code as number | null) };
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface TrialBench {
@@ -118,7 +110,7 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
       }
       const exitCode = await started.exit;
       // What a SIGKILLed run leaves running (its make, xz…) is still in its process group.
-      const survivors = groupAlive(started.pid) ? 1 : 0;
+      const survivors = (await runningInGroup(started.pid)).length;
       if (signal === 'SIGKILL') await sleep(200);
       try {
         process.kill(-started.pid, 'SIGKILL');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { isRunning } from '../testing/processes.js';
 
 const INTERRUPT = fileURLToPath(new URL('./interrupt.js', import.meta.url));
 const RUN_TEMP = fileURLToPath(new URL('./run-temp.js', import.meta.url));
@@ -42,12 +43,6 @@ async function waitFor(file: string): Promise<string> {
   throw new Error(`${file} never appeared`);
 }
 
-/** Whether a process still runs (a zombie has ended; who reaps it is not ours to wait for). */
-async function alive(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
-
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   test(`${signal}: every descendant stopped (even in another session), cleanups run, the run's TMPDIR removed, exit ${code}`, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kpkg-interrupt-'));
@@ -60,8 +55,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
       const [exitCode] = (await once(run, 'exit')) as [number | null];
       assert.equal(exitCode, code);
       assert.equal(await readFile(join(dir, 'cleaned'), 'utf8'), 'yes');
-      assert.equal(await alive(child), false, 'the child is gone');
-      assert.equal(await alive(grandchild), false, 'the grandchild in its own session is gone');
+      assert.equal(await isRunning(child), false, 'the child is gone');
+      assert.equal(await isRunning(grandchild), false, 'the grandchild in its own session is gone');
       assert.deepEqual((await readdir(dir)).filter((n) => join(dir, n) === temp), [], 'the run directory is removed');
     } finally {
       await rm(dir, { recursive: true, force: true });
