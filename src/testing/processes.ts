@@ -1,20 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { parseProcStat } from '../util/descendants.js';
 
 /**
  * Test helper: which processes still run. A zombie has ended — who reaps it (here often an init
  * that takes its time) is not the test's concern — so it never counts, though kill(pid, 0) finds it.
  */
-interface ProcessStat {
-  state: string;
-  pgrp: number;
-}
-
-async function statOf(pid: string): Promise<ProcessStat | undefined> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  if (text === '') return undefined;
-  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
-  const [state = '', , pgrp = ''] = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state, pgrp: Number(pgrp) };
+async function statOf(pid: string): Promise<{ state: string; pgrp: number } | undefined> {
+  return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''));
 }
 
 export async function isRunning(pid: number): Promise<boolean> {

@@ -7,11 +7,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** The fields kpkg reads from a /proc/<pid>/stat text; undefined for an empty or garbled one. */
+export function parseProcStat(text: string): { state: string; ppid: number; pgrp: number } | undefined {
+  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
+  const [state, ppid, pgrp] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  if (state === undefined || state === '' || ppid === undefined || !/^\d+$/.test(ppid) || pgrp === undefined || !/^\d+$/.test(pgrp)) return undefined;
+  return { state, ppid: Number(ppid), pgrp: Number(pgrp) };
+}
+
 /** The parent pid in a /proc/<pid>/stat text; undefined for a zombie (it has ended already). */
 function liveParent(stat: string): number | undefined {
-  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
-  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return state !== 'Z' && state !== 'X' && ppid !== undefined && /^\d+$/.test(ppid) ? Number(ppid) : undefined;
+  const parsed = parseProcStat(stat);
+  return parsed === undefined || parsed.state === 'Z' || parsed.state === 'X' ? undefined : parsed.ppid;
 }
 
 /** pid → parent pid of every live process visible in /proc. */

@@ -8,6 +8,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
+import { parseProcStat } from './descendants.js';
 import { KpkgError } from './errors.js';
 
 /** flock's exit status when --nonblock finds the lock taken (its default, -E). */
@@ -49,9 +50,8 @@ export async function lockHolder(path: string): Promise<number | undefined> {
       // "1: FLOCK  ADVISORY  WRITE 4711 fd:01:123456 0 EOF"
       if (fields[1] !== 'FLOCK' || fields[5]?.split(':')[2] !== String(ino)) continue;
       const holder = Number(fields[4]);
-      const status = await readFile(`/proc/${String(holder)}/stat`, 'utf8').catch(() => '');
-      const parent = Number(status.slice(status.lastIndexOf(')') + 2).split(' ')[1]);
-      return Number.isInteger(parent) && parent > 1 ? parent : holder;
+      const parent = parseProcStat(await readFile(`/proc/${String(holder)}/stat`, 'utf8').catch(() => ''))?.ppid;
+      return parent !== undefined && parent > 1 ? parent : holder;
     }
   } catch {
     // No /proc/locks, or the lock went away: the message just names no process.
