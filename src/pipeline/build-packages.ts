@@ -11,7 +11,7 @@ import { assertTargetToolsInstalled } from '../doctor/preflight.js';
 import type { Packager, WrittenArtifact } from '../formats/packager.js';
 import { readTreeFacts, type TreeFacts } from '../kernel/inspect.js';
 import { describeCompiler } from '../kernel/headers/gcc-plugins.js';
-import type { HeadersStep } from '../kernel/headers/stage.js';
+import type { HeadersStep, StagedHeaders } from '../kernel/headers/stage.js';
 import type { MakeVars } from '../kernel/make-vars.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import { assertUnchangedSince, fileClockNow, packagedInputs } from '../kernel/tree-changes.js';
@@ -23,9 +23,9 @@ import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
 import { KpkgError } from '../util/errors.js';
-import { cpuParallelism } from '../util/pool.js';
+import { cpuParallelism, Slots } from '../util/pool.js';
 import { OutputSet } from './output-set.js';
-import { stagePart, treeFiles, type PartsRun, type StagedPart } from './stage-parts.js';
+import { stagePart, treeFiles, type PartsRun } from './stage-parts.js';
 
 export type BuildStep = HeadersStep | 'plan' | 'lock' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'depends' | 'write';
 
@@ -40,6 +40,8 @@ export interface BuildOptions<Kind extends string> extends PackageSetOptions, Ta
   level?: number | undefined;
   /** INSTALL_MOD_STRIP for modules_install: '' does not strip; default '1' (--strip-debug). */
   moduleStrip?: string | undefined;
+  /** How many compilers, make jobs and package writers run at once (default: the cores). */
+  jobs?: number | undefined;
   onStep?: (step: BuildStep, detail: string) => void;
   onCommand?: (command: string) => void;
 }
@@ -91,7 +93,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   try {
     const result = await withLock(
       facts.tree.objtree,
-      () => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started }),
+      () => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started, jobs: options.jobs ?? cpuParallelism() }),
       (pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`),
     );
     const finals = await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
@@ -110,52 +112,82 @@ interface Plan<Kind extends string> {
   compression: CompressionKind;
   /** When the run started (fileClockNow): no file of the tree may change after it. */
   started: bigint;
+  jobs: number;
 }
 
-/** Stages the parts the packages need and writes every package into the staging directory. */
+/**
+ * Stages the parts the packages need and writes every package into the staging directory, as a
+ * pipeline: every part starts at once (the make install steps run while the host programs are
+ * rebuilt, each in its own scratch directory), and each package is described and written as soon
+ * as the parts it is made of are staged, at most `jobs` packages at a time. Every package's bytes
+ * depend only on its description, so the schedule never changes the output.
+ */
 async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>, plan: Plan<Kind>): Promise<BuildResult<Kind>> {
   const { facts, kinds, set, output, compression, started } = plan;
   const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
-  options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format})`);
-  const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: cpuParallelism() };
+  options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format}, ${plan.jobs} jobs)`);
+  const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: plan.jobs };
   const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0, depends: [], warnings: [] };
-  const staged: StagedPart[] = [];
+  const base = await treeFiles(facts);
+  const staging = new Map(needed.map((part) => [part, stagePart(run, part)] as const));
   try {
-    const parts: KernelParts = await treeFiles(facts);
-    for (const part of needed) {
-      const s = await stagePart(run, part);
-      staged.push(s);
-      Object.assign(parts, s.parts);
-    }
+    const partsOf = async (wanted: readonly KernelPart[]): Promise<KernelParts> => {
+      const parts: KernelParts = { ...base };
+      for (const part of wanted) Object.assign(parts, (await staging.get(part))?.parts);
+      return parts;
+    };
+    let runtime: Promise<readonly Dependency[]> | undefined;
+    const runtimeOf = (headers: StagedHeaders): Promise<readonly Dependency[]> => (runtime ??= runtimeRelations(layout, facts, options, headers, result));
+    const writeOptions = { compression, ...(options.level === undefined ? {} : { level: options.level }) };
+    const slots = new Slots(plan.jobs);
+    const written = kinds.map(async (kind) => {
+      const parts = await partsOf(layout.partsOf(kind));
+      const pkg = layout.describe(kind, parts, { arch: facts.arch, set, runtime: parts.headers === undefined ? [] : await runtimeOf(parts.headers) });
+      const name = packager.fileName(pkg, writeOptions);
+      return slots.run(async () => {
+        options.onStep?.('write', `${output.finalPath(name)} (${compression})`);
+        return { ...(await packager.write(pkg, output.stagingPath(name), writeOptions)), kind, name: pkg.name, version: pkg.version };
+      });
+    });
+    result.packages = await allOrFirstError(written);
+    const parts = await partsOf(needed);
     if (parts.headers !== undefined) {
       result.rebuilt = parts.headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
       result.elfCount = parts.headers.elfCount;
       if (parts.headers.libraries !== undefined) result.targetLibraries = parts.headers.libraries.description;
-    }
-    let runtime: readonly Dependency[] = [];
-    if (parts.headers !== undefined) {
-      const { needs, pluginCompiler, libraries } = parts.headers;
-      options.onStep?.('depends', `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
-      const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, native: !facts.cross, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
-      const relations = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
-      runtime = relations.depends;
-      result.depends = relations.depends.map(relationText);
-      result.warnings.push(...relations.warnings);
-      if (pluginCompiler !== undefined) result.pluginCompiler = describeCompiler(pluginCompiler);
-      for (const w of relations.warnings) options.onStep?.('depends', `warning: ${w}`);
-      if (result.depends.length > 0) options.onStep?.('depends', result.depends.join(', '));
-    }
-    const described: [Kind, PackageDescription][] = kinds.map((kind) => [kind, layout.describe(kind, parts, { arch: facts.arch, set, runtime })]);
-    const writeOptions = { compression, ...(options.level === undefined ? {} : { level: options.level }) };
-    for (const [kind, pkg] of described) {
-      const name = packager.fileName(pkg, writeOptions);
-      options.onStep?.('write', `${output.finalPath(name)} (${compression})`);
-      const written = await packager.write(pkg, output.stagingPath(name), writeOptions);
-      result.packages.push({ ...written, kind, name: pkg.name, version: pkg.version });
+      await runtimeOf(parts.headers);
     }
     await assertUnchangedSince(await packagedInputs(facts.tree, parts), started, facts.tree);
   } finally {
-    for (const s of staged) await s.dispose();
+    // Every part settles (a failed one disposed of itself) before the scratch directories go.
+    for (const settled of await Promise.allSettled(staging.values())) {
+      if (settled.status === 'fulfilled') await settled.value.dispose();
+    }
   }
   return result;
+}
+
+/** The headers package's run-time relations in the layout's names; noted in the result once. */
+async function runtimeRelations<Kind extends string>(layout: DistributionLayout<Kind>, facts: TreeFacts, options: BuildOptions<Kind>, headers: StagedHeaders, result: BuildResult<Kind>): Promise<readonly Dependency[]> {
+  const { needs, pluginCompiler, libraries } = headers;
+  options.onStep?.('depends', `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
+  const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, native: !facts.cross, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
+  const relations = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
+  result.depends = relations.depends.map(relationText);
+  result.warnings.push(...relations.warnings);
+  if (pluginCompiler !== undefined) result.pluginCompiler = describeCompiler(pluginCompiler);
+  for (const w of relations.warnings) options.onStep?.('depends', `warning: ${w}`);
+  if (result.depends.length > 0) options.onStep?.('depends', result.depends.join(', '));
+  return relations.depends;
+}
+
+/**
+ * Waits for every promise, so that nothing still runs when the caller cleans up, and rejects with
+ * the first failure in order.
+ */
+async function allOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }

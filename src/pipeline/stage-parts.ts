@@ -56,6 +56,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
     case 'headers': {
       const headers = await stageHeaders(facts, {
         cacheDir: kpkgCacheDir(),
+        jobs: run.jobs,
         pluginSysroot: options.pluginSysroot,
         sysroot: options.sysroot,
         mirror: options.mirror,

@@ -19,8 +19,8 @@ interface Held {
 }
 
 /** Starts `flock` on `path`; resolves when it holds the lock, or with undefined when `wait` is false and it is taken. */
-function acquire(path: string, wait: boolean): Promise<Held | undefined> {
-  const args = ['--exclusive', ...(wait ? [] : ['--nonblock']), path, 'sh', '-c', 'echo locked && exec cat >/dev/null'];
+function acquire(path: string, wait: boolean, shared = false): Promise<Held | undefined> {
+  const args = [shared ? '--shared' : '--exclusive', ...(wait ? [] : ['--nonblock']), path, 'sh', '-c', 'echo locked && exec cat >/dev/null'];
   const child = spawn('flock', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stderr = '';
@@ -75,4 +75,25 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (
   } finally {
     await release(held);
   }
+}
+
+/** A lock held until release() is called (or the process ends). */
+export interface HeldLock {
+  release: () => Promise<void>;
+}
+
+/**
+ * Takes a lock on `path` without waiting: shared (many holders, e.g. the runs using a cache) or
+ * exclusive (one holder, none shared). Undefined when it is taken in a conflicting mode.
+ */
+export async function tryLock(path: string, mode: 'shared' | 'exclusive'): Promise<HeldLock | undefined> {
+  const held = await acquire(path, false, mode === 'shared');
+  return held === undefined ? undefined : { release: () => release(held) };
+}
+
+/** Takes a shared lock on `path`, waiting while an exclusive holder has it. */
+export async function sharedLock(path: string): Promise<HeldLock> {
+  const held = await acquire(path, true, true);
+  if (held === undefined) throw new KpkgError(`cannot lock ${path}`, { where: path });
+  return { release: () => release(held) };
 }

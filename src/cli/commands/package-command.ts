@@ -22,6 +22,7 @@ export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice 
   revision?: string;
   maintainer?: string;
   sourceDateEpoch?: string;
+  jobs?: string;
 }
 
 export interface PackageCommandSpec<Kind extends string, Extra> {
@@ -46,6 +47,12 @@ export function integerOption(name: string, value: string | undefined): number |
   return Number(value);
 }
 
+function positiveOption(name: string, value: string | undefined): number | undefined {
+  const n = integerOption(name, value);
+  if (n === 0) throw new KpkgError(`${name} must be at least 1`, { exitCode: 2 });
+  return n;
+}
+
 export function registerPackageCommand<Kind extends string, Extra>(program: Command, spec: PackageCommandSpec<Kind, Extra>): void {
   const { packager } = spec;
   let command = addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name))))
@@ -57,7 +64,8 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
     .option('--pkg-version <version>', `full package version (default: ${spec.versionHelp})`)
     .option('--revision <rev>', 'the release/revision part of the default version (default: the kernel build number)')
     .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
-    .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)');
+    .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)')
+    .option('-j, --jobs <n>', 'compilers, make jobs and package writers at once (default: the cores); the packages are the same for any value');
   if (spec.extraOptions !== undefined) command = spec.extraOptions(command);
   command
     .addHelpText('after', `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`)
@@ -73,6 +81,7 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
           only: options.only === undefined ? undefined : parseOnly(layout, options.only),
           ...targetLibraryChoice(options),
           moduleStrip: process.env.INSTALL_MOD_STRIP,
+          jobs: positiveOption('--jobs', options.jobs),
           compression: options.compress,
           level: integerOption('--level', options.level),
           version: options.pkgVersion,

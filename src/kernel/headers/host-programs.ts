@@ -48,6 +48,8 @@ export interface RebuildOptions {
   pluginIncludeDir?: string | undefined;
   /** A target root holding the libraries the programs link (passed as --sysroot=). */
   sysroot?: string | undefined;
+  /** Compilers at once (default: the cores). */
+  jobs?: number | undefined;
 }
 
 /** The target compilers come from target-tools.ts, the one place that picks the target's programs. */
@@ -169,7 +171,7 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   const compilers = targetCompilers(toolchain, arch, options.sysroot);
   await assertEndiannessAgrees(tree, arch.elf, build);
   const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand, options.pluginIncludeDir);
-  return mapLimit(programs, cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));
+  return mapLimit(programs, options.jobs ?? cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));
 }
 
 /**

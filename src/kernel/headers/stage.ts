@@ -20,6 +20,8 @@ export type HeadersStep = 'stage' | 'rebuild' | 'verify';
 export interface StageOptions extends TargetLibraryChoice {
   /** kpkg's cache (its fetched target sysroots are kept there). */
   cacheDir: string;
+  /** Compilers at once (default: the cores). */
+  jobs?: number | undefined;
   onStep?: (step: HeadersStep, detail: string) => void;
   onCommand?: (command: string) => void;
 }
@@ -86,6 +88,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
         workDir,
         pluginIncludeDir: pluginHeaders?.includeDir,
         sysroot: libraries?.sysroot,
+        jobs: options.jobs,
         ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
       },
       facts.build,
@@ -94,7 +97,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       const tool = toolProgramAt(e.path);
       if (tool === undefined) continue;
       options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
-      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
       rebuilt.push(await checkedRebuild(e.path, output, tree.objtree, arch));
     }
     for (const r of rebuilt) await stripForTarget(r.output, facts.toolchain, options.onCommand);

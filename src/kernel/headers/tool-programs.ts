@@ -56,6 +56,8 @@ export interface ToolRebuildOptions {
   workDir: string;
   /** A target root holding libelf and zlib (passed as --sysroot=). */
   sysroot?: string | undefined;
+  /** make -j (default: the cores). */
+  jobs?: number | undefined;
   onCommand?: (command: string) => void;
 }
 
@@ -89,7 +91,7 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
     `HOSTAR=${toolchain.tools.ar}`,
     `HOSTARCH=${tree.kernelArch}`,
     `ARCH=${tree.kernelArch}`,
-    `-j${String(cpuParallelism())}`,
+    `-j${String(options.jobs ?? cpuParallelism())}`,
   ];
   options.onCommand?.(['make', ...args].map(quoteWord).join(' '));
   // pkg-config must describe the target's libelf/zlib, not the build machine's.

@@ -1,0 +1,73 @@
+/**
+ * Cache keys from the state of a step's inputs, without reading their contents: every file's
+ * inode, size, modification and change times (nanoseconds). Any write to a file, a chmod, a
+ * rename or a replacement changes its change time, which no user can set back, so a key computed
+ * this way changes whenever an input does: a cache entry is never used for inputs it was not made
+ * from. A file that is absent is part of the key too (it may appear later).
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
+
+/** What a step's output depends on. */
+export interface StepInputs {
+  /** Words that change the output: the step's name and version, arguments, options. */
+  words: readonly string[];
+  /** Files (absolute paths); an absent one counts as absent. */
+  files?: readonly string[];
+  /** Directories whose every entry counts, recursively; an absent one counts as absent. */
+  trees?: readonly string[];
+  /** Programs the step runs (names looked up in PATH, or paths): a new version is a new file. */
+  programs?: readonly string[];
+}
+
+async function stateOf(path: string): Promise<string> {
+  try {
+    const st = await lstat(path, { bigint: true });
+    const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
+    return `${type} ${st.mode} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** Every path below `root` (itself included), sorted; [root] when it is not a directory. */
+async function walk(root: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(root, { recursive: true });
+  } catch {
+    return [root];
+  }
+  return [root, ...names.map((n) => join(root, n)).sort()];
+}
+
+/** The file `program` runs, links resolved: itself when it names a path, else the first PATH entry that has it. */
+async function programPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const candidates = program.includes('/') ? [program] : (env.PATH ?? '').split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, program));
+  for (const path of candidates) {
+    const real = await realpath(path).catch(() => undefined);
+    if (real !== undefined) return real;
+  }
+  return program;
+}
+
+/** The key of a step's inputs: a hex SHA-256 over the words and the state of every input. */
+export async function inputsKey(inputs: StepInputs): Promise<string> {
+  const hash = createHash('sha256');
+  for (const word of inputs.words) hash.update(`w ${word}\0`);
+  const paths: string[] = [...(inputs.files ?? [])];
+  for (const tree of inputs.trees ?? []) paths.push(...(await walk(tree)));
+  for (const program of inputs.programs ?? []) paths.push(await programPath(program));
+  const states = await mapLimit(paths, IO_PARALLELISM, stateOf);
+  paths.forEach((path, i) => hash.update(`p ${path}\0${states[i] ?? ''}\0`));
+  return hash.digest('hex');
+}
+
+/** A hex SHA-256 of words, for keys made of values only. */
+export function wordsKey(words: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const word of words) hash.update(`${word}\0`);
+  return hash.digest('hex');
+}

@@ -1,0 +1,59 @@
+/**
+ * What each kernel install step reads, so that its output can be cached under the state of those
+ * inputs (src/cache/fingerprint.ts) and made again whenever one of them changes. Generous by
+ * design: a whole directory of the kernel's scripts counts where one script of it is read, since
+ * counting too much only costs a cache miss and counting too little would ship stale files.
+ */
+import { isAbsolute, join } from 'node:path';
+import type { StepInputs } from '../../cache/fingerprint.js';
+import { configValue, isEnabled } from '../kconfig.js';
+import { kernelMakeArgs, type KernelMakeContext } from './kernel-make.js';
+
+/** Files of the kernel's own build logic every make run reads: the top Makefile, the arch's, scripts/. */
+function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] } {
+  const { srctree, objtree, srcArch } = ctx.tree;
+  return {
+    files: [join(srctree, 'Makefile'), join(objtree, 'Makefile'), join(objtree, '.config'), join(objtree, 'include/config/auto.conf'), join(objtree, 'include/config/kernel.release')],
+    trees: [join(srctree, 'scripts'), join(srctree, 'arch', srcArch, 'Makefile')],
+  };
+}
+
+/**
+ * modules_install, dtbs_install and image_name (image-contents.ts): the modules of modules.order
+ * (scripts/Makefile.modinst copies, strips, signs and compresses them), modules.builtin*, System.map
+ * for depmod (scripts/depmod.sh), the signing key and sign-file (CONFIG_MODULE_SIG_ALL), the built
+ * device trees and the dts Makefiles (scripts/Makefile.dtbinst), and the programs these run.
+ */
+export function imageInstallInputs(ctx: KernelMakeContext, moduleOrder: readonly string[], moduleStrip: string): StepInputs {
+  const { tree, toolchain } = ctx;
+  const { srctree, objtree, srcArch, kernelArch, config } = tree;
+  const logic = buildLogic(ctx);
+  const key = configValue(config, 'MODULE_SIG_KEY') ?? 'certs/signing_key.pem';
+  return {
+    words: ['image-install', ...kernelMakeArgs(ctx), `INSTALL_MOD_STRIP=${moduleStrip}`],
+    files: [
+      ...logic.files,
+      ...['modules.order', 'modules.builtin', 'modules.builtin.modinfo', 'System.map', 'Module.symvers', 'scripts/sign-file'].map((f) => join(objtree, f)),
+      ...(isEnabled(config, 'MODULE_SIG_ALL') && !key.startsWith('pkcs11:') ? [isAbsolute(key) ? key : join(objtree, key), join(srctree, key)] : []),
+      // modules.order names the objects (lib/crc-ccitt.o) from 6.2 on, the modules (.ko) before.
+      ...moduleOrder.map((m) => join(objtree, m.replace(/\.o$/, '.ko'))),
+    ],
+    trees: [...logic.trees, join(objtree, 'arch', kernelArch, 'boot', 'dts'), join(srctree, 'arch', srcArch, 'boot', 'dts')],
+    programs: ['make', 'sh', 'depmod', 'kmod', 'xz', 'zstd', 'gzip', toolchain.tools.strip, toolchain.tools.objcopy],
+  };
+}
+
+/**
+ * headers_install with a scratch object tree (uapi-headers.ts): it reads only the source tree — the
+ * uapi directories, the arch's generated-header lists and syscall tables (all below arch/<srcarch>)
+ * and scripts/ (headers_install.sh, unifdef.c, the syscall generators).
+ */
+export function uapiInstallInputs(ctx: KernelMakeContext): StepInputs {
+  const { srctree, srcArch } = ctx.tree;
+  return {
+    words: ['headers-install', ...kernelMakeArgs(ctx, { objtree: '<scratch>' })],
+    files: [join(srctree, 'Makefile')],
+    trees: [join(srctree, 'include', 'uapi'), join(srctree, 'arch', srcArch), join(srctree, 'scripts'), join(srctree, 'usr')],
+    programs: ['make', 'sh', 'sed', 'gcc', ctx.toolchain.tools.cc[0] ?? 'cc'],
+  };
+}
