@@ -198,3 +198,30 @@ class ChildFilter extends Duplex {
     return `${this.#tool.command} filter`;
   }
 }
+
+const identities = new Map<CompressionKind, Promise<string>>();
+
+/**
+ * What the bytes of a compressor depend on besides its input, kind and level: the program's
+ * version (xz, zstd) or the zlib bundled with Node (gzip). For cache keys.
+ */
+export function compressorIdentity(kind: CompressionKind): Promise<string> {
+  let identity = identities.get(kind);
+  if (identity === undefined) {
+    identity = (async (): Promise<string> => {
+      if (kind === 'gzip') return `zlib ${process.versions.zlib ?? '?'}`;
+      if (kind === 'none') return 'none';
+      const tool = TOOLS[kind];
+      const version = await new Promise<string>((resolve) => {
+        const child = spawn(tool.command, ['--version'], { env: childEnvironment(), stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+        child.on('error', () => resolve('missing'));
+        child.on('close', () => resolve(out.trim()));
+      });
+      return `${tool.command} ${version} threads-mode ${encoderThreads() > 1 ? 'multi' : 'single'}`;
+    })();
+    identities.set(kind, identity);
+  }
+  return identity;
+}

@@ -185,3 +185,13 @@ export class BuildCache {
     }
   }
 }
+
+/** Runs `fn` with kpkg's build cache open (disabled: entries for this run only), closing it after. */
+export async function withBuildCache<T>(options: BuildCacheOptions, fn: (cache: BuildCache) => Promise<T>): Promise<T> {
+  const cache = await BuildCache.open(options);
+  try {
+    return await fn(cache);
+  } finally {
+    await cache.close();
+  }
+}

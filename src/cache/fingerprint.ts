@@ -1,12 +1,12 @@
 /**
- * Cache keys from the state of a step's inputs, without reading their contents: every file's
- * inode, size, modification and change times (nanoseconds). Any write to a file, a chmod, a
- * rename or a replacement changes its change time, which no user can set back, so a key computed
- * this way changes whenever an input does: a cache entry is never used for inputs it was not made
- * from. A file that is absent is part of the key too (it may appear later).
+ * Cache keys from the state of a step's inputs, without reading their contents (util/file-state.ts:
+ * inode, size, modification and change times), so a key changes whenever an input does and a cache
+ * entry is never used for inputs it was not made from. A file that is absent is part of the key too
+ * (it may appear later).
  */
 import { createHash } from 'node:crypto';
-import { lstat, readdir, realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
+import { fileState } from '../util/file-state.js';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 
@@ -20,16 +20,6 @@ export interface StepInputs {
   trees?: readonly string[];
   /** Programs the step runs (names looked up in PATH, or paths): a new version is a new file. */
   programs?: readonly string[];
-}
-
-async function stateOf(path: string): Promise<string> {
-  try {
-    const st = await lstat(path, { bigint: true });
-    const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
-    return `${type} ${st.mode} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
-  } catch {
-    return 'absent';
-  }
 }
 
 /** Every path below `root` (itself included), sorted; [root] when it is not a directory. */
@@ -60,7 +50,7 @@ export async function inputsKey(inputs: StepInputs): Promise<string> {
   const paths: string[] = [...(inputs.files ?? [])];
   for (const tree of inputs.trees ?? []) paths.push(...(await walk(tree)));
   for (const program of inputs.programs ?? []) paths.push(await programPath(program));
-  const states = await mapLimit(paths, IO_PARALLELISM, stateOf);
+  const states = await mapLimit(paths, IO_PARALLELISM, fileState);
   paths.forEach((path, i) => hash.update(`p ${path}\0${states[i] ?? ''}\0`));
   return hash.digest('hex');
 }

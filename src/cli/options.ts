@@ -49,3 +49,8 @@ export function addTargetLibraryOptions(command: Command): Command {
 export function targetLibraryChoice(options: TargetLibraryChoice): TargetLibraryChoice {
   return { sysroot: options.sysroot, pluginSysroot: options.pluginSysroot, mirror: options.mirror, targetSuite: options.targetSuite, targetGcc: options.targetGcc };
 }
+
+/** --no-cache: kpkg's build cache (rebuilt host programs, make install outputs, compressed members) neither read nor filled. */
+export function addCacheOption(command: Command): Command {
+  return command.option('--no-cache', "neither use nor fill kpkg's build cache (rebuilt host programs, make install outputs, compressed package members, under <cache dir>/build)");
+}

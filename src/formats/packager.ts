@@ -3,6 +3,7 @@
  * format-neutral PackageDescription (src/package/model.ts) — the shape of nfpm's Packager. A
  * writer knows its container and its metadata files, nothing about kernels or distributions.
  */
+import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
 import type { PackageDescription } from '../package/model.js';
 import { systemError } from '../util/system-error.js';
@@ -13,6 +14,8 @@ export interface WriteOptions {
   compression: CompressionKind;
   /** Default: the format's usual level for the compressor. */
   level?: number;
+  /** Where compressed members are kept between runs (formats that have separate members use it). */
+  members?: MemberStore | undefined;
 }
 
 export interface WrittenArtifact {

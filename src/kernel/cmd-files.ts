@@ -20,6 +20,21 @@ export async function recordedCommand(objtree: string, target: string): Promise<
 }
 
 /**
+ * The files a record says its target was made from: `source_<target>` and fixdep's
+ * `deps_<target>` list (scripts/basic/fixdep.c writes it; `$(wildcard x)` entries are files
+ * whose appearance would matter too), as written: relative to the object tree or absolute.
+ */
+export function dependenciesFromCmdFile(text: string): string[] {
+  const found: string[] = [];
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    const value = /^(?:source|deps)_\S+ := (.*)$/.exec(line)?.[1];
+    if (value === undefined) continue;
+    for (const m of value.matchAll(/\$\(wildcard ([^)]+)\)|(\S+)/g)) found.push((m[1] ?? m[2] ?? '').trim());
+  }
+  return found.filter((f) => f !== '');
+}
+
+/**
  * The words of the command a `.cmd` file records; undefined when it records none. Throws only
  * KpkgError: for a record that is not one simple command, or that make would not read as Kbuild
  * writes it. `where` names the file in that message.

@@ -6,7 +6,9 @@
  * so a failure or an interrupt leaves --out as it was. The scratch directories are removed at the
  * end. The build directory is locked while kpkg reads it, so two runs on one tree take turns.
  */
+import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
+import { withBuildCache, type BuildCache } from '../cache/build-cache.js';
 import { assertTargetToolsInstalled } from '../doctor/preflight.js';
 import type { Packager, WrittenArtifact } from '../formats/packager.js';
 import { readTreeFacts, type TreeFacts } from '../kernel/inspect.js';
@@ -17,7 +19,7 @@ import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import { assertUnchangedSince, fileClockNow, packagedInputs } from '../kernel/tree-changes.js';
 import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
 import { packageSet, type PackageSet, type PackageSetOptions } from '../layouts/package-set.js';
-import type { Dependency, PackageDescription, PackageRelation } from '../package/model.js';
+import type { Dependency, PackageRelation } from '../package/model.js';
 import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
@@ -40,6 +42,8 @@ export interface BuildOptions<Kind extends string> extends PackageSetOptions, Ta
   level?: number | undefined;
   /** INSTALL_MOD_STRIP for modules_install: '' does not strip; default '1' (--strip-debug). */
   moduleStrip?: string | undefined;
+  /** Use and fill kpkg's build cache (default: yes). */
+  cache?: boolean | undefined;
   /** How many compilers, make jobs and package writers run at once (default: the cores). */
   jobs?: number | undefined;
   onStep?: (step: BuildStep, detail: string) => void;
@@ -93,7 +97,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   try {
     const result = await withLock(
       facts.tree.objtree,
-      () => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started, jobs: options.jobs ?? cpuParallelism() }),
+      () => withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache ?? true }, (cache) => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started, jobs: options.jobs ?? cpuParallelism(), cache })),
       (pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`),
     );
     const finals = await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
@@ -113,6 +117,7 @@ interface Plan<Kind extends string> {
   /** When the run started (fileClockNow): no file of the tree may change after it. */
   started: bigint;
   jobs: number;
+  cache: BuildCache;
 }
 
 /**
@@ -126,7 +131,7 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
   const { facts, kinds, set, output, compression, started } = plan;
   const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
   options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format}, ${plan.jobs} jobs)`);
-  const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: plan.jobs };
+  const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: plan.jobs, cache: plan.cache };
   const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0, depends: [], warnings: [] };
   const base = await treeFiles(facts);
   const staging = new Map(needed.map((part) => [part, stagePart(run, part)] as const));
@@ -138,7 +143,8 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
     };
     let runtime: Promise<readonly Dependency[]> | undefined;
     const runtimeOf = (headers: StagedHeaders): Promise<readonly Dependency[]> => (runtime ??= runtimeRelations(layout, facts, options, headers, result));
-    const writeOptions = { compression, ...(options.level === undefined ? {} : { level: options.level }) };
+    const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make) };
+    const writeOptions = { compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
     const slots = new Slots(plan.jobs);
     const written = kinds.map(async (kind) => {
       const parts = await partsOf(layout.partsOf(kind));

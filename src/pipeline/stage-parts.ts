@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { stageHeaders } from '../kernel/headers/stage.js';
 import type { TreeFacts } from '../kernel/inspect.js';
 import { extractModuleDebugInfo } from '../kernel/install/debug-info.js';
-import { stageImage, treeFile } from '../kernel/install/image-contents.js';
+import { imageContents, installImage, treeFile } from '../kernel/install/image-contents.js';
+import { imageInstallInputs, uapiInstallInputs } from '../kernel/install/step-inputs.js';
+import { listStagedTree } from '../kernel/install/staged-tree.js';
+import type { BuildCache } from '../cache/build-cache.js';
+import { inputsKey } from '../cache/fingerprint.js';
+import { readTextOrUndefined } from '../util/fs.js';
 import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
 import { createScratchDir, type ScratchDir } from '../kernel/install/scratch.js';
 import { installUapiHeaders } from '../kernel/install/uapi-headers.js';
@@ -21,6 +26,7 @@ export interface PartsRun {
     onCommand?: ((command: string) => void) | undefined;
   };
   jobs: number;
+  cache: BuildCache;
 }
 
 /** A staged part; its files stay on disk until dispose(). */
@@ -56,6 +62,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
     case 'headers': {
       const headers = await stageHeaders(facts, {
         cacheDir: kpkgCacheDir(),
+        cache: run.cache,
         jobs: run.jobs,
         pluginSysroot: options.pluginSysroot,
         sysroot: options.sysroot,
@@ -67,15 +74,31 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
       });
       return { parts: { headers }, dispose: headers.dispose };
     }
-    case 'image':
-      return inScratch('image', async (scratch) => ({
-        image: await stageImage(facts, run.ctx, { scratch: scratch.path, moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
-      }));
-    case 'uapi':
-      return inScratch('uapi', async (scratch) => {
-        options.onStep?.('uapi', 'make headers_install into a staging directory (with a scratch object tree)');
-        return { uapi: await installUapiHeaders(run.ctx, join(scratch.path, 'usr'), { scratchObjtree: join(scratch.path, 'obj'), jobs: run.jobs }) };
+    case 'image': {
+      const strip = options.moduleStrip ?? '1';
+      const order = (await readTextOrUndefined(join(tree.objtree, 'modules.order')))?.split('\n').filter((l) => l.trim() !== '') ?? [];
+      const key = await inputsKey(imageInstallInputs(run.ctx, order, strip));
+      const entry = await run.cache.entry('image-install', key, (dir) =>
+        installImage(run.ctx, dir, { moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
+      );
+      if (entry.hit) options.onStep?.('modules', 'modules_install and dtbs_install output from the build cache (same modules, maps, keys and scripts)');
+      return { parts: { image: await imageContents(facts, entry.dir, entry.meta) }, dispose: () => Promise.resolve() };
+    }
+    case 'uapi': {
+      const key = await inputsKey(uapiInstallInputs(run.ctx));
+      const entry = await run.cache.entry('uapi-headers', key, async (dir) => {
+        options.onStep?.('uapi', 'headers_install into a staging directory (kpkg\'s own where it knows the kernel\'s scripts, else make with a scratch object tree)');
+        const scratch = await createScratchDir('uapi');
+        try {
+          await installUapiHeaders(run.ctx, join(dir, 'usr'), { scratchObjtree: scratch.path, jobs: run.jobs });
+        } finally {
+          await scratch.dispose();
+        }
+        return {};
       });
+      if (entry.hit) options.onStep?.('uapi', 'headers_install output from the build cache (same uapi sources and scripts)');
+      return { parts: { uapi: await listStagedTree(join(entry.dir, 'usr')) }, dispose: () => Promise.resolve() };
+    }
     case 'debug': {
       const vmlinux = await treeFile(tree.objtree, 'vmlinux', 'the kernel ELF image');
       return inScratch('dbg', async (scratch) => {

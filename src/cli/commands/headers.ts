@@ -9,19 +9,21 @@ import { kpkgCacheDir } from '../../util/cache.js';
 import { KpkgError } from '../../util/errors.js';
 import { lstatOrUndefined } from '../../util/fs.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
-import { addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
+import { withBuildCache } from '../../cache/build-cache.js';
+import { addCacheOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export function registerHeaders(program: Command): void {
-  addTargetLibraryOptions(addOutOption(addTreeOptions(program.command('headers'))))
+  addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command('headers')))))
     .description('stage the external-module build tree (host programs rebuilt for the target, every ELF checked) into <out>/linux-headers-<release>')
-    .action(async (args: string[], options: TreeOptions & TargetLibraryChoice & { out: string }) => {
+    .action(async (args: string[], options: TreeOptions & TargetLibraryChoice & { out: string; cache: boolean }) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
         const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
         await assertTargetToolsInstalled(facts);
         const output = await OutputSet.open(options.out);
-        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) }).catch(async (e: unknown) => {
+        await withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache }, async (cache) => {
+        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), cache, ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) }).catch(async (e: unknown) => {
           await output.discard();
           throw e;
         });
@@ -49,6 +51,7 @@ export function registerHeaders(program: Command): void {
           await output.discard();
           await staged.dispose();
         }
+        });
       } catch (e) {
         progress.finish(false);
         throw e;

@@ -10,7 +10,7 @@ import { parseOnly, type DistributionLayout } from '../../layouts/layout.js';
 import { buildPackages } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { KpkgError } from '../../util/errors.js';
-import { addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
+import { addCacheOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice {
@@ -23,6 +23,7 @@ export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice 
   maintainer?: string;
   sourceDateEpoch?: string;
   jobs?: string;
+  cache: boolean;
 }
 
 export interface PackageCommandSpec<Kind extends string, Extra> {
@@ -55,7 +56,7 @@ function positiveOption(name: string, value: string | undefined): number | undef
 
 export function registerPackageCommand<Kind extends string, Extra>(program: Command, spec: PackageCommandSpec<Kind, Extra>): void {
   const { packager } = spec;
-  let command = addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name))))
+  let command = addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name)))))
     .description(spec.description)
     .addOption(new Option('--compress <kind>', 'compression').choices([...packager.compressions]).default(packager.compressions[0]));
   if (spec.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${spec.kinds.join(', ')} (default: all that apply to the tree)`);
@@ -82,6 +83,7 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
           ...targetLibraryChoice(options),
           moduleStrip: process.env.INSTALL_MOD_STRIP,
           jobs: positiveOption('--jobs', options.jobs),
+          cache: options.cache,
           compression: options.compress,
           level: integerOption('--level', options.level),
           version: options.pkgVersion,

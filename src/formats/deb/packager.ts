@@ -10,5 +10,5 @@ export const debPackager: Packager = {
   format: 'deb',
   compressions: ['xz', 'zstd', 'gzip', 'none'],
   fileName: (pkg) => debFileName(pkg.name, pkg.version, pkg.arch),
-  write: (pkg, outPath, options) => writeDeb(pkg, outPath, { compression: options.compression, ...(options.level === undefined ? {} : { level: options.level }) }),
+  write: (pkg, outPath, options) => writeDeb(pkg, outPath, { compression: options.compression, level: options.level, members: options.members }),
 };

@@ -15,13 +15,14 @@
  * directory and renamed into place at the end, so a failed build leaves nothing at `outPath`.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ArWriter } from '../../archive/ar.js';
 import type { CompressionKind } from '../../archive/compress.js';
 import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
+import { compressedTarMember, type MemberStore } from '../../archive/compressed-member.js';
 import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
 import { tarStream } from '../../archive/tar.js';
@@ -34,7 +35,9 @@ import { debControlText } from './control.js';
 export interface DebWriteOptions {
   compression: CompressionKind;
   /** Defaults to dpkg-deb's level for the compressor (xz 6, zstd 3, gzip 9). */
-  level?: number;
+  level?: number | undefined;
+  /** Keeps the compressed data member for the next run that makes the same bytes. */
+  members?: MemberStore | undefined;
 }
 
 
@@ -128,13 +131,9 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
   const partialPath = join(directory, `.${basename(outPath)}.partial-${process.pid}`);
   const dataPath = join(directory, `.${basename(outPath)}.data-${process.pid}`);
   try {
-    // 1. data.tar, compressed into a temporary file, md5sums gathered on the way.
-    const digests = new Map<string, string>();
-    const dataTar = tarStream(dataTarEntries(entries, pkg.mtime), {
-      digest: { algorithm: 'md5', onDigest: (entry, hex) => digests.set(entry.name.slice(2), hex) },
-    });
-    await pipeline(dataTar, compressor(options.compression, options.level), createWriteStream(dataPath));
-    const dataSize = (await stat(dataPath)).size;
+    // 1. data.tar, compressed into a temporary file (or found in the member store), md5sums gathered on the way.
+    const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), dataPath, { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
+    const digests = new Map(data.digests.map(([name, hex]) => [name.slice(2), hex]));
 
     // 2. control.tar, small enough to build in memory.
     const controlMember = await collect(tarStream(controlTarEntries(pkg, control, md5sumsText(digests))), options.compression, options.level);
@@ -148,7 +147,7 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
     try {
       await ar.add({ ...member, name: 'debian-binary', size: 4 }, Buffer.from('2.0\n', 'latin1'));
       await ar.add({ ...member, name: `control.tar${suffix}`, size: controlMember.length }, controlMember);
-      await ar.add({ ...member, name: `data.tar${suffix}`, size: dataSize }, createReadStream(dataPath));
+      await ar.add({ ...member, name: `data.tar${suffix}`, size: data.size }, createReadStream(data.path));
       await ar.end();
     } catch (error) {
       measure.stream.destroy(error instanceof Error ? error : new Error(String(error)));

@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { BuildCache } from '../../cache/build-cache.js';
+import { inputsKey } from '../../cache/fingerprint.js';
+import { rebuildInputs } from './rebuild-inputs.js';
 import { auditElfFiles, type ElfFinding } from '../../elf/audit.js';
 import { readElfFile } from '../../elf/elf.js';
 import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.js';
@@ -20,6 +23,8 @@ export type HeadersStep = 'stage' | 'rebuild' | 'verify';
 export interface StageOptions extends TargetLibraryChoice {
   /** kpkg's cache (its fetched target sysroots are kept there). */
   cacheDir: string;
+  /** Where rebuilt programs are kept between runs (or, disabled, for this run only). */
+  cache: BuildCache;
   /** Compilers at once (default: the cores). */
   jobs?: number | undefined;
   onStep?: (step: HeadersStep, detail: string) => void;
@@ -73,34 +78,52 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
     const names = [...fromKbuild, ...fromTools].map((e) => e.path);
     options.onStep?.('rebuild', names.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${names.length} host programs for ${arch.debian}: ${names.join(', ')}`);
     const libraries = names.length === 0 ? undefined : await targetLibrariesFor(facts, plugins.length > 0, options);
-    if (libraries !== undefined) {
-      options.onStep?.('rebuild', libraries.description);
-      await assertReadyToRebuild(facts, libraries.sysroot);
-    }
+    if (libraries !== undefined) options.onStep?.('rebuild', libraries.description);
     const pluginHeaders = libraries?.pluginRoot === undefined ? undefined : await findTargetPluginHeaders(libraries.pluginRoot, arch, facts.toolchain.version);
     if (pluginHeaders !== undefined) assertTargetCompiler(pluginHeaders.compiler, options.targetGcc, pluginHeaders.includeDir);
-    const rebuilt = await rebuildHostPrograms(
-      {
-        tree,
-        toolchain: facts.toolchain,
-        arch,
-        programs: fromKbuild.map((e) => e.path),
-        workDir,
-        pluginIncludeDir: pluginHeaders?.includeDir,
-        sysroot: libraries?.sysroot,
-        jobs: options.jobs,
-        ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
-      },
-      facts.build,
-    );
-    for (const e of fromTools) {
-      const tool = toolProgramAt(e.path);
-      if (tool === undefined) continue;
-      options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
-      const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
-      rebuilt.push(await checkedRebuild(e.path, output, tree.objtree, arch));
-    }
-    for (const r of rebuilt) await stripForTarget(r.output, facts.toolchain, options.onCommand);
+    const compilers = targetCompilers(facts.toolchain, arch, libraries?.sysroot);
+    const inputs = await rebuildInputs({
+      tree,
+      toolchain: facts.toolchain,
+      arch,
+      kbuildPrograms: fromKbuild.map((e) => e.path),
+      toolPrograms: fromTools.map((e) => e.path),
+      compilers: { c: compilers.c, cxx: compilers.cxx },
+      sysroot: libraries?.sysroot,
+      pluginIncludeDir: pluginHeaders?.includeDir,
+    });
+    const entry = await options.cache.entry('host-programs', await inputsKey(inputs), async (dir): Promise<RebuiltMeta> => {
+      if (libraries !== undefined) await assertReadyToRebuild(facts, libraries.sysroot);
+      const made = await rebuildHostPrograms(
+        {
+          tree,
+          toolchain: facts.toolchain,
+          arch,
+          programs: fromKbuild.map((e) => e.path),
+          workDir,
+          pluginIncludeDir: pluginHeaders?.includeDir,
+          sysroot: libraries?.sysroot,
+          jobs: options.jobs,
+          ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
+        },
+        facts.build,
+      );
+      for (const e of fromTools) {
+        const tool = toolProgramAt(e.path);
+        if (tool === undefined) continue;
+        options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
+        const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+        made.push(await checkedRebuild(e.path, output, tree.objtree, arch));
+      }
+      for (const r of made) {
+        await stripForTarget(r.output, facts.toolchain, options.onCommand);
+        await mkdir(dirname(join(dir, r.path)), { recursive: true });
+        await copyFile(r.output, join(dir, r.path));
+      }
+      return { rebuilt: made.map((r) => ({ path: r.path, was: r.was })) };
+    });
+    if (entry.hit) options.onStep?.('rebuild', `${entry.meta.rebuilt.length} host programs from the build cache (same records, sources, compilers and libraries)`);
+    const rebuilt: HostProgramRebuild[] = entry.meta.rebuilt.map((r) => ({ ...r, output: join(entry.dir, r.path) }));
     const outputs = new Map(await Promise.all(rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const)));
     const entries = manifest.entries.map((e): HeadersEntry => {
       const output = outputs.get(e.path);
@@ -120,6 +143,10 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
     await dispose();
     throw e;
   }
+}
+
+interface RebuiltMeta {
+  rebuilt: { path: string; was: string }[];
 }
 
 function targetLibrariesFor(facts: TreeFacts, plugins: boolean, options: StageOptions): Promise<TargetLibraries> {

@@ -1,0 +1,69 @@
+/**
+ * A tar member compressed into a file — the data.tar.xz of a .deb — made once for given bytes and
+ * kept in a MemberStore (kpkg's build cache) for the next run that would make the same bytes. The
+ * key is the member's exact uncompressed bytes, named without reading them: every entry's header
+ * fields, each file's state on disk (util/file-state.ts: a changed file has another), the digest
+ * of in-memory contents, and the compressor's program version, kind and level.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileState } from '../util/file-state.js';
+import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
+import { compressor, compressorIdentity, type CompressionKind } from './compress.js';
+import { tarStream, type TarEntry } from './tar.js';
+
+/** Where compressed members are kept: `make` fills the directory it is given when the key is new. */
+export interface MemberStore {
+  member<Meta>(key: string, make: (dir: string) => Promise<Meta>): Promise<{ dir: string; meta: Meta }>;
+}
+
+export interface CompressedMember {
+  /** The compressed member on disk (in the store, or at the temporary path given). */
+  path: string;
+  size: number;
+  /** Each regular file's digest (when asked for), by entry name. */
+  digests: [string, string][];
+}
+
+export interface CompressMemberOptions {
+  compression: CompressionKind;
+  level?: number | undefined;
+  digest?: 'md5' | 'sha256' | undefined;
+  store?: MemberStore | undefined;
+}
+
+async function memberKey(entries: readonly TarEntry[], options: CompressMemberOptions): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`tar member 1\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}\0`);
+  const states = await mapLimit(entries, IO_PARALLELISM, async (e) => {
+    if (e.type !== 'file') return '';
+    return e.content.from === 'disk' ? `${e.content.path}\0${await fileState(e.content.path)}` : createHash('sha256').update(e.content.data).digest('hex');
+  });
+  entries.forEach((e, i) => {
+    const fields = e.type === 'symlink' ? [e.type, e.name, e.target, e.mtime] : e.type === 'dir' ? [e.type, e.name, e.mode, e.mtime] : [e.type, e.name, e.mode, e.mtime, e.size];
+    hash.update(`${fields.join(' ')}\0${states[i] ?? ''}\0`);
+  });
+  return hash.digest('hex');
+}
+
+/** Writes the tar of `entries` compressed to `file`; the digests of its files on the same pass. */
+async function writeMember(entries: readonly TarEntry[], file: string, options: CompressMemberOptions): Promise<[string, string][]> {
+  const digests: [string, string][] = [];
+  const digest = options.digest === undefined ? undefined : { algorithm: options.digest, onDigest: (entry: TarEntry & { type: 'file' }, hex: string) => digests.push([entry.name, hex]) };
+  await pipeline(tarStream(entries, digest === undefined ? {} : { digest }), compressor(options.compression, options.level), createWriteStream(file));
+  return digests;
+}
+
+/** The compressed tar member of `entries`: from the store when it has these bytes, else written (to the store, or to `scratchPath`). */
+export async function compressedTarMember(entries: readonly TarEntry[], scratchPath: string, options: CompressMemberOptions): Promise<CompressedMember> {
+  if (options.store === undefined) {
+    const digests = await writeMember(entries, scratchPath, options);
+    return { path: scratchPath, size: (await stat(scratchPath)).size, digests };
+  }
+  const { dir, meta } = await options.store.member(await memberKey(entries, options), async (d) => ({ digests: await writeMember(entries, join(d, 'member'), options) }));
+  const path = join(dir, 'member');
+  return { path, size: (await stat(path)).size, digests: meta.digests };
+}
