@@ -19,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { readAr } from '../src/archive/ar.js';
 import { verify } from '../src/verify/verify.js';
+import { median, MiB, seconds } from './measure.js';
 
 // This file runs as bench/out/bench/verify.js.
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -76,15 +77,6 @@ async function extractDataMember(deb: string, dir: string): Promise<{ path: stri
   }
   throw new Error(`${deb} has no data.tar member`);
 }
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
-const MiB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** verify() in this process: wall time, and CPU of this process plus its decompressor children. */
 async function timedInProcess(deb: string): Promise<Sample> {

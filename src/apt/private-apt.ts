@@ -1,6 +1,7 @@
 import { execa } from 'execa';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inputsKey } from '../cache/fingerprint.js';
 import { KpkgError } from '../util/errors.js';
 import { isFile } from '../util/fs.js';
 import { lastLines } from '../util/last-lines.js';
@@ -144,6 +145,28 @@ export class PrivateApt {
    * version: the closure of their dependencies (Recommends not followed).
    */
   async resolve(packages: readonly string[]): Promise<ResolvedPackage[]> {
+    return this.remembered(['resolve', ...packages], () => this.resolveNow(packages));
+  }
+
+  /**
+   * What `compute` gave for the same question and the same package lists (their files' state), kept
+   * under memo/ in the private directory: apt reading its lists costs seconds of CPU on every run.
+   */
+  private async remembered<T>(question: readonly string[], compute: () => Promise<T>): Promise<T> {
+    const key = await inputsKey({ words: ['apt memo 1', this.spec.mirror, this.spec.suite, ...this.spec.architectures, ...question], trees: [join(this.dir, 'lists')] });
+    const file = join(this.dir, 'memo', `${key}.json`);
+    try {
+      return (JSON.parse(await readFile(file, 'utf8')) as { answer: T }).answer;
+    } catch {
+      const answer = await compute();
+      await mkdir(join(this.dir, 'memo'), { recursive: true });
+      await writeFile(`${file}.${process.pid}`, JSON.stringify({ answer }));
+      await rename(`${file}.${process.pid}`, file);
+      return answer;
+    }
+  }
+
+  private async resolveNow(packages: readonly string[]): Promise<ResolvedPackage[]> {
     const r = await this.run('apt-get', ['-s', '-q', 'install', '--no-install-recommends', ...packages]);
     const resolved = parseSimulatedInstall(r.output);
     if (!r.ok || resolved.length === 0) {
@@ -169,10 +192,13 @@ export class PrivateApt {
 
   /** The candidate version of a package, undefined when the lists have none. */
   async candidate(name: string): Promise<ResolvedPackage | undefined> {
-    const fields = await this.show(name);
-    const version = fields?.get('Version');
-    const arch = fields?.get('Architecture');
-    return version === undefined || arch === undefined ? undefined : { name, version, arch };
+    const found = await this.remembered(['candidate', name], async () => {
+      const fields = await this.show(name);
+      const version = fields?.get('Version');
+      const arch = fields?.get('Architecture');
+      return version === undefined || arch === undefined ? null : { name, version, arch };
+    });
+    return found ?? undefined;
   }
 
   /** Downloads the exact versions into the private archive directory (kept there) and returns each .deb's path. */

@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileState } from '../util/file-state.js';
+import { fileState, type FileStates } from '../util/file-state.js';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 import { compressor, compressorIdentity, type CompressionKind } from './compress.js';
 import { tarStream, type TarEntry } from './tar.js';
@@ -18,6 +18,8 @@ import { tarStream, type TarEntry } from './tar.js';
 /** Where compressed members are kept: `make` fills the directory it is given when the key is new. */
 export interface MemberStore {
   member<Meta>(key: string, make: (dir: string) => Promise<Meta>): Promise<{ dir: string; meta: Meta }>;
+  /** The run's file states (asked once per file for every member that has it). */
+  states?: FileStates | undefined;
 }
 
 export interface CompressedMember {
@@ -36,11 +38,13 @@ export interface CompressMemberOptions {
 }
 
 async function memberKey(entries: readonly TarEntry[], options: CompressMemberOptions): Promise<string> {
+  const memo = options.store?.states;
+  const state = (path: string): Promise<string> => (memo === undefined ? fileState(path) : memo.state(path));
   const hash = createHash('sha256');
   hash.update(`tar member 1\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}\0`);
   const states = await mapLimit(entries, IO_PARALLELISM, async (e) => {
     if (e.type !== 'file') return '';
-    return e.content.from === 'disk' ? `${e.content.path}\0${await fileState(e.content.path)}` : createHash('sha256').update(e.content.data).digest('hex');
+    return e.content.from === 'disk' ? `${e.content.path}\0${await state(e.content.path)}` : createHash('sha256').update(e.content.data).digest('hex');
   });
   entries.forEach((e, i) => {
     const fields = e.type === 'symlink' ? [e.type, e.name, e.target, e.mtime] : e.type === 'dir' ? [e.type, e.name, e.mode, e.mtime] : [e.type, e.name, e.mode, e.mtime, e.size];

@@ -20,6 +20,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeLeftoversOfDeadRuns } from '../util/dead-runs.js';
+import { FileStates } from '../util/file-state.js';
+import { inputsKey, type StepInputs } from './fingerprint.js';
 import { sharedLock, tryLock, type HeldLock } from '../util/file-lock.js';
 import { onInterrupt } from '../util/interrupt.js';
 
@@ -66,6 +68,8 @@ export class BuildCache {
   /** Entries a disabled cache filled, removed by close(). */
   readonly #scratch: string[] = [];
   readonly #inFlight = new Map<string, Promise<CacheEntry<unknown>>>();
+  /** The run's file states, shared by every key it computes. */
+  readonly states = new FileStates();
 
   private constructor(root: string, enabled: boolean, maxBytes: number, lock: HeldLock | undefined) {
     this.#root = root;
@@ -87,6 +91,11 @@ export class BuildCache {
 
   get enabled(): boolean {
     return this.#enabled;
+  }
+
+  /** The key of a step's inputs (fingerprint.ts), with this run's shared file states. */
+  key(inputs: StepInputs): Promise<string> {
+    return inputsKey(inputs, this.states);
   }
 
   /** The entry of `kind` for `key`, made by `fill` (which writes its files into the directory it is given) when there is none. */

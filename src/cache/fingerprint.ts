@@ -5,9 +5,9 @@
  * (it may appear later).
  */
 import { createHash } from 'node:crypto';
-import { readdir, realpath } from 'node:fs/promises';
-import { fileState } from '../util/file-state.js';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { FileStates } from '../util/file-state.js';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 
 /** What a step's output depends on. */
@@ -18,19 +18,10 @@ export interface StepInputs {
   files?: readonly string[];
   /** Directories whose every entry counts, recursively; an absent one counts as absent. */
   trees?: readonly string[];
+  /** Directories of which only the files with these names count (the Makefiles of a device-tree directory). */
+  named?: readonly { dir: string; names: readonly string[] }[];
   /** Programs the step runs (names looked up in PATH, or paths): a new version is a new file. */
   programs?: readonly string[];
-}
-
-/** Every path below `root` (itself included), sorted; [root] when it is not a directory. */
-async function walk(root: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(root, { recursive: true });
-  } catch {
-    return [root];
-  }
-  return [root, ...names.map((n) => join(root, n)).sort()];
 }
 
 /** The file `program` runs, links resolved: itself when it names a path, else the first PATH entry that has it. */
@@ -44,14 +35,15 @@ async function programPath(program: string, env: NodeJS.ProcessEnv = process.env
 }
 
 /** The key of a step's inputs: a hex SHA-256 over the words and the state of every input. */
-export async function inputsKey(inputs: StepInputs): Promise<string> {
+export async function inputsKey(inputs: StepInputs, states: FileStates = new FileStates()): Promise<string> {
   const hash = createHash('sha256');
   for (const word of inputs.words) hash.update(`w ${word}\0`);
   const paths: string[] = [...(inputs.files ?? [])];
-  for (const tree of inputs.trees ?? []) paths.push(...(await walk(tree)));
+  for (const tree of inputs.trees ?? []) paths.push(...(await states.walk(tree)));
+  for (const { dir, names } of inputs.named ?? []) paths.push(dir, ...(await states.walk(dir)).filter((p) => names.includes(basename(p))));
   for (const program of inputs.programs ?? []) paths.push(await programPath(program));
-  const states = await mapLimit(paths, IO_PARALLELISM, fileState);
-  paths.forEach((path, i) => hash.update(`p ${path}\0${states[i] ?? ''}\0`));
+  const found = await mapLimit(paths, IO_PARALLELISM, (p) => states.state(p));
+  paths.forEach((path, i) => hash.update(`p ${path}\0${found[i] ?? ''}\0`));
   return hash.digest('hex');
 }
 

@@ -24,6 +24,8 @@ export interface AuditedFile {
   source: string;
   /** A kernel-side file (module, vmlinux, vDSO): its ARM float ABI is not compared (see SameIdentityOptions). */
   kernelObject?: boolean;
+  /** What reading it gave, when the caller read it already (in the same locked run): not read again. */
+  read?: ElfReadResult | undefined;
 }
 
 /** A file already in memory: all of it, or a prefix holding its ELF header, program headers and PT_INTERP. */
@@ -77,7 +79,7 @@ function summarize(checks: readonly ElfCheck[]): ElfAudit {
  */
 export async function auditElfFiles(files: readonly AuditedFile[], expect: ElfExpectation): Promise<ElfAudit> {
   const checks = await mapLimit(files, IO_PARALLELISM, async (file) =>
-    checkElf(file.path, await readElfFile(file.source), expect, file.kernelObject === true ? { kernelObject: true } : {}),
+    checkElf(file.path, file.read ?? (await readElfFile(file.source)), expect, file.kernelObject === true ? { kernelObject: true } : {}),
   );
   return summarize(checks);
 }

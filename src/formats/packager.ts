@@ -36,6 +36,12 @@ export interface Packager {
    * temporary name in the same directory and renamed); a failure leaves nothing at outPath.
    */
   write(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact>;
+  /**
+   * Starts the work that depends only on the package's files — compressing a separate data member
+   * into options.members — so that a later write() of the package with its final metadata finds it
+   * done. Formats whose metadata and files share one compressed stream have none.
+   */
+  prepare?(pkg: PackageDescription, options: WriteOptions): Promise<void>;
 }
 
 /**

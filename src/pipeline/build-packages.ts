@@ -143,17 +143,24 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
     };
     let runtime: Promise<readonly Dependency[]> | undefined;
     const runtimeOf = (headers: StagedHeaders): Promise<readonly Dependency[]> => (runtime ??= runtimeRelations(layout, facts, options, headers, result));
-    const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make) };
+    const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make), states: plan.cache.states };
     const writeOptions = { compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
     const slots = new Slots(plan.jobs);
     const written = kinds.map(async (kind) => {
       const parts = await partsOf(layout.partsOf(kind));
-      const pkg = layout.describe(kind, parts, { arch: facts.arch, set, runtime: parts.headers === undefined ? [] : await runtimeOf(parts.headers) });
+      const context = { arch: facts.arch, set };
+      // The files are known before the headers' run-time relations are: their compression starts now.
+      const prepared = packager.prepare === undefined ? undefined : slots.run(() => packager.prepare?.(layout.describe(kind, parts, { ...context, runtime: [] }), writeOptions) ?? Promise.resolve());
+      prepared?.catch(() => undefined); // awaited below; a failure of the relations first must not leave it unhandled
+      const pkg = layout.describe(kind, parts, { ...context, runtime: parts.headers === undefined ? [] : await runtimeOf(parts.headers) });
       const name = packager.fileName(pkg, writeOptions);
-      return slots.run(async () => {
+      const write = async (): Promise<WrittenPackage<Kind>> => {
         options.onStep?.('write', `${output.finalPath(name)} (${compression})`);
         return { ...(await packager.write(pkg, output.stagingPath(name), writeOptions)), kind, name: pkg.name, version: pkg.version };
-      });
+      };
+      if (prepared === undefined) return slots.run(write);
+      await prepared;
+      return write();
     });
     result.packages = await allOrFirstError(written);
     const parts = await partsOf(needed);

@@ -7,7 +7,6 @@ import { imageContents, installImage, treeFile } from '../kernel/install/image-c
 import { imageInstallInputs, uapiInstallInputs } from '../kernel/install/step-inputs.js';
 import { listStagedTree } from '../kernel/install/staged-tree.js';
 import type { BuildCache } from '../cache/build-cache.js';
-import { inputsKey } from '../cache/fingerprint.js';
 import { readTextOrUndefined } from '../util/fs.js';
 import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
 import { createScratchDir, type ScratchDir } from '../kernel/install/scratch.js';
@@ -77,7 +76,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
     case 'image': {
       const strip = options.moduleStrip ?? '1';
       const order = (await readTextOrUndefined(join(tree.objtree, 'modules.order')))?.split('\n').filter((l) => l.trim() !== '') ?? [];
-      const key = await inputsKey(imageInstallInputs(run.ctx, order, strip));
+      const key = await run.cache.key(imageInstallInputs(run.ctx, order, strip));
       const entry = await run.cache.entry('image-install', key, (dir) =>
         installImage(run.ctx, dir, { moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
       );
@@ -85,7 +84,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
       return { parts: { image: await imageContents(facts, entry.dir, entry.meta) }, dispose: () => Promise.resolve() };
     }
     case 'uapi': {
-      const key = await inputsKey(uapiInstallInputs(run.ctx));
+      const key = await run.cache.key(uapiInstallInputs(run.ctx));
       const entry = await run.cache.entry('uapi-headers', key, async (dir) => {
         options.onStep?.('uapi', 'headers_install into a staging directory (kpkg\'s own where it knows the kernel\'s scripts, else make with a scratch object tree)');
         const scratch = await createScratchDir('uapi');

@@ -1,7 +1,21 @@
-import { execa } from 'execa';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
 
-/** Whether a program is on PATH, as the shell finds it (unreadable PATH entries are skipped, not errors). */
-export async function onPath(program: string): Promise<boolean> {
-  const r = await execa('sh', ['-c', 'command -v "$1"', 'sh', program], { reject: false, stdin: 'ignore' });
-  return r.exitCode === 0;
+/**
+ * Whether a program is on PATH as the shell finds it: an executable regular file in a PATH
+ * directory (a name with a '/' is checked as it is). Looked up in-process: a shell per question costs
+ * milliseconds each on every run. Unreadable PATH entries are skipped, not errors.
+ */
+export async function onPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const candidates = program.includes('/') ? [program] : (env.PATH ?? '').split(delimiter).filter((d) => d !== '' && isAbsolute(d)).map((d) => join(d, program));
+  for (const path of candidates) {
+    try {
+      await access(path, constants.X_OK);
+      if ((await stat(path)).isFile()) return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
 }

@@ -22,17 +22,24 @@ export function registerHeaders(program: Command): void {
         const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
         await assertTargetToolsInstalled(facts);
         const output = await OutputSet.open(options.out);
-        await withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache }, async (cache) => {
-        const staged = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), cache, ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) }).catch(async (e: unknown) => {
+        // The cache is open while the tree is written: the rebuilt programs are read from it.
+        const staged = await withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache }, async (cache) => {
+          const headers = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), cache, ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
+          try {
+            const name = `linux-headers-${headers.release}`;
+            if ((await lstatOrUndefined(output.finalPath(name))) !== undefined) throw new KpkgError(`${output.finalPath(name)} already exists`, { where: output.finalPath(name), hint: 'remove it or choose another --out directory' });
+            progress.step('write', output.finalPath(name));
+            await writeTree(headers.entries, output.stagingPath(name));
+            return headers;
+          } finally {
+            await headers.dispose();
+          }
+        }).catch(async (e: unknown) => {
           await output.discard();
           throw e;
         });
+        const dest = output.finalPath(`linux-headers-${staged.release}`);
         try {
-          const name = `linux-headers-${staged.release}`;
-          const dest = output.finalPath(name);
-          if ((await lstatOrUndefined(dest)) !== undefined) throw new KpkgError(`${dest} already exists`, { where: dest, hint: 'remove it or choose another --out directory' });
-          progress.step('write', dest);
-          await writeTree(staged.entries, output.stagingPath(name));
           await output.commit();
           progress.finish(true);
           const result = {
@@ -49,9 +56,7 @@ export function registerHeaders(program: Command): void {
           process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`);
         } finally {
           await output.discard();
-          await staged.dispose();
         }
-        });
       } catch (e) {
         progress.finish(false);
         throw e;

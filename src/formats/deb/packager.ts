@@ -1,5 +1,5 @@
 import type { Packager } from '../packager.js';
-import { writeDeb } from './write-deb.js';
+import { prepareDeb, writeDeb } from './write-deb.js';
 
 /** The Debian file name dpkg-name would give: <name>_<version without epoch>_<arch>.deb. */
 export function debFileName(name: string, version: string, arch: string): string {
@@ -11,4 +11,5 @@ export const debPackager: Packager = {
   compressions: ['xz', 'zstd', 'gzip', 'none'],
   fileName: (pkg) => debFileName(pkg.name, pkg.version, pkg.arch),
   write: (pkg, outPath, options) => writeDeb(pkg, outPath, { compression: options.compression, level: options.level, members: options.members }),
+  prepare: (pkg, options) => prepareDeb(pkg, { compression: options.compression, level: options.level, members: options.members }),
 };

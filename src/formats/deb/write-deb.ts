@@ -121,6 +121,12 @@ async function collect(source: Readable, kind: CompressionKind, level: number | 
   return Buffer.concat(chunks);
 }
 
+/** The compressed data member of `pkg` made into options.members, for a writeDeb that follows (packager.ts, prepare). */
+export async function prepareDeb(pkg: PackageDescription, options: DebWriteOptions): Promise<void> {
+  if (options.members === undefined) return;
+  await compressedTarMember(dataTarEntries(sortEntries(pkg.entries), pkg.mtime), '', { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
+}
+
 /** Builds the .deb at `outPath` (replacing a previous file there only on success). */
 export async function writeDeb(pkg: PackageDescription, outPath: string, options: DebWriteOptions): Promise<WrittenArtifact> {
   const entries = sortEntries(pkg.entries);

@@ -6,7 +6,7 @@ import { readElfFile } from '../../elf/elf.js';
 import { KpkgError } from '../../util/errors.js';
 import { lastLines } from '../../util/last-lines.js';
 import { isFile, readTextOrUndefined } from '../../util/fs.js';
-import { cpuParallelism, mapLimit } from '../../util/pool.js';
+import { cpuParallelism, Slots } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
 import type { ArchInfo } from '../arch-table.js';
 import { cmdFileOf, programWords, recordedCommand } from '../cmd-files.js';
@@ -109,6 +109,7 @@ class Replayer {
     private readonly objtree: string,
     private readonly workDir: string,
     private readonly compilers: { c: string[]; cxx: string[] },
+    private readonly slots: Slots,
     private readonly debianArch: string,
     private readonly onCommand?: (c: string) => void,
     private readonly pluginIncludeDir?: string,
@@ -140,13 +141,19 @@ class Replayer {
     const program = programWords(words);
     const args: string[] = [];
     const rest = words.slice(program.length);
+    // The objects a link needs are built first, all at once (the slots bound the compilers).
+    const objects = new Map<string, Promise<string>>();
+    for (const w of rest) {
+      if (w.endsWith('.o') && !w.startsWith('-') && !objects.has(w) && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) objects.set(w, this.build(w));
+    }
     for (let i = 0; i < rest.length; i++) {
       const w = rest[i] ?? '';
       if (/^-Wp,-M[MD]?D?,/.test(w)) continue; // dependency files would land in the kernel tree
+      const object = objects.get(w);
       if (w === '-o' && i + 1 < rest.length) {
         args.push('-o', this.output(rest[++i] ?? ''));
-      } else if (w.endsWith('.o') && !w.startsWith('-') && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) {
-        args.push(await this.build(w));
+      } else if (object !== undefined) {
+        args.push(await object);
       } else if (this.pluginIncludeDir !== undefined && /\/plugin\/include\/?$/.test(w)) {
         // GCC plugins: the cross gcc's plugin headers → the target's native gcc's (gcc-plugins.ts).
         args.push(w.startsWith('-I') ? `-I${this.pluginIncludeDir}` : this.pluginIncludeDir);
@@ -156,7 +163,7 @@ class Replayer {
     }
     const out = this.output(rel);
     await mkdir(dirname(out), { recursive: true });
-    await run([...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args], this.objtree, this.onCommand, this.debianArch);
+    await this.slots.run(() => run([...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args], this.objtree, this.onCommand, this.debianArch));
     return out;
   }
 
@@ -170,8 +177,8 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   if (programs.length === 0) return [];
   const compilers = targetCompilers(toolchain, arch, options.sysroot);
   await assertEndiannessAgrees(tree, arch.elf, build);
-  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, arch.debian, options.onCommand, options.pluginIncludeDir);
-  return mapLimit(programs, options.jobs ?? cpuParallelism(), async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch));
+  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, new Slots(options.jobs ?? cpuParallelism()), arch.debian, options.onCommand, options.pluginIncludeDir);
+  return Promise.all(programs.map(async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch)));
 }
 
 /**

@@ -2,10 +2,11 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildCache } from '../../cache/build-cache.js';
-import { inputsKey } from '../../cache/fingerprint.js';
+import { wordsKey } from '../../cache/fingerprint.js';
+import type { ArchInfo } from '../arch-table.js';
 import { rebuildInputs } from './rebuild-inputs.js';
 import { auditElfFiles, type ElfFinding } from '../../elf/audit.js';
-import { readElfFile } from '../../elf/elf.js';
+import { readElfFile, type ElfReadResult } from '../../elf/elf.js';
 import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.js';
 import { KpkgError } from '../../util/errors.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
@@ -57,17 +58,11 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
   options.onStep?.('stage', `listing the external-module tree of ${tree.release}`);
   const manifest = await headersManifest(tree, facts.features);
 
+  for (const e of manifest.entries) if (e.state !== undefined) options.cache.states.prime(e.source, e.state);
   const files = manifest.entries.filter((e) => e.kind === 'file');
-  /** Executables and shared objects: the files that can need libraries on the target. */
-  const linked = new Set<string>();
-  const foreign = (
-    await mapLimit(files, IO_PARALLELISM, async (e) => {
-      const r = await readElfFile(e.source);
-      if (r.kind !== 'elf') return undefined;
-      if (r.elf.type === 'EXEC' || r.elf.type === 'DYN') linked.add(e.path);
-      return sameIdentity(identityOf(r.elf), arch.elf) ? undefined : e;
-    })
-  ).filter((e): e is HeadersEntry => e !== undefined);
+  const scan = await scanFiles(files, arch, options.cache);
+  const linked = new Set(scan.linked);
+  const foreign = files.filter((e) => scan.foreign.has(e.path));
   const fromKbuild = foreign.filter((e) => e.origin === 'objtree' && toolProgramAt(e.path) === undefined);
   const fromTools = foreign.filter((e) => e.origin === 'objtree' && toolProgramAt(e.path) !== undefined);
   const plugins = fromKbuild.filter((e) => isGccPlugin(e.path));
@@ -92,7 +87,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       sysroot: libraries?.sysroot,
       pluginIncludeDir: pluginHeaders?.includeDir,
     });
-    const entry = await options.cache.entry('host-programs', await inputsKey(inputs), async (dir): Promise<RebuiltMeta> => {
+    const entry = await options.cache.entry('host-programs', await options.cache.key(inputs), async (dir): Promise<RebuiltMeta> => {
       if (libraries !== undefined) await assertReadyToRebuild(facts, libraries.sysroot);
       const made = await rebuildHostPrograms(
         {
@@ -133,7 +128,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
 
     options.onStep?.('verify', `checking every ELF file is ${describeIdentity(arch.elf)}`);
     const audit = await auditElfFiles(
-      entries.filter((e) => e.kind === 'file'),
+      entries.filter((e) => e.kind === 'file').map((e) => ({ ...e, read: e.origin === 'kpkg' ? undefined : scan.readOf(e.path) })),
       { identity: arch.elf, interpreter: arch.dynamicLoader },
     );
     if (audit.findings.length > 0) throw elfGateError(audit.findings, tree.release);
@@ -143,6 +138,52 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
     await dispose();
     throw e;
   }
+}
+
+interface ScanMeta {
+  /** ELF executables and shared objects: the files that can need libraries on the target. */
+  linked: string[];
+  /** ELF files whose identity is not the target's. */
+  foreign: string[];
+  elf: string[];
+}
+
+interface Scan {
+  linked: string[];
+  foreign: Set<string>;
+  /** What reading a file gave, for the gate: kept from this run, or 'not-elf' from the cache, or undefined (read again). */
+  readOf: (path: string) => ElfReadResult | undefined;
+}
+
+/**
+ * Which files of the tree are ELF, and which of those are not the target's. Kept in the build cache
+ * under the state of every file (their lstat from the manifest walk): a warm run reads only the ELF
+ * files again (at the gate), not the thousands of headers.
+ */
+async function scanFiles(files: readonly HeadersEntry[], arch: ArchInfo, cache: BuildCache): Promise<Scan> {
+  const reads = new Map<string, ElfReadResult>();
+  const scan = async (): Promise<ScanMeta> => {
+    const meta: ScanMeta = { linked: [], foreign: [], elf: [] };
+    await mapLimit(files, IO_PARALLELISM, async (e) => {
+      const r = await readElfFile(e.source);
+      reads.set(e.path, r);
+      if (r.kind !== 'elf') return;
+      meta.elf.push(e.path);
+      if (r.elf.type === 'EXEC' || r.elf.type === 'DYN') meta.linked.push(e.path);
+      if (!sameIdentity(identityOf(r.elf), arch.elf)) meta.foreign.push(e.path);
+    });
+    for (const list of [meta.linked, meta.foreign, meta.elf]) list.sort();
+    return meta;
+  };
+  const keyable = files.every((e) => e.state !== undefined);
+  const key = wordsKey(['headers scan 1', describeIdentity(arch.elf), ...files.map((e) => `${e.path}\0${e.source}\0${e.state ?? ''}`)]);
+  const meta = keyable ? (await cache.entry('headers-scan', key, scan)).meta : await scan();
+  const elf = new Set(meta.elf);
+  return {
+    linked: meta.linked,
+    foreign: new Set(meta.foreign),
+    readOf: (path) => reads.get(path) ?? (elf.has(path) ? undefined : { kind: 'not-elf' }),
+  };
 }
 
 interface RebuiltMeta {

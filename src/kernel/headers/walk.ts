@@ -1,6 +1,7 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
+import { stateOfStats } from '../../util/file-state.js';
 
 /** A file or symlink found under a tree. Directories are implied by the paths. */
 export interface FoundEntry {
@@ -13,6 +14,8 @@ export interface FoundEntry {
   size: number;
   /** The link text, for symlinks: kept as it is, never followed. */
   linkTarget?: string;
+  /** util/file-state.ts's state as the walk found it (for cache keys). */
+  state?: string;
 }
 
 export interface WalkRules {
@@ -32,7 +35,7 @@ export async function walk(root: string, start: string, rules: WalkRules = {}): 
     const abs = join(root, rel);
     let st;
     try {
-      st = await lstat(abs);
+      st = await lstat(abs, { bigint: true });
     } catch {
       return;
     }
@@ -46,9 +49,9 @@ export async function walk(root: string, start: string, rules: WalkRules = {}): 
     if (!(st.isFile() || st.isSymbolicLink())) return;
     if (rules.keep !== undefined && !rules.keep(rel, name)) return;
     if (st.isSymbolicLink()) {
-      found.push({ path: rel, kind: 'symlink', source: abs, mode: 0o777, size: 0, linkTarget: await readlink(abs) });
+      found.push({ path: rel, kind: 'symlink', source: abs, mode: 0o777, size: 0, linkTarget: await readlink(abs), state: stateOfStats(st) });
     } else {
-      found.push({ path: rel, kind: 'file', source: abs, mode: st.mode & 0o7777, size: st.size });
+      found.push({ path: rel, kind: 'file', source: abs, mode: Number(st.mode) & 0o7777, size: Number(st.size), state: stateOfStats(st) });
     }
   };
   await visit(start);

@@ -38,7 +38,9 @@ export function imageInstallInputs(ctx: KernelMakeContext, moduleOrder: readonly
       // modules.order names the objects (lib/crc-ccitt.o) from 6.2 on, the modules (.ko) before.
       ...moduleOrder.map((m) => join(objtree, m.replace(/\.o$/, '.ko'))),
     ],
-    trees: [...logic.trees, join(objtree, 'arch', kernelArch, 'boot', 'dts'), join(srctree, 'arch', srcArch, 'boot', 'dts')],
+    trees: [...logic.trees, join(objtree, 'arch', kernelArch, 'boot', 'dts')],
+    // What dtbs_install installs is the built .dtb files (above) as the dts Makefiles list them.
+    named: [{ dir: join(srctree, 'arch', srcArch, 'boot', 'dts'), names: ['Makefile'] }],
     programs: ['make', 'sh', 'depmod', 'kmod', 'xz', 'zstd', 'gzip', toolchain.tools.strip, toolchain.tools.objcopy],
   };
 }
@@ -53,7 +55,10 @@ export function uapiInstallInputs(ctx: KernelMakeContext): StepInputs {
   return {
     words: ['headers-install', ...kernelMakeArgs(ctx, { objtree: '<scratch>' })],
     files: [join(srctree, 'Makefile')],
-    trees: [join(srctree, 'include', 'uapi'), join(srctree, 'arch', srcArch), join(srctree, 'scripts'), join(srctree, 'usr')],
+    // Of arch/<srcarch>, everything the generated headers come from: the uapi directories and their
+    // Kbuild lists (include/), the syscall tables (kernel/syscalls: powerpc, s390, mips; entry/syscalls:
+    // x86; tools/: arm) and the Makefiles; not the device trees below boot/.
+    trees: [join(srctree, 'include', 'uapi'), ...['include', 'kernel', 'entry', 'tools', 'Makefile', 'Kbuild'].map((d) => join(srctree, 'arch', srcArch, d)), join(srctree, 'scripts'), join(srctree, 'usr')],
     programs: ['make', 'sh', 'sed', 'gcc', ctx.toolchain.tools.cc[0] ?? 'cc'],
   };
 }

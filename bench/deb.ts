@@ -1,0 +1,252 @@
+/**
+ * How fast `kpkg deb` (or rpm/pacman/tar) packages a built tree, against the upstream tool on the
+ * same tree in the same run, the compression floor, and itself with a warm build cache:
+ *
+ *   bench/deb [--config tiny|full]... [--series 6.12] [--arch arm64] [--runs N] [--format deb|rpm|pacman|tar]
+ *
+ * Per tree (tools/kernel-tree builds or finds it):
+ *  - upstream: `make bindeb-pkg` (binrpm-pkg, pacman-pkg, tar-pkg) on a copy of the tree, the copy
+ *    made once before the runs (it is not timed), alternating with
+ *  - kpkg cold: `kpkg deb --no-cache` (the build cache neither read nor filled: every host program
+ *    rebuilt, every make step run, every member compressed; the target sysroot and package lists,
+ *    fetched once per machine, are not part of packaging);
+ *  - the xz floor (deb): `xz -<level> -T<kpkg's thread count>` over the uncompressed data members kpkg
+ *    writes with --compress none, one after the other, as a packager would have to at least;
+ *  - warm: the same command again with the cache filled (one run fills it first), output checked
+ *    byte-identical to the cold run's;
+ *  - new revision: `--revision` changed every run (the changelog in each data member changes, so
+ *    members are compressed again; host programs and make steps come from the cache);
+ *  - peak RSS: GNU time's maximum resident set size of the largest process of the run.
+ * Medians of N runs (default 3). Prints a table with the ratios and the goals, and writes JSON to
+ * bench/results/ (not committed).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { readAr } from '../src/archive/ar.js';
+import { median, MiB, seconds, timedProcess, type ProcessSample } from './measure.js';
+
+// This file runs as bench/out/bench/deb.js.
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(REPO, 'dist/cli/bin.js');
+const run = promisify(execFile);
+
+type Format = 'deb' | 'rpm' | 'pacman' | 'tar';
+const UPSTREAM_TARGET: Readonly<Record<Format, string>> = { deb: 'bindeb-pkg', rpm: 'binrpm-pkg', pacman: 'pacman-pkg', tar: 'tar-pkg' };
+const SUFFIX: Readonly<Record<Format, string>> = { deb: '.deb', rpm: '.rpm', pacman: '.pkg.tar.zst', tar: '.tar' };
+
+interface Options {
+  configs: string[];
+  series: string;
+  arch: string;
+  runs: number;
+  format: Format;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const options: Options = { configs: [], series: '6.12', arch: 'arm64', runs: 3, format: 'deb' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1] ?? '';
+    if (arg === '--config') options.configs.push(value);
+    else if (arg === '--series') options.series = value;
+    else if (arg === '--arch') options.arch = value;
+    else if (arg === '--runs') options.runs = Number(value);
+    else if (arg === '--format' && ['deb', 'rpm', 'pacman', 'tar'].includes(value)) options.format = value as Format;
+    else throw new Error(`unknown argument ${String(arg)} (see the comment at the top of bench/deb.ts)`);
+    i++;
+  }
+  if (options.configs.length === 0) options.configs = ['tiny', 'full'];
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs needs a positive whole number');
+  return options;
+}
+
+/** Key=value lines tools/kernel-tree writes into <objtree>/.kpkg-built. */
+async function treeRecord(objtree: string): Promise<Map<string, string>> {
+  const text = await readFile(join(objtree, '.kpkg-built'), 'utf8');
+  return new Map(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/** name → sha256 of every package file in dir. */
+async function digests(dir: string, suffix: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith(suffix)).sort()) out.set(name, await sha256(join(dir, name)));
+  return out;
+}
+
+/** The upstream packaging command on a copy of the tree (tools/upstream-debs explains the wrapper). */
+async function upstreamSetup(objtree: string, work: string, format: Format): Promise<{ command: string[]; env: NodeJS.ProcessEnv; outputs: string; clean: () => Promise<void> }> {
+  const record = await treeRecord(objtree);
+  const copy = join(work, 'upstream', 'build');
+  await mkdir(join(work, 'upstream'), { recursive: true });
+  await cp(objtree, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  const make = (record.get('make') ?? '').split(' ').map((w) => (w === `O=${objtree}` ? `O=${copy}` : w));
+  const env = { ...process.env };
+  const cross = /CROSS_COMPILE=(\S+)/.exec(record.get('make') ?? '')?.[1];
+  if (cross !== undefined && record.get('llvm') === '') {
+    const { stdout } = await run(process.execPath, [CLI, 'sysroot', '--arch', record.get('arch') ?? 'arm64', '--json']);
+    const root = (JSON.parse(stdout) as { root: string }).root;
+    const bin = join(work, 'upstream', 'bin');
+    await mkdir(bin, { recursive: true });
+    const { stdout: gcc } = await run('sh', ['-c', `command -v ${cross}gcc`]);
+    await writeFile(join(bin, `${cross}gcc`), `#!/bin/sh\nexec '${gcc.trim()}' --sysroot='${root}' "$@"\n`, { mode: 0o755 });
+    env.PATH = `${bin}:${env.PATH ?? ''}`;
+  }
+  const extra = format === 'deb' ? ['KDEB_PKGVERSION=1-bench', 'DPKG_FLAGS=-d'] : format === 'rpm' ? [`RPMOPTS=--define '_topdir ${join(work, 'upstream', 'rpmbuild')}' --nodeps`] : [];
+  const outputs = format === 'rpm' ? join(work, 'upstream', 'rpmbuild') : join(work, 'upstream');
+  const clean = async (): Promise<void> => {
+    for (const name of await readdir(join(work, 'upstream'))) {
+      if (['.deb', '.buildinfo', '.changes', '.tar', '.zst', '.tar.gz'].some((s) => name.endsWith(s))) await rm(join(work, 'upstream', name), { force: true });
+    }
+    await rm(join(work, 'upstream', 'rpmbuild'), { recursive: true, force: true });
+  };
+  return { command: [...make, '-s', ...extra, UPSTREAM_TARGET[format]], env, outputs, clean };
+}
+
+/** The xz floor: each uncompressed data member of kpkg's --compress none packages through xz, one after the other. */
+async function xzFloor(objtree: string, work: string, runs: number): Promise<{ samples: number[]; members: { name: string; bytes: number }[] }> {
+  const out = join(work, 'uncompressed');
+  await run(process.execPath, [CLI, 'deb', '--build-dir', objtree, '--out', out, '--compress', 'none', '--no-cache'], { maxBuffer: 1 << 26 });
+  const members: { name: string; path: string; bytes: number }[] = [];
+  for (const deb of (await readdir(out)).filter((n) => n.endsWith('.deb'))) {
+    for await (const member of readAr(createReadStream(join(out, deb)), { where: deb })) {
+      if (!member.name.startsWith('data.tar')) continue; // the reader skips an unread body
+      const path = join(out, `${deb}.data.tar`);
+      await pipeline(member.body, createWriteStream(path));
+      members.push({ name: deb, path, bytes: member.size });
+    }
+  }
+  const threads = Math.min(16, Math.max(2, availableParallelism())); // archive/compress.ts encoderThreads()
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let total = 0;
+    for (const m of members) total += (await timedProcess(['sh', '-c', `xz -6 -T${threads} -c "$1" >/dev/null`, 'sh', m.path])).wall;
+    samples.push(total);
+  }
+  return { samples, members: members.map((m) => ({ name: m.name, bytes: m.bytes })) };
+}
+
+interface TreeResult {
+  tree: string;
+  format: Format;
+  upstream: ProcessSample[];
+  cold: ProcessSample[];
+  warm: ProcessSample[];
+  revision: ProcessSample[];
+  floor?: { samples: number[]; members: { name: string; bytes: number }[] };
+  identicalWarm: boolean;
+  packages: { name: string; bytes: number }[];
+}
+
+async function benchTree(config: string, options: Options, work: string): Promise<TreeResult> {
+  const { stdout } = await run(join(REPO, 'tools/kernel-tree'), ['--series', options.series, '--arch', options.arch, '--config', config], { maxBuffer: 1 << 26 });
+  const objtree = stdout.trim().split('\n').pop() ?? '';
+  const tree = basename(objtree);
+  const say = (text: string): boolean => process.stderr.write(`bench: ${tree}: ${text}\n`);
+  const kpkg = (out: string, ...extra: string[]): string[] => [process.execPath, CLI, options.format, '--build-dir', objtree, '--out', out, ...extra];
+  say(`copying the tree for upstream's make ${UPSTREAM_TARGET[options.format]}`);
+  const upstream = await upstreamSetup(objtree, work, options.format);
+  const result: TreeResult = { tree, format: options.format, upstream: [], cold: [], warm: [], revision: [], identicalWarm: true, packages: [] };
+  // One upstream run first, not counted: its first build in the copy may do one-time work.
+  say('upstream warm-up run (not counted)');
+  await timedProcess(upstream.command, { env: upstream.env });
+  await upstream.clean();
+  let coldDigests: Map<string, string> | undefined;
+  for (let i = 0; i < options.runs; i++) {
+    say(`run ${i + 1}/${options.runs}: upstream`);
+    result.upstream.push(await timedProcess(upstream.command, { env: upstream.env }));
+    await upstream.clean();
+    say(`run ${i + 1}/${options.runs}: kpkg cold (--no-cache)`);
+    const out = join(work, `cold-${i}`);
+    result.cold.push(await timedProcess(kpkg(out, '--no-cache')));
+    coldDigests ??= await digests(out, SUFFIX[options.format]);
+    await rm(out, { recursive: true, force: true });
+  }
+  if (options.format === 'deb') {
+    say('the xz floor');
+    result.floor = await xzFloor(objtree, work, options.runs);
+  }
+  say('filling the build cache (one run, not counted)');
+  await timedProcess(kpkg(join(work, 'fill')));
+  for (let i = 0; i < options.runs; i++) {
+    const out = join(work, `warm-${i}`);
+    result.warm.push(await timedProcess(kpkg(out)));
+    const warm = await digests(out, SUFFIX[options.format]);
+    if (coldDigests === undefined || warm.size !== coldDigests.size || [...warm].some(([n, d]) => coldDigests?.get(n) !== d)) result.identicalWarm = false;
+    if (i === 0) for (const name of warm.keys()) result.packages.push({ name, bytes: (await stat(join(out, name))).size });
+    await rm(out, { recursive: true, force: true });
+  }
+  for (let i = 0; i < options.runs; i++) {
+    say(`run ${i + 1}/${options.runs}: new revision`);
+    const out = join(work, `revision-${i}`);
+    result.revision.push(await timedProcess(kpkg(out, '--revision', `bench${String(Date.now())}`)));
+    await rm(out, { recursive: true, force: true });
+  }
+  return result;
+}
+
+function report(r: TreeResult, runs: number): string {
+  const m = (samples: readonly ProcessSample[]): number => median(samples.map((s) => s.wall));
+  const cold = m(r.cold);
+  const upstream = m(r.upstream);
+  const warm = m(r.warm);
+  const revision = m(r.revision);
+  const floor = r.floor === undefined ? undefined : median(r.floor.samples);
+  const peak = Math.max(...r.cold.map((s) => s.maxRssKiB), ...r.warm.map((s) => s.maxRssKiB), ...r.revision.map((s) => s.maxRssKiB));
+  const mark = (ok: boolean): string => (ok ? '✅' : '❌');
+  const runsOf = (samples: readonly ProcessSample[]): string => samples.map((s) => (s.wall / 1000).toFixed(1)).join(' ');
+  const rows = [
+    `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | ${seconds(upstream)} | ${runsOf(r.upstream)} | | |`,
+    `| kpkg ${r.format} cold (\`--no-cache\`) | ${seconds(cold)} | ${runsOf(r.cold)} | ${(upstream / cold).toFixed(2)}× faster than upstream | ≥ 2× ${mark(upstream / cold >= 2)} |`,
+    ...(floor === undefined ? [] : [`| xz floor (data members, one after the other) | ${seconds(floor)} | ${r.floor?.samples.map((s) => (s / 1000).toFixed(1)).join(' ') ?? ''} | cold = ${(cold / floor).toFixed(2)}× the floor | ≤ 1.5× ${mark(cold / floor <= 1.5)} |`]),
+    `| kpkg ${r.format} warm (same tree and options) | ${seconds(warm)} | ${runsOf(r.warm)} | ${(cold / warm).toFixed(1)}× faster than cold; ${r.identicalWarm ? 'byte-identical' : 'NOT byte-identical'} | ≥ 10× ${mark(cold / warm >= 10 && r.identicalWarm)} |`,
+    `| kpkg ${r.format}, new \`--revision\` | ${seconds(revision)} | ${runsOf(r.revision)} | ${(cold / revision).toFixed(2)}× faster than cold | (reported) |`,
+    `| peak RSS, largest process of a kpkg run | ${(peak / 1024).toFixed(0)} MB | | upstream: ${(Math.max(...r.upstream.map((s) => s.maxRssKiB)) / 1024).toFixed(0)} MB | ≤ 300 MB ${mark(peak / 1024 <= 300)} |`,
+  ];
+  return [
+    `### ${r.tree} — kpkg ${r.format} (medians of ${runs})`,
+    `packages: ${r.packages.map((p) => `${p.name} (${MiB(p.bytes)})`).join(', ')}`,
+    ...(r.floor === undefined ? [] : [`data members: ${r.floor.members.map((x) => `${x.name.split('_')[0] ?? x.name} ${MiB(x.bytes)}`).join(', ')}`]),
+    '',
+    '| what | median | runs (s) | ratio | goal |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  process.stdout.write(`machine: ${machine}\n\n`);
+  const results: TreeResult[] = [];
+  for (const config of options.configs) {
+    const work = await mkdtemp(join(tmpdir(), 'kpkg-bench-deb-'));
+    try {
+      const r = await benchTree(config, options, work);
+      results.push(r);
+      process.stdout.write(`${report(r, options.runs)}\n`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  const dir = join(REPO, 'bench/results');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${options.format}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify({ machine, options, results }, null, 2)}\n`);
+  process.stdout.write(`results: ${file}\n`);
+}
+
+await main();
