@@ -28,8 +28,11 @@ import { onInterrupt } from '../util/interrupt.js';
 /** Raised when a cache layout changes incompatibly: older entries are then never matched. */
 const LAYOUT_VERSION = '1';
 
-/** Default size cap of the build cache. */
-export const DEFAULT_CACHE_MAX_BYTES = 4 * 1024 ** 3;
+/** Default size cap of the build cache: 4 GiB, or KPKG_BUILD_CACHE_MAX_MB. */
+export function defaultCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.KPKG_BUILD_CACHE_MAX_MB);
+  return Number.isFinite(mb) && mb >= 0 && env.KPKG_BUILD_CACHE_MAX_MB !== '' && env.KPKG_BUILD_CACHE_MAX_MB !== undefined ? mb * 1024 * 1024 : 4 * 1024 ** 3;
+}
 
 export interface CacheEntry<Meta> {
   /** The entry's directory: its files stay there, unchanged, while the run has the cache open. */
@@ -80,7 +83,7 @@ export class BuildCache {
 
   static async open(options: BuildCacheOptions): Promise<BuildCache> {
     const root = join(options.cacheDir, 'build', `v${LAYOUT_VERSION}`);
-    const maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    const maxBytes = options.maxBytes ?? defaultCacheMaxBytes();
     if (!options.enabled) return new BuildCache(root, false, maxBytes, undefined);
     await mkdir(join(root, 'tmp'), { recursive: true });
     await writeFile(join(root, '.lock'), '', { flag: 'a' });
@@ -136,7 +139,8 @@ export class BuildCache {
         this.#scratch.push(work);
         return { dir: join(work, 'files'), meta, hit: false };
       }
-      const stored: StoredMeta<Meta> = { bytes: await treeBytes(join(work, 'files')), meta };
+      // The size counted against the cap includes the metadata: entries of metadata only count too.
+      const stored: StoredMeta<Meta> = { bytes: (await treeBytes(join(work, 'files'))) + JSON.stringify(meta).length, meta };
       await writeFile(join(work, '.meta.json'), JSON.stringify(stored));
       const dir = join(this.#root, kind, key);
       await mkdir(join(this.#root, kind), { recursive: true });

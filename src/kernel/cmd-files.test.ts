@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KpkgError } from '../util/errors.js';
-import { cmdFileOf, commandFromCmdFile, expandMakeEscapes, firstCommandFromCmdFile, programWords, recordedCommand } from './cmd-files.js';
+import { cmdFileOf, commandFromCmdFile, dependenciesFromCmdFile, expandMakeEscapes, firstCommandFromCmdFile, programWords, recordedCommand } from './cmd-files.js';
 
 /** What scripts/basic/fixdep prints after the record: the sources and the dependencies. */
 const DEPS = (target: string, source: string): string => `\nsource_${target} := ${source}\n\ndeps_${target} := \\\n  /usr/include/stdc-predef.h \\\n  $(wildcard include/config/FOO) \\\n\n${target}: $(deps_${target})\n\n$(deps_${target}):\n`;
@@ -105,4 +105,24 @@ test('recordedCommand names the .cmd file it read in a refusal', async () => {
   await writeFile(join(objtree, cmdFileOf('scripts/mod/modpost')), 'cmd_scripts/mod/modpost := gcc -o scripts/mod/modpost scripts/mod/modpost.o; true\n');
   await assert.rejects(recordedCommand(objtree, 'scripts/mod/modpost'), (e: unknown) => e instanceof KpkgError && e.where === join(objtree, 'scripts/mod/.modpost.cmd'));
   assert.equal(await recordedCommand(objtree, 'scripts/mod/file2alias.o'), undefined);
+});
+
+test('dependenciesFromCmdFile: the source and fixdep\'s deps_ list, $(wildcard …) entries included', () => {
+  const text = [
+    'savedcmd_scripts/mod/modpost.o := gcc -c -o scripts/mod/modpost.o /src/scripts/mod/modpost.c',
+    '',
+    'source_scripts/mod/modpost.o := /src/scripts/mod/modpost.c',
+    '',
+    'deps_scripts/mod/modpost.o := \\',
+    '    $(wildcard include/config/MODVERSIONS) \\',
+    '  /usr/include/stdio.h \\',
+    '  scripts/mod/elfconfig.h \\',
+    '',
+    'scripts/mod/modpost.o: $(deps_scripts/mod/modpost.o)',
+    '',
+    '$(deps_scripts/mod/modpost.o):',
+    '',
+  ].join('\n');
+  assert.deepEqual(dependenciesFromCmdFile(text), ['/src/scripts/mod/modpost.c', 'include/config/MODVERSIONS', '/usr/include/stdio.h', 'scripts/mod/elfconfig.h']);
+  assert.deepEqual(dependenciesFromCmdFile('savedcmd_x := gcc -o x x.o\n'), []);
 });

@@ -1,15 +1,15 @@
 /** Stages each kernel part (src/kernel/parts.ts) a run needs, in scratch directories removed by dispose(). */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { stageHeaders } from '../kernel/headers/stage.js';
 import type { TreeFacts } from '../kernel/inspect.js';
-import { extractModuleDebugInfo } from '../kernel/install/debug-info.js';
+import { extractModuleDebugInfo, modulesInOrder } from '../kernel/install/debug-info.js';
 import { imageContents, installImage, treeFile } from '../kernel/install/image-contents.js';
 import { imageInstallInputs, uapiInstallInputs } from '../kernel/install/step-inputs.js';
 import { listStagedTree } from '../kernel/install/staged-tree.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import { readTextOrUndefined } from '../util/fs.js';
 import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
-import { createScratchDir, type ScratchDir } from '../kernel/install/scratch.js';
+import { createScratchDir } from '../kernel/install/scratch.js';
 import { installUapiHeaders } from '../kernel/install/uapi-headers.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
@@ -32,16 +32,6 @@ export interface PartsRun {
 export interface StagedPart {
   parts: Partial<KernelParts>;
   dispose: () => Promise<void>;
-}
-
-async function inScratch(prefix: string, stage: (scratch: ScratchDir) => Promise<Partial<KernelParts>>): Promise<StagedPart> {
-  const scratch = await createScratchDir(prefix);
-  try {
-    return { parts: await stage(scratch), dispose: scratch.dispose };
-  } catch (e) {
-    await scratch.dispose();
-    throw e;
-  }
 }
 
 /** System.map, .config and vmlinux, read where the build left them. */
@@ -100,11 +90,16 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
     }
     case 'debug': {
       const vmlinux = await treeFile(tree.objtree, 'vmlinux', 'the kernel ELF image');
-      return inScratch('dbg', async (scratch) => {
+      if (!facts.features.modules) return { parts: { debug: { vmlinux, modules: [] } }, dispose: () => Promise.resolve() };
+      const modules = await modulesInOrder(tree.objtree);
+      const key = await run.cache.key({ words: ['module-debug 1', run.ctx.toolchain.tools.objcopy], files: modules.map((m) => join(tree.objtree, m)), programs: [run.ctx.toolchain.tools.objcopy] });
+      const entry = await run.cache.entry('module-debug', key, async (dir) => {
         options.onStep?.('debug', 'objcopy --only-keep-debug of every module in modules.order');
-        const modules = facts.features.modules ? await extractModuleDebugInfo(run.ctx, scratch.path, { jobs: run.jobs }) : [];
-        return { debug: { vmlinux, modules } };
+        const files = await extractModuleDebugInfo(run.ctx, dir, { jobs: run.jobs });
+        return files.map((f) => ({ ...f, file: relative(dir, f.file) }));
       });
+      if (entry.hit) options.onStep?.('debug', "the modules' debug info from the build cache (same modules and objcopy)");
+      return { parts: { debug: { vmlinux, modules: entry.meta.map((f) => ({ ...f, file: join(entry.dir, f.file) })) } }, dispose: () => Promise.resolve() };
     }
   }
 }

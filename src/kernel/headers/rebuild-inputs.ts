@@ -17,7 +17,7 @@ import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
 
 /** Raised when the rebuild logic changes what it writes: older entries are then never used. */
-const REBUILD_VERSION = '1';
+const REBUILD_VERSION = '3';
 
 /** tools/ directories the objtool and resolve_btfids builds read (tools/objtool/Makefile, tools/bpf/resolve_btfids/Makefile). */
 const TOOLS_DIRS = ['tools/build', 'tools/include', 'tools/lib', 'tools/scripts', 'tools/objtool', 'tools/bpf/resolve_btfids', 'tools/arch', 'tools/Makefile'];

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildCache } from '../../cache/build-cache.js';
@@ -9,7 +9,7 @@ import { auditElfFiles, type ElfFinding } from '../../elf/audit.js';
 import { readElfFile, type ElfReadResult } from '../../elf/elf.js';
 import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.js';
 import { KpkgError } from '../../util/errors.js';
-import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
+import { cpuParallelism, IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
 import { readRuntimeNeeds, type RuntimeNeeds } from '../../elf/needs.js';
 import { assertTargetCompiler, findTargetPluginHeaders, gccMajor, PLUGIN_COMPILER_RECORD, pluginCompilerRecord, type PluginCompiler } from './gcc-plugins.js';
@@ -87,9 +87,21 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       sysroot: libraries?.sysroot,
       pluginIncludeDir: pluginHeaders?.includeDir,
     });
-    const entry = await options.cache.entry('host-programs', await options.cache.key(inputs), async (dir): Promise<RebuiltMeta> => {
-      if (libraries !== undefined) await assertReadyToRebuild(facts, libraries.sysroot);
-      const made = await rebuildHostPrograms(
+    const rebuild = async (dir: string): Promise<RebuiltMeta> => {
+      // Kbuild's programs and the tools/ builds (one after the other: they share tools/build) at once.
+      const tools = (async (): Promise<HostProgramRebuild[]> => {
+        const built: HostProgramRebuild[] = [];
+        for (const e of fromTools) {
+          const tool = toolProgramAt(e.path);
+          if (tool === undefined) continue;
+          options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
+          const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+          built.push(await checkedRebuild(e.path, output, tree.objtree, arch));
+        }
+        return built;
+      })();
+      tools.catch(() => undefined); // awaited below, after the Kbuild programs
+      const kbuild = await rebuildHostPrograms(
         {
           tree,
           toolchain: facts.toolchain,
@@ -102,21 +114,28 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
           ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
         },
         facts.build,
-      );
-      for (const e of fromTools) {
-        const tool = toolProgramAt(e.path);
-        if (tool === undefined) continue;
-        options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
-        const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
-        made.push(await checkedRebuild(e.path, output, tree.objtree, arch));
-      }
-      for (const r of made) {
+      ).catch(async (e: unknown) => {
+        await tools.catch(() => undefined); // nothing may still write into workDir when it goes
+        throw e;
+      });
+      const made = [...kbuild, ...(await tools)];
+      await mapLimit(made, options.jobs ?? cpuParallelism(), async (r) => {
         await stripForTarget(r.output, facts.toolchain, options.onCommand);
         await mkdir(dirname(join(dir, r.path)), { recursive: true });
         await copyFile(r.output, join(dir, r.path));
-      }
+      });
+      // The plugins' compiler record goes with them (compilerRecordEntry reads it from the entry).
+      if (pluginHeaders !== undefined) await writeCompilerRecord(pluginHeaders.compiler, dir);
       return { rebuilt: made.map((r) => ({ path: r.path, was: r.was })) };
-    });
+    };
+    const entry = await options.cache.entry('host-programs', await options.cache.key(inputs), (dir) =>
+      rebuild(dir).catch(async (e: unknown) => {
+        // A failed rebuild is explained by the doctor's checks when the machine lacks something
+        // (a compiler that cannot link, a missing target library); run only then, off the happy path.
+        if (libraries !== undefined) await assertReadyToRebuild(facts, libraries.sysroot);
+        throw e;
+      }),
+    );
     if (entry.hit) options.onStep?.('rebuild', `${entry.meta.rebuilt.length} host programs from the build cache (same records, sources, compilers and libraries)`);
     const rebuilt: HostProgramRebuild[] = entry.meta.rebuilt.map((r) => ({ ...r, output: join(entry.dir, r.path) }));
     const outputs = new Map(await Promise.all(rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const)));
@@ -124,7 +143,7 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
       const output = outputs.get(e.path);
       return output === undefined ? e : { ...e, ...output, origin: 'kpkg', mode: 0o755 };
     });
-    if (pluginHeaders !== undefined) entries.push(await compilerRecordEntry(pluginHeaders.compiler, workDir));
+    if (pluginHeaders !== undefined) entries.push(await compilerRecordEntry(pluginHeaders.compiler, entry.dir));
 
     options.onStep?.('verify', `checking every ELF file is ${describeIdentity(arch.elf)}`);
     const audit = await auditElfFiles(
@@ -207,12 +226,18 @@ function targetLibrariesFor(facts: TreeFacts, plugins: boolean, options: StageOp
   });
 }
 
-/** The record of the plugins' compiler (gcc-plugins.ts), as a file of the headers tree. */
-async function compilerRecordEntry(compiler: PluginCompiler, workDir: string): Promise<HeadersEntry> {
-  const source = join(workDir, 'records', PLUGIN_COMPILER_RECORD);
-  const text = pluginCompilerRecord(compiler);
-  await mkdir(join(source, '..'), { recursive: true });
-  await writeFile(source, text);
+/** Writes the record of the plugins' compiler (gcc-plugins.ts) below `dir`, where compilerRecordEntry finds it. */
+async function writeCompilerRecord(compiler: PluginCompiler, dir: string): Promise<void> {
+  const file = join(dir, 'kpkg-records', PLUGIN_COMPILER_RECORD);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, pluginCompilerRecord(compiler));
+}
+
+/** The record of the plugins' compiler, as a file of the headers tree (written by writeCompilerRecord into `dir`). */
+async function compilerRecordEntry(compiler: PluginCompiler, dir: string): Promise<HeadersEntry> {
+  const source = join(dir, 'kpkg-records', PLUGIN_COMPILER_RECORD);
+  const text = await readFile(source, 'utf8');
+  if (text !== pluginCompilerRecord(compiler)) throw new Error(`internal: the cached record of the plugins' compiler ${source} is not this compiler's`);
   return { path: PLUGIN_COMPILER_RECORD, kind: 'file', source, mode: 0o644, size: Buffer.byteLength(text), origin: 'kpkg' };
 }
 

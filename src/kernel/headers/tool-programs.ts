@@ -40,11 +40,11 @@ export function toolProgramAt(path: string): ToolProgram | undefined {
 }
 
 /** A shell script that runs `native` for the tools build's own fixdep and `target` for everything else. */
-function dispatcher(native: readonly string[], target: readonly string[], fixdepPatterns: string): string {
+function dispatcher(native: readonly string[], target: readonly string[], fixdepPatterns: string, targetLast: readonly string[] = []): string {
   return `#!/bin/sh
 # Written by kpkg: build tools/build/fixdep for the build machine (the build runs it), everything else for the target.
 for a; do case "$a" in ${fixdepPatterns}) exec ${native.map(quoteWord).join(' ')} "$@";; esac; done
-exec ${target.map(quoteWord).join(' ')} "$@"
+exec ${target.map(quoteWord).join(' ')} "$@"${targetLast.map((w) => ` ${quoteWord(w)}`).join('')}
 `;
 }
 
@@ -74,7 +74,9 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   const c = [...targetCompilers(toolchain, arch, options.sysroot).c, `-ffile-prefix-map=${workDir}=/kpkg-tools`];
   const hostcc = join(bin, 'kpkg-hostcc');
   const hostld = join(bin, 'kpkg-hostld');
-  await writeFile(hostcc, dispatcher(toolchain.hostcc, c, '*/fixdep|*/fixdep.o|*/fixdep-in.o|*/tools/build/fixdep.c|fixdep.c'));
+  // -g0 last: the programs are stripped for the package, so their debug info (the tools Makefiles'
+  // -g) would only cost compile time; GCC's code does not depend on -g.
+  await writeFile(hostcc, dispatcher(toolchain.hostcc, c, '*/fixdep|*/fixdep.o|*/fixdep-in.o|*/tools/build/fixdep.c|fixdep.c', ['-g0']));
   await writeFile(hostld, dispatcher(['ld'], [toolchain.tools.ld], '*/fixdep-in.o'));
   await chmod(hostcc, 0o755);
   await chmod(hostld, 0o755);
