@@ -140,7 +140,7 @@ export class BuildCache {
         return { dir: join(work, 'files'), meta, hit: false };
       }
       // The size counted against the cap includes the metadata: entries of metadata only count too.
-      const stored: StoredMeta<Meta> = { bytes: (await treeBytes(join(work, 'files'))) + JSON.stringify(meta).length, meta };
+      const stored: StoredMeta<Meta> = { bytes: (await treeBytes(join(work, 'files'))) + (JSON.stringify(meta) ?? '').length, meta };
       await writeFile(join(work, '.meta.json'), JSON.stringify(stored));
       const dir = join(this.#root, kind, key);
       await mkdir(join(this.#root, kind), { recursive: true });

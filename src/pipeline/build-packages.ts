@@ -6,6 +6,7 @@
  * so a failure or an interrupt leaves --out as it was. The scratch directories are removed at the
  * end. The build directory is locked while kpkg reads it, so two runs on one tree take turns.
  */
+import { basename } from 'node:path';
 import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
 import { withBuildCache, type BuildCache } from '../cache/build-cache.js';
@@ -25,7 +26,7 @@ import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
 import { KpkgError } from '../util/errors.js';
-import { cpuParallelism, Slots } from '../util/pool.js';
+import { cpuParallelism, settledOrFirstError, Slots } from '../util/pool.js';
 import { OutputSet } from './output-set.js';
 import { stagePart, treeFiles, type PartsRun } from './stage-parts.js';
 
@@ -100,8 +101,9 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
       () => withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache ?? true }, (cache) => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started, jobs: options.jobs ?? cpuParallelism(), cache })),
       (pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`),
     );
-    const finals = await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
-    result.packages = result.packages.map((p, i) => ({ ...p, path: finals[i] ?? p.path }));
+    await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
+    // The packages were written in the order their parts were ready; the result keeps the layout's order.
+    result.packages = result.packages.map((p) => ({ ...p, path: output.finalPath(basename(p.path)) }));
     return result;
   } finally {
     await output.discard();
@@ -162,7 +164,7 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
       await prepared;
       return write();
     });
-    result.packages = await allOrFirstError(written);
+    result.packages = await settledOrFirstError(written);
     const parts = await partsOf(needed);
     if (parts.headers !== undefined) {
       result.rebuilt = parts.headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
@@ -194,13 +196,3 @@ async function runtimeRelations<Kind extends string>(layout: DistributionLayout<
   return relations.depends;
 }
 
-/**
- * Waits for every promise, so that nothing still runs when the caller cleans up, and rejects with
- * the first failure in order.
- */
-async function allOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
-}

@@ -47,3 +47,14 @@ export class Slots {
     }
   }
 }
+
+/**
+ * Waits for every promise — so that nothing still runs when the caller cleans up after a failure —
+ * and rejects with the first failure in the order given.
+ */
+export async function settledOrFirstError<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}

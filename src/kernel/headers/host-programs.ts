@@ -6,7 +6,7 @@ import { readElfFile } from '../../elf/elf.js';
 import { KpkgError } from '../../util/errors.js';
 import { lastLines } from '../../util/last-lines.js';
 import { isFile, readTextOrUndefined } from '../../util/fs.js';
-import { cpuParallelism, Slots } from '../../util/pool.js';
+import { cpuParallelism, settledOrFirstError, Slots } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
 import type { ArchInfo } from '../arch-table.js';
 import { cmdFileOf, programWords, recordedCommand } from '../cmd-files.js';
@@ -146,6 +146,9 @@ class Replayer {
     for (const w of rest) {
       if (w.endsWith('.o') && !w.startsWith('-') && !objects.has(w) && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) objects.set(w, this.build(w));
     }
+    // Every object settles before this link goes on or fails: nothing may still write into the
+    // scratch directory when a failure has it removed. The first failure in command order is reported.
+    await settledOrFirstError([...objects.values()]);
     for (let i = 0; i < rest.length; i++) {
       const w = rest[i] ?? '';
       if (/^-Wp,-M[MD]?D?,/.test(w)) continue; // dependency files would land in the kernel tree
@@ -178,7 +181,7 @@ export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIde
   const compilers = targetCompilers(toolchain, arch, options.sysroot);
   await assertEndiannessAgrees(tree, arch.elf, build);
   const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, new Slots(options.jobs ?? cpuParallelism()), arch.debian, options.onCommand, options.pluginIncludeDir);
-  return Promise.all(programs.map(async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch)));
+  return settledOrFirstError(programs.map(async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch)));
 }
 
 /**

@@ -74,68 +74,70 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
     options.onStep?.('rebuild', names.length === 0 ? 'no host programs to rebuild (native build)' : `rebuilding ${names.length} host programs for ${arch.debian}: ${names.join(', ')}`);
     const libraries = names.length === 0 ? undefined : await targetLibrariesFor(facts, plugins.length > 0, options);
     if (libraries !== undefined) options.onStep?.('rebuild', libraries.description);
-    const pluginHeaders = libraries?.pluginRoot === undefined ? undefined : await findTargetPluginHeaders(libraries.pluginRoot, arch, facts.toolchain.version);
-    if (pluginHeaders !== undefined) assertTargetCompiler(pluginHeaders.compiler, options.targetGcc, pluginHeaders.includeDir);
-    const compilers = targetCompilers(facts.toolchain, arch, libraries?.sysroot);
-    const inputs = await rebuildInputs({
-      tree,
-      toolchain: facts.toolchain,
-      arch,
-      kbuildPrograms: fromKbuild.map((e) => e.path),
-      toolPrograms: fromTools.map((e) => e.path),
-      compilers: { c: compilers.c, cxx: compilers.cxx },
-      sysroot: libraries?.sysroot,
-      pluginIncludeDir: pluginHeaders?.includeDir,
+    // The plugin headers, then the programs (from the cache, or rebuilt). When any of it fails, the
+    // doctor's checks explain it if the machine lacks something (a compiler that cannot link, a target
+    // library, the plugin headers): the same checks and message as `kpkg doctor`, run only then.
+    const { pluginHeaders, entry } = await (async () => {
+      const pluginHeaders = libraries?.pluginRoot === undefined ? undefined : await findTargetPluginHeaders(libraries.pluginRoot, arch, facts.toolchain.version);
+      if (pluginHeaders !== undefined) assertTargetCompiler(pluginHeaders.compiler, options.targetGcc, pluginHeaders.includeDir);
+      const compilers = targetCompilers(facts.toolchain, arch, libraries?.sysroot);
+      const inputs = await rebuildInputs({
+        tree,
+        toolchain: facts.toolchain,
+        arch,
+        kbuildPrograms: fromKbuild.map((e) => e.path),
+        toolPrograms: fromTools.map((e) => e.path),
+        compilers: { c: compilers.c, cxx: compilers.cxx },
+        sysroot: libraries?.sysroot,
+        pluginIncludeDir: pluginHeaders?.includeDir,
+      });
+      const rebuild = async (dir: string): Promise<RebuiltMeta> => {
+        // Kbuild's programs and the tools/ builds (one after the other: they share tools/build) at once.
+        const tools = (async (): Promise<HostProgramRebuild[]> => {
+          const built: HostProgramRebuild[] = [];
+          for (const e of fromTools) {
+            const tool = toolProgramAt(e.path);
+            if (tool === undefined) continue;
+            options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
+            const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
+            built.push(await checkedRebuild(e.path, output, tree.objtree, arch));
+          }
+          return built;
+        })();
+        tools.catch(() => undefined); // awaited below, after the Kbuild programs
+        const kbuild = await rebuildHostPrograms(
+          {
+            tree,
+            toolchain: facts.toolchain,
+            arch,
+            programs: fromKbuild.map((e) => e.path),
+            workDir,
+            pluginIncludeDir: pluginHeaders?.includeDir,
+            sysroot: libraries?.sysroot,
+            jobs: options.jobs,
+            ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
+          },
+          facts.build,
+        ).catch(async (e: unknown) => {
+          await tools.catch(() => undefined); // nothing may still write into workDir when it goes
+          throw e;
+        });
+        const made = [...kbuild, ...(await tools)];
+        await mapLimit(made, options.jobs ?? cpuParallelism(), async (r) => {
+          await stripForTarget(r.output, facts.toolchain, options.onCommand);
+          await mkdir(dirname(join(dir, r.path)), { recursive: true });
+          await copyFile(r.output, join(dir, r.path));
+        });
+        // The plugins' compiler record goes with them (compilerRecordEntry reads it from the entry).
+        if (pluginHeaders !== undefined) await writeCompilerRecord(pluginHeaders.compiler, dir);
+        return { rebuilt: made.map((r) => ({ path: r.path, was: r.was })) };
+      };
+      const entry = await options.cache.entry('host-programs', await options.cache.key(inputs), rebuild);
+      return { pluginHeaders, entry };
+    })().catch(async (e: unknown) => {
+      if (libraries !== undefined) await assertReadyToRebuild(facts, libraries.sysroot);
+      throw e;
     });
-    const rebuild = async (dir: string): Promise<RebuiltMeta> => {
-      // Kbuild's programs and the tools/ builds (one after the other: they share tools/build) at once.
-      const tools = (async (): Promise<HostProgramRebuild[]> => {
-        const built: HostProgramRebuild[] = [];
-        for (const e of fromTools) {
-          const tool = toolProgramAt(e.path);
-          if (tool === undefined) continue;
-          options.onStep?.('rebuild', `${e.path} (tools/ build system)`);
-          const output = await rebuildToolProgram({ tree, toolchain: facts.toolchain, arch, tool, workDir: join(workDir, 'tools-build'), sysroot: libraries?.sysroot, jobs: options.jobs, ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }) });
-          built.push(await checkedRebuild(e.path, output, tree.objtree, arch));
-        }
-        return built;
-      })();
-      tools.catch(() => undefined); // awaited below, after the Kbuild programs
-      const kbuild = await rebuildHostPrograms(
-        {
-          tree,
-          toolchain: facts.toolchain,
-          arch,
-          programs: fromKbuild.map((e) => e.path),
-          workDir,
-          pluginIncludeDir: pluginHeaders?.includeDir,
-          sysroot: libraries?.sysroot,
-          jobs: options.jobs,
-          ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
-        },
-        facts.build,
-      ).catch(async (e: unknown) => {
-        await tools.catch(() => undefined); // nothing may still write into workDir when it goes
-        throw e;
-      });
-      const made = [...kbuild, ...(await tools)];
-      await mapLimit(made, options.jobs ?? cpuParallelism(), async (r) => {
-        await stripForTarget(r.output, facts.toolchain, options.onCommand);
-        await mkdir(dirname(join(dir, r.path)), { recursive: true });
-        await copyFile(r.output, join(dir, r.path));
-      });
-      // The plugins' compiler record goes with them (compilerRecordEntry reads it from the entry).
-      if (pluginHeaders !== undefined) await writeCompilerRecord(pluginHeaders.compiler, dir);
-      return { rebuilt: made.map((r) => ({ path: r.path, was: r.was })) };
-    };
-    const entry = await options.cache.entry('host-programs', await options.cache.key(inputs), (dir) =>
-      rebuild(dir).catch(async (e: unknown) => {
-        // A failed rebuild is explained by the doctor's checks when the machine lacks something
-        // (a compiler that cannot link, a missing target library); run only then, off the happy path.
-        if (libraries !== undefined) await assertReadyToRebuild(facts, libraries.sysroot);
-        throw e;
-      }),
-    );
     if (entry.hit) options.onStep?.('rebuild', `${entry.meta.rebuilt.length} host programs from the build cache (same records, sources, compilers and libraries)`);
     const rebuilt: HostProgramRebuild[] = entry.meta.rebuilt.map((r) => ({ ...r, output: join(entry.dir, r.path) }));
     const outputs = new Map(await Promise.all(rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const)));
