@@ -143,8 +143,10 @@ class Replayer {
     const rest = words.slice(program.length);
     // The objects a link needs are built first, all at once (the slots bound the compilers).
     const objects = new Map<string, Promise<string>>();
-    for (const w of rest) {
-      if (w.endsWith('.o') && !w.startsWith('-') && !objects.has(w) && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) objects.set(w, this.build(w));
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i] ?? '';
+      if (w === '-o') i++; // the output, never an input (an object's own record names it)
+      else if (w.endsWith('.o') && !w.startsWith('-') && !objects.has(w) && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) objects.set(w, this.build(w));
     }
     // Every object settles before this link goes on or fails: nothing may still write into the
     // scratch directory when a failure has it removed. The first failure in command order is reported.
