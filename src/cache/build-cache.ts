@@ -142,6 +142,8 @@ export class BuildCache {
       // The size counted against the cap includes the metadata: entries of metadata only count too.
       const stored: StoredMeta<Meta> = { bytes: (await treeBytes(join(work, 'files'))) + (JSON.stringify(meta) ?? '').length, meta };
       await writeFile(join(work, '.meta.json'), JSON.stringify(stored));
+      // The size alone, for trimming: a member's metadata (every file's digest) is large to parse.
+      await writeFile(join(work, '.bytes'), String(stored.bytes));
       const dir = join(this.#root, kind, key);
       await mkdir(join(this.#root, kind), { recursive: true });
       try {
@@ -184,8 +186,13 @@ export class BuildCache {
       if (!kind.isDirectory() || kind.name === 'tmp') continue;
       for (const key of await readdir(join(this.#root, kind.name))) {
         const dir = join(this.#root, kind.name, key);
-        const [meta, st] = await Promise.all([readFile(join(dir, '.meta.json'), 'utf8').catch(() => undefined), stat(dir).catch(() => undefined)]);
-        const bytes = meta === undefined ? 0 : (JSON.parse(meta) as StoredMeta<unknown>).bytes;
+        const [size, st] = await Promise.all([readFile(join(dir, '.bytes'), 'utf8').catch(() => undefined), stat(dir).catch(() => undefined)]);
+        // An entry made before .bytes existed: its size from the metadata, noted for the next trim.
+        const bytes = size !== undefined ? Number(size) || 0 : await readFile(join(dir, '.meta.json'), 'utf8').then(async (m) => {
+          const b = (JSON.parse(m) as StoredMeta<unknown>).bytes;
+          await writeFile(join(dir, '.bytes'), String(b)).catch(() => undefined);
+          return b;
+        }, () => 0);
         entries.push({ dir, bytes, used: st?.mtimeMs ?? 0 });
       }
     }
