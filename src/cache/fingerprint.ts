@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { FileStates } from '../util/file-state.js';
-import { basename, delimiter, isAbsolute, join } from 'node:path';
+import { basename } from 'node:path';
+import { pathCandidates } from '../util/on-path.js';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 
 /** What a step's output depends on. */
@@ -26,8 +27,7 @@ export interface StepInputs {
 
 /** The file `program` runs, links resolved: itself when it names a path, else the first PATH entry that has it. */
 async function programPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const candidates = program.includes('/') ? [program] : (env.PATH ?? '').split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, program));
-  for (const path of candidates) {
+  for (const path of pathCandidates(program, env)) {
     const real = await realpath(path).catch(() => undefined);
     if (real !== undefined) return real;
   }

@@ -7,7 +7,6 @@ import { imageContents, installImage, treeFile } from '../kernel/install/image-c
 import { imageInstallInputs, uapiInstallInputs } from '../kernel/install/step-inputs.js';
 import { listStagedTree } from '../kernel/install/staged-tree.js';
 import type { BuildCache } from '../cache/build-cache.js';
-import { readTextOrUndefined } from '../util/fs.js';
 import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
 import { createScratchDir } from '../kernel/install/scratch.js';
 import { installUapiHeaders } from '../kernel/install/uapi-headers.js';
@@ -65,8 +64,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
     }
     case 'image': {
       const strip = options.moduleStrip ?? '1';
-      const order = (await readTextOrUndefined(join(tree.objtree, 'modules.order')))?.split('\n').filter((l) => l.trim() !== '') ?? [];
-      const key = await run.cache.key(imageInstallInputs(run.ctx, order, strip));
+      const key = await run.cache.key(imageInstallInputs(run.ctx, await modulesInOrder(tree.objtree), strip));
       const entry = await run.cache.entry('image-install', key, (dir) =>
         installImage(run.ctx, dir, { moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
       );

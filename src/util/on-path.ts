@@ -8,8 +8,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
  * milliseconds each on every run. Unreadable PATH entries are skipped, not errors.
  */
 export async function onPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const candidates = program.includes('/') ? [program] : (env.PATH ?? '').split(delimiter).filter((d) => d !== '' && isAbsolute(d)).map((d) => join(d, program));
-  for (const path of candidates) {
+  for (const path of pathCandidates(program, env)) {
     try {
       await access(path, constants.X_OK);
       if ((await stat(path)).isFile()) return true;
@@ -18,4 +17,9 @@ export async function onPath(program: string, env: NodeJS.ProcessEnv = process.e
     }
   }
   return false;
+}
+
+/** Where the shell would look for `program`, in order: itself when it names a path, else each absolute PATH entry. */
+export function pathCandidates(program: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  return program.includes('/') ? [program] : (env.PATH ?? '').split(delimiter).filter((d) => d !== '' && isAbsolute(d)).map((d) => join(d, program));
 }

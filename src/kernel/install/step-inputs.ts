@@ -24,7 +24,7 @@ function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] 
  * for depmod (scripts/depmod.sh), the signing key and sign-file (CONFIG_MODULE_SIG_ALL), the built
  * device trees and the dts Makefiles (scripts/Makefile.dtbinst), and the programs these run.
  */
-export function imageInstallInputs(ctx: KernelMakeContext, moduleOrder: readonly string[], moduleStrip: string): StepInputs {
+export function imageInstallInputs(ctx: KernelMakeContext, modules: readonly string[], moduleStrip: string): StepInputs {
   const { tree, toolchain } = ctx;
   const { srctree, objtree, srcArch, kernelArch, config } = tree;
   const logic = buildLogic(ctx);
@@ -35,8 +35,8 @@ export function imageInstallInputs(ctx: KernelMakeContext, moduleOrder: readonly
       ...logic.files,
       ...['modules.order', 'modules.builtin', 'modules.builtin.modinfo', 'System.map', 'Module.symvers', 'scripts/sign-file'].map((f) => join(objtree, f)),
       ...(isEnabled(config, 'MODULE_SIG_ALL') && !key.startsWith('pkcs11:') ? [isAbsolute(key) ? key : join(objtree, key), join(srctree, key)] : []),
-      // modules.order names the objects (lib/crc-ccitt.o) from 6.2 on, the modules (.ko) before.
-      ...moduleOrder.map((m) => join(objtree, m.replace(/\.o$/, '.ko'))),
+      // The modules as built (debug-info.ts modulesInOrder: modules.order's entries as .ko paths).
+      ...modules.map((m) => join(objtree, m)),
     ],
     trees: [...logic.trees, join(objtree, 'arch', kernelArch, 'boot', 'dts')],
     // What dtbs_install installs is the built .dtb files (above) as the dts Makefiles list them.
