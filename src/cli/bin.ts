@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { handleInterrupts } from '../util/interrupt.js';
-import { main } from './main.js';
 
+// The handlers go in before the rest of kpkg loads (~0.2 s of modules): a Ctrl-C meanwhile
+// still exits 130 rather than dying by the signal.
 handleInterrupts();
+const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));
