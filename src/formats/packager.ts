@@ -6,6 +6,7 @@
 import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
 import type { PackageDescription } from '../package/model.js';
+import type { BuildRecord, SetDescription, SetFile, SetMember } from '../package/upload.js';
 import { systemError } from '../util/system-error.js';
 
 export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
@@ -42,6 +43,11 @@ export interface Packager {
    * done. Formats whose metadata and files share one compressed stream have none.
    */
   prepare?(pkg: PackageDescription, options: WriteOptions): Promise<void>;
+  /**
+   * The files the format writes beside a set of packages (deb: the .buildinfo and .changes of an
+   * upload), from the written packages; formats without any have none.
+   */
+  setFiles?(set: SetDescription, members: readonly SetMember[], build: BuildRecord): Promise<SetFile[]>;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import type { RuntimeNeeds } from '../elf/needs.js';
 import type { PluginCompiler } from '../kernel/headers/gcc-plugins.js';
 import type { Dependency, PackageDescription } from '../package/model.js';
+import type { SetDescription } from '../package/upload.js';
 import type { TargetPackageRoots } from '../sysroot/target-roots.js';
 import { KpkgError } from '../util/errors.js';
 import type { PackageSet } from './package-set.js';
@@ -53,6 +54,8 @@ export interface DistributionLayout<Kind extends string = string> {
   runtimeRelations(runtime: HeadersRuntime, target: TargetPackageRoots): Promise<RuntimeRelations>;
   /** The package of one kind; `parts` holds at least partsOf(kind). */
   describe(kind: Kind, parts: KernelParts, context: LayoutContext): PackageDescription;
+  /** The source-level facts of the set, for formats that describe a set as a whole (Debian uploads). */
+  describeSet?(context: Omit<LayoutContext, 'runtime'>): SetDescription;
 }
 
 /** The part a layout needs, or an internal error: the pipeline stages partsOf(kind) before describe(). */

@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import { stat } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { KernelTree } from '../kernel/tree.js';
 import { KpkgError } from '../util/errors.js';
@@ -44,14 +45,23 @@ async function defaultRevision(tree: KernelTree): Promise<string> {
   return n !== undefined && /^\d+$/.test(n) ? n : '1';
 }
 
+/** A variable's value, an empty one counting as unset (as mkdebian's ${VAR:-default}). */
+function variable(name: string): string | undefined {
+  const value = process.env[name];
+  return value === '' ? undefined : value;
+}
+
 /**
- * The maintainer as mkdebian finds it (DEBFULLNAME, DEBEMAIL), then git's identity, then a neutral
- * default. Unlike upstream, kpkg does not fall back to user@hostname: that would make the package
- * bytes depend on the build machine.
+ * The maintainer as mkdebian finds it (DEBFULLNAME, DEBEMAIL; KBUILD_BUILD_USER and
+ * KBUILD_BUILD_HOST make the address user@host), then git's identity, then a neutral default.
+ * Unlike upstream, kpkg does not fall back to the login name and host name of the build machine:
+ * the package bytes would depend on it.
  */
 async function defaultMaintainer(): Promise<string> {
-  const name = process.env.DEBFULLNAME ?? process.env.NAME;
-  const email = process.env.DEBEMAIL ?? process.env.EMAIL;
+  const user = variable('KBUILD_BUILD_USER');
+  const host = variable('KBUILD_BUILD_HOST');
+  const name = variable('DEBFULLNAME') ?? variable('NAME') ?? user;
+  const email = variable('DEBEMAIL') ?? variable('EMAIL') ?? (user === undefined && host === undefined ? undefined : `${user ?? userInfo().username}@${host ?? hostname()}`);
   if (email !== undefined && email !== '') {
     const m = /^(.*?)\s*<(.+)>$/.exec(email);
     if (m?.[2] !== undefined) return `${name ?? m[1] ?? 'Kernel Packager'} <${m[2]}>`;

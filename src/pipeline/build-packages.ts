@@ -6,6 +6,7 @@
  * so a failure or an interrupt leaves --out as it was. The scratch directories are removed at the
  * end. The build directory is locked while kpkg reads it, so two runs on one tree take turns.
  */
+import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
@@ -21,12 +22,14 @@ import { assertUnchangedSince, fileClockNow, packagedInputs } from '../kernel/tr
 import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
 import { packageSet, type PackageSet, type PackageSetOptions } from '../layouts/package-set.js';
 import type { Dependency, PackageRelation } from '../package/model.js';
+import type { SetMember } from '../package/upload.js';
 import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
 import { KpkgError } from '../util/errors.js';
 import { cpuParallelism, settledOrFirstError, Slots } from '../util/pool.js';
+import { buildRecord } from './build-record.js';
 import { OutputSet } from './output-set.js';
 import { stagePart, treeFiles, type PartsRun } from './stage-parts.js';
 
@@ -74,6 +77,8 @@ export interface BuildResult<Kind extends string> {
   pluginCompiler?: string | undefined;
   /** What could not be resolved exactly, e.g. a soname no target package data declares. */
   warnings: string[];
+  /** Files written beside the packages (deb: the upload's .buildinfo and .changes), final paths. */
+  setFiles: string[];
 }
 
 function relationText(dependency: Dependency): string {
@@ -104,6 +109,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
     await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
     // The packages were written in the order their parts were ready; the result keeps the layout's order.
     result.packages = result.packages.map((p) => ({ ...p, path: output.finalPath(basename(p.path)) }));
+    result.setFiles = result.setFiles.map((name) => output.finalPath(name));
     return result;
   } finally {
     await output.discard();
@@ -134,7 +140,7 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
   const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
   options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format}, ${plan.jobs} jobs)`);
   const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: plan.jobs, cache: plan.cache };
-  const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0, depends: [], warnings: [] };
+  const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0, depends: [], warnings: [], setFiles: [] };
   const base = await treeFiles(facts);
   const staging = new Map(needed.map((part) => [part, stagePart(run, part)] as const));
   try {
@@ -148,6 +154,7 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
     const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make), states: plan.cache.states };
     const writeOptions = { compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
     const slots = new Slots(plan.jobs);
+    const setMembers: SetMember[] = [];
     const written = kinds.map(async (kind) => {
       const parts = await partsOf(layout.partsOf(kind));
       const context = { arch: facts.arch, set };
@@ -158,13 +165,17 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
       const name = packager.fileName(pkg, writeOptions);
       const write = async (): Promise<WrittenPackage<Kind>> => {
         options.onStep?.('write', `${output.finalPath(name)} (${compression})`);
-        return { ...(await packager.write(pkg, output.stagingPath(name), writeOptions)), kind, name: pkg.name, version: pkg.version };
+        const path = output.stagingPath(name);
+        const artifact = await packager.write(pkg, path, writeOptions);
+        setMembers.push({ description: pkg, path, fileName: name });
+        return { ...artifact, kind, name: pkg.name, version: pkg.version };
       };
       if (prepared === undefined) return slots.run(write);
       await prepared;
       return write();
     });
     result.packages = await settledOrFirstError(written);
+    result.setFiles = await writeSetFiles(layout, packager, plan, setMembers, options);
     const parts = await partsOf(needed);
     if (parts.headers !== undefined) {
       result.rebuilt = parts.headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
@@ -180,6 +191,17 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
     }
   }
   return result;
+}
+
+/** The files the format writes beside the set (deb: .buildinfo, .changes), into the output's staging directory. */
+async function writeSetFiles<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, plan: Plan<Kind>, members: readonly SetMember[], options: BuildOptions<Kind>): Promise<string[]> {
+  if (packager.setFiles === undefined || layout.describeSet === undefined || members.length === 0) return [];
+  const files = await packager.setFiles(layout.describeSet({ arch: plan.facts.arch, set: plan.set }), members, await buildRecord(plan.facts.toolchain, plan.compression));
+  for (const file of files) {
+    options.onStep?.('write', plan.output.finalPath(file.name));
+    await writeFile(plan.output.stagingPath(file.name), file.data);
+  }
+  return files.map((f) => f.name);
 }
 
 /** The headers package's run-time relations in the layout's names; noted in the result once. */

@@ -1,15 +1,40 @@
 import type { Command } from 'commander';
 import { debPackager } from '../../formats/deb/packager.js';
-import { debianLayout, DEB_PACKAGE_KINDS } from '../../layouts/debian/layout.js';
-import { registerPackageCommand } from './package-command.js';
+import { debianLayoutWith, DEB_PACKAGE_KINDS } from '../../layouts/debian/layout.js';
+import { DEFAULT_DEBIAN_SETTINGS, debianSettings, parallelFromBuildOptions, UPSTREAM_VARIABLES as VARS } from '../../layouts/debian/settings.js';
+import { registerPackageCommand, variableValue, withVariable } from './package-command.js';
+
+interface DebOptions {
+  sourceName?: string;
+  distribution?: string;
+  urgency?: string;
+  hookDir?: string;
+}
 
 export function registerDeb(program: Command): void {
-  registerPackageCommand(program, {
+  const defaults = DEFAULT_DEBIAN_SETTINGS;
+  registerPackageCommand<string, DebOptions>(program, {
     name: 'deb',
     description: 'write the Debian packages of a built kernel: linux-image, linux-headers (host programs rebuilt for the target and checked), linux-libc-dev and, with CONFIG_DEBUG_INFO, linux-image-dbg',
     packager: debPackager,
-    layout: () => debianLayout,
+    layout: (options) =>
+      debianLayoutWith(
+        debianSettings({
+          sourceName: options.sourceName ?? variableValue(VARS.sourceName),
+          distribution: options.distribution ?? variableValue(VARS.distribution),
+          urgency: options.urgency,
+          hookDir: options.hookDir ?? variableValue(VARS.hookDir),
+        }),
+      ),
     kinds: DEB_PACKAGE_KINDS,
-    versionHelp: 'as upstream: <release>-<build number>, since 6.3 <kernel version without local version>-<build number>; like KDEB_PKGVERSION',
+    versionHelp: 'as upstream: <release>-<build number>, since 6.3 <kernel version without local version>-<build number>',
+    environment: { compress: VARS.compress, pkgVersion: VARS.pkgVersion, jobs: (env) => parallelFromBuildOptions(env.DEB_BUILD_OPTIONS) },
+    extraOptions: (command) =>
+      command
+        .option('--source-name <name>', `the Source: field and the changelog's package name (default: ${withVariable(defaults.sourceName, VARS.sourceName)})`)
+        .option('--distribution <dist>', `the changelog's distribution, also the .changes file's (default: ${withVariable(defaults.distribution, VARS.distribution)})`)
+        .option('--urgency <urgency>', `the changelog's urgency: low, medium, high, emergency or critical (default: ${defaults.urgency})`)
+        .option('--hook-dir <dir>', `where linux-image's maintainer scripts run the kernel hooks from (default: ${withVariable(defaults.hookDir, VARS.hookDir)})`),
+    helpAfter: `Like make bindeb-pkg, kpkg deb reads ${Object.values(VARS).join(', ')} and DEB_BUILD_OPTIONS=parallel=N (--jobs); an option given wins, an empty variable counts as unset.`,
   });
 }

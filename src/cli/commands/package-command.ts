@@ -40,6 +40,13 @@ export interface PackageCommandSpec<Kind extends string, Extra> {
   extraOptions?: (command: Command) => Command;
   /** Text after the options in --help. */
   helpAfter?: string;
+  /** The environment variables a family's upstream tooling reads for these options (an option given wins). */
+  environment?: {
+    compress?: string;
+    pkgVersion?: string;
+    /** --jobs from the environment, e.g. DEB_BUILD_OPTIONS=parallel=N. */
+    jobs?: (env: NodeJS.ProcessEnv) => string | undefined;
+  };
 }
 
 export function integerOption(name: string, value: string | undefined): number | undefined {
@@ -54,15 +61,31 @@ function positiveOption(name: string, value: string | undefined): number | undef
   return n;
 }
 
+/** An option's default as --help gives it, the variable that overrides it first. */
+export function withVariable(fallback: string, variable: string | undefined): string {
+  return variable === undefined ? fallback : `${variable}, else ${fallback}`;
+}
+
+/**
+ * A variable's value when an option is not given: as upstream's scripts (${VAR:+set}), an empty
+ * value counts as unset. With `choices`, anything else is a usage error naming the variable.
+ */
+export function variableValue(variable: string | undefined, choices?: readonly string[]): string | undefined {
+  const value = variable === undefined ? undefined : process.env[variable];
+  if (value === undefined || value === '') return undefined;
+  if (choices !== undefined && !choices.includes(value)) throw new KpkgError(`${variable ?? ''}=${value} is not one kpkg accepts`, { hint: `set it to one of: ${choices.join(', ')}, or unset it`, exitCode: 2 });
+  return value;
+}
+
 export function registerPackageCommand<Kind extends string, Extra>(program: Command, spec: PackageCommandSpec<Kind, Extra>): void {
   const { packager } = spec;
   let command = addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name)))))
     .description(spec.description)
-    .addOption(new Option('--compress <kind>', 'compression').choices([...packager.compressions]).default(packager.compressions[0]));
+    .addOption(new Option('--compress <kind>', `compression (default: ${withVariable(packager.compressions[0] ?? '', spec.environment?.compress)})`).choices([...packager.compressions]));
   if (spec.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${spec.kinds.join(', ')} (default: all that apply to the tree)`);
   command = command
     .option('--level <n>', 'compression level (default: the usual one of the format for the compressor)')
-    .option('--pkg-version <version>', `full package version (default: ${spec.versionHelp})`)
+    .option('--pkg-version <version>', `full package version (default: ${withVariable(spec.versionHelp, spec.environment?.pkgVersion)})`)
     .option('--revision <rev>', 'the release/revision part of the default version (default: the kernel build number)')
     .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
     .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)')
@@ -82,11 +105,11 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
           only: options.only === undefined ? undefined : parseOnly(layout, options.only),
           ...targetLibraryChoice(options),
           moduleStrip: process.env.INSTALL_MOD_STRIP,
-          jobs: positiveOption('--jobs', options.jobs),
+          jobs: positiveOption('--jobs', options.jobs ?? spec.environment?.jobs?.(process.env)),
           cache: options.cache,
-          compression: options.compress,
+          compression: options.compress ?? (variableValue(spec.environment?.compress, packager.compressions) as CompressionKind | undefined),
           level: integerOption('--level', options.level),
-          version: options.pkgVersion,
+          version: options.pkgVersion ?? variableValue(spec.environment?.pkgVersion),
           revision: options.revision,
           maintainer: options.maintainer,
           sourceDateEpoch: integerOption('--source-date-epoch', options.sourceDateEpoch),
@@ -98,6 +121,7 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else {
           for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
+          for (const f of result.setFiles) process.stdout.write(`${f}\n`);
           if (result.elfCount > 0) process.stdout.write(`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`);
           if (result.depends.length > 0) process.stdout.write(`  the headers depend on: ${result.depends.join(', ')}\n`);
         }

@@ -1,4 +1,5 @@
 import type { Packager } from '../packager.js';
+import { debUploadFiles } from './upload-files.js';
 import { prepareDeb, writeDeb } from './write-deb.js';
 
 /** The Debian file name dpkg-name would give: <name>_<version without epoch>_<arch>.deb. */
@@ -12,4 +13,5 @@ export const debPackager: Packager = {
   fileName: (pkg) => debFileName(pkg.name, pkg.version, pkg.arch),
   write: (pkg, outPath, options) => writeDeb(pkg, outPath, { compression: options.compression, level: options.level, members: options.members }),
   prepare: (pkg, options) => prepareDeb(pkg, { compression: options.compression, level: options.level, members: options.members }),
+  setFiles: debUploadFiles,
 };

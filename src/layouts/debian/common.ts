@@ -2,9 +2,8 @@ import { gzipSync } from 'node:zlib';
 import type { ArchInfo } from '../../kernel/arch-table.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
-
-/** KDEB_SOURCENAME's default in scripts/package/mkdebian. */
-export const DEBIAN_SOURCE_NAME = 'linux-upstream';
+import { rfcDate } from '../../util/rfc-date.js';
+import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 
 /**
  * The version of the Debian packages: --pkg-version as given, else upstream's default,
@@ -21,8 +20,18 @@ export function debianVersion(set: PackageSet): string {
   return checkPackageVersion(`${upstream}-${set.revision}`);
 }
 
+/** The changelog's one entry, as mkdebian writes it (the date from SOURCE_DATE_EPOCH). */
+export function changelogEntry(set: PackageSet, settings: DebianSettings): string {
+  return `${settings.sourceName} (${debianVersion(set)}) ${settings.distribution}; urgency=${settings.urgency}
+
+  * Custom built Linux kernel ${set.release}, packaged by kpkg.
+
+ -- ${set.maintainer}  ${rfcDate(set.mtime)}
+`;
+}
+
 /** /usr/share/doc/<package>/copyright and changelog.Debian.gz, as mkdebian writes them. */
-export function docEntries(packageName: string, set: PackageSet): PackageEntry[] {
+export function docEntries(packageName: string, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageEntry[] {
   const doc = `/usr/share/doc/${packageName}`;
   const copyright = `This is a packaged upstream version of the Linux kernel.
 
@@ -41,13 +50,7 @@ git://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git
 On Debian GNU/Linux systems, the complete text of the GNU General Public
 License version 2 can be found in \`/usr/share/common-licenses/GPL-2'.
 `;
-  const date = new Date(set.mtime * 1000).toUTCString().replace('GMT', '+0000');
-  const changelog = `${DEBIAN_SOURCE_NAME} (${debianVersion(set)}) unstable; urgency=low
-
-  * Custom built Linux kernel ${set.release}, packaged by kpkg.
-
- -- ${set.maintainer}  ${date}
-`;
+  const changelog = changelogEntry(set, settings);
   const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
   const gz = gzipSync(bytes(changelog), { level: 9 });
   // gzip header: zero the mtime (bytes 4–7) and set OS to Unix (byte 9), as `gzip -n` does.
@@ -60,11 +63,11 @@ License version 2 can be found in \`/usr/share/common-licenses/GPL-2'.
 }
 
 /** The control fields every package of the set shares, as scripts/package/mkdebian writes them. */
-export function kernelPackageFields(set: PackageSet, arch: ArchInfo, section: string): Pick<PackageDescription, 'version' | 'arch' | 'source' | 'maintainer' | 'section' | 'priority' | 'homepage' | 'license' | 'mtime'> {
+export function kernelPackageFields(set: PackageSet, arch: ArchInfo, section: string, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): Pick<PackageDescription, 'version' | 'arch' | 'source' | 'maintainer' | 'section' | 'priority' | 'homepage' | 'license' | 'mtime'> {
   return {
     version: debianVersion(set),
     arch: arch.debian,
-    source: DEBIAN_SOURCE_NAME,
+    source: settings.sourceName,
     maintainer: set.maintainer,
     section,
     priority: 'optional',

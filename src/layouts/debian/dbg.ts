@@ -4,6 +4,7 @@ import type { PackageDescription } from '../../package/model.js';
 import { DEBUG_ROOT, moduleDebugEntries } from '../debug-files.js';
 import type { PackageSet } from '../package-set.js';
 import { docEntries, kernelPackageFields } from './common.js';
+import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 import { imagePackageName } from './image.js';
 
 export function dbgPackageName(release: string): string {
@@ -16,12 +17,12 @@ export function dbgPackageName(release: string): string {
  * (/usr/lib/debug/boot/vmlinux-<release>) and kdump-tools (/usr/lib/debug/vmlinux-<release>) look,
  * and each module's debug info beside it, reachable by build ID (gdb, debuginfod, systemtap).
  */
-export function dbgPackage(debug: DebugContents, release: string, arch: ArchInfo, set: PackageSet): PackageDescription {
+export function dbgPackage(debug: DebugContents, release: string, arch: ArchInfo, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
   const name = dbgPackageName(release);
   const moduleDir = `${DEBUG_ROOT}/lib/modules/${release}`;
   return {
     name,
-    ...kernelPackageFields(set, arch, 'debug'),
+    ...kernelPackageFields(set, arch, 'debug', settings),
     summary: `Linux kernel debugging symbols for ${release}`,
     description: 'This package will come in handy if you need to debug the kernel. It provides\nall the necessary debug symbols for the kernel and its modules.',
     entries: [
@@ -31,7 +32,7 @@ export function dbgPackage(debug: DebugContents, release: string, arch: ArchInfo
       { kind: 'symlink', path: `${DEBUG_ROOT}/boot/vmlinux-${release}`, target: `../lib/modules/${release}/vmlinux` },
       { kind: 'symlink', path: `${DEBUG_ROOT}/vmlinux-${release}`, target: `lib/modules/${release}/vmlinux` },
       ...moduleDebugEntries(debug.modules, moduleDir),
-      ...docEntries(name, set),
+      ...docEntries(name, set, settings),
     ],
   };
 }

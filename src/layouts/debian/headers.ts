@@ -4,6 +4,7 @@ import type { Dependency, PackageDescription } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import type { PackageSet } from '../package-set.js';
 import { docEntries, kernelPackageFields } from './common.js';
+import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 
 export function headersPackageName(release: string): string {
   return `linux-headers-${release}`;
@@ -18,16 +19,16 @@ export function headersInstallDir(release: string): string {
  * /lib/modules/<release>/build link to it, with the control fields scripts/package/mkdebian writes
  * and, unlike mkdebian, the Depends its programs need on the target (runtime.ts).
  */
-export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: PackageSet, depends: readonly Dependency[] = []): PackageDescription {
+export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: PackageSet, depends: readonly Dependency[] = [], settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
   const { release } = staged;
   const name = headersPackageName(release);
   const root = headersInstallDir(release);
   return {
     name,
-    ...kernelPackageFields(set, arch, 'kernel'),
+    ...kernelPackageFields(set, arch, 'kernel', settings),
     summary: `Linux kernel headers for ${release} on ${arch.debian}`,
     ...(depends.length === 0 ? {} : { depends }),
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
-    entries: [...headersTreeEntries(staged, root), { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set)],
+    entries: [...headersTreeEntries(staged, root), { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set, settings)],
   };
 }

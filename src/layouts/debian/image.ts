@@ -4,6 +4,7 @@ import type { MaintainerScript, PackageDescription, PackageEntry } from '../../p
 import type { PackageSet } from '../package-set.js';
 import { stagedEntries } from '../staged-entries.js';
 import { docEntries, kernelPackageFields } from './common.js';
+import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 
 export function imagePackageName(release: string): string {
   return `linux-image-${release}`;
@@ -13,9 +14,6 @@ export function imagePackageName(release: string): string {
 export function dtbInstallDir(release: string): string {
   return `/usr/lib/${imagePackageName(release)}`;
 }
-
-/** Where the hooks live: Debian's kernel packages, make-kpkg and bindeb-pkg all run /etc/kernel/<script>.d. */
-export const KERNEL_HOOK_DIR = '/etc/kernel';
 
 export const MAINTAINER_SCRIPTS: readonly MaintainerScript[] = ['preinst', 'postinst', 'prerm', 'postrm'];
 
@@ -28,8 +26,8 @@ export const MAINTAINER_SCRIPTS: readonly MaintainerScript[] = ['preinst', 'post
  * Like Debian's own kernel packages, a failing hook fails the script (--exit-on-error) and each
  * hook is named as it runs (--report).
  */
-export function imageMaintainerScript(script: MaintainerScript, release: string, imagePath: string, initrd: boolean): string {
-  const hooks = `${KERNEL_HOOK_DIR}/${script}.d`;
+export function imageMaintainerScript(script: MaintainerScript, release: string, imagePath: string, initrd: boolean, hookDir = DEFAULT_DEBIAN_SETTINGS.hookDir): string {
+  const hooks = `${hookDir}/${script}.d`;
   return `#!/bin/sh
 # ${script} of ${imagePackageName(release)}, written by kpkg: runs the hooks in ${hooks}.
 set -e
@@ -51,9 +49,10 @@ exit 0
  * linux-image-<release>: the boot image, System.map and config under /boot, the modules as
  * modules_install laid them out (depmod's indexes included), the device trees under
  * /usr/lib/linux-image-<release>/, the (empty) hook directories, and maintainer scripts that run
- * the hooks — the package scripts/package/builddeb and mkdebian describe.
+ * the hooks — the package scripts/package/builddeb and mkdebian describe. Debian's kernel packages,
+ * make-kpkg and bindeb-pkg all run /etc/kernel/<script>.d; bindeb-pkg's KDEB_HOOKDIR moves them.
  */
-export function imagePackage(contents: ImageContents, arch: ArchInfo, set: PackageSet): PackageDescription {
+export function imagePackage(contents: ImageContents, arch: ArchInfo, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
   const { release } = contents;
   const name = imagePackageName(release);
   const bootPath = `/boot/${contents.bootImage.bootName}`;
@@ -64,14 +63,14 @@ export function imagePackage(contents: ImageContents, arch: ArchInfo, set: Packa
     file(`/boot/config-${release}`, contents.config),
     ...stagedEntries(contents.modules, ''),
     ...(contents.dtbs.length === 0 ? [] : [{ kind: 'dir', path: dtbInstallDir(release), mode: 0o755 } as const, ...stagedEntries(contents.dtbs, dtbInstallDir(release))]),
-    ...MAINTAINER_SCRIPTS.map((script): PackageEntry => ({ kind: 'dir', path: `${KERNEL_HOOK_DIR}/${script}.d`, mode: 0o755 })),
-    ...docEntries(name, set),
+    ...MAINTAINER_SCRIPTS.map((script): PackageEntry => ({ kind: 'dir', path: `${settings.hookDir}/${script}.d`, mode: 0o755 })),
+    ...docEntries(name, set, settings),
   ];
   const scripts: Partial<Record<MaintainerScript, string>> = {};
-  for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, bootPath, contents.initrd);
+  for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, bootPath, contents.initrd, settings.hookDir);
   return {
     name,
-    ...kernelPackageFields(set, arch, 'kernel'),
+    ...kernelPackageFields(set, arch, 'kernel', settings),
     summary: `Linux kernel, version ${release}`,
     description: `This package contains the Linux kernel, modules and corresponding other\nfiles, version: ${release}.`,
     scripts,

@@ -4,6 +4,7 @@ import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import type { PackageSet } from '../package-set.js';
 import { stagedEntry } from '../staged-entries.js';
 import { docEntries, kernelPackageFields } from './common.js';
+import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 
 export const LIBC_DEV_PACKAGE = 'linux-libc-dev';
 
@@ -19,15 +20,15 @@ export function libcDevInstallPath(relative: string, arch: ArchInfo): string {
 }
 
 /** linux-libc-dev: the userspace API headers (headers_install), Multi-Arch: same, as mkdebian describes it. */
-export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, set: PackageSet): PackageDescription {
+export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
   const entries: PackageEntry[] = headers.map((item) => stagedEntry(item, libcDevInstallPath(item.path, arch)));
   return {
     name: LIBC_DEV_PACKAGE,
-    ...kernelPackageFields(set, arch, 'devel'),
+    ...kernelPackageFields(set, arch, 'devel', settings),
     provides: [{ name: 'linux-kernel-headers' }],
     multiArch: 'same',
     summary: 'Linux support headers for userspace development',
     description: 'This package provides userspaces headers from the Linux kernel.  These headers\nare used by the installed headers for GNU glibc and other system libraries.',
-    entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set)],
+    entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set, settings)],
   };
 }

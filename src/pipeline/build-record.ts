@@ -1,0 +1,45 @@
+/**
+ * What the build machine had when kpkg wrote a set, for the formats that record it (Debian's
+ * .buildinfo): its architecture and vendor, the installed packages that built the set — the
+ * essential ones, build-essential, the packages of the compilers, make and the compressor kpkg
+ * ran, and all they depend on (dpkg-genbuildinfo's Installed-Build-Depends) — and the environment
+ * variables that change what kpkg writes.
+ */
+import { installedClosure, packagesOwning, readDpkgStatus } from '../apt/dpkg-database.js';
+import type { CompressionKind } from '../archive/compress.js';
+import { hostArch } from '../kernel/arch-table.js';
+import type { Toolchain } from '../kernel/toolchain.js';
+import type { BuildRecord } from '../package/upload.js';
+import { readTextOrUndefined } from '../util/fs.js';
+
+/** Variables kpkg or the kernel's make read while writing a set, plus the locale (as dpkg-genbuildinfo records). */
+const RECORDED_VARIABLES = [
+  'ARCH', 'CC', 'CROSS_COMPILE', 'DEB_BUILD_OPTIONS', 'DEBEMAIL', 'DEBFULLNAME', 'HOSTCC', 'INSTALL_MOD_STRIP',
+  'KBUILD_BUILD_HOST', 'KBUILD_BUILD_USER', 'KDEB_CHANGELOG_DIST', 'KDEB_COMPRESS', 'KDEB_HOOKDIR', 'KDEB_PKGVERSION',
+  'KDEB_SOURCENAME', 'KPKG_BUILD_CACHE_MAX_MB', 'LANG', 'LC_ALL', 'LLVM', 'SOURCE_DATE_EPOCH',
+] as const;
+
+/** The programs whose packages built the set: compilers (wrappers such as ccache included), make, the compressor. */
+function programsUsed(toolchain: Toolchain, compression: CompressionKind): string[] {
+  const programs = (words: readonly string[]): string[] => words.filter((w) => !w.startsWith('-') && !w.includes('='));
+  return [...programs(toolchain.cc), ...programs(toolchain.hostcc), 'make', ...(compression === 'xz' || compression === 'zstd' ? [compression] : [])];
+}
+
+async function vendor(): Promise<string | undefined> {
+  const origins = await readTextOrUndefined('/etc/dpkg/origins/default');
+  return origins === undefined ? undefined : /^Vendor:\s*(\S+)/m.exec(origins)?.[1];
+}
+
+export async function buildRecord(toolchain: Toolchain, compression: CompressionKind, env: NodeJS.ProcessEnv = process.env): Promise<BuildRecord> {
+  const status = await readDpkgStatus();
+  const installed = status === undefined ? [] : installedClosure(status, ['build-essential', ...(await packagesOwning(programsUsed(toolchain, compression)))]);
+  return {
+    arch: hostArch().debian,
+    origin: await vendor(),
+    installed: installed.map(({ name, arch, version }) => ({ name, arch, version })),
+    environment: RECORDED_VARIABLES.flatMap((name) => {
+      const value = env[name];
+      return value === undefined || value === '' ? [] : [[name, value] as const];
+    }),
+  };
+}
