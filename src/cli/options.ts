@@ -54,3 +54,19 @@ export function targetLibraryChoice(options: TargetLibraryChoice): TargetLibrary
 export function addCacheOption(command: Command): Command {
   return command.option('--no-cache', "neither use nor fill kpkg's build cache (rebuilt host programs, make install outputs, compressed package members, under <cache dir>/build)");
 }
+
+export type ReportFormat = 'text' | 'json' | 'markdown';
+
+/** --format text|json|markdown; --json (where a command has it) stays the short form of --format json. */
+export function formatOption(): Option {
+  return new Option('--format <format>', 'how to print the result: text, json (= --json) or markdown (a CI step summary)').choices(['text', 'json', 'markdown']);
+}
+
+export function addFormatOption(command: Command): Command {
+  return command.addOption(formatOption());
+}
+
+export function reportFormat(options: { json?: boolean | undefined; format?: string | undefined }): ReportFormat {
+  if (options.format === 'json' || options.format === 'markdown') return options.format;
+  return options.json === true ? 'json' : 'text';
+}

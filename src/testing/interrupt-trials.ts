@@ -43,10 +43,15 @@ export interface Trial {
 
 type Digests = Map<string, string>;
 
+/** What a run writes into --out: the packages and the upload's .buildinfo and .changes. */
+function isSetFile(name: string): boolean {
+  return /\.(deb|buildinfo|changes)$/.test(name);
+}
+
 async function digests(dir: string): Promise<Digests> {
   const result: Digests = new Map();
   for (const name of (await readdir(dir)).sort()) {
-    if (name.endsWith('.deb')) result.set(name, createHash('sha256').update(await readFile(join(dir, name))).digest('hex'));
+    if (isSetFile(name)) result.set(name, createHash('sha256').update(await readFile(join(dir, name))).digest('hex'));
   }
   return result;
 }
@@ -139,7 +144,7 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
       const now = await digests(out);
       const partial = [...now].filter(([name, digest]) => digest !== oldSet.get(name) && digest !== newSet.get(name)).map(([name]) => name);
       const same = (set: Digests): boolean => now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
-      const leftovers = [...(await readdir(temp)).map((n) => `TMPDIR/${n}`), ...(await readdir(out)).filter((n) => !n.endsWith('.deb')).map((n) => `out/${n}`)];
+      const leftovers = [...(await readdir(temp)).map((n) => `TMPDIR/${n}`), ...(await readdir(out)).filter((n) => !isSetFile(n)).map((n) => `out/${n}`)];
       await rm(out, { recursive: true, force: true });
       await rm(temp, { recursive: true, force: true });
       return { signal, delayMs: Math.round(delayMs), exitCode, exitSignal, beforeNodeStarted: delayMs < startMs, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', partial, leftovers, survivors };
@@ -152,7 +157,7 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
       const exitCodes = (await Promise.all(runs.map((r) => r.exit))).map(([code]) => code);
       const now = await digests(out);
       const same = (set: Digests): boolean => now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
-      const leftovers = [...(await readdir(out)).filter((n) => !n.endsWith('.deb')), ...(await Promise.all(temps.map((t) => readdir(t)))).flat()];
+      const leftovers = [...(await readdir(out)).filter((n) => !isSetFile(n)), ...(await Promise.all(temps.map((t) => readdir(t)))).flat()];
       await rm(out, { recursive: true, force: true });
       return { exitCodes, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', leftovers };
     },

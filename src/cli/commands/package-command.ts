@@ -10,7 +10,8 @@ import { parseOnly, type DistributionLayout } from '../../layouts/layout.js';
 import { buildPackages } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { KpkgError } from '../../util/errors.js';
-import { addCacheOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
+import { packagesMarkdown } from '../summaries.js';
+import { addCacheOption, addFormatOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, reportFormat, targetLibraryChoice, type TreeOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice {
@@ -24,6 +25,7 @@ export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice 
   sourceDateEpoch?: string;
   jobs?: string;
   cache: boolean;
+  format?: string;
 }
 
 export interface PackageCommandSpec<Kind extends string, Extra> {
@@ -79,7 +81,7 @@ export function variableValue(variable: string | undefined, choices?: readonly s
 
 export function registerPackageCommand<Kind extends string, Extra>(program: Command, spec: PackageCommandSpec<Kind, Extra>): void {
   const { packager } = spec;
-  let command = addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name)))))
+  let command = addFormatOption(addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name))))))
     .description(spec.description)
     .addOption(new Option('--compress <kind>', `compression (default: ${withVariable(packager.compressions[0] ?? '', spec.environment?.compress)})`).choices([...packager.compressions]));
   if (spec.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${spec.kinds.join(', ')} (default: all that apply to the tree)`);
@@ -117,8 +119,11 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
           onCommand: (line) => progress.command(line),
         });
         progress.finish(true);
-        if (options.json === true) {
+        const format = reportFormat(options);
+        if (format === 'json') {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        } else if (format === 'markdown') {
+          process.stdout.write(packagesMarkdown(spec.name, result));
         } else {
           for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
           for (const f of result.setFiles) process.stdout.write(`${f}\n`);

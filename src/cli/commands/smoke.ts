@@ -5,7 +5,9 @@ import { installerFor } from '../../smoke/install/detect.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
 import { smoke, type SmokeStep } from '../../smoke/smoke.js';
+import { formatOption, reportFormat } from '../options.js';
 import { createProgress } from '../progress.js';
+import { smokeMarkdown } from '../summaries.js';
 
 interface SmokeCliOptions {
   arch?: string;
@@ -13,6 +15,7 @@ interface SmokeCliOptions {
   suite?: string;
   package?: string[];
   json?: boolean;
+  format?: string;
   verbose?: boolean;
   keepRootfs?: boolean;
   artifacts?: string;
@@ -61,6 +64,7 @@ export function registerSmoke(program: Command): void {
     .option('--artifacts <dir>', 'copy the built module and smoke.log here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
+    .addOption(formatOption())
     .option('-v, --verbose', 'stream mmdebstrap, the installer and make output')
     .action(async (files: string[], options: SmokeCliOptions) => {
       const progress = createProgress({ verbose: options.verbose });
@@ -87,8 +91,11 @@ export function registerSmoke(program: Command): void {
           onStep: (step) => progress.step(step, stepDetail(step, arch, release, facts.clang, installer)),
         });
         progress.finish(result.ok);
-        if (options.json === true) {
+        const format = reportFormat(options);
+        if (format === 'json') {
           process.stdout.write(`${JSON.stringify({ release, arch, llvm: facts.clang, ...result }, null, 2)}\n`);
+        } else if (format === 'markdown') {
+          process.stdout.write(smokeMarkdown({ release, arch, llvm: facts.clang }, result));
         } else if (result.ok) {
           process.stdout.write(`smoke passed: installed with ${installer.program}, kpkg_hello.ko built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`);
         } else {
