@@ -28,6 +28,9 @@ export function smokeMarkdown(facts: { release: string; arch: string; llvm: bool
       ['release', 'target', 'installer', 'headers tree', 'module vermagic'],
       [[mdText(facts.release), `${mdText(facts.arch)} (emulated)${facts.llvm ? ', LLVM=1' : ''}`, mdText(result.installer ?? ''), mdCode(result.buildTree ?? `/lib/modules/${facts.release}/build`), result.vermagic === undefined ? '—' : mdCode(result.vermagic)]],
     ),
+    result.dkms === undefined
+      ? undefined
+      : mdTable(['DKMS package', 'module', 'result', 'vermagic'], result.dkms.map((d) => [mdCode(d.package), mdText(`${d.module}/${d.version}`), d.ok ? '✅ built' : '❌ failed', d.vermagic === undefined ? '—' : mdCode(d.vermagic)])),
     mdTable(['step', 'seconds'], result.timings.map((t) => [mdText(t.step), t.seconds.toFixed(1)])),
     result.ok || result.logTail === undefined ? undefined : mdBlock(result.logTail),
   ]);

@@ -5,6 +5,7 @@ import { KpkgError } from '../util/errors.js';
 import { ensureBinfmt } from './binfmt.js';
 import { runInChroot, type ChrootRunResult } from './chroot-run.js';
 import { debianArchInfo } from './debian-arch.js';
+import { aptSpec, buildDkmsModules, type DkmsRequest, type DkmsResult } from './dkms.js';
 import { findForeignBinaries, type ForeignBinary } from './foreign-binaries.js';
 import { installerFor } from './install/detect.js';
 import type { Installer, SmokeInputFormat } from './install/installer.js';
@@ -14,7 +15,7 @@ import { ensureRootfsTarball, unpackRootfs, type UnpackedRootfs } from './rootfs
 import { smokeRootfsSpec } from './smoke-rootfs-spec.js';
 
 /** The steps of a smoke run, in order; onStep gets each as it starts. */
-export type SmokeStep = 'binfmt' | 'rootfs' | 'install' | 'build module' | 'modinfo' | 'check binaries';
+export type SmokeStep = 'binfmt' | 'rootfs' | 'install' | 'dkms' | 'build module' | 'modinfo' | 'check binaries';
 
 export interface SmokeOptions {
   /** Debian architecture of the target: 'arm64', 'armhf', 'ppc64el', 'riscv64'... */
@@ -50,6 +51,11 @@ export interface SmokeOptions {
   makeArgs?: string[];
   /** Out-of-tree module source to build instead of kpkg's kpkg_hello. */
   moduleDir?: string;
+  /**
+   * DKMS packages of the target suite to install in the rootfs (with dkms) and build with
+   * `dkms build -k <release>` against the installed headers, before the sample module.
+   */
+  dkms?: readonly DkmsRequest[];
   /** Rebuild the cached rootfs tarball. */
   refreshRootfs?: boolean;
   /** Keep the unpacked rootfs (its path is in the result) instead of deleting it. */
@@ -84,6 +90,8 @@ export interface SmokeResult {
   buildTree?: string;
   /** Seconds per step, in order. */
   timings: { step: SmokeStep; seconds: number }[];
+  /** Each DKMS module built (with --dkms), in the order asked. */
+  dkms?: DkmsResult[];
 }
 
 const MODULE_DIR_IN_ROOT = '/tmp/kpkg-sample';
@@ -167,7 +175,7 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
 
   step('rootfs');
   const tarball = await ensureRootfsTarball(
-    await smokeRootfsSpec({ ...opts, installer }),
+    await smokeRootfsSpec({ ...opts, installer, extraPackages: [...(opts.extraPackages ?? []), ...(opts.dkms === undefined || opts.dkms.length === 0 ? [] : ['dkms', ...opts.dkms.map(aptSpec)])] }),
     { refresh: opts.refreshRootfs ?? false, ...(onLine === undefined ? {} : { onLine }) },
   );
   log.push(`${tarball.built ? 'built' : 'reused'} ${tarball.path}`);
@@ -197,7 +205,8 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
     if (opts.keepRootfs) done.rootfsDir = root;
     return done;
   };
-  const fail = (logTail: string): Promise<SmokeResult> => finish({ ok: false, failedStep: current, logTail });
+  let dkms: DkmsResult[] | undefined;
+  const fail = (logTail: string): Promise<SmokeResult> => finish({ ok: false, failedStep: current, logTail, ...(dkms === undefined ? {} : { dkms }) });
 
   try {
     step('install');
@@ -229,6 +238,21 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
     } catch {
       const listing = await run(['sh', '-c', `ls -l /lib/modules/ /lib/modules/*/build 2>&1`]);
       return await fail(`the packages installed no ${buildDir}/Makefile (wrong release '${opts.release}'?):\n${listing.tail}`);
+    }
+
+    if (opts.dkms !== undefined && opts.dkms.length > 0) {
+      step('dkms');
+      dkms = await buildDkmsModules(root, run, opts.dkms, opts.release);
+      const failed = dkms.filter((d) => !d.ok);
+      if (failed.length > 0) {
+        const foreign = await findForeignBinaries(root, buildDir, opts.debianArch);
+        return await fail(
+          [
+            ...failed.map((d) => `== ${d.package} (${d.module}/${d.version}) failed:\n${d.logTail ?? ''}`),
+            ...(foreign.length === 0 ? [] : [foreignSummary(foreign, opts.debianArch, 5)]),
+          ].join('\n'),
+        );
+      }
     }
 
     step('build module');
@@ -267,7 +291,7 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
       log.push(...foreign.map((f) => `${f.path}: ${f.found}`));
       return await fail(foreignSummary(foreign, opts.debianArch, TAIL_LINES - 1));
     }
-    return await finish({ ok: true, vermagic, moduleFile, buildTree });
+    return await finish({ ok: true, vermagic, moduleFile, buildTree, ...(dkms === undefined ? {} : { dkms }) });
   } finally {
     if (!opts.keepRootfs) await rootfs.remove();
   }

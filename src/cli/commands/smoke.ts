@@ -4,6 +4,7 @@ import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { installerFor } from '../../smoke/install/detect.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
+import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';
 import { smoke, type SmokeStep } from '../../smoke/smoke.js';
 import { formatOption, reportFormat } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -19,13 +20,15 @@ interface SmokeCliOptions {
   verbose?: boolean;
   keepRootfs?: boolean;
   artifacts?: string;
+  dkms?: string[];
+  moduleDir?: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
 }
 
-function stepDetail(step: SmokeStep, arch: string, release: string, clang: boolean, installer: Installer): string {
+function stepDetail(step: SmokeStep, arch: string, release: string, clang: boolean, installer: Installer, dkms: readonly DkmsRequest[], moduleDir: string | undefined): string {
   switch (step) {
     case 'binfmt':
       return `qemu-user for ${arch} registered with binfmt_misc`;
@@ -33,10 +36,12 @@ function stepDetail(step: SmokeStep, arch: string, release: string, clang: boole
       return `Debian ${arch} rootfs with gcc and make${clang ? ', clang and lld' : ''} (mmdebstrap; cached after the first run)`;
     case 'install':
       return `${installer.summary}, in the rootfs`;
+    case 'dkms':
+      return `dkms build -k ${release} for ${dkms.map((d) => d.package).join(', ')}, on emulated ${arch}`;
     case 'build module':
-      return `make -C /lib/modules/${release}/build M=<kpkg_hello>${clang ? ' LLVM=1' : ''} modules, on emulated ${arch}`;
+      return `make -C /lib/modules/${release}/build M=<${moduleDir ?? 'kpkg_hello'}>${clang ? ' LLVM=1' : ''} modules, on emulated ${arch}`;
     case 'modinfo':
-      return `vermagic of kpkg_hello.ko starts with ${release}`;
+      return `vermagic of the built module starts with ${release}`;
     case 'check binaries':
       return `every program under /lib/modules/${release}/build (links followed into the headers tree) is an ${arch} binary`;
   }
@@ -61,6 +66,8 @@ export function registerSmoke(program: Command): void {
     .option('-r, --release <release>', 'kernel release (default: from the linux-headers-<release> name, or the /lib/modules/<release>/build the packages ship)')
     .option('--suite <suite>', "Debian suite of the target rootfs (default: the build machine's release; trixie for riscv64 on bookworm)")
     .option('-p, --package <names>', 'more Debian packages for the rootfs (repeatable, comma-separated)', collect)
+    .option('--dkms <packages>', 'DKMS packages of the target suite (name or name=version, repeatable, comma-separated) to install in the rootfs and build with dkms against the headers, before the sample module', collect)
+    .option('--module-dir <dir>', "an out-of-tree module's source (with its Kbuild or Makefile) to build instead of kpkg's sample module")
     .option('--artifacts <dir>', 'copy the built module and smoke.log here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
@@ -74,6 +81,7 @@ export function registerSmoke(program: Command): void {
         const facts = await factsOf(installer, packages, options);
         const arch = options.arch ?? facts.debianArch;
         const release = options.release ?? facts.release;
+        const dkms = (options.dkms ?? []).map(parseDkmsRequest);
         const result = await smoke({
           debianArch: arch,
           packages,
@@ -85,10 +93,12 @@ export function registerSmoke(program: Command): void {
           extraPackages: [...(options.package ?? []), ...(facts.clang ? ['clang', 'lld', 'llvm'] : [])],
           ...(facts.clang ? { makeArgs: ['LLVM=1'] } : {}),
           ...(options.artifacts === undefined ? {} : { artifactsDir: resolve(options.artifacts) }),
+          ...(dkms.length === 0 ? {} : { dkms }),
+          ...(options.moduleDir === undefined ? {} : { moduleDir: resolve(options.moduleDir) }),
           ...(options.keepRootfs === true ? { keepRootfs: true } : {}),
           verbose: options.verbose === true,
           onLine: (line) => progress.command(line),
-          onStep: (step) => progress.step(step, stepDetail(step, arch, release, facts.clang, installer)),
+          onStep: (step) => progress.step(step, stepDetail(step, arch, release, facts.clang, installer, dkms, options.moduleDir)),
         });
         progress.finish(result.ok);
         const format = reportFormat(options);
@@ -97,7 +107,9 @@ export function registerSmoke(program: Command): void {
         } else if (format === 'markdown') {
           process.stdout.write(smokeMarkdown({ release, arch, llvm: facts.clang }, result));
         } else if (result.ok) {
-          process.stdout.write(`smoke passed: installed with ${installer.program}, kpkg_hello.ko built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`);
+          const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
+          process.stdout.write(`smoke passed: installed with ${installer.program}, ${built} built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`);
+          for (const d of result.dkms ?? []) process.stdout.write(`  dkms: ${d.package} (${d.module}/${d.version}) built, vermagic ${d.vermagic ?? ''}\n`);
         } else {
           process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
         }

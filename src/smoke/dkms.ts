@@ -1,0 +1,122 @@
+/**
+ * DKMS packages of the target's distribution built on the emulated target against the installed
+ * headers, with the real dkms tool — what users of a board do first with a headers package, and
+ * where cross-built headers fail most often ("Exec format error" from fixdep, "cannot load plugin").
+ * A DKMS package ships its source in /usr/src/<PACKAGE_NAME>-<PACKAGE_VERSION>/ with a dkms.conf
+ * (dkms(8)); its postinst registers it with `dkms add`, so `dkms status` lists it as "added".
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KpkgError } from '../util/errors.js';
+import { lastLines } from '../util/last-lines.js';
+import { readTextOrUndefined } from '../util/fs.js';
+import type { ChrootRunResult } from './chroot-run.js';
+import { parseModinfo, vermagicMatchesRelease } from './modinfo.js';
+
+export interface DkmsRequest {
+  /** The Debian package, e.g. v4l2loopback-dkms. */
+  package: string;
+  /** A version to install instead of the suite's candidate. */
+  version?: string | undefined;
+}
+
+export interface DkmsResult {
+  package: string;
+  /** The DKMS module name and version (dkms.conf's PACKAGE_NAME and PACKAGE_VERSION). */
+  module: string;
+  version: string;
+  ok: boolean;
+  /** The built module's vermagic (the first .ko). */
+  vermagic?: string | undefined;
+  /** On failure: the end of dkms's output and of its make.log. */
+  logTail?: string | undefined;
+}
+
+const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+const VERSION = /^[A-Za-z0-9.+~:-]+$/;
+
+/** "name[=version]" as --dkms takes it. */
+export function parseDkmsRequest(text: string): DkmsRequest {
+  const [name = '', version] = text.split('=', 2);
+  if (!PACKAGE.test(name) || (version !== undefined && !VERSION.test(version))) {
+    throw new KpkgError(`"${text}" is not a Debian package name with an optional =version`, { hint: 'pass e.g. --dkms v4l2loopback-dkms or --dkms v4l2loopback-dkms=0.12.7-2', exitCode: 2 });
+  }
+  return { package: name, version };
+}
+
+/** How apt names it in the rootfs's package list (name=version pins the version). */
+export function aptSpec(request: DkmsRequest): string {
+  return request.version === undefined ? request.package : `${request.package}=${request.version}`;
+}
+
+/** "name/version: added" and "name/version, <kernel>, <arch>: built" lines of `dkms status` (dkms 3). */
+export function parseDkmsStatus(text: string): { module: string; version: string }[] {
+  const found = new Map<string, { module: string; version: string }>();
+  for (const line of text.split('\n')) {
+    const m = /^([^/\s,]+)\/([^,:\s]+)[,:]/.exec(line.trim());
+    if (m?.[1] !== undefined && m[2] !== undefined) found.set(`${m[1]}/${m[2]}`, { module: m[1], version: m[2] });
+  }
+  return [...found.values()];
+}
+
+/** The /usr/src/<dir> holding a dkms.conf that a package installed, from dpkg's file list in the rootfs. */
+async function sourceDirsOf(root: string, pkg: string): Promise<string[]> {
+  const info = join(root, 'var/lib/dpkg/info');
+  const lists = (await readdir(info)).filter((f) => f === `${pkg}.list` || (f.startsWith(`${pkg}:`) && f.endsWith('.list')));
+  const dirs: string[] = [];
+  for (const list of lists) {
+    for (const line of ((await readTextOrUndefined(join(info, list))) ?? '').split('\n')) {
+      const m = /^\/usr\/src\/([^/]+)\/dkms\.conf$/.exec(line);
+      if (m?.[1] !== undefined) dirs.push(m[1]);
+    }
+  }
+  return dirs;
+}
+
+async function findKo(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.ko')).map((e) => join(e.parentPath, e.name)).sort();
+  } catch {
+    return [];
+  }
+}
+
+export type RunInRoot = (argv: string[]) => Promise<ChrootRunResult>;
+
+/**
+ * Builds every DKMS module the requested packages installed, with `dkms build -k <release>`,
+ * each whatever the others do; a module counts as built when dkms succeeds and its .ko carries
+ * the release's vermagic.
+ */
+export async function buildDkmsModules(root: string, run: RunInRoot, requests: readonly DkmsRequest[], release: string): Promise<DkmsResult[]> {
+  const status = await run(['dkms', 'status']);
+  const registered = parseDkmsStatus(status.output);
+  const results: DkmsResult[] = [];
+  for (const request of requests) {
+    const dirs = await sourceDirsOf(root, request.package);
+    const modules = registered.filter((r) => dirs.includes(`${r.module}-${r.version}`));
+    if (modules.length === 0) {
+      results.push({ package: request.package, module: '?', version: '?', ok: false, logTail: `kpkg: ${request.package} registered no DKMS module (its /usr/src dirs: ${dirs.join(', ') || 'none'}; dkms status:\n${status.output.trim()})` });
+      continue;
+    }
+    for (const { module, version } of modules) {
+      const built = await run(['dkms', 'build', '-m', module, '-v', version, '-k', release]);
+      const tree = join(root, 'var/lib/dkms', module, version);
+      if (built.exitCode !== 0) {
+        const makeLog = await readTextOrUndefined(join(tree, 'build/make.log'));
+        results.push({ package: request.package, module, version, ok: false, logTail: `${built.tail}${makeLog === undefined ? '' : `\n--- make.log (end)\n${lastLines(makeLog, 25)}`}` });
+        continue;
+      }
+      const ko = (await findKo(join(tree, release)))[0];
+      if (ko === undefined) {
+        results.push({ package: request.package, module, version, ok: false, logTail: `${built.tail}\nkpkg: dkms build succeeded but left no .ko under /var/lib/dkms/${module}/${version}/${release}` });
+        continue;
+      }
+      const modinfo = await run(['modinfo', `/${ko.slice(root.length).replace(/^\/+/, '')}`]);
+      const vermagic = parseModinfo(modinfo.output).get('vermagic')?.[0] ?? '';
+      const ok = modinfo.exitCode === 0 && vermagicMatchesRelease(vermagic, release);
+      results.push({ package: request.package, module, version, ok, vermagic, ...(ok ? {} : { logTail: `${modinfo.tail}\nkpkg: vermagic '${vermagic}' is not for ${release}` }) });
+    }
+  }
+  return results;
+}
