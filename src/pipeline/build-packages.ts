@@ -29,7 +29,7 @@ import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
 import { KpkgError } from '../util/errors.js';
 import { cpuParallelism, settledOrFirstError, Slots } from '../util/pool.js';
-import { buildRecord } from './build-record.js';
+import { buildRecord, installedInputs } from './build-record.js';
 import { OutputSet } from './output-set.js';
 import { stagePart, treeFiles, type PartsRun } from './stage-parts.js';
 
@@ -196,7 +196,10 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
 /** The files the format writes beside the set (deb: .buildinfo, .changes), into the output's staging directory. */
 async function writeSetFiles<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, plan: Plan<Kind>, members: readonly SetMember[], options: BuildOptions<Kind>): Promise<string[]> {
   if (packager.setFiles === undefined || layout.describeSet === undefined || members.length === 0) return [];
-  const files = await packager.setFiles(layout.describeSet({ arch: plan.facts.arch, set: plan.set }), members, await buildRecord(plan.facts.toolchain, plan.compression));
+  const { toolchain } = plan.facts;
+  const key = await plan.cache.key(installedInputs(toolchain, plan.compression));
+  const record = await buildRecord(toolchain, plan.compression, async (find) => (await plan.cache.entry('installed-build-depends', key, find)).meta);
+  const files = await packager.setFiles(layout.describeSet({ arch: plan.facts.arch, set: plan.set }), members, record);
   for (const file of files) {
     options.onStep?.('write', plan.output.finalPath(file.name));
     await writeFile(plan.output.stagingPath(file.name), file.data);
