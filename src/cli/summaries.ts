@@ -15,7 +15,7 @@ export function packagesMarkdown<Kind extends string>(command: string, result: B
     result.setFiles.length === 0 ? undefined : `Beside them: ${result.setFiles.map((f) => mdCode(basename(f))).join(', ')}`,
     result.rebuilt.length === 0
       ? undefined
-      : `**${result.rebuilt.length} host programs rebuilt for ${mdText(result.arch)}**, ${result.elfCount} ELF files checked${result.targetLibraries === undefined ? '' : `; target libraries from ${mdText(result.targetLibraries)}`}\n\n${mdTable(['program', 'was'], result.rebuilt.map((r) => [mdCode(r.path), mdText(r.was)]))}`,
+      : `**${result.rebuilt.length} host programs rebuilt for ${mdText(result.arch)}**, ${result.elfCount} ELF files checked${result.targetLibraries === undefined ? '' : `; target libraries: ${mdText(result.targetLibraries)}`}\n\n${mdTable(['program', 'was'], result.rebuilt.map((r) => [mdCode(r.path), mdText(r.was)]))}`,
     result.depends.length === 0 ? undefined : `**The headers depend on:** ${result.depends.map(mdCode).join(', ')}${result.pluginCompiler === undefined ? '' : `; GCC plugins for ${mdText(result.pluginCompiler)}`}`,
     result.warnings.length === 0 ? undefined : `**Warnings**\n\n${result.warnings.map((w) => `- ${mdText(w)}`).join('\n')}`,
   ]);

@@ -8,7 +8,7 @@
  *   module against it.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -152,5 +152,33 @@ describe('kpkg deb in a packager\'s workflow (6.1 arm64 tiny)', { timeout: KERNE
     } finally {
       await removeRootfsDir(root);
     }
+  });
+
+  test('--format markdown of deb, verify and smoke; smoke --module-dir builds the user\'s module', async () => {
+    assert.ok(ours !== undefined);
+    // The same run again (from the build cache), reported as a CI step summary.
+    const deb = await runKpkg(['deb', '--build-dir', tree, '--out', join(work, 'out'), '--format', 'markdown', '--maintainer', MAINTAINER], { ...variables, SOURCE_DATE_EPOCH: EPOCH });
+    assert.equal(deb.exitCode, 0, deb.stderr);
+    assert.match(deb.stdout, new RegExp(`^### kpkg deb: 3 packages for ${release.replaceAll('.', '\\.')} \\(arm64\\)\n`));
+    assert.match(deb.stdout, /\n\| `scripts\/basic\/fixdep` \| x86-64/);
+    assert.match(deb.stdout, new RegExp(`Beside them: \`linux-acme_${release.replaceAll('.', '\\.')}-acme3_arm64\\.buildinfo\`, \`linux-acme_`));
+
+    const paths = ours.packages.map((p) => p.path);
+    const verify = await runKpkg(['verify', ...paths, '--format', 'markdown']);
+    assert.equal(verify.exitCode, 0, verify.stdout);
+    assert.match(verify.stdout, /^### kpkg verify: ✅ PASS — 0 errors/);
+    assert.match(verify.stdout, /\n\| `elf-machine` \| ✅ ok \| 0 \|/);
+
+    // A module of the user's own, with a name of its own.
+    const moduleDir = join(work, 'my-module');
+    await mkdir(moduleDir);
+    await writeFile(join(moduleDir, 'Kbuild'), 'obj-m := my_board_fix.o\n');
+    await writeFile(join(moduleDir, 'my_board_fix.c'), '// SPDX-License-Identifier: GPL-2.0-only\n#include <linux/module.h>\nstatic int __init fix_init(void) { return 0; }\nmodule_init(fix_init);\nMODULE_LICENSE("GPL");\n');
+    const headers = ours.packages.find((p) => p.kind === 'headers')?.path ?? '';
+    const smoke = await runKpkg(['smoke', headers, '--module-dir', moduleDir, '--format', 'markdown', '--artifacts', join(work, 'artifacts')]);
+    assert.equal(smoke.exitCode, 0, `${smoke.stdout}\n${smoke.stderr}`);
+    assert.match(smoke.stdout, /^### kpkg smoke: ✅ passed\n/);
+    assert.match(smoke.stdout, new RegExp(`\\| \`${release.replaceAll('.', '\\.')} SMP[^\`]*\` \\|`));
+    assert.deepEqual((await readdir(join(work, 'artifacts'))).filter((f) => f.endsWith('.ko')), ['my_board_fix.ko']);
   });
 });
