@@ -15,7 +15,7 @@
  * directory and renamed into place at the end, so a failed build leaves nothing at `outPath`.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -141,8 +141,12 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
     const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), dataPath, { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
     const digests = new Map(data.digests.map(([name, hex]) => [name.slice(2), hex]));
 
-    // 2. control.tar, small enough to build in memory.
-    const controlMember = await collect(tarStream(controlTarEntries(pkg, control, md5sumsText(digests))), options.compression, options.level);
+    // 2. control.tar, small enough to build in memory (or found in the member store: a re-run starts no compressor).
+    const controlEntries = controlTarEntries(pkg, control, md5sumsText(digests));
+    const controlMember =
+      options.members === undefined
+        ? await collect(tarStream(controlEntries), options.compression, options.level)
+        : await readFile((await compressedTarMember(controlEntries, '', { compression: options.compression, level: options.level, store: options.members })).path);
 
     // 3. The ar container, hashed as it is written.
     const measure = measuringStream();
