@@ -200,3 +200,20 @@ if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.1
     assert.match(objtool?.found ?? '', /x86-64/);
   });
 });
+
+if (inTier({ series: '6.1', arch: 's390x', config: 'tiny' })) describe('a 6.1 s390x tiny tree: big-endian target, little-endian build machine', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+  test("modpost is rebuilt with an elfconfig.h for the target (HOST_ELFDATA big-endian), and on the emulated s390x target a module builds, modpost reading it the right way round", async () => {
+    const objtree = await builtKernelTree({ series: '6.1', arch: 's390x', config: 'tiny' });
+    // The tree's own record says the build machine: modpost built from it would byte-swap an s390x module.
+    assert.match(await readFile(join(objtree, 'scripts/mod/elfconfig.h'), 'utf8'), /^#define HOST_ELFDATA ELFDATA2LSB$/m);
+    const json = await headersDeb(objtree);
+    assert.ok(json.rebuilt.some((r) => r.path === 'scripts/mod/modpost'), JSON.stringify(json.rebuilt));
+    const deb = json.packages[0]?.path ?? '';
+    await assertAllTarget(deb, json, /ELF 64-bit MSB .*IBM S\/390/);
+    const verify = await runKpkg(['verify', deb, '--json']);
+    assert.equal(verify.exitCode, 0, verify.stdout);
+    const result = await smoke({ debianArch: 's390x', packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
+    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
+    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+  });
+});

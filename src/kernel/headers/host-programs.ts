@@ -1,15 +1,16 @@
 import { execa } from 'execa';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { describeIdentity, identityOf, sameIdentity, type ElfIdentity } from '../../elf/identity.js';
+import { describeIdentity, identityOf, sameIdentity } from '../../elf/identity.js';
 import { readElfFile } from '../../elf/elf.js';
 import { KpkgError } from '../../util/errors.js';
 import { lastLines } from '../../util/last-lines.js';
-import { isFile, readTextOrUndefined } from '../../util/fs.js';
+import { isFile } from '../../util/fs.js';
 import { cpuParallelism, settledOrFirstError, Slots } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
 import type { ArchInfo } from '../arch-table.js';
 import { cmdFileOf, programWords, recordedCommand } from '../cmd-files.js';
+import { modpostSourcesForTarget, type SourceFor } from './modpost-byte-order.js';
 import { targetCompilers } from '../target-tools.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
@@ -86,21 +87,6 @@ async function run(argv: readonly string[], cwd: string, onCommand?: (c: string)
   }
 }
 
-/**
- * modpost compares KERNEL_ELFDATA with HOST_ELFDATA from the generated scripts/mod/elfconfig.h
- * (written by scripts/mod/mk_elfconfig on the build machine) to decide whether to byte-swap. Rebuilt
- * for a target of the other endianness it would swap wrongly, so that case is refused.
- */
-async function assertEndiannessAgrees(tree: KernelTree, target: ElfIdentity, build: ElfIdentity): Promise<void> {
-  if (target.endian === build.endian) return;
-  const elfconfig = await readTextOrUndefined(join(tree.objtree, 'scripts/mod/elfconfig.h'));
-  if (elfconfig?.includes('HOST_ELFDATA') === true) {
-    throw new KpkgError(`rebuilding modpost for a ${target.endian}-endian target on a ${build.endian}-endian build machine is not supported for this kernel: scripts/mod/elfconfig.h fixes HOST_ELFDATA to the build machine`, {
-      where: join(tree.objtree, 'scripts/mod/elfconfig.h'),
-    });
-  }
-}
-
 /** Replays recorded commands into workDir, following object dependencies; each target is built once. */
 class Replayer {
   private readonly built = new Map<string, Promise<string>>();
@@ -113,6 +99,7 @@ class Replayer {
     private readonly debianArch: string,
     private readonly onCommand?: (c: string) => void,
     private readonly pluginIncludeDir?: string,
+    private readonly sourceFor?: SourceFor,
   ) {}
 
   /** Path of `target` relative to the object tree; the commands use relative paths, O= builds absolute sources. */
@@ -155,7 +142,10 @@ class Replayer {
       const w = rest[i] ?? '';
       if (/^-Wp,-M[MD]?D?,/.test(w)) continue; // dependency files would land in the kernel tree
       const object = objects.get(w);
-      if (w === '-o' && i + 1 < rest.length) {
+      const source = this.sourceFor?.(w);
+      if (source !== undefined) {
+        args.push(source);
+      } else if (w === '-o' && i + 1 < rest.length) {
         args.push('-o', this.output(rest[++i] ?? ''));
       } else if (object !== undefined) {
         args.push(await object);
@@ -177,12 +167,12 @@ class Replayer {
   }
 }
 
-export async function rebuildHostPrograms(options: RebuildOptions, build: ElfIdentity): Promise<HostProgramRebuild[]> {
+export async function rebuildHostPrograms(options: RebuildOptions): Promise<HostProgramRebuild[]> {
   const { tree, toolchain, arch, programs, workDir } = options;
   if (programs.length === 0) return [];
   const compilers = targetCompilers(toolchain, arch, options.sysroot);
-  await assertEndiannessAgrees(tree, arch.elf, build);
-  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, new Slots(options.jobs ?? cpuParallelism()), arch.debian, options.onCommand, options.pluginIncludeDir);
+  const modpostSources = await modpostSourcesForTarget(tree, arch.elf, workDir);
+  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, new Slots(options.jobs ?? cpuParallelism()), arch.debian, options.onCommand, options.pluginIncludeDir, modpostSources);
   return settledOrFirstError(programs.map(async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch)));
 }
 

@@ -117,7 +117,6 @@ export async function stageHeaders(facts: TreeFacts, options: StageOptions): Pro
             jobs: options.jobs,
             ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
           },
-          facts.build,
         ).catch(async (e: unknown) => {
           await tools.catch(() => undefined); // nothing may still write into workDir when it goes
           throw e;
