@@ -217,3 +217,17 @@ if (inTier({ series: '6.1', arch: 's390x', config: 'tiny' })) describe('a 6.1 s3
     assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
   });
 });
+
+if (inTier({ series: '6.12', arch: 'riscv64', config: 'tiny' })) describe('a 6.12 riscv64 tiny tree (its target libraries and rootfs from trixie)', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+  test('every ELF of the headers package is riscv64, kpkg verify passes, and on the emulated riscv64 target a module builds', async () => {
+    const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: 'riscv64', config: 'tiny' }));
+    const deb = json.packages[0]?.path ?? '';
+    assert.ok(json.rebuilt.length > 0, 'host programs rebuilt');
+    await assertAllTarget(deb, json, /ELF 64-bit LSB .*UCB RISC-V/);
+    const verify = await runKpkg(['verify', deb, '--json']);
+    assert.equal(verify.exitCode, 0, verify.stdout);
+    const result = await smoke({ debianArch: 'riscv64', packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
+    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
+    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+  });
+});
