@@ -231,3 +231,17 @@ if (inTier({ series: '6.12', arch: 'riscv64', config: 'tiny' })) describe('a 6.1
     assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
   });
 });
+
+if (inTier({ series: '6.12', arch: 'armhf', config: 'tiny' })) describe('a 6.12 armhf tiny tree (ARM EABI5, hard-float userspace)', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+  test('every ELF of the headers package is hard-float ARM EABI5 (the float-ABI gate), kpkg verify passes, and on the emulated armhf target a module builds', async () => {
+    const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: 'armhf', config: 'tiny' }));
+    const deb = json.packages[0]?.path ?? '';
+    assert.ok(json.rebuilt.length > 0, 'host programs rebuilt');
+    await assertAllTarget(deb, json, /ELF 32-bit LSB .*ARM, EABI5/);
+    const verify = await runKpkg(['verify', deb, '--json']);
+    assert.equal(verify.exitCode, 0, verify.stdout);
+    const result = await smoke({ debianArch: 'armhf', packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
+    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
+    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+  });
+});
