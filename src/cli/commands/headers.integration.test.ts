@@ -34,6 +34,15 @@ async function assertAllTarget(deb: string, json: DebJson, fileSays = /ELF 64-bi
   for (const [path, desc] of elves) assert.match(desc, fileSays, path);
 }
 
+/** kpkg verify passes the headers package, and on the emulated target it installs and a module builds against it. */
+async function assertVerifiedAndSmoked(deb: string, json: DebJson, debianArch: string): Promise<void> {
+  const verify = await runKpkg(['verify', deb, '--json']);
+  assert.equal(verify.exitCode, 0, verify.stdout);
+  const result = await smoke({ debianArch, packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
+  assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
+  assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+}
+
 for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ series, config: 'full' }))) {
   describe(`the ${series} arm64 full tree: GCC plugin, resolve_btfids and sign-file for the target`, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     test('headers deb: every host program rebuilt, zero wrong-arch ELF (kpkg and file agree); on the target the plugin loads, sign-file signs, resolve_btfids runs', async () => {
@@ -210,38 +219,34 @@ if (inTier({ series: '6.1', arch: 's390x', config: 'tiny' })) describe('a 6.1 s3
     assert.ok(json.rebuilt.some((r) => r.path === 'scripts/mod/modpost'), JSON.stringify(json.rebuilt));
     const deb = json.packages[0]?.path ?? '';
     await assertAllTarget(deb, json, /ELF 64-bit MSB .*IBM S\/390/);
-    const verify = await runKpkg(['verify', deb, '--json']);
-    assert.equal(verify.exitCode, 0, verify.stdout);
-    const result = await smoke({ debianArch: 's390x', packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
-    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
-    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+    await assertVerifiedAndSmoked(deb, json, 's390x');
   });
 });
 
-if (inTier({ series: '6.12', arch: 'riscv64', config: 'tiny' })) describe('a 6.12 riscv64 tiny tree (its target libraries and rootfs from trixie)', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-  test('every ELF of the headers package is riscv64, kpkg verify passes, and on the emulated riscv64 target a module builds', async () => {
-    const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: 'riscv64', config: 'tiny' }));
-    const deb = json.packages[0]?.path ?? '';
-    assert.ok(json.rebuilt.length > 0, 'host programs rebuilt');
-    await assertAllTarget(deb, json, /ELF 64-bit LSB .*UCB RISC-V/);
-    const verify = await runKpkg(['verify', deb, '--json']);
-    assert.equal(verify.exitCode, 0, verify.stdout);
-    const result = await smoke({ debianArch: 'riscv64', packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
-    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
-    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
-  });
-});
+/** Trees of other targets: what the headers package must hold, and its proof on the emulated target. */
+const OTHER_TARGETS = [
+  {
+    arch: 'riscv64',
+    title: 'a 6.12 riscv64 tiny tree (its target libraries and rootfs from trixie)',
+    claim: 'every ELF of the headers package is riscv64, kpkg verify passes, and on the emulated riscv64 target a module builds',
+    fileSays: /ELF 64-bit LSB .*UCB RISC-V/,
+  },
+  {
+    arch: 'armhf',
+    title: 'a 6.12 armhf tiny tree (ARM EABI5, hard-float userspace)',
+    claim: 'every ELF of the headers package is hard-float ARM EABI5 (the float-ABI gate), kpkg verify passes, and on the emulated armhf target a module builds',
+    fileSays: /ELF 32-bit LSB .*ARM, EABI5/,
+  },
+] as const;
 
-if (inTier({ series: '6.12', arch: 'armhf', config: 'tiny' })) describe('a 6.12 armhf tiny tree (ARM EABI5, hard-float userspace)', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-  test('every ELF of the headers package is hard-float ARM EABI5 (the float-ABI gate), kpkg verify passes, and on the emulated armhf target a module builds', async () => {
-    const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: 'armhf', config: 'tiny' }));
-    const deb = json.packages[0]?.path ?? '';
-    assert.ok(json.rebuilt.length > 0, 'host programs rebuilt');
-    await assertAllTarget(deb, json, /ELF 32-bit LSB .*ARM, EABI5/);
-    const verify = await runKpkg(['verify', deb, '--json']);
-    assert.equal(verify.exitCode, 0, verify.stdout);
-    const result = await smoke({ debianArch: 'armhf', packages: [deb], release: json.release, cacheDir: rootfsCacheDir() });
-    assert.equal(result.ok, true, `${result.failedStep ?? ''}: ${result.logTail ?? ''}`);
-    assert.ok(result.vermagic?.startsWith(`${json.release} `), result.vermagic);
+for (const target of OTHER_TARGETS.filter((t) => inTier({ series: '6.12', arch: t.arch, config: 'tiny' }))) {
+  describe(target.title, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
+    test(target.claim, async () => {
+      const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: target.arch, config: 'tiny' }));
+      const deb = json.packages[0]?.path ?? '';
+      assert.ok(json.rebuilt.length > 0, 'host programs rebuilt');
+      await assertAllTarget(deb, json, target.fileSays);
+      await assertVerifiedAndSmoked(deb, json, target.arch);
+    });
   });
-});
+}
