@@ -8,6 +8,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { KernelTree } from '../kernel/tree.js';
 import { KpkgError } from '../util/errors.js';
+import { envValue } from '../util/env.js';
 import { readTextOrUndefined } from '../util/fs.js';
 
 export interface PackageSet {
@@ -45,12 +46,6 @@ async function defaultRevision(tree: KernelTree): Promise<string> {
   return n !== undefined && /^\d+$/.test(n) ? n : '1';
 }
 
-/** A variable's value, an empty one counting as unset (as mkdebian's ${VAR:-default}). */
-function variable(name: string): string | undefined {
-  const value = process.env[name];
-  return value === '' ? undefined : value;
-}
-
 /**
  * The maintainer as mkdebian finds it (DEBFULLNAME, DEBEMAIL; KBUILD_BUILD_USER and
  * KBUILD_BUILD_HOST make the address user@host), then git's identity, then a neutral default.
@@ -58,10 +53,10 @@ function variable(name: string): string | undefined {
  * the package bytes would depend on it.
  */
 async function defaultMaintainer(): Promise<string> {
-  const user = variable('KBUILD_BUILD_USER');
-  const host = variable('KBUILD_BUILD_HOST');
-  const name = variable('DEBFULLNAME') ?? variable('NAME') ?? user;
-  const email = variable('DEBEMAIL') ?? variable('EMAIL') ?? (user === undefined && host === undefined ? undefined : `${user ?? userInfo().username}@${host ?? hostname()}`);
+  const user = envValue('KBUILD_BUILD_USER');
+  const host = envValue('KBUILD_BUILD_HOST');
+  const name = envValue('DEBFULLNAME') ?? envValue('NAME') ?? user;
+  const email = envValue('DEBEMAIL') ?? envValue('EMAIL') ?? (user === undefined && host === undefined ? undefined : `${user ?? userInfo().username}@${host ?? hostname()}`);
   if (email !== undefined && email !== '') {
     const m = /^(.*?)\s*<(.+)>$/.exec(email);
     if (m?.[2] !== undefined) return `${name ?? m[1] ?? 'Kernel Packager'} <${m[2]}>`;

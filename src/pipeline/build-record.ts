@@ -11,6 +11,7 @@ import type { StepInputs } from '../cache/fingerprint.js';
 import { hostArch } from '../kernel/arch-table.js';
 import type { Toolchain } from '../kernel/toolchain.js';
 import type { BuildRecord } from '../package/upload.js';
+import { envValue } from '../util/env.js';
 import { readTextOrUndefined } from '../util/fs.js';
 
 /** Variables kpkg or the kernel's make read while writing a set, plus the locale (as dpkg-genbuildinfo records). */
@@ -58,8 +59,8 @@ export async function buildRecord(
     origin: await vendor(),
     installed,
     environment: RECORDED_VARIABLES.flatMap((name) => {
-      const value = env[name];
-      return value === undefined || value === '' ? [] : [[name, value] as const];
+      const value = envValue(name, env);
+      return value === undefined ? [] : [[name, value] as const];
     }),
   };
 }

@@ -11,6 +11,7 @@ import { KpkgError } from '../util/errors.js';
 import { lastLines } from '../util/last-lines.js';
 import { readTextOrUndefined } from '../util/fs.js';
 import type { ChrootRunResult } from './chroot-run.js';
+import { findKoFiles } from './ko-files.js';
 import { parseModinfo, vermagicMatchesRelease } from './modinfo.js';
 
 export interface DkmsRequest {
@@ -73,14 +74,6 @@ async function sourceDirsOf(root: string, pkg: string): Promise<string[]> {
   return dirs;
 }
 
-async function findKo(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.ko')).map((e) => join(e.parentPath, e.name)).sort();
-  } catch {
-    return [];
-  }
-}
-
 export type RunInRoot = (argv: string[]) => Promise<ChrootRunResult>;
 
 /**
@@ -107,7 +100,8 @@ export async function buildDkmsModules(root: string, run: RunInRoot, requests: r
         results.push({ package: request.package, module, version, ok: false, logTail: `${built.tail}${makeLog === undefined ? '' : `\n--- make.log (end)\n${lastLines(makeLog, 25)}`}` });
         continue;
       }
-      const ko = (await findKo(join(tree, release)))[0];
+      // No directory for the release: dkms built nothing for it.
+      const ko = (await findKoFiles(join(tree, release)).catch(() => []))[0];
       if (ko === undefined) {
         results.push({ package: request.package, module, version, ok: false, logTail: `${built.tail}\nkpkg: dkms build succeeded but left no .ko under /var/lib/dkms/${module}/${version}/${release}` });
         continue;

@@ -1,4 +1,4 @@
-import { access, copyFile, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { access, copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KpkgError } from '../util/errors.js';
@@ -8,6 +8,7 @@ import { debianArchInfo } from './debian-arch.js';
 import { aptSpec, buildDkmsModules, type DkmsRequest, type DkmsResult } from './dkms.js';
 import { findForeignBinaries, type ForeignBinary } from './foreign-binaries.js';
 import { installerFor } from './install/detect.js';
+import { findKoFiles } from './ko-files.js';
 import type { Installer, SmokeInputFormat } from './install/installer.js';
 import { parseModinfo, vermagicMatchesRelease } from './modinfo.js';
 import { resolveInRoot } from './path-in-root.js';
@@ -122,14 +123,6 @@ async function requireReadable(path: string, what: string): Promise<void> {
   } catch (cause) {
     throw new KpkgError(`${what} ${path} does not exist`, { where: path, hint: `check the path: ls -l ${path}`, cause });
   }
-}
-
-async function findKoFiles(hostDir: string): Promise<string[]> {
-  const entries = await readdir(hostDir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.ko'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
 }
 
 async function validate(opts: SmokeOptions): Promise<Installer> {

@@ -9,6 +9,7 @@ import type { Packager } from '../../formats/packager.js';
 import { parseOnly, type DistributionLayout } from '../../layouts/layout.js';
 import { buildPackages } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
+import { envValue } from '../../util/env.js';
 import { KpkgError } from '../../util/errors.js';
 import { packagesMarkdown } from '../summaries.js';
 import { addCacheOption, addFormatOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, reportFormat, targetLibraryChoice, type TreeOptions } from '../options.js';
@@ -73,8 +74,8 @@ export function withVariable(fallback: string, variable: string | undefined): st
  * value counts as unset. With `choices`, anything else is a usage error naming the variable.
  */
 export function variableValue(variable: string | undefined, choices?: readonly string[]): string | undefined {
-  const value = variable === undefined ? undefined : process.env[variable];
-  if (value === undefined || value === '') return undefined;
+  const value = variable === undefined ? undefined : envValue(variable);
+  if (value === undefined) return undefined;
   if (choices !== undefined && !choices.includes(value)) throw new KpkgError(`${variable ?? ''}=${value} is not one kpkg accepts`, { hint: `set it to one of: ${choices.join(', ')}, or unset it`, exitCode: 2 });
   return value;
 }
