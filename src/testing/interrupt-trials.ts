@@ -29,8 +29,8 @@ export interface Trial {
   exitCode: number | null;
   /** The signal that ended the run without kpkg handling it (null: kpkg exited by itself). */
   exitSignal: NodeJS.Signals | null;
-  /** Whether the signal came within Node's own start-up, before any of kpkg's code could run. */
-  beforeNodeStarted: boolean;
+  /** Whether kpkg's signal handlers were in place when the signal was sent (else Node's own start-up was hit). */
+  handlersInstalled: boolean;
   /** What --out held afterwards: the whole old set, the whole new set, or something else (a failure). */
   outcome: 'old' | 'new' | 'mixed';
   /** Files with a final name whose bytes are neither the old nor the new package (a failure). */
@@ -73,17 +73,18 @@ function startDeb(buildDir: string, out: string, temp: string, epoch: string): S
 }
 
 /**
- * How long Node itself takes to start and exit here (the slowest of three): a signal within that
- * time may arrive before any JavaScript runs, so it ends the process by the signal's default action.
+ * Whether kpkg's handlers are installed in process `pid`. Node catches SIGINT and SIGTERM from its
+ * start (and dies by the signal), but not SIGHUP, which kpkg's handleInterrupts adds: its bit in
+ * SigCgt of /proc/PID/status (bit 0) tells whether kpkg's code has run that far.
  */
-async function nodeStartMs(): Promise<number> {
-  let slowest = 0;
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    await once(spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }), 'exit');
-    slowest = Math.max(slowest, performance.now() - started);
+async function catchesSighup(pid: number): Promise<boolean> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+    return caught !== undefined && (BigInt(`0x${caught}`) & 1n) === 1n;
+  } catch {
+    return false; // It has already exited.
   }
-  return slowest;
 }
 
 export interface TrialBench {
@@ -116,7 +117,6 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
   const newSet = await digests(fresh.dir);
   if ([...oldSet.keys()].join() !== [...newSet.keys()].join()) throw new Error('the old and the new set have different file names');
   if ([...oldSet.values()].some((d, i) => d === [...newSet.values()][i])) throw new Error('a package does not change with --source-date-epoch: the test cannot tell old from new');
-  const startMs = await nodeStartMs();
   let count = 0;
   return {
     fullMs: fresh.ms,
@@ -127,6 +127,7 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
       await mkdir(temp);
       const started = startDeb(buildDir, out, temp, NEW_EPOCH);
       await Promise.race([sleep(delayMs), started.exit]);
+      const handlersInstalled = await catchesSighup(started.pid);
       try {
         process.kill(started.pid, signal);
       } catch {
@@ -147,7 +148,7 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
       const leftovers = [...(await readdir(temp)).map((n) => `TMPDIR/${n}`), ...(await readdir(out)).filter((n) => !isSetFile(n)).map((n) => `out/${n}`)];
       await rm(out, { recursive: true, force: true });
       await rm(temp, { recursive: true, force: true });
-      return { signal, delayMs: Math.round(delayMs), exitCode, exitSignal, beforeNodeStarted: delayMs < startMs, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', partial, leftovers, survivors };
+      return { signal, delayMs: Math.round(delayMs), exitCode, exitSignal, handlersInstalled, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', partial, leftovers, survivors };
     },
     async concurrent() {
       const out = join(work, 'out-concurrent');
@@ -171,7 +172,7 @@ export function trialProblems(trial: Trial): string[] {
   if (trial.partial.length > 0) problems.push(`partial files with final names: ${trial.partial.join(', ')}`);
   if (trial.signal === 'SIGINT') {
     // kpkg's handlers go in first thing (src/cli/bin.ts); before that only Node's start-up can be hit.
-    const diedUnhandled = trial.exitSignal === 'SIGINT' && trial.beforeNodeStarted;
+    const diedUnhandled = trial.exitSignal === 'SIGINT' && !trial.handlersInstalled;
     if (trial.exitCode !== 130 && !(trial.exitCode === 0 && trial.outcome === 'new') && !diedUnhandled) problems.push(`exit code ${String(trial.exitCode)}, not 130`);
     if (trial.outcome === 'mixed') problems.push('--out holds neither the old set nor the new one');
     if (trial.leftovers.length > 0) problems.push(`left behind: ${trial.leftovers.join(', ')}`);
