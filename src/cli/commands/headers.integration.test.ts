@@ -223,30 +223,5 @@ if (inTier({ series: '6.1', arch: 's390x', config: 'tiny' })) describe('a 6.1 s3
   });
 });
 
-/** Trees of other targets: what the headers package must hold, and its proof on the emulated target. */
-const OTHER_TARGETS = [
-  {
-    arch: 'riscv64',
-    title: 'a 6.12 riscv64 tiny tree (its target libraries and rootfs from trixie)',
-    claim: 'every ELF of the headers package is riscv64, kpkg verify passes, and on the emulated riscv64 target a module builds',
-    fileSays: /ELF 64-bit LSB .*UCB RISC-V/,
-  },
-  {
-    arch: 'armhf',
-    title: 'a 6.12 armhf tiny tree (ARM EABI5, hard-float userspace)',
-    claim: 'every ELF of the headers package is hard-float ARM EABI5 (the float-ABI gate), kpkg verify passes, and on the emulated armhf target a module builds',
-    fileSays: /ELF 32-bit LSB .*ARM, EABI5/,
-  },
-] as const;
-
-for (const target of OTHER_TARGETS.filter((t) => inTier({ series: '6.12', arch: t.arch, config: 'tiny' }))) {
-  describe(target.title, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-    test(target.claim, async () => {
-      const json = await headersDeb(await builtKernelTree({ series: '6.12', arch: target.arch, config: 'tiny' }));
-      const deb = json.packages[0]?.path ?? '';
-      assert.ok(json.rebuilt.length > 0, 'host programs rebuilt');
-      await assertAllTarget(deb, json, target.fileSays);
-      await assertVerifiedAndSmoked(deb, json, target.arch);
-    });
-  });
-}
+// The other targets (riscv64, armhf, i386, s390x on 5.10 and 6.12, the newest kernel) are cells of
+// tools/matrix (src/testing/matrix.ts), which tools/test --all runs after the tests.
