@@ -10,6 +10,8 @@ export interface PackagingFeatures {
   debugInfo: boolean;
   /** resolve_btfids and pahole run during module builds. */
   debugInfoBtfModules: boolean;
+  /** Symbol versions from DWARF (6.14+): scripts/gendwarfksyms, linking libdw, runs during module builds. */
+  gendwarfksyms: boolean;
   /** Enabled GCC plugins, e.g. ["LATENT_ENTROPY"]; empty when CONFIG_GCC_PLUGINS is off. */
   gccPlugins: string[];
   /** Structure layout randomisation: its seed must ship with the headers for modules to match. */
@@ -31,6 +33,7 @@ export function packagingFeatures(config: KconfigValues): PackagingFeatures {
     objtool: isEnabled(config, 'OBJTOOL') || isEnabled(config, 'STACK_VALIDATION'),
     debugInfo: isEnabled(config, 'DEBUG_INFO'),
     debugInfoBtfModules: isEnabled(config, 'DEBUG_INFO_BTF_MODULES'),
+    gendwarfksyms: isEnabled(config, 'GENDWARFKSYMS'),
     gccPlugins: isEnabled(config, 'GCC_PLUGINS') ? enabledWithPrefix(config, 'GCC_PLUGIN_').map((p) => p.slice('GCC_PLUGIN_'.length)) : [],
     randstruct: randstructMode(config),
   };

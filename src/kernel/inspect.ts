@@ -106,6 +106,7 @@ export function inspectReport(facts: TreeFacts): Record<string, unknown> {
       objtool: features.objtool,
       debugInfo: features.debugInfo,
       debugInfoBtfModules: features.debugInfoBtfModules,
+      gendwarfksyms: features.gendwarfksyms,
       gccPlugins: features.gccPlugins,
       randstruct: features.randstruct,
     },

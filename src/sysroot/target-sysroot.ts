@@ -19,7 +19,7 @@ import { lastLines } from '../util/last-lines.js';
  */
 
 /** What host programs link: libelf (objtool, resolve_btfids), zlib (resolve_btfids), libcrypto (sign-file), gmp (GCC plugins). */
-export const LIBRARY_PACKAGES: readonly string[] = ['libelf-dev', 'zlib1g-dev', 'libssl-dev', 'libgmp-dev'];
+export const LIBRARY_PACKAGES: readonly string[] = ['libelf-dev', 'libdw-dev', 'zlib1g-dev', 'libssl-dev', 'libgmp-dev'];
 
 /**
  * What GCC plugins compile against besides gmp: the plugin headers include mpc.h (builtins.h) and

@@ -25,13 +25,13 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     const before = await doctorJson(['--arch', 'arm64'], cache);
     assert.equal(before.exitCode, 0, JSON.stringify(before.json.checks.filter((c) => !c.ok)));
     assert.deepEqual(before.json.checks.map((c) => c.id), ['target-compiler', 'target-libc', 'target-libraries', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap']);
-    assert.match(detail(before.json, 'target-libraries'), /not installed through multiarch: kpkg fetches libelf-dev, zlib1g-dev, libssl-dev, libgmp-dev for arm64 with apt into its own sysroot/);
+    assert.match(detail(before.json, 'target-libraries'), /not installed through multiarch: kpkg fetches libelf-dev, libdw-dev, zlib1g-dev, libssl-dev, libgmp-dev for arm64 with apt into its own sysroot/);
 
     const fetched = await runKpkg(['sysroot', '--arch', 'arm64', '--gcc-plugins', '12'], cache);
     assert.equal(fetched.exitCode, 0, fetched.stderr);
     const after = await doctorJson(['--arch', 'arm64'], cache);
     assert.equal(after.exitCode, 0, JSON.stringify(after.json.checks.filter((c) => !c.ok)));
-    assert.deepEqual(after.json.checks.map((c) => c.id), ['target-compiler', 'target-libc', 'target-libraries', 'target-libelf', 'target-zlib', 'target-libssl', 'target-cxx-gmp', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap']);
+    assert.deepEqual(after.json.checks.map((c) => c.id), ['target-compiler', 'target-libc', 'target-libraries', 'target-libelf', 'target-libdw', 'target-zlib', 'target-libssl', 'target-cxx-gmp', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap']);
     assert.match(detail(after.json, 'target-libraries'), new RegExp(`kpkg's sysroot \\(bookworm\\): ${cache.XDG_CACHE_HOME}/kpkg/sysroots/bookworm-arm64-`));
     assert.match(detail(after.json, 'target-plugin-headers'), /usr\/lib\/gcc\/aarch64-linux-gnu\/12\/plugin\/include$/);
   });
@@ -42,6 +42,7 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     assert.equal(r.exitCode, 1);
     assert.match(r.stdout, new RegExp(`✔ where the arm64 libraries come from: --sysroot ${sysroot}\n`));
     assert.match(r.stdout, /✖ libelf for arm64 \(objtool, resolve_btfids\)\n {4}.*fatal error: gelf\.h: No such file or directory\n {4}fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /);
+    assert.match(r.stdout, /apt-get download libdw-dev:arm64/);
     assert.match(r.stdout, /apt-get download zlib1g-dev:arm64/);
     assert.match(r.stdout, /apt-get download libssl-dev:arm64/);
     assert.match(r.stdout, /or leave out --sysroot: kpkg fetches the target's libraries itself/);

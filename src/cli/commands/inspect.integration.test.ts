@@ -72,6 +72,7 @@ for (const spec of TREES.filter(inTier)) {
         objtool: 'OBJTOOL',
         debugInfo: 'DEBUG_INFO',
         debugInfoBtfModules: 'DEBUG_INFO_BTF_MODULES',
+        gendwarfksyms: 'GENDWARFKSYMS',
       };
       for (const [feature, symbol] of Object.entries(symbols)) {
         assert.equal(report.features[feature], await enabledInDotConfig(objtree, symbol), `${feature} (CONFIG_${symbol})`);
