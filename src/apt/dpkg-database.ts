@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import { realpath } from 'node:fs/promises';
+import { deb822Paragraphs } from '../util/deb822.js';
 import { readTextOrUndefined } from '../util/fs.js';
 import { pathCandidates } from '../util/on-path.js';
 
@@ -22,28 +23,6 @@ export interface InstalledPackage {
 }
 
 /** The stanzas of a deb822 file as field maps (field names as written). */
-export function deb822Stanzas(text: string): Map<string, string>[] {
-  const stanzas: Map<string, string>[] = [];
-  let fields = new Map<string, string>();
-  let current: string | undefined;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') {
-      if (fields.size > 0) stanzas.push(fields);
-      fields = new Map();
-      current = undefined;
-    } else if ((line.startsWith(' ') || line.startsWith('\t')) && current !== undefined) {
-      fields.set(current, `${fields.get(current) ?? ''}\n${line.trim()}`);
-    } else {
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      current = line.slice(0, colon);
-      fields.set(current, line.slice(colon + 1).trim());
-    }
-  }
-  if (fields.size > 0) stanzas.push(fields);
-  return stanzas;
-}
-
 /** "a (>= 1) | b:any, c [amd64]" → [["a", "b"], ["c"]]. */
 export function relationNames(field: string | undefined): string[][] {
   if (field === undefined || field.trim() === '') return [];
@@ -57,7 +36,7 @@ export function relationNames(field: string | undefined): string[][] {
 
 /** The packages dpkg has fully installed ("install ok installed"). */
 export function parseDpkgStatus(text: string): InstalledPackage[] {
-  return deb822Stanzas(text)
+  return deb822Paragraphs(text)
     .filter((s) => s.get('Status') === 'install ok installed')
     .map((s) => ({
       name: s.get('Package') ?? '',

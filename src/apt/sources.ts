@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { deb822Field, deb822Paragraphs } from '../util/deb822.js';
 
 const FALLBACK_MIRROR = 'http://deb.debian.org/debian';
 
@@ -10,11 +11,8 @@ interface AptSource {
 /** Sources from a deb822 .sources file: one stanza per blank-line-separated block. */
 export function parseDeb822Sources(text: string): AptSource[] {
   const sources: AptSource[] = [];
-  for (const stanza of text.split(/\n\s*\n/)) {
-    const field = (name: string): string[] => {
-      const line = stanza.split('\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
-      return line === undefined ? [] : line.slice(name.length + 1).trim().split(/\s+/).filter((w) => w !== '');
-    };
+  for (const paragraph of deb822Paragraphs(text)) {
+    const field = (name: string): string[] => (deb822Field(paragraph, name) ?? '').split(/\s+/).filter((w) => w !== '');
     if (field('Enabled')[0] === 'no' || !field('Types').includes('deb')) continue;
     for (const uri of field('URIs')) sources.push({ uri, suites: field('Suites') });
   }

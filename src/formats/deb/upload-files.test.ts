@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { deb822Stanzas } from '../../apt/dpkg-database.js';
+import { deb822Paragraphs } from '../../util/deb822.js';
 import type { PackageDescription } from '../../package/model.js';
 import type { BuildRecord, SetDescription } from '../../package/upload.js';
 import { debUploadFiles } from './upload-files.js';
@@ -57,7 +57,7 @@ test('.buildinfo and .changes of a binary upload: fields in dpkg order, every fi
     const sha256 = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
     const md5 = (text: string | Uint8Array): string => createHash('md5').update(text).digest('hex');
 
-    const info = deb822Stanzas(buildinfo);
+    const info = deb822Paragraphs(buildinfo);
     assert.equal(info.length, 1);
     assert.deepEqual([...(info[0]?.keys() ?? [])], ['Format', 'Source', 'Binary', 'Architecture', 'Version', 'Checksums-Md5', 'Checksums-Sha1', 'Checksums-Sha256', 'Build-Origin', 'Build-Architecture', 'Build-Date', 'Installed-Build-Depends', 'Environment']);
     assert.equal(info[0]?.get('Binary'), 'linux-image-6.12.95 linux-image-6.12.95-dbg');
@@ -67,7 +67,7 @@ test('.buildinfo and .changes of a binary upload: fields in dpkg order, every fi
     assert.match(buildinfo, /\nInstalled-Build-Depends:\n gcc-12-aarch64-linux-gnu \(= 12\.2\.0-14cross1\),\n libc6-arm64-cross \(= 2\.36-8cross1\),\n libelf-dev:arm64 \(= 0\.188-2\.1\)\n/);
     assert.match(buildinfo, /\nEnvironment:\n DEB_BUILD_OPTIONS="parallel=2"\n LANG="C \\"quoted\\""\n$/);
 
-    const fields = deb822Stanzas(changes)[0];
+    const fields = deb822Paragraphs(changes)[0];
     assert.deepEqual([...(fields?.keys() ?? [])], ['Format', 'Date', 'Source', 'Binary', 'Architecture', 'Version', 'Distribution', 'Urgency', 'Maintainer', 'Changed-By', 'Description', 'Changes', 'Checksums-Sha1', 'Checksums-Sha256', 'Files']);
     assert.equal(fields?.get('Format'), '1.8');
     assert.equal(fields?.get('Distribution'), 'bookworm');

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { readAr } from '../../archive/ar.js';
 import { compressionOfName } from '../../archive/compress.js';
 import { readTar } from '../../archive/tar.js';
+import { deb822Paragraphs } from '../../util/deb822.js';
 import { KpkgError } from '../../util/errors.js';
 import { MemberCollector } from '../collect.js';
 import { installPath } from '../member-path.js';
@@ -24,23 +25,7 @@ function unreadable(input: string, message: string): KpkgError {
 
 /** deb-control(5): "Field: value", continuation lines start with a space or tab. */
 export function parseControl(text: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  let current: string | undefined;
-  for (const line of text.split('\n')) {
-    if (line === '') {
-      if (fields.size > 0) break; // only the first paragraph
-      continue;
-    }
-    if ((line.startsWith(' ') || line.startsWith('\t')) && current !== undefined) {
-      fields.set(current, `${fields.get(current) ?? ''}\n${line}`);
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    current = line.slice(0, colon).trim();
-    fields.set(current, line.slice(colon + 1).trim());
-  }
-  return fields;
+  return deb822Paragraphs(text)[0] ?? new Map<string, string>();
 }
 
 /** md5sums: "<32 hex>  <path relative to />" per line. */
