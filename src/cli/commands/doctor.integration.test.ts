@@ -41,7 +41,7 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     const r = await runKpkg(['doctor', '--arch', 'aarch64', '--sysroot', sysroot, '--no-smoke']);
     assert.equal(r.exitCode, 1);
     assert.match(r.stdout, new RegExp(`✔ where the arm64 libraries come from: --sysroot ${sysroot}\n`));
-    assert.match(r.stdout, /✖ libelf for arm64 \(objtool, resolve_btfids\)\n {4}.*fatal error: gelf\.h: No such file or directory\n {4}fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /);
+    assert.match(r.stdout, /✖ libelf for arm64 \(objtool, resolve_btfids, gendwarfksyms\)\n {4}.*fatal error: gelf\.h: No such file or directory\n {4}fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /);
     assert.match(r.stdout, /apt-get download libdw-dev:arm64/);
     assert.match(r.stdout, /apt-get download zlib1g-dev:arm64/);
     assert.match(r.stdout, /apt-get download libssl-dev:arm64/);
