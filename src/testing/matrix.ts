@@ -98,7 +98,8 @@ export async function runCell(cell: Cell, onStep: (what: string) => void = () =>
     const headers = json.packages[0]?.path ?? '';
 
     onStep('file');
-    const elves = await elfFilesByFile(await extractDeb(headers));
+    const unpacked = await extractDeb(headers);
+    const elves = await elfFilesByFile(unpacked).finally(() => rm(unpacked, { recursive: true, force: true }));
     const fileSays = FILE_SAYS[cell.arch] ?? /^$/;
     const wrongArch = [...elves].filter(([, desc]) => !fileSays.test(desc)).map(([path, desc]) => `${path}: ${desc}`);
     const base = { release: json.release, elfCount: elves.size, wrongArch };
