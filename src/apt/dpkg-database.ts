@@ -22,7 +22,6 @@ export interface InstalledPackage {
   provides: string[];
 }
 
-/** The stanzas of a deb822 file as field maps (field names as written). */
 /** "a (>= 1) | b:any, c [amd64]" → [["a", "b"], ["c"]]. */
 export function relationNames(field: string | undefined): string[][] {
   if (field === undefined || field.trim() === '') return [];

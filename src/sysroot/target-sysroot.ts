@@ -18,7 +18,7 @@ import { lastLines } from '../util/last-lines.js';
  * package's control files (shlibs, symbols) are kept beside it under .kpkg/control/<package>/.
  */
 
-/** What host programs link: libelf (objtool, resolve_btfids), zlib (resolve_btfids), libcrypto (sign-file), gmp (GCC plugins). */
+/** What host programs link: libelf (objtool, resolve_btfids, gendwarfksyms), libdw (gendwarfksyms), zlib (resolve_btfids, gendwarfksyms), libcrypto (sign-file), gmp (GCC plugins). */
 export const LIBRARY_PACKAGES: readonly string[] = ['libelf-dev', 'libdw-dev', 'zlib1g-dev', 'libssl-dev', 'libgmp-dev'];
 
 /**

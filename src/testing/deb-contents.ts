@@ -28,6 +28,23 @@ export async function extractDeb(deb: string): Promise<string> {
   return dir;
 }
 
+/** What `file` says of an ELF built for each target: class, byte order and machine. */
+const FILE_SAYS: Readonly<Record<string, RegExp>> = {
+  arm64: /ELF 64-bit LSB .*ARM aarch64/,
+  armhf: /ELF 32-bit LSB .*ARM, EABI5/,
+  riscv64: /ELF 64-bit LSB .*UCB RISC-V/,
+  ppc64el: /ELF 64-bit LSB .*64-bit PowerPC/,
+  s390x: /ELF 64-bit MSB .*IBM S\/390/,
+  i386: /ELF 32-bit LSB .*Intel (80386|i386)/,
+};
+
+/** What `file` must say of every ELF built for a Debian architecture. */
+export function fileSaysFor(debianArch: string): RegExp {
+  const says = FILE_SAYS[debianArch];
+  if (says === undefined) throw new Error(`no file(1) description known for ${debianArch} (add it to FILE_SAYS)`);
+  return says;
+}
+
 /** `file -b` of every regular file below dir that `file` calls ELF, by path relative to dir. */
 export async function elfFilesByFile(dir: string): Promise<Map<string, string>> {
   const { stdout } = await execa('sh', ['-c', 'find . -type f -print0 | xargs -0 -r file -N -F "\t"'], { cwd: dir });

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PrivateApt } from '../apt/private-apt.js';
-import { hostDebianMirror } from '../apt/sources.js';
+import { targetArchive } from '../apt/target-release.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { isFile } from '../util/fs.js';
 
@@ -34,13 +34,9 @@ export function newestSeries(names: readonly string[]): string | undefined {
 export async function kernelSource(wanted: string, cacheDir = kpkgCacheDir()): Promise<KernelSource> {
   const suite = SUITE_OF_SERIES[wanted];
   if (suite === undefined) throw new Error(`no suite known for linux-source-${wanted} (known: ${Object.keys(SUITE_OF_SERIES).join(', ')})`);
-  const apt = new PrivateApt(join(cacheDir, 'apt', `kernel-sources-${suite}`), {
-    mirror: await hostDebianMirror(),
-    suite,
-    components: ['main'],
-    keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
-    architectures: ['amd64'],
-  });
+  // Debian's archive whatever the build machine runs (linux-source-X.Y is Architecture: all).
+  const archive = await targetArchive('amd64', { suite }, { id: 'debian', codename: undefined });
+  const apt = new PrivateApt(join(cacheDir, 'apt', `kernel-sources-${suite}`), { ...archive, architectures: ['amd64'] });
   await apt.update();
   const series = wanted === 'newest' ? newestSeries(await apt.packageNames('linux-source-')) : wanted;
   if (series === undefined) throw new Error(`${suite} carries no linux-source-X.Y package`);

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { runInChroot } from '../../smoke/chroot-run.js';
 import { smoke } from '../../smoke/smoke.js';
-import { assertDependsMatchElves, elfFilesByFile, extractDeb } from '../../testing/deb-contents.js';
+import { assertDependsMatchElves, elfFilesByFile, extractDeb, fileSaysFor } from '../../testing/deb-contents.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 
@@ -28,7 +28,7 @@ async function headersDeb(objtree: string, extra: readonly string[] = []): Promi
   return JSON.parse(r.stdout) as DebJson;
 }
 
-async function assertAllTarget(deb: string, json: DebJson, fileSays = /ELF 64-bit LSB .*ARM aarch64/): Promise<void> {
+async function assertAllTarget(deb: string, json: DebJson, fileSays = fileSaysFor('arm64')): Promise<void> {
   const elves = await elfFilesByFile(await extractDeb(deb));
   assert.equal(elves.size, json.elfCount);
   for (const [path, desc] of elves) assert.match(desc, fileSays, path);
@@ -162,7 +162,7 @@ if (inTier({ series: '6.12', config: 'tiny', llvm: true })) describe('a 6.12 arm
 });
 
 if (inTier({ series: '6.12', arch: 'ppc64el', config: 'tiny' })) describe('a 6.12 ppc64el tiny tree with ftrace, so CONFIG_OBJTOOL=y', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-  const ppc64el = /ELF 64-bit LSB .*64-bit PowerPC/;
+  const ppc64el = fileSaysFor('ppc64el');
   test("objtool is rebuilt for ppc64el (target libelf from kpkg's own sysroot, no ppc64el architecture configured), and runs in a ppc64el rootfs while a module builds", async () => {
     const objtree = await builtKernelTree({ series: '6.12', arch: 'ppc64el', config: 'tiny' });
     const inspect = JSON.parse((await runKpkg(['inspect', '--build-dir', objtree, '--json'])).stdout) as { debianArch: string; features: { objtool: boolean } };
@@ -218,7 +218,7 @@ if (inTier({ series: '6.1', arch: 's390x', config: 'tiny' })) describe('a 6.1 s3
     const json = await headersDeb(objtree);
     assert.ok(json.rebuilt.some((r) => r.path === 'scripts/mod/modpost'), JSON.stringify(json.rebuilt));
     const deb = json.packages[0]?.path ?? '';
-    await assertAllTarget(deb, json, /ELF 64-bit MSB .*IBM S\/390/);
+    await assertAllTarget(deb, json, fileSaysFor('s390x'));
     await assertVerifiedAndSmoked(deb, json, 's390x');
   });
 });
