@@ -14,7 +14,8 @@
  *    count of at least 2 (the cores, at most 16), which selects the multi-threaded encoder on
  *    every xz version. (Wall times could not be compared: a kernel
  *    build held both cores during the measurement.) dpkg-deb 1.21 also uses the multi-threaded
- *    encoder: our data.tar.xz is byte-identical to its output.
+ *    encoder: our data.tar.xz is byte-identical to its output — except that a deb's changelog
+ *    is a block of its own (xz-blocks.ts), so that a new version recompresses only that block.
  *  - zstd: on the same input, -T0/-T1/-T2/-T4 gave identical bytes at -3 and at -19; we pass
  *    -T with the same count as xz.
  *  - The environment variables that change the tools' defaults (XZ_DEFAULTS, XZ_OPT, ZSTD_CLEVEL,
@@ -63,20 +64,50 @@ const TOOLS = {
 } as const satisfies Record<string, Tool>;
 
 /** Threads for the multi-threaded encoders: always in multi-threaded mode, output independent of the count. */
-function encoderThreads(): number {
+export function encoderThreads(): number {
   return Math.min(16, Math.max(2, availableParallelism()));
 }
 
-/** A compressing Duplex. `level` defaults to dpkg-deb's default for the kind. */
-export function compressor(kind: CompressionKind, level?: number): Duplex {
+/** `level`, or the kind's default, checked against the kind's range. */
+export function compressionLevel(kind: CompressionKind, level?: number): number {
   const chosen = level ?? DEFAULT_COMPRESSION_LEVEL[kind];
   const [min, max] = LEVEL_RANGE[kind];
   if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
     throw new KpkgError(`compression level ${chosen} is out of range for ${kind} (${min}-${max})`);
   }
+  return chosen;
+}
+
+const XZ_ARGS = ['-c', '-q', '--format=xz', '--check=crc64'];
+
+/** The dictionary of each xz preset, 0-9 (xz(1), the presets table). */
+const XZ_DICTIONARY_MIB = [0.25, 1, 2, 4, 4, 8, 8, 16, 32, 64] as const;
+
+/**
+ * The block size of xz's multi-threaded encoder at a preset: three times the dictionary, at least
+ * 1 MiB (xz(1), --block-size) — 24 MiB at -6.
+ */
+export function xzBlockSize(level?: number): number {
+  const dictionary = XZ_DICTIONARY_MIB[compressionLevel('xz', level)] ?? 8;
+  return Math.max(3 * dictionary, 1) * 1024 * 1024;
+}
+
+/**
+ * An xz compressor for one block of at most xzBlockSize(level) bytes: the multi-threaded encoder,
+ * whose output for it is one block, the very bytes that block has in a whole stream cut at the
+ * same place (archive/xz-container.ts puts such blocks together).
+ */
+export function xzBlockCompressor(level?: number): Duplex {
+  const chosen = compressionLevel('xz', level);
+  return new ChildFilter(TOOLS.xz, [...XZ_ARGS, `-${chosen}`, '-T2', `--block-size=${xzBlockSize(chosen)}`]);
+}
+
+/** A compressing Duplex. `level` defaults to dpkg-deb's default for the kind. */
+export function compressor(kind: CompressionKind, level?: number): Duplex {
+  const chosen = compressionLevel(kind, level);
   switch (kind) {
     case 'xz':
-      return new ChildFilter(TOOLS.xz, ['-c', '-q', '--format=xz', '--check=crc64', `-${chosen}`, `-T${encoderThreads()}`]);
+      return new ChildFilter(TOOLS.xz, [...XZ_ARGS, `-${chosen}`, `-T${encoderThreads()}`]);
     case 'zstd':
       return new ChildFilter(TOOLS.zstd, ['-c', '-q', '--no-progress', ...(chosen > 19 ? ['--ultra'] : []), `-${chosen}`, `-T${encoderThreads()}`]);
     case 'gzip':

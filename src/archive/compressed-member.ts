@@ -14,6 +14,7 @@ import { fileState, type FileStates } from '../util/file-state.js';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 import { compressor, compressorIdentity, type CompressionKind } from './compress.js';
 import { tarStream, type TarEntry } from './tar.js';
+import { writeXzTarMember } from './xz-blocks.js';
 
 /** Where compressed members are kept: `make` fills the directory it is given when the key is new. */
 export interface MemberStore {
@@ -41,7 +42,7 @@ async function memberKey(entries: readonly TarEntry[], options: CompressMemberOp
   const memo = options.store?.states;
   const state = (path: string): Promise<string> => (memo === undefined ? fileState(path) : memo.state(path));
   const hash = createHash('sha256');
-  hash.update(`tar member 1\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}\0`);
+  hash.update(`tar member 2\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}\0`);
   const states = await mapLimit(entries, IO_PARALLELISM, async (e) => {
     if (e.type !== 'file') return '';
     return e.content.from === 'disk' ? `${e.content.path}\0${await state(e.content.path)}` : createHash('sha256').update(e.content.data).digest('hex');
@@ -57,7 +58,10 @@ async function memberKey(entries: readonly TarEntry[], options: CompressMemberOp
 async function writeMember(entries: readonly TarEntry[], file: string, options: CompressMemberOptions): Promise<[string, string][]> {
   const digests: [string, string][] = [];
   const digest = options.digest === undefined ? undefined : { algorithm: options.digest, onDigest: (entry: TarEntry & { type: 'file' }, hex: string) => digests.push([entry.name, hex]) };
-  await pipeline(tarStream(entries, digest === undefined ? {} : { digest }), compressor(options.compression, options.level), createWriteStream(file));
+  const tar = digest === undefined ? {} : { digest };
+  // xz block by block: a member that differs from a stored one in a few entries compresses only their blocks.
+  if (options.compression === 'xz') await writeXzTarMember(entries, file, { level: options.level, store: options.store, tar });
+  else await pipeline(tarStream(entries, tar), compressor(options.compression, options.level), createWriteStream(file));
   return digests;
 }
 

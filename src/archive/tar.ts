@@ -25,7 +25,12 @@ export type TarFileContent = { from: 'disk'; path: string } | { from: 'bytes'; d
 
 export type TarEntry =
   | { type: 'dir'; name: string; mode: number; mtime: number }
-  | { type: 'file'; name: string; mode: number; mtime: number; size: number; content: TarFileContent }
+  /**
+   * `volatile`: the content changes with nothing but the package's version (the changelog); a
+   * compressed member keeps it in a block of its own (archive/xz-blocks.ts), so that the rest is
+   * the same bytes from one version to the next. No effect on the tar itself.
+   */
+  | { type: 'file'; name: string; mode: number; mtime: number; size: number; content: TarFileContent; volatile?: boolean }
   | { type: 'symlink'; name: string; target: string; mtime: number };
 
 /** The read-ahead options (prefetch, prefetchBytes, wholeFileLimit) are file-read-ahead.ts's. */
@@ -35,6 +40,12 @@ export interface TarWriteOptions extends FileReadAheadOptions {
    * without reading the files twice); `onDigest` gets the entry and the hex digest.
    */
   digest?: { algorithm: 'md5' | 'sha256'; onDigest: (entry: TarEntry & { type: 'file' }, hex: string) => void };
+  /**
+   * Called with each entry's index and the offset in the archive where its headers start, before
+   * any of its bytes are produced; last with entries.length and the offset of the end-of-archive
+   * blocks.
+   */
+  onEntryStart?: (index: number, offset: number) => void;
 }
 
 /**
@@ -159,7 +170,7 @@ class Batch {
   }
 }
 
-async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer, void, undefined> {
+export async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer, void, undefined> {
   const readAhead = new ReadAhead(entries, diskContent, options);
   const batch = new Batch();
   let total = 0;
@@ -182,6 +193,7 @@ async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions
     const entry = entries[index];
     if (entry === undefined) continue;
     readAhead.fill(index);
+    options.onEntryStart?.(index, total);
     yield* emit(encodeTarHeader(entry));
     if (entry.type !== 'file') continue;
     const { content, size } = entry;
@@ -210,6 +222,7 @@ async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions
     if (pad > 0) yield* emit(Buffer.alloc(pad));
   }
   // End of archive: two zero blocks, then zeros up to a whole record, as GNU tar writes.
+  options.onEntryStart?.(entries.length, total);
   const end = total + 2 * TAR_BLOCK;
   const recordEnd = Math.ceil(end / TAR_RECORD) * TAR_RECORD;
   yield* emit(Buffer.alloc(recordEnd - total));

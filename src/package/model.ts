@@ -16,7 +16,11 @@ export type FileSource = { from: 'disk'; path: string } | { from: 'bytes'; data:
  */
 export type PackageEntry =
   | { kind: 'dir'; path: string; mode: number }
-  | { kind: 'file'; path: string; mode: number; size: number; source: FileSource }
+  /**
+   * `volatile`: the content changes with the package's version alone (the changelog); writers may
+   * keep it apart so that the rest of their output is the same bytes from one version to the next.
+   */
+  | { kind: 'file'; path: string; mode: number; size: number; source: FileSource; volatile?: boolean }
   | { kind: 'symlink'; path: string; target: string }
   /**
    * A file the package owns without shipping it: its scripts create it (rpm's %ghost, e.g. the

@@ -20,6 +20,20 @@ async function digests(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
+/** The sha256 of each block of a .deb's data.tar.xz (xz --robot --list gives where each is). */
+async function dataBlocks(deb: string): Promise<string[]> {
+  const member = `${deb}.data.tar.xz`; // xz --list reads files only
+  await execa('sh', ['-c', 'ar p "$1" data.tar.xz > "$2"', 'sh', deb, member]);
+  const data = await readFile(member);
+  const listed = (await execa('xz', ['--robot', '--list', '-vv', member])).stdout;
+  await rm(member);
+  return listed
+    .split('\n')
+    .filter((l) => l.startsWith('block\t'))
+    .map((l) => l.split('\t'))
+    .map((f) => createHash('sha256').update(data.subarray(Number(f[4]), Number(f[4]) + Number(f[6]))).digest('hex'));
+}
+
 const FROM_CACHE = {
   programs: /host programs from the build cache/,
   image: /modules_install and dtbs_install output from the build cache/,
@@ -61,6 +75,18 @@ describe('kpkg deb: --jobs, the build cache and its invalidation on the 6.1 arm6
     const warm = await deb('warm');
     assert.deepEqual(warm.files, reference);
     for (const pattern of Object.values(FROM_CACHE)) assert.match(warm.stderr, pattern);
+  });
+
+  test('a new --revision compresses only the changelogs again: every other xz block of every package is the same bytes', async () => {
+    const revised = await deb('revision', '--revision', '77');
+    assert.equal(revised.files.size, reference.size);
+    for (const name of [...reference.keys()].filter((n) => n.endsWith('.deb'))) {
+      const theirs = [...revised.files.keys()].find((n) => n.split('_')[0] === name.split('_')[0] && n.endsWith('.deb')) ?? '';
+      const [before, after] = [await dataBlocks(join(work, 'fill', name)), await dataBlocks(join(work, 'revision', theirs))];
+      assert.equal(before.length, after.length, name);
+      const changed = before.map((block, i) => (block === after[i] ? -1 : i)).filter((i) => i >= 0);
+      assert.equal(changed.length, 1, `${name}: blocks ${changed.join(', ')} differ; only the changelog's should`);
+    }
   });
 
   test('a changed input makes its step run again: Module.symvers (headers), a module (image), a host program\'s dependency (rebuild)', async () => {

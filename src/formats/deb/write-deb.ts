@@ -61,6 +61,7 @@ export function dataTarEntries(entries: readonly PackageEntry[], mtime: number):
           mtime,
           size: entry.size,
           content: entry.source.from === 'disk' ? { from: 'disk', path: entry.source.path } : { from: 'bytes', data: entry.source.data },
+          ...(entry.volatile === true ? { volatile: true } : {}),
         });
         break;
       case 'symlink':

@@ -1,0 +1,163 @@
+/**
+ * A tar member compressed with xz one block at a time, each block kept in a store under the digest
+ * of its uncompressed bytes, so that a member that differs from an earlier one in a few entries is
+ * made by compressing only the blocks those entries are in.
+ *
+ * Where the blocks are cut: every xzBlockSize(level) bytes (24 MiB at -6), as xz's multi-threaded
+ * encoder cuts them, except that an entry marked `volatile` (the changelog, whose bytes change with
+ * the version alone) is a block of its own: a cut just before it and just after it, the fixed-size
+ * cuts counted again from there. So the blocks after a changelog are the same bytes whatever the
+ * version, and a member without a volatile entry is byte for byte what `xz -T2` (and dpkg-deb)
+ * write for the whole tar. Blocks are compressed alone (compress.ts, xzBlockCompressor), as many at
+ * once as xz would use threads, and put together into one stream (xz-container.ts). The output
+ * depends only on the entries and the level, never on the store or the schedule.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { KpkgError } from '../util/errors.js';
+import { settledOrFirstError, Slots } from '../util/pool.js';
+import { compressionLevel, compressorIdentity, encoderThreads, xzBlockCompressor, xzBlockSize } from './compress.js';
+import { tarChunks, type TarEntry, type TarWriteOptions } from './tar.js';
+import { singleBlockIn, streamHeader, streamTrailer, type BlockLayout } from './xz-container.js';
+
+/** Where compressed blocks are kept; the same shape as compressed-member.ts's MemberStore. */
+export interface BlockStore {
+  member<Meta>(key: string, make: (dir: string) => Promise<Meta>): Promise<{ dir: string; meta: Meta }>;
+}
+
+export interface XzMemberOptions {
+  level?: number | undefined;
+  store?: BlockStore | undefined;
+  /** Passed to the tar writer (digests of the files on the same pass). */
+  tar?: TarWriteOptions | undefined;
+}
+
+/** A compressed block on disk: `length` bytes at `offset` of `path` (a single-block xz stream). */
+type StoredBlock = BlockLayout & { path: string };
+
+/** The uncompressed bytes of one block, written to a file and hashed on the way. */
+class BlockFile {
+  readonly #out: WriteStream;
+  readonly #hash = createHash('sha256');
+
+  constructor(readonly path: string) {
+    this.#out = createWriteStream(path);
+  }
+
+  async write(bytes: Buffer): Promise<void> {
+    this.#hash.update(bytes);
+    if (!this.#out.write(bytes)) {
+      await new Promise<void>((resolve, reject) => {
+        const failed = (e: Error): void => reject(e);
+        this.#out.once('error', failed);
+        this.#out.once('drain', () => {
+          this.#out.off('error', failed);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Closes the file; the hex digest of what was written. */
+  async close(): Promise<string> {
+    await new Promise<void>((resolve, reject) => this.#out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    return this.#hash.digest('hex');
+  }
+
+  destroy(): void {
+    this.#out.destroy();
+  }
+}
+
+/** Compresses the file at `input` into `dir`/block.xz; where its one block is. */
+async function compressBlock(input: string, dir: string, level: number): Promise<BlockLayout> {
+  const output = join(dir, 'block.xz');
+  await pipeline(createReadStream(input), xzBlockCompressor(level), createWriteStream(output));
+  return singleBlockIn(output);
+}
+
+/** Writes the xz-compressed tar of `entries` to `file`. */
+export async function writeXzTarMember(entries: readonly TarEntry[], file: string, options: XzMemberOptions = {}): Promise<void> {
+  const level = compressionLevel('xz', options.level);
+  const blockSize = xzBlockSize(level);
+  const identity = `xz block 1\0${await compressorIdentity('xz')}\0${level}\0${blockSize}`;
+  const scratch = `${file}.blocks`;
+  await mkdir(scratch, { recursive: true });
+  const compressing = new Slots(encoderThreads());
+  const blocks: Promise<StoredBlock>[] = [];
+
+  const store = async (input: string, digest: string, n: number): Promise<StoredBlock> => {
+    try {
+      const make = (dir: string): Promise<BlockLayout> => compressing.run(() => compressBlock(input, dir, level));
+      if (options.store !== undefined) {
+        const key = createHash('sha256').update(`${identity}\0${digest}`).digest('hex');
+        const { dir, meta } = await options.store.member(key, make);
+        return { ...meta, path: join(dir, 'block.xz') };
+      }
+      const dir = join(scratch, `${n}.xz`);
+      await mkdir(dir);
+      return { ...(await make(dir)), path: join(dir, 'block.xz') };
+    } finally {
+      await rm(input, { force: true });
+    }
+  };
+
+  let block: BlockFile | undefined;
+  try {
+    // Offsets where a block must end: both sides of each volatile entry (tar.ts reports every
+    // entry's start before producing any of its bytes, so a cut is known before it is reached).
+    const cuts: number[] = [];
+    let afterVolatile = false;
+    const onEntryStart = (index: number, offset: number): void => {
+      if (afterVolatile) cuts.push(offset);
+      const entry = entries[index];
+      afterVolatile = entry?.type === 'file' && entry.volatile === true;
+      if (afterVolatile) cuts.push(offset);
+    };
+    let offset = 0;
+    let blockStart = 0;
+    const endBlock = async (): Promise<void> => {
+      blockStart = offset;
+      if (block === undefined) return;
+      const done = block;
+      block = undefined;
+      const n = blocks.length;
+      const stored = store(done.path, await done.close(), n);
+      stored.catch(() => undefined); // awaited below, after the whole tar is read
+      blocks.push(stored);
+    };
+    for await (const chunk of tarChunks(entries, { ...options.tar, onEntryStart })) {
+      let at = 0;
+      while (at < chunk.length) {
+        while (cuts[0] !== undefined && cuts[0] <= blockStart) cuts.shift();
+        const cut = cuts[0];
+        if (cut !== undefined && cut < offset) throw new KpkgError(`xz blocks: a cut at ${cut} was reported after byte ${offset} was written`);
+        const end = Math.min(blockStart + blockSize, cut ?? Number.POSITIVE_INFINITY);
+        if (end <= offset) {
+          await endBlock();
+          continue;
+        }
+        const take = Math.min(chunk.length - at, end - offset);
+        block ??= new BlockFile(join(scratch, String(blocks.length)));
+        await block.write(chunk.subarray(at, at + take));
+        at += take;
+        offset += take;
+        if (offset === end) await endBlock();
+      }
+    }
+    await endBlock();
+    const stored = await settledOrFirstError(blocks);
+    await pipeline(async function* () {
+      yield streamHeader();
+      for (const b of stored) yield* createReadStream(b.path, { start: b.offset, end: b.offset + b.length - 1 });
+      yield streamTrailer(stored);
+    }, createWriteStream(file));
+  } finally {
+    block?.destroy();
+    await Promise.allSettled(blocks);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
