@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { KpkgError } from '../util/errors.js';
@@ -84,8 +84,8 @@ export async function writeXzTarMember(entries: readonly TarEntry[], file: strin
   const level = compressionLevel('xz', options.level);
   const blockSize = xzBlockSize(level);
   const identity = `xz block 1\0${await compressorIdentity('xz')}\0${level}\0${blockSize}`;
-  const scratch = `${file}.blocks`;
-  await mkdir(scratch, { recursive: true });
+  // Beside `file`, whose directory exists: never re-created here after an interrupt removed it.
+  const scratch = await mkdtemp(`${file}.blocks-`);
   const compressing = new Slots(encoderThreads());
   const blocks: Promise<StoredBlock>[] = [];
 
