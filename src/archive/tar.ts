@@ -170,6 +170,7 @@ class Batch {
   }
 }
 
+/** tarStream's chunks, for a consumer that reads them in step with onEntryStart's offsets (xz-blocks.ts). */
 export async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer, void, undefined> {
   const readAhead = new ReadAhead(entries, diskContent, options);
   const batch = new Batch();
