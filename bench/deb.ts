@@ -30,6 +30,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readAr } from '../src/archive/ar.js';
+import { encoderThreads } from '../src/archive/compress.js';
 import { median, MiB, seconds, timedProcess, type ProcessSample } from './measure.js';
 
 // This file runs as bench/out/bench/deb.js.
@@ -128,7 +129,7 @@ async function xzFloor(objtree: string, work: string, runs: number): Promise<Flo
       members.push({ name: deb, path, bytes: member.size });
     }
   }
-  const threads = Math.min(16, Math.max(2, availableParallelism())); // archive/compress.ts encoderThreads()
+  const threads = encoderThreads();
   const samples: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
