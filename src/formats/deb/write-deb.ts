@@ -17,15 +17,13 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ArWriter } from '../../archive/ar.js';
 import type { CompressionKind } from '../../archive/compress.js';
-import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
+import { COMPRESSION_SUFFIX } from '../../archive/compress.js';
 import { compressedTarMember, type MemberStore } from '../../archive/compressed-member.js';
 import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
-import { tarStream } from '../../archive/tar.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
 import { installedSizeKiB, sortEntries } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
@@ -114,14 +112,6 @@ function debInstalledSize(pkg: PackageDescription, entries: readonly PackageEntr
   return size;
 }
 
-async function collect(source: Readable, kind: CompressionKind, level: number | undefined): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await pipeline(source, compressor(kind, level), async (compressed: AsyncIterable<Buffer>) => {
-    for await (const chunk of compressed) chunks.push(chunk);
-  });
-  return Buffer.concat(chunks);
-}
-
 /** The compressed data member of `pkg` made into options.members, for a writeDeb that follows (packager.ts, prepare). */
 export async function prepareDeb(pkg: PackageDescription, options: DebWriteOptions): Promise<void> {
   if (options.members === undefined) return;
@@ -137,17 +127,15 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
   const directory = dirname(outPath);
   const partialPath = join(directory, `.${basename(outPath)}.partial-${process.pid}`);
   const dataPath = join(directory, `.${basename(outPath)}.data-${process.pid}`);
+  const controlPath = join(directory, `.${basename(outPath)}.control-${process.pid}`);
   try {
     // 1. data.tar, compressed into a temporary file (or found in the member store), md5sums gathered on the way.
     const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), dataPath, { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
     const digests = new Map(data.digests.map(([name, hex]) => [name.slice(2), hex]));
 
-    // 2. control.tar, small enough to build in memory (or found in the member store: a re-run starts no compressor).
+    // 2. control.tar, compressed the same way (or found in the member store: a re-run starts no compressor), small enough to hold in memory.
     const controlEntries = controlTarEntries(pkg, control, md5sumsText(digests));
-    const controlMember =
-      options.members === undefined
-        ? await collect(tarStream(controlEntries), options.compression, options.level)
-        : await readFile((await compressedTarMember(controlEntries, '', { compression: options.compression, level: options.level, store: options.members })).path);
+    const controlMember = await readFile((await compressedTarMember(controlEntries, controlPath, { compression: options.compression, level: options.level, store: options.members })).path);
 
     // 3. The ar container, hashed as it is written.
     const measure = measuringStream();
@@ -172,5 +160,6 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
     throw writeFailure(outPath, error);
   } finally {
     await rm(dataPath, { force: true });
+    await rm(controlPath, { force: true });
   }
 }
