@@ -1,9 +1,10 @@
 /**
- * A tar member compressed into a file — the data.tar.xz of a .deb — made once for given bytes and
- * kept in a MemberStore (kpkg's build cache) for the next run that would make the same bytes. The
- * key is the member's exact uncompressed bytes, named without reading them: every entry's header
- * fields, each file's state on disk (util/file-state.ts: a changed file has another), the digest
- * of in-memory contents, and the compressor's program version, kind and level.
+ * A tar member compressed into a file — the data.tar.xz of a .deb, a whole pacman package or
+ * tarball — made once for given bytes and kept in a MemberStore (kpkg's build cache) for the next
+ * run that would make the same bytes. The key is the member's exact uncompressed bytes, named
+ * without reading them (entriesKey, which rpm's payload uses too): every entry's header fields,
+ * each file's state on disk (util/file-state.ts: a changed file has another), the digest of
+ * in-memory contents, and the compressor's program version, kind and level.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -13,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileState, type FileStates } from '../util/file-state.js';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 import { compressor, compressorIdentity, type CompressionKind } from './compress.js';
-import { tarStream, type TarEntry } from './tar.js';
+import { tarStream, type TarEntry, type TarFileContent } from './tar.js';
 import { writeXzTarMember } from './xz-blocks.js';
 
 /** Where compressed members are kept: `make` fills the directory it is given when the key is new. */
@@ -38,20 +39,39 @@ export interface CompressMemberOptions {
   store?: MemberStore | undefined;
 }
 
-async function memberKey(entries: readonly TarEntry[], options: CompressMemberOptions): Promise<string> {
-  const memo = options.store?.states;
+/** One archive entry as a key sees it: the header fields its bytes are made of, and a file's content. */
+export interface KeyedEntry {
+  fields: readonly (string | number)[];
+  content?: TarFileContent | undefined;
+}
+
+/**
+ * The sha256 that names an archive's exact bytes without reading its files: `label` (the archive's
+ * kind and compressor), every entry's fields, and each file's state on disk (util/file-state.ts;
+ * `store.states` asks once per file for the run) or the digest of its in-memory content.
+ */
+export async function entriesKey(label: string, entries: readonly KeyedEntry[], store?: MemberStore): Promise<string> {
+  const memo = store?.states;
   const state = (path: string): Promise<string> => (memo === undefined ? fileState(path) : memo.state(path));
   const hash = createHash('sha256');
-  hash.update(`tar member 2\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}\0`);
-  const states = await mapLimit(entries, IO_PARALLELISM, async (e) => {
-    if (e.type !== 'file') return '';
-    return e.content.from === 'disk' ? `${e.content.path}\0${await state(e.content.path)}` : createHash('sha256').update(e.content.data).digest('hex');
+  hash.update(`${label}\0`);
+  const states = await mapLimit(entries, IO_PARALLELISM, async ({ content }) => {
+    if (content === undefined) return '';
+    return content.from === 'disk' ? `${content.path}\0${await state(content.path)}` : createHash('sha256').update(content.data).digest('hex');
   });
-  entries.forEach((e, i) => {
-    const fields = e.type === 'symlink' ? [e.type, e.name, e.target, e.mtime] : e.type === 'dir' ? [e.type, e.name, e.mode, e.mtime] : [e.type, e.name, e.mode, e.mtime, e.size];
-    hash.update(`${fields.join(' ')}\0${states[i] ?? ''}\0`);
-  });
+  entries.forEach((e, i) => hash.update(`${e.fields.join(' ')}\0${states[i] ?? ''}\0`));
   return hash.digest('hex');
+}
+
+function tarKeyedEntry(e: TarEntry): KeyedEntry {
+  if (e.type === 'symlink') return { fields: [e.type, e.name, e.target, e.mtime] };
+  if (e.type === 'dir') return { fields: [e.type, e.name, e.mode, e.mtime] };
+  return { fields: [e.type, e.name, e.mode, e.mtime, e.size], content: e.content };
+}
+
+async function memberKey(entries: readonly TarEntry[], options: CompressMemberOptions): Promise<string> {
+  const label = `tar member 2\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}`;
+  return entriesKey(label, entries.map(tarKeyedEntry), options.store);
 }
 
 /** Writes the tar of `entries` compressed to `file`; the digests of its files on the same pass. */

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { BuildCache } from '../cache/build-cache.js';
 import { sampleData, sha, through, tool } from '../testing/compress-fixtures.js';
+import { countingStore } from '../testing/counting-store.js';
 import { compressor, xzBlockSize } from './compress.js';
 import { tarStream, type TarEntry } from './tar.js';
 import { writeXzTarMember, type BlockStore } from './xz-blocks.js';
@@ -40,20 +41,6 @@ async function blocksOf(path: string): Promise<{ uncompressed: number; bytes: Bu
     .filter((l) => l.startsWith('block\t'))
     .map((l) => l.split('\t'))
     .map((f) => ({ uncompressed: Number(f[7]), bytes: data.subarray(Number(f[4]), Number(f[4]) + Number(f[6])) }));
-}
-
-/** kpkg's build cache as the pipeline uses it for members (pipeline/build-packages.ts), counting the blocks it had to make. */
-function countingStore(cache: BuildCache): BlockStore & { made: number } {
-  const store = {
-    made: 0,
-    async member<Meta>(key: string, make: (dir: string) => Promise<Meta>): Promise<{ dir: string; meta: Meta }> {
-      return cache.entry('members', key, (dir) => {
-        store.made++;
-        return make(dir);
-      });
-    },
-  };
-  return store;
 }
 
 void describe('xz tar members block by block', () => {

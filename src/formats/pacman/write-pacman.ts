@@ -19,7 +19,9 @@
  * Compression levels default to makepkg.conf's (COMPRESSZST `zstd -c -z -q -`: 3; COMPRESSXZ
  * `xz -c -z -`: 6; COMPRESSGZ `gzip -c -f -n`: 6), through src/archive/compress.ts, whose
  * zstd and xz output does not depend on the thread count. The package appears at `outPath`
- * only when complete (temporary name in the same directory, renamed at the end).
+ * only when complete (temporary name in the same directory, renamed at the end). A run that would
+ * write the same bytes as an earlier one (same files, same metadata) takes the compressed tar from
+ * options.members (compressed-member.ts); a new version changes .PKGINFO and compresses anew.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -27,10 +29,9 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { compressor } from '../../archive/compress.js';
+import { compressedTarMember } from '../../archive/compressed-member.js';
 import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
-import { tarStream } from '../../archive/tar.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { sortEntries } from '../../package/model.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
@@ -135,6 +136,7 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
   const tool = options.buildTool ?? kpkgBuildTool();
   const tree = packageTreeOrder(pkg.entries);
   const partialPath = join(dirname(outPath), `.${basename(outPath)}.partial-${process.pid}`);
+  const scratchPath = join(dirname(outPath), `.${basename(outPath)}.tar-${process.pid}`);
   try {
     // 1. The metadata, which needs every file's digest (.MTREE) and the installed size (.PKGINFO).
     const files = tree.flatMap(({ path, entry }) => (entry.kind === 'file' ? [{ path, entry }] : []));
@@ -155,22 +157,21 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
 
     // 2. The package: metadata in byte order of the names, then the tree.
     const entries: TarEntry[] = [...[...metadata.keys()].sort().map((name) => metadataFile(name, metadata.get(name) ?? Buffer.alloc(0), pkg.mtime)), ...tree.map(({ path, entry }) => treeTarEntry(path, entry, pkg.mtime))];
-    const archive = tarStream(entries, {
-      digest: {
-        algorithm: 'sha256',
-        onDigest: (entry, hex) => {
-          const expected = digests.get(entry.name)?.sha256;
-          if (expected !== undefined && expected !== hex) throw new KpkgError(`${entry.name} changed while the package was being written`, { where: outPath });
-        },
-      },
-    });
+    // The compressed tar (or the one a run before made of the same bytes), copied into place while hashed.
+    const tar = await compressedTarMember(entries, scratchPath, { compression, level: options.level ?? MAKEPKG_LEVEL[compression], digest: 'sha256', store: options.members });
+    for (const [name, hex] of tar.digests) {
+      const expected = digests.get(name)?.sha256;
+      if (expected !== undefined && expected !== hex) throw new KpkgError(`${name} changed while the package was being written`, { where: outPath });
+    }
     const measure = measuringStream();
-    await pipeline(archive, compressor(compression, options.level ?? MAKEPKG_LEVEL[compression]), measure.stream, createWriteStream(partialPath));
+    await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partialPath));
     await rename(partialPath, outPath);
     return { path: outPath, sha256: measure.digest(), size: measure.size };
   } catch (error) {
     await rm(partialPath, { force: true });
     throw writeFailure(outPath, error);
+  } finally {
+    await rm(scratchPath, { force: true });
   }
 }
 

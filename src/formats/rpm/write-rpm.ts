@@ -7,7 +7,9 @@
  * rpmbuild writes the file back to front with placeholders; kpkg streams instead:
  *   1. the payload (cpio, see src/archive/cpio.ts) is compressed into a temporary file while the
  *      uncompressed bytes are counted and hashed (PAYLOADDIGESTALT), the compressed ones hashed
- *      (PAYLOADDIGEST) and every file's SHA-256 taken (FILEDIGESTS);
+ *      (PAYLOADDIGEST) and every file's SHA-256 taken (FILEDIGESTS) — or, with a member store,
+ *      taken from it when a run before made a payload of the same bytes (it holds the files alone,
+ *      so a new release finds it);
  *   2. the main header is built and encoded, then the temporary payload is read once more for
  *      the signature's MD5 over header + payload;
  *   3. lead, signature, header and payload are written under a temporary name in the target
@@ -22,8 +24,9 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { CompressionKind } from '../../archive/compress.js';
-import { compressor, DEFAULT_COMPRESSION_LEVEL } from '../../archive/compress.js';
-import { cpioStream } from '../../archive/cpio.js';
+import { compressor, compressorIdentity, DEFAULT_COMPRESSION_LEVEL } from '../../archive/compress.js';
+import { entriesKey, type KeyedEntry, type MemberStore } from '../../archive/compressed-member.js';
+import { cpioStream, type CpioWriteEntry } from '../../archive/cpio.js';
 import { measuringStream } from '../../archive/measure.js';
 import { RPMTAG } from '../../archive/rpm.js';
 import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
@@ -70,6 +73,37 @@ async function writePayload(files: readonly RpmFile[], mtime: number, kind: Comp
   return { archiveSize: plain.size, compressedSize: packed.size, digest: packed.digest(), digestAlt: plain.digest(), fileDigests };
 }
 
+/** A payload entry as entriesKey sees it: the fields of its cpio header, and a file's content. */
+function keyedPayloadEntry(e: CpioWriteEntry): KeyedEntry {
+  switch (e.type) {
+    case 'file':
+      return { fields: [e.type, e.name, e.mode, e.ino, e.mtime, e.size, e.fileIndex ?? ''], content: e.content };
+    case 'symlink':
+      return { fields: [e.type, e.name, e.target, e.ino, e.mtime, e.fileIndex ?? ''] };
+    case 'dir':
+      return { fields: [e.type, e.name, e.mode, e.ino, e.mtime, e.fileIndex ?? ''] };
+  }
+}
+
+/** The payload's fields as a store keeps them (JSON). */
+type StoredPayload = Omit<Payload, 'fileDigests'> & { fileDigests: [string, string][] };
+
+/**
+ * The compressed payload of `files`: from options.members when a run before made the same bytes
+ * (the payload holds the files alone, so a new version or new relations find it too), else written
+ * (into the store, or to `scratchPath`).
+ */
+async function payloadFile(files: readonly RpmFile[], mtime: number, kind: CompressionKind, level: number, scratchPath: string, store: MemberStore | undefined): Promise<Payload & { path: string }> {
+  if (store === undefined) return { ...(await writePayload(files, mtime, kind, level, scratchPath)), path: scratchPath };
+  const label = `rpm payload 1\0${hasLargeFiles(files) ? 'rpm-stripped' : 'newc'}\0${await compressorIdentity(kind)}\0${kind} ${level}`;
+  const key = await entriesKey(label, payloadEntries(files, mtime).map(keyedPayloadEntry), store);
+  const { dir, meta } = await store.member(key, async (d): Promise<StoredPayload> => {
+    const payload = await writePayload(files, mtime, kind, level, join(d, 'payload'));
+    return { ...payload, fileDigests: [...payload.fileDigests] };
+  });
+  return { ...meta, fileDigests: new Map(meta.fileDigests), path: join(dir, 'payload') };
+}
+
 function checkPackage(pkg: PackageDescription): void {
   checkName(pkg.name);
   if (!Number.isInteger(pkg.mtime) || pkg.mtime < 0 || pkg.mtime > UINT32_MAX) {
@@ -81,6 +115,13 @@ function checkPackage(pkg: PackageDescription): void {
 export function rpmFileName(pkg: PackageDescription): string {
   const { version, release } = rpmVersion(pkg);
   return `${pkg.name}-${version}-${release}.${rpmArch(pkg.arch).name}.rpm`;
+}
+
+/** Compresses the payload of `pkg` into options.members, for a writeRpm that follows (packager.ts, prepare). */
+export async function prepareRpm(pkg: PackageDescription, options: WriteOptions): Promise<void> {
+  if (options.members === undefined || COMPRESSORS[options.compression] === undefined) return; // writeRpm refuses the compression
+  checkPackage(pkg);
+  await payloadFile(rpmFiles(pkg.entries), pkg.mtime, options.compression, options.level ?? DEFAULT_COMPRESSION_LEVEL[options.compression], '', options.members);
 }
 
 /** Builds the .rpm at `outPath` (replacing a previous file there only on success). */
@@ -109,7 +150,7 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
   const payloadPath = join(directory, `.${basename(outPath)}.payload-${process.pid}`);
   try {
     // 1. The payload.
-    const payload = await writePayload(files, pkg.mtime, options.compression, level, payloadPath);
+    const payload = await payloadFile(files, pkg.mtime, options.compression, level, payloadPath, options.members);
 
     // 2. The main header, then the signature over it.
     const header = new HeaderBuilder();
@@ -129,7 +170,7 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
       .strings(RPMTAG.PAYLOADDIGESTALT, [payload.digestAlt]);
     const headerBytes = header.encode(RPMTAG.HEADERIMMUTABLE);
     const md5 = createHash('md5').update(headerBytes);
-    for await (const chunk of createReadStream(payloadPath)) md5.update(chunk as Buffer);
+    for await (const chunk of createReadStream(payload.path)) md5.update(chunk as Buffer);
     const signature = encodeSignature({
       headerSha1: createHash('sha1').update(headerBytes).digest('hex'),
       headerSha256: createHash('sha256').update(headerBytes).digest('hex'),
@@ -146,7 +187,7 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
         yield lead;
         yield signature;
         yield headerBytes;
-        yield* createReadStream(payloadPath);
+        yield* createReadStream(payload.path);
       },
       whole.stream,
       createWriteStream(partialPath),
@@ -166,4 +207,5 @@ export const rpmPackager: Packager = {
   compressions: ['xz', 'zstd', 'gzip'],
   fileName: (pkg) => rpmFileName(pkg),
   write: writeRpm,
+  prepare: prepareRpm,
 };

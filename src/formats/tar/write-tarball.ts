@@ -5,13 +5,14 @@
  * owner root, every mtime the package's. GNU format (src/archive/tar.ts), compressed with gzip,
  * xz or zstd. Metadata (version, relations, scripts) has no place in a tarball and is dropped.
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { COMPRESSION_SUFFIX, compressor } from '../../archive/compress.js';
+import { COMPRESSION_SUFFIX } from '../../archive/compress.js';
+import { compressedTarMember } from '../../archive/compressed-member.js';
 import { measuringStream } from '../../archive/measure.js';
-import { tarStream, type TarEntry } from '../../archive/tar.js';
+import type { TarEntry } from '../../archive/tar.js';
 import { sortEntries, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
 
@@ -38,16 +39,27 @@ export function tarballEntries(entries: readonly PackageEntry[], mtime: number):
   return members;
 }
 
+/** Compresses the tarball of `pkg` into options.members, for a writeTarball that follows (packager.ts, prepare). */
+async function prepareTarball(pkg: PackageDescription, options: WriteOptions): Promise<void> {
+  if (options.members === undefined) return;
+  await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), '', { compression: options.compression, level: options.level, store: options.members });
+}
+
 async function writeTarball(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> {
   const partial = join(dirname(outPath), `.${basename(outPath)}.partial-${process.pid}`);
+  const scratch = join(dirname(outPath), `.${basename(outPath)}.tar-${process.pid}`);
   const measure = measuringStream();
   try {
-    await pipeline(tarStream(tarballEntries(pkg.entries, pkg.mtime)), compressor(options.compression, options.level), measure.stream, createWriteStream(partial));
+    // The compressed tar (or the one a run before made of the same bytes), copied into place while hashed.
+    const tar = await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), scratch, { compression: options.compression, level: options.level, store: options.members });
+    await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partial));
     await rename(partial, outPath);
     return { path: outPath, sha256: measure.digest(), size: measure.size };
   } catch (error) {
     await rm(partial, { force: true });
     throw writeFailure(outPath, error);
+  } finally {
+    await rm(scratch, { force: true });
   }
 }
 
@@ -56,4 +68,5 @@ export const tarballPackager: Packager = {
   compressions: ['gzip', 'xz', 'zstd', 'none'],
   fileName: (pkg, options) => `${pkg.name}.tar${COMPRESSION_SUFFIX[options.compression]}`,
   write: writeTarball,
+  prepare: prepareTarball,
 };
