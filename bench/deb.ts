@@ -6,7 +6,10 @@
  *
  * Per tree (tools/kernel-tree builds or finds it):
  *  - upstream: `make bindeb-pkg` (binrpm-pkg, pacman-pkg, tar-pkg) on a copy of the tree, the copy
- *    made once before the runs (it is not timed), alternating with
+ *    made once before the runs (it is not timed), its packages listed (binrpm-pkg writes no
+ *    kernel-devel when cross-compiling, tar-pkg no headers: compare what was written; pacman-pkg is
+ *    not timed as root, where makepkg refuses to run, and the table has kpkg's rows only), alternating
+ *    with
  *  - kpkg cold: `kpkg deb --no-cache` (the build cache neither read nor filled: every host program
  *    rebuilt, every make step run, every member compressed; the target sysroot and package lists,
  *    fetched once per machine, are not part of packaging);
@@ -42,7 +45,9 @@ const run = promisify(execFile);
 
 type Format = 'deb' | 'rpm' | 'pacman' | 'tar';
 const UPSTREAM_TARGET: Readonly<Record<Format, string>> = { deb: 'bindeb-pkg', rpm: 'binrpm-pkg', pacman: 'pacman-pkg', tar: 'tar-pkg' };
-const SUFFIX: Readonly<Record<Format, string>> = { deb: '.deb', rpm: '.rpm', pacman: '.pkg.tar.zst', tar: '.tar' };
+/** How the package files of each format end, whatever their compression (kpkg tar: .tar.gz; tar-pkg: .tar). */
+const SUFFIXES: Readonly<Record<Format, readonly string[]>> = { deb: ['.deb'], rpm: ['.rpm'], pacman: ['.pkg.tar.zst', '.pkg.tar.xz', '.pkg.tar.gz'], tar: ['.tar', '.tar.gz', '.tar.xz', '.tar.zst'] };
+const isPackage = (format: Format, name: string): boolean => SUFFIXES[format].some((suffix) => name.endsWith(suffix));
 
 interface Options {
   configs: string[];
@@ -82,15 +87,34 @@ async function sha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** name → sha256 of every package file in dir. */
-async function digests(dir: string, suffix: string): Promise<Map<string, string>> {
+/** name → sha256 of every package file in dir (there must be one: an empty comparison proves nothing). */
+async function digests(dir: string, format: Format): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const name of (await readdir(dir)).filter((n) => n.endsWith(suffix)).sort()) out.set(name, await sha256(join(dir, name)));
+  for (const name of (await readdir(dir)).filter((n) => isPackage(format, n)).sort()) out.set(name, await sha256(join(dir, name)));
+  if (out.size === 0) throw new Error(`bench: no ${format} package in ${dir}`);
   return out;
 }
 
+interface Upstream {
+  command: string[];
+  env: NodeJS.ProcessEnv;
+  outputs: string;
+  clean: () => Promise<void>;
+}
+
+/** Every package file under `dir` (upstream's outputs), by name, with its size. */
+async function packagesUnder(dir: string, format: Format): Promise<{ name: string; bytes: number }[]> {
+  const names = (await readdir(dir, { recursive: format === 'rpm' })).filter((n) => isPackage(format, n)).sort();
+  return Promise.all(names.map(async (name) => ({ name: basename(name), bytes: (await stat(join(dir, name))).size })));
+}
+
 /** The upstream packaging command on a copy of the tree (tools/upstream-debs explains the wrapper). */
-async function upstreamSetup(objtree: string, work: string, format: Format): Promise<{ command: string[]; env: NodeJS.ProcessEnv; outputs: string; clean: () => Promise<void> }> {
+async function upstreamSetup(objtree: string, work: string, format: Format): Promise<Upstream | string> {
+  if (format === 'pacman') {
+    // scripts/Makefile.package's pacman-pkg runs makepkg, which refuses to run as root.
+    if (process.getuid?.() === 0) return "makepkg (which make pacman-pkg runs) refuses to run as root; run the bench as an ordinary user to time it";
+    if ((await run('sh', ['-c', 'command -v makepkg || true'])).stdout.trim() === '') return 'make pacman-pkg needs makepkg: apt-get install makepkg';
+  }
   const record = await treeRecord(objtree);
   const copy = join(work, 'upstream', 'build');
   await mkdir(join(work, 'upstream'), { recursive: true });
@@ -108,7 +132,8 @@ async function upstreamSetup(objtree: string, work: string, format: Format): Pro
     env.PATH = `${bin}:${env.PATH ?? ''}`;
   }
   const extra = format === 'deb' ? ['KDEB_PKGVERSION=1-bench', 'DPKG_FLAGS=-d'] : format === 'rpm' ? [`RPMOPTS=--define '_topdir ${join(work, 'upstream', 'rpmbuild')}' --nodeps`] : [];
-  const outputs = format === 'rpm' ? join(work, 'upstream', 'rpmbuild') : join(work, 'upstream');
+  // bindeb-pkg writes beside the object tree, tar-pkg into it, binrpm-pkg under rpmbuild/RPMS/<arch>.
+  const outputs = format === 'rpm' ? join(work, 'upstream', 'rpmbuild') : format === 'tar' ? copy : join(work, 'upstream');
   const clean = async (): Promise<void> => {
     for (const name of await readdir(join(work, 'upstream'))) {
       if (['.deb', '.buildinfo', '.changes', '.tar', '.zst', '.tar.gz'].some((s) => name.endsWith(s))) await rm(join(work, 'upstream', name), { force: true });
@@ -172,6 +197,9 @@ interface TreeResult {
   tree: string;
   format: Format;
   upstream: ProcessSample[];
+  /** Why upstream was not timed (its tool cannot run here), or the packages it wrote. */
+  upstreamSkipped?: string;
+  upstreamPackages: { name: string; bytes: number }[];
   cold: ProcessSample[];
   warm: ProcessSample[];
   revision: ProcessSample[];
@@ -187,21 +215,30 @@ async function benchTree(config: string, options: Options, work: string): Promis
   const say = (text: string): boolean => process.stderr.write(`bench: ${tree}: ${text}\n`);
   const kpkg = (out: string, ...extra: string[]): string[] => [process.execPath, CLI, options.format, '--build-dir', objtree, '--out', out, ...extra];
   say(`copying the tree for upstream's make ${UPSTREAM_TARGET[options.format]}`);
-  const upstream = await upstreamSetup(objtree, work, options.format);
-  const result: TreeResult = { tree, format: options.format, upstream: [], cold: [], warm: [], revision: [], identicalWarm: true, packages: [] };
-  // One upstream run first, not counted: its first build in the copy may do one-time work.
-  say('upstream warm-up run (not counted)');
-  await timedProcess(upstream.command, { env: upstream.env });
-  await upstream.clean();
+  const setup = await upstreamSetup(objtree, work, options.format);
+  const upstream = typeof setup === 'string' ? undefined : setup;
+  const result: TreeResult = { tree, format: options.format, upstream: [], upstreamPackages: [], cold: [], warm: [], revision: [], identicalWarm: true, packages: [] };
+  if (typeof setup === 'string') {
+    result.upstreamSkipped = setup;
+    say(`upstream not timed: ${result.upstreamSkipped}`);
+  } else {
+    // One upstream run first, not counted: its first build in the copy may do one-time work.
+    say('upstream warm-up run (not counted)');
+    await timedProcess(setup.command, { env: setup.env });
+    result.upstreamPackages = await packagesUnder(setup.outputs, options.format);
+    await setup.clean();
+  }
   let coldDigests: Map<string, string> | undefined;
   for (let i = 0; i < options.runs; i++) {
-    say(`run ${i + 1}/${options.runs}: upstream`);
-    result.upstream.push(await timedProcess(upstream.command, { env: upstream.env }));
-    await upstream.clean();
+    if (upstream !== undefined) {
+      say(`run ${i + 1}/${options.runs}: upstream`);
+      result.upstream.push(await timedProcess(upstream.command, { env: upstream.env }));
+      await upstream.clean();
+    }
     say(`run ${i + 1}/${options.runs}: kpkg cold (--no-cache)`);
     const out = join(work, `cold-${i}`);
     result.cold.push(await timedProcess(kpkg(out, '--no-cache')));
-    coldDigests ??= await digests(out, SUFFIX[options.format]);
+    coldDigests ??= await digests(out, options.format);
     await rm(out, { recursive: true, force: true });
   }
   if (options.format === 'deb') {
@@ -213,7 +250,7 @@ async function benchTree(config: string, options: Options, work: string): Promis
   for (let i = 0; i < options.runs; i++) {
     const out = join(work, `warm-${i}`);
     result.warm.push(await timedProcess(kpkg(out)));
-    const warm = await digests(out, SUFFIX[options.format]);
+    const warm = await digests(out, options.format);
     if (coldDigests === undefined || warm.size !== coldDigests.size || [...warm].some(([n, d]) => coldDigests?.get(n) !== d)) result.identicalWarm = false;
     if (i === 0) for (const name of warm.keys()) result.packages.push({ name, bytes: (await stat(join(out, name))).size });
     await rm(out, { recursive: true, force: true });
@@ -221,7 +258,8 @@ async function benchTree(config: string, options: Options, work: string): Promis
   for (let i = 0; i < options.runs; i++) {
     say(`run ${i + 1}/${options.runs}: new revision`);
     const out = join(work, `revision-${i}`);
-    result.revision.push(await timedProcess(kpkg(out, '--revision', `bench${String(Date.now())}`)));
+    // A number never used before (pacman's pkgrel must be a number).
+    result.revision.push(await timedProcess(kpkg(out, '--revision', String(Date.now()))));
     await rm(out, { recursive: true, force: true });
   }
   return result;
@@ -244,22 +282,26 @@ function report(r: TreeResult, runs: number): string {
   const peak = Math.max(...r.cold.map((s) => s.maxRssKiB), ...r.warm.map((s) => s.maxRssKiB), ...r.revision.map((s) => s.maxRssKiB));
   const mark = (ok: boolean): string => (ok ? '✅' : '❌');
   const runsOf = (samples: readonly ProcessSample[]): string => samples.map((s) => (s.wall / 1000).toFixed(1)).join(' ');
+  const timed = r.upstreamSkipped === undefined;
+  // How many times faster than upstream a time is (or why there is no upstream figure).
+  const faster = (t: number, prefix = ''): string => (timed ? `${prefix}${(upstream / t).toFixed(2)}× faster than upstream` : 'upstream not timed');
   const rows = [
-    `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | ${seconds(upstream)} | ${runsOf(r.upstream)} | ${cpuOf(r.upstream)} | |`,
-    `| kpkg ${r.format} cold (\`--no-cache\`) | ${seconds(cold)} | ${runsOf(r.cold)} | ${(upstream / cold).toFixed(2)}× faster than upstream; ${cpuOf(r.cold)} | ≥ 2× ${mark(upstream / cold >= 2)} |`,
+    timed ? `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | ${seconds(upstream)} | ${runsOf(r.upstream)} | ${cpuOf(r.upstream)} | |` : `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | not timed | | ${r.upstreamSkipped ?? ''} | |`,
+    `| kpkg ${r.format} cold (\`--no-cache\`) | ${seconds(cold)} | ${runsOf(r.cold)} | ${faster(cold)}; ${cpuOf(r.cold)} | ≥ 2× ${timed ? mark(upstream / cold >= 2) : '—'} |`,
     ...(floor === undefined ? [] : [`| xz floor (data members, one after the other) | ${seconds(floor)} | ${r.floor?.samples.map((s) => (s / 1000).toFixed(1)).join(' ') ?? ''} | cold = ${(cold / floor).toFixed(2)}× the floor | ≤ 1.5× ${mark(cold / floor <= 1.5)} |`]),
-    ...(bound === undefined ? [] : [`| xz CPU ÷ ${cores} cores (no writer of these bytes is faster here) | ${seconds(bound)} | | at most ${(upstream / bound).toFixed(2)}× faster than upstream; cold = ${(cold / bound).toFixed(2)}× this bound | (reported) |`]),
+    ...(bound === undefined ? [] : [`| xz CPU ÷ ${cores} cores (no writer of these bytes is faster here) | ${seconds(bound)} | | ${faster(bound, 'at most ')}; cold = ${(cold / bound).toFixed(2)}× this bound | (reported) |`]),
     ...(r.floor === undefined || ownBound === undefined ? [] : [
       `| kpkg deb \`--compress none --no-cache\` (all but compressing) | ${seconds(m(r.floor.uncompressed))} | ${runsOf(r.floor.uncompressed)} | ${cpuOf(r.floor.uncompressed)} | (reported) |`,
-      `| (xz CPU + that CPU) ÷ ${cores} cores (kpkg cold's own bound) | ${seconds(ownBound)} | | cold = ${(cold / ownBound).toFixed(2)}× this bound; at most ${(upstream / ownBound).toFixed(2)}× faster than upstream | (reported) |`,
+      `| (xz CPU + that CPU) ÷ ${cores} cores (kpkg cold's own bound) | ${seconds(ownBound)} | | cold = ${(cold / ownBound).toFixed(2)}× this bound; ${faster(ownBound, 'at most ')} | (reported) |`,
     ]),
     `| kpkg ${r.format} warm (same tree and options) | ${seconds(warm)} | ${runsOf(r.warm)} | ${(cold / warm).toFixed(1)}× faster than cold; ${r.identicalWarm ? 'byte-identical' : 'NOT byte-identical'} | ≥ 10× ${mark(cold / warm >= 10 && r.identicalWarm)} |`,
     `| kpkg ${r.format}, new \`--revision\` | ${seconds(revision)} | ${runsOf(r.revision)} | ${(cold / revision).toFixed(2)}× faster than cold | (reported) |`,
-    `| peak RSS, largest process of a kpkg run | ${(peak / 1024).toFixed(0)} MB | | upstream: ${(Math.max(...r.upstream.map((s) => s.maxRssKiB)) / 1024).toFixed(0)} MB | ≤ 300 MB ${mark(peak / 1024 <= 300)} |`,
+    `| peak RSS, largest process of a kpkg run | ${(peak / 1024).toFixed(0)} MB | | ${timed ? `upstream: ${(Math.max(...r.upstream.map((s) => s.maxRssKiB)) / 1024).toFixed(0)} MB` : ''} | ≤ 300 MB ${mark(peak / 1024 <= 300)} |`,
   ];
   return [
     `### ${r.tree} — kpkg ${r.format} (medians of ${runs})`,
     `packages: ${r.packages.map((p) => `${p.name} (${MiB(p.bytes)})`).join(', ')}`,
+    ...(timed ? [`upstream's packages: ${r.upstreamPackages.map((p) => `${p.name} (${MiB(p.bytes)})`).join(', ') || 'none'}`] : []),
     ...(r.floor === undefined ? [] : [`data members: ${r.floor.members.map((x) => `${x.name.split('_')[0] ?? x.name} ${MiB(x.bytes)}`).join(', ')}`]),
     '',
     '| what | median | runs (s) | ratio | goal |',
@@ -291,4 +333,10 @@ async function main(): Promise<void> {
   process.stdout.write(`results: ${file}\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A failed step says what failed (a command's exit and its stderr), without a stack trace.
+  process.stderr.write(`bench/deb: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -14,7 +14,8 @@
  *
  * .MTREE needs every file's digests before the tree is written, so file contents are hashed
  * in a first pass (as makepkg too reads the tree twice: bsdtar for .MTREE, bsdtar for the
- * package) and the digests taken again while archiving must match.
+ * package) and the digests taken again while archiving must match. With a member store the first
+ * pass is kept too, under the files' states, so a warm run reads the files only if it compresses.
  *
  * Compression levels default to makepkg.conf's (COMPRESSZST `zstd -c -z -q -`: 3; COMPRESSXZ
  * `xz -c -z -`: 6; COMPRESSGZ `gzip -c -f -n`: 6), through src/archive/compress.ts, whose
@@ -29,7 +30,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { compressedTarMember } from '../../archive/compressed-member.js';
+import { compressedTarMember, entriesKey, type MemberStore } from '../../archive/compressed-member.js';
 import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
@@ -100,6 +101,17 @@ async function fileDigests(entry: TreeEntry & { kind: 'file' }): Promise<Digests
   return { md5: md5.digest('hex'), sha256: sha256.digest('hex') };
 }
 
+/**
+ * Every file's digests for .MTREE: hashed, or from the store when a run before hashed files in the
+ * same states (the key names each file's state, as a compressed member's does).
+ */
+async function treeDigests(files: readonly { path: string; entry: TreeEntry & { kind: 'file' } }[], store: MemberStore | undefined): Promise<Map<string, Digests>> {
+  const hashAll = async (): Promise<[string, Digests][]> => mapLimit(files, IO_PARALLELISM, async ({ path, entry }) => [path, await fileDigests(entry)] as [string, Digests]);
+  if (store === undefined) return new Map(await hashAll());
+  const key = await entriesKey('pacman file digests 1', files.map(({ path, entry }) => ({ fields: [path, entry.size], content: entry.source })), store);
+  return new Map((await store.member(key, hashAll)).meta);
+}
+
 function metadataFile(name: string, text: Buffer, mtime: number): TarEntry {
   return { type: 'file', name, mode: 0o644, mtime, size: text.length, content: { from: 'bytes', data: text } };
 }
@@ -140,8 +152,7 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
   try {
     // 1. The metadata, which needs every file's digest (.MTREE) and the installed size (.PKGINFO).
     const files = tree.flatMap(({ path, entry }) => (entry.kind === 'file' ? [{ path, entry }] : []));
-    const digests = new Map<string, Digests>();
-    await mapLimit(files, IO_PARALLELISM, async ({ path, entry }) => void digests.set(path, await fileDigests(entry)));
+    const digests = await treeDigests(files, options.members);
     const pkginfo = pkginfoText(pkg, pacmanInstalledSize(tree.map(({ entry }) => entry)), tool);
     const metadata = new Map<string, Buffer>([['.BUILDINFO', Buffer.from(buildinfoText(pkg, pkginfo, tool), 'utf8')]]);
     const install = installScriptText(pkg);
