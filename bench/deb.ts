@@ -215,22 +215,21 @@ async function benchTree(config: string, options: Options, work: string): Promis
   const say = (text: string): boolean => process.stderr.write(`bench: ${tree}: ${text}\n`);
   const kpkg = (out: string, ...extra: string[]): string[] => [process.execPath, CLI, options.format, '--build-dir', objtree, '--out', out, ...extra];
   say(`copying the tree for upstream's make ${UPSTREAM_TARGET[options.format]}`);
-  const setup = await upstreamSetup(objtree, work, options.format);
-  const upstream = typeof setup === 'string' ? undefined : setup;
+  const upstream = await upstreamSetup(objtree, work, options.format);
   const result: TreeResult = { tree, format: options.format, upstream: [], upstreamPackages: [], cold: [], warm: [], revision: [], identicalWarm: true, packages: [] };
-  if (typeof setup === 'string') {
-    result.upstreamSkipped = setup;
-    say(`upstream not timed: ${result.upstreamSkipped}`);
+  if (typeof upstream === 'string') {
+    result.upstreamSkipped = upstream;
+    say(`upstream not timed: ${upstream}`);
   } else {
     // One upstream run first, not counted: its first build in the copy may do one-time work.
     say('upstream warm-up run (not counted)');
-    await timedProcess(setup.command, { env: setup.env });
-    result.upstreamPackages = await packagesUnder(setup.outputs, options.format);
-    await setup.clean();
+    await timedProcess(upstream.command, { env: upstream.env });
+    result.upstreamPackages = await packagesUnder(upstream.outputs, options.format);
+    await upstream.clean();
   }
   let coldDigests: Map<string, string> | undefined;
   for (let i = 0; i < options.runs; i++) {
-    if (upstream !== undefined) {
+    if (typeof upstream !== 'string') {
       say(`run ${i + 1}/${options.runs}: upstream`);
       result.upstream.push(await timedProcess(upstream.command, { env: upstream.env }));
       await upstream.clean();
