@@ -1,4 +1,4 @@
-import type { ArchInfo } from '../kernel/arch-table.js';
+import type { ArchInfo } from '../arch/arch-table.js';
 import type { PackagingFeatures } from '../kernel/features.js';
 import { gccMajor, pluginIncludeDir } from '../kernel/headers/gcc-plugins.js';
 import { qemuCpuFor } from '../smoke/debian-arch.js';

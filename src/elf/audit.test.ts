@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { findArch } from '../kernel/arch-table.js';
+import { findArch } from '../arch/arch-table.js';
 import { CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
 import { auditElfBuffers, auditElfFiles, checkElf, type ElfExpectation } from './audit.js';
 import { parseElf } from './elf.js';

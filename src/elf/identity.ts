@@ -6,7 +6,7 @@ import { EM_ARM, machineName } from './elf.js';
 import type { ElfClass, ElfInfo, Endianness } from './elf.js';
 // arch-table.ts imports this module too; the cycle is safe because neither module calls the
 // other while it is being evaluated, only from inside functions.
-import { hostArch } from '../kernel/arch-table.js';
+import { hostArch } from '../arch/arch-table.js';
 
 export type ArmFloatAbi = 'hard' | 'soft';
 

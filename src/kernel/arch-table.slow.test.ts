@@ -2,8 +2,8 @@
 // in arch-table.test.ts).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARCHES, archesForElf } from './arch-table.js';
-import type { ArchInfo } from './arch-table.js';
+import { ARCHES, archesForElf } from '../arch/arch-table.js';
+import type { ArchInfo } from '../arch/arch-table.js';
 import { readElfFile } from '../elf/elf.js';
 import type { ElfInfo } from '../elf/elf.js';
 import { identityOf } from '../elf/identity.js';

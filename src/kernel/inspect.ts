@@ -2,7 +2,7 @@ import { describeIdentity, hostIdentity, identityOf, sameIdentity, type ElfIdent
 import { machineName, readElfFile } from '../elf/elf.js';
 import { KpkgError } from '../util/errors.js';
 import { isFile } from '../util/fs.js';
-import { archForKernelConfig, bootImageForConfig, type ArchInfo } from './arch-table.js';
+import { archForKernelConfig, bootImageForConfig, type ArchInfo } from '../arch/arch-table.js';
 import { packagingFeatures, type PackagingFeatures } from './features.js';
 import type { MakeVars } from './make-vars.js';
 import { readToolchain, type Toolchain } from './toolchain.js';

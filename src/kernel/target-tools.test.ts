@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findArch } from './arch-table.js';
+import { findArch } from '../arch/arch-table.js';
 import type { MakeVars } from './make-vars.js';
 import { crossPrefixOf, cxxCommand, decideTargetTools, llvmValueOfCompiler, readLlvmSetting, targetCompilers, type TargetToolFacts, type TargetTools } from './target-tools.js';
 import type { Toolchain } from './toolchain.js';

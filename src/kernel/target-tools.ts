@@ -4,7 +4,7 @@
  * else `$(CROSS_COMPILE)<tool>`), so rebuilding host programs, stripping them, building tools/ programs
  * and running the kernel's make all use the same ones.
  */
-import type { ArchInfo } from './arch-table.js';
+import type { ArchInfo } from '../arch/arch-table.js';
 import { programWords } from './cmd-files.js';
 import type { MakeVars } from './make-vars.js';
 import type { Toolchain } from './toolchain.js';

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KpkgError } from '../util/errors.js';
 import { debFileName } from '../formats/deb/packager.js';
-import { debianLayout, type DebPackageKind } from './debian/layout.js';
+import { debLayout, type DebPackageKind } from './deb/layout.js';
 import { parseOnly as parseOnlyOf, selectKinds as selectKindsOf, type LayoutFeatures } from './layout.js';
 
 const features = (modules: boolean, debugInfo: boolean): LayoutFeatures => ({ modules, debugInfo });
-const parseOnly = (list: string): DebPackageKind[] => parseOnlyOf(debianLayout, list);
-const selectKinds = (f: LayoutFeatures, only: readonly DebPackageKind[] | undefined): DebPackageKind[] => selectKindsOf(debianLayout, f, only);
+const parseOnly = (list: string): DebPackageKind[] => parseOnlyOf(debLayout, list);
+const selectKinds = (f: LayoutFeatures, only: readonly DebPackageKind[] | undefined): DebPackageKind[] => selectKindsOf(debLayout, f, only);
 
 test('--only takes a comma-separated list in any order and writes in the fixed order', () => {
   assert.deepEqual(parseOnly('dbg, image,libc-dev'), ['image', 'libc-dev', 'dbg']);

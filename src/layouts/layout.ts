@@ -4,7 +4,7 @@
  * files — as format-neutral descriptions for a container writer (src/formats/). A layout knows
  * kernel parts (src/kernel/parts.ts) and nothing of containers.
  */
-import type { ArchInfo } from '../kernel/arch-table.js';
+import type { ArchInfo } from '../arch/arch-table.js';
 import type { PackagingFeatures } from '../kernel/features.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import type { RuntimeNeeds } from '../elf/needs.js';
@@ -38,7 +38,7 @@ export interface RuntimeRelations {
 }
 
 export interface DistributionLayout<Kind extends string = string> {
-  /** The family, as the CLI names it: 'debian', 'rpm', 'arch', 'tarball'. */
+  /** The family, as the CLI names it: 'deb', 'rpm', 'pacman', 'tar'. */
   readonly family: string;
   /** Every package kind, in the order packages are written. */
   readonly kinds: readonly Kind[];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runtimeNeedsOf } from '../elf/needs.js';
-import { archDepends } from './arch/depends.js';
-import { compilerDepends, conventionalPackageName, conventionalPackages, parseDebianDependency } from './debian/runtime.js';
+import { archDepends } from './pacman/depends.js';
+import { compilerDepends, conventionalPackageName, conventionalPackages, parseDebianDependency } from './deb/runtime.js';
 import { rpmRequires } from './rpm/requires.js';
 
 const needs = runtimeNeedsOf([

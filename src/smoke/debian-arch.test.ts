@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ARCHES } from '../kernel/arch-table.js';
+import { ARCHES } from '../arch/arch-table.js';
 import { isKpkgError } from '../util/errors.js';
 import { debianArchInfo, nativeDebianArches, qemuCpuFor } from './debian-arch.js';
 

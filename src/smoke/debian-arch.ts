@@ -1,11 +1,11 @@
 import type { ElfIdentity } from '../elf/identity.js';
-import { ARCHES, findArch } from '../kernel/arch-table.js';
+import { ARCHES, findArch } from '../arch/arch-table.js';
 import { KpkgError } from '../util/errors.js';
 
 /**
  * qemu-user's CPU name for each Debian architecture kpkg can emulate: qemu-<cpu>-static and
  * /usr/lib/binfmt.d/qemu-<cpu>.conf. This is the emulation-specific part; what an architecture's
- * binaries look like (ELF identity) comes from the arch table (src/kernel/arch-table.ts).
+ * binaries look like (ELF identity) comes from the arch table (src/arch/arch-table.ts).
  */
 const QEMU_CPUS: Readonly<Record<string, string>> = {
   amd64: 'x86_64',

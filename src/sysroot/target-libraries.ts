@@ -1,5 +1,5 @@
 import { neededProbes, runLibraryProbes } from '../doctor/library-probes.js';
-import type { ArchInfo } from '../kernel/arch-table.js';
+import type { ArchInfo } from '../arch/arch-table.js';
 import type { PackagingFeatures } from '../kernel/features.js';
 import { KpkgError } from '../util/errors.js';
 import { aptAvailable, chooseLibrarySource, type LibrarySource } from './library-source.js';

@@ -9,7 +9,7 @@
  * disagrees with the target is a finding of its own (checks/kernel-config.ts), never dropped silently.
  */
 import { describeIdentity, identityOf, type ElfIdentity } from '../elf/identity.js';
-import { ARCHES, archesForElf, findArch, type ArchInfo } from '../kernel/arch-table.js';
+import { ARCHES, archesForElf, findArch, type ArchInfo } from '../arch/arch-table.js';
 import { KpkgError } from '../util/errors.js';
 import type { ReadPackage } from './model.js';
 import { shippedConfigs, type ShippedConfig } from './shipped-configs.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { debPackager } from '../../formats/deb/packager.js';
-import { debianLayoutWith, DEB_PACKAGE_KINDS } from '../../layouts/debian/layout.js';
-import { DEFAULT_DEBIAN_SETTINGS, debianSettings, parallelFromBuildOptions, UPSTREAM_VARIABLES as VARS } from '../../layouts/debian/settings.js';
+import { debianLayoutWith, DEB_PACKAGE_KINDS } from '../../layouts/deb/layout.js';
+import { DEFAULT_DEBIAN_SETTINGS, debianSettings, parallelFromBuildOptions, UPSTREAM_VARIABLES as VARS } from '../../layouts/deb/settings.js';
 import { registerPackageCommand, variableValue, withVariable } from './package-command.js';
 
 interface DebOptions {

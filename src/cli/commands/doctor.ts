@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runDoctor, type DoctorInput } from '../../doctor/checks.js';
 import { formatReport } from '../../doctor/report.js';
-import { findArch } from '../../kernel/arch-table.js';
+import { findArch } from '../../arch/arch-table.js';
 import { targetCompilers } from '../../kernel/headers/host-programs.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { kpkgCacheDir } from '../../util/cache.js';

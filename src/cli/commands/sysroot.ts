@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { findArch } from '../../kernel/arch-table.js';
+import { findArch } from '../../arch/arch-table.js';
 import { ensureTargetSysroot } from '../../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../../util/cache.js';
 import { KpkgError } from '../../util/errors.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
 import { readTextOrUndefined } from '../../util/fs.js';
-import type { ArchInfo } from '../arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 
 /**
  * GCC plugins for the target.

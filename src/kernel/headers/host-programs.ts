@@ -8,7 +8,7 @@ import { lastLines } from '../../util/last-lines.js';
 import { isFile } from '../../util/fs.js';
 import { cpuParallelism, settledOrFirstError, Slots } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
-import type { ArchInfo } from '../arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import { cmdFileOf, programWords, recordedCommand } from '../cmd-files.js';
 import { modpostSourcesForTarget, type SourceFor } from './modpost-byte-order.js';
 import { targetCompilers } from '../target-tools.js';

@@ -11,7 +11,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { StepInputs } from '../../cache/fingerprint.js';
 import { isFile, readTextOrUndefined } from '../../util/fs.js';
-import type { ArchInfo } from '../arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import { cmdFileOf, commandFromCmdFile, dependenciesFromCmdFile } from '../cmd-files.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildCache } from '../../cache/build-cache.js';
 import { wordsKey } from '../../cache/fingerprint.js';
-import type { ArchInfo } from '../arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import { rebuildInputs } from './rebuild-inputs.js';
 import { auditElfFiles, type ElfFinding } from '../../elf/audit.js';
 import { readElfFile, type ElfReadResult } from '../../elf/elf.js';

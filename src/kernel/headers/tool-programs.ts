@@ -5,7 +5,7 @@ import { KpkgError } from '../../util/errors.js';
 import { lastLines } from '../../util/last-lines.js';
 import { cpuParallelism } from '../../util/pool.js';
 import { quoteWord } from '../../util/shell-words.js';
-import type { ArchInfo } from '../arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { Toolchain } from '../toolchain.js';
 import type { KernelTree } from '../tree.js';
 import { targetCompilers } from '../target-tools.js';

@@ -5,13 +5,13 @@ import type { Installer, SmokeInputFormat } from './installer.js';
 import { pacmanInstaller } from './pacman.js';
 import { rpmInstaller } from './rpm.js';
 import { sniffInput } from './sniff.js';
-import { tarballInstaller } from './tarball.js';
+import { tarInstaller } from './tar.js';
 
 export const INSTALLERS: Readonly<Record<SmokeInputFormat, Installer>> = {
   deb: debInstaller,
   rpm: rpmInstaller,
   pacman: pacmanInstaller,
-  tar: tarballInstaller,
+  tar: tarInstaller,
 };
 
 /** The one format of `files`; packages of different formats in one run are a usage error. */

@@ -17,7 +17,7 @@ import type { SmokeInputFormat } from './installer.js';
 import { PACMAN_CONF, pacmanConf, pacmanInstaller, pacmanProblems } from './pacman.js';
 import { RPM_DBPATH, rpmInstaller } from './rpm.js';
 import { isPacmanName, sniffInput } from './sniff.js';
-import { tarballInstaller } from './tarball.js';
+import { tarInstaller } from './tar.js';
 import { headersDescription, TEST_RELEASE, writeTestPackage } from '../../testing/install-packages.js';
 
 const RELEASE = TEST_RELEASE;
@@ -100,11 +100,11 @@ describe('install commands', () => {
     assert.match(pacmanInstaller.problemIn?.(skipped) ?? '', /^pacman did not install everything as packaged:\nwarning: directory permissions/);
   });
   test('tar: each tarball unpacked at / keeping the merged-/usr symlinks; the decompressor is in the rootfs', async () => {
-    assert.deepEqual(tarballInstaller.commands(files), files.map((f) => ['tar', '-xf', f, '-C', '/', '--keep-directory-symlink']));
+    assert.deepEqual(tarInstaller.commands(files), files.map((f) => ['tar', '-xf', f, '-C', '/', '--keep-directory-symlink']));
     const pkg = headersDescription('linux', `/lib/modules/${RELEASE}/build`);
     const kinds: Record<string, string[]> = {};
     for (const compression of ['gzip', 'xz', 'zstd', 'none'] as const) {
-      kinds[compression] = await tarballInstaller.rootfsPackages([await write(tarballPackager, pkg, compression, `t-${compression}.tar`)]);
+      kinds[compression] = await tarInstaller.rootfsPackages([await write(tarballPackager, pkg, compression, `t-${compression}.tar`)]);
     }
     assert.deepEqual(kinds, { gzip: [], xz: ['xz-utils'], zstd: ['zstd'], none: [] });
   });

@@ -1,4 +1,4 @@
-import { ARCHES } from '../../kernel/arch-table.js';
+import { ARCHES } from '../../arch/arch-table.js';
 import { archiveFacts } from './archive-facts.js';
 import type { Installer } from './installer.js';
 

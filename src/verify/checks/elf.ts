@@ -3,7 +3,7 @@
  * the target, through the same check as kpkg's own packaging gate (elf/audit.ts).
  */
 import { checkElf, type ElfExpectation } from '../../elf/audit.js';
-import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { FileSet, SetMember } from '../file-set.js';
 import { finding, type CheckResult, type Finding } from '../findings.js';
 import { inHeadersTree, type HeadersTree } from '../headers-trees.js';

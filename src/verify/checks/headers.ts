@@ -4,7 +4,7 @@
  * whole package set, in the tree and then in its source directory.
  */
 import { packagingFeatures } from '../../kernel/features.js';
-import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { FileSet, Resolution } from '../file-set.js';
 import { finding, type CheckResult, type Finding } from '../findings.js';
 import type { HeadersTree } from '../headers-trees.js';

@@ -1,5 +1,5 @@
 /** package-arch: each package declares the target's architecture (or none in particular). */
-import { findArch, type ArchInfo } from '../../kernel/arch-table.js';
+import { findArch, type ArchInfo } from '../../arch/arch-table.js';
 import { finding, type CheckResult, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';
 import { ARCH_INDEPENDENT } from '../target.js';

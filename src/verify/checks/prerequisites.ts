@@ -4,9 +4,9 @@
  * and the program dies with "error while loading shared libraries". For kpkg's own packages that is
  * an error; for others' (upstream bindeb-pkg, distribution packages) a warning.
  */
-import { archPackageOf } from '../../layouts/arch/depends.js';
-import { conventionalPackages } from '../../layouts/debian/runtime.js';
-import type { ShlibsDatabase } from '../../layouts/debian/shlibs.js';
+import { archPackageOf } from '../../layouts/pacman/depends.js';
+import { conventionalPackages } from '../../layouts/deb/runtime.js';
+import type { ShlibsDatabase } from '../../debian/shlibs.js';
 import { finding, type CheckResult, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';
 

@@ -128,7 +128,7 @@ export async function readDeb(input: string): Promise<ReadPackage> {
   const name = fields?.get('Package') ?? input;
   const pkg: ReadPackage = { input, format: 'deb', name, members: collector.members, deb };
   pkg.requires = [...debianRelationNames(fields?.get('Pre-Depends')), ...debianRelationNames(fields?.get('Depends'))];
-  // What kpkg writes into every package's changelog (src/layouts/debian/common.ts).
+  // What kpkg writes into every package's changelog (src/layouts/deb/common.ts).
   const changelog = collector.members.find((m) => m.path === `/usr/share/doc/${name}/changelog.Debian.gz`);
   pkg.byKpkg = changelog?.text?.includes(', packaged by kpkg.') === true;
   const version = fields?.get('Version');

@@ -10,7 +10,7 @@ import type { ReadPackage } from '../model.js';
 import { readDeb } from './deb.js';
 import { readDirectory } from './directory.js';
 import { readRpm } from './rpm.js';
-import { readTarball } from './tarball.js';
+import { readTarPackage } from './tar.js';
 
 export type InputKind = { reader: 'deb' } | { reader: 'rpm' } | { reader: 'tar'; compression: DecompressionKind };
 
@@ -71,7 +71,7 @@ async function dispatch(input: string): Promise<ReadPackage> {
     case 'rpm':
       return readRpm(input);
     case 'tar':
-      return readTarball(input, kind.compression);
+      return readTarPackage(input, kind.compression);
   }
 }
 

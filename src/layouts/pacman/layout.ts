@@ -16,8 +16,8 @@ import { modulesDirEntries } from '../modules-dir.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
 import { stagedEntry } from '../staged-entries.js';
 
-export const ARCH_PACKAGE_KINDS = ['kernel', 'headers', 'api-headers', 'debug'] as const;
-export type ArchPackageKind = (typeof ARCH_PACKAGE_KINDS)[number];
+export const PACMAN_PACKAGE_KINDS = ['kernel', 'headers', 'api-headers', 'debug'] as const;
+export type ArchPackageKind = (typeof PACMAN_PACKAGE_KINDS)[number];
 
 /** PACMAN_PKGBASE's default in the PKGBUILD. */
 export const DEFAULT_PKGBASE = 'linux-upstream';
@@ -31,11 +31,11 @@ export function pacmanVersion(set: PackageSet): string {
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-export function archLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayout<ArchPackageKind> {
+export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayout<ArchPackageKind> {
   const names: Readonly<Record<ArchPackageKind, string>> = { kernel: pkgbase, headers: `${pkgbase}-headers`, 'api-headers': `${pkgbase}-api-headers`, debug: `${pkgbase}-debug` };
   return {
-    family: 'arch',
-    kinds: ARCH_PACKAGE_KINDS,
+    family: 'pacman',
+    kinds: PACMAN_PACKAGE_KINDS,
     partsOf: (kind) => PARTS[kind],
     notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'debug' ? NOT_APPLICABLE.debug(features) : undefined),
     runtimeRelations({ needs }) {

@@ -32,7 +32,7 @@ function baseName(input: string): string {
   return input.replace(/\/+$/, '').split('/').pop() ?? input;
 }
 
-export async function readTarball(input: string, compression: DecompressionKind): Promise<ReadPackage> {
+export async function readTarPackage(input: string, compression: DecompressionKind): Promise<ReadPackage> {
   const collector = new MemberCollector(input, { md5: false });
   let pkginfo: Map<string, string> | undefined;
   let depends: string[] = [];

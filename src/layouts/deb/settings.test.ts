@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { findArch } from '../../kernel/arch-table.js';
+import { findArch } from '../../arch/arch-table.js';
 import type { ImageContents } from '../../kernel/parts.js';
 import { testPackageSet } from '../../testing/package-set.js';
 import { KpkgError } from '../../util/errors.js';

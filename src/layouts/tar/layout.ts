@@ -13,16 +13,16 @@ import { noRuntimeRelations, requirePart, type DistributionLayout } from '../lay
 import { modulesDirEntries } from '../modules-dir.js';
 import { stagedEntry } from '../staged-entries.js';
 
-export type TarballKind = 'tarball';
+export type TarKind = 'tarball';
 
 export interface TarballLayoutOptions {
   /** Ship the headers tree at lib/modules/<release>/build (default: yes, with CONFIG_MODULES). */
   headers: boolean;
 }
 
-export function tarballLayout(options: TarballLayoutOptions): DistributionLayout<TarballKind> {
+export function tarLayout(options: TarballLayoutOptions): DistributionLayout<TarKind> {
   return {
-    family: 'tarball',
+    family: 'tar',
     kinds: ['tarball'],
     partsOf: (): readonly KernelPart[] => (options.headers ? ['image', 'headers'] : ['image']),
     notApplicable: (_kind, features) =>

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KpkgError } from '../../util/errors.js';
-import { isNotFound, readTextOrUndefined } from '../../util/fs.js';
-import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
+import { KpkgError } from '../util/errors.js';
+import { isNotFound, readTextOrUndefined } from '../util/fs.js';
+import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 
 /**
  * The Depends of packages that ship ELF programs, computed the way dpkg-shlibdeps(1) does, from the

@@ -1,4 +1,4 @@
-import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { DebugContents } from '../../kernel/parts.js';
 import type { PackageDescription } from '../../package/model.js';
 import { DEBUG_ROOT, moduleDebugEntries } from '../debug-files.js';

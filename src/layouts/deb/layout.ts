@@ -18,7 +18,7 @@ const PARTS: Readonly<Record<DebPackageKind, readonly KernelPart[]>> = { image: 
 /** The Debian layout with a packager's settings (source name, distribution, urgency, hook directory). */
 export function debianLayoutWith(settings: DebianSettings): DistributionLayout<DebPackageKind> {
   return {
-    family: 'debian',
+    family: 'deb',
     kinds: DEB_PACKAGE_KINDS,
     partsOf: (kind) => PARTS[kind],
     notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'dbg' ? NOT_APPLICABLE.debug(features) : undefined),
@@ -51,4 +51,4 @@ export function debianLayoutWith(settings: DebianSettings): DistributionLayout<D
 }
 
 /** The Debian layout with upstream's defaults. */
-export const debianLayout = debianLayoutWith(DEFAULT_DEBIAN_SETTINGS);
+export const debLayout = debianLayoutWith(DEFAULT_DEBIAN_SETTINGS);

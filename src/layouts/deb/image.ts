@@ -1,4 +1,4 @@
-import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { ImageContents, TreeFile } from '../../kernel/parts.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
 import type { PackageSet } from '../package-set.js';

@@ -12,7 +12,7 @@ import type { Dependency, PackageRelation, RelationOp } from '../../package/mode
 import type { TargetPackageRoots, TargetRoot } from '../../sysroot/target-roots.js';
 import { isDirectory } from '../../util/fs.js';
 import type { HeadersRuntime, RuntimeRelations } from '../layout.js';
-import { resolveShlibsDepends, ShlibsDatabase } from './shlibs.js';
+import { resolveShlibsDepends, ShlibsDatabase } from '../../debian/shlibs.js';
 
 /** The package data of one root, as much of it as is there. */
 async function rootDatabase(root: TargetRoot, debianArch: string): Promise<ShlibsDatabase[]> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findArch } from '../../kernel/arch-table.js';
+import { findArch } from '../../arch/arch-table.js';
 import { testPackageSet } from '../../testing/package-set.js';
 import { buildIdLink } from '../debug-files.js';
 import { dbgPackage } from './dbg.js';

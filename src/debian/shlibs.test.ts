@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { KpkgError } from '../../util/errors.js';
+import { KpkgError } from '../util/errors.js';
 import {
   compareDebianVersions,
   mergeDepends,

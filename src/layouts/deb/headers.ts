@@ -1,4 +1,4 @@
-import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { StagedHeaders } from '../../kernel/headers/stage.js';
 import type { Dependency, PackageDescription } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { findArch } from '../../kernel/arch-table.js';
+import { findArch } from '../../arch/arch-table.js';
 import type { StagedItem } from '../../kernel/install/staged-tree.js';
 import type { ImageContents } from '../../kernel/parts.js';
 import { testPackageSet } from '../../testing/package-set.js';

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { ArchInfo } from '../../kernel/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
 import { rfcDate } from '../../util/rfc-date.js';

@@ -18,7 +18,7 @@ export const DECOMPRESSOR_PACKAGE: Readonly<Record<DecompressionKind, string | u
  * (/lib -> usr/lib); without it tar replaces the /lib symlink with a directory, and the rootfs
  * loses its dynamic loader.
  */
-export const tarballInstaller: Installer = {
+export const tarInstaller: Installer = {
   format: 'tar',
   program: 'tar',
   summary: "tar -xf <tarball> -C / --keep-directory-symlink (the rootfs's own tar)",
