@@ -6,8 +6,8 @@ import { aptAvailable, chooseLibrarySource } from '../sysroot/library-source.js'
 import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
 import { isFile } from '../util/fs.js';
 import { onPath } from '../util/on-path.js';
-import { defaultCompilers, neededProbes, runLibraryProbes, type ProbeOutcome } from './library-probes.js';
-import { probeCompile } from './probe-compile.js';
+import { defaultCompilers, neededProbes, runLibraryProbes, type ProbeOutcome } from '../sysroot/library-probes.js';
+import { probeCompile } from '../sysroot/probe-compile.js';
 
 /**
  * `kpkg doctor`: every piece the packaging and the smoke test need on this machine, each with the

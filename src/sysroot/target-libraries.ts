@@ -1,4 +1,4 @@
-import { neededProbes, runLibraryProbes } from '../doctor/library-probes.js';
+import { neededProbes, runLibraryProbes } from './library-probes.js';
 import type { ArchInfo } from '../arch/arch-table.js';
 import type { PackagingFeatures } from '../kernel/features.js';
 import { KpkgError } from '../util/errors.js';

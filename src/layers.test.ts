@@ -1,0 +1,80 @@
+/**
+ * The layer rules of kpkg's production code (docs/architecture.md): data flows one way, tree → kernel
+ * parts → package description → writer → verified artifact → proof on the target, and a folder may
+ * import only its own modules and those of the folders in layers below it. No module may close a
+ * circle of run-time imports, and production code never imports the test helpers in src/testing/.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkoutSourceRoot, productionImportGraph, runtimeCircles, type ImportEdge } from './testing/import-graph.js';
+
+/** From the bottom up; folders in one layer do not import each other. */
+export const LAYERS: readonly (readonly string[])[] = [
+  ['util'],
+  ['archive', 'elf', 'package', 'cache'],
+  ['arch', 'debian'],
+  ['apt'],
+  ['kernel'],
+  ['sysroot'],
+  ['layouts', 'formats'],
+  ['families.ts'],
+  ['verify'],
+  ['smoke'],
+  ['doctor'],
+  ['pipeline'],
+  ['cli'],
+];
+
+/** The top folder of a module path ('kernel/headers/stage.ts' → 'kernel'; 'families.ts' stays itself). */
+function folderOf(module: string): string {
+  return module.split('/')[0] ?? module;
+}
+
+function layerOf(folder: string): number {
+  return LAYERS.findIndex((layer) => layer.includes(folder));
+}
+
+/** Imports that break the rules, one line each: 'kernel/x.ts → doctor/y.ts (doctor is above kernel)'. */
+export function layerViolations(graph: ReadonlyMap<string, readonly ImportEdge[]>): string[] {
+  const violations: string[] = [];
+  for (const [module, edges] of graph) {
+    const from = folderOf(module);
+    for (const edge of edges) {
+      const to = folderOf(edge.to);
+      if (to === from) continue;
+      const [fromLayer, toLayer] = [layerOf(from), layerOf(to)];
+      if (to === 'testing') violations.push(`${module} → ${edge.to} (production code imports a test helper)`);
+      else if (fromLayer < 0) violations.push(`${module}: folder '${from}' is in no layer of LAYERS`);
+      else if (toLayer < 0) violations.push(`${module} → ${edge.to}: folder '${to}' is in no layer of LAYERS`);
+      else if (toLayer >= fromLayer) violations.push(`${module} → ${edge.to} (${to} is ${toLayer === fromLayer ? 'beside' : 'above'} ${from})`);
+    }
+  }
+  return violations;
+}
+
+test('every production import goes down the layers', () => {
+  assert.deepEqual(layerViolations(productionImportGraph(checkoutSourceRoot(import.meta.url))), []);
+});
+
+test('no circle of run-time imports', () => {
+  assert.deepEqual(runtimeCircles(productionImportGraph(checkoutSourceRoot(import.meta.url))), []);
+});
+
+test('the rules catch an import up, beside, into the test helpers, and a circle', () => {
+  const edge = (to: string, typeOnly = false): ImportEdge => ({ to, typeOnly });
+  const graph = new Map<string, ImportEdge[]>([
+    ['kernel/tree.ts', [edge('doctor/preflight.ts'), edge('util/fs.ts')]],
+    ['layouts/x.ts', [edge('formats/y.ts', true)]],
+    ['cli/main.ts', [edge('testing/run-kpkg.ts')]],
+    ['util/a.ts', [edge('util/b.ts')]],
+    ['util/b.ts', [edge('util/a.ts')]],
+    ['util/c.ts', [edge('util/d.ts', true)]],
+    ['util/d.ts', [edge('util/c.ts')]],
+  ]);
+  assert.deepEqual(layerViolations(graph), [
+    'kernel/tree.ts → doctor/preflight.ts (doctor is above kernel)',
+    'layouts/x.ts → formats/y.ts (formats is beside layouts)',
+    'cli/main.ts → testing/run-kpkg.ts (production code imports a test helper)',
+  ]);
+  assert.deepEqual(runtimeCircles(graph), [['util/a.ts', 'util/b.ts']]);
+});
