@@ -5,19 +5,14 @@
  * is missing, exits non-zero or dies from a signal fails the stream with a KpkgError.
  *
  * Reproducibility. Same input, level and tool version give the same bytes on any machine:
- *  - xz: the single-threaded (-T1) and multi-threaded encoders produce different output, but the
- *    multi-threaded one cuts the input into fixed-size blocks (3 x dictionary: 24 MiB at -6), so
- *    its output does not depend on the thread count. Measured with xz 5.4.1 on a 96 MiB tar of
- *    kernel sources at -6: -T0, -T+1, -T2, -T4 and -T8 gave identical bytes (16,047,728); -T1
- *    gave other bytes (15,939,552, 0.7% smaller). xz 5.2 silently uses the single-threaded
- *    encoder for -T0 on a one-core machine, so we never pass -T0 or -T1: we pass an explicit
- *    count of at least 2 (the cores, at most 16), which selects the multi-threaded encoder on
- *    every xz version. (Wall times could not be compared: a kernel
- *    build held both cores during the measurement.) dpkg-deb 1.21 also uses the multi-threaded
- *    encoder: our data.tar.xz is byte-identical to its output — except that a deb's changelog
- *    is a block of its own (xz-blocks.ts), so that a new version recompresses only that block.
- *  - zstd: on the same input, -T0/-T1/-T2/-T4 gave identical bytes at -3 and at -19; we pass
- *    -T with the same count as xz.
+ *  - xz: the single-threaded (-T1) and multi-threaded encoders write different bytes; the
+ *    multi-threaded one cuts the input into fixed-size blocks (3 × dictionary: 24 MiB at -6), so its
+ *    output does not depend on the thread count. xz 5.2 silently falls back to the single-threaded
+ *    encoder for -T0 on a one-core machine, so we always pass an explicit count of at least 2 (the
+ *    cores, at most 16). dpkg-deb 1.21 uses the multi-threaded encoder too: a data.tar.xz is
+ *    byte-identical to its output, except that a deb's changelog is a block of its own
+ *    (xz-blocks.ts), so that a new version recompresses only that block.
+ *  - zstd: the bytes do not depend on the thread count; we pass -T with the same count as xz.
  *  - The environment variables that change the tools' defaults (XZ_DEFAULTS, XZ_OPT, ZSTD_CLEVEL,
  *    ZSTD_NBTHREADS, BZIP2, BZIP) are removed for the child.
  *  - gzip: zlib with no file name and mtime 0 in the header; bytes depend on Node's bundled zlib.

@@ -1,5 +1,5 @@
 /**
- * Interrupts `kpkg deb` on a real tree at random points and checks what it leaves (issue 12):
+ * Interrupts `kpkg deb` on a real tree at random points and checks what it leaves:
  * - no file with a final package name is ever partial (SIGKILL and SIGINT);
  * - after SIGINT: exit 130, no temporary or scratch directory left (the run's TMPDIR is empty,
  *   no staging directory in --out), no process of the run still alive, and --out holds the old

@@ -1,5 +1,5 @@
 /**
- * The target matrix of `tools/test --all` (issue 14): for each (kernel, config, arch) cell, a real tree
+* The target matrix of `tools/test --all`: for each (kernel, config, arch) cell, a real tree
  * from tools/kernel-tree is packaged by kpkg and proved the way a user would prove it:
  * - 0 wrong-arch ELF: `file` (an independent referee) calls every ELF of the headers package the
  *   target's class, byte order and machine, and kpkg counted the same number of ELF files;
@@ -25,7 +25,7 @@ export interface Cell {
   readonly arch: string;
 }
 
-/** The cells of issue 14's table ("full" = module signing, BTF, GCC plugins). */
+/** The cells of the target matrix ("full" = module signing, BTF, GCC plugins). */
 export const MATRIX: readonly Cell[] = [
   ...(['arm64', 's390x'] as const).map((arch) => ({ series: '5.10', config: 'tiny', arch }) as const),
   ...(['arm64', 'armhf', 's390x', 'i386'] as const).map((arch) => ({ series: '6.1', config: 'tiny', arch }) as const),
@@ -126,7 +126,7 @@ function seriesLabel(series: Series, results: readonly CellResult[]): string {
   return release === undefined ? name : `${name} (${release})`;
 }
 
-/** The issue's table: a row per kernel, the arches of each config with their marks. */
+/** The matrix as a table: a row per kernel, the arches of each config with their marks. */
 export function matrixTable(results: readonly CellResult[]): string {
   const series = [...new Set(results.map((r) => r.cell.series))];
   const cellsOf = (s: Series, config: Config): string => {
