@@ -1,6 +1,6 @@
 /**
  * tools/matrix: runs the target matrix (matrix.ts) one cell after another — kernel trees are built
- * one at a time — and prints the issue's table and a row per cell. Exit 1 when a cell failed; a cell
+ * one at a time — and prints the matrix table and a row per cell. Exit 1 when a cell failed; a cell
  * the mirror stopped is marked, not failed.
  *   node dist/testing/matrix-main.js [--cells 6.12/tiny/s390x,newest/full/arm64,…] [--markdown FILE]
  */
