@@ -22,15 +22,17 @@
  *  - new revision: `--revision` changed every run (the changelog in each data member changes, so
  *    members are compressed again; host programs and make steps come from the cache);
  *  - peak RSS: GNU time's maximum resident set size of the largest process of the run.
- * Medians of N runs (default 3). Prints a table with the ratios and the goals, and writes JSON to
- * bench/results/ (not committed).
+ * Medians of N runs (default 3). Prints a table with the ratios and the goals, writes JSON to
+ * bench/results/ (not committed) and the same tables to docs/bench/<format>.md (committed, replaced
+ * by every run, with the machine, the date and the commit measured): the figures docs/benchmarks.md
+ * points at are only ever written here, never edited by hand.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -310,21 +312,69 @@ function report(r: TreeResult, runs: number): string {
   ].join('\n');
 }
 
+/** The commit measured, with "+ changes" when the work tree differs from it. */
+async function measuredCommit(): Promise<string> {
+  try {
+    const { stdout: commit } = await run('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']);
+    const { stdout: changes } = await run('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no']);
+    return `${commit.trim()}${changes.trim() === '' ? '' : ' + uncommitted changes'}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+/** The command line that reproduces a run. */
+function benchCommand(options: Options): string {
+  const configs = options.configs.map((c) => `--config ${c}`).join(' ');
+  return `bench/deb --format ${options.format} ${configs} --runs ${String(options.runs)}`;
+}
+
+/**
+ * docs/bench/<format>.md: the tables of one whole run, replaced by the next run of that format.
+ * It says what was measured where, so that a figure is never read without its machine and commit.
+ */
+function resultsMarkdown(options: Options, machine: string, commit: string, reports: readonly string[]): string {
+  return [
+    `# bench/deb --format ${options.format}: the last run`,
+    '',
+    'Written by `bench/deb` (bench/deb.ts) at the end of every run and replaced by the next one;',
+    'do not edit by hand. What the rows mean: docs/benchmarks.md.',
+    '',
+    `- command: \`${benchCommand(options)}\``,
+    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- kpkg commit: ${commit}`,
+    `- machine: ${machine}`,
+    '',
+    ...reports,
+  ].join('\n');
+}
+
+async function writeResultsMarkdown(options: Options, machine: string, reports: readonly string[]): Promise<string> {
+  const file = join(REPO, 'docs/bench', `${options.format}.md`);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, resultsMarkdown(options, machine, await measuredCommit(), reports));
+  return file;
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
   process.stdout.write(`machine: ${machine}\n\n`);
   const results: TreeResult[] = [];
+  const reports: string[] = [];
   for (const config of options.configs) {
     const work = await mkdtemp(join(tmpdir(), 'kpkg-bench-deb-'));
     try {
       const r = await benchTree(config, options, work);
       results.push(r);
-      process.stdout.write(`${report(r, options.runs)}\n`);
+      const text = report(r, options.runs);
+      reports.push(text);
+      process.stdout.write(`${text}\n`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   }
+  process.stdout.write(`tables: ${await writeResultsMarkdown(options, machine, reports)}\n`);
   const dir = join(REPO, 'bench/results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${options.format}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -8,13 +8,16 @@
  *
  * "CLI" is the whole `node dist/cli/bin.js verify DEB --json` process, Node start-up included;
  * "in process" is the verify() call alone, as a long-running caller sees it.
+ *
+ * Also writes the same figures to docs/bench/verify.md (committed, replaced by every run, with the
+ * machine, the date and the commit measured): the only place they are written.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { readAr } from '../src/archive/ar.js';
@@ -88,7 +91,25 @@ async function timedInProcess(deb: string): Promise<Sample> {
   return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000 + childrenCpu() - children };
 }
 
-async function bench(deb: string, runs: number, work: string): Promise<void> {
+/** One measured command: its label, its samples, and whether its ratio to the floor is shown. */
+interface Measured {
+  label: string;
+  samples: readonly Sample[];
+  ratio: boolean;
+}
+
+/** A markdown table of one package's figures, for docs/bench/verify.md. */
+function markdownTable(heading: string, rows: readonly Measured[], floor: number): string {
+  const line = ({ label, samples, ratio }: Measured): string => {
+    const wall = median(samples.map((s) => s.wall));
+    const cpu = median(samples.map((s) => s.cpu));
+    const runsText = samples.map((v) => (v.wall / 1000).toFixed(2)).join(' ');
+    return `| ${label} | ${seconds(wall)} | ${ratio ? (wall / floor).toFixed(2) : ''} | ${seconds(cpu)} | ${runsText} |`;
+  };
+  return [`### ${heading}`, '', '| what | wall (median) | ÷ floor | CPU (median) | runs (s) |', '|---|---|---|---|---|', ...rows.map(line), ''].join('\n');
+}
+
+async function bench(deb: string, runs: number, work: string): Promise<string> {
   const data = await extractDataMember(deb, work);
   const suffix = Object.keys(DECOMPRESS).find((s) => data.name.endsWith(s));
   const tool = suffix === undefined ? undefined : DECOMPRESS[suffix];
@@ -110,10 +131,47 @@ async function bench(deb: string, runs: number, work: string): Promise<void> {
     const runsText = values.map((v) => (v.wall / 1000).toFixed(2)).join(' ');
     return `  ${label.padEnd(28)} wall ${seconds(wall)}${ratio ? `  ratio ${(wall / floor).toFixed(2)}` : '            '}  cpu ${seconds(cpu)}  (runs: ${runsText})\n`;
   };
-  process.stdout.write(`${basename(deb)}: ${data.name} ${MiB(data.size)} (${MiB((await stat(deb)).size)} package), medians of ${runs}\n`);
-  process.stdout.write(line(`${tool.join(' ')} (floor)`, samples.tool, false));
-  process.stdout.write(line('kpkg verify, CLI process', samples.cli, true));
-  process.stdout.write(line('verify(), in process', samples.inProcess, true));
+  const heading = `${basename(deb)}: ${data.name} ${MiB(data.size)} (${MiB((await stat(deb)).size)} package), medians of ${runs}`;
+  const rows: Measured[] = [
+    { label: `${tool.join(' ')} (floor)`, samples: samples.tool, ratio: false },
+    { label: 'kpkg verify, CLI process', samples: samples.cli, ratio: true },
+    { label: 'verify(), in process', samples: samples.inProcess, ratio: true },
+  ];
+  process.stdout.write(`${heading}\n`);
+  for (const row of rows) process.stdout.write(line(row.label, row.samples, row.ratio));
+  return markdownTable(heading, rows, floor);
+}
+
+/** The commit measured, with "+ uncommitted changes" when the work tree differs from it. */
+function measuredCommit(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', ['-C', REPO, ...args], { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+/** docs/bench/verify.md: the tables of one whole run, replaced by the next run. */
+async function writeResultsMarkdown(runs: number, machine: string, tables: readonly string[]): Promise<string> {
+  const file = join(REPO, 'docs/bench/verify.md');
+  const text = [
+    '# bench/verify: the last run',
+    '',
+    'Written by `bench/verify` (bench/verify.ts) at the end of every run and replaced by the next one;',
+    'do not edit by hand. What the rows mean: docs/benchmarks.md. Goal: verify ÷ floor ≤ 1.3.',
+    '',
+    `- command: \`bench/verify --runs ${String(runs)} DEB...\``,
+    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- kpkg commit: ${measuredCommit()}`,
+    `- machine: ${machine}`,
+    '',
+    ...tables,
+  ].join('\n');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+  return file;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -134,12 +192,16 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   const work = await mkdtemp(join(tmpdir(), 'kpkg-bench-'));
   // Other processes change every number: say how busy the machine was.
-  process.stdout.write(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores\n`);
+  const load = `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`;
+  process.stdout.write(`${load}\n`);
+  const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, ${load} at start`;
+  const tables: string[] = [];
   try {
-    for (const deb of debs) await bench(deb, runs, work);
+    for (const deb of debs) tables.push(await bench(deb, runs, work));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+  process.stdout.write(`tables: ${await writeResultsMarkdown(runs, machine, tables)}\n`);
 }
 
 await main(process.argv.slice(2));
