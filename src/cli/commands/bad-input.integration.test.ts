@@ -1,5 +1,5 @@
 /**
- * Every row of the README's "Bad input" table, on the real 6.1 arm64 tiny tree (broken in an
+ * Every row of docs/usage.md's "Bad input" table, on the real 6.1 arm64 tiny tree (broken in an
  * overlay, never in the cache): the message and the exit code, no stack trace, and nothing written
  * where the packages go. The table and this list are kept equal by the last test.
  */
@@ -16,7 +16,7 @@ import { overlayTree, type OverlayTree } from '../../testing/overlay-tree.js';
 import { runKpkg, type KpkgRun } from '../../testing/run-kpkg.js';
 
 const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
-const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+const USAGE = fileURLToPath(new URL('../../../docs/usage.md', import.meta.url));
 
 interface Context {
   /** The cached tree (read-only for the tests). */
@@ -29,7 +29,7 @@ interface Context {
 }
 
 interface BadInput {
-  /** The README row. */
+  /** The row of docs/usage.md. */
   input: string;
   exit: number;
   /** What stderr says (stdout, for an input kpkg accepts). */
@@ -270,10 +270,10 @@ const ROWS: BadInput[] = [
   },
 ];
 
-/** The first column of the README's bad-input table. */
+/** The first column of docs/usage.md's bad-input table. */
 async function readmeRows(): Promise<string[]> {
-  const text = await readFile(README, 'utf8');
-  const section = text.slice(text.indexOf('### Bad input'));
+  const text = await readFile(USAGE, 'utf8');
+  const section = text.slice(text.indexOf('## Bad input'));
   const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| input')));
   return table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| input')).map((l) => l.split(' | ')[0]?.slice(2).trim() ?? '');
 }
@@ -321,7 +321,7 @@ describe('bad input: one line saying what, where and what to do; the exit code; 
     });
   }
 
-  test('the README table lists exactly these rows', async () => {
+  test('docs/usage.md's table lists exactly these rows', async () => {
     assert.deepEqual(await readmeRows(), ROWS.map((r) => r.input));
   });
 });

@@ -121,7 +121,7 @@ async function lintian(debs: string[]): Promise<LintianTag[]> {
 }
 
 /**
- * Lintian warnings kpkg's packages get, each also in the README with its reason:
+ * Lintian warnings kpkg's packages get, each also in docs/families.md with its reason:
  * initial-upload-closes-no-bugs — the changelog has one entry whose revision is 1 (the tree's build
  * number; upstream's packages have it too after `make bindeb-pkg` on a fresh tree), no bug to close;
  * package-contains-vcs-control-file — the headers package ships the kernel's .gitignore files, as
@@ -356,12 +356,12 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
       assert.deepEqual(tags.filter((t) => t.severity === 'W' && !ALLOWED_WARNINGS[kindOf.get(t.pkg) ?? 'image'].includes(t.tag)).map((t) => t.line), []);
     };
 
-    test(`lintian on ${spec.kinds.filter((k) => k !== 'headers').join(', ')}: no errors, and only the warnings the README lists`, async () => {
+    test(`lintian on ${spec.kinds.filter((k) => k !== 'headers').join(', ')}: no errors, and only the warnings docs/families.md lists`, async () => {
       await lintianClean(spec.kinds.filter((k) => k !== 'headers'));
     });
 
     if (spec.kinds.includes('headers')) {
-      test('lintian on linux-headers: no errors, and only the warnings the README lists', async () => {
+      test('lintian on linux-headers: no errors, and only the warnings docs/families.md lists', async () => {
         await lintianClean(['headers']);
       });
     }
