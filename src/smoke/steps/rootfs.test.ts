@@ -4,7 +4,7 @@ import { tarInstaller } from '../install/tar.js';
 import type { EnsureRootfsOptions, RootfsSpec } from '../rootfs.js';
 import type { SmokeRootfsInput } from '../smoke-rootfs-spec.js';
 import type { SmokeTarget } from '../target.js';
-import { requestedPackages, rootfsStepWith, type RootfsMaker } from './rootfs.js';
+import { binfmtStepWith, requestedPackages, rootfsStepWith, type RootfsMaker } from './rootfs.js';
 import type { SmokeInput, StepContext } from './step.js';
 
 const INPUT: SmokeInput = {
@@ -67,4 +67,15 @@ test('the rootfs step makes the spec from the input, unpacks the tarball in work
   assert.equal(outcome.ok, true);
   assert.equal(outcome.facts?.target, target);
   assert.equal(outcome.facts?.rootfs?.dir, '/work/tmpfs/kpkg-rootfs-1');
+});
+
+test("the binfmt step registers qemu-user for the input's architecture", async () => {
+  const registered: string[] = [];
+  const register = (debianArch: string): Promise<void> => {
+    registered.push(debianArch);
+    return Promise.resolve();
+  };
+  const context: StepContext = { input: { ...INPUT, debianArch: 'riscv64' }, facts: {}, note: () => undefined, onLine: undefined, enterRootfs: () => assert.fail('binfmt enters no rootfs') };
+  assert.deepEqual(await binfmtStepWith(register).run(context), { ok: true });
+  assert.deepEqual(registered, ['riscv64']);
 });

@@ -9,13 +9,18 @@ import { ensureRootfsTarball, unpackRootfs, type EnsureRootfsOptions, type Rootf
 import { smokeRootfsSpec, type SmokeRootfsInput } from '../smoke-rootfs-spec.js';
 import { done, type SmokeInput, type Step, type StepContext, type StepOutcome } from './step.js';
 
-export const binfmtStep: Step<'binfmt'> = {
-  name: 'binfmt',
-  async run({ input }) {
-    await ensureBinfmt(input.debianArch);
-    return done();
-  },
-};
+/** The binfmt step with qemu-user registered for an architecture by `register`; unit tests pass their own. */
+export function binfmtStepWith(register: (debianArch: string) => Promise<unknown>): Step<'binfmt'> {
+  return {
+    name: 'binfmt',
+    async run({ input }) {
+      await register(input.debianArch);
+      return done();
+    },
+  };
+}
+
+export const binfmtStep = binfmtStepWith((debianArch) => ensureBinfmt(debianArch));
 
 /** How the rootfs step gets its rootfs; unit tests pass their own. */
 export interface RootfsMaker {
