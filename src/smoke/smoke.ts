@@ -15,7 +15,11 @@ import { chrootTarget, loggedTarget, type SmokeTarget } from './target.js';
 
 export { sampleModuleDir };
 
-/** The steps of a smoke run, in order (./steps/). */
+/**
+ * The steps of a smoke run, in order. A new step is a module in ./steps/ (step.ts has the model)
+ * and an entry here; its progress line is cli/commands/smoke.ts's stepDetail, which the
+ * compiler asks for.
+ */
 export const SMOKE_STEPS = [binfmtStep, rootfsStep, installStep, dkmsStep, buildModuleStep, modinfoStep, checkBinariesStep] as const;
 
 /** A step's name; onStep gets each as it starts. */
