@@ -3,7 +3,7 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { findForeignBinaries } from './foreign-binaries.js';
+import { findForeignBinaries, foreignSummary } from './foreign-binaries.js';
 
 interface Header {
   class: 32 | 64;
@@ -104,4 +104,18 @@ test('the ARM float ABI counts only when the file is marked with one', async () 
 
 test('a missing directory has no foreign binaries', async () => {
   assert.deepEqual(await findForeignBinaries(root, '/usr/src/missing', 'arm64'), []);
+});
+
+test('the summary names at most max programs and counts the rest', () => {
+  const foreign = ['fixdep', 'modpost', 'objtool'].map((name) => ({ path: `/b/scripts/${name}`, found: 'x86-64 64-bit little-endian' }));
+  assert.equal(
+    foreignSummary(foreign, 'arm64', 2),
+    [
+      'kpkg: 3 program(s) in the headers are not arm64 binaries:',
+      '  /b/scripts/fixdep: x86-64 64-bit little-endian',
+      '  /b/scripts/modpost: x86-64 64-bit little-endian',
+      '  ... and 1 more',
+    ].join('\n'),
+  );
+  assert.equal(foreignSummary(foreign.slice(0, 1), 'riscv64', 5), 'kpkg: 1 program(s) in the headers are not riscv64 binaries:\n  /b/scripts/fixdep: x86-64 64-bit little-endian');
 });

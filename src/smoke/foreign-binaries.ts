@@ -60,3 +60,15 @@ export async function findForeignBinaries(root: string, dirInRoot: string, debia
   }
   return foreign.sort((a, b) => a.path.localeCompare(b.path));
 }
+
+/**
+ * "kpkg: 3 program(s) in the headers are not arm64 binaries:" and one line per program, at most
+ * `max`. On an x86-64 host an x86-64 fixdep is not emulated but run natively, and fails for want
+ * of its dynamic loader in the target rootfs: the shell says "not found", a board would say
+ * "Exec format error"; this line names the real problem either way.
+ */
+export function foreignSummary(foreign: readonly ForeignBinary[], debianArch: string, max: number): string {
+  const lines = foreign.slice(0, max).map((f) => `  ${f.path}: ${f.found}`);
+  if (foreign.length > max) lines.push(`  ... and ${foreign.length - max} more`);
+  return [`kpkg: ${foreign.length} program(s) in the headers are not ${debianArch} binaries:`, ...lines].join('\n');
+}

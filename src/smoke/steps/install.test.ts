@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { lastLines } from '../../util/last-lines.js';
+import { debInstaller } from '../install/deb.js';
+import type { Installer } from '../install/installer.js';
+import { tarInstaller } from '../install/tar.js';
+import type { TargetRunResult } from '../target.js';
+import { installStep, PACKAGES_DIR_IN_ROOT } from './install.js';
+import type { SmokeFacts, SmokeInput, StepContext } from './step.js';
+
+const RELEASE = '6.1.0-kpkg';
+let work = '';
+let root = '';
+let packageFile = '';
+
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kpkg-install-step-'));
+  root = join(work, 'root');
+  await mkdir(root);
+  packageFile = join(work, 'linux-headers.pkg');
+  await writeFile(packageFile, 'package bytes');
+});
+
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+function result(output: string, exitCode = 0): TargetRunResult {
+  return { exitCode, timedOut: false, output, tail: lastLines(output, 30) };
+}
+
+/** What installing does to the rootfs: a headers tree and the build link to it. */
+async function installHeadersTree(): Promise<void> {
+  await mkdir(join(root, `usr/src/linux-headers-${RELEASE}`), { recursive: true });
+  await writeFile(join(root, `usr/src/linux-headers-${RELEASE}/Makefile`), '');
+  await mkdir(join(root, `lib/modules/${RELEASE}`), { recursive: true });
+  await symlink(`/usr/src/linux-headers-${RELEASE}`, join(root, `lib/modules/${RELEASE}/build`));
+}
+
+interface Run {
+  context: StepContext;
+  commands: string[][];
+  log: string[];
+}
+
+/** A context whose target is `root`, answering each command with `answer`. */
+function contextFor(installer: Installer, answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>): Run {
+  const commands: string[][] = [];
+  const log: string[] = [];
+  const run = async (argv: readonly string[]): Promise<TargetRunResult> => {
+    commands.push([...argv]);
+    return answer(argv);
+  };
+  const input: SmokeInput = { debianArch: 'arm64', packages: [packageFile], installer, release: RELEASE, cacheDir: work };
+  const facts: SmokeFacts = { target: { root, run } };
+  const context: StepContext = {
+    input,
+    facts,
+    note: (...lines) => log.push(...lines),
+    onLine: undefined,
+    enterRootfs: () => assert.fail('the install step enters no rootfs'),
+  };
+  return { context, commands, log };
+}
+
+function fakeInstaller(overrides: Partial<Installer>): Installer {
+  return {
+    format: 'tar',
+    program: 'fake-install',
+    summary: 'fake-install',
+    rootfsPackages: () => Promise.resolve([]),
+    commands: (files) => [['fake-install', ...files]],
+    facts: () => assert.fail('the install step reads no facts'),
+    ...overrides,
+  };
+}
+
+test("the install step runs the input's installer on the packages copied into the rootfs", async () => {
+  const inRoot = `${PACKAGES_DIR_IN_ROOT}/linux-headers.pkg`;
+  for (const [installer, argv] of [
+    [tarInstaller, ['tar', '-xf', inRoot, '-C', '/', '--keep-directory-symlink']],
+    [debInstaller, ['dpkg', '--force-unsafe-io', '--install', inRoot]],
+  ] as const) {
+    const { context, commands } = contextFor(installer, () => result(''));
+    await installStep.run(context);
+    assert.deepEqual(commands[0], argv, installer.format);
+  }
+  assert.equal(await readFile(join(root, inRoot), 'utf8'), 'package bytes');
+});
+
+test('the install step writes the setup files, then finds where the build link leads', async () => {
+  const installer = fakeInstaller({ setupFiles: () => ({ '/etc/fake/fake.conf': 'conf\n' }) });
+  const { context, commands, log } = contextFor(installer, async () => {
+    await installHeadersTree();
+    return result('installed\n');
+  });
+  const outcome = await installStep.run(context);
+  assert.deepEqual(outcome, { ok: true, facts: { buildDir: `/lib/modules/${RELEASE}/build`, buildTree: `/usr/src/linux-headers-${RELEASE}` } });
+  assert.deepEqual(commands, [['fake-install', `${PACKAGES_DIR_IN_ROOT}/linux-headers.pkg`]]);
+  assert.equal(await readFile(join(root, 'etc/fake/fake.conf'), 'utf8'), 'conf\n');
+  assert.deepEqual(log, [`/lib/modules/${RELEASE}/build is /usr/src/linux-headers-${RELEASE}`]);
+});
+
+test('the first installer command that fails ends the step with its tail', async () => {
+  const installer = fakeInstaller({ commands: () => [['first'], ['second']] });
+  const { context, commands } = contextFor(installer, () => result('unpacking\nE: broken package\n', 1));
+  assert.deepEqual(await installStep.run(context), { ok: false, logTail: 'unpacking\nE: broken package' });
+  assert.deepEqual(commands, [['first']]);
+});
+
+test('a command that exits 0 but shows a problem fails the step and names the problem', async () => {
+  const installer = fakeInstaller({ problemIn: (output) => (output.includes('warning:') ? 'a file was not extracted' : undefined) });
+  const { context } = contextFor(installer, () => result('warning: could not extract x\n'));
+  assert.deepEqual(await installStep.run(context), { ok: false, logTail: 'warning: could not extract x\nkpkg: a file was not extracted' });
+});
+
+test('packages that installed no build tree for the release fail the step, listing what is there', async () => {
+  const listing = '/lib/modules/:\ndrwxr-xr-x 3 root root 60 6.1.0-other';
+  const { context, commands } = contextFor(fakeInstaller({}), (argv) => result(argv[0] === 'sh' ? listing : ''));
+  const outcome = await installStep.run(context);
+  assert.deepEqual(outcome, { ok: false, logTail: `the packages installed no /lib/modules/${RELEASE}/build/Makefile (wrong release '${RELEASE}'?):\n${listing}` });
+  assert.equal(commands.at(-1)?.[0], 'sh');
+});
