@@ -5,8 +5,9 @@
  * packages install it. A link to anywhere else (typically the build machine's object tree, as
  * `make modules_install` leaves it) is broken on the target.
  */
+import { counted, type CheckOutcome, type VerifyCheck } from '../check.js';
 import type { FileSet } from '../file-set.js';
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import { finding, type Finding } from '../findings.js';
 import { MODULES_LINK, type HeadersTree } from '../headers-trees.js';
 import { isWithin } from '../member-path.js';
 
@@ -15,7 +16,9 @@ export function headersInstallPaths(release: string): string[] {
   return [`/usr/src/linux-headers-${release}`, `/usr/src/kernels/${release}`, `/usr/lib/modules/${release}/build`, `/lib/modules/${release}/build`];
 }
 
-export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): { link: CheckResult; missing: CheckResult } {
+type BuildLinkId = 'build-link' | 'build-link-missing';
+
+export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): Record<BuildLinkId, CheckOutcome> {
   const findings: Finding[] = [];
   const linked = new Set<string>();
   let links = 0;
@@ -83,7 +86,13 @@ export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): { 
     );
   }
   return {
-    link: { id: 'build-link', applicable: links > 0, findings, note: links > 0 ? `${links} build link${links === 1 ? '' : 's'}` : 'no /lib/modules/<release>/build in these packages' },
-    missing: { id: 'build-link-missing', applicable: trees.length > 0, findings: missing, ...(trees.length > 0 ? {} : { note: 'no headers tree' }) },
+    'build-link': { applicable: links > 0, findings, note: links > 0 ? counted(links, 'build link') : 'no /lib/modules/<release>/build in these packages' },
+    'build-link-missing': { applicable: trees.length > 0, findings: missing, note: trees.length > 0 ? undefined : 'no headers tree' },
   };
 }
+
+export const buildLinkCheck: VerifyCheck<BuildLinkId> = {
+  title: 'the /lib/modules/<release>/build links against the headers trees',
+  ids: ['build-link', 'build-link-missing'],
+  run: ({ set, trees }) => checkBuildLinks(set, trees),
+};
