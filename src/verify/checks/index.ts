@@ -7,6 +7,7 @@ import type { ListedCheck } from '../check.js';
 import { buildLinkCheck } from './build-link.js';
 import { debCheck } from './deb.js';
 import { elfCheck } from './elf.js';
+import { hardlinkCheck } from './hardlink-dangling.js';
 import { headersCheck } from './headers.js';
 import { kernelConfigCheck } from './kernel-config.js';
 import { packageArchCheck } from './package-arch.js';
@@ -23,5 +24,6 @@ export const VERIFY_CHECKS: readonly ListedCheck[] = [
   secretsCheck,
   debCheck,
   prerequisitesCheck,
+  hardlinkCheck,
   setConflictCheck,
 ];
