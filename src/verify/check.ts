@@ -39,8 +39,12 @@ export interface ListedCheck {
   run(context: VerifyContext): Partial<Record<CheckId, CheckOutcome>>;
 }
 
+/**
+ * A check reporting under the ids `Id`: its run() must return an outcome for each of them (the
+ * compiler holds it to that), and the runner refuses a finding of any other id.
+ */
 export interface VerifyCheck<Id extends CheckId> extends ListedCheck {
-  /** What the check looks at, in a few words (the report shows the ids' own titles). */
+  /** What the check looks at, in a few words: names it in the runner's errors (the report shows the ids' titles). */
   readonly title: string;
   /** The ids it reports under; no other check may report under them. */
   readonly ids: readonly Id[];

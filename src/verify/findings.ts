@@ -46,7 +46,7 @@ export function finding(check: CheckId, message: string, details: Omit<Finding, 
   return { check, severity: CHECKS[check].severity, message, ...details };
 }
 
-/** One check's outcome: findings, or not applicable to these packages (e.g. deb checks on an rpm). */
+/** One id's outcome, a line of the report: findings, or not applicable to these packages (e.g. deb checks on an rpm). */
 export interface CheckResult {
   id: CheckId;
   applicable: boolean;
