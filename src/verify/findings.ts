@@ -22,6 +22,7 @@ export const CHECKS = {
   'deb-md5sums-incomplete': { severity: 'warning', title: 'md5sums lists every regular file' },
   prerequisites: { severity: 'error', title: "kpkg's packages declare every shared library their programs need" },
   'prerequisites-other': { severity: 'warning', title: "other tools' packages declare every shared library their programs need" },
+  'hardlink-dangling': { severity: 'error', title: 'hard links point to a file earlier in the same package' },
   'set-conflict': { severity: 'warning', title: 'no path is shipped by two packages' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
@@ -45,7 +46,7 @@ export function finding(check: CheckId, message: string, details: Omit<Finding, 
   return { check, severity: CHECKS[check].severity, message, ...details };
 }
 
-/** One check's outcome: findings, or not applicable to these packages (e.g. deb checks on an rpm). */
+/** One id's outcome, a line of the report: findings, or not applicable to these packages (e.g. deb checks on an rpm). */
 export interface CheckResult {
   id: CheckId;
   applicable: boolean;

@@ -47,6 +47,7 @@ export interface ReadPackage {
   arch?: string;
   /** Where `arch` was read from, e.g. "control field Architecture". */
   archSource?: string;
+  /** In archive order (a directory's sorted by path). */
   members: Member[];
   /**
    * What the package declares it needs at run time (deb Depends and Pre-Depends, rpm Requires,

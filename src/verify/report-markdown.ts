@@ -1,7 +1,7 @@
 /** The verify report as Markdown for a CI step summary: the verdict, the packages, every check, the findings. */
 import { mdCode, mdDetails, mdDocument, mdTable, mdText } from '../util/markdown.js';
 import type { Finding } from './findings.js';
-import type { VerifyReport } from './verify.js';
+import type { VerifyReport } from './report-data.js';
 
 const STATUS: Readonly<Record<string, string>> = { pass: '✅ ok', 'n/a': '➖ n/a' };
 const FAILED: Readonly<Record<Finding['severity'], string>> = { error: '❌ FAIL', warning: '⚠️ WARN', info: 'ℹ️ NOTE' };

@@ -1,6 +1,6 @@
 /** The human-readable verify report: what was read, the target, then one block per check. */
 import type { Finding, Severity } from './findings.js';
-import type { VerifyReport } from './verify.js';
+import type { VerifyReport } from './report-data.js';
 
 /** Findings shown per check; --json has all of them. */
 export const SHOWN_PER_CHECK = 12;

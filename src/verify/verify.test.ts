@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildTarball, MINI_RELEASE, miniHeadersRoot, tempDir, tool, type MiniTreeOptions } from '../testing/verify-packages.js';
 import { assertClean, pathsOf, statusOf, TREE, verifyFiles } from '../testing/verify-report.js';
+import type { ListedCheck } from './check.js';
+import { CHECK_IDS, finding } from './findings.js';
+import { runChecks, verifyContext, verifyPackages } from './verify.js';
 
 // verify's checks on directories (and a one-file tarball): the mini headers tree, its programs
 // compiled once per process. What needs packages made by dpkg-deb, rpmbuild and tar (every input
@@ -122,5 +125,30 @@ describe('verify checks', () => {
     await writeFile(join(dir, 'README'), 'just text\n');
     const report = await verifyFiles([await buildTarball(dir)]);
     assert.deepEqual([report.target.from, report.target.arch, statusOf(report, 'elf-machine'), statusOf(report, 'headers-incomplete'), report.result], ['none', null, 'n/a', 'n/a', 'pass']);
+  });
+});
+
+describe('runChecks: one outcome per id, in findings.ts order, each check reporting its own ids only', () => {
+  const context = verifyContext([{ input: 'x.tar', format: 'tar', name: 'x', members: [] }]);
+
+  it('the report lists every id of findings.ts once, in its order', () => {
+    assert.deepEqual(verifyPackages(context.packages).checks.map((c) => c.id), CHECK_IDS);
+    assert.deepEqual(runChecks(context).map((r) => r.id), CHECK_IDS);
+  });
+
+  it('a check reporting a finding under an id it does not own is an internal error', () => {
+    const meddler: ListedCheck = {
+      title: 'a check that reports for another',
+      ids: ['set-conflict'],
+      run: () => ({ 'set-conflict': { applicable: true, findings: [finding('headers-incomplete', 'not mine to report')] } }),
+    };
+    assert.throws(() => runChecks(context, [meddler]), /reported a headers-incomplete finding as set-conflict/);
+  });
+
+  it('an id claimed by two checks, or left without an outcome, is an internal error', () => {
+    const clean: ListedCheck = { title: 'clean', ids: ['set-conflict'], run: () => ({ 'set-conflict': { applicable: true, findings: [] } }) };
+    assert.throws(() => runChecks(context, [clean, clean]), /two checks report set-conflict/);
+    const silent: ListedCheck = { title: 'silent', ids: ['set-conflict'], run: () => ({}) };
+    assert.throws(() => runChecks(context, [silent]), /gave no outcome for set-conflict/);
   });
 });

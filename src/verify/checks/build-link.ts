@@ -5,8 +5,9 @@
  * packages install it. A link to anywhere else (typically the build machine's object tree, as
  * `make modules_install` leaves it) is broken on the target.
  */
-import type { FileSet } from '../file-set.js';
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import { counted, memberLocation, type CheckOutcome, type VerifyCheck } from '../check.js';
+import type { FileSet, SetMember } from '../file-set.js';
+import { finding, type Finding } from '../findings.js';
 import { MODULES_LINK, type HeadersTree } from '../headers-trees.js';
 import { isWithin } from '../member-path.js';
 
@@ -15,75 +16,91 @@ export function headersInstallPaths(release: string): string[] {
   return [`/usr/src/linux-headers-${release}`, `/usr/src/kernels/${release}`, `/usr/lib/modules/${release}/build`, `/lib/modules/${release}/build`];
 }
 
-export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): { link: CheckResult; missing: CheckResult } {
-  const findings: Finding[] = [];
-  const linked = new Set<string>();
-  let links = 0;
+type BuildLinkId = 'build-link' | 'build-link-missing';
+
+/** A /lib/modules/<release>/build member. */
+interface BuildLink {
+  member: SetMember;
+  release: string;
+}
+
+function buildLinks(set: FileSet): BuildLink[] {
+  const links: BuildLink[] = [];
   for (const member of set.all()) {
     const match = MODULES_LINK.exec(member.path);
-    if (match?.[2] !== 'build' || match[1] === undefined) continue;
-    const release = match[1];
-    links++;
-    const where = { path: member.path, package: member.pkg.name };
-    if (member.type === 'dir') {
-      // Arch Linux ships the tree itself there.
-      const tree = trees.find((t) => t.root === member.path);
-      if (tree !== undefined) linked.add(tree.root);
-      continue;
-    }
-    if (member.type !== 'symlink' || member.link === undefined) {
-      findings.push(finding('build-link', `is a ${member.type}, not a symlink to the headers tree or the tree itself`, where));
-      continue;
-    }
-    const resolved = set.resolve(member.path);
-    const detail = { ...where, found: member.link };
-    if (resolved.kind === 'dir') {
-      const tree = trees.find((t) => t.root === resolved.path);
-      if (tree === undefined) {
-        findings.push(finding('build-link', `points to ${resolved.path}, a directory with no headers tree in it (no include/config/auto.conf, kernel.release or Module.symvers)`, detail));
-        continue;
-      }
-      linked.add(tree.root);
-      if (tree.releases.length > 0 && !tree.releases.includes(release)) {
-        findings.push(finding('build-link', `points to the headers of ${tree.release} (${tree.root}), but is the build link of ${release}`, { ...detail, expected: release }));
-      }
-      continue;
-    }
-    if (resolved.kind !== 'missing') {
-      findings.push(finding('build-link', `points to ${resolved.path}, which is a ${resolved.kind}, not a directory`, detail));
-      continue;
-    }
-    const conventional = headersInstallPaths(release).filter((p) => p !== member.path);
-    const forRelease = trees.filter((t) => t.releases.length === 0 || t.releases.includes(release));
-    if (forRelease.length > 0) {
-      findings.push(
-        finding('build-link', `points to ${resolved.path}, which none of the verified packages installs; the headers tree of this set is ${forRelease.map((t) => t.root).join(', ')}`, {
-          ...detail,
-          expected: forRelease[0]?.root ?? '',
-        }),
-      );
-    } else if (!conventional.some((p) => isWithin(resolved.path, p))) {
-      findings.push(
-        finding('build-link', `points to ${resolved.path}: not in the verified packages and not where a headers package installs (${conventional[0] ?? ''}); probably the build machine's tree`, {
-          ...detail,
-          expected: conventional[0] ?? '',
-        }),
-      );
-    }
+    if (match?.[2] === 'build' && match[1] !== undefined) links.push({ member, release: match[1] });
   }
-  const missing: Finding[] = [];
-  for (const tree of trees) {
-    if (linked.has(tree.root)) continue;
-    const release = tree.release ?? '<release>';
-    missing.push(
-      finding('build-link-missing', `no /lib/modules/${release}/build link in the verified packages leads to ${tree.root}: \`make -C /lib/modules/$(uname -r)/build\` finds it only if another package ships the link`, {
-        path: tree.root,
-        package: tree.package,
-      }),
-    );
+  return links;
+}
+
+/** A link leading out of the set: wrong when the set has the tree, or when no headers package installs there. */
+function outsideTheSet(link: BuildLink, target: string, trees: readonly HeadersTree[]): Finding | undefined {
+  const detail = { ...memberLocation(link.member), found: link.member.link };
+  const forRelease = trees.filter((t) => t.releases.length === 0 || t.releases.includes(link.release));
+  if (forRelease.length > 0) {
+    const roots = forRelease.map((t) => t.root).join(', ');
+    return finding('build-link', `points to ${target}, which none of the verified packages installs; the headers tree of this set is ${roots}`, {
+      ...detail,
+      expected: forRelease[0]?.root ?? '',
+    });
   }
+  const conventional = headersInstallPaths(link.release).filter((p) => p !== link.member.path);
+  if (conventional.some((p) => isWithin(target, p))) return undefined;
+  const where = conventional[0] ?? '';
+  return finding('build-link', `points to ${target}: not in the verified packages and not where a headers package installs (${where}); probably the build machine's tree`, {
+    ...detail,
+    expected: where,
+  });
+}
+
+/** The headers tree a build link leads to, and what is wrong with it. */
+function judgeLink(set: FileSet, trees: readonly HeadersTree[], link: BuildLink): { tree?: HeadersTree | undefined; problem?: Finding | undefined } {
+  const { member, release } = link;
+  if (member.type === 'dir') {
+    // Arch Linux ships the tree itself there.
+    return { tree: trees.find((t) => t.root === member.path) };
+  }
+  if (member.type !== 'symlink' || member.link === undefined) {
+    return { problem: finding('build-link', `is a ${member.type}, not a symlink to the headers tree or the tree itself`, memberLocation(member)) };
+  }
+  const resolved = set.resolve(member.path);
+  const detail = { ...memberLocation(member), found: member.link };
+  if (resolved.kind === 'missing') return { problem: outsideTheSet(link, resolved.path, trees) };
+  if (resolved.kind !== 'dir') return { problem: finding('build-link', `points to ${resolved.path}, which is a ${resolved.kind}, not a directory`, detail) };
+  const tree = trees.find((t) => t.root === resolved.path);
+  if (tree === undefined) {
+    const why = 'a directory with no headers tree in it (no include/config/auto.conf, kernel.release or Module.symvers)';
+    return { problem: finding('build-link', `points to ${resolved.path}, ${why}`, detail) };
+  }
+  if (tree.releases.length === 0 || tree.releases.includes(release)) return { tree };
+  const message = `points to the headers of ${tree.release} (${tree.root}), but is the build link of ${release}`;
+  return { tree, problem: finding('build-link', message, { ...detail, expected: release }) };
+}
+
+function unlinked(tree: HeadersTree): Finding {
+  const release = tree.release ?? '<release>';
+  const why = '`make -C /lib/modules/$(uname -r)/build` finds it only if another package ships the link';
+  return finding('build-link-missing', `no /lib/modules/${release}/build link in the verified packages leads to ${tree.root}: ${why}`, {
+    path: tree.root,
+    package: tree.package,
+  });
+}
+
+export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): Record<BuildLinkId, CheckOutcome> {
+  const links = buildLinks(set);
+  const judged = links.map((link) => judgeLink(set, trees, link));
+  const linked = new Set(judged.map((j) => j.tree?.root));
+  const findings = judged.map((j) => j.problem).filter((f) => f !== undefined);
+  const missing = trees.filter((t) => !linked.has(t.root)).map(unlinked);
+  const none = 'no /lib/modules/<release>/build in these packages';
   return {
-    link: { id: 'build-link', applicable: links > 0, findings, note: links > 0 ? `${links} build link${links === 1 ? '' : 's'}` : 'no /lib/modules/<release>/build in these packages' },
-    missing: { id: 'build-link-missing', applicable: trees.length > 0, findings: missing, ...(trees.length > 0 ? {} : { note: 'no headers tree' }) },
+    'build-link': { applicable: links.length > 0, findings, note: links.length > 0 ? counted(links.length, 'build link') : none },
+    'build-link-missing': { applicable: trees.length > 0, findings: missing, note: trees.length > 0 ? undefined : 'no headers tree' },
   };
 }
+
+export const buildLinkCheck: VerifyCheck<BuildLinkId> = {
+  title: 'the /lib/modules/<release>/build links against the headers trees',
+  ids: ['build-link', 'build-link-missing'],
+  run: ({ set, trees }) => checkBuildLinks(set, trees),
+};

@@ -3,12 +3,15 @@
  * control file without Package, Version, Architecture, Maintainer or Description
  * (deb-control(5)), and `dpkg --verify` compares installed files with md5sums.
  */
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import type { CheckOutcome, VerifyCheck } from '../check.js';
+import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';
 
 export const REQUIRED_CONTROL_FIELDS = ['Package', 'Version', 'Architecture', 'Maintainer', 'Description'] as const;
 
-export function checkDebs(packages: readonly ReadPackage[]): CheckResult[] {
+type DebId = 'deb-control' | 'deb-md5sums' | 'deb-md5sums-incomplete';
+
+export function checkDebs(packages: readonly ReadPackage[]): Record<DebId, CheckOutcome> {
   const debs = packages.filter((p) => p.format === 'deb' && p.deb !== undefined);
   const control: Finding[] = [];
   const sums: Finding[] = [];
@@ -45,6 +48,12 @@ export function checkDebs(packages: readonly ReadPackage[]): CheckResult[] {
   }
   const applicable = debs.length > 0;
   const note = applicable ? undefined : 'no .deb among the inputs';
-  const result = (id: CheckResult['id'], findings: Finding[]): CheckResult => ({ id, applicable, findings, ...(note === undefined ? {} : { note }) });
-  return [result('deb-control', control), result('deb-md5sums', sums), result('deb-md5sums-incomplete', incomplete)];
+  const outcome = (findings: Finding[]): CheckOutcome => ({ applicable, findings, note });
+  return { 'deb-control': outcome(control), 'deb-md5sums': outcome(sums), 'deb-md5sums-incomplete': outcome(incomplete) };
 }
+
+export const debCheck: VerifyCheck<DebId> = {
+  title: "each .deb's control file and md5sums",
+  ids: ['deb-control', 'deb-md5sums', 'deb-md5sums-incomplete'],
+  run: ({ packages }) => checkDebs(packages),
+};

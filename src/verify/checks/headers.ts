@@ -1,13 +1,18 @@
 /**
  * headers-incomplete / headers-btf-skipped: does each headers tree have what
  * `make -C <tree> M=<dir> modules` runs or reads? Files are looked up through symlinks across the
- * whole package set, in the tree and then in its source directory.
+ * whole package set, in the tree and then in its source directory. One check reports both ids:
+ * a missing resolve_btfids is incompleteness (headers-incomplete), its absence together with
+ * vmlinux only a note (headers-btf-skipped), and telling them apart is one look at the tree.
  */
 import { packagingFeatures } from '../../kernel/features.js';
 import type { ArchInfo } from '../../arch/arch-table.js';
+import { checked, counted, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
 import type { FileSet, Resolution } from '../file-set.js';
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import { finding, type Finding } from '../findings.js';
 import type { HeadersTree } from '../headers-trees.js';
+
+type HeadersId = 'headers-incomplete' | 'headers-btf-skipped';
 
 interface Requirement {
   /** Relative to the tree. */
@@ -72,8 +77,8 @@ function missingMessage(tree: HeadersTree, req: Requirement, tried: Resolution):
   return `${base}; the path leads through ${tried.via.join(', ')} to ${tried.path}, which none of the verified packages ships (verify the package that ships it together with this one)`;
 }
 
-export function checkHeadersComplete(set: FileSet, trees: readonly HeadersTree[], arch: ArchInfo | undefined): CheckResult {
-  if (trees.length === 0) return { id: 'headers-incomplete', applicable: false, findings: [], note: 'no headers tree in these packages' };
+/** The files external module builds need that a tree lacks. */
+function missingRequirements(set: FileSet, trees: readonly HeadersTree[], arch: ArchInfo | undefined): Finding[] {
   const findings: Finding[] = [];
   for (const tree of trees) {
     for (const req of requirements(tree, arch)) {
@@ -81,7 +86,7 @@ export function checkHeadersComplete(set: FileSet, trees: readonly HeadersTree[]
       if (!found) findings.push(finding('headers-incomplete', missingMessage(tree, req, tried), { path: `${tree.root}/${req.path}`, package: tree.package }));
     }
   }
-  return { id: 'headers-incomplete', applicable: true, findings, note: `${trees.length} headers tree${trees.length === 1 ? '' : 's'}: ${trees.map((t) => t.root).join(', ')}` };
+  return findings;
 }
 
 /**
@@ -89,30 +94,38 @@ export function checkHeadersComplete(set: FileSet, trees: readonly HeadersTree[]
  * without vmlinux it skips BTF for the module ("Skipping BTF generation ... due to
  * unavailability of vmlinux"), so resolve_btfids is then not needed, but the modules get no BTF.
  */
-export function checkBtf(set: FileSet, trees: readonly HeadersTree[]): { incomplete: Finding[]; btf: CheckResult } {
-  const incomplete: Finding[] = [];
-  const notes: Finding[] = [];
-  const relevant = trees.filter((t) => packagingFeatures(t.config).debugInfoBtfModules);
-  for (const tree of relevant) {
-    const hasVmlinux = set.resolve(`${tree.root}/vmlinux`).kind === 'file';
-    const tool = set.resolve(`${tree.root}/${RESOLVE_BTFIDS}`);
-    if (tool.kind === 'file') continue;
-    if (hasVmlinux) {
-      incomplete.push(
-        finding('headers-incomplete', `${RESOLVE_BTFIDS} is missing from the headers tree ${tree.root}: CONFIG_DEBUG_INFO_BTF_MODULES is set and vmlinux is shipped, so every module build runs it`, {
-          path: `${tree.root}/${RESOLVE_BTFIDS}`,
-          package: tree.package,
-        }),
-      );
-    } else {
-      notes.push(
-        finding('headers-btf-skipped', `CONFIG_DEBUG_INFO_BTF_MODULES is set, but ${tree.root} ships neither vmlinux nor resolve_btfids: external modules are built without BTF (scripts/Makefile.modfinal skips it)`, {
-          path: tree.root,
-          package: tree.package,
-        }),
-      );
-    }
+function btfFinding(set: FileSet, tree: HeadersTree): Finding | undefined {
+  if (set.resolve(`${tree.root}/${RESOLVE_BTFIDS}`).kind === 'file') return undefined;
+  if (set.resolve(`${tree.root}/vmlinux`).kind === 'file') {
+    const why = 'CONFIG_DEBUG_INFO_BTF_MODULES is set and vmlinux is shipped, so every module build runs it';
+    return finding('headers-incomplete', `${RESOLVE_BTFIDS} is missing from the headers tree ${tree.root}: ${why}`, {
+      path: `${tree.root}/${RESOLVE_BTFIDS}`,
+      package: tree.package,
+    });
   }
-  if (relevant.length === 0) return { incomplete, btf: { id: 'headers-btf-skipped', applicable: false, findings: [], note: 'no headers tree with CONFIG_DEBUG_INFO_BTF_MODULES' } };
-  return { incomplete, btf: { id: 'headers-btf-skipped', applicable: true, findings: notes } };
+  const what = `CONFIG_DEBUG_INFO_BTF_MODULES is set, but ${tree.root} ships neither vmlinux nor resolve_btfids`;
+  return finding('headers-btf-skipped', `${what}: external modules are built without BTF (scripts/Makefile.modfinal skips it)`, {
+    path: tree.root,
+    package: tree.package,
+  });
 }
+
+export function checkHeaders(set: FileSet, trees: readonly HeadersTree[], arch: ArchInfo | undefined): Record<HeadersId, CheckOutcome> {
+  const withBtf = trees.filter((t) => packagingFeatures(t.config).debugInfoBtfModules);
+  const btf = withBtf.map((tree) => btfFinding(set, tree)).filter((f) => f !== undefined);
+  const of = (id: HeadersId): Finding[] => btf.filter((f) => f.check === id);
+  const roots = trees.map((t) => t.root).join(', ');
+  return {
+    'headers-incomplete':
+      trees.length === 0
+        ? notApplicable('no headers tree in these packages')
+        : checked([...missingRequirements(set, trees, arch), ...of('headers-incomplete')], `${counted(trees.length, 'headers tree')}: ${roots}`),
+    'headers-btf-skipped': withBtf.length === 0 ? notApplicable('no headers tree with CONFIG_DEBUG_INFO_BTF_MODULES') : checked(of('headers-btf-skipped')),
+  };
+}
+
+export const headersCheck: VerifyCheck<HeadersId> = {
+  title: 'each headers tree has what external module builds run and read',
+  ids: ['headers-incomplete', 'headers-btf-skipped'],
+  run: ({ set, trees, target }) => checkHeaders(set, trees, target.arch),
+};

@@ -5,7 +5,8 @@
  * userland (Debian i386's linux-image-amd64): the ELF files were judged for the target, and this
  * says so instead of silently preferring one of them.
  */
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import { checked, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
+import { finding, type Finding } from '../findings.js';
 import type { ShippedConfig } from '../shipped-configs.js';
 import type { Target } from '../target.js';
 
@@ -13,10 +14,10 @@ function configuredFor(config: ShippedConfig): string {
   return config.arches.length > 0 ? config.arches.map((a) => a.debian).join(' or ') : `${config.srcArch} that kpkg does not package for`;
 }
 
-export function checkKernelConfigs(configs: readonly ShippedConfig[], target: Target): CheckResult {
+export function checkKernelConfigs(configs: readonly ShippedConfig[], target: Target): CheckOutcome {
   const arch = target.arch;
-  if (configs.length === 0) return { id: 'kernel-config-arch', applicable: false, findings: [], note: 'no kernel configuration shipped' };
-  if (arch === undefined) return { id: 'kernel-config-arch', applicable: false, findings: [], note: 'the target is unknown' };
+  if (configs.length === 0) return notApplicable('no kernel configuration shipped');
+  if (arch === undefined) return notApplicable('the target is unknown');
   const findings: Finding[] = configs
     .filter((config) => !config.arches.includes(arch))
     .map((config) =>
@@ -27,5 +28,11 @@ export function checkKernelConfigs(configs: readonly ShippedConfig[], target: Ta
         expected: arch.debian,
       }),
     );
-  return { id: 'kernel-config-arch', applicable: true, findings };
+  return checked(findings);
 }
+
+export const kernelConfigCheck: VerifyCheck<'kernel-config-arch'> = {
+  title: 'the shipped kernel configurations against the target',
+  ids: ['kernel-config-arch'],
+  run: ({ configs, target }) => ({ 'kernel-config-arch': checkKernelConfigs(configs, target) }),
+};

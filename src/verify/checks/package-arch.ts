@@ -1,27 +1,32 @@
 /** package-arch: each package declares the target's architecture (or none in particular). */
 import { findArch, type ArchInfo } from '../../arch/arch-table.js';
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import { checked, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
+import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';
 import { ARCH_INDEPENDENT } from '../target.js';
 
-export function checkPackageArch(packages: readonly ReadPackage[], arch: ArchInfo | undefined): CheckResult {
-  const declared = packages.filter((p) => p.arch !== undefined);
-  if (arch === undefined || declared.length === 0) {
-    return { id: 'package-arch', applicable: false, findings: [], note: arch === undefined ? 'the target is unknown' : 'no package declares an architecture' };
-  }
-  const findings: Finding[] = [];
-  for (const pkg of declared) {
-    const name = pkg.arch ?? '';
-    if (ARCH_INDEPENDENT.has(name)) continue;
-    const theirs = findArch(name);
-    if (theirs?.debian === arch.debian) continue;
-    findings.push(
-      finding('package-arch', `declares architecture ${name}${theirs === undefined ? ' (unknown to kpkg)' : theirs.debian === name ? '' : ` (${theirs.debian})`}; the target is ${arch.debian}`, {
-        package: pkg.name,
-        found: name,
-        expected: arch.debian,
-      }),
-    );
-  }
-  return { id: 'package-arch', applicable: true, findings };
+function mismatch(pkg: ReadPackage, arch: ArchInfo): Finding | undefined {
+  const name = pkg.arch ?? '';
+  if (ARCH_INDEPENDENT.has(name)) return undefined;
+  const theirs = findArch(name);
+  if (theirs?.debian === arch.debian) return undefined;
+  const known = theirs === undefined ? ' (unknown to kpkg)' : theirs.debian === name ? '' : ` (${theirs.debian})`;
+  return finding('package-arch', `declares architecture ${name}${known}; the target is ${arch.debian}`, {
+    package: pkg.name,
+    found: name,
+    expected: arch.debian,
+  });
 }
+
+export function checkPackageArch(packages: readonly ReadPackage[], arch: ArchInfo | undefined): CheckOutcome {
+  const declared = packages.filter((p) => p.arch !== undefined);
+  if (arch === undefined) return notApplicable('the target is unknown');
+  if (declared.length === 0) return notApplicable('no package declares an architecture');
+  return checked(declared.map((pkg) => mismatch(pkg, arch)).filter((f) => f !== undefined));
+}
+
+export const packageArchCheck: VerifyCheck<'package-arch'> = {
+  title: "the packages' declared architecture",
+  ids: ['package-arch'],
+  run: ({ packages, target }) => ({ 'package-arch': checkPackageArch(packages, target.arch) }),
+};

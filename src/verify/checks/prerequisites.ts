@@ -7,7 +7,8 @@
 import { archPackageOf } from '../../layouts/pacman/depends.js';
 import { conventionalPackages } from '../../layouts/deb/runtime.js';
 import type { ShlibsDatabase } from '../../debian/shlibs.js';
-import { finding, type CheckResult, type Finding } from '../findings.js';
+import type { CheckOutcome, VerifyCheck } from '../check.js';
+import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';
 
 /** Which names may satisfy a soname, per format. */
@@ -30,7 +31,9 @@ function providers(pkg: ReadPackage, soname: string, debianData: ShlibsDatabase 
   }
 }
 
-export function checkPrerequisites(packages: readonly ReadPackage[], debianData: ShlibsDatabase | undefined): CheckResult[] {
+type PrerequisitesId = 'prerequisites' | 'prerequisites-other';
+
+export function checkPrerequisites(packages: readonly ReadPackage[], debianData: ShlibsDatabase | undefined): Record<PrerequisitesId, CheckOutcome> {
   // A library the set ships itself needs no relation.
   const shippedNames = new Set(packages.flatMap((p) => p.members.flatMap((m) => [m.path.slice(m.path.lastIndexOf('/') + 1), ...(m.dynamic?.soname === undefined ? [] : [m.dynamic.soname])])));
   const own: Finding[] = [];
@@ -58,8 +61,11 @@ export function checkPrerequisites(packages: readonly ReadPackage[], debianData:
     }
   }
   const note = applicable ? undefined : 'no package declares relations (a tarball or directory)';
-  return [
-    { id: 'prerequisites', applicable, findings: own, ...(note === undefined ? {} : { note }) },
-    { id: 'prerequisites-other', applicable, findings: others, ...(note === undefined ? {} : { note }) },
-  ];
+  return { prerequisites: { applicable, findings: own, note }, 'prerequisites-other': { applicable, findings: others, note } };
 }
+
+export const prerequisitesCheck: VerifyCheck<PrerequisitesId> = {
+  title: 'the shared libraries shipped programs need against the relations their packages declare',
+  ids: ['prerequisites', 'prerequisites-other'],
+  run: ({ packages, debianData }) => checkPrerequisites(packages, debianData),
+};
