@@ -5,7 +5,7 @@
  */
 import { describeIdentity } from '../elf/identity.js';
 import { describeCompiler, parsePluginCompilerRecord, PLUGIN_COMPILER_RECORD } from '../kernel/headers/gcc-plugins.js';
-import { ShlibsDatabase } from '../debian/shlibs.js';
+import { ShlibsDatabase } from '../debian/database.js';
 import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { mapLimit } from '../util/pool.js';

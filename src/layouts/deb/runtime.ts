@@ -1,8 +1,8 @@
 /**
  * The headers package's Depends, computed the way dpkg-shlibdeps computes them: what its ELF files
  * need (src/elf/needs.ts) looked up in the shlibs/symbols files of the target's library packages
- * (shlibs.ts), read from the roots the rebuild used or from kpkg's own sysroot of the target
- * architecture — never from the build machine's libraries. Plus the exact gcc build its GCC plugins
+ * (src/debian/shlibdeps.ts), read from the roots the rebuild used or from kpkg's own sysroot of
+ * the target architecture — never from the build machine's libraries. Plus the exact gcc build its GCC plugins
  * were compiled against: gcc loads them into no other (gcc-plugins.ts).
  */
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import type { Dependency, PackageRelation, RelationOp } from '../../package/mode
 import type { TargetPackageRoots, TargetRoot } from '../../sysroot/target-roots.js';
 import { isDirectory } from '../../util/fs.js';
 import type { HeadersRuntime, RuntimeRelations } from '../layout.js';
-import { resolveShlibsDepends, ShlibsDatabase } from '../../debian/shlibs.js';
+import { ShlibsDatabase } from '../../debian/database.js';
+import { resolveShlibsDepends } from '../../debian/shlibdeps.js';
 
 /** The package data of one root, as much of it as is there. */
 async function rootDatabase(root: TargetRoot, debianArch: string): Promise<ShlibsDatabase[]> {

@@ -6,7 +6,7 @@
  */
 import { runtimeNeedsOf } from '../../elf/needs.js';
 import { conventionalPackages } from '../../layouts/deb/runtime.js';
-import { ShlibsDatabase } from '../../debian/shlibs.js';
+import { ShlibsDatabase } from '../../debian/database.js';
 import { ensureTargetSysroot } from '../../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../../util/cache.js';
 import { readInput } from '../../verify/readers/open.js';

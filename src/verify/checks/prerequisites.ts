@@ -6,7 +6,7 @@
  */
 import { archPackageOf } from '../../layouts/pacman/depends.js';
 import { conventionalPackages } from '../../layouts/deb/runtime.js';
-import type { ShlibsDatabase } from '../../debian/shlibs.js';
+import type { ShlibsDatabase } from '../../debian/database.js';
 import { finding, type CheckResult, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';
 
