@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatRelation, formatRelationClause, meaningOf, mergeDepends, parseRelation, parseRelationClause } from './relations.js';
+import { formatRelation, formatRelationClause, meaningOf, mergeDepends, parseDependency, parseRelation, parseRelationClause, relationNames } from './relations.js';
 
 describe('parseRelation', () => {
   test('name, architecture qualifier, operator and version; blanks where deb-control(5) allows them', () => {
@@ -33,6 +33,32 @@ test('parseRelationClause: alternatives, or the clause kept as text with its bla
   assert.equal(clause.kind, 'alternatives');
   assert.equal(formatRelationClause(clause), 'libssl3 | libssl3t64 (>= 3.0)');
   assert.deepEqual(parseRelationClause(' libfoo1  [arm64] | b '), { kind: 'unparsed', text: 'libfoo1 [arm64] | b' });
+});
+
+test('relationNames: alternatives, versions, arch qualifiers and lists, build profiles', () => {
+  assert.deepEqual(relationNames('a (>= 1) | b:any, c [amd64],  d'), [['a', 'b'], ['c'], ['d']]);
+  assert.deepEqual(relationNames('libc6 (>= 2.34), libssl3 | libssl3t64'), [['libc6'], ['libssl3', 'libssl3t64']]);
+  assert.deepEqual(relationNames('foo <!nocheck>, Bar_Baz(<1)'), [['foo'], ['Bar_Baz']]);
+  assert.deepEqual(relationNames(' , | ,'), []);
+  assert.deepEqual(relationNames(''), []);
+  assert.deepEqual(relationNames(undefined), []);
+});
+
+describe('parseDependency', () => {
+  test("a clause as the package model's dependency", () => {
+    assert.deepEqual(parseDependency('libc6 (>= 2.34)'), { name: 'libc6', version: { op: '>=', version: '2.34' } });
+    assert.deepEqual(parseDependency('libssl3 | libssl3t64'), [{ name: 'libssl3' }, { name: 'libssl3t64' }]);
+    assert.deepEqual(parseDependency('libc6 (>> 2.36)'), { name: 'libc6', version: { op: '>>', version: '2.36' } });
+    assert.deepEqual(parseDependency('python3:any'), { name: 'python3:any' });
+  });
+
+  test('what kpkg cannot write is an internal error naming the alternative', () => {
+    assert.throws(() => parseDependency('libc6 | Libfoo1'), /internal: not a Debian relation: ' Libfoo1'/);
+    assert.throws(() => parseDependency('libfoo1:ARM64'), /not a Debian relation/);
+    assert.throws(() => parseDependency('libfoo1 [arm64]'), /not a Debian relation: 'libfoo1 \[arm64\]'/);
+    assert.throws(() => parseDependency('libfoo1 (> 1)'), /not a Debian relation: 'libfoo1 \(> 1\)'/, 'mergeDepends writes >=');
+    assert.throws(() => parseDependency(''), /not a Debian relation/);
+  });
 });
 
 describe('mergeDepends', () => {

@@ -3,7 +3,7 @@
  * its kin, `a (>= 1) | b:any, c`. kpkg's one parser and printer of them, and the algebra that
  * simplifies a Depends list as dpkg-shlibdeps does (Dpkg::Deps).
  */
-import type { RelationOp } from '../package/model.js';
+import type { Dependency, PackageRelation, RelationOp } from '../package/model.js';
 import { compareDebianVersions } from './version.js';
 
 /** An operator as written: `<` and `>` are deprecated spellings of `<=` and `>=` (deb-control(5)). */
@@ -75,6 +75,51 @@ export function formatRelation(relation: Relation): string {
 
 export function formatRelationClause(clause: RelationClause): string {
   return clause.kind === 'unparsed' ? clause.text : clause.alternatives.map(formatRelation).join(' | ');
+}
+
+/**
+ * The package name an alternative starts with, whatever follows it: a version, an architecture
+ * qualifier or list, a build profile, or text parseRelation refuses.
+ */
+function leadingName(alternative: string): string {
+  return alternative.trim().split(/[\s(:[<]/)[0] ?? '';
+}
+
+/** Package names per clause, nothing else: "a (>= 1) | b:any, c [amd64]" → [['a', 'b'], ['c']]. */
+export function relationNames(field: string | undefined): string[][] {
+  if (field === undefined) return [];
+  return relationClauses(field)
+    .map((clause) => clauseAlternatives(clause).map(leadingName).filter((name) => name !== ''))
+    .filter((alternatives) => alternatives.length > 0);
+}
+
+/** The model's relation, or undefined for upper case or a deprecated operator. */
+function modelRelation(relation: Relation): PackageRelation | undefined {
+  const name = qualifiedName(relation);
+  if (/[A-Z]/.test(name)) return undefined;
+  const version = relation.version;
+  if (version === undefined) return { name };
+  if (version.op === '<' || version.op === '>') return undefined;
+  return { name, version: { op: version.op, version: version.version } };
+}
+
+function toPackageRelation(alternative: string): PackageRelation {
+  const relation = parseRelation(alternative);
+  const model = relation === undefined ? undefined : modelRelation(relation);
+  if (model === undefined) throw new Error(`internal: not a Debian relation: '${alternative}'`);
+  return model;
+}
+
+/**
+ * A clause of a Depends kpkg writes, as the package model's dependency: "libc6 (>= 2.34) | libc6-udeb"
+ * → its alternatives, a single relation when there is one. Anything but lower-case
+ * `name[:arch] [(op version)]` alternatives (Debian Policy 5.6.1) without the deprecated `<` and `>`
+ * is a kpkg bug and throws: mergeDepends writes neither.
+ */
+export function parseDependency(clause: string): Dependency {
+  const alternatives = clauseAlternatives(clause).map(toPackageRelation);
+  const [first] = alternatives;
+  return alternatives.length === 1 && first !== undefined ? first : alternatives;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,14 +6,15 @@
  * were compiled against: gcc loads them into no other (gcc-plugins.ts).
  */
 import { join } from 'node:path';
+import { ShlibsDatabase } from '../../debian/database.js';
+import { parseDependency } from '../../debian/relations.js';
+import { resolveShlibsDepends } from '../../debian/shlibdeps.js';
 import type { RuntimeNeeds } from '../../elf/needs.js';
 import { debianCompilerVersion, PLUGIN_COMPILER_RECORD, type PluginCompiler } from '../../kernel/headers/gcc-plugins.js';
-import type { Dependency, PackageRelation, RelationOp } from '../../package/model.js';
+import type { PackageRelation } from '../../package/model.js';
 import type { TargetPackageRoots, TargetRoot } from '../../sysroot/target-roots.js';
 import { isDirectory } from '../../util/fs.js';
 import type { HeadersRuntime, RuntimeRelations } from '../layout.js';
-import { ShlibsDatabase } from '../../debian/database.js';
-import { resolveShlibsDepends } from '../../debian/shlibdeps.js';
 
 /** The package data of one root, as much of it as is there. */
 async function rootDatabase(root: TargetRoot, debianArch: string): Promise<ShlibsDatabase[]> {
@@ -59,20 +60,6 @@ export function conventionalPackages(soname: string): string[] {
   return [name, `${name}t64`];
 }
 
-const OPS: readonly RelationOp[] = ['<<', '<=', '=', '>=', '>>'];
-
-/** "libc6 (>= 2.34) | libc6-udeb" → the model's relation. */
-export function parseDebianDependency(clause: string): Dependency {
-  const alternatives = clause.split('|').map((alt): PackageRelation => {
-    const m = /^\s*([a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?)\s*(?:\(\s*(<<|<=|=|>=|>>)\s*([^)\s]+)\s*\))?\s*$/.exec(alt);
-    if (m?.[1] === undefined) throw new Error(`internal: not a Debian relation: '${alt}'`);
-    const op = OPS.find((o) => o === m[2]);
-    return op === undefined || m[3] === undefined ? { name: m[1] } : { name: m[1], version: { op, version: m[3] } };
-  });
-  const [first] = alternatives;
-  return alternatives.length === 1 && first !== undefined ? first : alternatives;
-}
-
 /** gcc-<N> and cpp-<N> (cc1, which loads the plugins), both of the exact build: gcc checks nothing less. */
 export function compilerDepends(compiler: PluginCompiler): PackageRelation[] {
   const version = debianCompilerVersion(compiler);
@@ -91,7 +78,7 @@ async function libraryDepends(needs: RuntimeNeeds, target: TargetPackageRoots): 
   }
   const guessed = result.unresolved.map((soname) => ({ soname, name: conventionalPackages(soname)[0] ?? conventionalPackageName(soname) }));
   return {
-    depends: [...result.depends.map(parseDebianDependency), ...guessed.map(({ name }) => ({ name }))],
+    depends: [...result.depends.map(parseDependency), ...guessed.map(({ name }) => ({ name }))],
     warnings: guessed.map(({ soname, name }) => `no shlibs or symbols file of the ${target.debianArch} packages declares ${soname}: assumed it comes from ${name} (Debian policy 8.1); pass --sysroot with the target's dpkg database to compute it`),
   };
 }
