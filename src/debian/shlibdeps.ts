@@ -89,9 +89,9 @@ function importsBySoname(needs: readonly LibraryNeed[]): Map<string, LibraryImpo
 }
 
 /**
- * What one soname declared in a symbols file asks for, recorded in `own` and in `all`: the main
- * template at the library's smallest version, raised by each import found, plus the alternative
- * templates the imports' dependency ids name.
+ * What one soname declared in a symbols file asks for, also recorded in `all`: the main template at
+ * the library's smallest version, raised by each import found, plus the alternative templates the
+ * imports' dependency ids name.
  */
 function symbolsDependency(soname: string, imports: readonly LibraryImport[], found: { package: LibraryPackage; library: SymbolsLibrary }, all: TemplateVersions): string {
   const { library } = found;
