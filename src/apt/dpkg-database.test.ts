@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { installedClosure, parseDpkgStatus, relationNames } from './dpkg-database.js';
+import { installedClosure, parseDpkgStatus } from './dpkg-database.js';
 
 const STATUS = `Package: make
 Status: install ok installed
@@ -55,11 +55,6 @@ Status: install ok installed
 Architecture: amd64
 Version: 1.0
 `;
-
-test('relations: alternatives, versions and arch qualifiers', () => {
-  assert.deepEqual(relationNames('a (>= 1) | b:any, c [amd64],  d'), [['a', 'b'], ['c'], ['d']]);
-  assert.deepEqual(relationNames(undefined), []);
-});
 
 test('the closure of installed packages: essential ones, the roots and their (pre-)dependencies, providers of virtual names', () => {
   const installed = parseDpkgStatus(STATUS);

@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import { realpath } from 'node:fs/promises';
+import { relationNames } from '../debian/relations.js';
 import { deb822Paragraphs } from '../util/deb822.js';
 import { readTextOrUndefined } from '../util/fs.js';
 import { pathCandidates } from '../util/on-path.js';
@@ -20,17 +21,6 @@ export interface InstalledPackage {
   depends: string[][];
   /** Names it provides. */
   provides: string[];
-}
-
-/** "a (>= 1) | b:any, c [amd64]" → [["a", "b"], ["c"]]. */
-export function relationNames(field: string | undefined): string[][] {
-  if (field === undefined || field.trim() === '') return [];
-  return field.split(',').map((group) =>
-    group
-      .split('|')
-      .map((alt) => alt.trim().split(/[\s([<]/)[0]?.replace(/:.*$/, '') ?? '')
-      .filter((n) => n !== ''),
-  ).filter((g) => g.length > 0);
 }
 
 /** The packages dpkg has fully installed ("install ok installed"). */

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { KpkgError } from '../util/errors.js';
-import { debianRelationNames } from '../verify/relations.js';
+import { relationNames } from '../debian/relations.js';
 
 /** The control fields of a .deb that decide what else must be installed before it. */
 export interface DebControl {
@@ -19,11 +19,11 @@ export function dependenciesOutside(debs: readonly DebControl[]): string[] {
   const provided = new Set<string>();
   for (const deb of debs) {
     provided.add(deb.package);
-    for (const [name] of debianRelationNames(deb.provides)) if (name !== undefined) provided.add(name);
+    for (const [name] of relationNames(deb.provides)) if (name !== undefined) provided.add(name);
   }
   const needed = new Set<string>();
   for (const deb of debs) {
-    for (const alternatives of debianRelationNames(`${deb.depends},${deb.preDepends}`)) {
+    for (const alternatives of relationNames(`${deb.depends},${deb.preDepends}`)) {
       if (alternatives.some((name) => provided.has(name))) continue;
       const first = alternatives[0];
       if (first !== undefined) needed.add(first);

@@ -5,7 +5,7 @@
  * declares; it never sees or changes another check's findings. The checks run are the list in
  * checks/index.ts; docs/recipes/add-a-verify-check.md says how to add one.
  */
-import type { ShlibsDatabase } from '../debian/shlibs.js';
+import type { ShlibsDatabase } from '../debian/database.js';
 import type { FileSet, SetMember } from './file-set.js';
 import type { CheckId, CheckResult, Finding } from './findings.js';
 import type { HeadersTree } from './headers-trees.js';

@@ -3,7 +3,7 @@
  * picks the target machine and runs every check of checks/index.ts. Reading problems are
  * KpkgErrors with exit status 2; findings are data, in the report.
  */
-import { ShlibsDatabase } from '../debian/shlibs.js';
+import { ShlibsDatabase } from '../debian/database.js';
 import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { mapLimit } from '../util/pool.js';

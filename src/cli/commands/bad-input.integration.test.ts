@@ -321,7 +321,7 @@ describe('bad input: one line saying what, where and what to do; the exit code; 
     });
   }
 
-  test('docs/usage.md's table lists exactly these rows', async () => {
+  test('the table in docs/usage.md lists exactly these rows', async () => {
     assert.deepEqual(await readmeRows(), ROWS.map((r) => r.input));
   });
 });

@@ -1,18 +1,21 @@
 /**
  * The headers package's Depends, computed the way dpkg-shlibdeps computes them: what its ELF files
  * need (src/elf/needs.ts) looked up in the shlibs/symbols files of the target's library packages
- * (shlibs.ts), read from the roots the rebuild used or from kpkg's own sysroot of the target
- * architecture — never from the build machine's libraries. Plus the exact gcc build its GCC plugins
+ * (src/debian/shlibdeps.ts), read from the roots the rebuild used or from kpkg's own sysroot of
+ * the target architecture — never from the build machine's libraries. Plus the exact gcc build its GCC plugins
  * were compiled against: gcc loads them into no other (gcc-plugins.ts).
  */
 import { join } from 'node:path';
+import { ShlibsDatabase } from '../../debian/database.js';
+import { parseDependency } from '../../debian/relations.js';
+import { resolveShlibsDepends } from '../../debian/shlibdeps.js';
+import { conventionalPackageName, conventionalPackages } from '../../debian/soname-packages.js';
 import type { RuntimeNeeds } from '../../elf/needs.js';
 import { debianCompilerVersion, PLUGIN_COMPILER_RECORD, type PluginCompiler } from '../../kernel/headers/gcc-plugins.js';
-import type { Dependency, PackageRelation, RelationOp } from '../../package/model.js';
+import type { PackageRelation } from '../../package/model.js';
 import type { TargetPackageRoots, TargetRoot } from '../../sysroot/target-roots.js';
 import { isDirectory } from '../../util/fs.js';
 import type { HeadersRuntime, RuntimeRelations } from '../layout.js';
-import { resolveShlibsDepends, ShlibsDatabase } from '../../debian/shlibs.js';
 
 /** The package data of one root, as much of it as is there. */
 async function rootDatabase(root: TargetRoot, debianArch: string): Promise<ShlibsDatabase[]> {
@@ -25,51 +28,6 @@ async function rootDatabase(root: TargetRoot, debianArch: string): Promise<Shlib
 async function database(roots: readonly TargetRoot[], debianArch: string): Promise<ShlibsDatabase> {
   const all = (await Promise.all(roots.map((r) => rootDatabase(r, debianArch)))).flat();
   return new ShlibsDatabase(all.flatMap((d) => d.packages), roots.map((r) => r.path).join(', '));
-}
-
-/**
- * Debian policy 8.1's name for the package of a soname, for when no package data says it:
- * libfoo.so.1 → libfoo1, libfoo2.so.3 → libfoo2-3; '_' is not allowed in package names.
- */
-export function conventionalPackageName(soname: string): string {
-  const m = /^(.+)\.so\.([^/]+)$/.exec(soname);
-  const [stem, version] = m === null ? [soname.replace(/\.so$/, ''), ''] : [m[1] ?? '', m[2] ?? ''];
-  const name = /\d$/.test(stem) && version !== '' ? `${stem}-${version}` : `${stem}${version}`;
-  return name.toLowerCase().replace(/_/g, '-');
-}
-
-/**
- * Sonames whose Debian package policy 8.1's rule does not name: the C library's (glibc ships them
- * all in libc6), OpenSSL's (libssl3, libssl3t64 since trixie's 64-bit time_t transition), zlib's
- * and the compiler's run-time.
- */
-const KNOWN_PACKAGES: readonly [RegExp, readonly string[]][] = [
-  [/^(libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl)\.so\.\d+$|^ld(-linux[\w.-]*|64)\.so\.\d+$/, ['libc6']],
-  [/^lib(crypto|ssl)\.so\.3$/, ['libssl3', 'libssl3t64']],
-  [/^libz\.so\.1$/, ['zlib1g']],
-  [/^libgcc_s\.so\.1$/, ['libgcc-s1']],
-];
-
-/** The packages that may provide a soname when no package data says which: known names, else policy 8.1's (and its t64 rename). */
-export function conventionalPackages(soname: string): string[] {
-  const known = KNOWN_PACKAGES.find(([pattern]) => pattern.test(soname));
-  if (known !== undefined) return [...known[1]];
-  const name = conventionalPackageName(soname);
-  return [name, `${name}t64`];
-}
-
-const OPS: readonly RelationOp[] = ['<<', '<=', '=', '>=', '>>'];
-
-/** "libc6 (>= 2.34) | libc6-udeb" → the model's relation. */
-export function parseDebianDependency(clause: string): Dependency {
-  const alternatives = clause.split('|').map((alt): PackageRelation => {
-    const m = /^\s*([a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?)\s*(?:\(\s*(<<|<=|=|>=|>>)\s*([^)\s]+)\s*\))?\s*$/.exec(alt);
-    if (m?.[1] === undefined) throw new Error(`internal: not a Debian relation: '${alt}'`);
-    const op = OPS.find((o) => o === m[2]);
-    return op === undefined || m[3] === undefined ? { name: m[1] } : { name: m[1], version: { op, version: m[3] } };
-  });
-  const [first] = alternatives;
-  return alternatives.length === 1 && first !== undefined ? first : alternatives;
 }
 
 /** gcc-<N> and cpp-<N> (cc1, which loads the plugins), both of the exact build: gcc checks nothing less. */
@@ -90,7 +48,7 @@ async function libraryDepends(needs: RuntimeNeeds, target: TargetPackageRoots): 
   }
   const guessed = result.unresolved.map((soname) => ({ soname, name: conventionalPackages(soname)[0] ?? conventionalPackageName(soname) }));
   return {
-    depends: [...result.depends.map(parseDebianDependency), ...guessed.map(({ name }) => ({ name }))],
+    depends: [...result.depends.map(parseDependency), ...guessed.map(({ name }) => ({ name }))],
     warnings: guessed.map(({ soname, name }) => `no shlibs or symbols file of the ${target.debianArch} packages declares ${soname}: assumed it comes from ${name} (Debian policy 8.1); pass --sysroot with the target's dpkg database to compute it`),
   };
 }

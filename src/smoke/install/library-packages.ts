@@ -5,8 +5,8 @@
  * stand in for their dependencies in the smoke rootfs. (A .deb brings its own Depends.)
  */
 import { runtimeNeedsOf } from '../../elf/needs.js';
-import { conventionalPackages } from '../../layouts/deb/runtime.js';
-import { ShlibsDatabase } from '../../debian/shlibs.js';
+import { ShlibsDatabase } from '../../debian/database.js';
+import { conventionalPackages } from '../../debian/soname-packages.js';
 import { ensureTargetSysroot } from '../../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../../util/cache.js';
 import { readInput } from '../../verify/readers/open.js';

@@ -5,8 +5,8 @@
  * an error; for others' (upstream bindeb-pkg, distribution packages) a warning.
  */
 import { archPackageOf } from '../../layouts/pacman/depends.js';
-import { conventionalPackages } from '../../layouts/deb/runtime.js';
-import type { ShlibsDatabase } from '../../debian/shlibs.js';
+import type { ShlibsDatabase } from '../../debian/database.js';
+import { conventionalPackages } from '../../debian/soname-packages.js';
 import type { CheckOutcome, VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../model.js';

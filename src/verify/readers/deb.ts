@@ -12,7 +12,7 @@ import { KpkgError } from '../../util/errors.js';
 import { MemberCollector } from '../collect.js';
 import { installPath } from '../member-path.js';
 import type { DebMetadata, ReadPackage } from '../model.js';
-import { debianRelationNames } from '../relations.js';
+import { relationNames as debianRelationNames } from '../../debian/relations.js';
 import { decompressed } from './decompressed.js';
 import { addTarEntries } from './tar-members.js';
 
