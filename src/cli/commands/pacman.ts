@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isPacmanPackageName } from '../../formats/pacman/names.js';
 import { pacmanPackager } from '../../formats/pacman/write-pacman.js';
 import { pacmanLayout, PACMAN_PACKAGE_KINDS, DEFAULT_PKGBASE } from '../../layouts/pacman/layout.js';
 import { KpkgError } from '../../util/errors.js';
@@ -6,8 +7,7 @@ import { registerPackageCommand } from './package-command.js';
 
 function pkgbaseOf(value: string | undefined): string {
   const pkgbase = value ?? process.env.PACMAN_PKGBASE ?? DEFAULT_PKGBASE;
-  // makepkg's rule for pkgname/pkgbase (lint_pkgbuild/pkgname.sh): alphanumerics and @._+-, not starting with - or .
-  if (!/^[a-z0-9@_+][a-z0-9@._+-]*$/.test(pkgbase)) throw new KpkgError(`"${pkgbase}" is not a valid pacman package base`, { hint: 'use lower-case letters, digits and @ . _ + - (not first: - or .)', exitCode: 2 });
+  if (!isPacmanPackageName(pkgbase)) throw new KpkgError(`"${pkgbase}" is not a valid pacman package base`, { hint: 'use letters, digits and @ . _ + - (not first: - or .)', exitCode: 2 });
   return pkgbase;
 }
 
