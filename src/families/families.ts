@@ -1,8 +1,8 @@
 /**
  * The table of families: one row per family kpkg writes (./family.ts says what a row holds). The
  * CLI registers a command per row, smoke picks its installer here, and every row names the
- * reader `kpkg verify` reads its packages with. Adding a family is adding a row (and its id in
- * src/package/family.ts); the compiler then asks for every part of it.
+ * reader `kpkg verify` reads its packages with. A new family's parts (layout, writer, installer)
+ * meet in its row, with its id in src/package/family.ts; the compiler then asks for every part.
  *
  * The table sits above layouts/, formats/, smoke/install/ and verify/readers/, and below
  * pipeline/, the smoke and verify runners and cli/: nothing it imports may import it.

@@ -12,13 +12,15 @@ import { readDirectory } from './directory.js';
 import { readRpm } from './rpm.js';
 import { readTarPackage } from './tar.js';
 
+export type InputKind = { reader: 'deb' } | { reader: 'rpm' } | { reader: 'tar'; compression: DecompressionKind };
+
 /**
  * The containers kpkg reads, each with its reader. A family's packages are one of them (its row
  * in src/families/ names which): a pacman package is a compressed tar whose .PKGINFO makes the tar
  * reader report it as pacman. A directory is read as an unpacked package (readDirectory).
  */
 export interface ContainerReader {
-  readonly container: 'deb' | 'rpm' | 'tar';
+  readonly container: InputKind['reader'];
   /** Reads a whole package; `compression` is that of the tar stream ('none' for deb and rpm). */
   read(input: string, compression: DecompressionKind): Promise<ReadPackage>;
 }
@@ -27,9 +29,7 @@ export const CONTAINER_READERS = {
   deb: { container: 'deb', read: (input) => readDeb(input) },
   rpm: { container: 'rpm', read: (input) => readRpm(input) },
   tar: { container: 'tar', read: (input, compression) => readTarPackage(input, compression) },
-} as const satisfies Readonly<Record<ContainerReader['container'], ContainerReader>>;
-
-export type InputKind = { reader: 'deb' } | { reader: 'rpm' } | { reader: 'tar'; compression: DecompressionKind };
+} as const satisfies Readonly<Record<InputKind['reader'], ContainerReader>>;
 
 const MAGICS: readonly (readonly [number[], InputKind])[] = [
   [[0x21, 0x3c, 0x61, 0x72, 0x63, 0x68, 0x3e, 0x0a], { reader: 'deb' }], // "!<arch>\n"
