@@ -1,19 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { ExecaError } from 'execa';
 import { readFileSync } from 'node:fs';
+import { allFamilies } from '../families/families.js';
 import { isKpkgError, KpkgError } from '../util/errors.js';
 import { interrupted } from '../util/interrupt.js';
 import { useRunTempDir, type RunTempDir } from '../util/run-temp.js';
 import { systemError } from '../util/system-error.js';
-import { registerDeb } from './commands/deb.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
-import { registerPacman } from './commands/pacman.js';
-import { registerRpm } from './commands/rpm.js';
+import { registerPackageCommand } from './commands/package-command.js';
 import { registerSmoke } from './commands/smoke.js';
 import { registerSysroot } from './commands/sysroot.js';
-import { registerTar } from './commands/tar.js';
 import { registerVerify } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,10 +24,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInspect(program);
   registerHeaders(program);
-  registerDeb(program);
-  registerRpm(program);
-  registerPacman(program);
-  registerTar(program);
+  for (const family of allFamilies()) registerPackageCommand(program, family);
   registerDoctor(program);
   registerSmoke(program);
   registerVerify(program);

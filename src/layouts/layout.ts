@@ -9,6 +9,7 @@ import type { PackagingFeatures } from '../kernel/features.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import type { RuntimeNeeds } from '../elf/needs.js';
 import type { PluginCompiler } from '../kernel/headers/gcc-plugins.js';
+import type { FamilyId } from '../package/family.js';
 import type { Dependency, PackageDescription } from '../package/model.js';
 import type { SetDescription } from '../package/upload.js';
 import type { TargetPackageRoots } from '../sysroot/target-roots.js';
@@ -39,7 +40,7 @@ export interface RuntimeRelations {
 
 export interface DistributionLayout<Kind extends string = string> {
   /** The family, as the CLI names it: 'deb', 'rpm', 'pacman', 'tar'. */
-  readonly family: string;
+  readonly family: FamilyId;
   /** Every package kind, in the order packages are written. */
   readonly kinds: readonly Kind[];
   /** The kernel parts a kind is made of. */

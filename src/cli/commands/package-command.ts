@@ -1,15 +1,16 @@
 /**
- * The commands that write packages (deb, rpm, pacman, tar) share their options and output; each
- * names its layout, its container writer and what it adds. The command only parses and wires:
- * tree → parts → layout → writer happens in src/pipeline/build-packages.ts.
+ * The commands that write packages, one per family of the families table (src/families/), share
+ * their options and output; each family's row names its layout, its container writer and what its
+ * command adds. The command only parses and wires: tree → parts → layout → writer happens in
+ * src/pipeline/build-packages.ts.
  */
 import { Option, type Command } from 'commander';
 import type { CompressionKind } from '../../archive/compress.js';
-import type { Packager } from '../../formats/packager.js';
-import { parseOnly, type DistributionLayout } from '../../layouts/layout.js';
+import type { Family } from '../../families/family.js';
+import { variableValue, withVariable } from '../../families/variables.js';
+import { parseOnly } from '../../layouts/layout.js';
 import { buildPackages } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
-import { envValue } from '../../util/env.js';
 import { KpkgError } from '../../util/errors.js';
 import { packagesMarkdown } from '../summaries.js';
 import { addCacheOption, addFormatOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, reportFormat, targetLibraryChoice, type TreeOptions } from '../options.js';
@@ -29,29 +30,6 @@ export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice 
   format?: string;
 }
 
-export interface PackageCommandSpec<Kind extends string, Extra> {
-  name: string;
-  description: string;
-  packager: Packager;
-  /** The layout for the parsed options (some commands have layout options, e.g. --pkgbase). */
-  layout: (options: PackageCommandOptions & Extra) => DistributionLayout<Kind>;
-  /** The kinds --only accepts, for the help text. */
-  kinds: readonly string[];
-  /** What --pkg-version defaults to, for the help text. */
-  versionHelp: string;
-  /** Adds the command's own options. */
-  extraOptions?: (command: Command) => Command;
-  /** Text after the options in --help. */
-  helpAfter?: string;
-  /** The environment variables a family's upstream tooling reads for these options (an option given wins). */
-  environment?: {
-    compress?: string;
-    pkgVersion?: string;
-    /** --jobs from the environment, e.g. DEB_BUILD_OPTIONS=parallel=N. */
-    jobs?: (env: NodeJS.ProcessEnv) => string | undefined;
-  };
-}
-
 export function integerOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new KpkgError(`${name} must be a whole number, not "${value}"`, { exitCode: 2 });
@@ -64,28 +42,13 @@ function positiveOption(name: string, value: string | undefined): number | undef
   return n;
 }
 
-/** An option's default as --help gives it, the variable that overrides it first. */
-export function withVariable(fallback: string, variable: string | undefined): string {
-  return variable === undefined ? fallback : `${variable}, else ${fallback}`;
-}
-
-/**
- * A variable's value when an option is not given: as upstream's scripts (${VAR:+set}), an empty
- * value counts as unset. With `choices`, anything else is a usage error naming the variable.
- */
-export function variableValue(variable: string | undefined, choices?: readonly string[]): string | undefined {
-  const value = variable === undefined ? undefined : envValue(variable);
-  if (value === undefined) return undefined;
-  if (choices !== undefined && !choices.includes(value)) throw new KpkgError(`${variable ?? ''}=${value} is not one kpkg accepts`, { hint: `set it to one of: ${choices.join(', ')}, or unset it`, exitCode: 2 });
-  return value;
-}
-
-export function registerPackageCommand<Kind extends string, Extra>(program: Command, spec: PackageCommandSpec<Kind, Extra>): void {
-  const { packager } = spec;
-  let command = addFormatOption(addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(spec.name))))))
+/** Adds `kpkg <family>`: the shared options, the family's own, and the action that writes its packages. */
+export function registerPackageCommand(program: Command, family: Family): void {
+  const { packager, command: spec } = family;
+  let command = addFormatOption(addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(family.id))))))
     .description(spec.description)
     .addOption(new Option('--compress <kind>', `compression (default: ${withVariable(packager.compressions[0] ?? '', spec.environment?.compress)})`).choices([...packager.compressions]));
-  if (spec.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${spec.kinds.join(', ')} (default: all that apply to the tree)`);
+  if (family.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${family.kinds.join(', ')} (default: all that apply to the tree)`);
   command = command
     .option('--level <n>', 'compression level (default: the usual one of the format for the compressor)')
     .option('--pkg-version <version>', `full package version (default: ${withVariable(spec.versionHelp, spec.environment?.pkgVersion)})`)
@@ -96,10 +59,10 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
   if (spec.extraOptions !== undefined) command = spec.extraOptions(command);
   command
     .addHelpText('after', `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`)
-    .action(async (args: string[], options: PackageCommandOptions & Extra) => {
+    .action(async (args: string[], options: PackageCommandOptions) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
-        const layout = spec.layout(options);
+        const layout = family.layout(options);
         const result = await buildPackages(layout, packager, {
           buildDir: options.buildDir,
           sourceDir: options.sourceDir,
@@ -124,7 +87,7 @@ export function registerPackageCommand<Kind extends string, Extra>(program: Comm
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else if (format === 'markdown') {
-          process.stdout.write(packagesMarkdown(spec.name, result));
+          process.stdout.write(packagesMarkdown(family.id, result));
         } else {
           for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
           for (const f of result.setFiles) process.stdout.write(`${f}\n`);

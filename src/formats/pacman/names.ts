@@ -29,12 +29,19 @@ export function pacmanArch(debianArch: string): string {
   return arch;
 }
 
-// makepkg's lint_pkgname / lint_pkgver / lint_pkgrel (libmakepkg/lint_pkgbuild).
+// makepkg's lint_pkgname / lint_pkgver / lint_pkgrel (libmakepkg/lint_pkgbuild). pkgbase.sh
+// lints pkgbase with pkgname's lint_one_pkgname: ASCII [[:alnum:]] and +_.@-, so upper case is
+// allowed (only the separate pkglint tool warns about it), and not - or . first.
 const PKGNAME = /^[a-zA-Z0-9@_+][a-zA-Z0-9@._+-]*$/;
 const PKGREL = /^[0-9]+(\.[0-9]+)?$/;
 
+/** Whether makepkg accepts `name` as a pkgname or pkgbase. */
+export function isPacmanPackageName(name: string): boolean {
+  return PKGNAME.test(name);
+}
+
 export function checkPacmanName(name: string, what = 'package name'): void {
-  if (!PKGNAME.test(name)) {
+  if (!isPacmanPackageName(name)) {
     throw new KpkgError(`invalid ${what} ${JSON.stringify(name)} for pacman: use a-z A-Z 0-9 @ . _ + -, not starting with '-' or '.'`);
   }
 }

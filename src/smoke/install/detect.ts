@@ -1,18 +1,18 @@
+/**
+ * Which installer `kpkg smoke` uses: the family of the given packages (./sniff.ts) and that
+ * family's installer in the families table. This module sits above the table; the installers
+ * themselves sit below it.
+ */
 import { basename } from 'node:path';
+import { FAMILIES } from '../../families/families.js';
 import { KpkgError } from '../../util/errors.js';
-import { debInstaller } from './deb.js';
 import type { Installer, SmokeInputFormat } from './installer.js';
-import { pacmanInstaller } from './pacman.js';
-import { rpmInstaller } from './rpm.js';
 import { sniffInput } from './sniff.js';
-import { tarInstaller } from './tar.js';
 
-export const INSTALLERS: Readonly<Record<SmokeInputFormat, Installer>> = {
-  deb: debInstaller,
-  rpm: rpmInstaller,
-  pacman: pacmanInstaller,
-  tar: tarInstaller,
-};
+/** The installer of a family's packages. */
+export function installerOf(format: SmokeInputFormat): Installer {
+  return FAMILIES[format].smokeInstaller;
+}
 
 /** The one format of `files`; packages of different formats in one run are a usage error. */
 export function commonFormat(files: readonly { file: string; format: SmokeInputFormat }[]): SmokeInputFormat {
@@ -28,5 +28,5 @@ export function commonFormat(files: readonly { file: string; format: SmokeInputF
 /** The installer for `files` (host paths), from their contents. */
 export async function installerFor(files: readonly string[]): Promise<Installer> {
   const sniffed = await Promise.all(files.map(async (file) => ({ file, format: (await sniffInput(file)).format })));
-  return INSTALLERS[commonFormat(sniffed)];
+  return installerOf(commonFormat(sniffed));
 }

@@ -4,9 +4,10 @@
  * rootfs (with the target's own dpkg, rpm, pacman or tar), and what the packages say about the
  * kernel they are for. smoke.ts only picks the installer (installerFor in ./detect.ts).
  */
+import type { FamilyId } from '../../package/family.js';
 
-/** Input formats `kpkg smoke` installs. */
-export type SmokeInputFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
+/** Input formats `kpkg smoke` installs: one per family. */
+export type SmokeInputFormat = FamilyId;
 
 /** What `kpkg smoke` needs to know about the headers packages it is given. */
 export interface HeadersFacts {

@@ -14,6 +14,23 @@ import { readTarPackage } from './tar.js';
 
 export type InputKind = { reader: 'deb' } | { reader: 'rpm' } | { reader: 'tar'; compression: DecompressionKind };
 
+/**
+ * The containers kpkg reads, each with its reader. A family's packages are one of them (its row
+ * in src/families/ names which): a pacman package is a compressed tar whose .PKGINFO makes the tar
+ * reader report it as pacman. A directory is read as an unpacked package (readDirectory).
+ */
+export interface ContainerReader {
+  readonly container: InputKind['reader'];
+  /** Reads a whole package; `compression` is that of the tar stream ('none' for deb and rpm). */
+  read(input: string, compression: DecompressionKind): Promise<ReadPackage>;
+}
+
+export const CONTAINER_READERS = {
+  deb: { container: 'deb', read: (input) => readDeb(input) },
+  rpm: { container: 'rpm', read: (input) => readRpm(input) },
+  tar: { container: 'tar', read: (input, compression) => readTarPackage(input, compression) },
+} as const satisfies Readonly<Record<InputKind['reader'], ContainerReader>>;
+
 const MAGICS: readonly (readonly [number[], InputKind])[] = [
   [[0x21, 0x3c, 0x61, 0x72, 0x63, 0x68, 0x3e, 0x0a], { reader: 'deb' }], // "!<arch>\n"
   [[0xed, 0xab, 0xee, 0xdb], { reader: 'rpm' }],
@@ -65,14 +82,7 @@ async function dispatch(input: string): Promise<ReadPackage> {
     const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     throw cannotRead(input, `unknown file format (first bytes ${hex}): expected a .deb, .rpm, .pkg.tar.{zst,xz}, .tar[.gz|.xz|.zst|.bz2] or a directory`);
   }
-  switch (kind.reader) {
-    case 'deb':
-      return readDeb(input);
-    case 'rpm':
-      return readRpm(input);
-    case 'tar':
-      return readTarPackage(input, kind.compression);
-  }
+  return CONTAINER_READERS[kind.reader].read(input, kind.reader === 'tar' ? kind.compression : 'none');
 }
 
 /** Reads one input completely; every failure to do so is a KpkgError with exit status 2. */

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { allFamilies } from '../families/families.js';
+import { buildProgram } from './main.js';
+
+describe('the CLI registers a command per family of the families table', () => {
+  const commands = buildProgram().commands;
+
+  it('in the table order, after inspect and headers', () => {
+    assert.deepEqual(commands.map((command) => command.name()).slice(0, 6), ['inspect', 'headers', ...allFamilies().map((family) => family.id)]);
+  });
+
+  for (const family of allFamilies()) {
+    it(`kpkg ${family.id}: the row's description, --only with its kinds when it has several`, () => {
+      const command = commands.find((c) => c.name() === family.id);
+      assert.equal(command?.description(), family.command.description);
+      const only = command.options.find((option) => option.long === '--only');
+      assert.equal(only !== undefined, family.kinds.length > 1);
+      if (only !== undefined) assert.match(only.description, new RegExp(`of ${family.kinds.join(', ')} `));
+    });
+  }
+});
