@@ -363,7 +363,8 @@ export const ARCHES: readonly ArchInfo[] = [
     pacman: 'powerpc64',
     qemuUser: 'ppc64',
     nodeArch: 'ppc64',
-    // Debian ppc64 lives on debian-ports (sid only), not on deb.debian.org: smoke needs --mirror.
+    // No Debian release has ppc64: it is a debian-ports architecture (sid, not on deb.debian.org),
+    // so fetching its packages needs --mirror and --target-suite sid.
     ubuntuArchive: 'ports',
     aliases: [],
   },
