@@ -1,3 +1,4 @@
+import { archByDebian, DEBIAN_RELEASES, type DebianRelease } from '../arch/arch-table.js';
 import { isFile, readTextOrUndefined } from '../util/fs.js';
 import { hostDebianMirror } from './sources.js';
 
@@ -25,25 +26,24 @@ export async function hostRelease(path = '/etc/os-release'): Promise<HostRelease
   return parseOsRelease((await readTextOrUndefined(path)) ?? '');
 }
 
-/** Debian releases in order; an architecture's first release is where it entered the archive. */
-const DEBIAN_RELEASES = ['buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'sid'] as const;
-const FIRST_DEBIAN_RELEASE: Readonly<Record<string, string>> = { riscv64: 'trixie', loong64: 'sid' };
 const FALLBACK_DEBIAN_SUITE = 'bookworm';
 
 /**
  * The suite a target's packages come from: the build machine's release, or the first Debian release
- * that has the architecture when the machine's is older (riscv64 entered with trixie).
+ * that has the architecture (its row's firstDebianRelease) when the machine's is older (riscv64
+ * entered with trixie).
  */
 export function defaultTargetSuite(debianArch: string, host: HostRelease): string {
   if (host.id === 'ubuntu' && host.codename !== undefined) return host.codename;
   const own = host.id === 'debian' && host.codename !== undefined ? host.codename : FALLBACK_DEBIAN_SUITE;
-  const first = FIRST_DEBIAN_RELEASE[debianArch];
+  const first = archByDebian(debianArch)?.firstDebianRelease;
   if (first === undefined) return own;
-  const index = (s: string): number => DEBIAN_RELEASES.indexOf(s as (typeof DEBIAN_RELEASES)[number]);
+  const index = (s: string): number => DEBIAN_RELEASES.indexOf(s as DebianRelease);
   return index(own) >= 0 && index(own) < index(first) ? first : own;
 }
 
-/** Ubuntu serves amd64 and i386 from its main archive and every other architecture from the ports archive. */
+/** Ubuntu's main archive and its ports archive (the row's ubuntuArchive says which serves an architecture). */
+const UBUNTU_ARCHIVE = 'http://archive.ubuntu.com/ubuntu';
 const UBUNTU_PORTS = 'http://ports.ubuntu.com/ubuntu-ports';
 
 export interface TargetArchive {
@@ -58,7 +58,7 @@ export async function targetArchive(debianArch: string, choose: { mirror?: strin
   const release = host ?? (await hostRelease());
   const ubuntu = release.id === 'ubuntu';
   const suite = choose.suite ?? defaultTargetSuite(debianArch, release);
-  const mirror = (choose.mirror ?? (ubuntu ? (['amd64', 'i386'].includes(debianArch) ? 'http://archive.ubuntu.com/ubuntu' : UBUNTU_PORTS) : await hostDebianMirror())).replace(/\/+$/, '');
+  const mirror = (choose.mirror ?? (ubuntu ? (archByDebian(debianArch)?.ubuntuArchive === 'archive' ? UBUNTU_ARCHIVE : UBUNTU_PORTS) : await hostDebianMirror())).replace(/\/+$/, '');
   const keyringPath = ubuntu ? '/usr/share/keyrings/ubuntu-archive-keyring.gpg' : '/usr/share/keyrings/debian-archive-keyring.gpg';
   return {
     mirror,

@@ -1,16 +1,18 @@
 /**
- * The architectures kpkg packages for, and every name each one goes by: Debian, kernel ARCH and
- * SRCARCH, RPM, pacman, GNU triplet, Debian multiarch directory, uname -m, Node's process.arch.
+ * The architectures kpkg packages for: one row each, holding every fact kpkg needs about it and
+ * every name it goes by (Debian, kernel ARCH and SRCARCH, RPM, pacman, GNU triplet, Debian
+ * multiarch directory, uname -m, Node's process.arch, qemu's). Nothing outside src/arch/ maps
+ * architecture names; docs/recipes/add-a-target-architecture.md says how to add a row, and
+ * arch-table.test.ts checks that every row is complete.
  *
  * Facts here were checked against: the kernel's arch/<srcarch>/Makefile and
  * scripts/package/builddeb (6.1 and 6.12), clang's driver (`clang --target=<triplet> -###` prints
- * the dynamic linker glibc expects) and the cross compilers' output (see arch-table.test.ts).
+ * the dynamic linker glibc expects), the cross compilers' output (arch-table.slow.test.ts in
+ * src/kernel/), rpm 4.18's rpmrc (arch_canon) and platform macros (__isa_name, __isa_bits).
  */
-import { endianness } from 'node:os';
 import { EM_386, EM_AARCH64, EM_ARM, EM_LOONGARCH, EM_MIPS, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64 } from '../elf/elf.js';
 import { sameIdentity } from '../elf/identity.js';
 import type { ElfIdentity } from '../elf/identity.js';
-import { KpkgError } from '../util/errors.js';
 
 /** A Kconfig symbol that must be set to y (`enabled: true`) or must not be (`enabled: false`). */
 export interface KconfigCondition {
@@ -27,37 +29,102 @@ export interface BootImage {
   installName: string;
 }
 
+/** A KBUILD_IMAGE other than the default one, built when every condition holds. */
+export interface BootImageVariant {
+  when: readonly KconfigCondition[];
+  /** File name in arch/<srcarch>/boot. */
+  image: string;
+}
+
+/** rpm's names for an architecture (rpmrc's arch_canon, the platform's __isa_name-__isa_bits). */
+export interface RpmArch {
+  /** The header's ARCH and the file name's arch: 'x86_64', 'aarch64', 'noarch'… */
+  name: string;
+  /** arch_canon number, written in the lead; 0 for noarch, which has none. */
+  archnum: number;
+  /** "(aarch-64)"-style suffix of the implicit "name(isa) = evr" provide; undefined for noarch. */
+  isa?: string;
+}
+
+/** How qemu-system boots a kernel of this architecture (TCG), as proven by a boot. */
+export interface QemuSystem {
+  /** e.g. qemu-system-aarch64. */
+  binary: string;
+  /** -M, -cpu and firmware arguments, before the common -m/-kernel/-initrd/-append ones. */
+  machineArgs: readonly string[];
+  /** The console= the kernel writes to. */
+  console: string;
+  /**
+   * What -kernel takes: the installed boot image as it is, or that image decompressed first
+   * (qemu's riscv loader reads only a raw Image or an ELF; a board's bootloader may differ).
+   */
+  kernelFile: 'as-installed' | 'decompressed';
+}
+
+/** Debian releases in order; a row's firstDebianRelease is where it entered the archive. */
+export const DEBIAN_RELEASES = ['buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'sid'] as const;
+export type DebianRelease = (typeof DEBIAN_RELEASES)[number];
+
+/** The families whose packages name the architecture in a way of their own. */
+export type NamingFamily = 'rpm' | 'pacman';
+
 export interface ArchInfo {
-  /** Canonical id: Debian architecture name. */
+  /** Canonical id: Debian architecture name; also the deb family's and the tar family's name. */
   debian: string;
   /** What you pass as ARCH=. */
   kernelArch: string;
   /** The arch/ directory (the kernel's SRCARCH). */
   srcArch: string;
-  rpm: string;
-  /** Arch Linux or Arch Linux port name; only x86_64 is an official Arch Linux architecture. */
-  pacman: string;
+  /**
+   * The symbol arch/<srcArch>/Kconfig defines as y ("config ARM64 def_bool y", "config X86" for
+   * both 32- and 64-bit x86, "config PPC" ...): what a configuration alone says about SRCARCH.
+   * Rows sharing srcArch share it.
+   */
+  srcArchSymbol: string;
+  /**
+   * Kconfig symbols (from include/config/auto.conf / .config) that pick this row among rows
+   * sharing srcArch; archForKernelConfig takes the first row, in table order, whose conditions hold.
+   */
+  kconfig: readonly KconfigCondition[];
+  elf: ElfIdentity;
+  /** PT_INTERP of glibc programs for this architecture. */
+  dynamicLoader: string;
   /** GNU triplet of Debian's cross toolchain (DEB_HOST_GNU_TYPE). */
   gnuTriplet: string;
   /** Debian multiarch directory (DEB_HOST_MULTIARCH): /usr/lib/<multiarch>. */
   multiarch: string;
   /** The usual CROSS_COMPILE: `${gnuTriplet}-`. */
   crossPrefix: string;
-  elf: ElfIdentity;
-  /** PT_INTERP of glibc programs for this architecture. */
-  dynamicLoader: string;
   /** Image of a default configuration; bootImageForConfig refines it for a given .config. */
   bootImage: BootImage;
+  /** Other KBUILD_IMAGE values of arch/<srcArch>/Makefile, the first whose conditions hold winning. */
+  bootImageVariants: readonly BootImageVariant[];
   /** Install path template with the literal RELEASE_PLACEHOLDER; see bootInstallPathFor. */
   bootInstallPath: string;
-  /**
-   * Kconfig symbols (from include/config/auto.conf / .config) that pick this row among rows
-   * sharing srcArch; archForKernelConfig takes the first row, in table order, whose conditions hold.
-   */
-  kconfig: readonly KconfigCondition[];
+  /** rpm's names; absent only where notPackaged.rpm says why. */
+  rpm?: RpmArch;
+  /** pacman's CARCH (Arch Linux or one of its ports); absent only where notPackaged.pacman says why. */
+  pacman?: string;
+  /** Families kpkg refuses to package this architecture for, each with the reason (requireFamilyArch). */
+  notPackaged?: Partial<Record<NamingFamily, string>>;
+  /** qemu-user's CPU name: qemu-<cpu>-static and /usr/lib/binfmt.d/qemu-<cpu>.conf. */
+  qemuUser: string;
+  /** The qemu-system machine that boots the packaged kernel; absent where none was proven yet. */
+  qemuSystem?: QemuSystem;
+  /** Node.js process.arch on this architecture (rows sharing it differ in byte order or float ABI). */
+  nodeArch: string;
+  /** Debian names of other rows whose binaries this machine runs without emulation. */
+  alsoRuns?: readonly string[];
+  /** The first Debian release with this architecture; absent: every release in DEBIAN_RELEASES. */
+  firstDebianRelease?: DebianRelease;
+  /** Ubuntu serves amd64 and i386 from its main archive and every other architecture from ports. */
+  ubuntuArchive: 'archive' | 'ports';
   /** More names findArch accepts: uname -m values, Node's process.arch, Fedora basearch. */
   aliases: readonly string[];
 }
+
+/** Architecture-independent packages (Debian's Architecture: all) in each family's words. */
+export const ANY_ARCH = { debian: 'all', rpm: { name: 'noarch', archnum: 0 } satisfies RpmArch, pacman: 'any' } as const;
 
 export const RELEASE_PLACEHOLDER = '<release>';
 
@@ -71,8 +138,21 @@ const VMLINUX = `/boot/vmlinux-${RELEASE_PLACEHOLDER}`;
 const X86_BZIMAGE: BootImage = { makeTarget: 'bzImage', builtPath: 'arch/x86/boot/bzImage', installName: 'vmlinuz' };
 /** arch/arm/Makefile: KBUILD_IMAGE is zImage (xipImage for XIP kernels). */
 const ARM_ZIMAGE: BootImage = { makeTarget: 'zImage', builtPath: 'arch/arm/boot/zImage', installName: 'vmlinuz' };
+const ARM_VARIANTS: readonly BootImageVariant[] = [{ when: [on('CONFIG_XIP_KERNEL')], image: 'xipImage' }];
 /** arch/powerpc/Makefile sets no KBUILD_IMAGE, so packaging falls back to the top-level vmlinux. */
 const PPC_VMLINUX: BootImage = { makeTarget: 'vmlinux', builtPath: 'vmlinux', installName: 'vmlinux' };
+
+/** arch/riscv/Makefile (6.12; older trees have no choice and always build Image.gz). */
+const RISCV_COMPRESSED: readonly (readonly [symbol: string, image: string])[] = [
+  ['CONFIG_KERNEL_BZIP2', 'Image.bz2'],
+  ['CONFIG_KERNEL_GZIP', 'Image.gz'],
+  ['CONFIG_KERNEL_LZ4', 'Image.lz4'],
+  ['CONFIG_KERNEL_LZMA', 'Image.lzma'],
+  ['CONFIG_KERNEL_LZO', 'Image.lzo'],
+  ['CONFIG_KERNEL_ZSTD', 'Image.zst'],
+  ['CONFIG_KERNEL_XZ', 'Image.xz'],
+  ['CONFIG_KERNEL_UNCOMPRESSED', 'Image'],
+];
 
 /**
  * Table order matters where rows share srcArch: archForKernelConfig takes the first match, so
@@ -83,212 +163,313 @@ export const ARCHES: readonly ArchInfo[] = [
     debian: 'amd64',
     kernelArch: 'x86_64',
     srcArch: 'x86',
-    rpm: 'x86_64',
-    pacman: 'x86_64',
+    srcArchSymbol: 'CONFIG_X86',
+    kconfig: [on('CONFIG_64BIT')],
+    elf: { machine: EM_X86_64, class: 64, endian: 'little' },
+    dynamicLoader: '/lib64/ld-linux-x86-64.so.2',
     gnuTriplet: 'x86_64-linux-gnu',
     multiarch: 'x86_64-linux-gnu',
     crossPrefix: 'x86_64-linux-gnu-',
-    elf: { machine: EM_X86_64, class: 64, endian: 'little' },
-    dynamicLoader: '/lib64/ld-linux-x86-64.so.2',
     bootImage: X86_BZIMAGE,
+    bootImageVariants: [],
     bootInstallPath: VMLINUZ,
-    kconfig: [on('CONFIG_64BIT')],
+    rpm: { name: 'x86_64', archnum: 1, isa: 'x86-64' },
+    pacman: 'x86_64',
+    qemuUser: 'x86_64',
+    nodeArch: 'x64',
+    // An x86-64 kernel runs 32-bit x86 programs (IA32_EMULATION, on in Debian's kernels).
+    alsoRuns: ['i386'],
+    ubuntuArchive: 'archive',
     aliases: ['x64', 'x86-64'],
   },
   {
     debian: 'i386',
     kernelArch: 'i386',
     srcArch: 'x86',
-    rpm: 'i686',
-    // Arch Linux 32, an unofficial port.
-    pacman: 'i686',
+    srcArchSymbol: 'CONFIG_X86',
+    kconfig: [off('CONFIG_64BIT')],
+    elf: { machine: EM_386, class: 32, endian: 'little' },
+    dynamicLoader: '/lib/ld-linux.so.2',
     // Debian's toolchain is i686-linux-gnu, but its multiarch directory keeps the old i386 name.
     gnuTriplet: 'i686-linux-gnu',
     multiarch: 'i386-linux-gnu',
     crossPrefix: 'i686-linux-gnu-',
-    elf: { machine: EM_386, class: 32, endian: 'little' },
-    dynamicLoader: '/lib/ld-linux.so.2',
     bootImage: X86_BZIMAGE,
+    bootImageVariants: [],
     bootInstallPath: VMLINUZ,
-    kconfig: [off('CONFIG_64BIT')],
+    // rpmrc's buildarchtranslate says i386, but Fedora's and openSUSE's 32-bit packages are i686.
+    rpm: { name: 'i686', archnum: 1, isa: 'x86-32' },
+    // Arch Linux 32, an unofficial port.
+    pacman: 'i686',
+    qemuUser: 'i386',
+    qemuSystem: { binary: 'qemu-system-i386', machineArgs: ['-M', 'pc'], console: 'ttyS0', kernelFile: 'as-installed' },
+    nodeArch: 'ia32',
+    ubuntuArchive: 'archive',
     aliases: ['ia32', 'i486', 'i586'],
   },
   {
     debian: 'arm64',
     kernelArch: 'arm64',
     srcArch: 'arm64',
-    rpm: 'aarch64',
-    // Arch Linux ARM.
-    pacman: 'aarch64',
+    srcArchSymbol: 'CONFIG_ARM64',
+    kconfig: [off('CONFIG_CPU_BIG_ENDIAN')],
+    elf: { machine: EM_AARCH64, class: 64, endian: 'little' },
+    dynamicLoader: '/lib/ld-linux-aarch64.so.1',
     gnuTriplet: 'aarch64-linux-gnu',
     multiarch: 'aarch64-linux-gnu',
     crossPrefix: 'aarch64-linux-gnu-',
-    elf: { machine: EM_AARCH64, class: 64, endian: 'little' },
-    dynamicLoader: '/lib/ld-linux-aarch64.so.1',
     // KBUILD_IMAGE (what `make image_name` prints and builddeb copies) is Image.gz, not Image;
     // vmlinuz.efi with CONFIG_EFI_ZBOOT.
     bootImage: { makeTarget: 'Image.gz', builtPath: 'arch/arm64/boot/Image.gz', installName: 'vmlinuz' },
+    bootImageVariants: [{ when: [on('CONFIG_EFI_ZBOOT')], image: 'vmlinuz.efi' }],
     bootInstallPath: VMLINUZ,
-    kconfig: [off('CONFIG_CPU_BIG_ENDIAN')],
+    rpm: { name: 'aarch64', archnum: 19, isa: 'aarch-64' },
+    // Arch Linux ARM.
+    pacman: 'aarch64',
+    qemuUser: 'aarch64',
+    // qemu's arm64 loader takes the gzip-compressed Image as it is.
+    qemuSystem: { binary: 'qemu-system-aarch64', machineArgs: ['-M', 'virt', '-cpu', 'max,pauth-impdef=on'], console: 'ttyAMA0', kernelFile: 'as-installed' },
+    nodeArch: 'arm64',
+    ubuntuArchive: 'ports',
     aliases: [],
   },
   {
     debian: 'armhf',
     kernelArch: 'arm',
     srcArch: 'arm',
-    rpm: 'armv7hl',
-    // Arch Linux ARM.
-    pacman: 'armv7h',
-    gnuTriplet: 'arm-linux-gnueabihf',
-    multiarch: 'arm-linux-gnueabihf',
-    crossPrefix: 'arm-linux-gnueabihf-',
-    elf: { machine: EM_ARM, class: 32, endian: 'little', armFloat: 'hard' },
-    dynamicLoader: '/lib/ld-linux-armhf.so.3',
-    bootImage: ARM_ZIMAGE,
-    bootInstallPath: VMLINUZ,
+    srcArchSymbol: 'CONFIG_ARM',
     // Kconfig cannot tell armhf from armel: the float ABI is a userspace choice. armhf userspace
     // needs an ARMv7 kernel (CONFIG_CPU_32v7) that saves VFP state (CONFIG_VFP); such kernels
     // run armel userspace too, and armhf is the default for them. Without either, only armel works.
     kconfig: [on('CONFIG_AEABI'), on('CONFIG_CPU_32v7'), on('CONFIG_VFP'), off('CONFIG_CPU_BIG_ENDIAN')],
+    elf: { machine: EM_ARM, class: 32, endian: 'little', armFloat: 'hard' },
+    dynamicLoader: '/lib/ld-linux-armhf.so.3',
+    gnuTriplet: 'arm-linux-gnueabihf',
+    multiarch: 'arm-linux-gnueabihf',
+    crossPrefix: 'arm-linux-gnueabihf-',
+    bootImage: ARM_ZIMAGE,
+    bootImageVariants: ARM_VARIANTS,
+    bootInstallPath: VMLINUZ,
+    rpm: { name: 'armv7hl', archnum: 12, isa: 'armv7hl-32' },
+    // Arch Linux ARM.
+    pacman: 'armv7h',
+    qemuUser: 'arm',
+    // zImage decompresses itself.
+    qemuSystem: { binary: 'qemu-system-arm', machineArgs: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'], console: 'ttyAMA0', kernelFile: 'as-installed' },
+    nodeArch: 'arm',
+    ubuntuArchive: 'ports',
     aliases: ['armv7l', 'armhfp'],
   },
   {
     debian: 'armel',
     kernelArch: 'arm',
     srcArch: 'arm',
-    rpm: 'armv5tel',
-    // Arch Linux ARM's ARMv5 port, discontinued in 2022. findArch('arm') still returns
-    // undefined: 'arm' is first of all the kernel ARCH of both armhf and armel.
-    pacman: 'arm',
+    srcArchSymbol: 'CONFIG_ARM',
+    // Debian armel is EABI; an OABI-only kernel cannot run it.
+    kconfig: [on('CONFIG_AEABI'), off('CONFIG_CPU_BIG_ENDIAN')],
+    elf: { machine: EM_ARM, class: 32, endian: 'little', armFloat: 'soft' },
+    dynamicLoader: '/lib/ld-linux.so.3',
     gnuTriplet: 'arm-linux-gnueabi',
     multiarch: 'arm-linux-gnueabi',
     crossPrefix: 'arm-linux-gnueabi-',
-    elf: { machine: EM_ARM, class: 32, endian: 'little', armFloat: 'soft' },
-    dynamicLoader: '/lib/ld-linux.so.3',
     bootImage: ARM_ZIMAGE,
+    bootImageVariants: ARM_VARIANTS,
     bootInstallPath: VMLINUZ,
-    // Debian armel is EABI; an OABI-only kernel cannot run it.
-    kconfig: [on('CONFIG_AEABI'), off('CONFIG_CPU_BIG_ENDIAN')],
+    // rpmrc: arch_canon armv5tel 12 (every 32-bit ARM shares 12); platform armv5tel: isa armv5tel-32.
+    rpm: { name: 'armv5tel', archnum: 12, isa: 'armv5tel-32' },
+    // Arch Linux ARM's ARMv5 port, discontinued in 2022. findArch('arm') still returns
+    // undefined: 'arm' is first of all the kernel ARCH of both armhf and armel.
+    pacman: 'arm',
+    qemuUser: 'arm',
+    nodeArch: 'arm',
+    ubuntuArchive: 'ports',
     aliases: ['armv5tejl'],
   },
   {
     debian: 'riscv64',
     kernelArch: 'riscv',
     srcArch: 'riscv',
-    rpm: 'riscv64',
-    // Arch Linux RISC-V port.
-    pacman: 'riscv64',
+    srcArchSymbol: 'CONFIG_RISCV',
+    kconfig: [on('CONFIG_64BIT')],
+    elf: { machine: EM_RISCV, class: 64, endian: 'little' },
+    dynamicLoader: '/lib/ld-linux-riscv64-lp64d.so.1',
     gnuTriplet: 'riscv64-linux-gnu',
     multiarch: 'riscv64-linux-gnu',
     crossPrefix: 'riscv64-linux-gnu-',
-    elf: { machine: EM_RISCV, class: 64, endian: 'little' },
-    dynamicLoader: '/lib/ld-linux-riscv64-lp64d.so.1',
     // Default KBUILD_IMAGE is Image.gz (6.12 via the default CONFIG_KERNEL_GZIP).
     bootImage: { makeTarget: 'Image.gz', builtPath: 'arch/riscv/boot/Image.gz', installName: 'vmlinuz' },
+    // arch/riscv/Makefile: XIP wins, then EFI zboot, then the K210 M-mode loader, then the compression.
+    bootImageVariants: [
+      { when: [on('CONFIG_XIP_KERNEL')], image: 'xipImage' },
+      { when: [on('CONFIG_EFI_ZBOOT')], image: 'vmlinuz.efi' },
+      { when: [on('CONFIG_RISCV_M_MODE'), on('CONFIG_SOC_CANAAN_K210')], image: 'loader.bin' },
+      ...RISCV_COMPRESSED.map(([symbol, image]) => ({ when: [on(symbol)], image })),
+    ],
     bootInstallPath: VMLINUZ,
-    kconfig: [on('CONFIG_64BIT')],
+    rpm: { name: 'riscv64', archnum: 22, isa: 'riscv-64' },
+    // Arch Linux RISC-V port.
+    pacman: 'riscv64',
+    qemuUser: 'riscv64',
+    // -bios default: OpenSBI's fw_dynamic from qemu-system-data.
+    qemuSystem: { binary: 'qemu-system-riscv64', machineArgs: ['-M', 'virt', '-bios', 'default'], console: 'ttyS0', kernelFile: 'decompressed' },
+    nodeArch: 'riscv64',
+    firstDebianRelease: 'trixie',
+    ubuntuArchive: 'ports',
     aliases: [],
   },
   {
     debian: 'ppc64el',
     kernelArch: 'powerpc',
     srcArch: 'powerpc',
-    rpm: 'ppc64le',
-    // Arch POWER, an unofficial port.
-    pacman: 'powerpc64le',
-    gnuTriplet: 'powerpc64le-linux-gnu',
-    multiarch: 'powerpc64le-linux-gnu',
-    crossPrefix: 'powerpc64le-linux-gnu-',
+    srcArchSymbol: 'CONFIG_PPC',
+    kconfig: [on('CONFIG_PPC64'), on('CONFIG_CPU_LITTLE_ENDIAN')],
     elf: { machine: EM_PPC64, class: 64, endian: 'little' },
     // ELFv2 ABI loader.
     dynamicLoader: '/lib64/ld64.so.2',
+    gnuTriplet: 'powerpc64le-linux-gnu',
+    multiarch: 'powerpc64le-linux-gnu',
+    crossPrefix: 'powerpc64le-linux-gnu-',
     bootImage: PPC_VMLINUX,
+    bootImageVariants: [],
     bootInstallPath: VMLINUX,
-    kconfig: [on('CONFIG_PPC64'), on('CONFIG_CPU_LITTLE_ENDIAN')],
+    rpm: { name: 'ppc64le', archnum: 16, isa: 'ppc-64' },
+    // Arch POWER, an unofficial port.
+    pacman: 'powerpc64le',
+    qemuUser: 'ppc64le',
+    // SLOF, the pseries firmware, loads the ELF vmlinux.
+    qemuSystem: { binary: 'qemu-system-ppc64', machineArgs: ['-M', 'pseries', '-cpu', 'POWER9'], console: 'hvc0', kernelFile: 'as-installed' },
+    nodeArch: 'ppc64',
+    ubuntuArchive: 'ports',
     aliases: [],
   },
   {
     debian: 'ppc64',
     kernelArch: 'powerpc',
     srcArch: 'powerpc',
-    rpm: 'ppc64',
-    // Arch POWER, an unofficial port.
-    pacman: 'powerpc64',
-    gnuTriplet: 'powerpc64-linux-gnu',
-    multiarch: 'powerpc64-linux-gnu',
-    crossPrefix: 'powerpc64-linux-gnu-',
+    srcArchSymbol: 'CONFIG_PPC',
+    kconfig: [on('CONFIG_PPC64'), off('CONFIG_CPU_LITTLE_ENDIAN')],
     elf: { machine: EM_PPC64, class: 64, endian: 'big' },
     // Debian ppc64 (a ports architecture) is ELFv1, whose loader is ld64.so.1, not ppc64el's .so.2.
     dynamicLoader: '/lib64/ld64.so.1',
+    gnuTriplet: 'powerpc64-linux-gnu',
+    multiarch: 'powerpc64-linux-gnu',
+    crossPrefix: 'powerpc64-linux-gnu-',
     bootImage: PPC_VMLINUX,
+    bootImageVariants: [],
     bootInstallPath: VMLINUX,
-    kconfig: [on('CONFIG_PPC64'), off('CONFIG_CPU_LITTLE_ENDIAN')],
+    // rpmrc: arch_canon ppc64 16; rpm 4.18 marks its 64-bit sonames "()(64bit)" like kpkg does.
+    rpm: { name: 'ppc64', archnum: 16, isa: 'ppc-64' },
+    // Arch POWER, an unofficial port.
+    pacman: 'powerpc64',
+    qemuUser: 'ppc64',
+    nodeArch: 'ppc64',
+    // No Debian release has ppc64: it is a debian-ports architecture (sid, not on deb.debian.org),
+    // so fetching its packages needs --mirror and --target-suite sid.
+    ubuntuArchive: 'ports',
     aliases: [],
   },
   {
     debian: 's390x',
     kernelArch: 's390',
     srcArch: 's390',
-    rpm: 's390x',
-    // No Arch Linux port exists; this is the uname -m name.
-    pacman: 's390x',
-    gnuTriplet: 's390x-linux-gnu',
-    multiarch: 's390x-linux-gnu',
-    crossPrefix: 's390x-linux-gnu-',
+    srcArchSymbol: 'CONFIG_S390',
+    kconfig: [on('CONFIG_64BIT')],
     elf: { machine: EM_S390, class: 64, endian: 'big' },
     // In /lib, not /lib64, unlike most 64-bit loaders.
     dynamicLoader: '/lib/ld64.so.1',
+    gnuTriplet: 's390x-linux-gnu',
+    multiarch: 's390x-linux-gnu',
+    crossPrefix: 's390x-linux-gnu-',
     bootImage: { makeTarget: 'bzImage', builtPath: 'arch/s390/boot/bzImage', installName: 'vmlinuz' },
+    bootImageVariants: [],
     bootInstallPath: VMLINUZ,
-    kconfig: [on('CONFIG_64BIT')],
+    rpm: { name: 's390x', archnum: 15, isa: 's390-64' },
+    // No Arch Linux port exists; this is the uname -m name.
+    pacman: 's390x',
+    qemuUser: 's390x',
+    qemuSystem: { binary: 'qemu-system-s390x', machineArgs: ['-M', 's390-ccw-virtio'], console: 'ttysclp0', kernelFile: 'as-installed' },
+    nodeArch: 's390x',
+    ubuntuArchive: 'ports',
     aliases: [],
   },
   {
     debian: 'loong64',
     kernelArch: 'loongarch',
     srcArch: 'loongarch',
-    rpm: 'loongarch64',
-    // Loong Arch Linux, an unofficial port.
-    pacman: 'loong64',
+    srcArchSymbol: 'CONFIG_LOONGARCH',
+    kconfig: [on('CONFIG_64BIT')],
+    elf: { machine: EM_LOONGARCH, class: 64, endian: 'little' },
+    dynamicLoader: '/lib64/ld-linux-loongarch-lp64d.so.1',
     gnuTriplet: 'loongarch64-linux-gnu',
     multiarch: 'loongarch64-linux-gnu',
     crossPrefix: 'loongarch64-linux-gnu-',
-    elf: { machine: EM_LOONGARCH, class: 64, endian: 'little' },
-    dynamicLoader: '/lib64/ld-linux-loongarch-lp64d.so.1',
     // CONFIG_EFI_STUB defaults to y: vmlinux.efi (vmlinuz.efi with EFI_ZBOOT, vmlinux.elf without the stub).
     bootImage: { makeTarget: 'vmlinux.efi', builtPath: 'arch/loongarch/boot/vmlinux.efi', installName: 'vmlinuz' },
+    bootImageVariants: [
+      { when: [off('CONFIG_EFI_STUB')], image: 'vmlinux.elf' },
+      { when: [on('CONFIG_EFI_ZBOOT')], image: 'vmlinuz.efi' },
+    ],
     bootInstallPath: VMLINUZ,
-    kconfig: [on('CONFIG_64BIT')],
+    // rpm 4.18's platform file says __isa_name loongarch64; the value written here is kept as kpkg
+    // has always written it.
+    rpm: { name: 'loongarch64', archnum: 23, isa: 'loongarch-64' },
+    // Loong Arch Linux, an unofficial port.
+    pacman: 'loong64',
+    qemuUser: 'loongarch64',
+    nodeArch: 'loong64',
+    firstDebianRelease: 'sid',
+    ubuntuArchive: 'ports',
     aliases: [],
   },
   {
     debian: 'mips64el',
     kernelArch: 'mips',
     srcArch: 'mips',
-    rpm: 'mips64el',
-    // No maintained Arch Linux port (an old Loongson one used this name).
-    pacman: 'mips64el',
-    gnuTriplet: 'mips64el-linux-gnuabi64',
-    multiarch: 'mips64el-linux-gnuabi64',
-    crossPrefix: 'mips64el-linux-gnuabi64-',
+    srcArchSymbol: 'CONFIG_MIPS',
+    kconfig: [on('CONFIG_64BIT'), on('CONFIG_CPU_LITTLE_ENDIAN')],
     elf: { machine: EM_MIPS, class: 64, endian: 'little' },
     // n64 ABI loader (o32 is /lib/ld.so.1, n32 /lib32/ld.so.1).
     dynamicLoader: '/lib64/ld.so.1',
+    gnuTriplet: 'mips64el-linux-gnuabi64',
+    multiarch: 'mips64el-linux-gnuabi64',
+    crossPrefix: 'mips64el-linux-gnuabi64-',
     // arch/mips/Makefile sets no KBUILD_IMAGE: packaging takes vmlinux, installed as /boot/vmlinux-*.
     bootImage: { makeTarget: 'vmlinux', builtPath: 'vmlinux', installName: 'vmlinux' },
+    bootImageVariants: [],
     bootInstallPath: VMLINUX,
-    kconfig: [on('CONFIG_64BIT'), on('CONFIG_CPU_LITTLE_ENDIAN')],
+    // rpmrc: arch_canon mips64el 11; rpm 4.18 marks its n64 sonames "()(64bit)" like kpkg does.
+    rpm: { name: 'mips64el', archnum: 11, isa: 'mips-64' },
+    // No maintained Arch Linux port (the old Loongson one used this name).
+    pacman: 'mips64el',
+    qemuUser: 'mips64el',
+    nodeArch: 'mips64el',
+    ubuntuArchive: 'ports',
     aliases: [],
   },
 ];
 
-/** '/boot/vmlinuz-6.12.9-arm64' style path of the boot image for one kernel release. */
-export function bootInstallPathFor(arch: ArchInfo, release: string): string {
-  return arch.bootInstallPath.replace(RELEASE_PLACEHOLDER, release);
+/**
+ * Debian architectures kpkg has no row for (it does not package for them) whose qemu-user CPU it
+ * still knows, so that binfmt handling can name their rules. smoke refuses them (debianArchInfo).
+ */
+export const QEMU_ONLY_ARCHES: readonly { readonly debian: string; readonly qemuUser: string }[] = [
+  { debian: 'powerpc', qemuUser: 'ppc' },
+  { debian: 'mipsel', qemuUser: 'mipsel' },
+  { debian: 'sparc64', qemuUser: 'sparc64' },
+  { debian: 'hppa', qemuUser: 'hppa' },
+  { debian: 'm68k', qemuUser: 'm68k' },
+  { debian: 'alpha', qemuUser: 'alpha' },
+  { debian: 'sh4', qemuUser: 'sh4' },
+];
+
+/** The row of a Debian architecture name (only that name: see findArch for the others). */
+export function archByDebian(debian: string): ArchInfo | undefined {
+  return ARCHES.find((a) => a.debian === debian);
 }
 
 function namesOf(arch: ArchInfo): string[] {
-  return [arch.debian, arch.kernelArch, arch.srcArch, arch.rpm, arch.pacman, arch.gnuTriplet, arch.multiarch, ...arch.aliases];
+  const family = [arch.rpm?.name, arch.pacman].filter((name): name is string => name !== undefined);
+  return [arch.debian, arch.kernelArch, arch.srcArch, ...family, arch.gnuTriplet, arch.multiarch, ...arch.aliases];
 }
 
 /** Every name mapped to its row; a name used by two rows maps to null (ambiguous). */
@@ -327,182 +508,7 @@ export function findArch(name: string): ArchInfo | undefined {
   return NAME_INDEX.get(normalizeTriplet(key)) ?? undefined;
 }
 
-function holds(condition: KconfigCondition, config: ReadonlyMap<string, string>): boolean {
-  return (config.get(condition.symbol) === 'y') === condition.enabled;
-}
-
-function describeCondition(c: KconfigCondition): string {
-  return c.enabled ? `${c.symbol}=y` : `${c.symbol} not set`;
-}
-
-function describeActual(symbol: string, config: ReadonlyMap<string, string>): string {
-  const value = config.get(symbol);
-  return value === undefined || value === 'n' ? `${symbol} not set` : `${symbol}=${value}`;
-}
-
-/**
- * The symbol each kernel architecture's Kconfig defines as y ("config ARM64 def_bool y" in
- * arch/arm64/Kconfig, "config X86" for both 32- and 64-bit x86, "config PPC" ...): what a
- * configuration alone says about SRCARCH.
- */
-const SRCARCH_SYMBOLS: readonly (readonly [symbol: string, srcArch: string])[] = [
-  ['CONFIG_ARM64', 'arm64'],
-  ['CONFIG_X86', 'x86'],
-  ['CONFIG_ARM', 'arm'],
-  ['CONFIG_RISCV', 'riscv'],
-  ['CONFIG_PPC', 'powerpc'],
-  ['CONFIG_S390', 's390'],
-  ['CONFIG_LOONGARCH', 'loongarch'],
-  ['CONFIG_MIPS', 'mips'],
-];
-
-export interface ConfiguredArch {
-  /** SRCARCH, from its symbol. */
-  srcArch: string;
-  /** Rows of that SRCARCH whose conditions hold, in table order (armhf and armel both for an ARMv7 VFP kernel); empty when none does. */
-  arches: ArchInfo[];
-  /** The symbols that decided it, e.g. "CONFIG_ARM64=y, CONFIG_CPU_BIG_ENDIAN not set". */
-  evidence: string;
-}
-
-/**
- * What a kernel configuration (its Kconfig symbols, as for archForKernelConfig) is for, from the
- * configuration alone: undefined when it names no architecture kpkg knows.
- */
-export function archesForKernelConfig(config: ReadonlyMap<string, string>): ConfiguredArch | undefined {
-  const known = SRCARCH_SYMBOLS.find(([symbol]) => config.get(symbol) === 'y');
-  if (known === undefined) return undefined;
-  const [symbol, srcArch] = known;
-  const rows = ARCHES.filter((a) => a.srcArch === srcArch);
-  const arches = rows.filter((a) => a.kconfig.every((c) => holds(c, config)));
-  const symbols = [...new Set((arches[0] ?? rows[0])?.kconfig.map((c) => c.symbol) ?? [])];
-  const evidence = [`${symbol}=y`, ...(arches.length > 0 ? symbols.map((s) => describeActual(s, config)) : [])].join(', ');
-  return { srcArch, arches, evidence: arches.length > 0 ? evidence : `${evidence}; ${unmatchedConfig(rows, config)}` };
-}
-
-/** Why no row of the candidates fits: what each needs and what the configuration has. */
-function unmatchedConfig(candidates: readonly ArchInfo[], config: ReadonlyMap<string, string>): string {
-  const needs = candidates.map((a) => `${a.debian} needs ${a.kconfig.map(describeCondition).join(', ')}`).join('; ');
-  const symbols = [...new Set(candidates.flatMap((a) => a.kconfig.map((c) => c.symbol)))];
-  return `${needs}; the tree has ${symbols.map((s) => describeActual(s, config)).join(', ')}`;
-}
-
-/**
- * Picks the row for a configured kernel tree from its ARCH or SRCARCH and its Kconfig symbols
- * (keys like 'CONFIG_64BIT', values 'y'/'m'/string, unset symbols absent). Throws KpkgError
- * naming the symbols when the configuration is one kpkg does not package for.
- */
-export function archForKernelConfig(arch: string, config: ReadonlyMap<string, string>): ArchInfo {
-  const key = arch.trim().toLowerCase();
-  const candidates = ARCHES.filter((a) => a.srcArch === key || a.kernelArch === key);
-  if (candidates.length === 0) {
-    const known = [...new Set(ARCHES.flatMap((a) => [a.srcArch, a.kernelArch]))].join(', ');
-    throw new KpkgError(`kpkg does not support kernel architecture '${arch}'`, {
-      hint: `kpkg packages kernels built with ARCH= one of: ${known}`,
-    });
-  }
-  const match = candidates.find((a) => a.kconfig.every((c) => holds(c, config)));
-  if (match !== undefined) return match;
-
-  throw new KpkgError(`this ${candidates[0]?.srcArch ?? key} kernel configuration is not one kpkg packages for: ${unmatchedConfig(candidates, config)}`, {
-    hint: 'check the tree\'s .config (include/config/auto.conf) or configure the kernel for a supported architecture',
-  });
-}
-
-const COMPRESSED_IMAGE_SUFFIXES: readonly (readonly [string, string])[] = [
-  ['CONFIG_KERNEL_BZIP2', 'Image.bz2'],
-  ['CONFIG_KERNEL_GZIP', 'Image.gz'],
-  ['CONFIG_KERNEL_LZ4', 'Image.lz4'],
-  ['CONFIG_KERNEL_LZMA', 'Image.lzma'],
-  ['CONFIG_KERNEL_LZO', 'Image.lzo'],
-  ['CONFIG_KERNEL_ZSTD', 'Image.zst'],
-  ['CONFIG_KERNEL_XZ', 'Image.xz'],
-  ['CONFIG_KERNEL_UNCOMPRESSED', 'Image'],
-];
-
-/** The image file name (in arch/<srcarch>/boot) a given config builds, for arches where it varies. */
-function configuredImageName(arch: ArchInfo, config: ReadonlyMap<string, string>): string | undefined {
-  const y = (symbol: string): boolean => config.get(symbol) === 'y';
-  switch (arch.srcArch) {
-    case 'arm64':
-      return y('CONFIG_EFI_ZBOOT') ? 'vmlinuz.efi' : undefined;
-    case 'arm':
-      return y('CONFIG_XIP_KERNEL') ? 'xipImage' : undefined;
-    case 'riscv': {
-      // arch/riscv/Makefile: XIP wins, then EFI zboot, then the K210 M-mode loader, then the
-      // compression choice (6.12; older trees have none and always build Image.gz).
-      if (y('CONFIG_XIP_KERNEL')) return 'xipImage';
-      if (y('CONFIG_EFI_ZBOOT')) return 'vmlinuz.efi';
-      if (y('CONFIG_RISCV_M_MODE') && y('CONFIG_SOC_CANAAN_K210')) return 'loader.bin';
-      return COMPRESSED_IMAGE_SUFFIXES.find(([symbol]) => y(symbol))?.[1];
-    }
-    case 'loongarch':
-      if (!y('CONFIG_EFI_STUB')) return 'vmlinux.elf';
-      return y('CONFIG_EFI_ZBOOT') ? 'vmlinuz.efi' : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/**
- * The boot image a configured tree builds, mirroring KBUILD_IMAGE in arch/<srcarch>/Makefile.
- * For a tree at hand, `make -s image_name` (what scripts/package/builddeb uses) is the authority;
- * this is for planning before or without running make.
- */
-export function bootImageForConfig(arch: ArchInfo, config: ReadonlyMap<string, string>): BootImage {
-  const name = configuredImageName(arch, config);
-  if (name === undefined) return arch.bootImage;
-  return { makeTarget: name, builtPath: `arch/${arch.srcArch}/boot/${name}`, installName: arch.bootImage.installName };
-}
-
 /** Rows whose ELF identity matches (armFloat compared when defined on both). */
 export function archesForElf(id: ElfIdentity): ArchInfo[] {
   return ARCHES.filter((a) => sameIdentity(a.elf, id));
-}
-
-function byDebian(debian: string): ArchInfo {
-  const arch = ARCHES.find((a) => a.debian === debian);
-  if (arch === undefined) throw new Error(`arch table has no row '${debian}'`);
-  return arch;
-}
-
-/**
- * The row for a Node.js process.arch value. Node reports 'arm' for both armhf and armel builds;
- * its build variable arm_float_abi tells them apart ('hard' unless it says 'soft').
- */
-export function archForNode(nodeArch: string, byteOrder: 'BE' | 'LE', armFloatAbi?: string): ArchInfo | undefined {
-  switch (nodeArch) {
-    case 'x64':
-      return byDebian('amd64');
-    case 'ia32':
-      return byDebian('i386');
-    case 'arm64':
-      return byteOrder === 'LE' ? byDebian('arm64') : undefined;
-    case 'arm':
-      if (byteOrder === 'BE') return undefined;
-      return armFloatAbi === 'soft' || armFloatAbi === 'softfp' ? byDebian('armel') : byDebian('armhf');
-    case 'riscv64':
-      return byDebian('riscv64');
-    case 'ppc64':
-      return byteOrder === 'LE' ? byDebian('ppc64el') : byDebian('ppc64');
-    case 's390x':
-      return byDebian('s390x');
-    case 'loong64':
-      return byDebian('loong64');
-    case 'mips64el':
-      return byDebian('mips64el');
-    default:
-      return undefined;
-  }
-}
-
-/** The row of the machine kpkg runs on (process.arch). */
-export function hostArch(): ArchInfo {
-  const variables: Readonly<Record<string, unknown>> = process.config.variables;
-  const floatAbi = variables['arm_float_abi'];
-  const arch = archForNode(process.arch, endianness(), typeof floatAbi === 'string' ? floatAbi : undefined);
-  if (arch === undefined) {
-    throw new KpkgError(`kpkg does not know the architecture it is running on (Node.js process.arch '${process.arch}', ${endianness()})`);
-  }
-  return arch;
 }

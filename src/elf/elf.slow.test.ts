@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { parseElf, readElfFile } from './elf.js';
 import type { ElfType } from './elf.js';
-import { hostArch } from '../arch/arch-table.js';
+import { hostArch } from '../arch/host.js';
 import { CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
 import type { BinaryKind, Toolchain } from '../testing/cross-binaries.js';
 import { expectElf } from '../testing/elf-checks.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isElfMagic, machineName, MAX_INTERP_LENGTH, parseElf, readElfFile } from './elf.js';
 import { KpkgError } from '../util/errors.js';
-import { hostArch } from '../arch/arch-table.js';
+import { hostArch } from '../arch/host.js';
 import { CrossBuildDir } from '../testing/cross-binaries.js';
 import { expectElf, prng } from '../testing/elf-checks.js';
 

@@ -4,9 +4,6 @@
  */
 import { EM_ARM, machineName } from './elf.js';
 import type { ElfClass, ElfInfo, Endianness } from './elf.js';
-// arch-table.ts imports this module too; the cycle is safe because neither module calls the
-// other while it is being evaluated, only from inside functions.
-import { hostArch } from '../arch/arch-table.js';
 
 export type ArmFloatAbi = 'hard' | 'soft';
 
@@ -66,7 +63,3 @@ export function describeIdentity(id: ElfIdentity): string {
   return id.armFloat === undefined ? base : `${base} ${id.armFloat}-float`;
 }
 
-/** Identity of the machine running kpkg (process.arch and byte order, through the arch table). */
-export function hostIdentity(): ElfIdentity {
-  return { ...hostArch().elf };
-}

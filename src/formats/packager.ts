@@ -5,11 +5,12 @@
  */
 import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
+import type { FamilyId } from '../package/family.js';
 import type { PackageDescription } from '../package/model.js';
 import type { BuildRecord, SetDescription, SetFile, SetMember } from '../package/upload.js';
 import { systemError } from '../util/system-error.js';
 
-export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar';
+export type PackageFormat = FamilyId;
 
 export interface WriteOptions {
   compression: CompressionKind;

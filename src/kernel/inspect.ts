@@ -1,8 +1,10 @@
-import { describeIdentity, hostIdentity, identityOf, sameIdentity, type ElfIdentity } from '../elf/identity.js';
+import { hostIdentity } from '../arch/host.js';
+import { describeIdentity, identityOf, sameIdentity, type ElfIdentity } from '../elf/identity.js';
 import { machineName, readElfFile } from '../elf/elf.js';
 import { KpkgError } from '../util/errors.js';
 import { isFile } from '../util/fs.js';
-import { archForKernelConfig, bootImageForConfig, type ArchInfo } from '../arch/arch-table.js';
+import type { ArchInfo } from '../arch/arch-table.js';
+import { archForKernelConfig, bootImageForConfig } from '../arch/kconfig.js';
 import { packagingFeatures, type PackagingFeatures } from './features.js';
 import type { MakeVars } from './make-vars.js';
 import { readToolchain, type Toolchain } from './toolchain.js';

@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
+import { requireFamilyArch } from '../arch/families.js';
 import { withBuildCache, type BuildCache } from '../cache/build-cache.js';
 import { assertTargetToolsInstalled } from '../doctor/preflight.js';
 import type { Packager, WrittenArtifact } from '../formats/packager.js';
@@ -96,6 +97,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   }
   const started = fileClockNow();
   const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
+  requireFamilyArch(packager.format, facts.arch);
   await assertTargetToolsInstalled(facts);
   const kinds = selectKinds(layout, facts.features, options.only);
   const set = await packageSet(facts.tree, options);

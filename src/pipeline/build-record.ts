@@ -8,7 +8,7 @@
 import { DPKG_STATUS, installedClosure, packagesOwning, readDpkgStatus } from '../apt/dpkg-database.js';
 import type { CompressionKind } from '../archive/compress.js';
 import type { StepInputs } from '../cache/fingerprint.js';
-import { hostArch } from '../arch/arch-table.js';
+import { hostArch } from '../arch/host.js';
 import type { Toolchain } from '../kernel/toolchain.js';
 import type { BuildRecord } from '../package/upload.js';
 import { envValue } from '../util/env.js';

@@ -60,7 +60,16 @@ test('an architecture qemu emulates but the arch table lacks is a KpkgError nami
 });
 
 test('native architectures of the host', () => {
-  assert.deepEqual(nativeDebianArches('x64'), ['amd64', 'i386']);
-  assert.deepEqual(nativeDebianArches('arm64'), ['arm64']);
-  assert.deepEqual(nativeDebianArches('sparc'), []);
+  assert.deepEqual(nativeDebianArches('x64', 'LE'), ['amd64', 'i386']);
+  assert.deepEqual(nativeDebianArches('arm64', 'LE'), ['arm64']);
+  assert.deepEqual(nativeDebianArches('arm', 'LE'), ['armhf']);
+  assert.deepEqual(nativeDebianArches('ppc64', 'LE'), ['ppc64el']);
+  assert.deepEqual(nativeDebianArches('ppc64', 'BE'), ['ppc64']);
+  assert.deepEqual(nativeDebianArches('sparc', 'BE'), []);
+});
+
+test('Debian architectures without a row keep their qemu-user CPU for binfmt', () => {
+  assert.equal(qemuCpuFor('sh4'), 'sh4');
+  assert.equal(qemuCpuFor('mipsel'), 'mipsel');
+  assert.throws(() => debianArchInfo('sh4'), (e: unknown) => isKpkgError(e) && /no ELF identity/.test(e.message));
 });

@@ -5,8 +5,9 @@
  */
 import type { DynamicInfo } from '../elf/dynamic.js';
 import type { ElfReadResult } from '../elf/elf.js';
+import type { FamilyId } from '../package/family.js';
 
-export type PackageFormat = 'deb' | 'rpm' | 'pacman' | 'tar' | 'directory';
+export type PackageFormat = FamilyId | 'directory';
 
 export type MemberType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
 

@@ -5,7 +5,7 @@
  * kept while the packages are read (collect.ts), so nothing is read twice.
  * (include/generated/utsrelease.h names the release only, not the machine.)
  */
-import { archesForKernelConfig, type ConfiguredArch } from '../arch/arch-table.js';
+import { archesForKernelConfig, type ConfiguredArch } from '../arch/kconfig.js';
 import { parseAutoconfHeader, parseKconfig } from '../kernel/kconfig.js';
 import type { ReadPackage } from './model.js';
 

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
-import { checkPacmanName, pacmanArch, pacmanRelation, pacmanRelations, pacmanVersion } from './names.js';
+import { pacmanArch } from '../../arch/families.js';
+import { checkPacmanName, pacmanRelation, pacmanRelations, pacmanVersion } from './names.js';
 
 /** write_kv_pair: one "key = value" line per value; a value with a line break is an error. */
 function keyValues(key: string, values: readonly string[]): string {

@@ -1,33 +1,14 @@
 /**
- * Names and versions as pacman spells them: the architecture (Arch's CARCH), the version split
- * into pkgver and pkgrel, relations ("name>=ver"), and the package file name makepkg gives
- * (`${pkgname}-${fullver}-${pkgarch}${PKGEXT}`, makepkg 6.0/7.0 create_package).
+ * Names and versions as pacman spells them: the version split into pkgver and pkgrel, relations
+ * ("name>=ver"), and the package file name makepkg gives (`${pkgname}-${fullver}-${pkgarch}${PKGEXT}`,
+ * makepkg 6.0/7.0 create_package). The architecture (Arch's CARCH) is the arch table's
+ * (src/arch/families.ts).
  */
 import type { CompressionKind } from '../../archive/compress.js';
 import type { Dependency, PackageDescription, PackageRelation, RelationOp } from '../../package/model.js';
 import { splitVersion } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
-
-/** Debian architecture → pacman architecture (Arch Linux and its ports: ALARM, Arch POWER, ...). */
-const PACMAN_ARCH: Readonly<Record<string, string>> = {
-  amd64: 'x86_64',
-  arm64: 'aarch64',
-  armhf: 'armv7h',
-  i386: 'i686',
-  riscv64: 'riscv64',
-  ppc64el: 'powerpc64le',
-  s390x: 's390x',
-  loong64: 'loong64',
-  all: 'any',
-};
-
-export function pacmanArch(debianArch: string): string {
-  const arch = PACMAN_ARCH[debianArch];
-  if (arch === undefined) {
-    throw new KpkgError(`no pacman architecture is known for the Debian architecture '${debianArch}'`, { hint: `use one of ${Object.keys(PACMAN_ARCH).join(', ')}` });
-  }
-  return arch;
-}
+import { pacmanArch } from '../../arch/families.js';
 
 // makepkg's lint_pkgname / lint_pkgver / lint_pkgrel (libmakepkg/lint_pkgbuild). pkgbase.sh
 // lints pkgbase with pkgname's lint_one_pkgname: ASCII [[:alnum:]] and +_.@-, so upper case is

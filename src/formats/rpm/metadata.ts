@@ -13,7 +13,7 @@ import { RPMTAG } from '../../archive/rpm.js';
 import type { MaintainerScript, PackageDescription } from '../../package/model.js';
 import { splitVersion } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
-import type { RpmArch } from './arch.js';
+import type { RpmArch } from '../../arch/arch-table.js';
 import type { RpmDep } from './deps.js';
 import { RPMSENSE, dependencyDep, depHasChar, isRich, normalizeDeps, relationDep, rpmlibDep } from './deps.js';
 import type { HeaderBuilder } from './header.js';

@@ -3,7 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { openRpm, RPMTAG } from '../../archive/rpm.js';
@@ -278,6 +278,16 @@ void describe('writeRpm', () => {
     assert.equal(await rpm(['-qpl', out]), '(contains no files)\n');
     assert.equal(await rpm(['-qp', '--qf', '%{ARCH}', out]), 'noarch');
   });
+
+  void it('names and writes an armel package with rpm\'s ARMv5 names', async () => {
+    const armel = { ...pkg, arch: 'armel' };
+    const out = join(work, rpmPackager.fileName(armel, { compression: 'xz' }));
+    assert.equal(basename(out), 'kpkg-test-6.1.0~rc1-3.armv5tel.rpm');
+    await writeRpm(armel, out, { compression: 'xz' });
+    assert.equal(await rpm(['-K', '--nosignature', out]), `${out}: digests OK\n`);
+    assert.equal(await rpm(['-qp', '--qf', '%{ARCH}', out]), 'armv5tel');
+    assert.ok((await rpm(['-qp', '--provides', out])).includes('kpkg-test(armv5tel-32) = 2:6.1.0~rc1-3'));
+  });
 });
 
 void describe('writeRpm failures', () => {
@@ -302,7 +312,7 @@ void describe('writeRpm failures', () => {
       [{ version: '6.1.0' }, /has no release, which rpm needs/],
       [{ version: '6.1-rc1-1' }, /version '6.1-rc1' .* is not valid for rpm/],
       [{ version: '1.0-' }, /has no release/],
-      [{ arch: 'mips64el' }, /cannot write an rpm package for the Debian architecture 'mips64el'/],
+      [{ arch: 'sparc64' }, /cannot write an rpm package for the Debian architecture 'sparc64'/],
       [{ name: 'bad name' }, /not a valid rpm package name/],
       [{ scripts: { postinst: 'echo hi\n' } }, /postinst script of kpkg-test must start with an interpreter line/],
       [{ depends: [{ name: 'a b' }] }, /invalid depends name "a b" for rpm/],

@@ -32,7 +32,7 @@ import { RPMTAG } from '../../archive/rpm.js';
 import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
 import type { PackageDescription } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
-import { rpmArch } from './arch.js';
+import { rpmArch } from '../../arch/families.js';
 import type { RpmDep } from './deps.js';
 import { rpmlibDep } from './deps.js';
 import { addFileTags, hasLargeFiles, installedSize, payloadEntries, PGPHASHALGO_SHA256, rpmFiles } from './files.js';

@@ -8,7 +8,7 @@ import { isDirectory } from '../../util/fs.js';
 import { listStagedTree, type StagedItem } from './staged-tree.js';
 import { basename, join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
-import { bootInstallPathFor } from '../../arch/arch-table.js';
+import { bootInstallPathFor } from '../../arch/kconfig.js';
 import type { TreeFacts } from '../inspect.js';
 import { isEnabled } from '../kconfig.js';
 import type { ImageContents, TreeFile } from '../parts.js';
