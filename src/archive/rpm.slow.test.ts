@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { rm } from 'node:fs/promises';
-import { decompressed } from '../verify/readers/decompressed.js';
+import { decompressed } from '../reader/decompressed.js';
 import { buildRpm, miniHeadersRoot, tool } from '../testing/verify-packages.js';
 import { KpkgError } from '../util/errors.js';
 import { readCpio } from './cpio.js';

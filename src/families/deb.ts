@@ -3,7 +3,7 @@ import { debPackager } from '../formats/deb/packager.js';
 import { DEB_PACKAGE_KINDS, debianLayoutWith, type DebPackageKind } from '../layouts/deb/layout.js';
 import { DEFAULT_DEBIAN_SETTINGS, debianSettings, parallelFromBuildOptions, UPSTREAM_VARIABLES as VARS } from '../layouts/deb/settings.js';
 import { debInstaller } from '../smoke/install/deb.js';
-import { CONTAINER_READERS } from '../verify/readers/open.js';
+import { CONTAINER_READERS } from '../reader/open.js';
 import type { Family } from './family.js';
 import { variableValue, withVariable } from './variables.js';
 

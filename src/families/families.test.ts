@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { FAMILY_IDS, type FamilyId } from '../package/family.js';
 import { writeTinyPackage } from '../testing/family-packages.js';
 import { tempDir } from '../testing/verify-packages.js';
-import { CONTAINER_READERS, inputKindOf, readHead } from '../verify/readers/open.js';
+import { CONTAINER_READERS, inputKindOf, readHead } from '../reader/open.js';
 import { allFamilies, FAMILIES } from './families.js';
 import type { Family } from './family.js';
 
@@ -120,9 +120,9 @@ describe('the table sits above what it is made of', () => {
     const graph: Readonly<Record<string, string[]>> = {
       'families/families.ts': ['families/deb.ts'],
       'families/deb.ts': ['smoke/install/deb.ts'],
-      'smoke/install/deb.ts': ['smoke/install/detect.ts'],
-      'smoke/install/detect.ts': ['families/families.ts'],
+      'smoke/install/deb.ts': ['smoke/detect.ts'],
+      'smoke/detect.ts': ['families/families.ts'],
     };
-    assert.deepEqual(await importersBack('families/families.ts', 'families/', (m) => Promise.resolve(graph[m] ?? [])), ['smoke/install/detect.ts']);
+    assert.deepEqual(await importersBack('families/families.ts', 'families/', (m) => Promise.resolve(graph[m] ?? [])), ['smoke/detect.ts']);
   });
 });

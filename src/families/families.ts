@@ -4,8 +4,8 @@
  * reader `kpkg verify` reads its packages with. A new family's parts (layout, writer, installer)
  * meet in its row, with its id in src/package/family.ts; the compiler then asks for every part.
  *
- * The table sits above layouts/, formats/, smoke/install/ and verify/readers/, and below
- * pipeline/, the smoke and verify runners and cli/: nothing it imports may import it.
+ * The table sits above layouts/, formats/, reader/ and smoke/install/, and below verify/, smoke/,
+ * pipeline/ and cli/ (the layers of src/layers.test.ts).
  */
 import { FAMILY_IDS, type FamilyId } from '../package/family.js';
 import { debFamily } from './deb.js';

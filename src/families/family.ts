@@ -9,7 +9,7 @@ import type { Packager } from '../formats/packager.js';
 import type { DistributionLayout } from '../layouts/layout.js';
 import type { FamilyId } from '../package/family.js';
 import type { Installer } from '../smoke/install/installer.js';
-import type { ContainerReader } from '../verify/readers/open.js';
+import type { ContainerReader } from '../reader/open.js';
 
 /** The parts of `kpkg <family>` that differ between families; the shared options are in src/cli/. */
 export interface FamilyCommand {
@@ -42,7 +42,7 @@ export interface Family<Kind extends string = string, Options extends object = o
   readonly packager: Packager;
   /** How `kpkg smoke` installs the packages in a target rootfs (src/smoke/install/). */
   readonly smokeInstaller: Installer;
-  /** How `kpkg verify` reads a package, by its container (src/verify/readers/). */
+  /** How `kpkg verify` reads a package, by its container (src/reader/). */
   readonly verifyReader: ContainerReader;
   readonly command: FamilyCommand;
 }

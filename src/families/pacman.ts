@@ -3,7 +3,7 @@ import { pacmanPackager } from '../formats/pacman/write-pacman.js';
 import { DEFAULT_PKGBASE, PACMAN_PACKAGE_KINDS, pacmanLayout, type ArchPackageKind } from '../layouts/pacman/layout.js';
 import { pacmanInstaller } from '../smoke/install/pacman.js';
 import { KpkgError } from '../util/errors.js';
-import { CONTAINER_READERS } from '../verify/readers/open.js';
+import { CONTAINER_READERS } from '../reader/open.js';
 import type { Family } from './family.js';
 
 /** --pkgbase, else PACMAN_PKGBASE, else the default; a name makepkg refuses is a usage error. */

@@ -1,7 +1,7 @@
 import { rpmPackager } from '../formats/rpm/write-rpm.js';
 import { RPM_PACKAGE_KINDS, rpmLayout, type RpmPackageKind } from '../layouts/rpm/layout.js';
 import { rpmInstaller } from '../smoke/install/rpm.js';
-import { CONTAINER_READERS } from '../verify/readers/open.js';
+import { CONTAINER_READERS } from '../reader/open.js';
 import type { Family } from './family.js';
 
 /** .rpm: what upstream's scripts/package/kernel.spec declares, for Fedora, RHEL, openSUSE and the like. */

@@ -1,7 +1,7 @@
 import { tarballPackager } from '../formats/tar/write-tarball.js';
 import { tarLayout, type TarKind } from '../layouts/tar/layout.js';
 import { tarInstaller } from '../smoke/install/tar.js';
-import { CONTAINER_READERS } from '../verify/readers/open.js';
+import { CONTAINER_READERS } from '../reader/open.js';
 import type { Family } from './family.js';
 
 const TAR_KINDS: readonly TarKind[] = ['tarball'];

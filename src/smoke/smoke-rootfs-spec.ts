@@ -1,6 +1,6 @@
 import { hostDebianMirror } from '../apt/sources.js';
 import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
-import { installerFor } from './install/detect.js';
+import { installerFor } from './detect.js';
 import { neededLibraryPackages } from './install/library-packages.js';
 import type { Installer } from './install/installer.js';
 import { BASE_PACKAGES, FOREIGN_INSTALLERS, type RootfsSpec } from './rootfs.js';

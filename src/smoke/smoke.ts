@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { KpkgError } from '../util/errors.js';
 import { debianArchInfo } from './debian-arch.js';
 import type { DkmsResult } from './dkms.js';
-import { installerFor } from './install/detect.js';
+import { installerFor } from './detect.js';
 import type { Installer, SmokeInputFormat } from './install/installer.js';
 import { sampleModuleDir } from './sample-module-dir.js';
 import { buildModuleStep, dkmsStep } from './steps/build.js';

@@ -6,12 +6,12 @@
  * checks/index.ts; docs/recipes/add-a-verify-check.md says how to add one.
  */
 import type { ShlibsDatabase } from '../debian/database.js';
-import type { FileSet, SetMember } from './file-set.js';
+import type { FileSet, SetMember } from '../reader/file-set.js';
 import type { CheckId, CheckResult, Finding } from './findings.js';
-import type { HeadersTree } from './headers-trees.js';
-import type { ReadPackage } from './model.js';
-import type { ShippedConfig } from './shipped-configs.js';
-import type { Target } from './target.js';
+import type { HeadersTree } from '../reader/headers-trees.js';
+import type { ReadPackage } from '../reader/model.js';
+import type { ShippedConfig } from '../reader/shipped-configs.js';
+import type { Target } from '../reader/target.js';
 
 /** What every check may read: the packages and what is derived from them, computed once (verify.ts). */
 export interface VerifyContext {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { CrossBuildDir, GCC_TOOLCHAINS } from '../testing/cross-binaries.js';
 import type { CheckId } from './findings.js';
 import { buildDeb, buildTarball, tempDir } from '../testing/verify-packages.js';
-import type { ReadPackage } from './model.js';
+import type { ReadPackage } from '../reader/model.js';
 import { readPackages, verifyPackages, type VerifyReport } from './verify.js';
 
 const TREE = 'usr/src/linux-headers-6.1.99-cfg';

@@ -6,11 +6,11 @@
 import { describeIdentity } from '../elf/identity.js';
 import { describeCompiler, parsePluginCompilerRecord, PLUGIN_COMPILER_RECORD } from '../kernel/headers/gcc-plugins.js';
 import type { VerifyContext } from './check.js';
-import type { FileSet } from './file-set.js';
+import type { FileSet } from '../reader/file-set.js';
 import { CHECKS, type CheckId, type CheckResult, type Finding, type Severity } from './findings.js';
-import type { HeadersTree } from './headers-trees.js';
-import type { ReadPackage } from './model.js';
-import type { Target } from './target.js';
+import type { HeadersTree } from '../reader/headers-trees.js';
+import type { ReadPackage } from '../reader/model.js';
+import type { Target } from '../reader/target.js';
 
 export interface VerifyReport {
   result: 'pass' | 'fail';

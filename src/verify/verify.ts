@@ -9,14 +9,14 @@ import { kpkgCacheDir } from '../util/cache.js';
 import { mapLimit } from '../util/pool.js';
 import type { ListedCheck, VerifyContext } from './check.js';
 import { VERIFY_CHECKS } from './checks/index.js';
-import { FileSet } from './file-set.js';
+import { FileSet } from '../reader/file-set.js';
 import { CHECK_IDS, type CheckId, type CheckResult } from './findings.js';
-import { findHeadersTrees } from './headers-trees.js';
-import type { ReadPackage } from './model.js';
-import { readInput } from './readers/open.js';
+import { findHeadersTrees } from '../reader/headers-trees.js';
+import type { ReadPackage } from '../reader/model.js';
+import { readInput } from '../reader/open.js';
 import { reportOf, type VerifyReport } from './report-data.js';
-import { shippedConfigs } from './shipped-configs.js';
-import { chooseTarget, targetFromOption } from './target.js';
+import { shippedConfigs } from '../reader/shipped-configs.js';
+import { chooseTarget, targetFromOption } from '../reader/target.js';
 
 export type { VerifyReport } from './report-data.js';
 

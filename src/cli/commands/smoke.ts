@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
-import { installerFor } from '../../smoke/install/detect.js';
+import { installerFor } from '../../smoke/detect.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
 import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';

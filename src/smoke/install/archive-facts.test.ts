@@ -7,7 +7,7 @@ import { pacmanPackager } from '../../formats/pacman/write-pacman.js';
 import { rpmPackager } from '../../formats/rpm/write-rpm.js';
 import { tarballPackager } from '../../formats/tar/write-tarball.js';
 import { KpkgError } from '../../util/errors.js';
-import type { Member, ReadPackage } from '../../verify/model.js';
+import type { Member, ReadPackage } from '../../reader/model.js';
 import { archiveFacts, factsOfPackages } from './archive-facts.js';
 import { headersDescription, TEST_RELEASE, writeTestPackage } from '../../testing/install-packages.js';
 

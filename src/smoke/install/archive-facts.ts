@@ -1,17 +1,17 @@
 /**
  * Release, architecture and compiler of the kernel an .rpm, pacman package or tarball set is
- * for, read the way `kpkg verify` reads them (src/verify/readers): the release is the name of the
+ * for, read the way `kpkg verify` reads them (src/reader/): the release is the name of the
  * /lib/modules/<release>/build (or merged-/usr /usr/lib/modules/<release>/build) entry that
  * leads to a headers tree — the path `make -C` takes on the target, whatever layout the format
  * has (kernel-devel's /usr/src/kernels/<release>, the PKGBUILD's build directory, a tarball's
  * lib/modules/<release>/build); the architecture is the packages' own (RPM header ARCH, .PKGINFO
  * arch), else that of most of their ELF files (a tarball has no metadata).
  */
-import { FileSet } from '../../verify/file-set.js';
-import { findHeadersTrees } from '../../verify/headers-trees.js';
-import type { ReadPackage } from '../../verify/model.js';
-import { readInput } from '../../verify/readers/open.js';
-import { chooseTarget } from '../../verify/target.js';
+import { FileSet } from '../../reader/file-set.js';
+import { findHeadersTrees } from '../../reader/headers-trees.js';
+import type { ReadPackage } from '../../reader/model.js';
+import { readInput } from '../../reader/open.js';
+import { chooseTarget } from '../../reader/target.js';
 import { KpkgError } from '../../util/errors.js';
 import type { HeadersFacts } from './installer.js';
 

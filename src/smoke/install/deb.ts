@@ -1,5 +1,5 @@
-import { dependenciesOutside, readDebControl } from '../deb-depends.js';
-import { headersDebsFacts } from '../headers-debs.js';
+import { dependenciesOutside, readDebControl } from './deb-depends.js';
+import { headersDebsFacts } from './headers-debs.js';
 import type { Installer } from './installer.js';
 
 /** .deb: the rootfs's dpkg; the debs' Depends outside themselves go into the rootfs beforehand. */

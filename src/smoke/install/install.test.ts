@@ -12,7 +12,7 @@ import { tarballPackager } from '../../formats/tar/write-tarball.js';
 import type { PackageDescription } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
 import { debInstaller } from './deb.js';
-import { commonFormat, installerFor } from './detect.js';
+import { commonFormat, installerFor } from '../detect.js';
 import type { SmokeInputFormat } from './installer.js';
 import { PACMAN_CONF, pacmanConf, pacmanInstaller, pacmanProblems } from './pacman.js';
 import { RPM_DBPATH, rpmInstaller } from './rpm.js';

@@ -9,7 +9,7 @@ import { ShlibsDatabase } from '../../debian/database.js';
 import { conventionalPackages } from '../../debian/soname-packages.js';
 import { ensureTargetSysroot } from '../../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../../util/cache.js';
-import { readInput } from '../../verify/readers/open.js';
+import { readInput } from '../../reader/open.js';
 
 export interface LibraryTarget {
   debianArch: string;

@@ -7,8 +7,8 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { DecompressionKind } from '../../archive/compress.js';
 import { readTar } from '../../archive/tar.js';
-import { decompressed } from '../../verify/readers/decompressed.js';
-import { inputKindOf, readHead } from '../../verify/readers/open.js';
+import { decompressed } from '../../reader/decompressed.js';
+import { inputKindOf, readHead } from '../../reader/open.js';
 import { KpkgError } from '../../util/errors.js';
 import type { SmokeInputFormat } from './installer.js';
 

@@ -6,10 +6,10 @@
  * `make modules_install` leaves it) is broken on the target.
  */
 import { counted, memberLocation, type CheckOutcome, type VerifyCheck } from '../check.js';
-import type { FileSet, SetMember } from '../file-set.js';
+import type { FileSet, SetMember } from '../../reader/file-set.js';
 import { finding, type Finding } from '../findings.js';
-import { MODULES_LINK, type HeadersTree } from '../headers-trees.js';
-import { isWithin } from '../member-path.js';
+import { MODULES_LINK, type HeadersTree } from '../../reader/headers-trees.js';
+import { isWithin } from '../../reader/member-path.js';
 
 /** Where headers packages put the tree for a release: Debian/kpkg, Fedora/SUSE (kernel-devel), Arch (the build directory itself). */
 export function headersInstallPaths(release: string): string[] {

@@ -5,7 +5,7 @@
  */
 import type { CheckOutcome, VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
-import type { ReadPackage } from '../model.js';
+import type { ReadPackage } from '../../reader/model.js';
 
 export const REQUIRED_CONTROL_FIELDS = ['Package', 'Version', 'Architecture', 'Maintainer', 'Description'] as const;
 

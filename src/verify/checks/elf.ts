@@ -5,9 +5,9 @@
 import { checkElf, type ElfExpectation } from '../../elf/audit.js';
 import type { ArchInfo } from '../../arch/arch-table.js';
 import { counted, memberLocation, type CheckOutcome, type VerifyCheck } from '../check.js';
-import type { FileSet, SetMember } from '../file-set.js';
+import type { FileSet, SetMember } from '../../reader/file-set.js';
 import { finding, type Finding } from '../findings.js';
-import { inHeadersTree, type HeadersTree } from '../headers-trees.js';
+import { inHeadersTree, type HeadersTree } from '../../reader/headers-trees.js';
 
 type ElfId = 'elf-machine' | 'elf-interpreter' | 'elf-damaged' | 'elf-relocatable';
 

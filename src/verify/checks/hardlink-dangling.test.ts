@@ -9,8 +9,8 @@ import { before, describe, it } from 'node:test';
 import type { TarEntry } from '../../archive/tar.js';
 import { bytesOf, file, MTIME, writeDebAround } from '../../testing/malformed-inputs.js';
 import { tempDir } from '../../testing/verify-packages.js';
-import type { ReadPackage } from '../model.js';
-import { readInput } from '../readers/open.js';
+import type { ReadPackage } from '../../reader/model.js';
+import { readInput } from '../../reader/open.js';
 import { verifyContext, verifyPackages } from '../verify.js';
 import { hardlinkCheck } from './hardlink-dangling.js';
 

@@ -7,7 +7,7 @@
  */
 import { checked, counted, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
-import type { PackageFormat, ReadPackage } from '../model.js';
+import type { PackageFormat, ReadPackage } from '../../reader/model.js';
 
 /**
  * Formats whose members are extracted in archive order. An rpm's hard links share an inode in

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReadPackage } from '../model.js';
+import type { ReadPackage } from '../../reader/model.js';
 import { verifyContext } from '../verify.js';
 import { headersCheck } from './headers.js';
 

@@ -8,9 +8,9 @@
 import { packagingFeatures } from '../../kernel/features.js';
 import type { ArchInfo } from '../../arch/arch-table.js';
 import { checked, counted, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
-import type { FileSet, Resolution } from '../file-set.js';
+import type { FileSet, Resolution } from '../../reader/file-set.js';
 import { finding, type Finding } from '../findings.js';
-import type { HeadersTree } from '../headers-trees.js';
+import type { HeadersTree } from '../../reader/headers-trees.js';
 
 type HeadersId = 'headers-incomplete' | 'headers-btf-skipped';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CHECK_IDS, type CheckId } from '../findings.js';
-import type { ReadPackage } from '../model.js';
+import type { ReadPackage } from '../../reader/model.js';
 import { verifyContext } from '../verify.js';
 import { VERIFY_CHECKS } from './index.js';
 

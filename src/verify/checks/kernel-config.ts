@@ -7,8 +7,8 @@
  */
 import { checked, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
-import type { ShippedConfig } from '../shipped-configs.js';
-import type { Target } from '../target.js';
+import type { ShippedConfig } from '../../reader/shipped-configs.js';
+import type { Target } from '../../reader/target.js';
 
 function configuredFor(config: ShippedConfig): string {
   return config.arches.length > 0 ? config.arches.map((a) => a.debian).join(' or ') : `${config.srcArch} that kpkg does not package for`;

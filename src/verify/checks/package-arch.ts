@@ -2,8 +2,8 @@
 import { findArch, type ArchInfo } from '../../arch/arch-table.js';
 import { checked, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
-import type { ReadPackage } from '../model.js';
-import { ARCH_INDEPENDENT } from '../target.js';
+import type { ReadPackage } from '../../reader/model.js';
+import { ARCH_INDEPENDENT } from '../../reader/target.js';
 
 function mismatch(pkg: ReadPackage, arch: ArchInfo): Finding | undefined {
   const name = pkg.arch ?? '';

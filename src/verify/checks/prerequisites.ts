@@ -9,7 +9,7 @@ import type { ShlibsDatabase } from '../../debian/database.js';
 import { conventionalPackages } from '../../debian/soname-packages.js';
 import type { CheckOutcome, VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
-import type { ReadPackage } from '../model.js';
+import type { ReadPackage } from '../../reader/model.js';
 
 /** Which names may satisfy a soname, per format. */
 function providers(pkg: ReadPackage, soname: string, debianData: ShlibsDatabase | undefined): { matches: (name: string) => boolean; expected: string } | undefined {

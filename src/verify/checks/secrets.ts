@@ -4,9 +4,9 @@
  * candidate host paths are judged against the whole set.
  */
 import { memberLocation, type CheckOutcome, type VerifyCheck } from '../check.js';
-import type { FileSet } from '../file-set.js';
+import type { FileSet } from '../../reader/file-set.js';
 import { finding, type Finding } from '../findings.js';
-import { isHomePath, treePrefixOf } from '../content-scan.js';
+import { isHomePath, treePrefixOf } from '../../reader/content-scan.js';
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FileSet } from '../file-set.js';
-import type { Member, ReadPackage } from '../model.js';
+import { FileSet } from '../../reader/file-set.js';
+import type { Member, ReadPackage } from '../../reader/model.js';
 import { checkSetConflicts } from './set-conflict.js';
 
 function pkg(name: string, members: Pick<Member, 'path' | 'type'>[]): ReadPackage {

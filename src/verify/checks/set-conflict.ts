@@ -4,7 +4,7 @@
  * (file-set.ts).
  */
 import { checked, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
-import type { FileSet } from '../file-set.js';
+import type { FileSet } from '../../reader/file-set.js';
 import { finding } from '../findings.js';
 
 export function checkSetConflicts(set: FileSet): CheckOutcome {

@@ -1,5 +1,5 @@
-import type { TarReadEntry } from '../../archive/tar.js';
-import type { MemberCollector } from '../collect.js';
+import type { TarReadEntry } from '../archive/tar.js';
+import type { MemberCollector } from './collect.js';
 
 /** Records one tar entry, consuming its body. */
 export async function addTarEntry(collector: MemberCollector, entry: TarReadEntry): Promise<void> {

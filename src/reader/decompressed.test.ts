@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { KpkgError } from '../../util/errors.js';
+import { KpkgError } from '../util/errors.js';
 import { decompressed } from './decompressed.js';
 
 async function drain(kind: 'gzip' | 'xz', input: Buffer): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
-import { decompressor, type DecompressionKind } from '../../archive/compress.js';
-import { KpkgError } from '../../util/errors.js';
+import { decompressor, type DecompressionKind } from '../archive/compress.js';
+import { KpkgError } from '../util/errors.js';
 
 function isZlibError(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;

@@ -4,14 +4,14 @@
  * metadata files (.PKGINFO, .BUILDINFO, .MTREE, .INSTALL) at its root.
  */
 import { createReadStream } from 'node:fs';
-import type { DecompressionKind } from '../../archive/compress.js';
-import { readTar } from '../../archive/tar.js';
-import { MemberCollector } from '../collect.js';
-import { installPath } from '../member-path.js';
-import type { ReadPackage } from '../model.js';
+import type { DecompressionKind } from '../archive/compress.js';
+import { readTar } from '../archive/tar.js';
+import { MemberCollector } from './collect.js';
+import { installPath } from './member-path.js';
+import type { ReadPackage } from './model.js';
 import { decompressed } from './decompressed.js';
 import { addTarEntry } from './tar-members.js';
-import { pacmanRelationName } from '../relations.js';
+import { pacmanRelationName } from './relations.js';
 
 /** Root files of a pacman package that describe it and are not installed (makepkg, PKGBUILD(5)). */
 const PACMAN_METADATA = new Set(['/.PKGINFO', '/.BUILDINFO', '/.MTREE', '/.INSTALL', '/.CHANGELOG']);

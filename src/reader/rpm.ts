@@ -1,10 +1,10 @@
 /** Reads an .rpm: metadata from its header, members from its cpio payload, streamed. */
 import { createReadStream } from 'node:fs';
-import { readCpio } from '../../archive/cpio.js';
-import { openRpm, RPMTAG } from '../../archive/rpm.js';
-import { BUILDHOST } from '../../formats/rpm/metadata.js';
-import { MemberCollector } from '../collect.js';
-import type { Member, ReadPackage } from '../model.js';
+import { readCpio } from '../archive/cpio.js';
+import { openRpm, RPMTAG } from '../archive/rpm.js';
+import { BUILDHOST } from '../formats/rpm/metadata.js';
+import { MemberCollector } from './collect.js';
+import type { Member, ReadPackage } from './model.js';
 import { decompressed } from './decompressed.js';
 
 export async function readRpm(input: string): Promise<ReadPackage> {

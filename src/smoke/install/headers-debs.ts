@@ -1,8 +1,8 @@
 import { execa } from 'execa';
-import { parseKconfig } from '../kernel/kconfig.js';
-import { KpkgError } from '../util/errors.js';
+import { parseKconfig } from '../../kernel/kconfig.js';
+import { KpkgError } from '../../util/errors.js';
 import { showDebFields } from './deb-depends.js';
-import type { HeadersFacts } from './install/installer.js';
+import type { HeadersFacts } from './installer.js';
 
 /** Release from the linux-headers-<release> package name, arch from its Architecture field. */
 export type HeadersDebsFacts = HeadersFacts;

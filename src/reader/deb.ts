@@ -4,15 +4,15 @@
  * The data tar streams through the collector: nothing is written to disk.
  */
 import { createReadStream } from 'node:fs';
-import { readAr } from '../../archive/ar.js';
-import { compressionOfName } from '../../archive/compress.js';
-import { readTar } from '../../archive/tar.js';
-import { deb822Paragraphs } from '../../util/deb822.js';
-import { KpkgError } from '../../util/errors.js';
-import { MemberCollector } from '../collect.js';
-import { installPath } from '../member-path.js';
-import type { DebMetadata, ReadPackage } from '../model.js';
-import { relationNames as debianRelationNames } from '../../debian/relations.js';
+import { readAr } from '../archive/ar.js';
+import { compressionOfName } from '../archive/compress.js';
+import { readTar } from '../archive/tar.js';
+import { deb822Paragraphs } from '../util/deb822.js';
+import { KpkgError } from '../util/errors.js';
+import { MemberCollector } from './collect.js';
+import { installPath } from './member-path.js';
+import type { DebMetadata, ReadPackage } from './model.js';
+import { relationNames as debianRelationNames } from '../debian/relations.js';
 import { decompressed } from './decompressed.js';
 import { addTarEntries } from './tar-members.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildPacman, buildTarball, tempDir } from '../../testing/verify-packages.js';
+import { buildPacman, buildTarball, tempDir } from '../testing/verify-packages.js';
 import { CONTAINER_READERS, inputKindOf, readHead, readInput } from './open.js';
 
 /** A tiny install root: one header below /usr/src. */

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import { KpkgError } from '../util/errors.js';
-import { relationNames } from '../debian/relations.js';
+import { KpkgError } from '../../util/errors.js';
+import { relationNames } from '../../debian/relations.js';
 
 /** The control fields of a .deb that decide what else must be installed before it. */
 export interface DebControl {

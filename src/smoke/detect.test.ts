@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FAMILIES } from '../../families/families.js';
-import { FAMILY_IDS } from '../../package/family.js';
-import { writeTinyPackage } from '../../testing/family-packages.js';
-import { tempDir } from '../../testing/verify-packages.js';
+import { FAMILIES } from '../families/families.js';
+import { FAMILY_IDS } from '../package/family.js';
+import { writeTinyPackage } from '../testing/family-packages.js';
+import { tempDir } from '../testing/verify-packages.js';
 import { installerFor, installerOf } from './detect.js';
 
 describe('smoke takes its installers from the families table', () => {

@@ -6,9 +6,9 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
-import { MemberCollector, type RawMember } from '../collect.js';
-import type { ReadPackage } from '../model.js';
+import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
+import { MemberCollector, type RawMember } from './collect.js';
+import type { ReadPackage } from './model.js';
 
 /** Files up to this size are read with one call; bigger ones stream. */
 const READ_WHOLE = 1024 * 1024;

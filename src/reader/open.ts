@@ -4,9 +4,9 @@
  * corrupt compressed stream, a hostile member name — is a KpkgError with exit status 2.
  */
 import { open, stat } from 'node:fs/promises';
-import type { DecompressionKind } from '../../archive/compress.js';
-import { KpkgError } from '../../util/errors.js';
-import type { ReadPackage } from '../model.js';
+import type { DecompressionKind } from '../archive/compress.js';
+import { KpkgError } from '../util/errors.js';
+import type { ReadPackage } from './model.js';
 import { readDeb } from './deb.js';
 import { readDirectory } from './directory.js';
 import { readRpm } from './rpm.js';

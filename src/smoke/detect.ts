@@ -4,10 +4,10 @@
  * themselves sit below it.
  */
 import { basename } from 'node:path';
-import { FAMILIES } from '../../families/families.js';
-import { KpkgError } from '../../util/errors.js';
-import type { Installer, SmokeInputFormat } from './installer.js';
-import { sniffInput } from './sniff.js';
+import { FAMILIES } from '../families/families.js';
+import { KpkgError } from '../util/errors.js';
+import type { Installer, SmokeInputFormat } from './install/installer.js';
+import { sniffInput } from './install/sniff.js';
 
 /** The installer of a family's packages. */
 export function installerOf(format: SmokeInputFormat): Installer {
