@@ -23,7 +23,7 @@ import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
 import { packageSet, type PackageSet, type PackageSetOptions } from '../layouts/package-set.js';
 import type { Dependency, PackageRelation } from '../package/model.js';
 import type { SetMember } from '../package/upload.js';
-import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
+import type { TargetLibraries, TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
@@ -150,7 +150,7 @@ async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kin
       return parts;
     };
     let runtime: Promise<readonly Dependency[]> | undefined;
-    const runtimeOf = (headers: StagedHeaders): Promise<readonly Dependency[]> => (runtime ??= runtimeRelations(layout, facts, options, headers, result));
+    const runtimeOf = (headers: StagedHeaders): Promise<readonly Dependency[]> => (runtime ??= (async () => runtimeRelations(layout, facts, options, headers, (await staging.get('headers'))?.targetLibraries, result))());
     const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make), states: plan.cache.states };
     const writeOptions = { compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
     const slots = new Slots(plan.jobs);
@@ -208,8 +208,8 @@ async function writeSetFiles<Kind extends string>(layout: DistributionLayout<Kin
 }
 
 /** The headers package's run-time relations in the layout's names; noted in the result once. */
-async function runtimeRelations<Kind extends string>(layout: DistributionLayout<Kind>, facts: TreeFacts, options: BuildOptions<Kind>, headers: StagedHeaders, result: BuildResult<Kind>): Promise<readonly Dependency[]> {
-  const { needs, pluginCompiler, libraries } = headers;
+async function runtimeRelations<Kind extends string>(layout: DistributionLayout<Kind>, facts: TreeFacts, options: BuildOptions<Kind>, headers: StagedHeaders, libraries: TargetLibraries | undefined, result: BuildResult<Kind>): Promise<readonly Dependency[]> {
+  const { needs, pluginCompiler } = headers;
   options.onStep?.('depends', `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
   const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, native: !facts.cross, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
   const relations = await layout.runtimeRelations({ needs, pluginCompiler }, roots);

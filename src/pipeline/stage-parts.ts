@@ -1,6 +1,5 @@
 /** Stages each kernel part (src/kernel/parts.ts) a run needs, in scratch directories removed by dispose(). */
 import { join, relative } from 'node:path';
-import { stageHeaders } from '../kernel/headers/stage.js';
 import type { TreeFacts } from '../kernel/inspect.js';
 import { extractModuleDebugInfo, modulesInOrder } from '../kernel/install/debug-info.js';
 import { imageContents, installImage, treeFile } from '../kernel/install/image-contents.js';
@@ -11,9 +10,9 @@ import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
 import { createScratchDir } from '../kernel/install/scratch.js';
 import { installUapiHeaders } from '../kernel/install/uapi-headers.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
-import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
-import { kpkgCacheDir } from '../util/cache.js';
+import type { TargetLibraries, TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import type { BuildStep } from './build-packages.js';
+import { stageHeadersPart } from './stage-headers.js';
 
 export interface PartsRun {
   facts: TreeFacts;
@@ -30,6 +29,8 @@ export interface PartsRun {
 /** A staged part; its files stay on disk until dispose(). */
 export interface StagedPart {
   parts: Partial<KernelParts>;
+  /** With the headers part: where the target libraries of its rebuilt programs came from. */
+  targetLibraries?: TargetLibraries | undefined;
   dispose: () => Promise<void>;
 }
 
@@ -48,8 +49,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
   const { tree } = facts;
   switch (part) {
     case 'headers': {
-      const headers = await stageHeaders(facts, {
-        cacheDir: kpkgCacheDir(),
+      const headers = await stageHeadersPart(facts, {
         cache: run.cache,
         jobs: run.jobs,
         pluginSysroot: options.pluginSysroot,
@@ -60,7 +60,7 @@ export async function stagePart(run: PartsRun, part: KernelPart): Promise<Staged
         ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
         ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
       });
-      return { parts: { headers }, dispose: headers.dispose };
+      return { parts: { headers }, targetLibraries: headers.libraries, dispose: headers.dispose };
     }
     case 'image': {
       const strip = options.moduleStrip ?? '1';
