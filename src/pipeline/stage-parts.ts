@@ -10,8 +10,9 @@ import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
 import { createScratchDir } from '../kernel/install/scratch.js';
 import { installUapiHeaders } from '../kernel/install/uapi-headers.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
+import type { DistributionLayout } from '../layouts/layout.js';
 import type { TargetLibraries, TargetLibraryChoice } from '../sysroot/target-libraries.js';
-import type { BuildStep } from './build-packages.js';
+import type { BuildStep } from './build-types.js';
 import { stageHeadersPart } from './stage-headers.js';
 
 export interface PartsRun {
@@ -32,6 +33,33 @@ export interface StagedPart {
   /** With the headers part: where the target libraries of its rebuilt programs came from. */
   targetLibraries?: TargetLibraries | undefined;
   dispose: () => Promise<void>;
+}
+
+/** Staging order: the part most likely to fail (the headers' rebuild and ELF gate) first. */
+const PART_ORDER: readonly KernelPart[] = ['headers', 'image', 'uapi', 'debug'];
+
+/** The parts the packages of `kinds` are made of, in staging order. */
+export function partsToStage<Kind extends string>(layout: Pick<DistributionLayout<Kind>, 'partsOf'>, kinds: readonly Kind[]): KernelPart[] {
+  return PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
+}
+
+/** Every part being staged, started at once: each in its own scratch directory, the make install steps while the host programs are rebuilt. */
+export function startStaging(run: PartsRun, parts: readonly KernelPart[]): Map<KernelPart, Promise<StagedPart>> {
+  return new Map(parts.map((part) => [part, stagePart(run, part)] as const));
+}
+
+/** The tree's files and the `wanted` parts, once they are staged. */
+export async function stagedParts(base: Pick<KernelParts, 'systemMap' | 'config' | 'vmlinux'>, staging: ReadonlyMap<KernelPart, Promise<StagedPart>>, wanted: readonly KernelPart[]): Promise<KernelParts> {
+  const parts: KernelParts = { ...base };
+  for (const part of wanted) Object.assign(parts, (await staging.get(part))?.parts);
+  return parts;
+}
+
+/** Waits for every part to settle (a failed one disposed of itself), then removes the scratch directories. */
+export async function disposeStaging(staging: ReadonlyMap<KernelPart, Promise<StagedPart>>): Promise<void> {
+  for (const settled of await Promise.allSettled(staging.values())) {
+    if (settled.status === 'fulfilled') await settled.value.dispose();
+  }
 }
 
 /** System.map, .config and vmlinux, read where the build left them. */
