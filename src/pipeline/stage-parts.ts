@@ -72,60 +72,83 @@ export async function treeFiles(facts: TreeFacts): Promise<Pick<KernelParts, 'sy
   };
 }
 
-export async function stagePart(run: PartsRun, part: KernelPart): Promise<StagedPart> {
-  const { facts, options } = run;
-  const { tree } = facts;
+/** Stages one part into its scratch directory or the build cache. */
+export function stagePart(run: PartsRun, part: KernelPart): Promise<StagedPart> {
   switch (part) {
-    case 'headers': {
-      const headers = await stageHeadersPart(facts, {
-        cache: run.cache,
-        jobs: run.jobs,
-        pluginSysroot: options.pluginSysroot,
-        sysroot: options.sysroot,
-        mirror: options.mirror,
-        targetSuite: options.targetSuite,
-        targetGcc: options.targetGcc,
-        ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
-        ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
-      });
-      return { parts: { headers }, targetLibraries: headers.libraries, dispose: headers.dispose };
-    }
-    case 'image': {
-      const strip = options.moduleStrip ?? '1';
-      const key = await run.cache.key(imageInstallInputs(run.ctx, await modulesInOrder(tree.objtree), strip));
-      const entry = await run.cache.entry('image-install', key, (dir) =>
-        installImage(run.ctx, dir, { moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
-      );
-      if (entry.hit) options.onStep?.('modules', 'modules_install and dtbs_install output from the build cache (same modules, maps, keys and scripts)');
-      return { parts: { image: await imageContents(facts, entry.dir, entry.meta) }, dispose: () => Promise.resolve() };
-    }
-    case 'uapi': {
-      const key = await run.cache.key(uapiInstallInputs(run.ctx));
-      const entry = await run.cache.entry('uapi-headers', key, async (dir) => {
-        options.onStep?.('uapi', 'headers_install into a staging directory (kpkg\'s own where it knows the kernel\'s scripts, else make with a scratch object tree)');
-        const scratch = await createScratchDir('uapi');
-        try {
-          await installUapiHeaders(run.ctx, join(dir, 'usr'), { scratchObjtree: scratch.path, jobs: run.jobs });
-        } finally {
-          await scratch.dispose();
-        }
-        return {};
-      });
-      if (entry.hit) options.onStep?.('uapi', 'headers_install output from the build cache (same uapi sources and scripts)');
-      return { parts: { uapi: await listStagedTree(join(entry.dir, 'usr')) }, dispose: () => Promise.resolve() };
-    }
-    case 'debug': {
-      const vmlinux = await treeFile(tree.objtree, 'vmlinux', 'the kernel ELF image');
-      if (!facts.features.modules) return { parts: { debug: { vmlinux, modules: [] } }, dispose: () => Promise.resolve() };
-      const modules = await modulesInOrder(tree.objtree);
-      const key = await run.cache.key({ words: ['module-debug 1', run.ctx.toolchain.tools.objcopy], files: modules.map((m) => join(tree.objtree, m)), programs: [run.ctx.toolchain.tools.objcopy] });
-      const entry = await run.cache.entry('module-debug', key, async (dir) => {
-        options.onStep?.('debug', 'objcopy --only-keep-debug of every module in modules.order');
-        const files = await extractModuleDebugInfo(run.ctx, dir, { jobs: run.jobs });
-        return files.map((f) => ({ ...f, file: relative(dir, f.file) }));
-      });
-      if (entry.hit) options.onStep?.('debug', "the modules' debug info from the build cache (same modules and objcopy)");
-      return { parts: { debug: { vmlinux, modules: entry.meta.map((f) => ({ ...f, file: join(entry.dir, f.file) })) } }, dispose: () => Promise.resolve() };
-    }
+    case 'headers':
+      return stageHeaders(run);
+    case 'image':
+      return stageImage(run);
+    case 'uapi':
+      return stageUapi(run);
+    case 'debug':
+      return stageDebug(run);
   }
+}
+
+const NOTHING_TO_REMOVE = (): Promise<void> => Promise.resolve();
+
+/** The headers tree, its host programs rebuilt for the target (stage-headers.ts). */
+async function stageHeaders(run: PartsRun): Promise<StagedPart> {
+  const { options } = run;
+  const headers = await stageHeadersPart(run.facts, {
+    cache: run.cache,
+    jobs: run.jobs,
+    pluginSysroot: options.pluginSysroot,
+    sysroot: options.sysroot,
+    mirror: options.mirror,
+    targetSuite: options.targetSuite,
+    targetGcc: options.targetGcc,
+    ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
+    ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
+  });
+  return { parts: { headers }, targetLibraries: headers.libraries, dispose: headers.dispose };
+}
+
+/** modules_install and dtbs_install output, and the boot image. */
+async function stageImage(run: PartsRun): Promise<StagedPart> {
+  const { facts, options } = run;
+  const strip = options.moduleStrip ?? '1';
+  const key = await run.cache.key(imageInstallInputs(run.ctx, await modulesInOrder(facts.tree.objtree), strip));
+  const entry = await run.cache.entry('image-install', key, (dir) =>
+    installImage(run.ctx, dir, { moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
+  );
+  if (entry.hit) options.onStep?.('modules', 'modules_install and dtbs_install output from the build cache (same modules, maps, keys and scripts)');
+  return { parts: { image: await imageContents(facts, entry.dir, entry.meta) }, dispose: NOTHING_TO_REMOVE };
+}
+
+/** headers_install output. */
+async function stageUapi(run: PartsRun): Promise<StagedPart> {
+  const { options } = run;
+  const key = await run.cache.key(uapiInstallInputs(run.ctx));
+  const entry = await run.cache.entry('uapi-headers', key, async (dir) => {
+    options.onStep?.('uapi', 'headers_install into a staging directory (kpkg\'s own where it knows the kernel\'s scripts, else make with a scratch object tree)');
+    const scratch = await createScratchDir('uapi');
+    try {
+      await installUapiHeaders(run.ctx, join(dir, 'usr'), { scratchObjtree: scratch.path, jobs: run.jobs });
+    } finally {
+      await scratch.dispose();
+    }
+    return {};
+  });
+  if (entry.hit) options.onStep?.('uapi', 'headers_install output from the build cache (same uapi sources and scripts)');
+  return { parts: { uapi: await listStagedTree(join(entry.dir, 'usr')) }, dispose: NOTHING_TO_REMOVE };
+}
+
+/** vmlinux and each module's debug info (objcopy --only-keep-debug). */
+async function stageDebug(run: PartsRun): Promise<StagedPart> {
+  const { facts, options } = run;
+  const { objtree } = facts.tree;
+  const vmlinux = await treeFile(objtree, 'vmlinux', 'the kernel ELF image');
+  if (!facts.features.modules) return { parts: { debug: { vmlinux, modules: [] } }, dispose: NOTHING_TO_REMOVE };
+  const modules = await modulesInOrder(objtree);
+  const { objcopy } = run.ctx.toolchain.tools;
+  const key = await run.cache.key({ words: ['module-debug 1', objcopy], files: modules.map((m) => join(objtree, m)), programs: [objcopy] });
+  const entry = await run.cache.entry('module-debug', key, async (dir) => {
+    options.onStep?.('debug', 'objcopy --only-keep-debug of every module in modules.order');
+    const files = await extractModuleDebugInfo(run.ctx, dir, { jobs: run.jobs });
+    return files.map((f) => ({ ...f, file: relative(dir, f.file) }));
+  });
+  if (entry.hit) options.onStep?.('debug', "the modules' debug info from the build cache (same modules and objcopy)");
+  return { parts: { debug: { vmlinux, modules: entry.meta.map((f) => ({ ...f, file: join(entry.dir, f.file) })) } }, dispose: NOTHING_TO_REMOVE };
 }
