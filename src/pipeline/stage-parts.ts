@@ -76,20 +76,20 @@ export async function treeFiles(facts: TreeFacts): Promise<Pick<KernelParts, 'sy
 export function stagePart(run: PartsRun, part: KernelPart): Promise<StagedPart> {
   switch (part) {
     case 'headers':
-      return stageHeaders(run);
+      return headersPart(run);
     case 'image':
-      return stageImage(run);
+      return imagePart(run);
     case 'uapi':
-      return stageUapi(run);
+      return uapiPart(run);
     case 'debug':
-      return stageDebug(run);
+      return debugPart(run);
   }
 }
 
 const NOTHING_TO_REMOVE = (): Promise<void> => Promise.resolve();
 
 /** The headers tree, its host programs rebuilt for the target (stage-headers.ts). */
-async function stageHeaders(run: PartsRun): Promise<StagedPart> {
+async function headersPart(run: PartsRun): Promise<StagedPart> {
   const { options } = run;
   const headers = await stageHeadersPart(run.facts, {
     cache: run.cache,
@@ -106,7 +106,7 @@ async function stageHeaders(run: PartsRun): Promise<StagedPart> {
 }
 
 /** modules_install and dtbs_install output, and the boot image. */
-async function stageImage(run: PartsRun): Promise<StagedPart> {
+async function imagePart(run: PartsRun): Promise<StagedPart> {
   const { facts, options } = run;
   const strip = options.moduleStrip ?? '1';
   const key = await run.cache.key(imageInstallInputs(run.ctx, await modulesInOrder(facts.tree.objtree), strip));
@@ -118,7 +118,7 @@ async function stageImage(run: PartsRun): Promise<StagedPart> {
 }
 
 /** headers_install output. */
-async function stageUapi(run: PartsRun): Promise<StagedPart> {
+async function uapiPart(run: PartsRun): Promise<StagedPart> {
   const { options } = run;
   const key = await run.cache.key(uapiInstallInputs(run.ctx));
   const entry = await run.cache.entry('uapi-headers', key, async (dir) => {
@@ -136,7 +136,7 @@ async function stageUapi(run: PartsRun): Promise<StagedPart> {
 }
 
 /** vmlinux and each module's debug info (objcopy --only-keep-debug). */
-async function stageDebug(run: PartsRun): Promise<StagedPart> {
+async function debugPart(run: PartsRun): Promise<StagedPart> {
   const { facts, options } = run;
   const { objtree } = facts.tree;
   const vmlinux = await treeFile(objtree, 'vmlinux', 'the kernel ELF image');
