@@ -13,82 +13,24 @@ import type { CompressionKind } from '../archive/compress.js';
 import { requireFamilyArch } from '../arch/families.js';
 import { withBuildCache, type BuildCache } from '../cache/build-cache.js';
 import { assertTargetToolsInstalled } from '../doctor/preflight.js';
-import type { Packager, WrittenArtifact } from '../formats/packager.js';
+import type { Packager, WriteOptions } from '../formats/packager.js';
 import { readTreeFacts, type TreeFacts } from '../kernel/inspect.js';
-import { describeCompiler } from '../kernel/headers/gcc-plugins.js';
-import type { HeadersStep, StagedHeaders } from '../kernel/headers/stage.js';
-import type { MakeVars } from '../kernel/make-vars.js';
-import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import { assertUnchangedSince, fileClockNow, packagedInputs } from '../kernel/tree-changes.js';
 import { selectKinds, type DistributionLayout } from '../layouts/layout.js';
-import { packageSet, type PackageSet, type PackageSetOptions } from '../layouts/package-set.js';
-import type { Dependency, PackageRelation } from '../package/model.js';
+import { packageSet, type PackageSet } from '../layouts/package-set.js';
 import type { SetMember } from '../package/upload.js';
-import type { TargetLibraryChoice } from '../sysroot/target-libraries.js';
-import { targetPackageRoots } from '../sysroot/target-roots.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
 import { KpkgError } from '../util/errors.js';
 import { cpuParallelism, settledOrFirstError, Slots } from '../util/pool.js';
 import { buildRecord, installedInputs } from './build-record.js';
+import type { BuildOptions, BuildResult, WrittenPackage } from './build-types.js';
+import { headersRelations, type HeadersRelations } from './headers-relations.js';
 import { OutputSet } from './output-set.js';
-import { stagePart, treeFiles, type PartsRun } from './stage-parts.js';
+import { makePackage, type MadePackage, type PackageStages } from './package-stages.js';
+import { disposeStaging, partsToStage, stagedParts, startStaging, treeFiles, type PartsRun, type StagedPart } from './stage-parts.js';
 
-export type BuildStep = HeadersStep | 'plan' | 'lock' | 'modules' | 'dtbs' | 'uapi' | 'debug' | 'depends' | 'write';
-
-export interface BuildOptions<Kind extends string> extends PackageSetOptions, TargetLibraryChoice {
-  buildDir: string;
-  sourceDir?: string | undefined;
-  vars: MakeVars;
-  out: string;
-  /** The packages to write; undefined: every package that applies to the tree. */
-  only?: readonly Kind[] | undefined;
-  compression?: CompressionKind | undefined;
-  level?: number | undefined;
-  /** INSTALL_MOD_STRIP for modules_install: '' does not strip; default '1' (--strip-debug). */
-  moduleStrip?: string | undefined;
-  /** Use and fill kpkg's build cache (default: yes). */
-  cache?: boolean | undefined;
-  /** How many compilers, make jobs and package writers run at once (default: the cores). */
-  jobs?: number | undefined;
-  onStep?: (step: BuildStep, detail: string) => void;
-  onCommand?: (command: string) => void;
-}
-
-export interface WrittenPackage<Kind extends string> extends WrittenArtifact {
-  kind: Kind;
-  name: string;
-  version: string;
-}
-
-export interface BuildResult<Kind extends string> {
-  release: string;
-  arch: string;
-  format: string;
-  packages: WrittenPackage<Kind>[];
-  /** Host programs of the headers package rebuilt for the target (empty without it). */
-  rebuilt: { path: string; was: string }[];
-  /** ELF files of the headers package checked (0 without it). */
-  elfCount: number;
-  /** Where the target libraries of the rebuilt host programs came from (with a headers package that rebuilt any). */
-  targetLibraries?: string | undefined;
-  /** The headers package's run-time relations, as its layout wrote them ("libc6 (>= 2.34)"). */
-  depends: string[];
-  /** The gcc build the GCC plugins load into (with plugins). */
-  pluginCompiler?: string | undefined;
-  /** What could not be resolved exactly, e.g. a soname no target package data declares. */
-  warnings: string[];
-  /** Files written beside the packages (deb: the upload's .buildinfo and .changes), final paths. */
-  setFiles: string[];
-}
-
-function relationText(dependency: Dependency): string {
-  const one = (r: PackageRelation): string => (r.version === undefined ? r.name : `${r.name} (${r.version.op} ${r.version.version})`);
-  return Array.isArray(dependency) ? (dependency as readonly PackageRelation[]).map(one).join(' | ') : one(dependency as PackageRelation);
-}
-
-/** Staging order: the part most likely to fail (the headers' rebuild and ELF gate) first. */
-const PART_ORDER: readonly KernelPart[] = ['headers', 'image', 'uapi', 'debug'];
+export type { BuildOptions, BuildResult, BuildStep, WrittenPackage } from './build-types.js';
 
 export async function buildPackages<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>): Promise<BuildResult<Kind>> {
   const compression = options.compression ?? packager.compressions[0];
@@ -97,6 +39,7 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   }
   const started = fileClockNow();
   const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
+  // The target architecture is known from here on: a family that cannot package it is refused before any work.
   requireFamilyArch(packager.format, facts.arch);
   await assertTargetToolsInstalled(facts);
   const kinds = selectKinds(layout, facts.features, options.only);
@@ -132,67 +75,94 @@ interface Plan<Kind extends string> {
 
 /**
  * Stages the parts the packages need and writes every package into the staging directory, as a
- * pipeline: every part starts at once (the make install steps run while the host programs are
- * rebuilt, each in its own scratch directory), and each package is described and written as soon
- * as the parts it is made of are staged, at most `jobs` packages at a time. Every package's bytes
- * depend only on its description, so the schedule never changes the output.
+ * pipeline: every part starts at once (stage-parts.ts), and each package goes through its stages
+ * (package-stages.ts: describe → compress → write) as soon as the parts it is made of are staged,
+ * at most `jobs` packages at a time. Every package's bytes depend only on its description, so the
+ * schedule never changes the output.
  */
 async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>, plan: Plan<Kind>): Promise<BuildResult<Kind>> {
-  const { facts, kinds, set, output, compression, started } = plan;
-  const needed = PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
+  const { facts, kinds } = plan;
+  const needed = partsToStage(layout, kinds);
   options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format}, ${plan.jobs} jobs)`);
   const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: plan.jobs, cache: plan.cache };
-  const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages: [], rebuilt: [], elfCount: 0, depends: [], warnings: [], setFiles: [] };
   const base = await treeFiles(facts);
-  const staging = new Map(needed.map((part) => [part, stagePart(run, part)] as const));
+  const staging = startStaging(run, needed);
   try {
-    const partsOf = async (wanted: readonly KernelPart[]): Promise<KernelParts> => {
-      const parts: KernelParts = { ...base };
-      for (const part of wanted) Object.assign(parts, (await staging.get(part))?.parts);
-      return parts;
-    };
-    let runtime: Promise<readonly Dependency[]> | undefined;
-    const runtimeOf = (headers: StagedHeaders): Promise<readonly Dependency[]> => (runtime ??= runtimeRelations(layout, facts, options, headers, result));
-    const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make), states: plan.cache.states };
-    const writeOptions = { compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
-    const slots = new Slots(plan.jobs);
-    const setMembers: SetMember[] = [];
-    const written = kinds.map(async (kind) => {
-      const parts = await partsOf(layout.partsOf(kind));
-      const context = { arch: facts.arch, set };
-      // The files are known before the headers' run-time relations are: their compression starts now.
-      const prepared = packager.prepare === undefined ? undefined : slots.run(() => packager.prepare?.(layout.describe(kind, parts, { ...context, runtime: [] }), writeOptions) ?? Promise.resolve());
-      prepared?.catch(() => undefined); // awaited below; a failure of the relations first must not leave it unhandled
-      const pkg = layout.describe(kind, parts, { ...context, runtime: parts.headers === undefined ? [] : await runtimeOf(parts.headers) });
-      const name = packager.fileName(pkg, writeOptions);
-      const write = async (): Promise<WrittenPackage<Kind>> => {
-        options.onStep?.('write', `${output.finalPath(name)} (${compression})`);
-        const path = output.stagingPath(name);
-        const artifact = await packager.write(pkg, path, writeOptions);
-        setMembers.push({ description: pkg, path, fileName: name });
-        return { ...artifact, kind, name: pkg.name, version: pkg.version };
-      };
-      if (prepared === undefined) return slots.run(write);
-      await prepared;
-      return write();
-    });
-    result.packages = await settledOrFirstError(written);
-    result.setFiles = await writeSetFiles(layout, packager, plan, setMembers, options);
-    const parts = await partsOf(needed);
+    const relations = once(() => relationsOfStagedHeaders(layout, facts, staging.get('headers'), options));
+    const stages = packageStages(layout, packager, options, plan, async () => (await relations()).relations);
+    const made = await settledOrFirstError(kinds.map(async (kind) => ({ kind, made: await makePackage(stages, kind, await stagedParts(base, staging, layout.partsOf(kind))) })));
+    const setFiles = await writeSetFiles(layout, packager, plan, made.map((m) => setMember(m.made)), options);
+    const packages = made.map((m) => writtenPackage(m.kind, m.made));
+    const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages, rebuilt: [], elfCount: 0, depends: [], warnings: [], setFiles };
+    const parts = await stagedParts(base, staging, needed);
     if (parts.headers !== undefined) {
-      result.rebuilt = parts.headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
-      result.elfCount = parts.headers.elfCount;
-      if (parts.headers.libraries !== undefined) result.targetLibraries = parts.headers.libraries.description;
-      await runtimeOf(parts.headers);
+      noteHeaders(result, await relations(), parts.headers);
+      const libraries = (await staging.get('headers'))?.targetLibraries;
+      if (libraries !== undefined) result.targetLibraries = libraries.description;
     }
-    await assertUnchangedSince(await packagedInputs(facts.tree, parts), started, facts.tree);
+    await assertUnchangedSince(await packagedInputs(facts.tree, parts), plan.started, facts.tree);
+    return result;
   } finally {
-    // Every part settles (a failed one disposed of itself) before the scratch directories go.
-    for (const settled of await Promise.allSettled(staging.values())) {
-      if (settled.status === 'fulfilled') await settled.value.dispose();
-    }
+    await disposeStaging(staging);
   }
-  return result;
+}
+
+/** The stages every package of the run goes through, with the run's options and slots. */
+function packageStages<Kind extends string>(
+  layout: DistributionLayout<Kind>,
+  packager: Packager,
+  options: BuildOptions<Kind>,
+  plan: Plan<Kind>,
+  relations: PackageStages<Kind>['relations'],
+): PackageStages<Kind> {
+  const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make), states: plan.cache.states };
+  const writeOptions: WriteOptions = { compression: plan.compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
+  return {
+    layout,
+    packager,
+    context: { arch: plan.facts.arch, set: plan.set },
+    writeOptions,
+    slots: new Slots(plan.jobs),
+    relations,
+    stagingPath: (name) => plan.output.stagingPath(name),
+    onWrite: (name) => options.onStep?.('write', `${plan.output.finalPath(name)} (${plan.compression})`),
+  };
+}
+
+/** `make` called once, when first asked; every later call has the same promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+/** The headers' run-time relations, once the headers part is staged. */
+async function relationsOfStagedHeaders<Kind extends string>(
+  layout: DistributionLayout<Kind>,
+  facts: TreeFacts,
+  staging: Promise<StagedPart> | undefined,
+  options: BuildOptions<Kind>,
+): Promise<HeadersRelations> {
+  const staged = await staging;
+  const headers = staged?.parts.headers;
+  if (staged === undefined || headers === undefined) throw new Error('internal: the headers part was not staged');
+  return headersRelations(layout, facts, headers, staged.targetLibraries, options);
+}
+
+/** What the result says of the headers package: its rebuilt programs, ELF files and relations. */
+function noteHeaders<Kind extends string>(result: BuildResult<Kind>, relations: HeadersRelations, headers: { rebuilt: readonly { path: string; was: string }[]; elfCount: number }): void {
+  result.rebuilt = headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
+  result.elfCount = headers.elfCount;
+  result.depends = relations.depends;
+  result.warnings.push(...relations.warnings);
+  if (relations.pluginCompiler !== undefined) result.pluginCompiler = relations.pluginCompiler;
+}
+
+function writtenPackage<Kind extends string>(kind: Kind, made: MadePackage): WrittenPackage<Kind> {
+  return { ...made.artifact, kind, name: made.description.name, version: made.description.version };
+}
+
+function setMember(made: MadePackage): SetMember {
+  return { description: made.description, path: made.path, fileName: made.fileName };
 }
 
 /** The files the format writes beside the set (deb: .buildinfo, .changes), into the output's staging directory. */
@@ -208,18 +178,3 @@ async function writeSetFiles<Kind extends string>(layout: DistributionLayout<Kin
   }
   return files.map((f) => f.name);
 }
-
-/** The headers package's run-time relations in the layout's names; noted in the result once. */
-async function runtimeRelations<Kind extends string>(layout: DistributionLayout<Kind>, facts: TreeFacts, options: BuildOptions<Kind>, headers: StagedHeaders, result: BuildResult<Kind>): Promise<readonly Dependency[]> {
-  const { needs, pluginCompiler, libraries } = headers;
-  options.onStep?.('depends', `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
-  const roots = await targetPackageRoots({ ...options, debianArch: facts.arch.debian, libraries, native: !facts.cross, cacheDir: kpkgCacheDir(), onStep: (d) => options.onStep?.('depends', d) });
-  const relations = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
-  result.depends = relations.depends.map(relationText);
-  result.warnings.push(...relations.warnings);
-  if (pluginCompiler !== undefined) result.pluginCompiler = describeCompiler(pluginCompiler);
-  for (const w of relations.warnings) options.onStep?.('depends', `warning: ${w}`);
-  if (result.depends.length > 0) options.onStep?.('depends', result.depends.join(', '));
-  return relations.depends;
-}
-

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { assertTargetToolsInstalled } from '../../doctor/preflight.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
-import { stageHeaders } from '../../kernel/headers/stage.js';
 import { writeTree } from '../../kernel/headers/write-tree.js';
 import { OutputSet } from '../../pipeline/output-set.js';
+import { stageHeadersPart } from '../../pipeline/stage-headers.js';
 import { kpkgCacheDir } from '../../util/cache.js';
 import { KpkgError } from '../../util/errors.js';
 import { lstatOrUndefined } from '../../util/fs.js';
@@ -24,7 +24,7 @@ export function registerHeaders(program: Command): void {
         const output = await OutputSet.open(options.out);
         // The cache is open while the tree is written: the rebuilt programs are read from it.
         const staged = await withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache }, async (cache) => {
-          const headers = await stageHeaders(facts, { cacheDir: kpkgCacheDir(), cache, ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
+          const headers = await stageHeadersPart(facts, { cache, ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
           try {
             const name = `linux-headers-${headers.release}`;
             if ((await lstatOrUndefined(output.finalPath(name))) !== undefined) throw new KpkgError(`${output.finalPath(name)} already exists`, { where: output.finalPath(name), hint: 'remove it or choose another --out directory' });

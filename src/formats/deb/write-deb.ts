@@ -15,8 +15,7 @@
  * directory and renamed into place at the end, so a failed build leaves nothing at `outPath`.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { ArWriter } from '../../archive/ar.js';
 import type { CompressionKind } from '../../archive/compress.js';
@@ -27,7 +26,8 @@ import type { TarEntry } from '../../archive/tar.js';
 import type { MaintainerScript, PackageDescription, PackageEntry } from '../../package/model.js';
 import { installedSizeKiB, sortEntries } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
-import { writeFailure, type WrittenArtifact } from '../packager.js';
+import { writePackageFile } from '../package-file.js';
+import type { WrittenArtifact } from '../packager.js';
 import { debControlText } from './control.js';
 
 export interface DebWriteOptions {
@@ -124,22 +124,18 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
   checkScripts(pkg);
   const control = debControlText(pkg, debInstalledSize(pkg, entries));
   const suffix = COMPRESSION_SUFFIX[options.compression];
-  const directory = dirname(outPath);
-  const partialPath = join(directory, `.${basename(outPath)}.partial-${process.pid}`);
-  const dataPath = join(directory, `.${basename(outPath)}.data-${process.pid}`);
-  const controlPath = join(directory, `.${basename(outPath)}.control-${process.pid}`);
-  try {
+  return writePackageFile(outPath, async ({ partial, scratch }) => {
     // 1. data.tar, compressed into a temporary file (or found in the member store), md5sums gathered on the way.
-    const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), dataPath, { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
+    const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), scratch('data'), { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
     const digests = new Map(data.digests.map(([name, hex]) => [name.slice(2), hex]));
 
     // 2. control.tar, compressed the same way (or found in the member store: a re-run starts no compressor), small enough to hold in memory.
     const controlEntries = controlTarEntries(pkg, control, md5sumsText(digests));
-    const controlMember = await readFile((await compressedTarMember(controlEntries, controlPath, { compression: options.compression, level: options.level, store: options.members })).path);
+    const controlMember = await readFile((await compressedTarMember(controlEntries, scratch('control'), { compression: options.compression, level: options.level, store: options.members })).path);
 
     // 3. The ar container, hashed as it is written.
     const measure = measuringStream();
-    const written = pipeline(measure.stream, createWriteStream(partialPath));
+    const written = pipeline(measure.stream, createWriteStream(partial));
     written.catch(() => undefined); // awaited below; a failure also surfaces through the writer
     const ar = new ArWriter(measure.stream);
     const member = { mtime: pkg.mtime };
@@ -153,13 +149,6 @@ export async function writeDeb(pkg: PackageDescription, outPath: string, options
       throw error;
     }
     await written;
-    await rename(partialPath, outPath);
-    return { path: outPath, sha256: measure.digest(), size: ar.bytesWritten };
-  } catch (error) {
-    await rm(partialPath, { force: true });
-    throw writeFailure(outPath, error);
-  } finally {
-    await rm(dataPath, { force: true });
-    await rm(controlPath, { force: true });
-  }
+    return { sha256: measure.digest(), size: ar.bytesWritten };
+  });
 }

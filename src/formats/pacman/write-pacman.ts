@@ -26,8 +26,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { compressedTarMember, entriesKey, type MemberStore } from '../../archive/compressed-member.js';
@@ -37,7 +35,8 @@ import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { sortEntries } from '../../package/model.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import { KpkgError } from '../../util/errors.js';
-import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
+import { writePackageFile } from '../package-file.js';
+import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
 import { installScriptText } from './install-script.js';
 import type { BuildTool } from './metadata.js';
 import { buildinfoText, kpkgBuildTool, pacmanInstalledSize, pkginfoText } from './metadata.js';
@@ -147,9 +146,7 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
   const compression = checkPacmanCompression(options.compression);
   const tool = options.buildTool ?? kpkgBuildTool();
   const tree = packageTreeOrder(pkg.entries);
-  const partialPath = join(dirname(outPath), `.${basename(outPath)}.partial-${process.pid}`);
-  const scratchPath = join(dirname(outPath), `.${basename(outPath)}.tar-${process.pid}`);
-  try {
+  return writePackageFile(outPath, async ({ partial, scratch }) => {
     // 1. The metadata, which needs every file's digest (.MTREE) and the installed size (.PKGINFO).
     const files = tree.flatMap(({ path, entry }) => (entry.kind === 'file' ? [{ path, entry }] : []));
     const digests = await treeDigests(files, options.members);
@@ -169,21 +166,15 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
     // 2. The package: metadata in byte order of the names, then the tree.
     const entries: TarEntry[] = [...[...metadata.keys()].sort().map((name) => metadataFile(name, metadata.get(name) ?? Buffer.alloc(0), pkg.mtime)), ...tree.map(({ path, entry }) => treeTarEntry(path, entry, pkg.mtime))];
     // The compressed tar (or the one a run before made of the same bytes), copied into place while hashed.
-    const tar = await compressedTarMember(entries, scratchPath, { compression, level: options.level ?? MAKEPKG_LEVEL[compression], digest: 'sha256', store: options.members });
+    const tar = await compressedTarMember(entries, scratch('tar'), { compression, level: options.level ?? MAKEPKG_LEVEL[compression], digest: 'sha256', store: options.members });
     for (const [name, hex] of tar.digests) {
       const expected = digests.get(name)?.sha256;
       if (expected !== undefined && expected !== hex) throw new KpkgError(`${name} changed while the package was being written`, { where: outPath });
     }
     const measure = measuringStream();
-    await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partialPath));
-    await rename(partialPath, outPath);
-    return { path: outPath, sha256: measure.digest(), size: measure.size };
-  } catch (error) {
-    await rm(partialPath, { force: true });
-    throw writeFailure(outPath, error);
-  } finally {
-    await rm(scratchPath, { force: true });
-  }
+    await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partial));
+    return { sha256: measure.digest(), size: measure.size };
+  });
 }
 
 export const pacmanPackager: Packager = {

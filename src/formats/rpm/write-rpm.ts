@@ -20,8 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { CompressionKind } from '../../archive/compress.js';
 import { compressor, compressorIdentity, DEFAULT_COMPRESSION_LEVEL } from '../../archive/compress.js';
@@ -29,7 +28,8 @@ import { entriesKey, type KeyedEntry, type MemberStore } from '../../archive/com
 import { cpioStream, type CpioWriteEntry } from '../../archive/cpio.js';
 import { measuringStream } from '../../archive/measure.js';
 import { RPMTAG } from '../../archive/rpm.js';
-import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
+import { writePackageFile } from '../package-file.js';
+import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
 import type { PackageDescription } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
 import { rpmArch } from '../../arch/families.js';
@@ -145,12 +145,9 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
   ];
   const deps = depSets(pkg, arch, version.evr, scriptList, features);
 
-  const directory = dirname(outPath);
-  const partialPath = join(directory, `.${basename(outPath)}.partial-${process.pid}`);
-  const payloadPath = join(directory, `.${basename(outPath)}.payload-${process.pid}`);
-  try {
+  return writePackageFile(outPath, async ({ partial, scratch }) => {
     // 1. The payload.
-    const payload = await payloadFile(files, pkg.mtime, options.compression, level, payloadPath, options.members);
+    const payload = await payloadFile(files, pkg.mtime, options.compression, level, scratch('payload'), options.members);
 
     // 2. The main header, then the signature over it.
     const header = new HeaderBuilder();
@@ -190,16 +187,10 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
         yield* createReadStream(payload.path);
       },
       whole.stream,
-      createWriteStream(partialPath),
+      createWriteStream(partial),
     );
-    await rename(partialPath, outPath);
-    return { path: outPath, sha256: whole.digest(), size: whole.size };
-  } catch (error) {
-    await rm(partialPath, { force: true });
-    throw writeFailure(outPath, error);
-  } finally {
-    await rm(payloadPath, { force: true });
-  }
+    return { sha256: whole.digest(), size: whole.size };
+  });
 }
 
 export const rpmPackager: Packager = {

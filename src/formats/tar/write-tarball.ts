@@ -6,15 +6,14 @@
  * xz or zstd. Metadata (version, relations, scripts) has no place in a tarball and is dropped.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { COMPRESSION_SUFFIX } from '../../archive/compress.js';
 import { compressedTarMember } from '../../archive/compressed-member.js';
 import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
 import { sortEntries, type PackageDescription, type PackageEntry } from '../../package/model.js';
-import { writeFailure, type Packager, type WriteOptions, type WrittenArtifact } from '../packager.js';
+import { writePackageFile } from '../package-file.js';
+import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
 
 /** The tar members of the entries (in tree order, the root left out). */
 export function tarballEntries(entries: readonly PackageEntry[], mtime: number): TarEntry[] {
@@ -46,21 +45,13 @@ async function prepareTarball(pkg: PackageDescription, options: WriteOptions): P
 }
 
 async function writeTarball(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> {
-  const partial = join(dirname(outPath), `.${basename(outPath)}.partial-${process.pid}`);
-  const scratch = join(dirname(outPath), `.${basename(outPath)}.tar-${process.pid}`);
-  const measure = measuringStream();
-  try {
+  return writePackageFile(outPath, async ({ partial, scratch }) => {
     // The compressed tar (or the one a run before made of the same bytes), copied into place while hashed.
-    const tar = await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), scratch, { compression: options.compression, level: options.level, store: options.members });
+    const tar = await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), scratch('tar'), { compression: options.compression, level: options.level, store: options.members });
+    const measure = measuringStream();
     await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partial));
-    await rename(partial, outPath);
-    return { path: outPath, sha256: measure.digest(), size: measure.size };
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw writeFailure(outPath, error);
-  } finally {
-    await rm(scratch, { force: true });
-  }
+    return { sha256: measure.digest(), size: measure.size };
+  });
 }
 
 export const tarballPackager: Packager = {
