@@ -33,7 +33,7 @@ function said(pkg: PackageDescription): string {
 
 function fakeLayout(events: Event[]): DistributionLayout<Kind> {
   return {
-    family: 'fake',
+    family: 'deb',
     kinds: ['image', 'headers'],
     partsOf: (kind) => [kind],
     notApplicable: () => undefined,
