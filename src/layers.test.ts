@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkoutSourceRoot, productionImportGraph, runtimeCircles, type ImportEdge } from './testing/import-graph.js';
 
-/** From the bottom up; folders in one layer do not import each other. */
+/**
+ * From the bottom up; the units of one layer do not import each other. A unit is a top folder of src/,
+ * or a folder below one ('smoke/install'), which then is a unit of its own, apart from its parent.
+ */
 export const LAYERS: readonly (readonly string[])[] = [
   ['util'],
   ['archive', 'elf', 'package', 'cache'],
@@ -17,7 +20,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['kernel'],
   ['sysroot'],
   ['layouts', 'formats'],
-  ['families.ts'],
+  ['reader'],
+  ['smoke/install'],
+  ['families'],
   ['verify'],
   ['smoke'],
   ['doctor'],
@@ -25,27 +30,29 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
 ];
 
-/** The top folder of a module path ('kernel/headers/stage.ts' → 'kernel'; 'families.ts' stays itself). */
-function folderOf(module: string): string {
-  return module.split('/')[0] ?? module;
+const UNITS = LAYERS.flat().sort((a, b) => b.length - a.length);
+
+/** The unit a module belongs to: the longest unit its path starts with, else its top folder. */
+function unitOf(module: string): string {
+  return UNITS.find((unit) => module.startsWith(`${unit}/`)) ?? module.split('/')[0] ?? module;
 }
 
-function layerOf(folder: string): number {
-  return LAYERS.findIndex((layer) => layer.includes(folder));
+function layerOf(unit: string): number {
+  return LAYERS.findIndex((layer) => layer.includes(unit));
 }
 
 /** Imports that break the rules, one line each: 'kernel/x.ts → doctor/y.ts (doctor is above kernel)'. */
 export function layerViolations(graph: ReadonlyMap<string, readonly ImportEdge[]>): string[] {
   const violations: string[] = [];
   for (const [module, edges] of graph) {
-    const from = folderOf(module);
+    const from = unitOf(module);
     for (const edge of edges) {
-      const to = folderOf(edge.to);
+      const to = unitOf(edge.to);
       if (to === from) continue;
       const [fromLayer, toLayer] = [layerOf(from), layerOf(to)];
       if (to === 'testing') violations.push(`${module} → ${edge.to} (production code imports a test helper)`);
-      else if (fromLayer < 0) violations.push(`${module}: folder '${from}' is in no layer of LAYERS`);
-      else if (toLayer < 0) violations.push(`${module} → ${edge.to}: folder '${to}' is in no layer of LAYERS`);
+      else if (fromLayer < 0) violations.push(`${module}: '${from}' is in no layer of LAYERS`);
+      else if (toLayer < 0) violations.push(`${module} → ${edge.to}: '${to}' is in no layer of LAYERS`);
       else if (toLayer >= fromLayer) violations.push(`${module} → ${edge.to} (${to} is ${toLayer === fromLayer ? 'beside' : 'above'} ${from})`);
     }
   }
@@ -60,12 +67,13 @@ test('no circle of run-time imports', () => {
   assert.deepEqual(runtimeCircles(productionImportGraph(checkoutSourceRoot(import.meta.url))), []);
 });
 
-test('the rules catch an import up, beside, into the test helpers, and a circle', () => {
+test('the rules catch an import up, beside, into the test helpers, out of a sub-unit into its parent, and a circle', () => {
   const edge = (to: string, typeOnly = false): ImportEdge => ({ to, typeOnly });
   const graph = new Map<string, ImportEdge[]>([
     ['kernel/tree.ts', [edge('doctor/preflight.ts'), edge('util/fs.ts')]],
     ['layouts/x.ts', [edge('formats/y.ts', true)]],
     ['cli/main.ts', [edge('testing/run-kpkg.ts')]],
+    ['smoke/install/deb.ts', [edge('smoke/rootfs.ts'), edge('reader/open.ts')]],
     ['util/a.ts', [edge('util/b.ts')]],
     ['util/b.ts', [edge('util/a.ts')]],
     ['util/c.ts', [edge('util/d.ts', true)]],
@@ -75,6 +83,7 @@ test('the rules catch an import up, beside, into the test helpers, and a circle'
     'kernel/tree.ts → doctor/preflight.ts (doctor is above kernel)',
     'layouts/x.ts → formats/y.ts (formats is beside layouts)',
     'cli/main.ts → testing/run-kpkg.ts (production code imports a test helper)',
+    'smoke/install/deb.ts → smoke/rootfs.ts (smoke is above smoke/install)',
   ]);
   assert.deepEqual(runtimeCircles(graph), [['util/a.ts', 'util/b.ts']]);
 });
