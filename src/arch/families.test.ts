@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KpkgError } from '../util/errors.js';
-import { ARCHES, archByDebian } from './arch-table.js';
+import { ARCHES, archByDebian, findArch } from './arch-table.js';
 import type { ArchInfo } from './arch-table.js';
-import { pacmanArch, requireFamilyArch, rpmArch } from './families.js';
+import { archDeclaredBy, isArchIndependent, pacmanArch, requireFamilyArch, rpmArch } from './families.js';
 
 function row(debian: string): ArchInfo {
   const found = archByDebian(debian);
@@ -64,5 +64,25 @@ void describe('requireFamilyArch', () => {
     const bare: ArchInfo = { ...row('mips64el') };
     delete bare.pacman;
     assert.throws(() => requireFamilyArch('pacman', bare), /kpkg does not write pacman packages for mips64el: the arch table has no name for it/);
+  });
+});
+
+void describe('archDeclaredBy: a package metadata architecture, in its family first', () => {
+  void it("pacman's 'arm' is armel, which the kernel ARCH 'arm' alone cannot say", () => {
+    assert.equal(archDeclaredBy('pacman', 'arm')?.debian, 'armel');
+    assert.equal(findArch('arm'), undefined);
+    assert.equal(archDeclaredBy('deb', 'arm'), undefined);
+  });
+
+  void it('each family reads its own names, and any other name the table knows', () => {
+    assert.equal(archDeclaredBy('rpm', 'armv5tel')?.debian, 'armel');
+    assert.equal(archDeclaredBy('pacman', 'armv7h')?.debian, 'armhf');
+    assert.equal(archDeclaredBy('deb', 'ppc64el')?.debian, 'ppc64el');
+    assert.equal(archDeclaredBy('directory', 'aarch64')?.debian, 'arm64');
+  });
+
+  void it('all, noarch and any are for every machine; nothing else is', () => {
+    for (const name of ['all', 'noarch', 'any']) assert.equal(isArchIndependent(name), true, name);
+    for (const name of ['arm', 'x86_64', '']) assert.equal(isArchIndependent(name), false, name);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { FamilyId } from '../package/family.js';
 import { KpkgError } from '../util/errors.js';
-import { ANY_ARCH, ARCHES, archByDebian } from './arch-table.js';
+import { ANY_ARCH, ARCHES, archByDebian, findArch } from './arch-table.js';
 import type { ArchInfo, NamingFamily, RpmArch } from './arch-table.js';
 
 function isNamingFamily(family: FamilyId): family is NamingFamily {
@@ -60,4 +60,32 @@ export function pacmanArch(debianArch: string): string {
   const arch = rowFor('pacman', debianArch);
   if (arch.pacman === undefined) throw refusal('pacman', arch);
   return arch.pacman;
+}
+
+/** How a family spells a row's architecture in its packages' metadata (a directory declares none). */
+function declaredName(format: FamilyId | 'directory', arch: ArchInfo): string | undefined {
+  switch (format) {
+    case 'rpm':
+      return arch.rpm?.name;
+    case 'pacman':
+      return arch.pacman;
+    case 'deb':
+    case 'tar':
+      return arch.debian;
+    case 'directory':
+      return undefined;
+  }
+}
+
+/** 'all', 'noarch', 'any': a package for every machine, in any family's words. */
+export function isArchIndependent(name: string): boolean {
+  return name === ANY_ARCH.debian || name === ANY_ARCH.rpm.name || name === ANY_ARCH.pacman;
+}
+
+/**
+ * The row a package's declared architecture names, read in its own family's words first: pacman's
+ * 'arm' is armel (Arch Linux ARM's ARMv5 port), although as a kernel ARCH 'arm' names both ARM rows.
+ */
+export function archDeclaredBy(format: FamilyId | 'directory', name: string): ArchInfo | undefined {
+  return ARCHES.find((arch) => declaredName(format, arch) === name) ?? findArch(name);
 }

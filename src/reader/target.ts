@@ -10,6 +10,7 @@
  */
 import { describeIdentity, identityOf, type ElfIdentity } from '../elf/identity.js';
 import { ARCHES, archesForElf, findArch, type ArchInfo } from '../arch/arch-table.js';
+import { archDeclaredBy, isArchIndependent } from '../arch/families.js';
 import { KpkgError } from '../util/errors.js';
 import type { ReadPackage } from './model.js';
 import { shippedConfigs, type ShippedConfig } from './shipped-configs.js';
@@ -20,9 +21,6 @@ export interface Target {
   /** How it was chosen, in words. */
   detail: string;
 }
-
-/** Architecture names that mean "any machine": Debian all, RPM noarch, pacman any. */
-export const ARCH_INDEPENDENT = new Set(['all', 'noarch', 'any']);
 
 /** --arch: any name findArch knows; a name it cannot place is a usage error (exit status 2). */
 export function targetFromOption(name: string): Target {
@@ -39,8 +37,8 @@ export function targetFromOption(name: string): Target {
 
 function fromMetadata(packages: readonly ReadPackage[]): Target | undefined {
   for (const pkg of packages) {
-    if (pkg.arch === undefined || ARCH_INDEPENDENT.has(pkg.arch)) continue;
-    const arch = findArch(pkg.arch);
+    if (pkg.arch === undefined || isArchIndependent(pkg.arch)) continue;
+    const arch = archDeclaredBy(pkg.format, pkg.arch);
     if (arch !== undefined) return { arch, from: 'metadata', detail: `${pkg.archSource ?? 'architecture'} of ${pkg.name} (${pkg.arch})` };
   }
   return undefined;

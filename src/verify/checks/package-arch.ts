@@ -1,14 +1,14 @@
 /** package-arch: each package declares the target's architecture (or none in particular). */
-import { findArch, type ArchInfo } from '../../arch/arch-table.js';
+import type { ArchInfo } from '../../arch/arch-table.js';
+import { archDeclaredBy, isArchIndependent } from '../../arch/families.js';
 import { checked, notApplicable, type CheckOutcome, type VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../../reader/model.js';
-import { ARCH_INDEPENDENT } from '../../reader/target.js';
 
 function mismatch(pkg: ReadPackage, arch: ArchInfo): Finding | undefined {
   const name = pkg.arch ?? '';
-  if (ARCH_INDEPENDENT.has(name)) return undefined;
-  const theirs = findArch(name);
+  if (isArchIndependent(name)) return undefined;
+  const theirs = archDeclaredBy(pkg.format, name);
   if (theirs?.debian === arch.debian) return undefined;
   const known = theirs === undefined ? ' (unknown to kpkg)' : theirs.debian === name ? '' : ` (${theirs.debian})`;
   return finding('package-arch', `declares architecture ${name}${known}; the target is ${arch.debian}`, {
