@@ -46,9 +46,19 @@ const CLI = join(REPO, 'dist/cli/bin.js');
 const run = promisify(execFile);
 
 type Format = 'deb' | 'rpm' | 'pacman' | 'tar';
-const UPSTREAM_TARGET: Readonly<Record<Format, string>> = { deb: 'bindeb-pkg', rpm: 'binrpm-pkg', pacman: 'pacman-pkg', tar: 'tar-pkg' };
+const UPSTREAM_TARGET: Readonly<Record<Format, string>> = {
+  deb: 'bindeb-pkg',
+  rpm: 'binrpm-pkg',
+  pacman: 'pacman-pkg',
+  tar: 'tar-pkg',
+};
 /** How the package files of each format end, whatever their compression (kpkg tar: .tar.gz; tar-pkg: .tar). */
-const SUFFIXES: Readonly<Record<Format, readonly string[]>> = { deb: ['.deb'], rpm: ['.rpm'], pacman: ['.pkg.tar.zst', '.pkg.tar.xz', '.pkg.tar.gz'], tar: ['.tar', '.tar.gz', '.tar.xz', '.tar.zst'] };
+const SUFFIXES: Readonly<Record<Format, readonly string[]>> = {
+  deb: ['.deb'],
+  rpm: ['.rpm'],
+  pacman: ['.pkg.tar.zst', '.pkg.tar.xz', '.pkg.tar.gz'],
+  tar: ['.tar', '.tar.gz', '.tar.xz', '.tar.zst'],
+};
 const isPackage = (format: Format, name: string): boolean => SUFFIXES[format].some((suffix) => name.endsWith(suffix));
 
 interface Options {
@@ -80,7 +90,12 @@ function parseArgs(argv: readonly string[]): Options {
 /** Key=value lines tools/kernel-tree writes into <objtree>/.kpkg-built. */
 async function treeRecord(objtree: string): Promise<Map<string, string>> {
   const text = await readFile(join(objtree, '.kpkg-built'), 'utf8');
-  return new Map(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+  return new Map(
+    text
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+  );
 }
 
 async function sha256(file: string): Promise<string> {
@@ -92,7 +107,8 @@ async function sha256(file: string): Promise<string> {
 /** name → sha256 of every package file in dir (there must be one: an empty comparison proves nothing). */
 async function digests(dir: string, format: Format): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const name of (await readdir(dir)).filter((n) => isPackage(format, n)).sort()) out.set(name, await sha256(join(dir, name)));
+  for (const name of (await readdir(dir)).filter((n) => isPackage(format, n)).sort())
+    out.set(name, await sha256(join(dir, name)));
   if (out.size === 0) throw new Error(`bench: no ${format} package in ${dir}`);
   return out;
 }
@@ -114,8 +130,10 @@ async function packagesUnder(dir: string, format: Format): Promise<{ name: strin
 async function upstreamSetup(objtree: string, work: string, format: Format): Promise<Upstream | string> {
   if (format === 'pacman') {
     // scripts/Makefile.package's pacman-pkg runs makepkg, which refuses to run as root.
-    if (process.getuid?.() === 0) return "makepkg (which make pacman-pkg runs) refuses to run as root; run the bench as an ordinary user to time it";
-    if ((await run('sh', ['-c', 'command -v makepkg || true'])).stdout.trim() === '') return 'make pacman-pkg needs makepkg: apt-get install makepkg';
+    if (process.getuid?.() === 0)
+      return 'makepkg (which make pacman-pkg runs) refuses to run as root; run the bench as an ordinary user to time it';
+    if ((await run('sh', ['-c', 'command -v makepkg || true'])).stdout.trim() === '')
+      return 'make pacman-pkg needs makepkg: apt-get install makepkg';
   }
   const record = await treeRecord(objtree);
   const copy = join(work, 'upstream', 'build');
@@ -130,15 +148,24 @@ async function upstreamSetup(objtree: string, work: string, format: Format): Pro
     const bin = join(work, 'upstream', 'bin');
     await mkdir(bin, { recursive: true });
     const { stdout: gcc } = await run('sh', ['-c', `command -v ${cross}gcc`]);
-    await writeFile(join(bin, `${cross}gcc`), `#!/bin/sh\nexec '${gcc.trim()}' --sysroot='${root}' "$@"\n`, { mode: 0o755 });
+    await writeFile(join(bin, `${cross}gcc`), `#!/bin/sh\nexec '${gcc.trim()}' --sysroot='${root}' "$@"\n`, {
+      mode: 0o755,
+    });
     env.PATH = `${bin}:${env.PATH ?? ''}`;
   }
-  const extra = format === 'deb' ? ['KDEB_PKGVERSION=1-bench', 'DPKG_FLAGS=-d'] : format === 'rpm' ? [`RPMOPTS=--define '_topdir ${join(work, 'upstream', 'rpmbuild')}' --nodeps`] : [];
+  const extra =
+    format === 'deb'
+      ? ['KDEB_PKGVERSION=1-bench', 'DPKG_FLAGS=-d']
+      : format === 'rpm'
+        ? [`RPMOPTS=--define '_topdir ${join(work, 'upstream', 'rpmbuild')}' --nodeps`]
+        : [];
   // bindeb-pkg writes beside the object tree, tar-pkg into it, binrpm-pkg under rpmbuild/RPMS/<arch>.
-  const outputs = format === 'rpm' ? join(work, 'upstream', 'rpmbuild') : format === 'tar' ? copy : join(work, 'upstream');
+  const outputs =
+    format === 'rpm' ? join(work, 'upstream', 'rpmbuild') : format === 'tar' ? copy : join(work, 'upstream');
   const clean = async (): Promise<void> => {
     for (const name of await readdir(join(work, 'upstream'))) {
-      if (['.deb', '.buildinfo', '.changes', '.tar', '.zst', '.tar.gz'].some((s) => name.endsWith(s))) await rm(join(work, 'upstream', name), { force: true });
+      if (['.deb', '.buildinfo', '.changes', '.tar', '.zst', '.tar.gz'].some((s) => name.endsWith(s)))
+        await rm(join(work, 'upstream', name), { force: true });
     }
     await rm(join(work, 'upstream', 'rpmbuild'), { recursive: true, force: true });
   };
@@ -154,7 +181,20 @@ async function xzFloor(objtree: string, work: string, runs: number): Promise<Flo
   const uncompressed: ProcessSample[] = [];
   for (let i = 0; i < runs; i++) {
     await rm(out, { recursive: true, force: true });
-    uncompressed.push(await timedProcess([process.execPath, CLI, 'deb', '--build-dir', objtree, '--out', out, '--compress', 'none', '--no-cache']));
+    uncompressed.push(
+      await timedProcess([
+        process.execPath,
+        CLI,
+        'deb',
+        '--build-dir',
+        objtree,
+        '--out',
+        out,
+        '--compress',
+        'none',
+        '--no-cache',
+      ]),
+    );
   }
   const members: { name: string; path: string; bytes: number }[] = [];
   for (const deb of (await readdir(out)).filter((n) => n.endsWith('.deb'))) {
@@ -211,14 +251,37 @@ interface TreeResult {
 }
 
 async function benchTree(config: string, options: Options, work: string): Promise<TreeResult> {
-  const { stdout } = await run(join(REPO, 'tools/kernel-tree'), ['--series', options.series, '--arch', options.arch, '--config', config], { maxBuffer: 1 << 26 });
+  const { stdout } = await run(
+    join(REPO, 'tools/kernel-tree'),
+    ['--series', options.series, '--arch', options.arch, '--config', config],
+    { maxBuffer: 1 << 26 },
+  );
   const objtree = stdout.trim().split('\n').pop() ?? '';
   const tree = basename(objtree);
   const say = (text: string): boolean => process.stderr.write(`bench: ${tree}: ${text}\n`);
-  const kpkg = (out: string, ...extra: string[]): string[] => [process.execPath, CLI, options.format, '--build-dir', objtree, '--out', out, ...extra];
+  const kpkg = (out: string, ...extra: string[]): string[] => [
+    process.execPath,
+    CLI,
+    options.format,
+    '--build-dir',
+    objtree,
+    '--out',
+    out,
+    ...extra,
+  ];
   say(`copying the tree for upstream's make ${UPSTREAM_TARGET[options.format]}`);
   const upstream = await upstreamSetup(objtree, work, options.format);
-  const result: TreeResult = { tree, format: options.format, upstream: [], upstreamPackages: [], cold: [], warm: [], revision: [], identicalWarm: true, packages: [] };
+  const result: TreeResult = {
+    tree,
+    format: options.format,
+    upstream: [],
+    upstreamPackages: [],
+    cold: [],
+    warm: [],
+    revision: [],
+    identicalWarm: true,
+    packages: [],
+  };
   if (typeof upstream === 'string') {
     result.upstreamSkipped = upstream;
     say(`upstream not timed: ${upstream}`);
@@ -252,8 +315,14 @@ async function benchTree(config: string, options: Options, work: string): Promis
     const out = join(work, `warm-${i}`);
     result.warm.push(await timedProcess(kpkg(out)));
     const warm = await digests(out, options.format);
-    if (coldDigests === undefined || warm.size !== coldDigests.size || [...warm].some(([n, d]) => coldDigests?.get(n) !== d)) result.identicalWarm = false;
-    if (i === 0) for (const name of warm.keys()) result.packages.push({ name, bytes: (await stat(join(out, name))).size });
+    if (
+      coldDigests === undefined ||
+      warm.size !== coldDigests.size ||
+      [...warm].some(([n, d]) => coldDigests?.get(n) !== d)
+    )
+      result.identicalWarm = false;
+    if (i === 0)
+      for (const name of warm.keys()) result.packages.push({ name, bytes: (await stat(join(out, name))).size });
     await rm(out, { recursive: true, force: true });
   }
   for (let i = 0; i < options.runs; i++) {
@@ -280,21 +349,39 @@ function report(r: TreeResult, runs: number): string {
   const otherCpu = r.floor === undefined ? undefined : median(r.floor.uncompressed.map((s) => s.cpu));
   const ownBound = bound === undefined || otherCpu === undefined ? undefined : bound + otherCpu / cores;
   const cpuOf = (samples: readonly ProcessSample[]): string => `CPU ${seconds(median(samples.map((s) => s.cpu)))}`;
-  const peak = Math.max(...r.cold.map((s) => s.maxRssKiB), ...r.warm.map((s) => s.maxRssKiB), ...r.revision.map((s) => s.maxRssKiB));
+  const peak = Math.max(
+    ...r.cold.map((s) => s.maxRssKiB),
+    ...r.warm.map((s) => s.maxRssKiB),
+    ...r.revision.map((s) => s.maxRssKiB),
+  );
   const mark = (ok: boolean): string => (ok ? '✅' : '❌');
-  const runsOf = (samples: readonly ProcessSample[]): string => samples.map((s) => (s.wall / 1000).toFixed(1)).join(' ');
+  const runsOf = (samples: readonly ProcessSample[]): string =>
+    samples.map((s) => (s.wall / 1000).toFixed(1)).join(' ');
   const timed = r.upstreamSkipped === undefined;
   // How many times faster than upstream a time is (or why there is no upstream figure).
-  const faster = (t: number, prefix = ''): string => (timed ? `${prefix}${(upstream / t).toFixed(2)}× faster than upstream` : 'upstream not timed');
+  const faster = (t: number, prefix = ''): string =>
+    timed ? `${prefix}${(upstream / t).toFixed(2)}× faster than upstream` : 'upstream not timed';
   const rows = [
-    timed ? `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | ${seconds(upstream)} | ${runsOf(r.upstream)} | ${cpuOf(r.upstream)} | |` : `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | not timed | | ${r.upstreamSkipped ?? ''} | |`,
+    timed
+      ? `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | ${seconds(upstream)} | ${runsOf(r.upstream)} | ${cpuOf(r.upstream)} | |`
+      : `| upstream \`make ${UPSTREAM_TARGET[r.format]}\` | not timed | | ${r.upstreamSkipped ?? ''} | |`,
     `| kpkg ${r.format} cold (\`--no-cache\`) | ${seconds(cold)} | ${runsOf(r.cold)} | ${faster(cold)}; ${cpuOf(r.cold)} | ≥ 2× ${timed ? mark(upstream / cold >= 2) : '—'} |`,
-    ...(floor === undefined ? [] : [`| xz floor (data members, one after the other) | ${seconds(floor)} | ${r.floor?.samples.map((s) => (s / 1000).toFixed(1)).join(' ') ?? ''} | cold = ${(cold / floor).toFixed(2)}× the floor | ≤ 1.5× ${mark(cold / floor <= 1.5)} |`]),
-    ...(bound === undefined ? [] : [`| xz CPU ÷ ${cores} cores (no writer of these bytes is faster here) | ${seconds(bound)} | | ${faster(bound, 'at most ')}; cold = ${(cold / bound).toFixed(2)}× this bound | (reported) |`]),
-    ...(r.floor === undefined || ownBound === undefined ? [] : [
-      `| kpkg deb \`--compress none --no-cache\` (all but compressing) | ${seconds(m(r.floor.uncompressed))} | ${runsOf(r.floor.uncompressed)} | ${cpuOf(r.floor.uncompressed)} | (reported) |`,
-      `| (xz CPU + that CPU) ÷ ${cores} cores (kpkg cold's own bound) | ${seconds(ownBound)} | | cold = ${(cold / ownBound).toFixed(2)}× this bound; ${faster(ownBound, 'at most ')} | (reported) |`,
-    ]),
+    ...(floor === undefined
+      ? []
+      : [
+          `| xz floor (data members, one after the other) | ${seconds(floor)} | ${r.floor?.samples.map((s) => (s / 1000).toFixed(1)).join(' ') ?? ''} | cold = ${(cold / floor).toFixed(2)}× the floor | ≤ 1.5× ${mark(cold / floor <= 1.5)} |`,
+        ]),
+    ...(bound === undefined
+      ? []
+      : [
+          `| xz CPU ÷ ${cores} cores (no writer of these bytes is faster here) | ${seconds(bound)} | | ${faster(bound, 'at most ')}; cold = ${(cold / bound).toFixed(2)}× this bound | (reported) |`,
+        ]),
+    ...(r.floor === undefined || ownBound === undefined
+      ? []
+      : [
+          `| kpkg deb \`--compress none --no-cache\` (all but compressing) | ${seconds(m(r.floor.uncompressed))} | ${runsOf(r.floor.uncompressed)} | ${cpuOf(r.floor.uncompressed)} | (reported) |`,
+          `| (xz CPU + that CPU) ÷ ${cores} cores (kpkg cold's own bound) | ${seconds(ownBound)} | | cold = ${(cold / ownBound).toFixed(2)}× this bound; ${faster(ownBound, 'at most ')} | (reported) |`,
+        ]),
     `| kpkg ${r.format} warm (same tree and options) | ${seconds(warm)} | ${runsOf(r.warm)} | ${(cold / warm).toFixed(1)}× faster than cold; ${r.identicalWarm ? 'byte-identical' : 'NOT byte-identical'} | ≥ 10× ${mark(cold / warm >= 10 && r.identicalWarm)} |`,
     `| kpkg ${r.format}, new \`--revision\` | ${seconds(revision)} | ${runsOf(r.revision)} | ${(cold / revision).toFixed(2)}× faster than cold | (reported) |`,
     `| peak RSS, largest process of a kpkg run | ${(peak / 1024).toFixed(0)} MB | | ${timed ? `upstream: ${(Math.max(...r.upstream.map((s) => s.maxRssKiB)) / 1024).toFixed(0)} MB` : ''} | ≤ 300 MB ${mark(peak / 1024 <= 300)} |`,
@@ -302,8 +389,14 @@ function report(r: TreeResult, runs: number): string {
   return [
     `### ${r.tree} — kpkg ${r.format} (medians of ${runs})`,
     `packages: ${r.packages.map((p) => `${p.name} (${MiB(p.bytes)})`).join(', ')}`,
-    ...(timed ? [`upstream's packages: ${r.upstreamPackages.map((p) => `${p.name} (${MiB(p.bytes)})`).join(', ') || 'none'}`] : []),
-    ...(r.floor === undefined ? [] : [`data members: ${r.floor.members.map((x) => `${x.name.split('_')[0] ?? x.name} ${MiB(x.bytes)}`).join(', ')}`]),
+    ...(timed
+      ? [`upstream's packages: ${r.upstreamPackages.map((p) => `${p.name} (${MiB(p.bytes)})`).join(', ') || 'none'}`]
+      : []),
+    ...(r.floor === undefined
+      ? []
+      : [
+          `data members: ${r.floor.members.map((x) => `${x.name.split('_')[0] ?? x.name} ${MiB(x.bytes)}`).join(', ')}`,
+        ]),
     '',
     '| what | median | runs (s) | ratio | goal |',
     '|---|---|---|---|---|',
@@ -358,7 +451,9 @@ async function writeResultsMarkdown(options: Options, machine: string, reports: 
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
   process.stdout.write(`machine: ${machine}\n\n`);
   const results: TreeResult[] = [];
   const reports: string[] = [];

@@ -31,7 +31,10 @@ export interface RunOptions {
 }
 
 /** Runs a command under GNU time (apt-get install time); throws with its stderr when it fails. */
-export async function timedProcess(command: readonly string[], options: RunOptions = {}): Promise<ProcessSample & { stdout: string }> {
+export async function timedProcess(
+  command: readonly string[],
+  options: RunOptions = {},
+): Promise<ProcessSample & { stdout: string }> {
   const report = join(tmpdir(), `kpkg-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', report, ...command], {
     cwd: options.cwd,
@@ -48,7 +51,8 @@ export async function timedProcess(command: readonly string[], options: RunOptio
   });
   try {
     if (code !== 0) throw new Error(`${command.join(' ')} exited ${String(code)}:\n${stderr}`);
-    const [wall = 0, user = 0, sys = 0, rss = 0] = (await readFile(report, 'utf8')).trim().split('\n').pop()?.split(' ').map(Number) ?? [];
+    const [wall = 0, user = 0, sys = 0, rss = 0] =
+      (await readFile(report, 'utf8')).trim().split('\n').pop()?.split(' ').map(Number) ?? [];
     return { wall: wall * 1000, cpu: (user + sys) * 1000, maxRssKiB: rss, stdout };
   } finally {
     await rm(report, { force: true });

@@ -106,14 +106,22 @@ function markdownTable(heading: string, rows: readonly Measured[], floor: number
     const runsText = samples.map((v) => (v.wall / 1000).toFixed(2)).join(' ');
     return `| ${label} | ${seconds(wall)} | ${ratio ? (wall / floor).toFixed(2) : ''} | ${seconds(cpu)} | ${runsText} |`;
   };
-  return [`### ${heading}`, '', '| what | wall (median) | ÷ floor | CPU (median) | runs (s) |', '|---|---|---|---|---|', ...rows.map(line), ''].join('\n');
+  return [
+    `### ${heading}`,
+    '',
+    '| what | wall (median) | ÷ floor | CPU (median) | runs (s) |',
+    '|---|---|---|---|---|',
+    ...rows.map(line),
+    '',
+  ].join('\n');
 }
 
 async function bench(deb: string, runs: number, work: string): Promise<string> {
   const data = await extractDataMember(deb, work);
   const suffix = Object.keys(DECOMPRESS).find((s) => data.name.endsWith(s));
   const tool = suffix === undefined ? undefined : DECOMPRESS[suffix];
-  if (tool === undefined) throw new Error(`${deb}: data member ${data.name} is not compressed; nothing to compare with`);
+  if (tool === undefined)
+    throw new Error(`${deb}: data member ${data.name} is not compressed; nothing to compare with`);
   const samples = { tool: [] as Sample[], cli: [] as Sample[], inProcess: [] as Sample[] };
   // One warm-up of each (page cache, JIT), not counted.
   await timed(tool, data.path);
@@ -192,7 +200,9 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   const work = await mkdtemp(join(tmpdir(), 'kpkg-bench-'));
   // Other processes change every number: say how busy the machine was.
-  const load = `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`;
+  const load = `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${availableParallelism()} cores`;
   process.stdout.write(`${load}\n`);
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, ${load} at start`;
   const tables: string[] = [];

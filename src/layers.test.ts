@@ -53,7 +53,8 @@ export function layerViolations(graph: ReadonlyMap<string, readonly ImportEdge[]
       if (to === 'testing') violations.push(`${module} → ${edge.to} (production code imports a test helper)`);
       else if (fromLayer < 0) violations.push(`${module}: '${from}' is in no layer of LAYERS`);
       else if (toLayer < 0) violations.push(`${module} → ${edge.to}: '${to}' is in no layer of LAYERS`);
-      else if (toLayer >= fromLayer) violations.push(`${module} → ${edge.to} (${to} is ${toLayer === fromLayer ? 'beside' : 'above'} ${from})`);
+      else if (toLayer >= fromLayer)
+        violations.push(`${module} → ${edge.to} (${to} is ${toLayer === fromLayer ? 'beside' : 'above'} ${from})`);
     }
   }
   return violations;

@@ -34,8 +34,17 @@ before(async () => {
   await cp(join(REPO, 'README.md'), join(pkg, 'README.md'));
   await cp(BUILD, join(pkg, 'dist'), { recursive: true });
   await cp(join(REPO, 'src'), join(pkg, 'src'), { recursive: true });
-  const env = { ...process.env, npm_config_cache: join(scratch, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_offline: 'true' };
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: pkg, env, maxBuffer: 64 * 1024 * 1024 });
+  const env = {
+    ...process.env,
+    npm_config_cache: join(scratch, 'npm-cache'),
+    npm_config_update_notifier: 'false',
+    npm_config_offline: 'true',
+  };
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: pkg,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const [packed] = JSON.parse(stdout) as [{ files: { path: string }[] }];
   shipped = new Set(packed.files.map((f) => f.path));
   manifest = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')) as PackageJson;
@@ -44,10 +53,15 @@ after(() => rm(scratch, { recursive: true, force: true }));
 
 /** Relative module specifiers and `new URL('…', import.meta.url)` targets in a compiled module. */
 function references(code: string): { modules: string[]; urls: string[]; bare: string[] } {
-  const statements = /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const statements =
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
   const specifiers = [...code.matchAll(statements)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
   const urls = [...code.matchAll(/new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[1] ?? '');
-  return { modules: specifiers.filter((s) => s.startsWith('.')), urls, bare: specifiers.filter((s) => !s.startsWith('.')) };
+  return {
+    modules: specifiers.filter((s) => s.startsWith('.')),
+    urls,
+    bare: specifiers.filter((s) => !s.startsWith('.')),
+  };
 }
 
 /** A compiled module of interfaces and types only: comments and `export {};`. */
@@ -91,7 +105,8 @@ describe('npm pack ships the runtime and nothing test-related', () => {
       }
       for (const spec of refs.bare) {
         const name = packageOf(spec);
-        if (name !== undefined && !(name in manifest.dependencies)) problems.push(`${module} imports ${spec}, not a dependency`);
+        if (name !== undefined && !(name in manifest.dependencies))
+          problems.push(`${module} imports ${spec}, not a dependency`);
       }
     }
     assert.deepEqual(problems, []);
@@ -106,13 +121,19 @@ describe('npm pack ships the runtime and nothing test-related', () => {
   });
 
   it('the reference scanner finds every form tsc emits', () => {
-    const code = "import { a } from './x.js';\nimport {\n  b,\n} from '../y/z.js';\nexport * from './w.js';\nimport './side.js';\nconst m = await import('./lazy.js');\nconst u = new URL('../../package.json', import.meta.url);\nimport { execa } from 'execa';\nimport { join } from 'node:path';\nimport fs from 'fs';\nconst s = `from '${v}'`;\nthrow new Error(\"no import 'x' from 'y'\");\n";
+    const code =
+      "import { a } from './x.js';\nimport {\n  b,\n} from '../y/z.js';\nexport * from './w.js';\nimport './side.js';\nconst m = await import('./lazy.js');\nconst u = new URL('../../package.json', import.meta.url);\nimport { execa } from 'execa';\nimport { join } from 'node:path';\nimport fs from 'fs';\nconst s = `from '${v}'`;\nthrow new Error(\"no import 'x' from 'y'\");\n";
     assert.deepEqual(references(code), {
       modules: ['./x.js', '../y/z.js', './w.js', './side.js', './lazy.js'],
       urls: ['../../package.json'],
       bare: ['execa', 'node:path', 'fs'],
     });
-    assert.deepEqual(['execa', 'node:path', 'fs', '@scope/pkg/sub'].map(packageOf), ['execa', undefined, undefined, '@scope/pkg']);
+    assert.deepEqual(['execa', 'node:path', 'fs', '@scope/pkg/sub'].map(packageOf), [
+      'execa',
+      undefined,
+      undefined,
+      '@scope/pkg',
+    ]);
     assert.equal(isTypesOnly('/**\n * Types.\n */\nexport {};\n//# sourceMappingURL=model.js.map'), true);
     assert.equal(isTypesOnly('export {};\nexport const x = 1;\n'), false);
   });

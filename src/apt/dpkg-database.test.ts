@@ -59,7 +59,9 @@ Version: 1.0
 test('the closure of installed packages: essential ones, the roots and their (pre-)dependencies, providers of virtual names', () => {
   const installed = parseDpkgStatus(STATUS);
   assert.equal(installed.length, 8, 'a package with config files only is not installed');
-  const closure = installedClosure(installed, ['gcc-12-aarch64-linux-gnu', 'not-installed']).map((p) => `${p.name} ${p.version}`);
+  const closure = installedClosure(installed, ['gcc-12-aarch64-linux-gnu', 'not-installed']).map(
+    (p) => `${p.name} ${p.version}`,
+  );
   assert.deepEqual(closure, [
     'binutils-aarch64-linux-gnu 2.40-2',
     'cpp-12-aarch64-linux-gnu 12.2.0-14cross1',

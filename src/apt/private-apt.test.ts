@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSimulatedInstall, privateAptOptions, sourcesLine } from './private-apt.js';
 
-const SPEC = { mirror: 'http://deb.debian.org/debian', suite: 'bookworm', components: ['main'], keyring: '/usr/share/keyrings/debian-archive-keyring.gpg', architectures: ['arm64'] };
+const SPEC = {
+  mirror: 'http://deb.debian.org/debian',
+  suite: 'bookworm',
+  components: ['main'],
+  keyring: '/usr/share/keyrings/debian-archive-keyring.gpg',
+  architectures: ['arm64'],
+};
 
 test('the simulated install lists every package of the closure with its exact version and architecture', () => {
   const out = [
@@ -24,13 +30,20 @@ test('the simulated install lists every package of the closure with its exact ve
 });
 
 test("the sources list names one suite of one mirror, the target's architecture and the keyring", () => {
-  assert.equal(sourcesLine(SPEC), 'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main\n');
-  assert.equal(sourcesLine({ ...SPEC, keyring: undefined, architectures: ['arm64', 'amd64'] }), 'deb [arch=arm64,amd64] http://deb.debian.org/debian bookworm main\n');
+  assert.equal(
+    sourcesLine(SPEC),
+    'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main\n',
+  );
+  assert.equal(
+    sourcesLine({ ...SPEC, keyring: undefined, architectures: ['arm64', 'amd64'] }),
+    'deb [arch=arm64,amd64] http://deb.debian.org/debian bookworm main\n',
+  );
 });
 
 test("apt's state, lists, archives and dpkg status are kpkg's own; the sandbox user only changes for root", () => {
   const options = privateAptOptions('/c/apt/bookworm-arm64', SPEC, 1000);
-  const value = (key: string): string | undefined => options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+  const value = (key: string): string | undefined =>
+    options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
   assert.equal(value('Dir::State::status'), '/c/apt/bookworm-arm64/status');
   assert.equal(value('Dir::State::Lists'), '/c/apt/bookworm-arm64/lists');
   assert.equal(value('Dir::Cache::Archives'), '/c/apt/bookworm-arm64/archives');
@@ -41,5 +54,8 @@ test("apt's state, lists, archives and dpkg status are kpkg's own; the sandbox u
   assert.equal(value('APT::Sandbox::User'), undefined);
   assert.equal(privateAptOptions('/c', SPEC, 0).includes('APT::Sandbox::User=root'), true);
   // every value is given with -o
-  assert.equal(options.filter((o, i) => i % 2 === 0).every((o) => o === '-o'), true);
+  assert.equal(
+    options.filter((o, i) => i % 2 === 0).every((o) => o === '-o'),
+    true,
+  );
 });

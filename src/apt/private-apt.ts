@@ -93,17 +93,30 @@ export class PrivateApt {
   }
 
   private async prepare(): Promise<void> {
-    for (const sub of ['lists/partial', 'archives/partial', 'sources.list.d', 'preferences.d']) await mkdir(join(this.dir, sub), { recursive: true });
+    for (const sub of ['lists/partial', 'archives/partial', 'sources.list.d', 'preferences.d'])
+      await mkdir(join(this.dir, sub), { recursive: true });
     await writeFile(join(this.dir, 'sources.list'), sourcesLine(this.spec));
     if (!(await isFile(join(this.dir, 'status')))) await writeFile(join(this.dir, 'status'), '');
   }
 
-  private async run(tool: 'apt-get' | 'apt-cache', args: readonly string[], cwd?: string): Promise<{ ok: boolean; output: string }> {
+  private async run(
+    tool: 'apt-get' | 'apt-cache',
+    args: readonly string[],
+    cwd?: string,
+  ): Promise<{ ok: boolean; output: string }> {
     const argv = [...this.options, ...args];
     this.onCommand?.(`${tool} ${args.join(' ')}   (private apt state in ${this.dir})`);
-    const r = await execa(tool, argv, { reject: false, all: true, stdin: 'ignore', env: { LC_ALL: 'C' }, ...(cwd === undefined ? {} : { cwd }) });
+    const r = await execa(tool, argv, {
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+      env: { LC_ALL: 'C' },
+      ...(cwd === undefined ? {} : { cwd }),
+    });
     if (r.failed && r.exitCode === undefined) {
-      throw new KpkgError(`cannot run ${tool}: ${r.shortMessage}`, { hint: 'kpkg fetches target libraries with apt: install apt, or pass --sysroot DIR with the target libraries unpacked' });
+      throw new KpkgError(`cannot run ${tool}: ${r.shortMessage}`, {
+        hint: 'kpkg fetches target libraries with apt: install apt, or pass --sysroot DIR with the target libraries unpacked',
+      });
     }
     return { ok: r.exitCode === 0, output: r.all ?? '' };
   }
@@ -137,7 +150,10 @@ export class PrivateApt {
         hint: `check the mirror and suite (--mirror URI, --target-suite NAME), or pass --sysroot DIR with the target's libraries unpacked`,
       });
     }
-    if (!r.ok) onWarning?.(`refreshing the package lists of ${what} failed; using the lists of ${new Date(time ?? 0).toISOString()}`);
+    if (!r.ok)
+      onWarning?.(
+        `refreshing the package lists of ${what} failed; using the lists of ${new Date(time ?? 0).toISOString()}`,
+      );
   }
 
   /**
@@ -153,7 +169,10 @@ export class PrivateApt {
    * under memo/ in the private directory: apt reading its lists costs seconds of CPU on every run.
    */
   private async remembered<T>(question: readonly string[], compute: () => Promise<T>): Promise<T> {
-    const key = await inputsKey({ words: ['apt memo 1', this.spec.mirror, this.spec.suite, ...this.spec.architectures, ...question], trees: [join(this.dir, 'lists')] });
+    const key = await inputsKey({
+      words: ['apt memo 1', this.spec.mirror, this.spec.suite, ...this.spec.architectures, ...question],
+      trees: [join(this.dir, 'lists')],
+    });
     const file = join(this.dir, 'memo', `${key}.json`);
     try {
       return (JSON.parse(await readFile(file, 'utf8')) as { answer: T }).answer;
@@ -170,10 +189,13 @@ export class PrivateApt {
     const r = await this.run('apt-get', ['-s', '-q', 'install', '--no-install-recommends', ...packages]);
     const resolved = parseSimulatedInstall(r.output);
     if (!r.ok || resolved.length === 0) {
-      throw new KpkgError(`apt cannot resolve ${packages.join(' ')} in ${this.spec.suite} for ${this.spec.architectures[0] ?? ''}:\n${lastLines(r.output, 8)}`, {
-        where: this.dir,
-        hint: `the suite may not carry them for this architecture: choose another with --target-suite, or pass --sysroot DIR`,
-      });
+      throw new KpkgError(
+        `apt cannot resolve ${packages.join(' ')} in ${this.spec.suite} for ${this.spec.architectures[0] ?? ''}:\n${lastLines(r.output, 8)}`,
+        {
+          where: this.dir,
+          hint: `the suite may not carry them for this architecture: choose another with --target-suite, or pass --sysroot DIR`,
+        },
+      );
     }
     return resolved;
   }
@@ -204,24 +226,36 @@ export class PrivateApt {
   /** Names of the packages in the lists that start with `prefix` (`apt-cache pkgnames`), sorted. */
   async packageNames(prefix: string): Promise<string[]> {
     const r = await this.run('apt-cache', ['pkgnames', prefix]);
-    return r.output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(prefix)).sort();
+    return r.output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith(prefix))
+      .sort();
   }
 
   /** Downloads the exact versions into the private archive directory (kept there) and returns each .deb's path. */
   async download(packages: readonly ResolvedPackage[]): Promise<string[]> {
     const archives = join(this.dir, 'archives');
-    const fileOf = (p: ResolvedPackage): string => join(archives, `${p.name}_${p.version.replace(/:/g, '%3a')}_${p.arch}.deb`);
+    const fileOf = (p: ResolvedPackage): string =>
+      join(archives, `${p.name}_${p.version.replace(/:/g, '%3a')}_${p.arch}.deb`);
     const missing: ResolvedPackage[] = [];
     for (const p of packages) if (!(await isFile(fileOf(p)))) missing.push(p);
     if (missing.length > 0) {
-      const r = await this.run('apt-get', ['download', ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)], archives);
+      const r = await this.run(
+        'apt-get',
+        ['download', ...missing.map((p) => `${p.name}:${p.arch}=${p.version}`)],
+        archives,
+      );
       const still = [];
       for (const p of missing) if (!(await isFile(fileOf(p)))) still.push(p);
       if (!r.ok || still.length > 0) {
-        throw new KpkgError(`cannot download ${still.map((p) => `${p.name} ${p.version}`).join(', ') || 'the target packages'} from ${this.spec.mirror}:\n${lastLines(r.output, 8)}`, {
-          where: archives,
-          hint: 'the package lists may be out of date: `kpkg sysroot --refresh` fetches them again',
-        });
+        throw new KpkgError(
+          `cannot download ${still.map((p) => `${p.name} ${p.version}`).join(', ') || 'the target packages'} from ${this.spec.mirror}:\n${lastLines(r.output, 8)}`,
+          {
+            where: archives,
+            hint: 'the package lists may be out of date: `kpkg sysroot --refresh` fetches them again',
+          },
+        );
       }
     }
     return packages.map(fileOf);

@@ -21,17 +21,27 @@ Suites: bookworm
 
 test('deb822 sources: the release-suite mirror wins over security and deb-src', () => {
   const sources = parseDeb822Sources(DEB822);
-  assert.deepEqual(sources.map((s) => s.uri), ['http://mirror.example/debian/', 'http://deb.debian.org/debian-security']);
+  assert.deepEqual(
+    sources.map((s) => s.uri),
+    ['http://mirror.example/debian/', 'http://deb.debian.org/debian-security'],
+  );
   assert.equal(pickDebianMirror(sources), 'http://mirror.example/debian');
 });
 
 test('a security or backports-only source is never picked', () => {
-  assert.equal(pickDebianMirror(parseDeb822Sources('Types: deb\nURIs: http://a/debian\nSuites: bookworm-backports\n')), undefined);
-  assert.equal(pickDebianMirror(parseOneLineSources('deb http://security.debian.org/debian-security bookworm-security main')), undefined);
+  assert.equal(
+    pickDebianMirror(parseDeb822Sources('Types: deb\nURIs: http://a/debian\nSuites: bookworm-backports\n')),
+    undefined,
+  );
+  assert.equal(
+    pickDebianMirror(parseOneLineSources('deb http://security.debian.org/debian-security bookworm-security main')),
+    undefined,
+  );
 });
 
 test('one-line sources.list, with options and comments', () => {
-  const text = '# deb http://old/debian buster main\ndeb [arch=amd64 signed-by=/k.gpg] http://ftp.example/debian bookworm main contrib\n';
+  const text =
+    '# deb http://old/debian buster main\ndeb [arch=amd64 signed-by=/k.gpg] http://ftp.example/debian bookworm main contrib\n';
   assert.equal(pickDebianMirror(parseOneLineSources(text)), 'http://ftp.example/debian');
 });
 

@@ -23,7 +23,11 @@ export function parseDeb822Sources(text: string): AptSource[] {
 export function parseOneLineSources(text: string): AptSource[] {
   const sources: AptSource[] = [];
   for (const raw of text.split('\n')) {
-    const words = raw.replace(/#.*/, '').replace(/\[[^\]]*\]/, '').trim().split(/\s+/);
+    const words = raw
+      .replace(/#.*/, '')
+      .replace(/\[[^\]]*\]/, '')
+      .trim()
+      .split(/\s+/);
     if (words[0] !== 'deb' || words[1] === undefined || words[2] === undefined) continue;
     sources.push({ uri: words[1], suites: [words[2]] });
   }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultTargetSuite, parseOsRelease, targetArchive } from './target-release.js';
 
-const BOOKWORM = parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n');
+const BOOKWORM = parseOsRelease(
+  'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
+);
 const NOBLE = parseOsRelease('NAME="Ubuntu"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n');
 
 test('os-release: ID and VERSION_CODENAME, quotes removed', () => {
@@ -22,7 +24,7 @@ test("the target suite is the build machine's release, or the first Debian relea
   assert.equal(defaultTargetSuite('arm64', { id: 'fedora', codename: undefined }), 'bookworm');
 });
 
-test("Ubuntu: amd64 and i386 from the main archive, other architectures from the ports archive", async () => {
+test('Ubuntu: amd64 and i386 from the main archive, other architectures from the ports archive', async () => {
   const arm64 = await targetArchive('arm64', {}, NOBLE);
   assert.equal(arm64.mirror, 'http://ports.ubuntu.com/ubuntu-ports');
   assert.deepEqual(arm64.components, ['main', 'universe']);

@@ -54,12 +54,25 @@ export interface TargetArchive {
 }
 
 /** Where the target's packages come from, with --mirror/--target-suite overriding the defaults. */
-export async function targetArchive(debianArch: string, choose: { mirror?: string | undefined; suite?: string | undefined } = {}, host?: HostRelease): Promise<TargetArchive> {
+export async function targetArchive(
+  debianArch: string,
+  choose: { mirror?: string | undefined; suite?: string | undefined } = {},
+  host?: HostRelease,
+): Promise<TargetArchive> {
   const release = host ?? (await hostRelease());
   const ubuntu = release.id === 'ubuntu';
   const suite = choose.suite ?? defaultTargetSuite(debianArch, release);
-  const mirror = (choose.mirror ?? (ubuntu ? (archByDebian(debianArch)?.ubuntuArchive === 'archive' ? UBUNTU_ARCHIVE : UBUNTU_PORTS) : await hostDebianMirror())).replace(/\/+$/, '');
-  const keyringPath = ubuntu ? '/usr/share/keyrings/ubuntu-archive-keyring.gpg' : '/usr/share/keyrings/debian-archive-keyring.gpg';
+  const mirror = (
+    choose.mirror ??
+    (ubuntu
+      ? archByDebian(debianArch)?.ubuntuArchive === 'archive'
+        ? UBUNTU_ARCHIVE
+        : UBUNTU_PORTS
+      : await hostDebianMirror())
+  ).replace(/\/+$/, '');
+  const keyringPath = ubuntu
+    ? '/usr/share/keyrings/ubuntu-archive-keyring.gpg'
+    : '/usr/share/keyrings/debian-archive-keyring.gpg';
   return {
     mirror,
     suite,

@@ -7,20 +7,176 @@ import type { ArchInfo } from './arch-table.js';
 // checks that every row has all it needs, kconfig.test.ts the Kconfig and boot image facts, and
 // src/kernel/arch-table.slow.test.ts their agreement with the real cross toolchains.
 
-type Spec = [debian: string, kernelArch: string, srcArch: string, rpm: string, archnum: number, isa: string, pacman: string, gnuTriplet: string, multiarch: string, loader: string, qemuUser: string, nodeArch: string];
+type Spec = [
+  debian: string,
+  kernelArch: string,
+  srcArch: string,
+  rpm: string,
+  archnum: number,
+  isa: string,
+  pacman: string,
+  gnuTriplet: string,
+  multiarch: string,
+  loader: string,
+  qemuUser: string,
+  nodeArch: string,
+];
 
 const SPEC: readonly Spec[] = [
-  ['amd64', 'x86_64', 'x86', 'x86_64', 1, 'x86-64', 'x86_64', 'x86_64-linux-gnu', 'x86_64-linux-gnu', '/lib64/ld-linux-x86-64.so.2', 'x86_64', 'x64'],
-  ['i386', 'i386', 'x86', 'i686', 1, 'x86-32', 'i686', 'i686-linux-gnu', 'i386-linux-gnu', '/lib/ld-linux.so.2', 'i386', 'ia32'],
-  ['arm64', 'arm64', 'arm64', 'aarch64', 19, 'aarch-64', 'aarch64', 'aarch64-linux-gnu', 'aarch64-linux-gnu', '/lib/ld-linux-aarch64.so.1', 'aarch64', 'arm64'],
-  ['armhf', 'arm', 'arm', 'armv7hl', 12, 'armv7hl-32', 'armv7h', 'arm-linux-gnueabihf', 'arm-linux-gnueabihf', '/lib/ld-linux-armhf.so.3', 'arm', 'arm'],
-  ['armel', 'arm', 'arm', 'armv5tel', 12, 'armv5tel-32', 'arm', 'arm-linux-gnueabi', 'arm-linux-gnueabi', '/lib/ld-linux.so.3', 'arm', 'arm'],
-  ['riscv64', 'riscv', 'riscv', 'riscv64', 22, 'riscv-64', 'riscv64', 'riscv64-linux-gnu', 'riscv64-linux-gnu', '/lib/ld-linux-riscv64-lp64d.so.1', 'riscv64', 'riscv64'],
-  ['ppc64el', 'powerpc', 'powerpc', 'ppc64le', 16, 'ppc-64', 'powerpc64le', 'powerpc64le-linux-gnu', 'powerpc64le-linux-gnu', '/lib64/ld64.so.2', 'ppc64le', 'ppc64'],
-  ['ppc64', 'powerpc', 'powerpc', 'ppc64', 16, 'ppc-64', 'powerpc64', 'powerpc64-linux-gnu', 'powerpc64-linux-gnu', '/lib64/ld64.so.1', 'ppc64', 'ppc64'],
-  ['s390x', 's390', 's390', 's390x', 15, 's390-64', 's390x', 's390x-linux-gnu', 's390x-linux-gnu', '/lib/ld64.so.1', 's390x', 's390x'],
-  ['loong64', 'loongarch', 'loongarch', 'loongarch64', 23, 'loongarch-64', 'loong64', 'loongarch64-linux-gnu', 'loongarch64-linux-gnu', '/lib64/ld-linux-loongarch-lp64d.so.1', 'loongarch64', 'loong64'],
-  ['mips64el', 'mips', 'mips', 'mips64el', 11, 'mips-64', 'mips64el', 'mips64el-linux-gnuabi64', 'mips64el-linux-gnuabi64', '/lib64/ld.so.1', 'mips64el', 'mips64el'],
+  [
+    'amd64',
+    'x86_64',
+    'x86',
+    'x86_64',
+    1,
+    'x86-64',
+    'x86_64',
+    'x86_64-linux-gnu',
+    'x86_64-linux-gnu',
+    '/lib64/ld-linux-x86-64.so.2',
+    'x86_64',
+    'x64',
+  ],
+  [
+    'i386',
+    'i386',
+    'x86',
+    'i686',
+    1,
+    'x86-32',
+    'i686',
+    'i686-linux-gnu',
+    'i386-linux-gnu',
+    '/lib/ld-linux.so.2',
+    'i386',
+    'ia32',
+  ],
+  [
+    'arm64',
+    'arm64',
+    'arm64',
+    'aarch64',
+    19,
+    'aarch-64',
+    'aarch64',
+    'aarch64-linux-gnu',
+    'aarch64-linux-gnu',
+    '/lib/ld-linux-aarch64.so.1',
+    'aarch64',
+    'arm64',
+  ],
+  [
+    'armhf',
+    'arm',
+    'arm',
+    'armv7hl',
+    12,
+    'armv7hl-32',
+    'armv7h',
+    'arm-linux-gnueabihf',
+    'arm-linux-gnueabihf',
+    '/lib/ld-linux-armhf.so.3',
+    'arm',
+    'arm',
+  ],
+  [
+    'armel',
+    'arm',
+    'arm',
+    'armv5tel',
+    12,
+    'armv5tel-32',
+    'arm',
+    'arm-linux-gnueabi',
+    'arm-linux-gnueabi',
+    '/lib/ld-linux.so.3',
+    'arm',
+    'arm',
+  ],
+  [
+    'riscv64',
+    'riscv',
+    'riscv',
+    'riscv64',
+    22,
+    'riscv-64',
+    'riscv64',
+    'riscv64-linux-gnu',
+    'riscv64-linux-gnu',
+    '/lib/ld-linux-riscv64-lp64d.so.1',
+    'riscv64',
+    'riscv64',
+  ],
+  [
+    'ppc64el',
+    'powerpc',
+    'powerpc',
+    'ppc64le',
+    16,
+    'ppc-64',
+    'powerpc64le',
+    'powerpc64le-linux-gnu',
+    'powerpc64le-linux-gnu',
+    '/lib64/ld64.so.2',
+    'ppc64le',
+    'ppc64',
+  ],
+  [
+    'ppc64',
+    'powerpc',
+    'powerpc',
+    'ppc64',
+    16,
+    'ppc-64',
+    'powerpc64',
+    'powerpc64-linux-gnu',
+    'powerpc64-linux-gnu',
+    '/lib64/ld64.so.1',
+    'ppc64',
+    'ppc64',
+  ],
+  [
+    's390x',
+    's390',
+    's390',
+    's390x',
+    15,
+    's390-64',
+    's390x',
+    's390x-linux-gnu',
+    's390x-linux-gnu',
+    '/lib/ld64.so.1',
+    's390x',
+    's390x',
+  ],
+  [
+    'loong64',
+    'loongarch',
+    'loongarch',
+    'loongarch64',
+    23,
+    'loongarch-64',
+    'loong64',
+    'loongarch64-linux-gnu',
+    'loongarch64-linux-gnu',
+    '/lib64/ld-linux-loongarch-lp64d.so.1',
+    'loongarch64',
+    'loong64',
+  ],
+  [
+    'mips64el',
+    'mips',
+    'mips',
+    'mips64el',
+    11,
+    'mips-64',
+    'mips64el',
+    'mips64el-linux-gnuabi64',
+    'mips64el-linux-gnuabi64',
+    '/lib64/ld.so.1',
+    'mips64el',
+    'mips64el',
+  ],
 ];
 
 const ELF: Readonly<Record<string, ArchInfo['elf']>> = {
@@ -38,7 +194,20 @@ const ELF: Readonly<Record<string, ArchInfo['elf']>> = {
 };
 
 function specOf(a: ArchInfo): Spec {
-  return [a.debian, a.kernelArch, a.srcArch, a.rpm?.name ?? '', a.rpm?.archnum ?? -1, a.rpm?.isa ?? '', a.pacman ?? '', a.gnuTriplet, a.multiarch, a.dynamicLoader, a.qemuUser, a.nodeArch];
+  return [
+    a.debian,
+    a.kernelArch,
+    a.srcArch,
+    a.rpm?.name ?? '',
+    a.rpm?.archnum ?? -1,
+    a.rpm?.isa ?? '',
+    a.pacman ?? '',
+    a.gnuTriplet,
+    a.multiarch,
+    a.dynamicLoader,
+    a.qemuUser,
+    a.nodeArch,
+  ];
 }
 
 void describe('arch table rows', () => {
@@ -61,13 +230,20 @@ void describe('arch table rows', () => {
   void it('the first Debian release, where it is not every release', () => {
     assert.deepEqual(
       ARCHES.filter((a) => a.firstDebianRelease !== undefined).map((a) => [a.debian, a.firstDebianRelease]),
-      [['riscv64', 'trixie'], ['loong64', 'sid']],
+      [
+        ['riscv64', 'trixie'],
+        ['loong64', 'sid'],
+      ],
     );
   });
 
   void it('the qemu-system machines of the proven boots', () => {
     assert.deepEqual(
-      ARCHES.filter((a) => a.qemuSystem !== undefined).map((a) => [a.debian, a.qemuSystem?.binary, a.qemuSystem?.console]),
+      ARCHES.filter((a) => a.qemuSystem !== undefined).map((a) => [
+        a.debian,
+        a.qemuSystem?.binary,
+        a.qemuSystem?.console,
+      ]),
       [
         ['i386', 'qemu-system-i386', 'ttyS0'],
         ['arm64', 'qemu-system-aarch64', 'ttyAMA0'],
@@ -161,8 +337,15 @@ void describe('findArch', () => {
 
 void describe('archesForElf', () => {
   void it('matches identity, with the float ABI only when known', () => {
-    const names = (machine: number, elfClass: 32 | 64, endian: 'little' | 'big', armFloat?: 'hard' | 'soft'): string[] =>
-      archesForElf(armFloat === undefined ? { machine, class: elfClass, endian } : { machine, class: elfClass, endian, armFloat }).map((a) => a.debian);
+    const names = (
+      machine: number,
+      elfClass: 32 | 64,
+      endian: 'little' | 'big',
+      armFloat?: 'hard' | 'soft',
+    ): string[] =>
+      archesForElf(
+        armFloat === undefined ? { machine, class: elfClass, endian } : { machine, class: elfClass, endian, armFloat },
+      ).map((a) => a.debian);
     assert.deepEqual(names(40, 32, 'little', 'hard'), ['armhf']);
     assert.deepEqual(names(40, 32, 'little', 'soft'), ['armel']);
     assert.deepEqual(names(40, 32, 'little'), ['armhf', 'armel']);

@@ -10,7 +10,17 @@
  * the dynamic linker glibc expects), the cross compilers' output (arch-table.slow.test.ts in
  * src/kernel/), rpm 4.18's rpmrc (arch_canon) and platform macros (__isa_name, __isa_bits).
  */
-import { EM_386, EM_AARCH64, EM_ARM, EM_LOONGARCH, EM_MIPS, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64 } from '../elf/elf.js';
+import {
+  EM_386,
+  EM_AARCH64,
+  EM_ARM,
+  EM_LOONGARCH,
+  EM_MIPS,
+  EM_PPC64,
+  EM_RISCV,
+  EM_S390,
+  EM_X86_64,
+} from '../elf/elf.js';
 import { sameIdentity } from '../elf/identity.js';
 import type { ElfIdentity } from '../elf/identity.js';
 
@@ -124,7 +134,11 @@ export interface ArchInfo {
 }
 
 /** Architecture-independent packages (Debian's Architecture: all) in each family's words. */
-export const ANY_ARCH = { debian: 'all', rpm: { name: 'noarch', archnum: 0 } satisfies RpmArch, pacman: 'any' } as const;
+export const ANY_ARCH = {
+  debian: 'all',
+  rpm: { name: 'noarch', archnum: 0 } satisfies RpmArch,
+  pacman: 'any',
+} as const;
 
 export const RELEASE_PLACEHOLDER = '<release>';
 
@@ -228,7 +242,12 @@ export const ARCHES: readonly ArchInfo[] = [
     pacman: 'aarch64',
     qemuUser: 'aarch64',
     // qemu's arm64 loader takes the gzip-compressed Image as it is.
-    qemuSystem: { binary: 'qemu-system-aarch64', machineArgs: ['-M', 'virt', '-cpu', 'max,pauth-impdef=on'], console: 'ttyAMA0', kernelFile: 'as-installed' },
+    qemuSystem: {
+      binary: 'qemu-system-aarch64',
+      machineArgs: ['-M', 'virt', '-cpu', 'max,pauth-impdef=on'],
+      console: 'ttyAMA0',
+      kernelFile: 'as-installed',
+    },
     nodeArch: 'arm64',
     ubuntuArchive: 'ports',
     aliases: [],
@@ -255,7 +274,12 @@ export const ARCHES: readonly ArchInfo[] = [
     pacman: 'armv7h',
     qemuUser: 'arm',
     // zImage decompresses itself.
-    qemuSystem: { binary: 'qemu-system-arm', machineArgs: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'], console: 'ttyAMA0', kernelFile: 'as-installed' },
+    qemuSystem: {
+      binary: 'qemu-system-arm',
+      machineArgs: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
+      console: 'ttyAMA0',
+      kernelFile: 'as-installed',
+    },
     nodeArch: 'arm',
     ubuntuArchive: 'ports',
     aliases: ['armv7l', 'armhfp'],
@@ -311,7 +335,12 @@ export const ARCHES: readonly ArchInfo[] = [
     pacman: 'riscv64',
     qemuUser: 'riscv64',
     // -bios default: OpenSBI's fw_dynamic from qemu-system-data.
-    qemuSystem: { binary: 'qemu-system-riscv64', machineArgs: ['-M', 'virt', '-bios', 'default'], console: 'ttyS0', kernelFile: 'decompressed' },
+    qemuSystem: {
+      binary: 'qemu-system-riscv64',
+      machineArgs: ['-M', 'virt', '-bios', 'default'],
+      console: 'ttyS0',
+      kernelFile: 'decompressed',
+    },
     nodeArch: 'riscv64',
     firstDebianRelease: 'trixie',
     ubuntuArchive: 'ports',
@@ -337,7 +366,12 @@ export const ARCHES: readonly ArchInfo[] = [
     pacman: 'powerpc64le',
     qemuUser: 'ppc64le',
     // SLOF, the pseries firmware, loads the ELF vmlinux.
-    qemuSystem: { binary: 'qemu-system-ppc64', machineArgs: ['-M', 'pseries', '-cpu', 'POWER9'], console: 'hvc0', kernelFile: 'as-installed' },
+    qemuSystem: {
+      binary: 'qemu-system-ppc64',
+      machineArgs: ['-M', 'pseries', '-cpu', 'POWER9'],
+      console: 'hvc0',
+      kernelFile: 'as-installed',
+    },
     nodeArch: 'ppc64',
     ubuntuArchive: 'ports',
     aliases: [],
@@ -387,7 +421,12 @@ export const ARCHES: readonly ArchInfo[] = [
     // No Arch Linux port exists; this is the uname -m name.
     pacman: 's390x',
     qemuUser: 's390x',
-    qemuSystem: { binary: 'qemu-system-s390x', machineArgs: ['-M', 's390-ccw-virtio'], console: 'ttysclp0', kernelFile: 'as-installed' },
+    qemuSystem: {
+      binary: 'qemu-system-s390x',
+      machineArgs: ['-M', 's390-ccw-virtio'],
+      console: 'ttysclp0',
+      kernelFile: 'as-installed',
+    },
     nodeArch: 's390x',
     ubuntuArchive: 'ports',
     aliases: [],

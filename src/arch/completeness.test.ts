@@ -30,14 +30,18 @@ function familyProblems(arch: ArchInfo): string[] {
   for (const family of NAMING_FAMILIES) {
     const name = familyName(family, arch);
     const reason = arch.notPackaged?.[family];
-    if (name === undefined && (reason === undefined || reason.trim() === '')) problems.push(`no ${family} name and no notPackaged.${family} reason`);
-    if (name !== undefined && reason !== undefined) problems.push(`both a ${family} name and a notPackaged.${family} reason`);
+    if (name === undefined && (reason === undefined || reason.trim() === ''))
+      problems.push(`no ${family} name and no notPackaged.${family} reason`);
+    if (name !== undefined && reason !== undefined)
+      problems.push(`both a ${family} name and a notPackaged.${family} reason`);
     if (name === '') problems.push(`empty ${family} name`);
   }
   const rpm = arch.rpm;
   if (rpm !== undefined) {
-    if (!Number.isInteger(rpm.archnum) || rpm.archnum <= 0) problems.push(`rpm archnum ${rpm.archnum} is not an arch_canon number`);
-    if (rpm.isa === undefined || !rpm.isa.endsWith(`-${arch.elf.class}`)) problems.push(`rpm isa ${String(rpm.isa)} does not end in -${arch.elf.class}`);
+    if (!Number.isInteger(rpm.archnum) || rpm.archnum <= 0)
+      problems.push(`rpm archnum ${rpm.archnum} is not an arch_canon number`);
+    if (rpm.isa === undefined || !rpm.isa.endsWith(`-${arch.elf.class}`))
+      problems.push(`rpm isa ${String(rpm.isa)} does not end in -${arch.elf.class}`);
   }
   return problems;
 }
@@ -45,33 +49,51 @@ function familyProblems(arch: ArchInfo): string[] {
 function kernelProblems(arch: ArchInfo, rows: readonly ArchInfo[]): string[] {
   const problems: string[] = [];
   if (arch.kernelArch === '' || arch.srcArch === '') problems.push('no kernel ARCH or SRCARCH');
-  if (!arch.srcArchSymbol.startsWith('CONFIG_')) problems.push(`srcArchSymbol ${arch.srcArchSymbol} is not a Kconfig symbol`);
+  if (!arch.srcArchSymbol.startsWith('CONFIG_'))
+    problems.push(`srcArchSymbol ${arch.srcArchSymbol} is not a Kconfig symbol`);
   const siblings = rows.filter((a) => a.srcArch === arch.srcArch && a !== arch);
-  if (siblings.some((a) => a.srcArchSymbol !== arch.srcArchSymbol)) problems.push(`rows of SRCARCH ${arch.srcArch} disagree on its symbol`);
-  if (rows.some((a) => a.srcArch !== arch.srcArch && a.srcArchSymbol === arch.srcArchSymbol)) problems.push(`${arch.srcArchSymbol} also says another SRCARCH`);
-  if (siblings.length > 0 && arch.kconfig.length === 0) problems.push(`shares SRCARCH ${arch.srcArch} but has no Kconfig conditions to tell it apart`);
-  if (!arch.bootImage.builtPath.endsWith(arch.bootImage.makeTarget)) problems.push(`boot image ${arch.bootImage.builtPath} is not what make ${arch.bootImage.makeTarget} builds`);
-  if (!arch.bootInstallPath.startsWith(`/boot/${arch.bootImage.installName}-`) || !arch.bootInstallPath.includes(RELEASE_PLACEHOLDER)) {
-    problems.push(`bootInstallPath ${arch.bootInstallPath} is not /boot/${arch.bootImage.installName}-${RELEASE_PLACEHOLDER}`);
+  if (siblings.some((a) => a.srcArchSymbol !== arch.srcArchSymbol))
+    problems.push(`rows of SRCARCH ${arch.srcArch} disagree on its symbol`);
+  if (rows.some((a) => a.srcArch !== arch.srcArch && a.srcArchSymbol === arch.srcArchSymbol))
+    problems.push(`${arch.srcArchSymbol} also says another SRCARCH`);
+  if (siblings.length > 0 && arch.kconfig.length === 0)
+    problems.push(`shares SRCARCH ${arch.srcArch} but has no Kconfig conditions to tell it apart`);
+  if (!arch.bootImage.builtPath.endsWith(arch.bootImage.makeTarget))
+    problems.push(`boot image ${arch.bootImage.builtPath} is not what make ${arch.bootImage.makeTarget} builds`);
+  if (
+    !arch.bootInstallPath.startsWith(`/boot/${arch.bootImage.installName}-`) ||
+    !arch.bootInstallPath.includes(RELEASE_PLACEHOLDER)
+  ) {
+    problems.push(
+      `bootInstallPath ${arch.bootInstallPath} is not /boot/${arch.bootImage.installName}-${RELEASE_PLACEHOLDER}`,
+    );
   }
-  if (arch.crossPrefix !== `${arch.gnuTriplet}-`) problems.push(`crossPrefix ${arch.crossPrefix} is not the GNU triplet plus '-'`);
+  if (arch.crossPrefix !== `${arch.gnuTriplet}-`)
+    problems.push(`crossPrefix ${arch.crossPrefix} is not the GNU triplet plus '-'`);
   if (arch.multiarch === '') problems.push('no multiarch directory');
   return problems;
 }
 
 function machineProblems(arch: ArchInfo, rows: readonly ArchInfo[]): string[] {
   const problems: string[] = [];
-  if ((arch.elf.machine === EM_ARM) !== (arch.elf.armFloat !== undefined)) problems.push('armFloat must be set exactly for EM_ARM rows');
-  if (!arch.dynamicLoader.startsWith('/')) problems.push(`dynamic loader ${arch.dynamicLoader} is not an absolute path`);
+  if ((arch.elf.machine === EM_ARM) !== (arch.elf.armFloat !== undefined))
+    problems.push('armFloat must be set exactly for EM_ARM rows');
+  if (!arch.dynamicLoader.startsWith('/'))
+    problems.push(`dynamic loader ${arch.dynamicLoader} is not an absolute path`);
   if (arch.qemuUser === '') problems.push('no qemu-user CPU');
   const system = arch.qemuSystem;
-  if (system !== undefined && (!system.binary.startsWith('qemu-system-') || !system.machineArgs.includes('-M') || system.console === '')) {
+  if (
+    system !== undefined &&
+    (!system.binary.startsWith('qemu-system-') || !system.machineArgs.includes('-M') || system.console === '')
+  ) {
     problems.push('qemuSystem needs a qemu-system-* binary, a -M machine and a console');
   }
   const floatAbi = arch.elf.armFloat === 'soft' ? 'soft' : undefined;
-  if (archForNode(arch.nodeArch, arch.elf.endian === 'big' ? 'BE' : 'LE', floatAbi)?.debian !== arch.debian) problems.push(`Node's process.arch ${arch.nodeArch} does not lead back to this row`);
+  if (archForNode(arch.nodeArch, arch.elf.endian === 'big' ? 'BE' : 'LE', floatAbi)?.debian !== arch.debian)
+    problems.push(`Node's process.arch ${arch.nodeArch} does not lead back to this row`);
   for (const other of arch.alsoRuns ?? []) {
-    if (other === arch.debian || !rows.some((a) => a.debian === other)) problems.push(`alsoRuns ${other} is not another row`);
+    if (other === arch.debian || !rows.some((a) => a.debian === other))
+      problems.push(`alsoRuns ${other} is not another row`);
   }
   return problems;
 }
@@ -79,7 +101,9 @@ function machineProblems(arch: ArchInfo, rows: readonly ArchInfo[]): string[] {
 /** Everything wrong with a table, one "<debian>: <problem>" line each; empty for a complete table. */
 function tableProblems(rows: readonly ArchInfo[]): string[] {
   const problems = rows.flatMap((arch) =>
-    [...familyProblems(arch), ...kernelProblems(arch, rows), ...machineProblems(arch, rows)].map((p) => `${arch.debian}: ${p}`),
+    [...familyProblems(arch), ...kernelProblems(arch, rows), ...machineProblems(arch, rows)].map(
+      (p) => `${arch.debian}: ${p}`,
+    ),
   );
   const unique: readonly [string, (arch: ArchInfo) => string | undefined][] = [
     ['Debian name', (a) => a.debian],
@@ -88,7 +112,8 @@ function tableProblems(rows: readonly ArchInfo[]): string[] {
     ['GNU triplet', (a) => a.gnuTriplet],
     ['multiarch directory', (a) => a.multiarch],
   ];
-  for (const [what, nameOf] of unique) problems.push(...duplicates(rows, nameOf).map((d) => `${what} used twice: ${d}`));
+  for (const [what, nameOf] of unique)
+    problems.push(...duplicates(rows, nameOf).map((d) => `${what} used twice: ${d}`));
   const qemuOnly = QEMU_ONLY_ARCHES.filter((q) => rows.some((a) => a.debian === q.debian));
   problems.push(...qemuOnly.map((q) => `${q.debian}: both a row and in QEMU_ONLY_ARCHES`));
   return problems;
@@ -112,16 +137,24 @@ void describe('every row of the arch table is complete', () => {
   void it('finds a family name missing without a reason, and a reason beside a name', () => {
     const noRpm = withRow('armel', withoutRpm);
     assert.deepEqual(tableProblems(noRpm), ['armel: no rpm name and no notPackaged.rpm reason']);
-    const refused = withRow('armel', (a) => ({ ...withoutRpm(a), notPackaged: { rpm: 'no rpm distribution runs on ARMv5' } }));
+    const refused = withRow('armel', (a) => ({
+      ...withoutRpm(a),
+      notPackaged: { rpm: 'no rpm distribution runs on ARMv5' },
+    }));
     assert.deepEqual(tableProblems(refused), []);
     const both = withRow('armel', (a) => ({ ...a, notPackaged: { pacman: 'discontinued' } }));
     assert.deepEqual(tableProblems(both), ['armel: both a pacman name and a notPackaged.pacman reason']);
   });
 
   void it('finds names two rows share, and family facts that do not fit', () => {
-    assert.deepEqual(tableProblems(withRow('armel', (a) => ({ ...a, pacman: 'armv7h' }))), ['pacman name used twice: armv7h (armhf, armel)']);
+    assert.deepEqual(tableProblems(withRow('armel', (a) => ({ ...a, pacman: 'armv7h' }))), [
+      'pacman name used twice: armv7h (armhf, armel)',
+    ]);
     const rpm = withRow('ppc64', (a) => ({ ...a, rpm: { name: 'ppc64', archnum: 0, isa: 'ppc-32' } }));
-    assert.deepEqual(tableProblems(rpm), ['ppc64: rpm archnum 0 is not an arch_canon number', 'ppc64: rpm isa ppc-32 does not end in -64']);
+    assert.deepEqual(tableProblems(rpm), [
+      'ppc64: rpm archnum 0 is not an arch_canon number',
+      'ppc64: rpm isa ppc-32 does not end in -64',
+    ]);
   });
 
   void it('finds what smoke and the kernel build would miss', () => {
@@ -129,8 +162,14 @@ void describe('every row of the arch table is complete', () => {
     assert.deepEqual(tableProblems(withRow('riscv64', (a) => ({ ...a, crossPrefix: 'riscv64-linux-gnu' }))), [
       "riscv64: crossPrefix riscv64-linux-gnu is not the GNU triplet plus '-'",
     ]);
-    assert.deepEqual(tableProblems(withRow('armel', (a) => ({ ...a, kconfig: [] }))), ['armel: shares SRCARCH arm but has no Kconfig conditions to tell it apart']);
-    assert.deepEqual(tableProblems(withRow('mips64el', (a) => ({ ...a, nodeArch: 'mips' }))), ["mips64el: Node's process.arch mips does not lead back to this row"]);
-    assert.deepEqual(tableProblems(withRow('amd64', (a) => ({ ...a, alsoRuns: ['x32'] }))), ['amd64: alsoRuns x32 is not another row']);
+    assert.deepEqual(tableProblems(withRow('armel', (a) => ({ ...a, kconfig: [] }))), [
+      'armel: shares SRCARCH arm but has no Kconfig conditions to tell it apart',
+    ]);
+    assert.deepEqual(tableProblems(withRow('mips64el', (a) => ({ ...a, nodeArch: 'mips' }))), [
+      "mips64el: Node's process.arch mips does not lead back to this row",
+    ]);
+    assert.deepEqual(tableProblems(withRow('amd64', (a) => ({ ...a, alsoRuns: ['x32'] }))), [
+      'amd64: alsoRuns x32 is not another row',
+    ]);
   });
 });

@@ -25,7 +25,7 @@ void describe('family names', () => {
     assert.deepEqual(rpmArch('all'), { name: 'noarch', archnum: 0 });
   });
 
-  void it('pacman: the row\'s name; all is any', () => {
+  void it("pacman: the row's name; all is any", () => {
     assert.equal(pacmanArch('armhf'), 'armv7h');
     assert.equal(pacmanArch('armel'), 'arm');
     assert.equal(pacmanArch('ppc64'), 'powerpc64');
@@ -33,19 +33,27 @@ void describe('family names', () => {
   });
 
   void it('a name that is not a Debian architecture of the table is a one-line KpkgError', () => {
-    assert.throws(() => rpmArch('aarch64'), (e: unknown) => e instanceof KpkgError && /for the Debian architecture 'aarch64'/.test(e.message) && !e.message.includes('\n'));
-    assert.throws(() => pacmanArch('sparc64'), (e: unknown) => e instanceof KpkgError && /a pacman package for the Debian architecture 'sparc64'/.test(e.message));
+    assert.throws(
+      () => rpmArch('aarch64'),
+      (e: unknown) =>
+        e instanceof KpkgError && /for the Debian architecture 'aarch64'/.test(e.message) && !e.message.includes('\n'),
+    );
+    assert.throws(
+      () => pacmanArch('sparc64'),
+      (e: unknown) =>
+        e instanceof KpkgError && /a pacman package for the Debian architecture 'sparc64'/.test(e.message),
+    );
   });
 });
 
 void describe('requireFamilyArch', () => {
-  void it('lets every row of today\'s table through for every family', () => {
+  void it("lets every row of today's table through for every family", () => {
     for (const arch of ARCHES) {
       for (const family of ['deb', 'rpm', 'pacman', 'tar'] as const) requireFamilyArch(family, arch);
     }
   });
 
-  void it('refuses a row without the family\'s name, in one line with its reason and what works', () => {
+  void it("refuses a row without the family's name, in one line with its reason and what works", () => {
     const refused = withoutRpm(row('armel'), 'no rpm distribution ships for ARMv5');
     assert.throws(
       () => requireFamilyArch('rpm', refused),
@@ -63,7 +71,10 @@ void describe('requireFamilyArch', () => {
   void it('a row missing a name without a reason is refused too, naming the table', () => {
     const bare: ArchInfo = { ...row('mips64el') };
     delete bare.pacman;
-    assert.throws(() => requireFamilyArch('pacman', bare), /kpkg does not write pacman packages for mips64el: the arch table has no name for it/);
+    assert.throws(
+      () => requireFamilyArch('pacman', bare),
+      /kpkg does not write pacman packages for mips64el: the arch table has no name for it/,
+    );
   });
 });
 

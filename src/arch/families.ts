@@ -41,7 +41,9 @@ export function requireFamilyArch(family: FamilyId, arch: ArchInfo): void {
 function rowFor(family: NamingFamily, debianArch: string): ArchInfo {
   const arch = archByDebian(debianArch);
   if (arch === undefined) {
-    throw new KpkgError(`kpkg cannot write ${family === 'rpm' ? 'an rpm' : 'a pacman'} package for the Debian architecture '${debianArch}': it knows ${ANY_ARCH.debian}, ${packagedFor(family)}`);
+    throw new KpkgError(
+      `kpkg cannot write ${family === 'rpm' ? 'an rpm' : 'a pacman'} package for the Debian architecture '${debianArch}': it knows ${ANY_ARCH.debian}, ${packagedFor(family)}`,
+    );
   }
   return arch;
 }

@@ -8,7 +8,8 @@ import { identityOf, sameIdentity } from '../elf/identity.js';
 
 void describe('host architecture', () => {
   void it('maps Node.js process.arch values', () => {
-    const map = (arch: string, order: 'BE' | 'LE', float?: string): string | undefined => archForNode(arch, order, float)?.debian;
+    const map = (arch: string, order: 'BE' | 'LE', float?: string): string | undefined =>
+      archForNode(arch, order, float)?.debian;
     assert.equal(map('x64', 'LE'), 'amd64');
     assert.equal(map('ia32', 'LE'), 'i386');
     assert.equal(map('arm64', 'LE'), 'arm64');

@@ -23,7 +23,9 @@ export function hostArch(): ArchInfo {
   const floatAbi = variables['arm_float_abi'];
   const arch = archForNode(process.arch, endianness(), typeof floatAbi === 'string' ? floatAbi : undefined);
   if (arch === undefined) {
-    throw new KpkgError(`kpkg does not know the architecture it is running on (Node.js process.arch '${process.arch}', ${endianness()})`);
+    throw new KpkgError(
+      `kpkg does not know the architecture it is running on (Node.js process.arch '${process.arch}', ${endianness()})`,
+    );
   }
   return arch;
 }
@@ -32,4 +34,3 @@ export function hostArch(): ArchInfo {
 export function hostIdentity(): ElfIdentity {
   return { ...hostArch().elf };
 }
-

@@ -15,14 +15,21 @@ const config = (entries: Record<string, string>): ReadonlyMap<string, string> =>
 
 void describe('archForKernelConfig', () => {
   void it('powerpc: little- and big-endian 64-bit', () => {
-    assert.equal(archForKernelConfig('powerpc', config({ CONFIG_PPC64: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' })).debian, 'ppc64el');
-    assert.equal(archForKernelConfig('powerpc', config({ CONFIG_PPC64: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' })).debian, 'ppc64');
+    assert.equal(
+      archForKernelConfig('powerpc', config({ CONFIG_PPC64: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' })).debian,
+      'ppc64el',
+    );
+    assert.equal(
+      archForKernelConfig('powerpc', config({ CONFIG_PPC64: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' })).debian,
+      'ppc64',
+    );
   });
 
   void it('powerpc 32-bit is refused, naming the symbols', () => {
     assert.throws(
       () => archForKernelConfig('powerpc', config({ CONFIG_PPC32: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' })),
-      (e: unknown) => e instanceof KpkgError && /CONFIG_PPC64=y/.test(e.message) && /CONFIG_PPC64 not set/.test(e.message),
+      (e: unknown) =>
+        e instanceof KpkgError && /CONFIG_PPC64=y/.test(e.message) && /CONFIG_PPC64 not set/.test(e.message),
     );
   });
 
@@ -36,10 +43,16 @@ void describe('archForKernelConfig', () => {
   void it('arm: ARMv7 with VFP is armhf, other EABI kernels armel, OABI and big-endian refused', () => {
     const v7 = { CONFIG_AEABI: 'y', CONFIG_CPU_32v7: 'y', CONFIG_VFP: 'y' };
     assert.equal(archForKernelConfig('arm', config(v7)).debian, 'armhf');
-    assert.equal(archForKernelConfig('arm', config({ CONFIG_AEABI: 'y', CONFIG_CPU_32v5: 'y', CONFIG_VFP: 'y' })).debian, 'armel');
+    assert.equal(
+      archForKernelConfig('arm', config({ CONFIG_AEABI: 'y', CONFIG_CPU_32v5: 'y', CONFIG_VFP: 'y' })).debian,
+      'armel',
+    );
     assert.equal(archForKernelConfig('arm', config({ CONFIG_AEABI: 'y', CONFIG_CPU_32v7: 'y' })).debian, 'armel');
     assert.throws(() => archForKernelConfig('arm', config({ CONFIG_CPU_32v5: 'y' })), /CONFIG_AEABI/);
-    assert.throws(() => archForKernelConfig('arm', config({ ...v7, CONFIG_CPU_BIG_ENDIAN: 'y' })), /CONFIG_CPU_BIG_ENDIAN=y/);
+    assert.throws(
+      () => archForKernelConfig('arm', config({ ...v7, CONFIG_CPU_BIG_ENDIAN: 'y' })),
+      /CONFIG_CPU_BIG_ENDIAN=y/,
+    );
   });
 
   void it('the single-row arches', () => {
@@ -47,16 +60,23 @@ void describe('archForKernelConfig', () => {
     assert.equal(archForKernelConfig('riscv', config({ CONFIG_64BIT: 'y' })).debian, 'riscv64');
     assert.equal(archForKernelConfig('s390', config({ CONFIG_64BIT: 'y' })).debian, 's390x');
     assert.equal(archForKernelConfig('loongarch', config({ CONFIG_64BIT: 'y' })).debian, 'loong64');
-    assert.equal(archForKernelConfig('mips', config({ CONFIG_64BIT: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' })).debian, 'mips64el');
+    assert.equal(
+      archForKernelConfig('mips', config({ CONFIG_64BIT: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' })).debian,
+      'mips64el',
+    );
     assert.throws(() => archForKernelConfig('arm64', config({ CONFIG_CPU_BIG_ENDIAN: 'y' })), KpkgError);
     assert.throws(() => archForKernelConfig('riscv', config({ CONFIG_32BIT: 'y' })), /CONFIG_64BIT/);
-    assert.throws(() => archForKernelConfig('mips', config({ CONFIG_64BIT: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' })), /CONFIG_CPU_LITTLE_ENDIAN/);
+    assert.throws(
+      () => archForKernelConfig('mips', config({ CONFIG_64BIT: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' })),
+      /CONFIG_CPU_LITTLE_ENDIAN/,
+    );
   });
 
   void it('an unsupported ARCH is a KpkgError with a hint', () => {
     assert.throws(
       () => archForKernelConfig('sparc', config({ CONFIG_64BIT: 'y' })),
-      (e: unknown) => e instanceof KpkgError && /sparc/.test(e.message) && e.hint !== undefined && /powerpc/.test(e.hint),
+      (e: unknown) =>
+        e instanceof KpkgError && /sparc/.test(e.message) && e.hint !== undefined && /powerpc/.test(e.hint),
     );
     // Debian names are not kernel ARCH values.
     assert.throws(() => archForKernelConfig('amd64', config({ CONFIG_64BIT: 'y' })), KpkgError);
@@ -64,8 +84,9 @@ void describe('archForKernelConfig', () => {
 });
 
 void describe('archesForKernelConfig: the machine from a configuration alone', () => {
-  void it('the architecture symbol picks SRCARCH, the rows\' conditions the machine', () => {
-    const debian = (values: Record<string, string>): string[] | undefined => archesForKernelConfig(config(values))?.arches.map((a) => a.debian);
+  void it("the architecture symbol picks SRCARCH, the rows' conditions the machine", () => {
+    const debian = (values: Record<string, string>): string[] | undefined =>
+      archesForKernelConfig(config(values))?.arches.map((a) => a.debian);
     assert.deepEqual(debian({ CONFIG_ARM64: 'y' }), ['arm64']);
     assert.deepEqual(debian({ CONFIG_X86: 'y', CONFIG_X86_64: 'y', CONFIG_64BIT: 'y' }), ['amd64']);
     assert.deepEqual(debian({ CONFIG_X86: 'y', CONFIG_X86_32: 'y' }), ['i386']);
@@ -76,18 +97,27 @@ void describe('archesForKernelConfig: the machine from a configuration alone', (
     assert.deepEqual(debian({ CONFIG_LOONGARCH: 'y', CONFIG_64BIT: 'y' }), ['loong64']);
     assert.deepEqual(debian({ CONFIG_MIPS: 'y', CONFIG_64BIT: 'y', CONFIG_CPU_LITTLE_ENDIAN: 'y' }), ['mips64el']);
     // Kconfig cannot tell the float ABI: an ARMv7 VFP kernel runs both userlands.
-    assert.deepEqual(debian({ CONFIG_ARM: 'y', CONFIG_AEABI: 'y', CONFIG_CPU_32v7: 'y', CONFIG_VFP: 'y' }), ['armhf', 'armel']);
+    assert.deepEqual(debian({ CONFIG_ARM: 'y', CONFIG_AEABI: 'y', CONFIG_CPU_32v7: 'y', CONFIG_VFP: 'y' }), [
+      'armhf',
+      'armel',
+    ]);
     assert.deepEqual(debian({ CONFIG_ARM: 'y', CONFIG_AEABI: 'y', CONFIG_CPU_32v5: 'y' }), ['armel']);
     assert.equal(debian({ CONFIG_SPARC: 'y', CONFIG_64BIT: 'y' }), undefined);
     assert.equal(debian({ CONFIG_MODULES: 'y' }), undefined);
   });
 
   void it('says which symbols decided, and why none of the rows fits', () => {
-    assert.equal(archesForKernelConfig(config({ CONFIG_X86: 'y', CONFIG_64BIT: 'y' }))?.evidence, 'CONFIG_X86=y, CONFIG_64BIT=y');
+    assert.equal(
+      archesForKernelConfig(config({ CONFIG_X86: 'y', CONFIG_64BIT: 'y' }))?.evidence,
+      'CONFIG_X86=y, CONFIG_64BIT=y',
+    );
     const bigEndian = archesForKernelConfig(config({ CONFIG_ARM64: 'y', CONFIG_CPU_BIG_ENDIAN: 'y' }));
     assert.deepEqual(bigEndian?.arches, []);
     assert.equal(bigEndian?.srcArch, 'arm64');
-    assert.equal(bigEndian?.evidence, 'CONFIG_ARM64=y; arm64 needs CONFIG_CPU_BIG_ENDIAN not set; the tree has CONFIG_CPU_BIG_ENDIAN=y');
+    assert.equal(
+      bigEndian?.evidence,
+      'CONFIG_ARM64=y; arm64 needs CONFIG_CPU_BIG_ENDIAN not set; the tree has CONFIG_CPU_BIG_ENDIAN=y',
+    );
   });
 });
 
@@ -98,7 +128,8 @@ void describe('boot images', () => {
   });
 
   void it('follow KBUILD_IMAGE of the configuration', () => {
-    const image = (debian: string, entries: Record<string, string>): string => bootImageForConfig(row(debian), config(entries)).builtPath;
+    const image = (debian: string, entries: Record<string, string>): string =>
+      bootImageForConfig(row(debian), config(entries)).builtPath;
     assert.equal(image('arm64', {}), 'arch/arm64/boot/Image.gz');
     assert.equal(image('arm64', { CONFIG_EFI_ZBOOT: 'y' }), 'arch/arm64/boot/vmlinuz.efi');
     assert.equal(image('armhf', { CONFIG_XIP_KERNEL: 'y' }), 'arch/arm/boot/xipImage');
@@ -108,13 +139,20 @@ void describe('boot images', () => {
     assert.equal(image('riscv64', { CONFIG_KERNEL_UNCOMPRESSED: 'y' }), 'arch/riscv/boot/Image');
     assert.equal(image('riscv64', { CONFIG_KERNEL_GZIP: 'y', CONFIG_EFI_ZBOOT: 'y' }), 'arch/riscv/boot/vmlinuz.efi');
     assert.equal(image('riscv64', { CONFIG_XIP_KERNEL: 'y' }), 'arch/riscv/boot/xipImage');
-    assert.equal(image('riscv64', { CONFIG_RISCV_M_MODE: 'y', CONFIG_SOC_CANAAN_K210: 'y' }), 'arch/riscv/boot/loader.bin');
+    assert.equal(
+      image('riscv64', { CONFIG_RISCV_M_MODE: 'y', CONFIG_SOC_CANAAN_K210: 'y' }),
+      'arch/riscv/boot/loader.bin',
+    );
     assert.equal(image('loong64', { CONFIG_EFI_STUB: 'y' }), 'arch/loongarch/boot/vmlinux.efi');
     assert.equal(image('loong64', { CONFIG_EFI_STUB: 'y', CONFIG_EFI_ZBOOT: 'y' }), 'arch/loongarch/boot/vmlinuz.efi');
     assert.equal(image('loong64', {}), 'arch/loongarch/boot/vmlinux.elf');
     assert.equal(image('ppc64el', { CONFIG_KERNEL_GZIP: 'y' }), 'vmlinux');
     assert.equal(image('amd64', {}), 'arch/x86/boot/bzImage');
     const zboot = bootImageForConfig(row('arm64'), config({ CONFIG_EFI_ZBOOT: 'y' }));
-    assert.deepEqual(zboot, { makeTarget: 'vmlinuz.efi', builtPath: 'arch/arm64/boot/vmlinuz.efi', installName: 'vmlinuz' });
+    assert.deepEqual(zboot, {
+      makeTarget: 'vmlinuz.efi',
+      builtPath: 'arch/arm64/boot/vmlinuz.efi',
+      installName: 'vmlinuz',
+    });
   });
 });

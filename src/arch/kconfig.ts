@@ -48,7 +48,9 @@ export function archesForKernelConfig(config: ReadonlyMap<string, string>): Conf
   const rows = ARCHES.filter((a) => a.srcArch === srcArch);
   const arches = rows.filter((a) => allHold(a.kconfig, config));
   const symbols = [...new Set((arches[0] ?? rows[0])?.kconfig.map((c) => c.symbol) ?? [])];
-  const evidence = [`${symbol}=y`, ...(arches.length > 0 ? symbols.map((s) => describeActual(s, config)) : [])].join(', ');
+  const evidence = [`${symbol}=y`, ...(arches.length > 0 ? symbols.map((s) => describeActual(s, config)) : [])].join(
+    ', ',
+  );
   return { srcArch, arches, evidence: arches.length > 0 ? evidence : `${evidence}; ${unmatchedConfig(rows, config)}` };
 }
 
@@ -76,9 +78,12 @@ export function archForKernelConfig(arch: string, config: ReadonlyMap<string, st
   const match = candidates.find((a) => allHold(a.kconfig, config));
   if (match !== undefined) return match;
 
-  throw new KpkgError(`this ${candidates[0]?.srcArch ?? key} kernel configuration is not one kpkg packages for: ${unmatchedConfig(candidates, config)}`, {
-    hint: 'check the tree\'s .config (include/config/auto.conf) or configure the kernel for a supported architecture',
-  });
+  throw new KpkgError(
+    `this ${candidates[0]?.srcArch ?? key} kernel configuration is not one kpkg packages for: ${unmatchedConfig(candidates, config)}`,
+    {
+      hint: "check the tree's .config (include/config/auto.conf) or configure the kernel for a supported architecture",
+    },
+  );
 }
 
 /**
@@ -89,5 +94,9 @@ export function archForKernelConfig(arch: string, config: ReadonlyMap<string, st
 export function bootImageForConfig(arch: ArchInfo, config: ReadonlyMap<string, string>): BootImage {
   const variant = arch.bootImageVariants.find((v) => allHold(v.when, config));
   if (variant === undefined) return arch.bootImage;
-  return { makeTarget: variant.image, builtPath: `arch/${arch.srcArch}/boot/${variant.image}`, installName: arch.bootImage.installName };
+  return {
+    makeTarget: variant.image,
+    builtPath: `arch/${arch.srcArch}/boot/${variant.image}`,
+    installName: arch.bootImage.installName,
+  };
 }

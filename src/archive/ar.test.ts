@@ -13,7 +13,6 @@ import { within } from '../testing/within.js';
 
 const run = promisify(execFile);
 
-
 async function writeToBuffer(build: (writer: ArWriter) => Promise<void>): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
@@ -24,12 +23,20 @@ async function writeToBuffer(build: (writer: ArWriter) => Promise<void>): Promis
   return Buffer.concat(chunks);
 }
 
-async function readAll(input: Buffer | AsyncIterable<Uint8Array>): Promise<{ name: string; size: number; mtime: number; mode: number; data: Buffer }[]> {
+async function readAll(
+  input: Buffer | AsyncIterable<Uint8Array>,
+): Promise<{ name: string; size: number; mtime: number; mode: number; data: Buffer }[]> {
   const members = [];
   for await (const member of readAr(Buffer.isBuffer(input) ? [input] : input)) {
     const chunks: Buffer[] = [];
     for await (const chunk of member.body) chunks.push(chunk);
-    members.push({ name: member.name, size: member.size, mtime: member.mtime, mode: member.mode, data: Buffer.concat(chunks) });
+    members.push({
+      name: member.name,
+      size: member.size,
+      mtime: member.mtime,
+      mode: member.mode,
+      data: Buffer.concat(chunks),
+    });
   }
   return members;
 }
@@ -44,7 +51,10 @@ async function sample(): Promise<Buffer> {
     await writer.add({ name: 'odd.bin', size: oddData.length, mtime: MTIME }, oddData);
     await writer.add({ name: 'empty', size: 0, mtime: MTIME }, Buffer.alloc(0));
     // streamed content in several chunks
-    await writer.add({ name: 'streamed.tar', size: 3 * 1000, mtime: 0 }, Readable.from([Buffer.alloc(1000, 1), Buffer.alloc(1000, 2), Buffer.alloc(1000, 3)]));
+    await writer.add(
+      { name: 'streamed.tar', size: 3 * 1000, mtime: 0 },
+      Readable.from([Buffer.alloc(1000, 1), Buffer.alloc(1000, 2), Buffer.alloc(1000, 3)]),
+    );
   });
 }
 
@@ -80,7 +90,10 @@ void describe('ar writer', () => {
       ],
     );
     assert.deepEqual(members[1]?.data, oddData);
-    assert.deepEqual(members[3]?.data, Buffer.concat([Buffer.alloc(1000, 1), Buffer.alloc(1000, 2), Buffer.alloc(1000, 3)]));
+    assert.deepEqual(
+      members[3]?.data,
+      Buffer.concat([Buffer.alloc(1000, 1), Buffer.alloc(1000, 2), Buffer.alloc(1000, 3)]),
+    );
   });
 
   void it('reads when the input arrives one byte at a time', async () => {
@@ -135,7 +148,9 @@ void describe('ar writer', () => {
     void it('reads an archive written by GNU ar (names with trailing slash)', async () => {
       const gnu = join(dir, 'gnu.a');
       const member = join(dir, 'hello.txt');
-      await new Promise<void>((resolve, reject) => createWriteStream(member).on('error', reject).end('hello\n', resolve));
+      await new Promise<void>((resolve, reject) =>
+        createWriteStream(member).on('error', reject).end('hello\n', resolve),
+      );
       await run('ar', ['rcD', gnu, member]);
       const members = await readAll(await readFile(gnu));
       assert.deepEqual(
@@ -148,24 +163,60 @@ void describe('ar writer', () => {
 
 void describe('ar reader on hostile input', () => {
   const header = (fields: { name?: string; mtime?: string; size?: string; end?: string }): string =>
-    (fields.name ?? 'm').padEnd(16) + (fields.mtime ?? '0').padEnd(12) + '0'.padEnd(6) + '0'.padEnd(6) + '100644'.padEnd(8) + (fields.size ?? '1').padEnd(10) + (fields.end ?? '`\n');
+    (fields.name ?? 'm').padEnd(16) +
+    (fields.mtime ?? '0').padEnd(12) +
+    '0'.padEnd(6) +
+    '0'.padEnd(6) +
+    '100644'.padEnd(8) +
+    (fields.size ?? '1').padEnd(10) +
+    (fields.end ?? '`\n');
   const cases: [string, Buffer, RegExp][] = [
     ['a zero-length stream', Buffer.alloc(0), /input is empty/],
     ['bad magic', Buffer.from('!<arhc>\nrest'), /bad magic/],
     ['a truncated magic', Buffer.from('!<ar'), /ends inside the magic/],
-    ['a truncated header', Buffer.from('!<arch>\n' + header({}).slice(0, 30)), /truncated ar member header at offset 8/],
+    [
+      'a truncated header',
+      Buffer.from('!<arch>\n' + header({}).slice(0, 30)),
+      /truncated ar member header at offset 8/,
+    ],
     ['a non-digit size', Buffer.from('!<arch>\n' + header({ size: '12a' })), /size field '12a' is not a number/],
     ['a negative size', Buffer.from('!<arch>\n' + header({ size: '-5' })), /not a number/],
-    ['an 11-digit size (runs into the terminator)', Buffer.from('!<arch>\n' + header({ size: '99999999999', end: '\n' })), /missing terminator/],
-    ['a 10-digit size with too little data', Buffer.from('!<arch>\n' + header({ size: '999999999' }) + 'short'), /truncated: it declares 999999999 bytes/],
-    ['a size over the 4 GiB limit', Buffer.from('!<arch>\n' + header({ size: '9999999999' }) + 'x'), /declares 9999999999 bytes, more than the limit/],
+    [
+      'an 11-digit size (runs into the terminator)',
+      Buffer.from('!<arch>\n' + header({ size: '99999999999', end: '\n' })),
+      /missing terminator/,
+    ],
+    [
+      'a 10-digit size with too little data',
+      Buffer.from('!<arch>\n' + header({ size: '999999999' }) + 'short'),
+      /truncated: it declares 999999999 bytes/,
+    ],
+    [
+      'a size over the 4 GiB limit',
+      Buffer.from('!<arch>\n' + header({ size: '9999999999' }) + 'x'),
+      /declares 9999999999 bytes, more than the limit/,
+    ],
     ['a bad terminator', Buffer.from('!<arch>\n' + header({ end: 'XX' }) + 'x\n'), /missing terminator/],
-    ['a non-numeric mtime', Buffer.from('!<arch>\n' + header({ mtime: 'yesterday' }) + 'x\n'), /mtime field 'yesterday'/],
-    ['a bad padding byte', Buffer.from('!<arch>\n' + header({}) + 'xQ' + header({ name: 'n' }) + 'x\n'), /bad padding byte/],
+    [
+      'a non-numeric mtime',
+      Buffer.from('!<arch>\n' + header({ mtime: 'yesterday' }) + 'x\n'),
+      /mtime field 'yesterday'/,
+    ],
+    [
+      'a bad padding byte',
+      Buffer.from('!<arch>\n' + header({}) + 'xQ' + header({ name: 'n' }) + 'x\n'),
+      /bad padding byte/,
+    ],
   ];
   for (const [what, input, message] of cases) {
     void it(`rejects ${what}`, async () => {
-      const error = await within(5000, readAll(input).then(() => undefined, (e: unknown) => e));
+      const error = await within(
+        5000,
+        readAll(input).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       assert.ok(error instanceof KpkgError, `expected a KpkgError, got ${String(error)}`);
       assert.match(error.message, message);
     });
@@ -176,7 +227,10 @@ void describe('ar reader on hostile input', () => {
     const reading = (async () => {
       for await (const member of readAr([archive], { maxMemberSize: 100, where: 'x.deb' })) await member.bytes();
     })();
-    await assert.rejects(within(5000, reading), /x\.deb: ar member 'streamed\.tar' at offset \d+ declares 3000 bytes, more than the limit of 100/);
+    await assert.rejects(
+      within(5000, reading),
+      /x\.deb: ar member 'streamed\.tar' at offset \d+ declares 3000 bytes, more than the limit of 100/,
+    );
   });
 
   void it('passes a source stream error through', async () => {

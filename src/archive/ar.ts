@@ -96,7 +96,9 @@ export class ArWriter {
       await this.#write(chunk);
     }
     if (written !== info.size) {
-      throw new KpkgError(`ar member '${info.name}' has ${written} bytes of data, but its header announces ${info.size}`);
+      throw new KpkgError(
+        `ar member '${info.name}' has ${written} bytes of data, but its header announces ${info.size}`,
+      );
     }
     const pad = arPadding(info.size);
     if (pad.length > 0) await this.#write(pad);
@@ -150,32 +152,50 @@ const DEFAULT_BYTES_LIMIT = 64 * 1024 ** 2;
  * a missing or wrong magic, truncated headers or data, non-numeric fields, a missing header
  * terminator and sizes above `maxMemberSize`.
  */
-export async function* readAr(input: ByteSource, options: ArReadOptions = {}): AsyncGenerator<ArEntry, void, undefined> {
+export async function* readAr(
+  input: ByteSource,
+  options: ArReadOptions = {},
+): AsyncGenerator<ArEntry, void, undefined> {
   const reader = new ByteReader(input);
   const where = options.where;
   const maxSize = options.maxMemberSize ?? DEFAULT_MAX_MEMBER_SIZE;
-  const fail = (message: string): KpkgError => new KpkgError(where === undefined ? message : `${where}: ${message}`, where === undefined ? {} : { where });
+  const fail = (message: string): KpkgError =>
+    new KpkgError(where === undefined ? message : `${where}: ${message}`, where === undefined ? {} : { where });
   try {
     const magic = await reader.read(AR_MAGIC.length);
     if (magic.length === 0) throw fail('not an ar archive: the input is empty');
     if (!magic.equals(AR_MAGIC)) {
-      throw fail(magic.length < AR_MAGIC.length ? 'not an ar archive: input ends inside the magic' : 'not an ar archive: bad magic (expected "!<arch>\\n")');
+      throw fail(
+        magic.length < AR_MAGIC.length
+          ? 'not an ar archive: input ends inside the magic'
+          : 'not an ar archive: bad magic (expected "!<arch>\\n")',
+      );
     }
     for (;;) {
       const offset = reader.position;
       const raw = await reader.read(AR_HEADER_SIZE);
       if (raw.length === 0) return;
-      if (raw.length < AR_HEADER_SIZE) throw fail(`truncated ar member header at offset ${offset} (${raw.length} of ${AR_HEADER_SIZE} bytes)`);
+      if (raw.length < AR_HEADER_SIZE)
+        throw fail(`truncated ar member header at offset ${offset} (${raw.length} of ${AR_HEADER_SIZE} bytes)`);
       const info = parseHeader(raw, offset, fail);
       if (info.size > maxSize) {
-        throw fail(`ar member '${info.name}' at offset ${offset} declares ${info.size} bytes, more than the limit of ${maxSize}`);
+        throw fail(
+          `ar member '${info.name}' at offset ${offset} declares ${info.size} bytes, more than the limit of ${maxSize}`,
+        );
       }
-      const body = new BoundedBody(reader, info.size, () => fail(`ar member '${info.name}' at offset ${offset} is truncated: it declares ${info.size} bytes but the archive ends early`));
+      const body = new BoundedBody(reader, info.size, () =>
+        fail(
+          `ar member '${info.name}' at offset ${offset} is truncated: it declares ${info.size} bytes but the archive ends early`,
+        ),
+      );
       yield {
         ...info,
         offset,
         body,
-        bytes: (limit = DEFAULT_BYTES_LIMIT) => body.all(limit, () => fail(`ar member '${info.name}' is ${info.size} bytes, more than the ${limit} bytes allowed in memory`)),
+        bytes: (limit = DEFAULT_BYTES_LIMIT) =>
+          body.all(limit, () =>
+            fail(`ar member '${info.name}' is ${info.size} bytes, more than the ${limit} bytes allowed in memory`),
+          ),
       };
       await body.finish();
       if (info.size % 2 === 1) {
@@ -190,7 +210,8 @@ export async function* readAr(input: ByteSource, options: ArReadOptions = {}): A
 }
 
 function parseHeader(raw: Buffer, offset: number, fail: (message: string) => KpkgError): Required<ArMemberInfo> {
-  if (raw.toString('latin1', 58, 60) !== HEADER_END) throw fail(`bad ar member header at offset ${offset}: missing terminator`);
+  if (raw.toString('latin1', 58, 60) !== HEADER_END)
+    throw fail(`bad ar member header at offset ${offset}: missing terminator`);
   let name = raw.toString('latin1', 0, 16).trimEnd();
   if (name.endsWith('/') && name !== '/' && name !== '//') name = name.slice(0, -1); // GNU style "name/"
   if (name === '') throw fail(`bad ar member header at offset ${offset}: empty name`);
@@ -198,7 +219,8 @@ function parseHeader(raw: Buffer, offset: number, fail: (message: string) => Kpk
     const text = raw.toString('latin1', start, start + width).trimEnd();
     if (text === '' && !required) return 0;
     const digits = radix === 8 ? /^[0-7]+$/ : /^[0-9]+$/;
-    if (!digits.test(text)) throw fail(`bad ar member header for '${name}' at offset ${offset}: ${label} field '${text}' is not a number`);
+    if (!digits.test(text))
+      throw fail(`bad ar member header for '${name}' at offset ${offset}: ${label} field '${text}' is not a number`);
     return Number.parseInt(text, radix);
   };
   return {

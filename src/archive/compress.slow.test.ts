@@ -23,7 +23,11 @@ void describe('compressor', () => {
   void it('zstd output does not depend on the thread count', async () => {
     const ours = await through(compressor('zstd', 3), input);
     for (const threads of ['1', '2', '4']) {
-      assert.equal(sha(await tool('zstd', ['-c', '-q', '-3', `-T${threads}`], input)), sha(ours), `zstd -T${threads} differs`);
+      assert.equal(
+        sha(await tool('zstd', ['-c', '-q', '-3', `-T${threads}`], input)),
+        sha(ours),
+        `zstd -T${threads} differs`,
+      );
     }
   });
 

@@ -82,12 +82,24 @@ void describe('compressor', () => {
         ['xz', 'xz-utils'],
         ['zstd', 'zstd'],
       ] as const) {
-        const error = await within(5000, through(compressor(kind), input).then(() => undefined, (e: unknown) => e));
+        const error = await within(
+          5000,
+          through(compressor(kind), input).then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+        );
         assert.ok(error instanceof KpkgError, String(error));
         assert.match(error.message, new RegExp(`'${kind}' is not installed`));
         assert.equal(error.hint, `apt-get install ${pkg}`);
       }
-      const error = await within(5000, through(decompressor('bzip2'), input).then(() => undefined, (e: unknown) => e));
+      const error = await within(
+        5000,
+        through(decompressor('bzip2'), input).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       assert.ok(error instanceof KpkgError && error.hint === 'apt-get install bzip2');
     } finally {
       process.env.PATH = path;
@@ -98,7 +110,13 @@ void describe('compressor', () => {
 void describe('decompressor', () => {
   for (const kind of ['xz', 'zstd', 'bzip2'] as const) {
     void it(`${kind}: corrupt input fails with the tool's message, without hanging`, async () => {
-      const error = await within(10000, through(decompressor(kind), sampleData(200000)).then(() => undefined, (e: unknown) => e));
+      const error = await within(
+        10000,
+        through(decompressor(kind), sampleData(200000)).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       assert.ok(error instanceof KpkgError, String(error));
       assert.match(error.message, new RegExp(`'${kind} -d.*' failed \\(exit status \\d+\\)`));
     });
@@ -106,7 +124,10 @@ void describe('decompressor', () => {
 
   void it('xz: truncated input fails', async () => {
     const compressed = await through(compressor('xz', 1), small);
-    await assert.rejects(within(10000, through(decompressor('xz'), compressed.subarray(0, compressed.length - 100))), /failed \(exit status 1\).*Unexpected end of input/);
+    await assert.rejects(
+      within(10000, through(decompressor('xz'), compressed.subarray(0, compressed.length - 100))),
+      /failed \(exit status 1\).*Unexpected end of input/,
+    );
   });
 
   void it('gzip: corrupt input fails', async () => {

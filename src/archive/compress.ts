@@ -27,7 +27,12 @@ export type CompressionKind = 'xz' | 'zstd' | 'gzip' | 'none';
 export type DecompressionKind = CompressionKind | 'bzip2';
 
 /** dpkg-deb's defaults (dpkg-deb(1), -z): gzip 9, xz 6, zstd 3. */
-export const DEFAULT_COMPRESSION_LEVEL: Readonly<Record<CompressionKind, number>> = { xz: 6, zstd: 3, gzip: 9, none: 0 };
+export const DEFAULT_COMPRESSION_LEVEL: Readonly<Record<CompressionKind, number>> = {
+  xz: 6,
+  zstd: 3,
+  gzip: 9,
+  none: 0,
+};
 
 const LEVEL_RANGE: Readonly<Record<CompressionKind, readonly [number, number]>> = {
   xz: [0, 9],
@@ -37,7 +42,13 @@ const LEVEL_RANGE: Readonly<Record<CompressionKind, readonly [number, number]>> 
 };
 
 /** The file-name suffix of each kind, as in "data.tar.xz". */
-export const COMPRESSION_SUFFIX: Readonly<Record<DecompressionKind, string>> = { xz: '.xz', zstd: '.zst', gzip: '.gz', bzip2: '.bz2', none: '' };
+export const COMPRESSION_SUFFIX: Readonly<Record<DecompressionKind, string>> = {
+  xz: '.xz',
+  zstd: '.zst',
+  gzip: '.gz',
+  bzip2: '.bz2',
+  none: '',
+};
 
 /** The kind a name such as "data.tar.zst" is compressed with; undefined for an unknown suffix. */
 export function compressionOfName(name: string): DecompressionKind | undefined {
@@ -104,7 +115,14 @@ export function compressor(kind: CompressionKind, level?: number): Duplex {
     case 'xz':
       return new ChildFilter(TOOLS.xz, [...XZ_ARGS, `-${chosen}`, `-T${encoderThreads()}`]);
     case 'zstd':
-      return new ChildFilter(TOOLS.zstd, ['-c', '-q', '--no-progress', ...(chosen > 19 ? ['--ultra'] : []), `-${chosen}`, `-T${encoderThreads()}`]);
+      return new ChildFilter(TOOLS.zstd, [
+        '-c',
+        '-q',
+        '--no-progress',
+        ...(chosen > 19 ? ['--ultra'] : []),
+        `-${chosen}`,
+        `-T${encoderThreads()}`,
+      ]);
     case 'gzip':
       return createGzip({ level: chosen, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
     case 'none':
@@ -178,7 +196,9 @@ class ChildFilter extends Duplex {
       }
       const how = signal === null ? `exit status ${code ?? '?'}` : `signal ${signal}`;
       const detail = this.#stderr.trim();
-      this.destroy(new KpkgError(`'${tool.command} ${args.join(' ')}' failed (${how})${detail === '' ? '' : `: ${detail}`}`));
+      this.destroy(
+        new KpkgError(`'${tool.command} ${args.join(' ')}' failed (${how})${detail === '' ? '' : `: ${detail}`}`),
+      );
     });
   }
 
@@ -239,7 +259,10 @@ export function compressorIdentity(kind: CompressionKind): Promise<string> {
       if (kind === 'none') return 'none';
       const tool = TOOLS[kind];
       const version = await new Promise<string>((resolve) => {
-        const child = spawn(tool.command, ['--version'], { env: childEnvironment(), stdio: ['ignore', 'pipe', 'ignore'] });
+        const child = spawn(tool.command, ['--version'], {
+          env: childEnvironment(),
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
         child.on('error', () => resolve('missing'));

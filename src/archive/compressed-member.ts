@@ -57,7 +57,9 @@ export async function entriesKey(label: string, entries: readonly KeyedEntry[], 
   hash.update(`${label}\0`);
   const states = await mapLimit(entries, IO_PARALLELISM, async ({ content }) => {
     if (content === undefined) return '';
-    return content.from === 'disk' ? `${content.path}\0${await state(content.path)}` : createHash('sha256').update(content.data).digest('hex');
+    return content.from === 'disk'
+      ? `${content.path}\0${await state(content.path)}`
+      : createHash('sha256').update(content.data).digest('hex');
   });
   entries.forEach((e, i) => hash.update(`${e.fields.join(' ')}\0${states[i] ?? ''}\0`));
   return hash.digest('hex');
@@ -75,23 +77,40 @@ async function memberKey(entries: readonly TarEntry[], options: CompressMemberOp
 }
 
 /** Writes the tar of `entries` compressed to `file`; the digests of its files on the same pass. */
-async function writeMember(entries: readonly TarEntry[], file: string, options: CompressMemberOptions): Promise<[string, string][]> {
+async function writeMember(
+  entries: readonly TarEntry[],
+  file: string,
+  options: CompressMemberOptions,
+): Promise<[string, string][]> {
   const digests: [string, string][] = [];
-  const digest = options.digest === undefined ? undefined : { algorithm: options.digest, onDigest: (entry: TarEntry & { type: 'file' }, hex: string) => digests.push([entry.name, hex]) };
+  const digest =
+    options.digest === undefined
+      ? undefined
+      : {
+          algorithm: options.digest,
+          onDigest: (entry: TarEntry & { type: 'file' }, hex: string) => digests.push([entry.name, hex]),
+        };
   const tar = digest === undefined ? {} : { digest };
   // xz block by block: a member that differs from a stored one in a few entries compresses only their blocks.
-  if (options.compression === 'xz') await writeXzTarMember(entries, file, { level: options.level, store: options.store, tar });
+  if (options.compression === 'xz')
+    await writeXzTarMember(entries, file, { level: options.level, store: options.store, tar });
   else await pipeline(tarStream(entries, tar), compressor(options.compression, options.level), createWriteStream(file));
   return digests;
 }
 
 /** The compressed tar member of `entries`: from the store when it has these bytes, else written (to the store, or to `scratchPath`). */
-export async function compressedTarMember(entries: readonly TarEntry[], scratchPath: string, options: CompressMemberOptions): Promise<CompressedMember> {
+export async function compressedTarMember(
+  entries: readonly TarEntry[],
+  scratchPath: string,
+  options: CompressMemberOptions,
+): Promise<CompressedMember> {
   if (options.store === undefined) {
     const digests = await writeMember(entries, scratchPath, options);
     return { path: scratchPath, size: (await stat(scratchPath)).size, digests };
   }
-  const { dir, meta } = await options.store.member(await memberKey(entries, options), async (d) => ({ digests: await writeMember(entries, join(d, 'member'), options) }));
+  const { dir, meta } = await options.store.member(await memberKey(entries, options), async (d) => ({
+    digests: await writeMember(entries, join(d, 'member'), options),
+  }));
   const path = join(dir, 'member');
   return { path, size: (await stat(path)).size, digests: meta.digests };
 }

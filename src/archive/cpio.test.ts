@@ -20,7 +20,9 @@ async function gnuCpio(cwd: string, names: string[], format = 'newc'): Promise<B
   child.stdout.on('data', (c: Buffer) => chunks.push(c));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const closed = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new Error('cpio is not installed: apt-get install cpio') : e));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new Error('cpio is not installed: apt-get install cpio') : e),
+    );
     child.on('close', resolve);
   });
   child.stdin.end(`${names.join('\n')}\n`);
@@ -46,7 +48,14 @@ async function readAll(input: Buffer | readonly Buffer[]): Promise<Read[]> {
 }
 
 async function summarize(e: CpioEntry): Promise<Read> {
-  return { name: e.name, type: e.type, size: e.size, nlink: e.nlink, ino: e.ino, data: (await e.bytes()).toString('utf8') };
+  return {
+    name: e.name,
+    type: e.type,
+    size: e.size,
+    nlink: e.nlink,
+    ino: e.ino,
+    data: (await e.bytes()).toString('utf8'),
+  };
 }
 
 async function rejects(input: Buffer, pattern: RegExp): Promise<void> {
@@ -64,7 +73,16 @@ describe('readCpio on archives written by GNU cpio', () => {
     await writeFile(join(dir, 'usr/src/tree/empty'), '');
     await symlink('../tree/Makefile', join(dir, 'usr/src/tree/link'));
     await link(join(dir, 'usr/src/tree/Makefile'), join(dir, 'usr/src/tree/hard'));
-    archive = await gnuCpio(dir, ['usr', 'usr/src', 'usr/src/tree', 'usr/src/tree/Makefile', 'usr/src/tree/odd', 'usr/src/tree/empty', 'usr/src/tree/link', 'usr/src/tree/hard']);
+    archive = await gnuCpio(dir, [
+      'usr',
+      'usr/src',
+      'usr/src/tree',
+      'usr/src/tree/Makefile',
+      'usr/src/tree/odd',
+      'usr/src/tree/empty',
+      'usr/src/tree/link',
+      'usr/src/tree/hard',
+    ]);
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
@@ -72,11 +90,23 @@ describe('readCpio on archives written by GNU cpio', () => {
     const entries = await readAll(archive);
     const byName = new Map(entries.map((e) => [e.name, e]));
     // GNU cpio defers hard-linked files to after the others.
-    assert.deepEqual([...byName.keys()].sort(), ['usr', 'usr/src', 'usr/src/tree', 'usr/src/tree/Makefile', 'usr/src/tree/empty', 'usr/src/tree/hard', 'usr/src/tree/link', 'usr/src/tree/odd']);
+    assert.deepEqual([...byName.keys()].sort(), [
+      'usr',
+      'usr/src',
+      'usr/src/tree',
+      'usr/src/tree/Makefile',
+      'usr/src/tree/empty',
+      'usr/src/tree/hard',
+      'usr/src/tree/link',
+      'usr/src/tree/odd',
+    ]);
     assert.equal(byName.get('usr/src/tree')?.type, 'dir');
     assert.equal(byName.get('usr/src/tree/odd')?.data, 'x'.repeat(4097));
     assert.equal(byName.get('usr/src/tree/empty')?.size, 0);
-    assert.deepEqual([byName.get('usr/src/tree/link')?.type, byName.get('usr/src/tree/link')?.data], ['symlink', '../tree/Makefile']);
+    assert.deepEqual(
+      [byName.get('usr/src/tree/link')?.type, byName.get('usr/src/tree/link')?.data],
+      ['symlink', '../tree/Makefile'],
+    );
     // GNU cpio writes the data of a hard-linked file with its last name only.
     const makefile = byName.get('usr/src/tree/Makefile');
     const hard = byName.get('usr/src/tree/hard');
@@ -106,7 +136,12 @@ describe('readCpio on archives written by GNU cpio', () => {
 
   it('rejects other cpio formats and bad magic', async () => {
     await rejects(await gnuCpio(dir, ['usr'], 'odc'), /odc/);
-    await rejects(Buffer.from('not a cpio archive at all, just text that is long enough to fill a header...........................................'), /bad cpio magic/);
+    await rejects(
+      Buffer.from(
+        'not a cpio archive at all, just text that is long enough to fill a header...........................................',
+      ),
+      /bad cpio magic/,
+    );
   });
 
   it('rejects malformed fields and absurd name sizes', async () => {
@@ -120,9 +155,13 @@ describe('readCpio on archives written by GNU cpio', () => {
     const hugeFile = Buffer.from(header);
     hugeFile.write('ffffffff', 6 + 6 * 8, 'latin1');
     const skipAll = async (): Promise<void> => {
-      for await (const e of readCpio([Buffer.concat([hugeFile, archive.subarray(110)])])) assert.equal(e.size, 0xffffffff);
+      for await (const e of readCpio([Buffer.concat([hugeFile, archive.subarray(110)])]))
+        assert.equal(e.size, 0xffffffff);
     };
-    await assert.rejects(skipAll(), (e: unknown) => e instanceof KpkgError && /truncated: it declares 4294967295 bytes/.test(e.message));
+    await assert.rejects(
+      skipAll(),
+      (e: unknown) => e instanceof KpkgError && /truncated: it declares 4294967295 bytes/.test(e.message),
+    );
   });
 
   it('GNU cpio is installed (the tests above need it)', async () => {
@@ -134,8 +173,26 @@ describe('readCpio on archives written by GNU cpio', () => {
 describe('cpioStream (the rpm payload writer)', () => {
   const entries: CpioWriteEntry[] = [
     { type: 'dir', name: './usr', mode: 0o755, ino: 1, mtime: 1700000000, fileIndex: 0 },
-    { type: 'file', name: './usr/odd', mode: 0o755, ino: 2, mtime: 1700000000, size: 4097, content: { from: 'bytes', data: Buffer.alloc(4097, 0x78) }, fileIndex: 1 },
-    { type: 'file', name: './usr/empty', mode: 0o644, ino: 3, mtime: 1700000000, size: 0, content: { from: 'bytes', data: new Uint8Array(0) }, fileIndex: 2 },
+    {
+      type: 'file',
+      name: './usr/odd',
+      mode: 0o755,
+      ino: 2,
+      mtime: 1700000000,
+      size: 4097,
+      content: { from: 'bytes', data: Buffer.alloc(4097, 0x78) },
+      fileIndex: 1,
+    },
+    {
+      type: 'file',
+      name: './usr/empty',
+      mode: 0o644,
+      ino: 3,
+      mtime: 1700000000,
+      size: 0,
+      content: { from: 'bytes', data: new Uint8Array(0) },
+      fileIndex: 2,
+    },
     { type: 'symlink', name: './usr/link', target: 'odd', ino: 4, mtime: 1700000000, fileIndex: 3 },
   ];
   const collect = async (format: 'newc' | 'rpm-stripped'): Promise<Buffer> => {
@@ -163,7 +220,9 @@ describe('cpioStream (the rpm payload writer)', () => {
     try {
       const file = join(dir, 'a.cpio');
       await writeFile(file, archive);
-      const { stdout } = await run('sh', ['-c', `cpio -tv --quiet < '${file}'`], { env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } });
+      const { stdout } = await run('sh', ['-c', `cpio -tv --quiet < '${file}'`], {
+        env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' },
+      });
       assert.match(stdout, /^-rwxr-xr-x\s+1 root\s+root\s+4097 Nov 14\s+2023 \.\/usr\/odd$/m);
       assert.match(stdout, /^lrwxrwxrwx .* \.\/usr\/link -> odd$/m);
     } finally {
@@ -183,7 +242,33 @@ describe('cpioStream (the rpm payload writer)', () => {
     const drain = async (list: CpioWriteEntry[]): Promise<void> => {
       await pipeline(cpioStream(list), new Writable({ write: (_chunk, _encoding, callback) => callback() }));
     };
-    await assert.rejects(drain([{ type: 'file', name: './x', mode: 0o644, ino: 1, mtime: 0, size: 1, content: { from: 'disk', path: '/nonexistent/kpkg' } }]), (e: unknown) => e instanceof KpkgError && e.where === '/nonexistent/kpkg');
-    await assert.rejects(drain([{ type: 'file', name: './x', mode: 0o644, ino: 1, mtime: 0, size: 1, content: { from: 'disk', path: '/etc/hostname' } }]), /changed while being packaged/);
+    await assert.rejects(
+      drain([
+        {
+          type: 'file',
+          name: './x',
+          mode: 0o644,
+          ino: 1,
+          mtime: 0,
+          size: 1,
+          content: { from: 'disk', path: '/nonexistent/kpkg' },
+        },
+      ]),
+      (e: unknown) => e instanceof KpkgError && e.where === '/nonexistent/kpkg',
+    );
+    await assert.rejects(
+      drain([
+        {
+          type: 'file',
+          name: './x',
+          mode: 0o644,
+          ino: 1,
+          mtime: 0,
+          size: 1,
+          content: { from: 'disk', path: '/etc/hostname' },
+        },
+      ]),
+      /changed while being packaged/,
+    );
   });
 });

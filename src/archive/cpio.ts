@@ -72,7 +72,21 @@ function pad4(n: number): number {
   return (4 - (n % 4)) % 4;
 }
 
-const FIELDS = ['ino', 'mode', 'uid', 'gid', 'nlink', 'mtime', 'filesize', 'devmajor', 'devminor', 'rdevmajor', 'rdevminor', 'namesize', 'check'] as const;
+const FIELDS = [
+  'ino',
+  'mode',
+  'uid',
+  'gid',
+  'nlink',
+  'mtime',
+  'filesize',
+  'devmajor',
+  'devminor',
+  'rdevmajor',
+  'rdevminor',
+  'namesize',
+  'check',
+] as const;
 type Field = (typeof FIELDS)[number];
 
 /**
@@ -80,17 +94,30 @@ type Field = (typeof FIELDS)[number];
  * magic, non-hex fields, truncation and absurd name sizes are KpkgErrors; bytes after the
  * trailer are read and discarded so that a producing process is never left blocked.
  */
-export async function* readCpio(input: ByteSource, options: CpioReadOptions = {}): AsyncGenerator<CpioEntry, void, undefined> {
+export async function* readCpio(
+  input: ByteSource,
+  options: CpioReadOptions = {},
+): AsyncGenerator<CpioEntry, void, undefined> {
   const reader = new ByteReader(input);
   const where = options.where;
   const maxName = options.maxNameSize ?? 64 * 1024;
-  const fail = (message: string): KpkgError => new KpkgError(where === undefined ? `cpio: ${message}` : `${where}: ${message}`, where === undefined ? {} : { where });
+  const fail = (message: string): KpkgError =>
+    new KpkgError(
+      where === undefined ? `cpio: ${message}` : `${where}: ${message}`,
+      where === undefined ? {} : { where },
+    );
   try {
     for (;;) {
       const offset = reader.position;
       const raw = await reader.read(CPIO_HEADER_SIZE);
-      if (raw.length === 0) throw fail(offset === 0 ? 'the cpio archive is empty' : `the cpio archive ends at offset ${offset} without its ${CPIO_TRAILER} entry`);
-      if (raw.length < CPIO_HEADER_SIZE) throw fail(`truncated cpio header at offset ${offset} (${raw.length} of ${CPIO_HEADER_SIZE} bytes)`);
+      if (raw.length === 0)
+        throw fail(
+          offset === 0
+            ? 'the cpio archive is empty'
+            : `the cpio archive ends at offset ${offset} without its ${CPIO_TRAILER} entry`,
+        );
+      if (raw.length < CPIO_HEADER_SIZE)
+        throw fail(`truncated cpio header at offset ${offset} (${raw.length} of ${CPIO_HEADER_SIZE} bytes)`);
       const magic = raw.toString('latin1', 0, 6);
       if (magic !== '070701' && magic !== '070702') {
         const what =
@@ -103,7 +130,8 @@ export async function* readCpio(input: ByteSource, options: CpioReadOptions = {}
       }
       const header = parseFields(raw, offset, fail);
       const nameSize = header.namesize;
-      if (nameSize < 1 || nameSize > maxName) throw fail(`cpio entry at offset ${offset} declares a name of ${nameSize} bytes (limit ${maxName})`);
+      if (nameSize < 1 || nameSize > maxName)
+        throw fail(`cpio entry at offset ${offset} declares a name of ${nameSize} bytes (limit ${maxName})`);
       const nameBytes = await reader.read(nameSize);
       if (nameBytes.length < nameSize) throw fail(`truncated cpio entry name at offset ${offset}`);
       if (nameBytes[nameSize - 1] !== 0) throw fail(`cpio entry name at offset ${offset} is not NUL-terminated`);
@@ -116,7 +144,9 @@ export async function* readCpio(input: ByteSource, options: CpioReadOptions = {}
         return;
       }
       const size = header.filesize;
-      const body = new BoundedBody(reader, size, () => fail(`cpio entry '${name}' at offset ${offset} is truncated: it declares ${size} bytes`));
+      const body = new BoundedBody(reader, size, () =>
+        fail(`cpio entry '${name}' at offset ${offset} is truncated: it declares ${size} bytes`),
+      );
       yield {
         name,
         type: typeOf(header.mode),
@@ -129,7 +159,10 @@ export async function* readCpio(input: ByteSource, options: CpioReadOptions = {}
         size,
         offset,
         body,
-        bytes: (limit = 64 * 1024 * 1024) => body.all(limit, () => fail(`cpio entry '${name}' is ${size} bytes, more than the ${limit} bytes allowed in memory`)),
+        bytes: (limit = 64 * 1024 * 1024) =>
+          body.all(limit, () =>
+            fail(`cpio entry '${name}' is ${size} bytes, more than the ${limit} bytes allowed in memory`),
+          ),
       };
       await body.finish();
       const dataPad = pad4(size);
@@ -144,7 +177,8 @@ function parseFields(raw: Buffer, offset: number, fail: (message: string) => Kpk
   const out = {} as Record<Field, number>;
   FIELDS.forEach((field, i) => {
     const text = raw.toString('latin1', 6 + i * 8, 14 + i * 8);
-    if (!/^[0-9a-fA-F]{8}$/.test(text)) throw fail(`bad cpio header at offset ${offset}: ${field} field ${JSON.stringify(text)} is not 8 hex digits`);
+    if (!/^[0-9a-fA-F]{8}$/.test(text))
+      throw fail(`bad cpio header at offset ${offset}: ${field} field ${JSON.stringify(text)} is not 8 hex digits`);
     out[field] = Number.parseInt(text, 16);
   });
   return out;
@@ -162,7 +196,16 @@ export type CpioContent = { from: 'disk'; path: string } | { from: 'bytes'; data
  */
 export type CpioWriteEntry =
   | { type: 'dir'; name: string; mode: number; ino: number; mtime: number; fileIndex?: number }
-  | { type: 'file'; name: string; mode: number; ino: number; mtime: number; size: number; content: CpioContent; fileIndex?: number }
+  | {
+      type: 'file';
+      name: string;
+      mode: number;
+      ino: number;
+      mtime: number;
+      size: number;
+      content: CpioContent;
+      fileIndex?: number;
+    }
   | { type: 'symlink'; name: string; target: string; ino: number; mtime: number; fileIndex?: number };
 
 /** The read-ahead options (prefetch, prefetchBytes, wholeFileLimit) are file-read-ahead.ts's. */
@@ -194,7 +237,8 @@ export function cpioStream(entries: readonly CpioWriteEntry[], options: CpioWrit
 }
 
 function hex8(value: number, what: string): string {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new KpkgError(`cpio: ${what} ${value} does not fit in a newc header`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+    throw new KpkgError(`cpio: ${what} ${value} does not fit in a newc header`);
   return value.toString(16).padStart(8, '0');
 }
 
@@ -203,11 +247,36 @@ function memberSize(entry: CpioWriteEntry): number {
 }
 
 /** A newc header with its name and the padding after the name. */
-export function encodeCpioHeader(entry: { name: string; mode: number; ino: number; mtime: number; size: number; nlink?: number }): Buffer {
-  if (entry.name === '' || entry.name.includes('\0')) throw new KpkgError(`cpio: invalid member name ${JSON.stringify(entry.name)}`);
-  if (entry.size > CPIO_NEWC_MAX_SIZE) throw new KpkgError(`cpio: ${entry.name} is ${entry.size} bytes, too large for a newc header (use the rpm-stripped format)`);
+export function encodeCpioHeader(entry: {
+  name: string;
+  mode: number;
+  ino: number;
+  mtime: number;
+  size: number;
+  nlink?: number;
+}): Buffer {
+  if (entry.name === '' || entry.name.includes('\0'))
+    throw new KpkgError(`cpio: invalid member name ${JSON.stringify(entry.name)}`);
+  if (entry.size > CPIO_NEWC_MAX_SIZE)
+    throw new KpkgError(
+      `cpio: ${entry.name} is ${entry.size} bytes, too large for a newc header (use the rpm-stripped format)`,
+    );
   const name = Buffer.from(entry.name, 'utf8');
-  const fields = [entry.ino, entry.mode, 0, 0, entry.nlink ?? 1, entry.mtime, entry.size, 0, 0, 0, 0, name.length + 1, 0];
+  const fields = [
+    entry.ino,
+    entry.mode,
+    0,
+    0,
+    entry.nlink ?? 1,
+    entry.mtime,
+    entry.size,
+    0,
+    0,
+    0,
+    0,
+    name.length + 1,
+    0,
+  ];
   const text = `070701${fields.map((value, i) => hex8(value, FIELDS[i] ?? 'field')).join('')}`;
   const header = Buffer.alloc(CPIO_HEADER_SIZE + name.length + 1 + pad4(CPIO_HEADER_SIZE + name.length + 1));
   header.write(text, 0, 'latin1');
@@ -225,12 +294,17 @@ function strippedHeader(fileIndex: number | undefined, name: string): Buffer {
 
 /** Where a file member's content is to be read from disk. */
 function diskContent(entry: CpioWriteEntry): { path: string; size: number } | undefined {
-  return entry.type === 'file' && entry.content.from === 'disk' ? { path: entry.content.path, size: entry.size } : undefined;
+  return entry.type === 'file' && entry.content.from === 'disk'
+    ? { path: entry.content.path, size: entry.size }
+    : undefined;
 }
 
 const BATCH_TARGET = 256 * 1024;
 
-async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWriteOptions): AsyncGenerator<Buffer, void, undefined> {
+async function* cpioChunks(
+  entries: readonly CpioWriteEntry[],
+  options: CpioWriteOptions,
+): AsyncGenerator<Buffer, void, undefined> {
   const stripped = options.format === 'rpm-stripped';
   const readAhead = new ReadAhead(entries, diskContent, options);
   let parts: Buffer[] = [];
@@ -254,7 +328,9 @@ async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWrit
     readAhead.fill(index);
     const size = memberSize(entry);
     const mode = entry.type === 'symlink' ? S_IFLNK | 0o777 : S_IFMT_TYPE[entry.type] | (entry.mode & 0o7777);
-    const header = stripped ? strippedHeader(entry.fileIndex, entry.name) : encodeCpioHeader({ name: entry.name, mode, ino: entry.ino, mtime: entry.mtime, size });
+    const header = stripped
+      ? strippedHeader(entry.fileIndex, entry.name)
+      : encodeCpioHeader({ name: entry.name, mode, ino: entry.ino, mtime: entry.mtime, size });
     let out = push(header);
     if (out !== null) yield out;
     if (entry.type === 'symlink') {
@@ -266,7 +342,8 @@ async function* cpioChunks(entries: readonly CpioWriteEntry[], options: CpioWrit
       if (content.from === 'bytes' || readAhead.readsWhole(size)) {
         let data: Buffer;
         if (content.from === 'bytes') {
-          if (content.data.byteLength !== size) throw new Error(`cpio: ${entry.name}: ${content.data.byteLength} bytes given, size says ${size}`);
+          if (content.data.byteLength !== size)
+            throw new Error(`cpio: ${entry.name}: ${content.data.byteLength} bytes given, size says ${size}`);
           data = Buffer.from(content.data.buffer, content.data.byteOffset, content.data.byteLength);
         } else {
           data = await readAhead.take(index, content.path, size);

@@ -35,7 +35,9 @@ export function sizeChanged(path: string, expected: number, found: string): Kpkg
 export async function readKnownSize(path: string, size: number): Promise<Buffer> {
   let fd: number;
   try {
-    fd = await new Promise<number>((resolve, reject) => fs.open(path, 'r', (error, handle) => (error === null ? resolve(handle) : reject(error))));
+    fd = await new Promise<number>((resolve, reject) =>
+      fs.open(path, 'r', (error, handle) => (error === null ? resolve(handle) : reject(error))),
+    );
   } catch (error) {
     throw readFailed(path, error);
   }
@@ -45,7 +47,9 @@ export async function readKnownSize(path: string, size: number): Promise<Buffer>
     for (;;) {
       const at = filled;
       const bytesRead = await new Promise<number>((resolve, reject) =>
-        fs.read(fd, buffer, at, buffer.length - at, at, (error, count) => (error === null ? resolve(count) : reject(error))),
+        fs.read(fd, buffer, at, buffer.length - at, at, (error, count) =>
+          error === null ? resolve(count) : reject(error),
+        ),
       );
       if (bytesRead === 0) break;
       filled += bytesRead;

@@ -26,7 +26,8 @@ describe('openRpm on packages built by rpmbuild', () => {
   const built = new Map<string, string>();
   before(async () => {
     root = await miniHeadersRoot();
-    for (const payload of ['gzip', 'xz', 'zstd', 'bzip2'] as const) built.set(payload, await buildRpm(root, { name: `kpkg-rpm-${payload}`, arch: 'aarch64', payload }));
+    for (const payload of ['gzip', 'xz', 'zstd', 'bzip2'] as const)
+      built.set(payload, await buildRpm(root, { name: `kpkg-rpm-${payload}`, arch: 'aarch64', payload }));
   });
   after(async () => rm(root, { recursive: true, force: true }));
 
@@ -62,7 +63,11 @@ describe('openRpm on packages built by rpmbuild', () => {
   it('rejects wrong magic, truncation and absurd header sizes with a KpkgError', async () => {
     const good = await readFile(built.get('zstd') ?? '');
     const fails = async (bytes: Buffer, pattern: RegExp): Promise<void> => {
-      await assert.rejects(payloadNames(bytes), (e: unknown) => e instanceof KpkgError && pattern.test(e.message), String(pattern));
+      await assert.rejects(
+        payloadNames(bytes),
+        (e: unknown) => e instanceof KpkgError && pattern.test(e.message),
+        String(pattern),
+      );
     };
     await fails(Buffer.alloc(0), /empty/);
     await fails(Buffer.from('!<arch>\nnot an rpm'), /bad lead magic/);

@@ -118,7 +118,18 @@ export const RPMSIGTAG = {
 export const RPM_LEAD_SIGNATURE_TYPE = 5;
 
 /** Header data types (rpmtag.h, rpmTagType). */
-export const RPM_TYPE = { NULL: 0, CHAR: 1, INT8: 2, INT16: 3, INT32: 4, INT64: 5, STRING: 6, BIN: 7, STRING_ARRAY: 8, I18NSTRING: 9 } as const;
+export const RPM_TYPE = {
+  NULL: 0,
+  CHAR: 1,
+  INT8: 2,
+  INT16: 3,
+  INT32: 4,
+  INT64: 5,
+  STRING: 6,
+  BIN: 7,
+  STRING_ARRAY: 8,
+  I18NSTRING: 9,
+} as const;
 
 interface IndexEntry {
   tag: number;
@@ -179,9 +190,19 @@ export class RpmHeader {
   numbers(tag: number): number[] | undefined {
     const e = this.#entries.get(tag);
     if (e === undefined) return undefined;
-    const width = e.type === RPM_TYPE.INT8 || e.type === RPM_TYPE.CHAR ? 1 : e.type === RPM_TYPE.INT16 ? 2 : e.type === RPM_TYPE.INT32 ? 4 : e.type === RPM_TYPE.INT64 ? 8 : 0;
+    const width =
+      e.type === RPM_TYPE.INT8 || e.type === RPM_TYPE.CHAR
+        ? 1
+        : e.type === RPM_TYPE.INT16
+          ? 2
+          : e.type === RPM_TYPE.INT32
+            ? 4
+            : e.type === RPM_TYPE.INT64
+              ? 8
+              : 0;
     if (width === 0) throw this.#fail(`rpm header tag ${tag} has type ${e.type}, not a number`);
-    if (e.offset + e.count * width > this.#store.length) throw this.#fail(`rpm header tag ${tag}: ${e.count} values run past the end of the data store`);
+    if (e.offset + e.count * width > this.#store.length)
+      throw this.#fail(`rpm header tag ${tag}: ${e.count} values run past the end of the data store`);
     const out: number[] = [];
     for (let i = 0; i < e.count; i++) {
       const at = e.offset + i * width;
@@ -201,7 +222,8 @@ export class RpmHeader {
     const e = this.#entries.get(tag);
     if (e === undefined) return undefined;
     if (e.type !== RPM_TYPE.BIN) throw this.#fail(`rpm header tag ${tag} has type ${e.type}, not binary`);
-    if (e.offset + e.count > this.#store.length) throw this.#fail(`rpm header tag ${tag}: ${e.count} bytes run past the end of the data store`);
+    if (e.offset + e.count > this.#store.length)
+      throw this.#fail(`rpm header tag ${tag}: ${e.count} bytes run past the end of the data store`);
     return this.#store.subarray(e.offset, e.offset + e.count);
   }
 }
@@ -238,7 +260,10 @@ export interface RpmReadOptions {
  * PAYLOADCOMPRESSOR values rpm writes (lib/rpmio: gzdio, bzdio, xzdio, lzdio, zstdio). xz -d
  * auto-detects the legacy .lzma format too. rpm ≥ 4.4 writes the tag; without it the payload is gzip.
  */
-export function payloadCompressionOf(compressor: string | undefined, fail: (message: string) => KpkgError): DecompressionKind {
+export function payloadCompressionOf(
+  compressor: string | undefined,
+  fail: (message: string) => KpkgError,
+): DecompressionKind {
   switch (compressor ?? 'gzip') {
     case 'gzip':
       return 'gzip';
@@ -253,7 +278,9 @@ export function payloadCompressionOf(compressor: string | undefined, fail: (mess
     case 'none':
       return 'none';
     default:
-      throw fail(`unsupported rpm payload compressor '${compressor ?? ''}' (kpkg reads gzip, bzip2, xz, lzma and zstd)`);
+      throw fail(
+        `unsupported rpm payload compressor '${compressor ?? ''}' (kpkg reads gzip, bzip2, xz, lzma and zstd)`,
+      );
   }
 }
 
@@ -264,7 +291,11 @@ export function payloadCompressionOf(compressor: string | undefined, fail: (mess
 export async function openRpm(input: ByteSource, options: RpmReadOptions = {}): Promise<RpmPackage> {
   const reader = new ByteReader(input);
   const where = options.where;
-  const fail = (message: string): KpkgError => new KpkgError(where === undefined ? `rpm: ${message}` : `${where}: ${message}`, where === undefined ? {} : { where });
+  const fail = (message: string): KpkgError =>
+    new KpkgError(
+      where === undefined ? `rpm: ${message}` : `${where}: ${message}`,
+      where === undefined ? {} : { where },
+    );
   try {
     const lead = await readLead(reader, fail);
     const signature = await readHeader(reader, 'signature', fail);
@@ -272,7 +303,8 @@ export async function openRpm(input: ByteSource, options: RpmReadOptions = {}): 
     if ((await reader.skip(sigPad)) < sigPad) throw fail('file ends in the padding after the signature header');
     const header = await readHeader(reader, 'main', fail);
     const payloadFormat = header.string(RPMTAG.PAYLOADFORMAT) ?? 'cpio';
-    if (payloadFormat !== 'cpio') throw fail(`unsupported rpm payload format '${payloadFormat}' (kpkg reads cpio payloads)`);
+    if (payloadFormat !== 'cpio')
+      throw fail(`unsupported rpm payload format '${payloadFormat}' (kpkg reads cpio payloads)`);
     const payloadCompression = payloadCompressionOf(header.string(RPMTAG.PAYLOADCOMPRESSOR), fail);
     let claimed = false;
     const payload: AsyncIterable<Buffer> = {
@@ -296,28 +328,42 @@ export async function openRpm(input: ByteSource, options: RpmReadOptions = {}): 
 async function readLead(reader: ByteReader, fail: (message: string) => KpkgError): Promise<RpmLead> {
   const lead = await reader.read(RPM_LEAD_SIZE);
   if (lead.length === 0) throw fail('not an rpm package: the file is empty');
-  if (lead.length < 4 || !lead.subarray(0, 4).equals(RPM_LEAD_MAGIC)) throw fail('not an rpm package: bad lead magic (expected ed ab ee db)');
+  if (lead.length < 4 || !lead.subarray(0, 4).equals(RPM_LEAD_MAGIC))
+    throw fail('not an rpm package: bad lead magic (expected ed ab ee db)');
   if (lead.length < RPM_LEAD_SIZE) throw fail(`truncated rpm lead (${lead.length} of ${RPM_LEAD_SIZE} bytes)`);
   const major = lead[4] ?? 0;
   const minor = lead[5] ?? 0;
-  if (major !== 3 && major !== 4) throw fail(`unsupported rpm lead version ${major}.${minor} (kpkg reads rpm v3 and v4 packages)`);
+  if (major !== 3 && major !== 4)
+    throw fail(`unsupported rpm lead version ${major}.${minor} (kpkg reads rpm v3 and v4 packages)`);
   const nameField = lead.subarray(10, 76);
   const nul = nameField.indexOf(0);
   const signatureType = lead.readUInt16BE(78);
   // RPMSIGTYPE_HEADERSIG: the signature is a header structure; rpm ≥ 4 writes nothing else.
-  if (signatureType !== RPM_LEAD_SIGNATURE_TYPE) throw fail(`unsupported rpm signature type ${signatureType} (expected 5, a header)`);
-  return { major, minor, type: lead.readUInt16BE(6), name: nameField.toString('latin1', 0, nul === -1 ? nameField.length : nul), signatureType };
+  if (signatureType !== RPM_LEAD_SIGNATURE_TYPE)
+    throw fail(`unsupported rpm signature type ${signatureType} (expected 5, a header)`);
+  return {
+    major,
+    minor,
+    type: lead.readUInt16BE(6),
+    name: nameField.toString('latin1', 0, nul === -1 ? nameField.length : nul),
+    signatureType,
+  };
 }
 
 async function readHeader(reader: ByteReader, which: string, fail: (message: string) => KpkgError): Promise<RpmHeader> {
   const offset = reader.position;
   const intro = await reader.read(16);
   if (intro.length < 16) throw fail(`truncated rpm ${which} header at offset ${offset}`);
-  if (!intro.subarray(0, 4).equals(RPM_HEADER_MAGIC)) throw fail(`bad rpm ${which} header magic at offset ${offset} (expected 8e ad e8 01)`);
+  if (!intro.subarray(0, 4).equals(RPM_HEADER_MAGIC))
+    throw fail(`bad rpm ${which} header magic at offset ${offset} (expected 8e ad e8 01)`);
   const count = intro.readUInt32BE(8);
   const dataSize = intro.readUInt32BE(12);
-  if (count === 0 || count > RPM_MAX_TAGS) throw fail(`rpm ${which} header at offset ${offset} declares ${count} tags (rpm allows 1 to ${RPM_MAX_TAGS})`);
-  if (dataSize > RPM_MAX_DATA) throw fail(`rpm ${which} header at offset ${offset} declares ${dataSize} bytes of data (rpm allows at most ${RPM_MAX_DATA})`);
+  if (count === 0 || count > RPM_MAX_TAGS)
+    throw fail(`rpm ${which} header at offset ${offset} declares ${count} tags (rpm allows 1 to ${RPM_MAX_TAGS})`);
+  if (dataSize > RPM_MAX_DATA)
+    throw fail(
+      `rpm ${which} header at offset ${offset} declares ${dataSize} bytes of data (rpm allows at most ${RPM_MAX_DATA})`,
+    );
   const index = await reader.read(count * 16);
   if (index.length < count * 16) throw fail(`truncated rpm ${which} header index at offset ${offset}`);
   const store = await reader.read(dataSize);
@@ -325,8 +371,14 @@ async function readHeader(reader: ByteReader, which: string, fail: (message: str
   const entries: IndexEntry[] = [];
   for (let i = 0; i < count; i++) {
     const at = i * 16;
-    const entry = { tag: index.readUInt32BE(at), type: index.readUInt32BE(at + 4), offset: index.readUInt32BE(at + 8), count: index.readUInt32BE(at + 12) };
-    if (entry.type > RPM_TYPE.I18NSTRING) throw fail(`rpm ${which} header tag ${entry.tag} has unknown type ${entry.type}`);
+    const entry = {
+      tag: index.readUInt32BE(at),
+      type: index.readUInt32BE(at + 4),
+      offset: index.readUInt32BE(at + 8),
+      count: index.readUInt32BE(at + 12),
+    };
+    if (entry.type > RPM_TYPE.I18NSTRING)
+      throw fail(`rpm ${which} header tag ${entry.tag} has unknown type ${entry.type}`);
     if (entry.offset > dataSize) throw fail(`rpm ${which} header tag ${entry.tag} points past its data store`);
     entries.push(entry);
   }

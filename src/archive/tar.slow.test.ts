@@ -34,7 +34,8 @@ void describe('tar writer', () => {
       const path = join(tree, entry.name);
       if (entry.type === 'dir') await mkdir(path, { recursive: true });
       else if (entry.type === 'symlink') await symlink(entry.target, path);
-      else await writeFile(path, entry.content.from === 'bytes' ? entry.content.data : await readFile(entry.content.path));
+      else
+        await writeFile(path, entry.content.from === 'bytes' ? entry.content.data : await readFile(entry.content.path));
     }
     for (const entry of entries) {
       const path = join(tree, entry.name);
@@ -42,7 +43,11 @@ void describe('tar writer', () => {
       await run('touch', ['-h', '-d', `@${MTIME}`, path]);
     }
     const list = entries.map((entry) => (entry.name === './' ? '.' : entry.name.replace(/\/$/, ''))).join('\0');
-    const child = spawn('tar', ['-cf', '-', '--format=gnu', '--owner=root:0', '--group=root:0', '--null', '--no-recursion', '-T', '-'], { cwd: tree });
+    const child = spawn(
+      'tar',
+      ['-cf', '-', '--format=gnu', '--owner=root:0', '--group=root:0', '--null', '--no-recursion', '-T', '-'],
+      { cwd: tree },
+    );
     child.stdin.end(list);
     const [gnu] = await Promise.all([toBuffer(child.stdout), new Promise((resolve) => child.on('close', resolve))]);
     const ours = await toBuffer(tarStream(entries));

@@ -11,7 +11,16 @@ import { KpkgError } from '../util/errors.js';
 import type { TarEntry, TarWriteOptions } from './tar.js';
 import { TAR_RECORD, encodeTarHeader, readTar, tarStream } from './tar.js';
 import { within } from '../testing/within.js';
-import { longDir, longFile, MTIME, name100, readBack, sampleEntries, toBuffer, toolContent } from '../testing/tar-fixtures.js';
+import {
+  longDir,
+  longFile,
+  MTIME,
+  name100,
+  readBack,
+  sampleEntries,
+  toBuffer,
+  toolContent,
+} from '../testing/tar-fixtures.js';
 
 // The tar writer and reader, checked with GNU tar (it lists and extracts ours, we read its
 // formats). Byte-identity with GNU tar's own archive of the same tree and the read-ahead over
@@ -75,7 +84,12 @@ void describe('tar writer', () => {
       assert.deepEqual(match.slice(1), [mode, 'root/root', String(size), '2023-11-14 22:13:20', name]);
     });
     const numeric = await runWithInput('tar', ['-tvf', '-', '--numeric-owner'], archive);
-    assert.ok(numeric.trim().split('\n').every((line) => line.split(/\s+/)[1] === '0/0'));
+    assert.ok(
+      numeric
+        .trim()
+        .split('\n')
+        .every((line) => line.split(/\s+/)[1] === '0/0'),
+    );
     assert.ok(longFile.length > 255);
   });
 
@@ -108,7 +122,9 @@ void describe('tar writer', () => {
 
   void it('hashes file contents on the way when asked', async () => {
     const seen = new Map<string, string>();
-    await toBuffer(tarStream(entries, { digest: { algorithm: 'md5', onDigest: (entry, hex) => seen.set(entry.name, hex) } }));
+    await toBuffer(
+      tarStream(entries, { digest: { algorithm: 'md5', onDigest: (entry, hex) => seen.set(entry.name, hex) } }),
+    );
     assert.equal(seen.size, 6);
     assert.equal(seen.get('./usr/bin/tool'), createHash('md5').update(toolContent).digest('hex'));
     assert.equal(seen.get('./usr/empty'), createHash('md5').update('').digest('hex'));
@@ -118,15 +134,45 @@ void describe('tar writer', () => {
     const missing = join(dir, 'no-such-file');
     const changed = join(dir, 'src', 'header.h'); // 12 bytes
     const cases: [TarEntry, TarWriteOptions, RegExp][] = [
-      [{ type: 'file', name: './a', mode: 0o644, mtime: 0, size: 1, content: { from: 'disk', path: missing } }, {}, /cannot read .*no-such-file \(ENOENT\)/],
-      [{ type: 'file', name: './a', mode: 0o644, mtime: 0, size: 10, content: { from: 'disk', path: changed } }, {}, /changed while being packaged: expected 10 bytes, found more/],
-      [{ type: 'file', name: './a', mode: 0o644, mtime: 0, size: 20, content: { from: 'disk', path: changed } }, {}, /expected 20 bytes, found 12/],
-      [{ type: 'file', name: './a', mode: 0o644, mtime: 0, size: 10, content: { from: 'disk', path: changed } }, { wholeFileLimit: 0 }, /expected 10 bytes, found more/],
-      [{ type: 'file', name: './a', mode: 0o644, mtime: 0, size: 20, content: { from: 'disk', path: changed } }, { wholeFileLimit: 0 }, /expected 20 bytes, found 12/],
-      [{ type: 'file', name: './a', mode: 0o644, mtime: 0, size: 1, content: { from: 'disk', path: missing } }, { wholeFileLimit: 0 }, /cannot read .*no-such-file/],
+      [
+        { type: 'file', name: './a', mode: 0o644, mtime: 0, size: 1, content: { from: 'disk', path: missing } },
+        {},
+        /cannot read .*no-such-file \(ENOENT\)/,
+      ],
+      [
+        { type: 'file', name: './a', mode: 0o644, mtime: 0, size: 10, content: { from: 'disk', path: changed } },
+        {},
+        /changed while being packaged: expected 10 bytes, found more/,
+      ],
+      [
+        { type: 'file', name: './a', mode: 0o644, mtime: 0, size: 20, content: { from: 'disk', path: changed } },
+        {},
+        /expected 20 bytes, found 12/,
+      ],
+      [
+        { type: 'file', name: './a', mode: 0o644, mtime: 0, size: 10, content: { from: 'disk', path: changed } },
+        { wholeFileLimit: 0 },
+        /expected 10 bytes, found more/,
+      ],
+      [
+        { type: 'file', name: './a', mode: 0o644, mtime: 0, size: 20, content: { from: 'disk', path: changed } },
+        { wholeFileLimit: 0 },
+        /expected 20 bytes, found 12/,
+      ],
+      [
+        { type: 'file', name: './a', mode: 0o644, mtime: 0, size: 1, content: { from: 'disk', path: missing } },
+        { wholeFileLimit: 0 },
+        /cannot read .*no-such-file/,
+      ],
     ];
     for (const [entry, options, message] of cases) {
-      const error = await within(5000, toBuffer(tarStream([entries[0] as TarEntry, entry], options)).then(() => undefined, (e: unknown) => e));
+      const error = await within(
+        5000,
+        toBuffer(tarStream([entries[0] as TarEntry, entry], options)).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       assert.ok(error instanceof KpkgError, String(error));
       assert.match(error.message, message);
       assert.ok(error.where === missing || error.where === changed);
@@ -135,7 +181,14 @@ void describe('tar writer', () => {
 
   void it('writes sizes beyond 8 GiB in GNU base-256', async () => {
     const size = 2 ** 34;
-    const header = encodeTarHeader({ type: 'file', name: './big', mode: 0o644, mtime: MTIME, size, content: { from: 'bytes', data: new Uint8Array(0) } });
+    const header = encodeTarHeader({
+      type: 'file',
+      name: './big',
+      mode: 0o644,
+      mtime: MTIME,
+      size,
+      content: { from: 'bytes', data: new Uint8Array(0) },
+    });
     assert.equal(header[124], 0x80);
     // Read back: the reader decodes the size, then reports the missing data.
     await assert.rejects(readBack(header), /entry '\.\/big' at offset 0 is truncated: it declares 17179869184 bytes/);
@@ -156,7 +209,8 @@ void describe('tar reader', () => {
       assert.ok(got !== undefined);
       assert.equal(got.name, entry.type === 'dir' && !entry.name.endsWith('/') ? `${entry.name}/` : entry.name);
       assert.deepEqual([got.uid, got.gid, got.uname, got.gname, got.mtime], [0, 0, 'root', 'root', MTIME]);
-      if (entry.type === 'symlink') assert.deepEqual([got.type, got.linkname, got.mode], ['symlink', entry.target, 0o777]);
+      if (entry.type === 'symlink')
+        assert.deepEqual([got.type, got.linkname, got.mode], ['symlink', entry.target, 0o777]);
       if (entry.type === 'dir') assert.deepEqual([got.type, got.mode], ['dir', entry.mode]);
       if (entry.type === 'file') {
         assert.deepEqual([got.type, got.mode, got.data.length], ['file', entry.mode, entry.size]);
@@ -169,11 +223,14 @@ void describe('tar reader', () => {
     void it(`reads GNU tar's --format=${format} output`, async () => {
       const tree = await mkdtemp(join(dir, `fmt-${format}-`));
       // ustar can hold a 255-byte path only when split at a slash: use a 200-byte one.
-      const deep = format === 'ustar' ? `${'p'.repeat(90)}/${'q'.repeat(90)}/file` : `${'p'.repeat(120)}/${'q'.repeat(150)}/file`;
+      const deep =
+        format === 'ustar' ? `${'p'.repeat(90)}/${'q'.repeat(90)}/file` : `${'p'.repeat(120)}/${'q'.repeat(150)}/file`;
       await mkdir(dirname(join(tree, deep)), { recursive: true });
       await writeFile(join(tree, deep), 'deep\n');
       await symlink('deep-target', join(tree, 'ln'));
-      const { stdout } = await run('tar', ['-cf', '-', `--format=${format}`, '--sort=name', '-C', tree, deep, 'ln'], { encoding: 'buffer' });
+      const { stdout } = await run('tar', ['-cf', '-', `--format=${format}`, '--sort=name', '-C', tree, deep, 'ln'], {
+        encoding: 'buffer',
+      });
       const back = await readBack(stdout);
       assert.deepEqual(
         back.map((entry) => [entry.name, entry.type, entry.data.toString(), entry.linkname]),
@@ -212,7 +269,11 @@ void describe('tar reader', () => {
         /bad header checksum at offset 0/,
       ],
       ['a truncated header', corrupt((b) => b.subarray(0, 300)), /truncated header at offset 0/],
-      ['a truncated body', corrupt((b) => b.subarray(0, 512 * 5 + 100)), /entry '\.\/usr\/bin\/tool' at offset 1536 is truncated/],
+      [
+        'a truncated body',
+        corrupt((b) => b.subarray(0, 512 * 5 + 100)),
+        /entry '\.\/usr\/bin\/tool' at offset 1536 is truncated/,
+      ],
       ['garbage', () => Buffer.alloc(1024, 0x5a), /bad header checksum/],
       [
         'an unknown magic',
@@ -234,11 +295,21 @@ void describe('tar reader', () => {
         }),
         /malformed size field/,
       ],
-      ['a long name entry cut short', () => encodeTarHeader({ type: 'dir', name: `./${'z'.repeat(300)}`, mode: 0o755, mtime: 0 }).subarray(0, 700), /truncated L entry/],
+      [
+        'a long name entry cut short',
+        () => encodeTarHeader({ type: 'dir', name: `./${'z'.repeat(300)}`, mode: 0o755, mtime: 0 }).subarray(0, 700),
+        /truncated L entry/,
+      ],
     ];
     for (const [what, input, message] of cases) {
       void it(`rejects ${what}`, async () => {
-        const error = await within(5000, readBack(input()).then(() => undefined, (e: unknown) => e));
+        const error = await within(
+          5000,
+          readBack(input()).then(
+            () => undefined,
+            (e: unknown) => e,
+          ),
+        );
         assert.ok(error instanceof KpkgError, `expected a KpkgError, got ${String(error)}`);
         assert.match(error.message, message);
       });
@@ -247,11 +318,17 @@ void describe('tar reader', () => {
     void it('rejects oversized metadata and malformed pax records', async () => {
       const longName = encodeTarHeader({ type: 'dir', name: `./${'z'.repeat(300)}`, mode: 0o755, mtime: 0 });
       const reading = (async () => {
-        for await (const entry of readTar([longName], { maxMetadataSize: 100, where: 'data.tar' })) assert.fail(`got ${entry.name}`);
+        for await (const entry of readTar([longName], { maxMetadataSize: 100, where: 'data.tar' }))
+          assert.fail(`got ${entry.name}`);
       })();
-      await assert.rejects(within(5000, reading), /data\.tar: L entry at offset 0 is 304 bytes, over the 100-byte limit/);
+      await assert.rejects(
+        within(5000, reading),
+        /data\.tar: L entry at offset 0 is 304 bytes, over the 100-byte limit/,
+      );
 
-      const { stdout } = await run('tar', ['-cf', '-', '--format=pax', '-C', dir, 'src/header.h'], { encoding: 'buffer' });
+      const { stdout } = await run('tar', ['-cf', '-', '--format=pax', '-C', dir, 'src/header.h'], {
+        encoding: 'buffer',
+      });
       // A pax record is "<length> <key>=<value>\n": damage the first one's length prefix.
       const damaged = Buffer.from(stdout);
       damaged.write('x', 512, 'latin1');

@@ -30,7 +30,15 @@ export type TarEntry =
    * compressed member keeps it in a block of its own (archive/xz-blocks.ts), so that the rest is
    * the same bytes from one version to the next. No effect on the tar itself.
    */
-  | { type: 'file'; name: string; mode: number; mtime: number; size: number; content: TarFileContent; volatile?: boolean }
+  | {
+      type: 'file';
+      name: string;
+      mode: number;
+      mtime: number;
+      size: number;
+      content: TarFileContent;
+      volatile?: boolean;
+    }
   | { type: 'symlink'; name: string; target: string; mtime: number };
 
 /** The read-ahead options (prefetch, prefetchBytes, wholeFileLimit) are file-read-ahead.ts's. */
@@ -62,7 +70,14 @@ const MAX_OCTAL_11 = 0o77777777777;
 const LONGLINK_NAME = '././@LongLink';
 
 /** One GNU header block. `size` is the data length that follows; `mtime` is seconds. */
-function headerBlock(fields: { name: Buffer; mode: number; size: number; mtime: number; typeflag: string; linkname?: Buffer }): Buffer {
+function headerBlock(fields: {
+  name: Buffer;
+  mode: number;
+  size: number;
+  mtime: number;
+  typeflag: string;
+  linkname?: Buffer;
+}): Buffer {
   const block = Buffer.alloc(TAR_BLOCK);
   fields.name.copy(block, 0, 0, Math.min(100, fields.name.length));
   writeOctal(block, 100, 8, fields.mode);
@@ -92,7 +107,8 @@ function writeOctal(block: Buffer, offset: number, width: number, value: number)
 
 /** Octal when it fits in 11 digits, GNU base-256 (high bit set, big-endian) beyond. */
 function writeNumeric(block: Buffer, offset: number, width: number, value: number, label: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new KpkgError(`tar: ${label} ${value} is not a non-negative integer`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new KpkgError(`tar: ${label} ${value} is not a non-negative integer`);
   if (value <= MAX_OCTAL_11) {
     writeOctal(block, offset, width, value);
     return;
@@ -137,13 +153,17 @@ export function encodeTarHeader(entry: TarEntry): Buffer {
   const mode = entry.type === 'symlink' ? 0o777 : entry.mode & 0o7777;
   const size = entry.type === 'file' ? entry.size : 0;
   const typeflag = entry.type === 'file' ? '0' : entry.type === 'dir' ? '5' : '2';
-  parts.push(headerBlock({ name, mode, size, mtime: entry.mtime, typeflag, ...(linkname === undefined ? {} : { linkname }) }));
+  parts.push(
+    headerBlock({ name, mode, size, mtime: entry.mtime, typeflag, ...(linkname === undefined ? {} : { linkname }) }),
+  );
   return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts);
 }
 
 /** Where a file entry's content is to be read from disk. */
 function diskContent(entry: TarEntry): { path: string; size: number } | undefined {
-  return entry.type === 'file' && entry.content.from === 'disk' ? { path: entry.content.path, size: entry.size } : undefined;
+  return entry.type === 'file' && entry.content.from === 'disk'
+    ? { path: entry.content.path, size: entry.size }
+    : undefined;
 }
 
 /** Small pieces are gathered into larger chunks so downstream sees few, big writes. */
@@ -163,7 +183,10 @@ class Batch {
 
   take(): Buffer | null {
     if (this.#size === 0) return null;
-    const out = this.#parts.length === 1 && this.#parts[0] !== undefined ? this.#parts[0] : Buffer.concat(this.#parts, this.#size);
+    const out =
+      this.#parts.length === 1 && this.#parts[0] !== undefined
+        ? this.#parts[0]
+        : Buffer.concat(this.#parts, this.#size);
     this.#parts = [];
     this.#size = 0;
     return out;
@@ -171,7 +194,10 @@ class Batch {
 }
 
 /** tarStream's chunks, for a consumer that reads them in step with onEntryStart's offsets (xz-blocks.ts). */
-export async function* tarChunks(entries: readonly TarEntry[], options: TarWriteOptions): AsyncGenerator<Buffer, void, undefined> {
+export async function* tarChunks(
+  entries: readonly TarEntry[],
+  options: TarWriteOptions,
+): AsyncGenerator<Buffer, void, undefined> {
   const readAhead = new ReadAhead(entries, diskContent, options);
   const batch = new Batch();
   let total = 0;
@@ -200,7 +226,8 @@ export async function* tarChunks(entries: readonly TarEntry[], options: TarWrite
     const { content, size } = entry;
     const hash = options.digest === undefined ? undefined : createHash(options.digest.algorithm);
     if (content.from === 'bytes') {
-      if (content.data.byteLength !== size) throw new Error(`tar: ${entry.name}: ${content.data.byteLength} bytes given, size says ${size}`);
+      if (content.data.byteLength !== size)
+        throw new Error(`tar: ${entry.name}: ${content.data.byteLength} bytes given, size says ${size}`);
       const data = Buffer.from(content.data.buffer, content.data.byteOffset, content.data.byteLength);
       hash?.update(data);
       yield* emit(data);
@@ -273,11 +300,18 @@ export interface TarReadOptions {
  * end (the bytes after the end-of-archive marker are discarded) so a producing process is never
  * left blocked.
  */
-export async function* readTar(input: ByteSource, options: TarReadOptions = {}): AsyncGenerator<TarReadEntry, void, undefined> {
+export async function* readTar(
+  input: ByteSource,
+  options: TarReadOptions = {},
+): AsyncGenerator<TarReadEntry, void, undefined> {
   const reader = new ByteReader(input);
   const where = options.where;
   const maxMeta = options.maxMetadataSize ?? 64 * 1024;
-  const fail = (message: string): KpkgError => new KpkgError(where === undefined ? `tar: ${message}` : `${where}: ${message}`, where === undefined ? {} : { where });
+  const fail = (message: string): KpkgError =>
+    new KpkgError(
+      where === undefined ? `tar: ${message}` : `${where}: ${message}`,
+      where === undefined ? {} : { where },
+    );
   let longName: string | undefined;
   let longLinkName: string | undefined;
   let pax: Map<string, string> | undefined;
@@ -287,7 +321,8 @@ export async function* readTar(input: ByteSource, options: TarReadOptions = {}):
       const offset = reader.position;
       const block = await reader.read(TAR_BLOCK);
       if (block.length === 0) {
-        if (longName !== undefined || longLinkName !== undefined || pax !== undefined) throw fail('archive ends after a long-name or pax entry');
+        if (longName !== undefined || longLinkName !== undefined || pax !== undefined)
+          throw fail('archive ends after a long-name or pax entry');
         return; // no end marker: tolerated, as GNU tar does
       }
       if (block.length < TAR_BLOCK) throw fail(`truncated header at offset ${offset}`);
@@ -297,7 +332,10 @@ export async function* readTar(input: ByteSource, options: TarReadOptions = {}):
       }
       const header = parseTarHeader(block, offset, fail);
       const metadata = async (): Promise<Buffer> => {
-        if (header.size > maxMeta) throw fail(`${header.typeflag} entry at offset ${offset} is ${header.size} bytes, over the ${maxMeta}-byte limit`);
+        if (header.size > maxMeta)
+          throw fail(
+            `${header.typeflag} entry at offset ${offset} is ${header.size} bytes, over the ${maxMeta}-byte limit`,
+          );
         const data = await reader.read(header.size);
         if (data.length < header.size) throw fail(`truncated ${header.typeflag} entry at offset ${offset}`);
         await skipPadding(header.size, reader, fail, offset);
@@ -320,12 +358,17 @@ export async function* readTar(input: ByteSource, options: TarReadOptions = {}):
       const attributes = new Map([...globalPax, ...(pax ?? [])]);
       const entry = applyOverrides(header, longName, longLinkName, attributes, offset, fail);
       longName = longLinkName = pax = undefined;
-      const body = new BoundedBody(reader, entry.size, () => fail(`entry '${entry.name}' at offset ${offset} is truncated: it declares ${entry.size} bytes`));
+      const body = new BoundedBody(reader, entry.size, () =>
+        fail(`entry '${entry.name}' at offset ${offset} is truncated: it declares ${entry.size} bytes`),
+      );
       yield {
         ...entry,
         offset,
         body,
-        bytes: (limit = 64 * 1024 * 1024) => body.all(limit, () => fail(`entry '${entry.name}' is ${entry.size} bytes, more than the ${limit} bytes allowed in memory`)),
+        bytes: (limit = 64 * 1024 * 1024) =>
+          body.all(limit, () =>
+            fail(`entry '${entry.name}' is ${entry.size} bytes, more than the ${limit} bytes allowed in memory`),
+          ),
       };
       await body.finish();
       await skipPadding(entry.size, reader, fail, offset);
@@ -341,10 +384,12 @@ function parseTarHeader(block: Buffer, offset: number, fail: (message: string) =
   const stored = parseNumber(block, 148, 8);
   let sum = 0;
   for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-  if (stored === undefined || stored !== sum) throw fail(`bad header checksum at offset ${offset} (not a tar archive, or a corrupted one)`);
+  if (stored === undefined || stored !== sum)
+    throw fail(`bad header checksum at offset ${offset} (not a tar archive, or a corrupted one)`);
   const magic = block.toString('latin1', 257, 265);
   const posix = magic === 'ustar\u000000';
-  if (!posix && magic !== 'ustar  \u0000') throw fail(`unknown tar format at offset ${offset} (magic ${JSON.stringify(magic)})`);
+  if (!posix && magic !== 'ustar  \u0000')
+    throw fail(`unknown tar format at offset ${offset} (magic ${JSON.stringify(magic)})`);
   const text = (start: number, width: number): string => {
     const field = block.subarray(start, start + width);
     const end = field.indexOf(NUL);
@@ -438,7 +483,8 @@ function applyOverrides(
   const paxNumber = (key: string, fallback: number): number => {
     const value = pax.get(key);
     if (value === undefined) return fallback;
-    if (!/^[0-9]+(\.[0-9]*)?$/.test(value)) throw fail(`malformed pax ${key} '${value}' for the entry at offset ${offset}`);
+    if (!/^[0-9]+(\.[0-9]*)?$/.test(value))
+      throw fail(`malformed pax ${key} '${value}' for the entry at offset ${offset}`);
     return Math.floor(Number(value));
   };
   const name = pax.get('path') ?? longName ?? header.name;
@@ -460,7 +506,13 @@ function applyOverrides(
   };
 }
 
-async function skipPadding(size: number, reader: ByteReader, fail: (message: string) => KpkgError, offset: number): Promise<void> {
+async function skipPadding(
+  size: number,
+  reader: ByteReader,
+  fail: (message: string) => KpkgError,
+  offset: number,
+): Promise<void> {
   const pad = padding(size);
-  if (pad > 0 && (await reader.skip(pad)) < pad) throw fail(`archive truncated in the padding of the entry at offset ${offset}`);
+  if (pad > 0 && (await reader.skip(pad)) < pad)
+    throw fail(`archive truncated in the padding of the entry at offset ${offset}`);
 }

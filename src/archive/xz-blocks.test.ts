@@ -21,14 +21,26 @@ const LEVEL = 0;
 const MTIME = 1700000000;
 
 function file(name: string, data: Buffer, volatile = false): TarEntry {
-  return { type: 'file', name, mode: 0o644, mtime: MTIME, size: data.length, content: { from: 'bytes', data }, ...(volatile ? { volatile: true } : {}) };
+  return {
+    type: 'file',
+    name,
+    mode: 0o644,
+    mtime: MTIME,
+    size: data.length,
+    content: { from: 'bytes', data },
+    ...(volatile ? { volatile: true } : {}),
+  };
 }
 
 /** ~3.3 MiB in 40 files, with a changelog (volatile) near the start, as in a headers package. */
 function entries(version: string, volatile = true): TarEntry[] {
   const changelog = gzipSync(`linux-upstream (${version}) unstable; urgency=low\n\n  * Built.\n`);
-  const list: TarEntry[] = [{ type: 'dir', name: './', mode: 0o755, mtime: MTIME }, file('./changelog.Debian.gz', changelog, volatile)];
-  for (let i = 0; i < 40; i++) list.push(file(`./include/file-${String(i).padStart(2, '0')}.h`, sampleData(80 * 1024 + i * 997).subarray(i)));
+  const list: TarEntry[] = [
+    { type: 'dir', name: './', mode: 0o755, mtime: MTIME },
+    file('./changelog.Debian.gz', changelog, volatile),
+  ];
+  for (let i = 0; i < 40; i++)
+    list.push(file(`./include/file-${String(i).padStart(2, '0')}.h`, sampleData(80 * 1024 + i * 997).subarray(i)));
   return list;
 }
 
@@ -59,7 +71,7 @@ void describe('xz tar members block by block', () => {
     return countingStore(cache);
   };
 
-  void it('without a volatile entry: the bytes xz -T2 writes for the whole tar (dpkg-deb\'s), several blocks', async () => {
+  void it("without a volatile entry: the bytes xz -T2 writes for the whole tar (dpkg-deb's), several blocks", async () => {
     const list = entries('1.0-1', false);
     const out = join(work, 'plain.xz');
     await writeXzTarMember(list, out, { level: LEVEL });
@@ -77,13 +89,16 @@ void describe('xz tar members block by block', () => {
     assert.ok((await tool('xz', ['-dc'], await readFile(out))).equals(tar));
     const blocks = await blocksOf(out);
     // './' (one header) before it; the changelog's header and data (one 512-byte block) alone.
-    assert.deepEqual(blocks.slice(0, 2).map((b) => b.uncompressed), [512, 1024]);
+    assert.deepEqual(
+      blocks.slice(0, 2).map((b) => b.uncompressed),
+      [512, 1024],
+    );
     const stored = join(work, 'stored.xz');
     await writeXzTarMember(list, stored, { level: LEVEL, store: store() });
     assert.equal(sha(await readFile(stored)), sha(await readFile(out)));
   });
 
-  void it('a new version compresses only the changelog\'s block again; every other block is the same bytes', async () => {
+  void it("a new version compresses only the changelog's block again; every other block is the same bytes", async () => {
     // A cache of its own: the test before filled the other one with these blocks.
     const own = await BuildCache.open({ cacheDir: join(work, 'cache-versions'), enabled: true });
     try {
@@ -98,8 +113,15 @@ void describe('xz tar members block by block', () => {
       const [a, b] = [await blocksOf(first), await blocksOf(second)];
       assert.equal(a.length, b.length);
       const differ = a.map((block, i) => !block.bytes.equals(b[i]?.bytes ?? Buffer.alloc(0)));
-      assert.deepEqual(differ.map((d, i) => (d ? i : -1)).filter((i) => i >= 0), [1]);
-      assert.ok((await tool('xz', ['-dc'], await readFile(second))).equals(await readStream(tarStream(entries('1.0-1+build1234')))));
+      assert.deepEqual(
+        differ.map((d, i) => (d ? i : -1)).filter((i) => i >= 0),
+        [1],
+      );
+      assert.ok(
+        (await tool('xz', ['-dc'], await readFile(second))).equals(
+          await readStream(tarStream(entries('1.0-1+build1234'))),
+        ),
+      );
     } finally {
       await own.close();
     }
@@ -117,10 +139,17 @@ void describe('the xz container', () => {
     const layout = singleBlockLayout(one.length, one.subarray(0, 12), one.subarray(Math.max(0, one.length - 64)));
     assert.equal(layout.offset, 12);
     assert.equal(layout.uncompressedSize, 200 * 1024);
-    const rebuilt = Buffer.concat([streamHeader(), one.subarray(layout.offset, layout.offset + layout.length), streamTrailer([layout])]);
+    const rebuilt = Buffer.concat([
+      streamHeader(),
+      one.subarray(layout.offset, layout.offset + layout.length),
+      streamTrailer([layout]),
+    ]);
     assert.ok(rebuilt.equals(one));
     const two = await tool('xz', ['-c', '-0', '-T2', '--check=crc64', '--block-size=131072'], sampleData(200 * 1024));
-    assert.throws(() => singleBlockLayout(two.length, two.subarray(0, 12), two.subarray(two.length - 64)), /2 blocks where one was expected/);
+    assert.throws(
+      () => singleBlockLayout(two.length, two.subarray(0, 12), two.subarray(two.length - 64)),
+      /2 blocks where one was expected/,
+    );
     assert.throws(() => singleBlockLayout(40, Buffer.alloc(12), Buffer.alloc(40)), /no stream header/);
   });
 });

@@ -80,7 +80,11 @@ async function compressBlock(input: string, dir: string, level: number): Promise
 }
 
 /** Writes the xz-compressed tar of `entries` to `file`. */
-export async function writeXzTarMember(entries: readonly TarEntry[], file: string, options: XzMemberOptions = {}): Promise<void> {
+export async function writeXzTarMember(
+  entries: readonly TarEntry[],
+  file: string,
+  options: XzMemberOptions = {},
+): Promise<void> {
   const level = compressionLevel('xz', options.level);
   const blockSize = xzBlockSize(level);
   const identity = `xz block 1\0${await compressorIdentity('xz')}\0${level}\0${blockSize}`;
@@ -134,7 +138,8 @@ export async function writeXzTarMember(entries: readonly TarEntry[], file: strin
       while (at < chunk.length) {
         while (cuts[0] !== undefined && cuts[0] <= blockStart) cuts.shift();
         const cut = cuts[0];
-        if (cut !== undefined && cut < offset) throw new KpkgError(`xz blocks: a cut at ${cut} was reported after byte ${offset} was written`);
+        if (cut !== undefined && cut < offset)
+          throw new KpkgError(`xz blocks: a cut at ${cut} was reported after byte ${offset} was written`);
         const end = Math.min(blockStart + blockSize, cut ?? Number.POSITIVE_INFINITY);
         if (end <= offset) {
           await endBlock();

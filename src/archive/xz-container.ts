@@ -76,11 +76,21 @@ const TAIL_BYTES = 64;
  * the stream's size, its first 12 bytes and its last (up to) 64.
  */
 export function singleBlockLayout(size: number, head: Buffer, tail: Buffer): BlockLayout {
-  if (size < STREAM_HEADER_SIZE + STREAM_FOOTER_SIZE || head.length < STREAM_HEADER_SIZE || !head.subarray(0, 6).equals(HEADER_MAGIC)) fail('no stream header');
+  if (
+    size < STREAM_HEADER_SIZE + STREAM_FOOTER_SIZE ||
+    head.length < STREAM_HEADER_SIZE ||
+    !head.subarray(0, 6).equals(HEADER_MAGIC)
+  )
+    fail('no stream header');
   const flags = head.subarray(6, 8);
   if (!flags.equals(streamFlags(CHECK_CRC64))) fail('not a CRC64-checked stream');
   const footer = tail.subarray(tail.length - STREAM_FOOTER_SIZE);
-  if (footer.length !== STREAM_FOOTER_SIZE || !footer.subarray(10).equals(FOOTER_MAGIC) || !footer.subarray(8, 10).equals(flags)) fail('no stream footer (or stream padding)');
+  if (
+    footer.length !== STREAM_FOOTER_SIZE ||
+    !footer.subarray(10).equals(FOOTER_MAGIC) ||
+    !footer.subarray(8, 10).equals(flags)
+  )
+    fail('no stream footer (or stream padding)');
   const indexSize = (footer.readUInt32LE(4) + 1) * 4;
   const indexAt = tail.length - STREAM_FOOTER_SIZE - indexSize;
   const indexStart = size - STREAM_FOOTER_SIZE - indexSize;

@@ -36,10 +36,15 @@ test('two requests for one key in a run fill once; a failed fill leaves nothing 
   try {
     const cache = await BuildCache.open({ cacheDir: dir, enabled: true });
     let fills = 0;
-    const [a, b] = await Promise.all([0, 1].map(() => cache.entry('kind', 'same', () => Promise.resolve({ n: ++fills }))));
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => cache.entry('kind', 'same', () => Promise.resolve({ n: ++fills }))),
+    );
     assert.equal(fills, 1);
     assert.equal(a?.dir, b?.dir);
-    await assert.rejects(cache.entry('kind', 'broken', () => Promise.reject(new Error('compiler died'))), /compiler died/);
+    await assert.rejects(
+      cache.entry('kind', 'broken', () => Promise.reject(new Error('compiler died'))),
+      /compiler died/,
+    );
     await cache.close();
     assert.deepEqual(await readdir(join(dir, 'build', 'v1', 'tmp')), []);
     assert.deepEqual((await readdir(join(dir, 'build', 'v1', 'kind'))).sort(), ['same']);
@@ -48,10 +53,12 @@ test('two requests for one key in a run fill once; a failed fill leaves nothing 
   }
 });
 
-test('disabled: nothing is looked up or kept, and the run\'s entries are removed at close', async () => {
+test("disabled: nothing is looked up or kept, and the run's entries are removed at close", async () => {
   const dir = await scratch();
   try {
-    await withBuildCache({ cacheDir: dir, enabled: true }, (c) => c.entry('kind', 'k', async (d) => writeFile(join(d, 'x'), 'cached')));
+    await withBuildCache({ cacheDir: dir, enabled: true }, (c) =>
+      c.entry('kind', 'k', async (d) => writeFile(join(d, 'x'), 'cached')),
+    );
     let made: string | undefined;
     await withBuildCache({ cacheDir: dir, enabled: false }, async (c) => {
       const e = await c.entry('kind', 'k', async (d) => writeFile(join(d, 'x'), 'fresh'));
@@ -68,7 +75,10 @@ test('disabled: nothing is looked up or kept, and the run\'s entries are removed
 test('over its size cap the cache drops the least recently used entries when no other run uses it', async () => {
   const dir = await scratch();
   try {
-    const put = (key: string): Promise<unknown> => withBuildCache({ cacheDir: dir, enabled: true, maxBytes: 1 << 30 }, (c) => c.entry('kind', key, (d) => writeFile(join(d, 'x'), Buffer.alloc(1000))));
+    const put = (key: string): Promise<unknown> =>
+      withBuildCache({ cacheDir: dir, enabled: true, maxBytes: 1 << 30 }, (c) =>
+        c.entry('kind', key, (d) => writeFile(join(d, 'x'), Buffer.alloc(1000))),
+      );
     for (const key of ['old', 'mid', 'new']) await put(key);
     const old = new Date(Date.now() - 3_600_000);
     await utimes(join(dir, 'build', 'v1', 'kind', 'old'), old, old);

@@ -31,7 +31,12 @@ const LAYOUT_VERSION = '1';
 /** Default size cap of the build cache: 4 GiB, or KPKG_BUILD_CACHE_MAX_MB. */
 export function defaultCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   const mb = Number(env.KPKG_BUILD_CACHE_MAX_MB);
-  return Number.isFinite(mb) && mb >= 0 && env.KPKG_BUILD_CACHE_MAX_MB !== '' && env.KPKG_BUILD_CACHE_MAX_MB !== undefined ? mb * 1024 * 1024 : 4 * 1024 ** 3;
+  return Number.isFinite(mb) &&
+    mb >= 0 &&
+    env.KPKG_BUILD_CACHE_MAX_MB !== '' &&
+    env.KPKG_BUILD_CACHE_MAX_MB !== undefined
+    ? mb * 1024 * 1024
+    : 4 * 1024 ** 3;
 }
 
 export interface CacheEntry<Meta> {
@@ -126,7 +131,11 @@ export class BuildCache {
     }
   }
 
-  async #lookupOrFill<Meta>(kind: string, key: string, fill: (dir: string) => Promise<Meta>): Promise<CacheEntry<Meta>> {
+  async #lookupOrFill<Meta>(
+    kind: string,
+    key: string,
+    fill: (dir: string) => Promise<Meta>,
+  ): Promise<CacheEntry<Meta>> {
     const found = await this.lookup<Meta>(kind, key);
     if (found !== undefined) return found;
     const base = this.#enabled ? join(this.#root, 'tmp') : tmpdir();
@@ -140,7 +149,10 @@ export class BuildCache {
         return { dir: join(work, 'files'), meta, hit: false };
       }
       // The size counted against the cap includes the metadata: entries of metadata only count too.
-      const stored: StoredMeta<Meta> = { bytes: (await treeBytes(join(work, 'files'))) + (JSON.stringify(meta) ?? '').length, meta };
+      const stored: StoredMeta<Meta> = {
+        bytes: (await treeBytes(join(work, 'files'))) + (JSON.stringify(meta) ?? '').length,
+        meta,
+      };
       await writeFile(join(work, '.meta.json'), JSON.stringify(stored));
       // The size alone, for trimming: a member's metadata (every file's digest) is large to parse.
       await writeFile(join(work, '.bytes'), String(stored.bytes));
@@ -186,13 +198,22 @@ export class BuildCache {
       if (!kind.isDirectory() || kind.name === 'tmp') continue;
       for (const key of await readdir(join(this.#root, kind.name))) {
         const dir = join(this.#root, kind.name, key);
-        const [size, st] = await Promise.all([readFile(join(dir, '.bytes'), 'utf8').catch(() => undefined), stat(dir).catch(() => undefined)]);
+        const [size, st] = await Promise.all([
+          readFile(join(dir, '.bytes'), 'utf8').catch(() => undefined),
+          stat(dir).catch(() => undefined),
+        ]);
         // An entry made before .bytes existed: its size from the metadata, noted for the next trim.
-        const bytes = size !== undefined ? Number(size) || 0 : await readFile(join(dir, '.meta.json'), 'utf8').then(async (m) => {
-          const b = (JSON.parse(m) as StoredMeta<unknown>).bytes;
-          await writeFile(join(dir, '.bytes'), String(b)).catch(() => undefined);
-          return b;
-        }, () => 0);
+        const bytes =
+          size !== undefined
+            ? Number(size) || 0
+            : await readFile(join(dir, '.meta.json'), 'utf8').then(
+                async (m) => {
+                  const b = (JSON.parse(m) as StoredMeta<unknown>).bytes;
+                  await writeFile(join(dir, '.bytes'), String(b)).catch(() => undefined);
+                  return b;
+                },
+                () => 0,
+              );
         entries.push({ dir, bytes, used: st?.mtimeMs ?? 0 });
       }
     }

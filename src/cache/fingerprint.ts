@@ -40,7 +40,8 @@ export async function inputsKey(inputs: StepInputs, states: FileStates = new Fil
   for (const word of inputs.words) hash.update(`w ${word}\0`);
   const paths: string[] = [...(inputs.files ?? [])];
   for (const tree of inputs.trees ?? []) paths.push(...(await states.walk(tree)));
-  for (const { dir, names } of inputs.named ?? []) paths.push(dir, ...(await states.walk(dir)).filter((p) => names.includes(basename(p))));
+  for (const { dir, names } of inputs.named ?? [])
+    paths.push(dir, ...(await states.walk(dir)).filter((p) => names.includes(basename(p))));
   for (const program of inputs.programs ?? []) paths.push(await programPath(program));
   const found = await mapLimit(paths, IO_PARALLELISM, (p) => states.state(p));
   paths.forEach((path, i) => hash.update(`p ${path}\0${found[i] ?? ''}\0`));

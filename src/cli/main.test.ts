@@ -7,7 +7,11 @@ describe('the CLI registers a command per family of the families table', () => {
   const commands = buildProgram().commands;
 
   it('in the table order, after inspect and headers', () => {
-    assert.deepEqual(commands.map((command) => command.name()).slice(0, 6), ['inspect', 'headers', ...allFamilies().map((family) => family.id)]);
+    assert.deepEqual(commands.map((command) => command.name()).slice(0, 6), [
+      'inspect',
+      'headers',
+      ...allFamilies().map((family) => family.id),
+    ]);
   });
 
   for (const family of allFamilies()) {

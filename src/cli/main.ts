@@ -14,11 +14,15 @@ import { registerSmoke } from './commands/smoke.js';
 import { registerSysroot } from './commands/sysroot.js';
 import { registerVerify } from './commands/verify.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 export function buildProgram(): Command {
   const program = new Command('kpkg')
-    .description('Package a built Linux kernel tree as distribution packages whose headers work on the (cross-compiled) target')
+    .description(
+      'Package a built Linux kernel tree as distribution packages whose headers work on the (cross-compiled) target',
+    )
     .version(version)
     .showHelpAfterError()
     .exitOverride();
@@ -39,7 +43,10 @@ const NOT_USAGE_ERRORS = new Set(['commander.helpDisplayed', 'commander.help', '
 function commandFailure(e: { shortMessage: string; stderr?: unknown; stdout?: unknown }): KpkgError {
   const output = [e.stderr, e.stdout].map((o) => (typeof o === 'string' ? o.trim() : '')).find((o) => o !== '') ?? '';
   const last = output.split('\n').pop() ?? '';
-  return new KpkgError(`${e.shortMessage.split('\n')[0] ?? 'a command failed'}${last === '' ? '' : `: ${last}`}`, { hint: 'run again with --verbose to see every command kpkg runs', cause: e });
+  return new KpkgError(`${e.shortMessage.split('\n')[0] ?? 'a command failed'}${last === '' ? '' : `: ${last}`}`, {
+    hint: 'run again with --verbose to see every command kpkg runs',
+    cause: e,
+  });
 }
 
 /** What the user sees for an error that reached the top: one line and a fix, a stack only for a bug. */
@@ -50,7 +57,9 @@ function report(e: unknown): number {
     process.stderr.write(`kpkg: error: ${known.format()}\n`);
     return known.exitCode;
   }
-  process.stderr.write(`kpkg: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    `kpkg: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
   return 70;
 }
 
@@ -62,7 +71,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Each command's temporary files live in one directory, removed at the end or on an interrupt.
     program.hook('preAction', async () => {
       temp = await useRunTempDir().catch((e: unknown) => {
-        throw systemError(e, { doing: 'create a temporary directory in', hint: 'set TMPDIR to a writable directory with free space' }) ?? e;
+        throw (
+          systemError(e, {
+            doing: 'create a temporary directory in',
+            hint: 'set TMPDIR to a writable directory with free space',
+          }) ?? e
+        );
       });
     });
     await program.parseAsync([...argv], { from: 'user' });

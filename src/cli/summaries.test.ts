@@ -10,29 +10,62 @@ test('kpkg deb --format markdown: the packages, the upload files, the rebuilt pr
     release: '6.1.192',
     arch: 'arm64',
     format: 'deb',
-    packages: [{ kind: 'headers', name: 'linux-headers-6.1.192', version: '6.1.192-1', path: '/out/linux-headers-6.1.192_6.1.192-1_arm64.deb', size: 7612528, sha256: 'ab'.repeat(32) }],
+    packages: [
+      {
+        kind: 'headers',
+        name: 'linux-headers-6.1.192',
+        version: '6.1.192-1',
+        path: '/out/linux-headers-6.1.192_6.1.192-1_arm64.deb',
+        size: 7612528,
+        sha256: 'ab'.repeat(32),
+      },
+    ],
     rebuilt: [{ path: 'scripts/basic/fixdep', was: 'ELF 64-bit x86-64' }],
     elfCount: 4,
     depends: ['libc6 (>= 2.34)'],
     warnings: ['a | pipe'],
     setFiles: ['/out/linux-upstream_6.1.192-1_arm64.changes'],
   });
-  assert.match(text, /^### kpkg deb: 1 package for 6\.1\.192 \(arm64\)\n\n\| package \| version \| file \| size \| sha256 \|\n/);
-  assert.match(text, /\n\| `linux-headers-6\.1\.192` \| 6\.1\.192-1 \| `linux-headers-6\.1\.192_6\.1\.192-1_arm64\.deb` \| 7\.3 MiB \| `(ab){32}` \|\n/);
+  assert.match(
+    text,
+    /^### kpkg deb: 1 package for 6\.1\.192 \(arm64\)\n\n\| package \| version \| file \| size \| sha256 \|\n/,
+  );
+  assert.match(
+    text,
+    /\n\| `linux-headers-6\.1\.192` \| 6\.1\.192-1 \| `linux-headers-6\.1\.192_6\.1\.192-1_arm64\.deb` \| 7\.3 MiB \| `(ab){32}` \|\n/,
+  );
   assert.match(text, /\nBeside them: `linux-upstream_6\.1\.192-1_arm64\.changes`\n/);
-  assert.match(text, /\n\*\*1 host programs rebuilt for arm64\*\*, 4 ELF files checked\n\n\| program \| was \|\n\| --- \| --- \|\n\| `scripts\/basic\/fixdep` \| ELF 64-bit x86-64 \|\n/);
+  assert.match(
+    text,
+    /\n\*\*1 host programs rebuilt for arm64\*\*, 4 ELF files checked\n\n\| program \| was \|\n\| --- \| --- \|\n\| `scripts\/basic\/fixdep` \| ELF 64-bit x86-64 \|\n/,
+  );
   assert.match(text, /\n\*\*The headers depend on:\*\* `libc6 \(>= 2\.34\)`\n/);
   assert.match(text, /\n- a \\\| pipe\n$/);
 });
 
 test('kpkg smoke --format markdown: the verdict, the facts, the timings, the log tail on failure', () => {
-  const failed = smokeMarkdown({ release: '6.1.192', arch: 'arm64', llvm: false }, { ok: false, failedStep: 'build module', logTail: 'fixdep: Exec format error\n', installer: 'deb', timings: [{ step: 'rootfs', seconds: 1.25 }] });
+  const failed = smokeMarkdown(
+    { release: '6.1.192', arch: 'arm64', llvm: false },
+    {
+      ok: false,
+      failedStep: 'build module',
+      logTail: 'fixdep: Exec format error\n',
+      installer: 'deb',
+      timings: [{ step: 'rootfs', seconds: 1.25 }],
+    },
+  );
   assert.match(failed, /^### kpkg smoke: ❌ FAILED at "build module"\n/);
   assert.match(failed, /\n\| rootfs \| 1\.3 \|\n/);
   assert.match(failed, /\n```\nfixdep: Exec format error\n```\n$/);
-  const passed = smokeMarkdown({ release: '6.1.192', arch: 'arm64', llvm: true }, { ok: true, vermagic: '6.1.192 SMP mod_unload aarch64', installer: 'deb', timings: [] });
+  const passed = smokeMarkdown(
+    { release: '6.1.192', arch: 'arm64', llvm: true },
+    { ok: true, vermagic: '6.1.192 SMP mod_unload aarch64', installer: 'deb', timings: [] },
+  );
   assert.match(passed, /^### kpkg smoke: ✅ passed\n/);
-  assert.match(passed, /\| 6\.1\.192 \| arm64 \(emulated\), LLVM=1 \| deb \| `\/lib\/modules\/6\.1\.192\/build` \| `6\.1\.192 SMP mod_unload aarch64` \|/);
+  assert.match(
+    passed,
+    /\| 6\.1\.192 \| arm64 \(emulated\), LLVM=1 \| deb \| `\/lib\/modules\/6\.1\.192\/build` \| `6\.1\.192 SMP mod_unload aarch64` \|/,
+  );
   assert.doesNotMatch(passed, /```/);
 });
 
@@ -40,18 +73,53 @@ test('kpkg verify --format markdown: verdict, packages, every check with its sta
   const report: VerifyReport = {
     result: 'fail',
     exitCode: 1,
-    target: { arch: 'arm64', from: 'metadata', detail: 'the packages\' Architecture', elf: 'ELF64 AArch64', dynamicLoader: '/lib/ld-linux-aarch64.so.1' },
-    packages: [{ input: 'h.deb', format: 'deb', name: 'linux-headers-6.1.192', version: '6.1.192-1', arch: 'arm64', members: 10, files: 8, elfFiles: 2 }],
+    target: {
+      arch: 'arm64',
+      from: 'metadata',
+      detail: "the packages' Architecture",
+      elf: 'ELF64 AArch64',
+      dynamicLoader: '/lib/ld-linux-aarch64.so.1',
+    },
+    packages: [
+      {
+        input: 'h.deb',
+        format: 'deb',
+        name: 'linux-headers-6.1.192',
+        version: '6.1.192-1',
+        arch: 'arm64',
+        members: 10,
+        files: 8,
+        elfFiles: 2,
+      },
+    ],
     headersTrees: [],
     checks: [
-      { id: 'package-arch', severity: 'error', title: 'declared architecture', status: 'pass', findings: 0, note: null },
+      {
+        id: 'package-arch',
+        severity: 'error',
+        title: 'declared architecture',
+        status: 'pass',
+        findings: 0,
+        note: null,
+      },
       { id: 'elf-machine', severity: 'error', title: 'ELF machine', status: 'fail', findings: 1, note: null },
     ],
     counts: { error: 1, warning: 0, info: 0 },
-    findings: [finding('elf-machine', 'x86-64, not AArch64', { path: '/usr/src/linux-headers-6.1.192/scripts/basic/fixdep', package: 'linux-headers-6.1.192' })],
+    findings: [
+      finding('elf-machine', 'x86-64, not AArch64', {
+        path: '/usr/src/linux-headers-6.1.192/scripts/basic/fixdep',
+        package: 'linux-headers-6.1.192',
+      }),
+    ],
   };
   const text = formatReportMarkdown(report);
   assert.match(text, /^### kpkg verify: ❌ FAIL — 1 error, 0 warnings, 0 notes\n/);
-  assert.match(text, /\| `package-arch` \| ✅ ok \| 0 \| declared architecture \|\n\| `elf-machine` \| ❌ FAIL \| 1 \| ELF machine \|/);
-  assert.match(text, /<details><summary>Findings \(1\)<\/summary>\n\n- \*\*error\*\* `elf-machine` `\/usr\/src\/linux-headers-6\.1\.192\/scripts\/basic\/fixdep` \(linux-headers-6\.1\.192\): x86-64, not AArch64\n\n<\/details>\n$/);
+  assert.match(
+    text,
+    /\| `package-arch` \| ✅ ok \| 0 \| declared architecture \|\n\| `elf-machine` \| ❌ FAIL \| 1 \| ELF machine \|/,
+  );
+  assert.match(
+    text,
+    /<details><summary>Findings \(1\)<\/summary>\n\n- \*\*error\*\* `elf-machine` `\/usr\/src\/linux-headers-6\.1\.192\/scripts\/basic\/fixdep` \(linux-headers-6\.1\.192\): x86-64, not AArch64\n\n<\/details>\n$/,
+  );
 });

@@ -10,14 +10,29 @@ export function packagesMarkdown<Kind extends string>(command: string, result: B
     `### kpkg ${command}: ${n} package${n === 1 ? '' : 's'} for ${mdText(result.release)} (${mdText(result.arch)})`,
     mdTable(
       ['package', 'version', 'file', 'size', 'sha256'],
-      result.packages.map((p) => [mdCode(p.name), mdText(p.version), mdCode(basename(p.path)), mebibytes(p.size), mdCode(p.sha256)]),
+      result.packages.map((p) => [
+        mdCode(p.name),
+        mdText(p.version),
+        mdCode(basename(p.path)),
+        mebibytes(p.size),
+        mdCode(p.sha256),
+      ]),
     ),
-    result.setFiles.length === 0 ? undefined : `Beside them: ${result.setFiles.map((f) => mdCode(basename(f))).join(', ')}`,
+    result.setFiles.length === 0
+      ? undefined
+      : `Beside them: ${result.setFiles.map((f) => mdCode(basename(f))).join(', ')}`,
     result.rebuilt.length === 0
       ? undefined
-      : `**${result.rebuilt.length} host programs rebuilt for ${mdText(result.arch)}**, ${result.elfCount} ELF files checked${result.targetLibraries === undefined ? '' : `; target libraries: ${mdText(result.targetLibraries)}`}\n\n${mdTable(['program', 'was'], result.rebuilt.map((r) => [mdCode(r.path), mdText(r.was)]))}`,
-    result.depends.length === 0 ? undefined : `**The headers depend on:** ${result.depends.map(mdCode).join(', ')}${result.pluginCompiler === undefined ? '' : `; GCC plugins for ${mdText(result.pluginCompiler)}`}`,
-    result.warnings.length === 0 ? undefined : `**Warnings**\n\n${result.warnings.map((w) => `- ${mdText(w)}`).join('\n')}`,
+      : `**${result.rebuilt.length} host programs rebuilt for ${mdText(result.arch)}**, ${result.elfCount} ELF files checked${result.targetLibraries === undefined ? '' : `; target libraries: ${mdText(result.targetLibraries)}`}\n\n${mdTable(
+          ['program', 'was'],
+          result.rebuilt.map((r) => [mdCode(r.path), mdText(r.was)]),
+        )}`,
+    result.depends.length === 0
+      ? undefined
+      : `**The headers depend on:** ${result.depends.map(mdCode).join(', ')}${result.pluginCompiler === undefined ? '' : `; GCC plugins for ${mdText(result.pluginCompiler)}`}`,
+    result.warnings.length === 0
+      ? undefined
+      : `**Warnings**\n\n${result.warnings.map((w) => `- ${mdText(w)}`).join('\n')}`,
   ]);
 }
 
@@ -26,12 +41,31 @@ export function smokeMarkdown(facts: { release: string; arch: string; llvm: bool
     `### kpkg smoke: ${result.ok ? '✅ passed' : `❌ FAILED at "${mdText(result.failedStep ?? '?')}"`}`,
     mdTable(
       ['release', 'target', 'installer', 'headers tree', 'module vermagic'],
-      [[mdText(facts.release), `${mdText(facts.arch)} (emulated)${facts.llvm ? ', LLVM=1' : ''}`, mdText(result.installer ?? ''), mdCode(result.buildTree ?? `/lib/modules/${facts.release}/build`), result.vermagic === undefined ? '—' : mdCode(result.vermagic)]],
+      [
+        [
+          mdText(facts.release),
+          `${mdText(facts.arch)} (emulated)${facts.llvm ? ', LLVM=1' : ''}`,
+          mdText(result.installer ?? ''),
+          mdCode(result.buildTree ?? `/lib/modules/${facts.release}/build`),
+          result.vermagic === undefined ? '—' : mdCode(result.vermagic),
+        ],
+      ],
     ),
     result.dkms === undefined
       ? undefined
-      : mdTable(['DKMS package', 'module', 'result', 'vermagic'], result.dkms.map((d) => [mdCode(d.package), mdText(`${d.module}/${d.version}`), d.ok ? '✅ built' : '❌ failed', d.vermagic === undefined ? '—' : mdCode(d.vermagic)])),
-    mdTable(['step', 'seconds'], result.timings.map((t) => [mdText(t.step), t.seconds.toFixed(1)])),
+      : mdTable(
+          ['DKMS package', 'module', 'result', 'vermagic'],
+          result.dkms.map((d) => [
+            mdCode(d.package),
+            mdText(`${d.module}/${d.version}`),
+            d.ok ? '✅ built' : '❌ failed',
+            d.vermagic === undefined ? '—' : mdCode(d.vermagic),
+          ]),
+        ),
+    mdTable(
+      ['step', 'seconds'],
+      result.timings.map((t) => [mdText(t.step), t.seconds.toFixed(1)]),
+    ),
     result.ok || result.logTail === undefined ? undefined : mdBlock(result.logTail),
   ]);
 }

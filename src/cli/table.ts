@@ -3,9 +3,7 @@ export type TableRow = readonly [label: string, value: string] | { section: stri
 
 export function formatTable(rows: readonly TableRow[]): string {
   const width = Math.max(...rows.map((r) => ('section' in r ? 0 : r[0].length)));
-  return rows
-    .map((r) => ('section' in r ? r.section : `  ${r[0].padEnd(width)}  ${r[1]}`))
-    .join('\n');
+  return rows.map((r) => ('section' in r ? r.section : `  ${r[0].padEnd(width)}  ${r[1]}`)).join('\n');
 }
 
 export function yesNo(value: boolean): string {

@@ -14,7 +14,11 @@ libm.so.6 libc6 #MINVER#
 const LIBC6_SHLIBS = 'libc 6 libc6 (>= 2.36)\nlibm 6 libc6 (>= 2.36)\n';
 const LIBGMP_SHLIBS = 'libgmp 10 libgmp10 (>= 2:6.2.1+dfsg1)\n';
 
-async function writePackage(root: string, name: string, files: { control?: string; shlibs?: string; symbols?: string }): Promise<void> {
+async function writePackage(
+  root: string,
+  name: string,
+  files: { control?: string; shlibs?: string; symbols?: string },
+): Promise<void> {
   const dir = join(root, '.kpkg/control', name);
   await mkdir(dir, { recursive: true });
   for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
@@ -29,12 +33,20 @@ describe("a target sysroot's control directories", () => {
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'kpkg-shlibs-'));
-    await writePackage(root, 'libc6', { control: control('libc6', 'arm64'), symbols: LIBC6_SYMBOLS, shlibs: LIBC6_SHLIBS });
+    await writePackage(root, 'libc6', {
+      control: control('libc6', 'arm64'),
+      symbols: LIBC6_SYMBOLS,
+      shlibs: LIBC6_SHLIBS,
+    });
     await writePackage(root, 'libgmp10', { control: control('libgmp10', 'arm64'), shlibs: LIBGMP_SHLIBS });
     await writePackage(root, 'libelf-dev', { control: control('libelf-dev', 'arm64') });
     await writePackage(root, 'libnocontrol1', { shlibs: 'libnocontrol 1 libnocontrol1\n' });
     // The build machine's C library, which must not count for an arm64 target.
-    await writePackage(root, 'libc6-amd64', { control: control('libc6', 'amd64'), symbols: LIBC6_SYMBOLS, shlibs: LIBC6_SHLIBS });
+    await writePackage(root, 'libc6-amd64', {
+      control: control('libc6', 'amd64'),
+      symbols: LIBC6_SYMBOLS,
+      shlibs: LIBC6_SHLIBS,
+    });
   });
 
   after(async () => {
@@ -43,9 +55,15 @@ describe("a target sysroot's control directories", () => {
 
   test('only packages of the target architecture with shlibs or symbols are read', async () => {
     const database = await ShlibsDatabase.fromControlDirs(root, { architecture: 'arm64' });
-    assert.deepEqual(database.packages.map((p) => p.name), ['libc6', 'libgmp10']);
+    assert.deepEqual(
+      database.packages.map((p) => p.name),
+      ['libc6', 'libgmp10'],
+    );
     assert.equal(database.packages.find((p) => p.name === 'libc6')?.where, join(root, '.kpkg/control/libc6/symbols'));
-    assert.equal(database.packages.find((p) => p.name === 'libgmp10')?.where, join(root, '.kpkg/control/libgmp10/shlibs'));
+    assert.equal(
+      database.packages.find((p) => p.name === 'libgmp10')?.where,
+      join(root, '.kpkg/control/libgmp10/shlibs'),
+    );
     assert.equal(database.where, join(root, '.kpkg/control'));
   });
 
@@ -62,12 +80,23 @@ describe("a target sysroot's control directories", () => {
   test('without an architecture filter two packages declaring one soname is an error, not a guess', async () => {
     const all = await ShlibsDatabase.fromControlDirs(root);
     assert.equal(all.packageOf('libnocontrol.so.1'), 'libnocontrol1');
-    assert.throws(() => all.symbolsFor('libc.so.6'), (e: unknown) => e instanceof KpkgError && /symbols files of more than one package: libc6, libc6-amd64|libc6-amd64, libc6/.test(e.message));
-    assert.throws(() => all.shlibsFor('libc.so.6'), (e: unknown) => e instanceof KpkgError && /shlibs files/.test(e.message) && e.where === all.where);
+    assert.throws(
+      () => all.symbolsFor('libc.so.6'),
+      (e: unknown) =>
+        e instanceof KpkgError &&
+        /symbols files of more than one package: libc6, libc6-amd64|libc6-amd64, libc6/.test(e.message),
+    );
+    assert.throws(
+      () => all.shlibsFor('libc.so.6'),
+      (e: unknown) => e instanceof KpkgError && /shlibs files/.test(e.message) && e.where === all.where,
+    );
   });
 
   test('a root without control directories is an error with a hint', async () => {
-    await assert.rejects(ShlibsDatabase.fromControlDirs(join(root, 'nothing')), (e: unknown) => e instanceof KpkgError && e.hint !== undefined);
+    await assert.rejects(
+      ShlibsDatabase.fromControlDirs(join(root, 'nothing')),
+      (e: unknown) => e instanceof KpkgError && e.hint !== undefined,
+    );
   });
 });
 
@@ -84,7 +113,10 @@ describe('a dpkg database info directory', () => {
     await writeFile(join(info, 'libc6:amd64.symbols'), LIBC6_SYMBOLS.replaceAll('2.34', '2.99'));
     await writeFile(join(info, 'libgmp10:arm64.shlibs'), LIBGMP_SHLIBS);
     // Not Multi-Arch: same: no architecture in the name.
-    await writeFile(join(info, 'libapt-pkg6.0.symbols'), 'libapt-pkg.so.6.0 libapt-pkg6.0 (>= 2.6)\n a@APTPKG_6.0 2.6\n');
+    await writeFile(
+      join(info, 'libapt-pkg6.0.symbols'),
+      'libapt-pkg.so.6.0 libapt-pkg6.0 (>= 2.6)\n a@APTPKG_6.0 2.6\n',
+    );
     // A cross-toolchain package (Architecture: all) that declares the same libgmp soname.
     await writeFile(join(info, 'libgmp10-arm64-cross.shlibs'), 'libgmp 10 libgmp10-arm64-cross (>= 6)\n');
   });
@@ -103,12 +135,20 @@ describe('a dpkg database info directory', () => {
 
   test('unqualified names only when asked; a qualified package wins a tie with them', async () => {
     const db = await ShlibsDatabase.fromDpkgInfo(root, 'arm64', { unqualified: true });
-    assert.deepEqual(db.packages.map((p) => p.name).sort(), ['libapt-pkg6.0', 'libc6', 'libgmp10', 'libgmp10-arm64-cross']);
+    assert.deepEqual(db.packages.map((p) => p.name).sort(), [
+      'libapt-pkg6.0',
+      'libc6',
+      'libgmp10',
+      'libgmp10-arm64-cross',
+    ]);
     assert.equal(db.shlibsFor('libgmp.so.10')?.package.name, 'libgmp10');
     assert.equal(db.packageOf('libapt-pkg.so.6.0'), 'libapt-pkg6.0');
   });
 
   test('a root without a dpkg database is an error with a hint', async () => {
-    await assert.rejects(ShlibsDatabase.fromDpkgInfo(join(root, 'nothing'), 'arm64'), (e: unknown) => e instanceof KpkgError && /pass the root/.test(e.hint ?? ''));
+    await assert.rejects(
+      ShlibsDatabase.fromDpkgInfo(join(root, 'nothing'), 'arm64'),
+      (e: unknown) => e instanceof KpkgError && /pass the root/.test(e.hint ?? ''),
+    );
   });
 });

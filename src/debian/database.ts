@@ -40,7 +40,12 @@ function controlField(control: string, field: string): string | undefined {
 }
 
 /** A package with a symbols or a shlibs file (else undefined), both parsed. */
-async function readPackage(name: string, qualified: boolean, symbolsPath: string, shlibsPath: string): Promise<LibraryPackage | undefined> {
+async function readPackage(
+  name: string,
+  qualified: boolean,
+  symbolsPath: string,
+  shlibsPath: string,
+): Promise<LibraryPackage | undefined> {
   const symbolsText = await readTextOrUndefined(symbolsPath);
   const shlibsText = await readTextOrUndefined(shlibsPath);
   if (symbolsText === undefined && shlibsText === undefined) return undefined;
@@ -54,7 +59,11 @@ async function readPackage(name: string, qualified: boolean, symbolsPath: string
 }
 
 /** A package of kpkg's control directories; with `architecture`, only if its control file says that Architecture. */
-async function readControlDir(dir: string, name: string, architecture: string | undefined): Promise<LibraryPackage | undefined> {
+async function readControlDir(
+  dir: string,
+  name: string,
+  architecture: string | undefined,
+): Promise<LibraryPackage | undefined> {
   if (architecture !== undefined) {
     const control = await readTextOrUndefined(join(dir, 'control'));
     if (control === undefined || controlField(control, 'Architecture') !== architecture) return undefined;
@@ -63,7 +72,11 @@ async function readControlDir(dir: string, name: string, architecture: string | 
 }
 
 /** The packages of an info directory's file names that have shlibs or symbols (by their dpkg id, `<package>[:<arch>]`). */
-function dpkgInfoPackages(files: readonly string[], architecture: string, unqualified: boolean): Map<string, { name: string; qualified: boolean }> {
+function dpkgInfoPackages(
+  files: readonly string[],
+  architecture: string,
+  unqualified: boolean,
+): Map<string, { name: string; qualified: boolean }> {
   const ids = new Map<string, { name: string; qualified: boolean }>();
   for (const file of files) {
     const m = /^(.+)\.(?:shlibs|symbols)$/.exec(file);
@@ -95,8 +108,13 @@ export class ShlibsDatabase {
   static async fromControlDirs(root: string, options: { architecture?: string } = {}): Promise<ShlibsDatabase> {
     const base = join(root, '.kpkg/control');
     const names = await readDirNames(base, 'prepare the target sysroot again (its cache directory can be removed)');
-    const packages = await mapLimit(names, IO_PARALLELISM, (name) => readControlDir(join(base, name), name, options.architecture));
-    return new ShlibsDatabase(packages.filter((p) => p !== undefined), base);
+    const packages = await mapLimit(names, IO_PARALLELISM, (name) =>
+      readControlDir(join(base, name), name, options.architecture),
+    );
+    return new ShlibsDatabase(
+      packages.filter((p) => p !== undefined),
+      base,
+    );
   }
 
   /**
@@ -104,12 +122,21 @@ export class ShlibsDatabase {
    * and with `unqualified` those of plain `<package>` too — dpkg names so the packages that are not
    * Multi-Arch: same, of the native architecture or `all` (cross-toolchain packages among them).
    */
-  static async fromDpkgInfo(root: string, architecture: string, options: { unqualified?: boolean } = {}): Promise<ShlibsDatabase> {
+  static async fromDpkgInfo(
+    root: string,
+    architecture: string,
+    options: { unqualified?: boolean } = {},
+  ): Promise<ShlibsDatabase> {
     const base = join(root, 'var/lib/dpkg/info');
     const files = await readDirNames(base, 'pass the root of a Debian system of the target architecture');
     const ids = dpkgInfoPackages(files, architecture, options.unqualified === true);
-    const packages = await mapLimit([...ids], IO_PARALLELISM, ([id, { name, qualified }]) => readPackage(name, qualified, join(base, `${id}.symbols`), join(base, `${id}.shlibs`)));
-    return new ShlibsDatabase(packages.filter((p) => p !== undefined), base);
+    const packages = await mapLimit([...ids], IO_PARALLELISM, ([id, { name, qualified }]) =>
+      readPackage(name, qualified, join(base, `${id}.symbols`), join(base, `${id}.shlibs`)),
+    );
+    return new ShlibsDatabase(
+      packages.filter((p) => p !== undefined),
+      base,
+    );
   }
 
   /** The symbols file entry of the package that declares `soname`, if any. */
@@ -125,11 +152,17 @@ export class ShlibsDatabase {
 
   /** The shlibs dependency of the package that declares `soname`, if any. */
   shlibsFor(soname: string): { package: LibraryPackage; dependency: string } | undefined {
-    const found = this.pick(soname, 'shlibs', (p) => (p.shlibs === undefined ? undefined : shlibsDependency(p.shlibs, soname)));
+    const found = this.pick(soname, 'shlibs', (p) =>
+      p.shlibs === undefined ? undefined : shlibsDependency(p.shlibs, soname),
+    );
     return found === undefined ? undefined : { package: found.package, dependency: found.value };
   }
 
-  private pick<T>(soname: string, kind: string, get: (p: LibraryPackage) => T | undefined): { package: LibraryPackage; value: T } | undefined {
+  private pick<T>(
+    soname: string,
+    kind: string,
+    get: (p: LibraryPackage) => T | undefined,
+  ): { package: LibraryPackage; value: T } | undefined {
     const all: { package: LibraryPackage; value: T }[] = [];
     for (const p of this.packages) {
       const value = get(p);

@@ -1,14 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatRelation, formatRelationClause, meaningOf, mergeDepends, parseDependency, parseRelation, parseRelationClause, relationNames } from './relations.js';
+import {
+  formatRelation,
+  formatRelationClause,
+  meaningOf,
+  mergeDepends,
+  parseDependency,
+  parseRelation,
+  parseRelationClause,
+  relationNames,
+} from './relations.js';
 
 describe('parseRelation', () => {
   test('name, architecture qualifier, operator and version; blanks where deb-control(5) allows them', () => {
-    assert.deepEqual(parseRelation('libc6 (>= 2.34)'), { name: 'libc6', arch: undefined, version: { op: '>=', version: '2.34' } });
+    assert.deepEqual(parseRelation('libc6 (>= 2.34)'), {
+      name: 'libc6',
+      arch: undefined,
+      version: { op: '>=', version: '2.34' },
+    });
     assert.deepEqual(parseRelation('  python3:any  '), { name: 'python3', arch: 'any', version: undefined });
-    assert.deepEqual(parseRelation('zlib1g:arm64(>>1:1.2)'), { name: 'zlib1g', arch: 'arm64', version: { op: '>>', version: '1:1.2' } });
+    assert.deepEqual(parseRelation('zlib1g:arm64(>>1:1.2)'), {
+      name: 'zlib1g',
+      arch: 'arm64',
+      version: { op: '>>', version: '1:1.2' },
+    });
     assert.deepEqual(parseRelation('a ( << 1~rc1 )')?.version, { op: '<<', version: '1~rc1' });
-    for (const op of ['<<', '<=', '=', '>=', '>>'] as const) assert.equal(parseRelation(`a (${op} 1)`)?.version?.op, op);
+    for (const op of ['<<', '<=', '=', '>=', '>>'] as const)
+      assert.equal(parseRelation(`a (${op} 1)`)?.version?.op, op);
   });
 
   test('the deprecated < and > are kept as written, printed as <= and >=', () => {
@@ -22,7 +40,18 @@ describe('parseRelation', () => {
   });
 
   test('refuses what is not name[:arch] [(op version)]', () => {
-    for (const text of ['c [amd64]', 'foo <!nocheck>', 'a (>= 1', 'a (>= 1 2)', 'a (~ 1)', '(>= 1) a', '-a', '', 'a b', '${shlibs:Depends}']) {
+    for (const text of [
+      'c [amd64]',
+      'foo <!nocheck>',
+      'a (>= 1',
+      'a (>= 1 2)',
+      'a (~ 1)',
+      '(>= 1) a',
+      '-a',
+      '',
+      'a b',
+      '${shlibs:Depends}',
+    ]) {
       assert.equal(parseRelation(text), undefined, text);
     }
   });
@@ -56,7 +85,11 @@ describe('parseDependency', () => {
     assert.throws(() => parseDependency('libc6 | Libfoo1'), /internal: not a Debian relation: ' Libfoo1'/);
     assert.throws(() => parseDependency('libfoo1:ARM64'), /not a Debian relation/);
     assert.throws(() => parseDependency('libfoo1 [arm64]'), /not a Debian relation: 'libfoo1 \[arm64\]'/);
-    assert.throws(() => parseDependency('libfoo1 (> 1)'), /not a Debian relation: 'libfoo1 \(> 1\)'/, 'mergeDepends writes >=');
+    assert.throws(
+      () => parseDependency('libfoo1 (> 1)'),
+      /not a Debian relation: 'libfoo1 \(> 1\)'/,
+      'mergeDepends writes >=',
+    );
     assert.throws(() => parseDependency(''), /not a Debian relation/);
   });
 });
@@ -71,15 +104,27 @@ describe('mergeDepends', () => {
       'libfoo (= 1.0), libfoo (>= 0.9), libfoo (<= 1.0)',
     ]);
     assert.deepEqual(merged, ['libc6 (>> 2.36)', 'libc6 (<< 2.37)', 'libfoo (= 1.0)', 'zlib1g (>= 1:1.2)']);
-    const libc = ['libc6 (>= 2.17)', 'libc6 (>= 2.34)', 'libc6   (>=2.34)', 'libgmp10 (>= 2:6.2.1+dfsg1)', 'libc6 (>= 2.4)'];
+    const libc = [
+      'libc6 (>= 2.17)',
+      'libc6 (>= 2.34)',
+      'libc6   (>=2.34)',
+      'libgmp10 (>= 2:6.2.1+dfsg1)',
+      'libc6 (>= 2.4)',
+    ];
     assert.deepEqual(mergeDepends(libc), ['libc6 (>= 2.34)', 'libgmp10 (>= 2:6.2.1+dfsg1)']);
     assert.deepEqual(mergeDepends(['b (>= 1.0~rc1)', 'b (>= 1.0)', 'a']), ['a', 'b (>= 1.0)']);
     assert.deepEqual(mergeDepends(['libx (> 1)']), ['libx (>= 1)']);
-    assert.deepEqual(mergeDepends(['libx (> 1)', 'libx (>= 1)', 'libx (< 3)', 'libx (<= 2)']), ['libx (>= 1)', 'libx (<= 2)']);
+    assert.deepEqual(mergeDepends(['libx (> 1)', 'libx (>= 1)', 'libx (< 3)', 'libx (<= 2)']), [
+      'libx (>= 1)',
+      'libx (<= 2)',
+    ]);
   });
 
   test('an architecture qualifier makes another package: neither implies the other', () => {
-    assert.deepEqual(mergeDepends(['python3:any (>= 3.11)', 'python3 (>= 3.9)']), ['python3 (>= 3.9)', 'python3:any (>= 3.11)']);
+    assert.deepEqual(mergeDepends(['python3:any (>= 3.11)', 'python3 (>= 3.9)']), [
+      'python3 (>= 3.9)',
+      'python3:any (>= 3.11)',
+    ]);
   });
 
   test('a version is not implied by a higher one of another operator kind', () => {

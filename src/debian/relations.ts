@@ -26,7 +26,8 @@ export type RelationClause =
 // ---------------------------------------------------------------------------------------------
 // Parsing and printing.
 
-const RELATION = /^([A-Za-z0-9][A-Za-z0-9+.-]*)(?::([A-Za-z0-9-]+))?\s*(?:\(\s*(<<|<=|>=|>>|=|<|>)\s*([^\s()]+)\s*\))?$/;
+const RELATION =
+  /^([A-Za-z0-9][A-Za-z0-9+.-]*)(?::([A-Za-z0-9-]+))?\s*(?:\(\s*(<<|<=|>=|>>|=|<|>)\s*([^\s()]+)\s*\))?$/;
 
 /** What an operator means: the deprecated `<` and `>` are `<=` and `>=`. */
 export function meaningOf(op: WrittenOperator): RelationOp {
@@ -43,7 +44,11 @@ export function parseRelation(text: string): Relation | undefined {
   const m = RELATION.exec(text.trim());
   if (m === null) return undefined;
   const [, name = '', arch, op, version] = m;
-  return { name, arch, version: op === undefined || version === undefined ? undefined : { op: op as WrittenOperator, version } };
+  return {
+    name,
+    arch,
+    version: op === undefined || version === undefined ? undefined : { op: op as WrittenOperator, version },
+  };
 }
 
 /** The `,`-separated clauses of a field that are not blank, as written. */
@@ -70,7 +75,9 @@ function qualifiedName(relation: Relation): string {
 /** `name[:arch] (op version)`, one blank before the parenthesis and one inside it; `<=` and `>=` for `<` and `>`. */
 export function formatRelation(relation: Relation): string {
   const name = qualifiedName(relation);
-  return relation.version === undefined ? name : `${name} (${meaningOf(relation.version.op)} ${relation.version.version})`;
+  return relation.version === undefined
+    ? name
+    : `${name} (${meaningOf(relation.version.op)} ${relation.version.version})`;
 }
 
 export function formatRelationClause(clause: RelationClause): string {
@@ -89,7 +96,11 @@ function leadingName(alternative: string): string {
 export function relationNames(field: string | undefined): string[][] {
   if (field === undefined) return [];
   return relationClauses(field)
-    .map((clause) => clauseAlternatives(clause).map(leadingName).filter((name) => name !== ''))
+    .map((clause) =>
+      clauseAlternatives(clause)
+        .map(leadingName)
+        .filter((name) => name !== ''),
+    )
     .filter((alternatives) => alternatives.length > 0);
 }
 
@@ -148,7 +159,8 @@ function relationImplies(p: Relation, q: Relation): boolean {
 
 /** Whether clause `p` implies clause `q`: each alternative of `p` implies one of `q`; unparsed text only itself. */
 function clauseImplies(p: RelationClause, q: RelationClause): boolean {
-  if (p.kind === 'unparsed' || q.kind === 'unparsed') return p.kind === 'unparsed' && q.kind === 'unparsed' && p.text === q.text;
+  if (p.kind === 'unparsed' || q.kind === 'unparsed')
+    return p.kind === 'unparsed' && q.kind === 'unparsed' && p.text === q.text;
   return p.alternatives.every((a) => q.alternatives.some((b) => relationImplies(a, b)));
 }
 
@@ -162,7 +174,11 @@ interface SortKey {
 
 function sortKeys(clause: RelationClause): SortKey[] {
   if (clause.kind === 'unparsed') return [{ name: clause.text, op: 0, version: '' }];
-  return clause.alternatives.map((a) => ({ name: qualifiedName(a), op: OPERATOR_ORDER[a.version === undefined ? 'none' : meaningOf(a.version.op)], version: a.version?.version ?? '' }));
+  return clause.alternatives.map((a) => ({
+    name: qualifiedName(a),
+    op: OPERATOR_ORDER[a.version === undefined ? 'none' : meaningOf(a.version.op)],
+    version: a.version?.version ?? '',
+  }));
 }
 
 /** Dpkg::Deps::deps_compare: package name, then operator (none, >=, >>, =, <<, <=), then the version as text. */

@@ -65,7 +65,10 @@ function need(soname: string, ...imports: LibraryImport[]): LibraryNeed {
 describe('resolveShlibsDepends', () => {
   const database = new ShlibsDatabase(
     [
-      libraryPackage('libbar2', { symbols: 'libbar.so.2 libbar2 #MINVER#\n (symver)BAR_2.0 2.0\n (symver|optional)BAR_2.1 2.1~rc1\n (c++)"bar::run()@Base" 9.9\n' }),
+      libraryPackage('libbar2', {
+        symbols:
+          'libbar.so.2 libbar2 #MINVER#\n (symver)BAR_2.0 2.0\n (symver|optional)BAR_2.1 2.1~rc1\n (c++)"bar::run()@Base" 9.9\n',
+      }),
       libraryPackage('libbroken1', { symbols: 'libbroken.so.1 libbroken1 #MINVER#\n b@Base 1.0 2\n' }),
       libraryPackage('libc6', { symbols: LIBC6_SYMBOLS, shlibs: LIBC6_SHLIBS }),
       libraryPackage('libfoo1', { symbols: 'libfoo.so.1 libfoo1 #MINVER#\n foo@Base 0\n foo_new@FOO_2 1.5\n' }),
@@ -76,24 +79,58 @@ describe('resolveShlibsDepends', () => {
   );
 
   test('the symbols file wins over shlibs; the highest symbol version of the imports counts', () => {
-    const r = resolveShlibsDepends([need('libc.so.6', { name: '__libc_start_main', version: 'GLIBC_2.34' }, { name: 'memcpy', version: 'GLIBC_2.17' })], database);
-    assert.deepEqual(r, { depends: ['libc6 (>= 2.34)'], resolved: [{ soname: 'libc.so.6', package: 'libc6', source: 'symbols', dependency: 'libc6 (>= 2.34)' }], unresolved: [] });
+    const r = resolveShlibsDepends(
+      [
+        need(
+          'libc.so.6',
+          { name: '__libc_start_main', version: 'GLIBC_2.34' },
+          { name: 'memcpy', version: 'GLIBC_2.17' },
+        ),
+      ],
+      database,
+    );
+    assert.deepEqual(r, {
+      depends: ['libc6 (>= 2.34)'],
+      resolved: [{ soname: 'libc.so.6', package: 'libc6', source: 'symbols', dependency: 'libc6 (>= 2.34)' }],
+      unresolved: [],
+    });
   });
 
   test('a library used only for old symbols still asks for its smallest symbol version, as dpkg-shlibdeps does', () => {
-    assert.deepEqual(resolveShlibsDepends([need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' })], database).depends, ['libc6 (>= 2.17)']);
+    assert.deepEqual(
+      resolveShlibsDepends([need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' })], database).depends,
+      ['libc6 (>= 2.17)'],
+    );
     assert.deepEqual(resolveShlibsDepends([need('libc.so.6')], database).depends, ['libc6 (>= 2.17)']);
-    assert.deepEqual(resolveShlibsDepends([need('libc.so.6', { name: 'not_in_file', version: 'GLIBC_2.99' })], database).depends, ['libc6 (>= 2.17)']);
+    assert.deepEqual(
+      resolveShlibsDepends([need('libc.so.6', { name: 'not_in_file', version: 'GLIBC_2.99' })], database).depends,
+      ['libc6 (>= 2.17)'],
+    );
   });
 
   test('GLIBC_PRIVATE symbols bring the alternative template; libc6 (>= …) is implied and goes', () => {
-    const r = resolveShlibsDepends([need('libc.so.6', { name: '__libc_start_main', version: 'GLIBC_2.34' }, { name: '_dl_catch_error', version: 'GLIBC_PRIVATE' })], database);
+    const r = resolveShlibsDepends(
+      [
+        need(
+          'libc.so.6',
+          { name: '__libc_start_main', version: 'GLIBC_2.34' },
+          { name: '_dl_catch_error', version: 'GLIBC_PRIVATE' },
+        ),
+      ],
+      database,
+    );
     assert.deepEqual(r.depends, ['libc6 (>> 2.36)', 'libc6 (<< 2.37)']);
     assert.equal(r.resolved[0]?.dependency, 'libc6 (>= 2.34), libc6 (>> 2.36), libc6 (<< 2.37)');
   });
 
   test('several sonames of one package merge into one clause with the highest version', () => {
-    const r = resolveShlibsDepends([need('libm.so.6', { name: 'exp', version: 'GLIBC_2.29' }), need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' })], database);
+    const r = resolveShlibsDepends(
+      [
+        need('libm.so.6', { name: 'exp', version: 'GLIBC_2.29' }),
+        need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' }),
+      ],
+      database,
+    );
     assert.deepEqual(r.depends, ['libc6 (>= 2.29)']);
     assert.deepEqual(
       r.resolved.map((l) => l.dependency),
@@ -102,35 +139,70 @@ describe('resolveShlibsDepends', () => {
   });
 
   test('unversioned imports are looked up as name@Base; weak ones count too', () => {
-    const unversioned: LibraryImport[] = [{ name: 'gzopen64' }, { name: '__gmon_start__', weak: true }, { name: 'memcpy' }];
-    const r = resolveShlibsDepends([need('libz.so.1', ...unversioned), need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' }, ...unversioned)], database);
+    const unversioned: LibraryImport[] = [
+      { name: 'gzopen64' },
+      { name: '__gmon_start__', weak: true },
+      { name: 'memcpy' },
+    ];
+    const r = resolveShlibsDepends(
+      [need('libz.so.1', ...unversioned), need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' }, ...unversioned)],
+      database,
+    );
     assert.deepEqual(r.depends, ['libc6 (>= 2.17)', 'zlib1g (>= 1:1.2.3.3.dfsg-1)']);
-    const weak = resolveShlibsDepends([need('libz.so.1', { name: 'inflateValidate', version: 'ZLIB_1.2.9', weak: true })], database);
+    const weak = resolveShlibsDepends(
+      [need('libz.so.1', { name: 'inflateValidate', version: 'ZLIB_1.2.9', weak: true })],
+      database,
+    );
     assert.deepEqual(weak.depends, ['zlib1g (>= 1:1.2.9)']);
   });
 
   test('a shlibs-only library gives its dependency as it is; an unknown soname is unresolved', () => {
-    const r = resolveShlibsDepends([need('libgmp.so.10', { name: '__gmpz_init' }), need('libunknown.so.3', { name: 'x' }), need('libc.so.6', { name: '__libc_start_main', version: 'GLIBC_2.34' })], database);
+    const r = resolveShlibsDepends(
+      [
+        need('libgmp.so.10', { name: '__gmpz_init' }),
+        need('libunknown.so.3', { name: 'x' }),
+        need('libc.so.6', { name: '__libc_start_main', version: 'GLIBC_2.34' }),
+      ],
+      database,
+    );
     assert.deepEqual(r.depends, ['libc6 (>= 2.34)', 'libgmp10 (>= 2:6.2.1+dfsg1)']);
-    assert.deepEqual(r.resolved.map((l) => [l.soname, l.package, l.source]), [
-      ['libgmp.so.10', 'libgmp10', 'shlibs'],
-      ['libc.so.6', 'libc6', 'symbols'],
-    ]);
+    assert.deepEqual(
+      r.resolved.map((l) => [l.soname, l.package, l.source]),
+      [
+        ['libgmp.so.10', 'libgmp10', 'shlibs'],
+        ['libc.so.6', 'libc6', 'symbols'],
+      ],
+    );
     assert.deepEqual(r.unresolved, ['libunknown.so.3']);
   });
 
   test('minimal version 0 asks for no version; a later symbol with one does', () => {
     assert.deepEqual(resolveShlibsDepends([need('libfoo.so.1', { name: 'foo' })], database).depends, ['libfoo1']);
-    assert.deepEqual(resolveShlibsDepends([need('libfoo.so.1', { name: 'foo' }, { name: 'foo_new', version: 'FOO_2' })], database).depends, ['libfoo1 (>= 1.5)']);
+    assert.deepEqual(
+      resolveShlibsDepends([need('libfoo.so.1', { name: 'foo' }, { name: 'foo_new', version: 'FOO_2' })], database)
+        .depends,
+      ['libfoo1 (>= 1.5)'],
+    );
   });
 
   test('symver patterns match every symbol of their version node; c++ patterns match nothing', () => {
-    assert.deepEqual(resolveShlibsDepends([need('libbar.so.2', { name: 'anything', version: 'BAR_2.1' })], database).depends, ['libbar2 (>= 2.1~rc1)']);
-    assert.deepEqual(resolveShlibsDepends([need('libbar.so.2', { name: 'bar::run()' })], database).depends, ['libbar2']);
+    assert.deepEqual(
+      resolveShlibsDepends([need('libbar.so.2', { name: 'anything', version: 'BAR_2.1' })], database).depends,
+      ['libbar2 (>= 2.1~rc1)'],
+    );
+    assert.deepEqual(resolveShlibsDepends([need('libbar.so.2', { name: 'bar::run()' })], database).depends, [
+      'libbar2',
+    ]);
   });
 
   test('the same soname needed twice is resolved once with all its imports', () => {
-    const r = resolveShlibsDepends([need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' }), need('libc.so.6', { name: 'getrandom', version: 'GLIBC_2.25' })], database);
+    const r = resolveShlibsDepends(
+      [
+        need('libc.so.6', { name: 'memcpy', version: 'GLIBC_2.17' }),
+        need('libc.so.6', { name: 'getrandom', version: 'GLIBC_2.25' }),
+      ],
+      database,
+    );
     assert.deepEqual(r.depends, ['libc6 (>= 2.25)']);
     assert.equal(r.resolved.length, 1);
   });
@@ -151,30 +223,55 @@ describe('resolveShlibsDepends', () => {
 const HOST_INFO = '/var/lib/dpkg/info';
 const hasHostLibc = existsSync(join(HOST_INFO, 'libc6:amd64.symbols'));
 
-test('real data: this machine\'s amd64 libc6, zlib1g and libelf1 control files', { skip: !hasHostLibc && 'no /var/lib/dpkg/info/libc6:amd64.symbols (not a Debian amd64 machine)' }, async () => {
-  const db = await ShlibsDatabase.fromDpkgInfo('/', 'amd64');
-  const unversioned: LibraryImport[] = [{ name: 'deflate' }, { name: '__gmon_start__', weak: true }];
-  const needs = [
-    need('libc.so.6', { name: '__libc_start_main', version: 'GLIBC_2.34' }, { name: 'printf', version: 'GLIBC_2.2.5' }, { name: '__cxa_finalize', version: 'GLIBC_2.2.5', weak: true }, ...unversioned),
-    need('libm.so.6', { name: 'sin', version: 'GLIBC_2.2.5' }, ...unversioned),
-  ];
-  if (existsSync(join(HOST_INFO, 'zlib1g:amd64.symbols'))) needs.push(need('libz.so.1', ...unversioned));
-  if (existsSync(join(HOST_INFO, 'libelf1:amd64.symbols'))) needs.push(need('libelf.so.1', { name: 'elf_version', version: 'ELFUTILS_1.0' }, ...unversioned));
-  const r = resolveShlibsDepends(needs, db);
-  assert.deepEqual(r.unresolved, []);
-  assert.equal(r.depends[0], 'libc6 (>= 2.34)');
-  assert.deepEqual(r.resolved.slice(0, 2), [
-    { soname: 'libc.so.6', package: 'libc6', source: 'symbols', dependency: 'libc6 (>= 2.34)' },
-    { soname: 'libm.so.6', package: 'libc6', source: 'symbols', dependency: 'libc6 (>= 2.2.5)' },
-  ]);
-  // Same answers as dpkg-shlibdeps gives on bookworm for a program using these symbols.
-  if (existsSync(join(HOST_INFO, 'zlib1g:amd64.symbols'))) assert.ok(r.depends.includes('zlib1g (>= 1:1.1.4)'), r.depends.join(', '));
-  if (existsSync(join(HOST_INFO, 'libelf1:amd64.symbols'))) assert.ok(r.depends.includes('libelf1 (>= 0.131)'), r.depends.join(', '));
+test(
+  "real data: this machine's amd64 libc6, zlib1g and libelf1 control files",
+  { skip: !hasHostLibc && 'no /var/lib/dpkg/info/libc6:amd64.symbols (not a Debian amd64 machine)' },
+  async () => {
+    const db = await ShlibsDatabase.fromDpkgInfo('/', 'amd64');
+    const unversioned: LibraryImport[] = [{ name: 'deflate' }, { name: '__gmon_start__', weak: true }];
+    const needs = [
+      need(
+        'libc.so.6',
+        { name: '__libc_start_main', version: 'GLIBC_2.34' },
+        { name: 'printf', version: 'GLIBC_2.2.5' },
+        { name: '__cxa_finalize', version: 'GLIBC_2.2.5', weak: true },
+        ...unversioned,
+      ),
+      need('libm.so.6', { name: 'sin', version: 'GLIBC_2.2.5' }, ...unversioned),
+    ];
+    if (existsSync(join(HOST_INFO, 'zlib1g:amd64.symbols'))) needs.push(need('libz.so.1', ...unversioned));
+    if (existsSync(join(HOST_INFO, 'libelf1:amd64.symbols')))
+      needs.push(need('libelf.so.1', { name: 'elf_version', version: 'ELFUTILS_1.0' }, ...unversioned));
+    const r = resolveShlibsDepends(needs, db);
+    assert.deepEqual(r.unresolved, []);
+    assert.equal(r.depends[0], 'libc6 (>= 2.34)');
+    assert.deepEqual(r.resolved.slice(0, 2), [
+      { soname: 'libc.so.6', package: 'libc6', source: 'symbols', dependency: 'libc6 (>= 2.34)' },
+      { soname: 'libm.so.6', package: 'libc6', source: 'symbols', dependency: 'libc6 (>= 2.2.5)' },
+    ]);
+    // Same answers as dpkg-shlibdeps gives on bookworm for a program using these symbols.
+    if (existsSync(join(HOST_INFO, 'zlib1g:amd64.symbols')))
+      assert.ok(r.depends.includes('zlib1g (>= 1:1.1.4)'), r.depends.join(', '));
+    if (existsSync(join(HOST_INFO, 'libelf1:amd64.symbols')))
+      assert.ok(r.depends.includes('libelf1 (>= 0.131)'), r.depends.join(', '));
 
-  // A GLIBC_PRIVATE symbol: the file's own alternative template replaces the (>=) clause.
-  const alternative = db.symbolsFor('libc.so.6')?.library.templates[1];
-  const priv = resolveShlibsDepends([need('libc.so.6', { name: '__libc_start_main', version: 'GLIBC_2.34' }, { name: '_dl_catch_error', version: 'GLIBC_PRIVATE' })], db);
-  assert.ok(alternative !== undefined);
-  assert.deepEqual(priv.depends, mergeDepends([alternative]));
-  assert.ok(priv.depends.every((d) => /^libc6 \((>>|<<) /.test(d)), priv.depends.join(', '));
-});
+    // A GLIBC_PRIVATE symbol: the file's own alternative template replaces the (>=) clause.
+    const alternative = db.symbolsFor('libc.so.6')?.library.templates[1];
+    const priv = resolveShlibsDepends(
+      [
+        need(
+          'libc.so.6',
+          { name: '__libc_start_main', version: 'GLIBC_2.34' },
+          { name: '_dl_catch_error', version: 'GLIBC_PRIVATE' },
+        ),
+      ],
+      db,
+    );
+    assert.ok(alternative !== undefined);
+    assert.deepEqual(priv.depends, mergeDepends([alternative]));
+    assert.ok(
+      priv.depends.every((d) => /^libc6 \((>>|<<) /.test(d)),
+      priv.depends.join(', '),
+    );
+  },
+);

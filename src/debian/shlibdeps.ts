@@ -40,7 +40,12 @@ class TemplateVersions {
       const key = part.trim();
       if (key === '') continue;
       const current = this.versions.get(key);
-      if (current === undefined || current === '' || (minVersion !== '' && compareDebianVersions(minVersion, current) > 0)) this.versions.set(key, minVersion);
+      if (
+        current === undefined ||
+        current === '' ||
+        (minVersion !== '' && compareDebianVersions(minVersion, current) > 0)
+      )
+        this.versions.set(key, minVersion);
     }
   }
 
@@ -93,7 +98,12 @@ function importsBySoname(needs: readonly LibraryNeed[]): Map<string, LibraryImpo
  * the library's smallest version, raised by each import found, plus the alternative templates the
  * imports' dependency ids name.
  */
-function symbolsDependency(soname: string, imports: readonly LibraryImport[], found: { package: LibraryPackage; library: SymbolsLibrary }, all: TemplateVersions): string {
+function symbolsDependency(
+  soname: string,
+  imports: readonly LibraryImport[],
+  found: { package: LibraryPackage; library: SymbolsLibrary },
+  all: TemplateVersions,
+): string {
   const { library } = found;
   const own = new TemplateVersions();
   updateEach([own, all], library.templates[0] ?? '', smallestVersion(library));
@@ -102,10 +112,13 @@ function symbolsDependency(soname: string, imports: readonly LibraryImport[], fo
     if (symbol === undefined) continue;
     const template = library.templates[symbol.dependencyId];
     if (template === undefined) {
-      throw new KpkgError(`${soname}: symbol ${i.name}@${i.version ?? 'Base'} names dependency template ${symbol.dependencyId}, which the symbols file of ${found.package.name} does not have`, {
-        where: found.package.where,
-        hint: 'the package that ships this file is damaged: fetch it again',
-      });
+      throw new KpkgError(
+        `${soname}: symbol ${i.name}@${i.version ?? 'Base'} names dependency template ${symbol.dependencyId}, which the symbols file of ${found.package.name} does not have`,
+        {
+          where: found.package.where,
+          hint: 'the package that ships this file is damaged: fetch it again',
+        },
+      );
     }
     updateEach([own, all], template, symbol.minVersion);
   }

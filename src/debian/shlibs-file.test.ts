@@ -16,7 +16,9 @@ test('splitSoname: <name>.so.<version> and <name>-<version>.so', () => {
 });
 
 test('shlibs: untyped entries for debs, a deb: entry wins, udeb entries never count', () => {
-  const entries = parseShlibs(`# comment\n${LIBC6_SHLIBS}libdb 5.3 libdb5.3\nlibx 1 libx1 (>= 1)\ndeb: libx 1 libx1 (>= 2)\nudeb: liby 1 liby-udeb\n`);
+  const entries = parseShlibs(
+    `# comment\n${LIBC6_SHLIBS}libdb 5.3 libdb5.3\nlibx 1 libx1 (>= 1)\ndeb: libx 1 libx1 (>= 2)\nudeb: liby 1 liby-udeb\n`,
+  );
   assert.equal(shlibsDependency(entries, 'libc.so.6'), 'libc6 (>= 2.36)');
   assert.equal(shlibsDependency(entries, 'libdb-5.3.so'), 'libdb5.3');
   assert.equal(shlibsDependency(entries, 'libx.so.1'), 'libx1 (>= 2)');
@@ -27,6 +29,8 @@ test('shlibs: untyped entries for debs, a deb: entry wins, udeb entries never co
 
 test('shlibs: comments, blank and one-word lines are skipped; the dependency keeps its inner blanks', () => {
   const entries = parseShlibs('#libz 1 zlib1g\n\n   \nlibbroken\n  libz 1   zlib1g (>= 1:1.2)  | libz-alt  \n');
-  assert.deepEqual(entries, [{ type: undefined, library: 'libz', soversion: '1', dependency: 'zlib1g (>= 1:1.2)  | libz-alt' }]);
+  assert.deepEqual(entries, [
+    { type: undefined, library: 'libz', soversion: '1', dependency: 'zlib1g (>= 1:1.2)  | libz-alt' },
+  ]);
   assert.equal(shlibsDependency(entries, 'libmemusage.so'), undefined, 'a soname shlibs files cannot name');
 });

@@ -16,5 +16,9 @@ test('known exceptions, else the policy name and its t64 rename', () => {
   assert.deepEqual(conventionalPackages('libpthread.so.0'), ['libc6']);
   assert.deepEqual(conventionalPackages('libz.so.1'), ['zlib1g']);
   assert.deepEqual(conventionalPackages('libelf.so.1'), ['libelf1', 'libelf1t64']);
-  assert.deepEqual(conventionalPackages('libcrypto.so.1.1'), ['libcrypto1.1', 'libcrypto1.1t64'], 'only OpenSSL 3 is known');
+  assert.deepEqual(
+    conventionalPackages('libcrypto.so.1.1'),
+    ['libcrypto1.1', 'libcrypto1.1t64'],
+    'only OpenSSL 3 is known',
+  );
 });

@@ -36,8 +36,16 @@ test('symbols: templates, alternatives, Build-Depends-Package, dependency ids an
   assert.ok(libc !== undefined);
   assert.deepEqual(libc.templates, ['libc6 #MINVER#', 'libc6 (>> 2.36), libc6 (<< 2.37)']);
   assert.deepEqual(libc.buildDependsPackages, ['libc-dev']);
-  assert.deepEqual(libc.symbols.get('_dl_catch_error@GLIBC_PRIVATE'), { minVersion: '0', dependencyId: 1, deprecated: false });
-  assert.deepEqual(libc.symbols.get('__libc_start_main@GLIBC_2.34'), { minVersion: '2.34', dependencyId: 0, deprecated: false });
+  assert.deepEqual(libc.symbols.get('_dl_catch_error@GLIBC_PRIVATE'), {
+    minVersion: '0',
+    dependencyId: 1,
+    deprecated: false,
+  });
+  assert.deepEqual(libc.symbols.get('__libc_start_main@GLIBC_2.34'), {
+    minVersion: '2.34',
+    dependencyId: 0,
+    deprecated: false,
+  });
   assert.equal(libs.get('libm.so.6')?.symbols.size, 4);
   const bar = libs.get('libbar.so.2');
   assert.ok(bar !== undefined);
@@ -48,7 +56,9 @@ test('symbols: templates, alternatives, Build-Depends-Package, dependency ids an
 });
 
 test('symbols: CRLF lines; field names in any case; malformed symbol lines skipped', () => {
-  const libs = parseSymbols('libz.so.1 zlib1g #MINVER#\r\n* build-depends-PACKAGE: zlib1g-dev\r\n deflate@Base 1:1.1.4\r\n nominver@Base\r\n');
+  const libs = parseSymbols(
+    'libz.so.1 zlib1g #MINVER#\r\n* build-depends-PACKAGE: zlib1g-dev\r\n deflate@Base 1:1.1.4\r\n nominver@Base\r\n',
+  );
   const z = libs.get('libz.so.1');
   assert.ok(z !== undefined);
   assert.deepEqual(z.templates, ['zlib1g #MINVER#']);
@@ -58,7 +68,9 @@ test('symbols: CRLF lines; field names in any case; malformed symbol lines skipp
 });
 
 test('symbols: a soname named again starts its templates over and keeps its symbols', () => {
-  const libs = parseSymbols('liba.so.1 liba1 #MINVER#\n| liba1-alt\n a@Base 1\nliba.so.1 liba1-new #MINVER#\n b@Base 2\n');
+  const libs = parseSymbols(
+    'liba.so.1 liba1 #MINVER#\n| liba1-alt\n a@Base 1\nliba.so.1 liba1-new #MINVER#\n b@Base 2\n',
+  );
   assert.deepEqual(libs.get('liba.so.1')?.templates, ['liba1-new #MINVER#']);
   assert.deepEqual([...(libs.get('liba.so.1')?.symbols.keys() ?? [])], ['a@Base', 'b@Base']);
 });
@@ -71,6 +83,12 @@ test('symbols: a symbol line before any soname line is an error naming the file'
 });
 
 test('symbols: an alternative template or a field before any soname line is an error too', () => {
-  assert.throws(() => parseSymbols('# header\n| liba1-alt\n', '/x/symbols'), (e: unknown) => e instanceof KpkgError && /line 2/.test(e.message));
-  assert.throws(() => parseSymbols('* Build-Depends-Package: x-dev\n'), (e: unknown) => e instanceof KpkgError && /symbols file, line 1/.test(e.message));
+  assert.throws(
+    () => parseSymbols('# header\n| liba1-alt\n', '/x/symbols'),
+    (e: unknown) => e instanceof KpkgError && /line 2/.test(e.message),
+  );
+  assert.throws(
+    () => parseSymbols('* Build-Depends-Package: x-dev\n'),
+    (e: unknown) => e instanceof KpkgError && /symbols file, line 1/.test(e.message),
+  );
 });

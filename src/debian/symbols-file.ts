@@ -149,7 +149,13 @@ class SymbolsFileReader {
   private startLibrary(soname: string, template: string): void {
     this.current = this.libraries.get(soname);
     if (this.current === undefined) {
-      this.current = { soname, templates: [template], fields: new Map(), symbols: new Map(), symverPatterns: new Map() };
+      this.current = {
+        soname,
+        templates: [template],
+        fields: new Map(),
+        symbols: new Map(),
+        symverPatterns: new Map(),
+      };
       this.libraries.set(soname, this.current);
     } else {
       this.current.templates = [template];
@@ -158,10 +164,13 @@ class SymbolsFileReader {
 
   private library(lineNumber: number): MutableSymbolsLibrary {
     if (this.current !== undefined) return this.current;
-    throw new KpkgError(`${this.where}, line ${lineNumber}: symbol information before any "<soname> <dependency template>" line`, {
-      where: this.where,
-      hint: 'the package that ships this file is damaged: fetch it again',
-    });
+    throw new KpkgError(
+      `${this.where}, line ${lineNumber}: symbol information before any "<soname> <dependency template>" line`,
+      {
+        where: this.where,
+        hint: 'the package that ships this file is damaged: fetch it again',
+      },
+    );
   }
 }
 
@@ -183,7 +192,8 @@ function finishedLibrary(library: MutableSymbolsLibrary): SymbolsLibrary {
  */
 export function parseSymbols(text: string, where = 'symbols file'): Map<string, SymbolsLibrary> {
   const reader = new SymbolsFileReader(where);
-  for (const [index, raw] of text.split('\n').entries()) reader.read(raw.endsWith('\r') ? raw.slice(0, -1) : raw, index + 1);
+  for (const [index, raw] of text.split('\n').entries())
+    reader.read(raw.endsWith('\r') ? raw.slice(0, -1) : raw, index + 1);
   const result = new Map<string, SymbolsLibrary>();
   for (const [soname, library] of reader.libraries) result.set(soname, finishedLibrary(library));
   return result;

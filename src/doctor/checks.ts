@@ -47,11 +47,20 @@ export interface DoctorInput {
 }
 
 function multiarchFix(arch: ArchInfo, pkg: string): { debian: string } {
-  return { debian: `kpkg sysroot --arch ${arch.debian}   (or: dpkg --add-architecture ${arch.debian} && apt-get update && apt-get install ${pkg}:${arch.debian})` };
+  return {
+    debian: `kpkg sysroot --arch ${arch.debian}   (or: dpkg --add-architecture ${arch.debian} && apt-get update && apt-get install ${pkg}:${arch.debian})`,
+  };
 }
 
 function probeResult(arch: ArchInfo, o: ProbeOutcome, fix: (pkg: string) => { debian: string }): CheckResult {
-  return { id: o.probe.id, what: `${o.probe.library} for ${arch.debian} (${o.probe.purpose})`, neededFor: 'headers', ok: o.ok, detail: o.ok ? (o.probe.cxx === true ? 'compiles' : 'links') : o.output, fix: fix(o.probe.debianPackage) };
+  return {
+    id: o.probe.id,
+    what: `${o.probe.library} for ${arch.debian} (${o.probe.purpose})`,
+    neededFor: 'headers',
+    ok: o.ok,
+    detail: o.ok ? (o.probe.cxx === true ? 'compiles' : 'links') : o.output,
+    fix: fix(o.probe.debianPackage),
+  };
 }
 
 export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
@@ -66,9 +75,14 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
     neededFor: 'headers',
     ok: compilerFound,
     detail: compilerFound ? 'found' : 'not on PATH',
-    fix: { debian: `apt-get install gcc-${arch.gnuTriplet}`, fedora: `dnf install gcc-${arch.gnuTriplet} (Fedora's cross compilers have no target C library: use a --sysroot)` },
+    fix: {
+      debian: `apt-get install gcc-${arch.gnuTriplet}`,
+      fedora: `dnf install gcc-${arch.gnuTriplet} (Fedora's cross compilers have no target C library: use a --sysroot)`,
+    },
   });
-  const link = compilerFound ? await probeCompile(compilers.cc, 'int main(void) { return 0; }\n') : { ok: false, output: 'no compiler' };
+  const link = compilerFound
+    ? await probeCompile(compilers.cc, 'int main(void) { return 0; }\n')
+    : { ok: false, output: 'no compiler' };
   results.push({
     id: 'target-libc',
     what: `the ${arch.debian} C library, so host programs can be linked for the target`,
@@ -80,15 +94,36 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const probes = neededProbes(features);
   if (probes.length > 0) {
     if (link.ok) results.push(...(await libraryChecks(input, compilers)));
-    else for (const p of probes) results.push(probeResult(arch, { probe: p, ok: false, output: 'the C library is missing first' }, (pkg) => multiarchFix(arch, pkg)));
+    else
+      for (const p of probes)
+        results.push(
+          probeResult(arch, { probe: p, ok: false, output: 'the C library is missing first' }, (pkg) =>
+            multiarchFix(arch, pkg),
+          ),
+        );
   }
-  if ((features === undefined || features.gccPlugins.length > 0) && input.libraries === undefined) results.push(await pluginHeadersCheck(input));
+  if ((features === undefined || features.gccPlugins.length > 0) && input.libraries === undefined)
+    results.push(await pluginHeadersCheck(input));
   if (input.smoke === true) {
     const cpu = qemuCpuFor(arch.debian);
     const conf = await isFile(`/usr/lib/binfmt.d/qemu-${cpu}.conf`);
-    results.push({ id: 'smoke-qemu', what: `qemu-user for ${cpu} with a binfmt_misc rule`, neededFor: 'smoke', ok: conf, detail: conf ? `/usr/lib/binfmt.d/qemu-${cpu}.conf` : 'no binfmt rule', fix: { debian: 'apt-get install qemu-user-static binfmt-support', fedora: 'dnf install qemu-user-static' } });
+    results.push({
+      id: 'smoke-qemu',
+      what: `qemu-user for ${cpu} with a binfmt_misc rule`,
+      neededFor: 'smoke',
+      ok: conf,
+      detail: conf ? `/usr/lib/binfmt.d/qemu-${cpu}.conf` : 'no binfmt rule',
+      fix: { debian: 'apt-get install qemu-user-static binfmt-support', fedora: 'dnf install qemu-user-static' },
+    });
     const mm = await onPath('mmdebstrap');
-    results.push({ id: 'smoke-mmdebstrap', what: 'mmdebstrap (builds the target rootfs)', neededFor: 'smoke', ok: mm, detail: mm ? 'found' : 'not on PATH', fix: { debian: 'apt-get install mmdebstrap', fedora: 'dnf install mmdebstrap' } });
+    results.push({
+      id: 'smoke-mmdebstrap',
+      what: 'mmdebstrap (builds the target rootfs)',
+      neededFor: 'smoke',
+      ok: mm,
+      detail: mm ? 'found' : 'not on PATH',
+      fix: { debian: 'apt-get install mmdebstrap', fedora: 'dnf install mmdebstrap' },
+    });
   }
   return results;
 }
@@ -97,49 +132,93 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
 async function libraryChecks(input: DoctorInput, compilers: { cc: string[]; cxx: string[] }): Promise<CheckResult[]> {
   const { arch } = input;
   const probes = neededProbes(input.features);
-  const source = (ok: boolean, detail: string, fix?: { debian: string }): CheckResult => ({ id: 'target-libraries', what: `where the ${arch.debian} libraries come from`, neededFor: 'headers', ok, detail, ...(fix === undefined ? {} : { fix }) });
-  const unpackFix = (root: string) => (pkg: string): { debian: string } => ({
-    debian: `apt-get download ${pkg}:${arch.debian} && dpkg-deb -x ${pkg}_*_${arch.debian}.deb ${root}   (or leave out --sysroot: kpkg fetches the target's libraries itself)`,
+  const source = (ok: boolean, detail: string, fix?: { debian: string }): CheckResult => ({
+    id: 'target-libraries',
+    what: `where the ${arch.debian} libraries come from`,
+    neededFor: 'headers',
+    ok,
+    detail,
+    ...(fix === undefined ? {} : { fix }),
   });
+  const unpackFix =
+    (root: string) =>
+    (pkg: string): { debian: string } => ({
+      debian: `apt-get download ${pkg}:${arch.debian} && dpkg-deb -x ${pkg}_*_${arch.debian}.deb ${root}   (or leave out --sysroot: kpkg fetches the target's libraries itself)`,
+    });
   // Packaging's own choice: checked as it is.
   if (input.libraries !== undefined) {
     const root = input.libraries.root;
-    return (await runLibraryProbes(probes, compilers, root)).map((o) => probeResult(arch, o, root === undefined ? (pkg) => multiarchFix(arch, pkg) : unpackFix(root)));
+    return (await runLibraryProbes(probes, compilers, root)).map((o) =>
+      probeResult(arch, o, root === undefined ? (pkg) => multiarchFix(arch, pkg) : unpackFix(root)),
+    );
   }
   if (input.sysroot !== undefined) {
     const root = input.sysroot;
-    return [source(true, `--sysroot ${root}`), ...(await runLibraryProbes(probes, compilers, root)).map((o) => probeResult(arch, o, unpackFix(root)))];
+    return [
+      source(true, `--sysroot ${root}`),
+      ...(await runLibraryProbes(probes, compilers, root)).map((o) => probeResult(arch, o, unpackFix(root))),
+    ];
   }
   const multiarch = await runLibraryProbes(probes, compilers);
-  const choice = chooseLibrarySource({ sysrootOption: false, multiarchReady: multiarch.every((o) => o.ok), aptAvailable: await aptAvailable() });
-  if (choice === 'multiarch') return [source(true, `the build machine's multiarch ${arch.debian} packages`), ...multiarch.map((o) => probeResult(arch, o, (pkg) => multiarchFix(arch, pkg)))];
+  const choice = chooseLibrarySource({
+    sysrootOption: false,
+    multiarchReady: multiarch.every((o) => o.ok),
+    aptAvailable: await aptAvailable(),
+  });
+  if (choice === 'multiarch')
+    return [
+      source(true, `the build machine's multiarch ${arch.debian} packages`),
+      ...multiarch.map((o) => probeResult(arch, o, (pkg) => multiarchFix(arch, pkg))),
+    ];
   if (choice === 'unavailable') {
     return [
-      source(false, `not installed through multiarch, and no apt-get to fetch them`, { debian: `unpack the target's ${probes.map((p) => p.debianPackage).join(', ')} into a directory and pass --sysroot DIR` }),
+      source(false, `not installed through multiarch, and no apt-get to fetch them`, {
+        debian: `unpack the target's ${probes.map((p) => p.debianPackage).join(', ')} into a directory and pass --sysroot DIR`,
+      }),
       ...multiarch.map((o) => probeResult(arch, o, (pkg) => multiarchFix(arch, pkg))),
     ];
   }
   const cached = input.cacheDir === undefined ? undefined : await cachedTargetSysroot(input.cacheDir, arch.debian);
   if (cached === undefined) {
-    return [source(true, `not installed through multiarch: kpkg fetches ${probes.map((p) => p.debianPackage).join(', ')} for ${arch.debian} with apt into its own sysroot when it packages (\`kpkg sysroot --arch ${arch.debian}\` does it now)`)];
+    return [
+      source(
+        true,
+        `not installed through multiarch: kpkg fetches ${probes.map((p) => p.debianPackage).join(', ')} for ${arch.debian} with apt into its own sysroot when it packages (\`kpkg sysroot --arch ${arch.debian}\` does it now)`,
+      ),
+    ];
   }
   const refresh = (): { debian: string } => ({ debian: `kpkg sysroot --arch ${arch.debian} --refresh` });
-  return [source(true, `kpkg's sysroot (${cached.suite}): ${cached.root}`), ...(await runLibraryProbes(probes, compilers, cached.root)).map((o) => probeResult(arch, o, refresh))];
+  return [
+    source(true, `kpkg's sysroot (${cached.suite}): ${cached.root}`),
+    ...(await runLibraryProbes(probes, compilers, cached.root)).map((o) => probeResult(arch, o, refresh)),
+  ];
 }
 
 async function pluginHeadersCheck(input: DoctorInput): Promise<CheckResult> {
   const { arch } = input;
   const major = input.gccVersion === undefined ? 12 : gccMajor(input.gccVersion);
   const what = `plugin headers of the target's gcc ${major} (gcc-${major}-plugin-dev for ${arch.debian})`;
-  const cached = input.cacheDir === undefined ? undefined : await cachedTargetSysroot(input.cacheDir, arch.debian, { withPluginsOf: major });
-  if (cached !== undefined) return { id: 'target-plugin-headers', what, neededFor: 'headers', ok: true, detail: `in kpkg's sysroot: ${pluginIncludeDir(cached.root, arch, major)}` };
+  const cached =
+    input.cacheDir === undefined
+      ? undefined
+      : await cachedTargetSysroot(input.cacheDir, arch.debian, { withPluginsOf: major });
+  if (cached !== undefined)
+    return {
+      id: 'target-plugin-headers',
+      what,
+      neededFor: 'headers',
+      ok: true,
+      detail: `in kpkg's sysroot: ${pluginIncludeDir(cached.root, arch, major)}`,
+    };
   const canFetch = await aptAvailable();
   return {
     id: 'target-plugin-headers',
     what,
     neededFor: 'headers',
     ok: canFetch,
-    detail: canFetch ? `kpkg fetches them into its own sysroot when it packages (\`kpkg sysroot --arch ${arch.debian} --gcc-plugins ${major}\` does it now)` : 'no apt-get to fetch them with',
+    detail: canFetch
+      ? `kpkg fetches them into its own sysroot when it packages (\`kpkg sysroot --arch ${arch.debian} --gcc-plugins ${major}\` does it now)`
+      : 'no apt-get to fetch them with',
     fix: { debian: `unpack gcc-${major}-plugin-dev for ${arch.debian} into a directory and pass --plugin-sysroot DIR` },
   };
 }

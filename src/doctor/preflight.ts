@@ -12,12 +12,22 @@ import { formatCheck } from './report.js';
  */
 export async function assertReadyToRebuild(facts: TreeFacts, sysroot?: string): Promise<void> {
   const compilers = targetCompilers(facts.toolchain, facts.arch);
-  const results = await runDoctor({ arch: facts.arch, cc: compilers.c, cxx: compilers.cxx, features: facts.features, gccVersion: facts.toolchain.version, libraries: { root: sysroot } });
+  const results = await runDoctor({
+    arch: facts.arch,
+    cc: compilers.c,
+    cxx: compilers.cxx,
+    features: facts.features,
+    gccVersion: facts.toolchain.version,
+    libraries: { root: sysroot },
+  });
   const failed = results.filter((r) => !r.ok);
   if (failed.length === 0) return;
-  throw new KpkgError(`this machine cannot rebuild the host programs of ${facts.tree.release} for ${facts.arch.debian}:\n${failed.map(formatCheck).join('\n')}`, {
-    hint: `install the missing pieces above; \`kpkg doctor --build-dir ${facts.tree.objtree}${sysroot === undefined ? '' : ` --sysroot ${sysroot}`}\` checks again`,
-  });
+  throw new KpkgError(
+    `this machine cannot rebuild the host programs of ${facts.tree.release} for ${facts.arch.debian}:\n${failed.map(formatCheck).join('\n')}`,
+    {
+      hint: `install the missing pieces above; \`kpkg doctor --build-dir ${facts.tree.objtree}${sysroot === undefined ? '' : ` --sysroot ${sysroot}`}\` checks again`,
+    },
+  );
 }
 
 /**
@@ -26,12 +36,23 @@ export async function assertReadyToRebuild(facts: TreeFacts, sysroot?: string): 
  */
 export async function assertTargetToolsInstalled(facts: TreeFacts): Promise<void> {
   const { tools } = facts.toolchain;
-  const programs = [...new Set([tools.cc.find((w) => !w.startsWith('-') && w !== 'ccache') ?? '', tools.ld, tools.ar, tools.objcopy, tools.strip])].filter((p) => p !== '');
+  const programs = [
+    ...new Set([
+      tools.cc.find((w) => !w.startsWith('-') && w !== 'ccache') ?? '',
+      tools.ld,
+      tools.ar,
+      tools.objcopy,
+      tools.strip,
+    ]),
+  ].filter((p) => p !== '');
   const missing: string[] = [];
   for (const program of programs) if (!(await onPath(program))) missing.push(program);
   if (missing.length === 0) return;
   const setting = tools.llvm === undefined ? `CROSS_COMPILE=${tools.crossCompile}` : `LLVM=${tools.llvm.value}`;
-  const install = tools.llvm === undefined ? `apt-get install gcc-${facts.arch.gnuTriplet} binutils-${facts.arch.gnuTriplet}` : 'apt-get install clang lld llvm';
+  const install =
+    tools.llvm === undefined
+      ? `apt-get install gcc-${facts.arch.gnuTriplet} binutils-${facts.arch.gnuTriplet}`
+      : 'apt-get install clang lld llvm';
   throw new KpkgError(`the target's tools for ${setting} are not installed: ${missing.join(', ')}`, {
     hint: `install them (${install}), or pass the CROSS_COMPILE= / LLVM= the tree was built with`,
   });

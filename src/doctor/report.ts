@@ -8,7 +8,10 @@ export function formatCheck(c: CheckResult): string {
   // A compiler's own "error:" lines say what is missing; its caret drawings do not.
   const errors = lines.filter((l) => /error|cannot find|not found/i.test(l));
   const detail = (errors.length > 0 ? errors.slice(0, 2) : lines.slice(-2)).map((l) => `    ${l.trim()}`).join('\n');
-  const fix = c.fix === undefined ? '' : `\n    fix (Debian/Ubuntu): ${c.fix.debian}${c.fix.fedora === undefined ? '' : `\n    fix (Fedora): ${c.fix.fedora}`}`;
+  const fix =
+    c.fix === undefined
+      ? ''
+      : `\n    fix (Debian/Ubuntu): ${c.fix.debian}${c.fix.fedora === undefined ? '' : `\n    fix (Fedora): ${c.fix.fedora}`}`;
   return `${head}\n${detail}${fix}`;
 }
 

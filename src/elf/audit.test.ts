@@ -21,7 +21,10 @@ describe('ELF audit: files on disk and files in memory share one check', () => {
     paths.amd64 = await dir.compile(GCC_TOOLCHAINS.amd64, { kind: 'pie' });
     paths.armhf = await dir.compile(GCC_TOOLCHAINS.armhf, { kind: 'pie' });
     paths.armhfObject = await dir.compile(GCC_TOOLCHAINS.armhf, { kind: 'object' });
-    paths.softfloat = await dir.compile(GCC_TOOLCHAINS.armhf, { kind: 'exec', flags: ['-mfloat-abi=soft', '-nostdlib', '-Wl,-e,main'] });
+    paths.softfloat = await dir.compile(GCC_TOOLCHAINS.armhf, {
+      kind: 'exec',
+      flags: ['-mfloat-abi=soft', '-nostdlib', '-Wl,-e,main'],
+    });
   });
   after(async () => dir.remove());
 
@@ -29,7 +32,10 @@ describe('ELF audit: files on disk and files in memory share one check', () => {
     const expect = expectationFor('arm64');
     const files = Object.entries(paths).map(([name, source]) => ({ path: name, source }));
     const onDisk = await auditElfFiles(files, expect);
-    const inMemory = auditElfBuffers(await Promise.all(files.map(async (f) => ({ path: f.path, bytes: await readFile(f.source) }))), expect);
+    const inMemory = auditElfBuffers(
+      await Promise.all(files.map(async (f) => ({ path: f.path, bytes: await readFile(f.source) }))),
+      expect,
+    );
     assert.deepEqual(inMemory, onDisk);
     assert.equal(onDisk.elfCount, 5);
     assert.deepEqual(onDisk.findings.map((f) => f.path).sort(), ['amd64', 'armhf', 'armhfObject', 'softfloat']);
@@ -53,7 +59,15 @@ describe('ELF audit: files on disk and files in memory share one check', () => {
   it('reports the dynamic loader of a program for another loader', async () => {
     const arch = findArch('arm64');
     assert.ok(arch !== undefined);
-    const r = checkElf('p', parseElf(await readFile(paths.arm64 ?? '')), { identity: arch.elf, interpreter: '/lib/ld-musl-aarch64.so.1' });
-    assert.deepEqual(r.finding, { path: 'p', problem: 'wrong-interpreter', found: '/lib/ld-linux-aarch64.so.1', expected: '/lib/ld-musl-aarch64.so.1' });
+    const r = checkElf('p', parseElf(await readFile(paths.arm64 ?? '')), {
+      identity: arch.elf,
+      interpreter: '/lib/ld-musl-aarch64.so.1',
+    });
+    assert.deepEqual(r.finding, {
+      path: 'p',
+      problem: 'wrong-interpreter',
+      found: '/lib/ld-linux-aarch64.so.1',
+      expected: '/lib/ld-musl-aarch64.so.1',
+    });
   });
 });

@@ -51,10 +51,16 @@ export interface ElfCheck {
  * The one check behind every audit: machine, class, byte order, ARM float ABI (not for kernel
  * objects) and, for programs, the dynamic loader. Non-ELF is no finding; truncated or invalid ELF is.
  */
-export function checkElf(path: string, read: ElfReadResult, expect: ElfExpectation, options: { kernelObject?: boolean } = {}): ElfCheck {
+export function checkElf(
+  path: string,
+  read: ElfReadResult,
+  expect: ElfExpectation,
+  options: { kernelObject?: boolean } = {},
+): ElfCheck {
   const expected = describeIdentity(expect.identity);
   if (read.kind === 'not-elf') return { elf: false };
-  if (read.kind !== 'elf') return { elf: true, finding: { path, problem: 'damaged', found: `${read.kind}: ${read.reason}`, expected } };
+  if (read.kind !== 'elf')
+    return { elf: true, finding: { path, problem: 'damaged', found: `${read.kind}: ${read.reason}`, expected } };
   const id = identityOf(read.elf);
   if (!sameIdentity(id, expect.identity, { compareFloatAbi: options.kernelObject !== true })) {
     return { elf: true, finding: { path, problem: 'wrong-machine', found: describeIdentity(id), expected } };
@@ -79,12 +85,21 @@ function summarize(checks: readonly ElfCheck[]): ElfAudit {
  */
 export async function auditElfFiles(files: readonly AuditedFile[], expect: ElfExpectation): Promise<ElfAudit> {
   const checks = await mapLimit(files, IO_PARALLELISM, async (file) =>
-    checkElf(file.path, file.read ?? (await readElfFile(file.source)), expect, file.kernelObject === true ? { kernelObject: true } : {}),
+    checkElf(
+      file.path,
+      file.read ?? (await readElfFile(file.source)),
+      expect,
+      file.kernelObject === true ? { kernelObject: true } : {},
+    ),
   );
   return summarize(checks);
 }
 
 /** The same audit over files already in memory (e.g. read from an archive stream). */
 export function auditElfBuffers(files: readonly AuditedBuffer[], expect: ElfExpectation): ElfAudit {
-  return summarize(files.map((file) => checkElf(file.path, parseElf(file.bytes), expect, file.kernelObject === true ? { kernelObject: true } : {})));
+  return summarize(
+    files.map((file) =>
+      checkElf(file.path, parseElf(file.bytes), expect, file.kernelObject === true ? { kernelObject: true } : {}),
+    ),
+  );
 }

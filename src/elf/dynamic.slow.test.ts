@@ -83,7 +83,14 @@ interface Target {
 }
 
 const TARGETS: readonly Target[] = [
-  { label: 'host gcc (x86-64)', toolchain: GCC_TOOLCHAINS.host, elfClass: 64, endian: 'little', zlib: true, exec: true },
+  {
+    label: 'host gcc (x86-64)',
+    toolchain: GCC_TOOLCHAINS.host,
+    elfClass: 64,
+    endian: 'little',
+    zlib: true,
+    exec: true,
+  },
   { label: 'aarch64-linux-gnu-gcc', toolchain: GCC_TOOLCHAINS.arm64, elfClass: 64, endian: 'little' },
   { label: 'arm-linux-gnueabihf-gcc', toolchain: GCC_TOOLCHAINS.armhf, elfClass: 32, endian: 'little', exec: true },
   { label: 'powerpc64le-linux-gnu-gcc', toolchain: GCC_TOOLCHAINS.ppc64el, elfClass: 64, endian: 'little' },
@@ -111,9 +118,17 @@ async function buildTarget(dir: CrossBuildDir, target: Target): Promise<Built> {
   });
   // The helper puts flags before the source, so libraries come first: --no-as-needed keeps them
   // (Debian's cross gcc links --as-needed by default and would drop them before seeing a use).
-  const linkFlags = [...defines, '-Wl,--no-as-needed', ...(target.zlib === true ? ['-DWITH_ZLIB', '-lz'] : []), library];
+  const linkFlags = [
+    ...defines,
+    '-Wl,--no-as-needed',
+    ...(target.zlib === true ? ['-DWITH_ZLIB', '-lz'] : []),
+    library,
+  ];
   const pie = await dir.compile(toolchain, { kind: 'pie', source: PROGRAM_SOURCE, flags: linkFlags });
-  const exec = target.exec === true ? await dir.compile(toolchain, { kind: 'exec', source: PROGRAM_SOURCE, flags: linkFlags }) : undefined;
+  const exec =
+    target.exec === true
+      ? await dir.compile(toolchain, { kind: 'exec', source: PROGRAM_SOURCE, flags: linkFlags })
+      : undefined;
   return exec === undefined ? { target, library, pie } : { target, library, pie, exec };
 }
 
@@ -131,7 +146,9 @@ interface ReadelfView {
 }
 
 async function readelf(path: string): Promise<ReadelfView> {
-  const { stdout } = await run('readelf', ['-h', '-S', '--dyn-syms', '-d', '-V', '-W', path], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('readelf', ['-h', '-S', '--dyn-syms', '-d', '-V', '-W', path], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const lines = stdout.split('\n');
   const needed: string[] = [];
   let soname: string | undefined;
@@ -148,7 +165,12 @@ async function readelf(path: string): Promise<ReadelfView> {
     const start = /^\s*Start of section headers:\s+(\d+)/.exec(line);
     if (start !== null) shoff = Number(start[1]);
     const section = /^\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)\s/.exec(line);
-    if (section !== null) sections.set(section[2] ?? '', { index: Number(section[1]), offset: parseInt(section[3] ?? '', 16), size: parseInt(section[4] ?? '', 16) });
+    if (section !== null)
+      sections.set(section[2] ?? '', {
+        index: Number(section[1]),
+        offset: parseInt(section[3] ?? '', 16),
+        size: parseInt(section[4] ?? '', 16),
+      });
     const need = /\(NEEDED\)\s+Shared library: \[(.*)\]$/.exec(line);
     if (need !== null) needed.push(need[1] ?? '');
     const so = /\(SONAME\)\s+Library soname: \[(.*)\]$/.exec(line);
@@ -166,7 +188,9 @@ async function readelf(path: string): Promise<ReadelfView> {
       if (und === null || bind === 'LOCAL') continue;
       const name = und[1] ?? '';
       const weak = bind === 'WEAK';
-      symbols.push(und[2] === undefined ? { name, weak } : { name, version: und[2], versionIndex: Number(und[3]), weak });
+      symbols.push(
+        und[2] === undefined ? { name, weak } : { name, version: und[2], versionIndex: Number(und[3]), weak },
+      );
     } else if (part === 'verneed') {
       // "  000000: Version: 1  File: libc.so.6  Cnt: 2" then "  0x0010:   Name: GLIBC_2.2.5  Flags: none  Version: 3"
       const f = /File: (\S+)/.exec(line);
@@ -181,7 +205,9 @@ async function readelf(path: string): Promise<ReadelfView> {
     return library === undefined ? { name, version, weak } : { name, version, library, weak };
   });
   assert.ok(elfClass !== undefined, `readelf printed no class for ${path}`);
-  return soname === undefined ? { elfClass, needed, imports, sections, shoff } : { elfClass, needed, soname, imports, sections, shoff };
+  return soname === undefined
+    ? { elfClass, needed, imports, sections, shoff }
+    : { elfClass, needed, soname, imports, sections, shoff };
 }
 
 function expected(view: ReadelfView): DynamicInfo {
@@ -312,9 +338,24 @@ void describe('dynamic section reader on real binaries', () => {
       assert.ok(program.needed.includes('libkpkgdemo.so.1'));
       assert.equal(program.soname, undefined);
       const byName = new Map(program.imports.map((s) => [s.name, s]));
-      assert.deepEqual(byName.get('kpkg_demo'), { name: 'kpkg_demo', version: 'KPKG_1.0', library: 'libkpkgdemo.so.1', weak: false });
-      assert.deepEqual(byName.get('kpkg_demo2'), { name: 'kpkg_demo2', version: 'KPKG_2.0', library: 'libkpkgdemo.so.1', weak: false });
-      assert.deepEqual(byName.get('kpkg_weak_demo'), { name: 'kpkg_weak_demo', version: 'KPKG_1.0', library: 'libkpkgdemo.so.1', weak: true });
+      assert.deepEqual(byName.get('kpkg_demo'), {
+        name: 'kpkg_demo',
+        version: 'KPKG_1.0',
+        library: 'libkpkgdemo.so.1',
+        weak: false,
+      });
+      assert.deepEqual(byName.get('kpkg_demo2'), {
+        name: 'kpkg_demo2',
+        version: 'KPKG_2.0',
+        library: 'libkpkgdemo.so.1',
+        weak: false,
+      });
+      assert.deepEqual(byName.get('kpkg_weak_demo'), {
+        name: 'kpkg_weak_demo',
+        version: 'KPKG_1.0',
+        library: 'libkpkgdemo.so.1',
+        weak: true,
+      });
       // A weak reference nothing defines: kept, unversioned.
       assert.deepEqual(byName.get('kpkg_optional'), { name: 'kpkg_optional', weak: true });
       if (target.toolchain.hasLibc) {
@@ -347,7 +388,11 @@ void describe('dynamic section reader on real binaries', () => {
 
   void it('reads system libraries (with .gnu.version_d too) and a system program like readelf', async () => {
     // Defined symbols' versions (.gnu.version_d) share the index space with the needed ones.
-    const libraries = await Promise.all(['libstdc++.so.6', 'libc.so.6'].map(async (name) => (await run('gcc', [`-print-file-name=${name}`])).stdout.trim()));
+    const libraries = await Promise.all(
+      ['libstdc++.so.6', 'libc.so.6'].map(async (name) =>
+        (await run('gcc', [`-print-file-name=${name}`])).stdout.trim(),
+      ),
+    );
     for (const path of [...libraries, '/usr/bin/readelf']) {
       const view = await readelf(path);
       const info = await readDynamicFile(path);
@@ -431,7 +476,10 @@ void describe('dynamic section reader on real binaries', () => {
         patch(p);
         const started = performance.now();
         const info = parseDynamic(p.bytes);
-        assert.ok(performance.now() - started < 200, `${target.label}: a damaged file took ${performance.now() - started} ms`);
+        assert.ok(
+          performance.now() - started < 200,
+          `${target.label}: a damaged file took ${performance.now() - started} ms`,
+        );
         assertWellFormed(info);
         return info;
       };
@@ -442,9 +490,17 @@ void describe('dynamic section reader on real binaries', () => {
         patched((p) => p.setShoff(0)),
         undefined,
       );
-      if (is64) assert.equal(patched((p) => p.setShoff(0xffff_ffff_ffff_ff00n)), undefined);
+      if (is64)
+        assert.equal(
+          patched((p) => p.setShoff(0xffff_ffff_ffff_ff00n)),
+          undefined,
+        );
       // Not EXEC or DYN (ET_REL, ET_CORE).
-      for (const type of [1, 4]) assert.equal(patched((p) => p.setU16(16, type)), undefined);
+      for (const type of [1, 4])
+        assert.equal(
+          patched((p) => p.setU16(16, type)),
+          undefined,
+        );
       // e_shnum 0 with the count in section 0's sh_size (the >= SHN_LORESERVE form): same answer.
       const shnum = view.sections.size;
       assert.deepEqual(
@@ -455,28 +511,64 @@ void describe('dynamic section reader on real binaries', () => {
         full,
       );
       // A section header table that does not fit, or entries smaller than a section header.
-      assert.equal(patched((p) => p.setU16(is64 ? 60 : 48, 0xffff)), undefined);
-      assert.equal(patched((p) => p.setU16(is64 ? 58 : 46, 8)), undefined);
+      assert.equal(
+        patched((p) => p.setU16(is64 ? 60 : 48, 0xffff)),
+        undefined,
+      );
+      assert.equal(
+        patched((p) => p.setU16(is64 ? 58 : 46, 8)),
+        undefined,
+      );
       // No dynamic section.
-      assert.equal(patched((p) => p.setType(dynamic.index, 1)), undefined);
+      assert.equal(
+        patched((p) => p.setType(dynamic.index, 1)),
+        undefined,
+      );
       // The dynamic section's strings are not a string table: no names, still the symbols.
-      assert.deepEqual(patched((p) => p.setLink(dynamic.index, dynsym.index)), { ...full, needed: [] });
-      assert.deepEqual(patched((p) => p.setLink(dynamic.index, 0xffff_ffff)), { ...full, needed: [] });
+      assert.deepEqual(
+        patched((p) => p.setLink(dynamic.index, dynsym.index)),
+        { ...full, needed: [] },
+      );
+      assert.deepEqual(
+        patched((p) => p.setLink(dynamic.index, 0xffff_ffff)),
+        { ...full, needed: [] },
+      );
       // A dynamic section claiming to run past the end of the file: read up to DT_NULL as usual.
-      assert.deepEqual(patched((p) => p.setSize(dynamic.index, is64 ? 2n ** 63n : 0xffff_fff0)), full);
+      assert.deepEqual(
+        patched((p) => p.setSize(dynamic.index, is64 ? 2n ** 63n : 0xffff_fff0)),
+        full,
+      );
       // Symbol table damage: absurd size is cut to the file; sh_entsize 0 means the ABI size;
       // an sh_entsize smaller than a symbol is refused.
       const bigSym = patched((p) => p.setSize(dynsym.index, is64 ? 2n ** 62n : 0xffff_fff0));
       assert.ok(bigSym !== undefined && full.imports.every((s) => bigSym.imports.some((t) => t.name === s.name)));
-      assert.deepEqual(patched((p) => p.setEntsize(dynsym.index, 0)), full);
-      assert.deepEqual(patched((p) => p.setEntsize(dynsym.index, 3)), { ...full, imports: [] });
+      assert.deepEqual(
+        patched((p) => p.setEntsize(dynsym.index, 0)),
+        full,
+      );
+      assert.deepEqual(
+        patched((p) => p.setEntsize(dynsym.index, 3)),
+        { ...full, imports: [] },
+      );
       // Without .gnu.version, or without .gnu.version_r, every import is unversioned.
-      assert.deepEqual(patched((p) => p.setType(versym.index, 1)), { ...full, imports: unversioned });
-      assert.deepEqual(patched((p) => p.setType(verneed.index, 1)), { ...full, imports: unversioned });
+      assert.deepEqual(
+        patched((p) => p.setType(versym.index, 1)),
+        { ...full, imports: unversioned },
+      );
+      assert.deepEqual(
+        patched((p) => p.setType(verneed.index, 1)),
+        { ...full, imports: unversioned },
+      );
       // sh_info 0: no Verneed entries are read.
-      assert.deepEqual(patched((p) => p.setInfo(verneed.index, 0)), { ...full, imports: unversioned });
+      assert.deepEqual(
+        patched((p) => p.setInfo(verneed.index, 0)),
+        { ...full, imports: unversioned },
+      );
       // A huge sh_info with well-formed chains changes nothing.
-      assert.deepEqual(patched((p) => p.setInfo(verneed.index, 0xffff_ffff)), full);
+      assert.deepEqual(
+        patched((p) => p.setInfo(verneed.index, 0xffff_ffff)),
+        full,
+      );
 
       // Version chains whose next offsets wrap around in 32-bit arithmetic (a C reader would loop
       // over the same entry), and counts far beyond the section: they stop, keeping what was read.
@@ -489,7 +581,10 @@ void describe('dynamic section reader on real binaries', () => {
         p.setU32(firstAux + 12, 0xffff_fff0); // vna_next: -16 in 32-bit arithmetic
       });
       assert.ok(looped !== undefined);
-      assert.ok(looped.imports.some((s) => s.version !== undefined), 'the first Vernaux still counts');
+      assert.ok(
+        looped.imports.some((s) => s.version !== undefined),
+        'the first Vernaux still counts',
+      );
       const selfLoop = patched((p) => {
         p.setInfo(verneed.index, 0xffff_ffff);
         p.setU16(first + 2, 0xffff);

@@ -28,7 +28,8 @@ void describe('dynamic section reader on garbage', () => {
     for (let i = 0; i < 3000; i++) {
       const bytes = new Uint8Array(Math.floor(random() * 2048));
       for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(random() * 256);
-      if (i % 2 === 0 && bytes.length >= 6) bytes.set([0x7f, 0x45, 0x4c, 0x46, 1 + (i % 4 < 2 ? 0 : 1), 1 + (i % 8 < 4 ? 0 : 1)]);
+      if (i % 2 === 0 && bytes.length >= 6)
+        bytes.set([0x7f, 0x45, 0x4c, 0x46, 1 + (i % 4 < 2 ? 0 : 1), 1 + (i % 8 < 4 ? 0 : 1)]);
       if (i % 4 === 0 && bytes.length >= 64) {
         const view = new DataView(bytes.buffer);
         const little = bytes[5] === 1;
@@ -66,7 +67,13 @@ void describe('readDynamicFile', () => {
   });
 
   void it('throws KpkgError for a missing file and a directory', async () => {
-    await assert.rejects(readDynamicFile(join(dir.path, 'missing')), (e: unknown) => e instanceof KpkgError && e.where === join(dir.path, 'missing'));
-    await assert.rejects(readDynamicFile(dir.path), (e: unknown) => e instanceof KpkgError && /not a regular file/.test(e.message));
+    await assert.rejects(
+      readDynamicFile(join(dir.path, 'missing')),
+      (e: unknown) => e instanceof KpkgError && e.where === join(dir.path, 'missing'),
+    );
+    await assert.rejects(
+      readDynamicFile(dir.path),
+      (e: unknown) => e instanceof KpkgError && /not a regular file/.test(e.message),
+    );
   });
 });

@@ -72,8 +72,6 @@ const LAYOUT: Readonly<Record<ElfClass, Layout>> = {
   64: { headerSize: 64, shdrSize: 64, symSize: 24, dynSize: 16 },
 };
 
-
-
 interface Section {
   type: number;
   offset: number;
@@ -158,7 +156,12 @@ function entrySize(section: Section, abiSize: number): number | undefined {
   return section.entsize;
 }
 
-function readDynamicEntries(bytes: Uint8Array, r: FieldReader, sections: readonly Section[], dynamic: Section): { needed: string[]; soname?: string } {
+function readDynamicEntries(
+  bytes: Uint8Array,
+  r: FieldReader,
+  sections: readonly Section[],
+  dynamic: Section,
+): { needed: string[]; soname?: string } {
   const strings = linkedStrings(bytes, sections, dynamic);
   const data = sectionBytes(bytes, dynamic);
   const size = entrySize(dynamic, LAYOUT[r.elfClass].dynSize);
@@ -189,7 +192,12 @@ interface VersionNeed {
  * and each one's vn_cnt Vernaux entries by their relative next offsets; stops on a zero next, on
  * an entry that does not fit, and after as many steps as 16-byte entries fit in the section.
  */
-function readVersionNeeds(bytes: Uint8Array, r: FieldReader, sections: readonly Section[], verneed: Section): Map<number, VersionNeed> {
+function readVersionNeeds(
+  bytes: Uint8Array,
+  r: FieldReader,
+  sections: readonly Section[],
+  verneed: Section,
+): Map<number, VersionNeed> {
   const needs = new Map<number, VersionNeed>();
   const strings = linkedStrings(bytes, sections, verneed);
   const data = sectionBytes(bytes, verneed);
@@ -235,7 +243,10 @@ function readImports(bytes: Uint8Array, r: FieldReader, sections: readonly Secti
   const versions = versym === undefined ? new Uint8Array(0) : sectionBytes(bytes, versym);
   const vs = r.over(versions);
   const verneed = sections.find((sec) => sec.type === SHT_GNU_VERNEED);
-  const needs = verneed === undefined || versions.length === 0 ? new Map<number, VersionNeed>() : readVersionNeeds(bytes, r, sections, verneed);
+  const needs =
+    verneed === undefined || versions.length === 0
+      ? new Map<number, VersionNeed>()
+      : readVersionNeeds(bytes, r, sections, verneed);
 
   // Elf32_Sym: name, value, size, info, other, shndx. Elf64_Sym: name, info, other, shndx, value, size.
   const infoAt = r.elfClass === 64 ? 4 : 12;
@@ -261,7 +272,8 @@ function readImports(bytes: Uint8Array, r: FieldReader, sections: readonly Secti
 
 /** undefined for anything that is not an ELF with a dynamic section (ET_REL, static, not ELF, damaged). */
 export function parseDynamic(bytes: Uint8Array): DynamicInfo | undefined {
-  if (bytes.length < 6 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return undefined;
+  if (bytes.length < 6 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+    return undefined;
   const classByte = bytes[4];
   const dataByte = bytes[5];
   if ((classByte !== 1 && classByte !== 2) || (dataByte !== 1 && dataByte !== 2)) return undefined;

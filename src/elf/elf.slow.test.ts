@@ -79,7 +79,13 @@ const CROSS_EXPECTATIONS: readonly ArchExpectation[] = [
   },
 ];
 
-const KIND_EXPECTATIONS: readonly { kind: BinaryKind; type: ElfType; rawType: number; hasInterp: boolean; linked: boolean }[] = [
+const KIND_EXPECTATIONS: readonly {
+  kind: BinaryKind;
+  type: ElfType;
+  rawType: number;
+  hasInterp: boolean;
+  linked: boolean;
+}[] = [
   { kind: 'pie', type: 'DYN', rawType: 3, hasInterp: true, linked: true },
   { kind: 'exec', type: 'EXEC', rawType: 2, hasInterp: true, linked: true },
   { kind: 'static', type: 'EXEC', rawType: 2, hasInterp: false, linked: true },

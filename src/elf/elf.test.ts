@@ -170,10 +170,17 @@ void describe('ELF reader on damaged and synthetic input', () => {
   });
 
   void it('names the machines kpkg knows', () => {
-    assert.deepEqual(
-      [62, 3, 183, 40, 243, 21, 22, 258, 8].map(machineName),
-      ['x86-64', 'Intel 80386', 'AArch64', 'ARM', 'RISC-V', 'PowerPC64', 'S390', 'LoongArch', 'MIPS'],
-    );
+    assert.deepEqual([62, 3, 183, 40, 243, 21, 22, 258, 8].map(machineName), [
+      'x86-64',
+      'Intel 80386',
+      'AArch64',
+      'ARM',
+      'RISC-V',
+      'PowerPC64',
+      'S390',
+      'LoongArch',
+      'MIPS',
+    ]);
     assert.equal(machineName(0xbeef), 'machine 0xbeef');
   });
 
@@ -223,13 +230,22 @@ void describe('ELF reader on damaged and synthetic input', () => {
     const result = parseElf(makeElf(spec));
     assert.equal(result.kind, 'truncated');
     assert.match(result.kind === 'truncated' ? result.reason : '', /PT_INTERP/);
-    const hugeOffset = parseElf(makeElf({ ...spec, phdrs: [{ type: PT_INTERP, offset: 0xffff_ffff_ffff_ff00n, filesz: 27 }] }));
+    const hugeOffset = parseElf(
+      makeElf({ ...spec, phdrs: [{ type: PT_INTERP, offset: 0xffff_ffff_ffff_ff00n, filesz: 27 }] }),
+    );
     assert.equal(hugeOffset.kind, 'truncated');
   });
 
   void it('rejects an empty or over-long interpreter', () => {
-    assert.equal(parseElf(makeElf({ ...good64(), phdrs: [{ type: PT_INTERP, offset: interpAt, filesz: 0 }] })).kind, 'invalid');
-    const long = makeElf({ ...good64(), phdrs: [{ type: PT_INTERP, offset: interpAt, filesz: MAX_INTERP_LENGTH + 1 }], size: interpAt + 8192 });
+    assert.equal(
+      parseElf(makeElf({ ...good64(), phdrs: [{ type: PT_INTERP, offset: interpAt, filesz: 0 }] })).kind,
+      'invalid',
+    );
+    const long = makeElf({
+      ...good64(),
+      phdrs: [{ type: PT_INTERP, offset: interpAt, filesz: MAX_INTERP_LENGTH + 1 }],
+      size: interpAt + 8192,
+    });
     assert.equal(parseElf(long).kind, 'invalid');
   });
 
@@ -247,7 +263,11 @@ void describe('ELF reader on damaged and synthetic input', () => {
     });
     assert.equal(expectElf(parseElf(bytes)).interpreter, '/lib/ld.so');
     // No NUL at all: the whole segment.
-    const noNul = makeElf({ ...good64(), phdrs: [{ type: PT_INTERP, offset: interpAt, filesz: 6 }], payloads: [{ offset: interpAt, bytes: encoder.encode('/ld.so') }] });
+    const noNul = makeElf({
+      ...good64(),
+      phdrs: [{ type: PT_INTERP, offset: interpAt, filesz: 6 }],
+      payloads: [{ offset: interpAt, bytes: encoder.encode('/ld.so') }],
+    });
     assert.equal(expectElf(parseElf(noNul)).interpreter, '/ld.so');
   });
 
@@ -275,7 +295,8 @@ void describe('ELF reader on damaged and synthetic input', () => {
       const result = parseElf(bytes);
       counts.set(result.kind, (counts.get(result.kind) ?? 0) + 1);
     }
-    for (const kind of ['not-elf', 'truncated', 'invalid', 'elf']) assert.ok((counts.get(kind) ?? 0) > 0, `no '${kind}' result in ${JSON.stringify([...counts])}`);
+    for (const kind of ['not-elf', 'truncated', 'invalid', 'elf'])
+      assert.ok((counts.get(kind) ?? 0) > 0, `no '${kind}' result in ${JSON.stringify([...counts])}`);
   });
 
   void it('survives random corruption of a well-formed file', () => {
@@ -326,7 +347,15 @@ void describe('readElfFile', () => {
 
   void it('reads a 4 GiB (sparse) file without loading it', async () => {
     const path = join(dir.path, 'huge');
-    await writeFile(path, makeElf({ elfClass: 64, endian: 'little', phdrs: [{ type: PT_INTERP, offset: 0x200, filesz: 11 }], payloads: [{ offset: 0x200, bytes: cString('/lib/ld.so') }] }));
+    await writeFile(
+      path,
+      makeElf({
+        elfClass: 64,
+        endian: 'little',
+        phdrs: [{ type: PT_INTERP, offset: 0x200, filesz: 11 }],
+        payloads: [{ offset: 0x200, bytes: cString('/lib/ld.so') }],
+      }),
+    );
     const handle = await open(path, 'r+');
     await handle.truncate(4 * 1024 * 1024 * 1024);
     await handle.close();
@@ -336,7 +365,10 @@ void describe('readElfFile', () => {
   });
 
   void it('throws KpkgError for a missing file, a directory and a FIFO', async () => {
-    await assert.rejects(readElfFile(join(dir.path, 'does-not-exist')), (e: unknown) => e instanceof KpkgError && e.where !== undefined);
+    await assert.rejects(
+      readElfFile(join(dir.path, 'does-not-exist')),
+      (e: unknown) => e instanceof KpkgError && e.where !== undefined,
+    );
     await assert.rejects(readElfFile(dir.path), KpkgError);
     const fifo = join(dir.path, 'fifo');
     await promisify(execFile)('mkfifo', [fifo]);

@@ -105,7 +105,6 @@ interface ByteRange {
  */
 type ParseSteps = Generator<ByteRange, ElfReadResult, Uint8Array>;
 
-
 function elfTypeOf(raw: number): ElfType {
   switch (raw) {
     case 0:
@@ -130,7 +129,6 @@ function truncated(reason: string): ElfReadResult {
 function invalid(reason: string): ElfReadResult {
   return { kind: 'invalid', reason };
 }
-
 
 function decodeInterp(bytes: Uint8Array): string {
   // The kernel (fs/binfmt_elf.c) treats PT_INTERP as a C string: stop at the first NUL.
@@ -181,7 +179,8 @@ function* parseSteps(fileSize: number): ParseSteps {
   if (phnum === PN_XNUM) {
     // More than 0xfffe segments: the real count lives in section header 0 (sh_info).
     if (shentsize < layout.shdrSize) return invalid(`e_phnum is PN_XNUM but e_shentsize is ${shentsize}`);
-    if (!fits(shoff, layout.shdrSize, fileSize)) return truncated(`section header 0 at offset ${shoff} is past the end of the file`);
+    if (!fits(shoff, layout.shdrSize, fileSize))
+      return truncated(`section header 0 at offset ${shoff} is past the end of the file`);
     const shdr0 = yield { offset: shoff, length: layout.shdrSize };
     if (shdr0.length < layout.shdrSize) return truncated('file shrank while reading section header 0');
     phnum = r.over(shdr0).u32(is64 ? 44 : 28);
@@ -197,7 +196,9 @@ function* parseSteps(fileSize: number): ParseSteps {
   }
   if (phoff < layout.headerSize) return invalid(`program headers at offset ${phoff} overlap the ELF header`);
   if (!fits(phoff, tableBytes, fileSize)) {
-    return truncated(`program header table (${tableBytes} bytes at offset ${phoff}) runs past the end of the file (${fileSize} bytes)`);
+    return truncated(
+      `program header table (${tableBytes} bytes at offset ${phoff}) runs past the end of the file (${fileSize} bytes)`,
+    );
   }
 
   const table = yield { offset: phoff, length: tableBytes };
@@ -211,7 +212,9 @@ function* parseSteps(fileSize: number): ParseSteps {
     if (size === 0) return invalid('PT_INTERP segment is empty');
     if (size > MAX_INTERP_LENGTH) return invalid(`PT_INTERP of ${size} bytes is longer than ${MAX_INTERP_LENGTH}`);
     if (!fits(offset, size, fileSize)) {
-      return truncated(`PT_INTERP (${size} bytes at offset ${offset}) runs past the end of the file (${fileSize} bytes)`);
+      return truncated(
+        `PT_INTERP (${size} bytes at offset ${offset}) runs past the end of the file (${fileSize} bytes)`,
+      );
     }
     const interp = yield { offset, length: size };
     if (interp.length < size) return truncated('file shrank while reading PT_INTERP');
@@ -248,7 +251,11 @@ async function readRange(file: FileHandle, range: ByteRange): Promise<Uint8Array
  * Throws KpkgError only when the path cannot be opened or read, or is not a regular file —
  * `what` names what was being read, e.g. "ELF header".
  */
-export async function withRegularFile<T>(path: string, what: string, read: (file: FileHandle, size: number) => Promise<T>): Promise<T> {
+export async function withRegularFile<T>(
+  path: string,
+  what: string,
+  read: (file: FileHandle, size: number) => Promise<T>,
+): Promise<T> {
   let file: FileHandle;
   try {
     // O_NONBLOCK so that a FIFO does not block the open; it is then refused as not a regular file.

@@ -41,7 +41,11 @@ void describe('identity of real binaries', () => {
   });
 
   void it('an arm64 executable', async () => {
-    assert.deepEqual(await identityOfBuilt(GCC_TOOLCHAINS.arm64, { kind: 'pie' }), { machine: 183, class: 64, endian: 'little' });
+    assert.deepEqual(await identityOfBuilt(GCC_TOOLCHAINS.arm64, { kind: 'pie' }), {
+      machine: 183,
+      class: 64,
+      endian: 'little',
+    });
   });
 
   // hostIdentity (src/arch/host.ts) is checked against the running node in host.test.ts.

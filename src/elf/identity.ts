@@ -62,4 +62,3 @@ export function describeIdentity(id: ElfIdentity): string {
   const base = `${machineName(id.machine)} ${id.class}-bit ${id.endian}-endian`;
   return id.armFloat === undefined ? base : `${base} ${id.armFloat}-float`;
 }
-

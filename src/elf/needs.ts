@@ -56,13 +56,20 @@ export function runtimeNeedsOf(infos: readonly { path: string; info: DynamicInfo
   }
   const libraries = [...imports]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([soname, m]) => ({ soname, imports: [...m.values()].sort((a, b) => (`${a.name}@${a.version ?? ''}` < `${b.name}@${b.version ?? ''}` ? -1 : 1)) }));
+    .map(([soname, m]) => ({
+      soname,
+      imports: [...m.values()].sort((a, b) =>
+        `${a.name}@${a.version ?? ''}` < `${b.name}@${b.version ?? ''}` ? -1 : 1,
+      ),
+    }));
   return { elfClass, libraries, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
 
 /** The needs of files on disk (package path and where it is). */
 export async function readRuntimeNeeds(files: readonly { path: string; source: string }[]): Promise<RuntimeNeeds> {
-  return runtimeNeedsOf(await mapLimit(files, IO_PARALLELISM, async (f) => ({ path: f.path, info: await readDynamicFile(f.source) })));
+  return runtimeNeedsOf(
+    await mapLimit(files, IO_PARALLELISM, async (f) => ({ path: f.path, info: await readDynamicFile(f.source) })),
+  );
 }
 
 /** The needs of files held in memory (a package being verified). */

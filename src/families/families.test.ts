@@ -34,14 +34,23 @@ function problemsOf(id: FamilyId, family: Family): string[] {
   expect(Array.isArray(family.kinds) && family.kinds.length > 0, 'no package kinds');
   expect(family.packager?.format === id, `no container writer for ${id}`);
   expect(family.smokeInstaller?.format === id, `no smoke installer for ${id}`);
-  expect(Object.values(CONTAINER_READERS).some((reader) => reader === family.verifyReader), 'no verify reader');
-  expect(nonEmpty(family.command?.description) && nonEmpty(family.command?.versionHelp), 'no command description or version help');
+  expect(
+    Object.values(CONTAINER_READERS).some((reader) => reader === family.verifyReader),
+    'no verify reader',
+  );
+  expect(
+    nonEmpty(family.command?.description) && nonEmpty(family.command?.versionHelp),
+    'no command description or version help',
+  );
   if (typeof family.layout !== 'function' || family.command === undefined) {
     problems.push('no layout');
   } else {
     const layout = family.layout(defaultOptions(family));
     expect(layout.family === id, `its layout is the ${layout.family} family's`);
-    expect(isDeepStrictEqual(layout.kinds, family.kinds), `its kinds (${String(family.kinds)}) are not its layout's (${layout.kinds.join(', ')})`);
+    expect(
+      isDeepStrictEqual(layout.kinds, family.kinds),
+      `its kinds (${String(family.kinds)}) are not its layout's (${layout.kinds.join(', ')})`,
+    );
   }
   return problems;
 }
@@ -49,7 +58,10 @@ function problemsOf(id: FamilyId, family: Family): string[] {
 describe('the families table', () => {
   it('has one row per family, under its own id, in the order of FAMILY_IDS', () => {
     assert.deepEqual(Object.keys(FAMILIES).sort(), [...FAMILY_IDS].sort());
-    assert.deepEqual(allFamilies().map((family) => family.id), [...FAMILY_IDS]);
+    assert.deepEqual(
+      allFamilies().map((family) => family.id),
+      [...FAMILY_IDS],
+    );
   });
 
   for (const id of FAMILY_IDS) {
@@ -58,7 +70,7 @@ describe('the families table', () => {
     });
   }
 
-  it('a row that lacks a part, or has another family\'s, is incomplete', () => {
+  it("a row that lacks a part, or has another family's, is incomplete", () => {
     const deb = FAMILIES.deb;
     const without = (part: keyof Family): Family => ({ ...deb, [part]: undefined });
     assert.deepEqual(problemsOf('deb', without('packager')), ['no container writer for deb']);
@@ -68,8 +80,8 @@ describe('the families table', () => {
     assert.deepEqual(problemsOf('deb', without('layout')), ['no layout']);
     assert.deepEqual(problemsOf('deb', { ...deb, packager: FAMILIES.rpm.packager }), ['no container writer for deb']);
     assert.deepEqual(problemsOf('deb', { ...deb, layout: (options) => FAMILIES.rpm.layout(options) }), [
-      'its layout is the rpm family\'s',
-      'its kinds (image,headers,libc-dev,dbg) are not its layout\'s (kernel, devel, headers, debuginfo)',
+      "its layout is the rpm family's",
+      "its kinds (image,headers,libc-dev,dbg) are not its layout's (kernel, devel, headers, debuginfo)",
     ]);
   });
 
@@ -91,11 +103,17 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 async function importsOf(module: string): Promise<string[]> {
   const code = await readFile(join(SRC, module), 'utf8');
   const statements = /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"](\.[^'"]+)['"]/gm;
-  return [...code.matchAll(statements)].map((m) => posix.join(posix.dirname(module), m[1] ?? '').replace(/\.js$/, '.ts'));
+  return [...code.matchAll(statements)].map((m) =>
+    posix.join(posix.dirname(module), m[1] ?? '').replace(/\.js$/, '.ts'),
+  );
 }
 
 /** The modules outside `folder` that `start` reaches and that import a module in `folder`: each closes a circle. */
-async function importersBack(start: string, folder: string, imports: (module: string) => Promise<string[]>): Promise<string[]> {
+async function importersBack(
+  start: string,
+  folder: string,
+  imports: (module: string) => Promise<string[]>,
+): Promise<string[]> {
   const seen = new Set<string>([start]);
   const back = new Set<string>();
   const pending = [start];
@@ -123,6 +141,8 @@ describe('the table sits above what it is made of', () => {
       'smoke/install/deb.ts': ['smoke/detect.ts'],
       'smoke/detect.ts': ['families/families.ts'],
     };
-    assert.deepEqual(await importersBack('families/families.ts', 'families/', (m) => Promise.resolve(graph[m] ?? [])), ['smoke/detect.ts']);
+    assert.deepEqual(await importersBack('families/families.ts', 'families/', (m) => Promise.resolve(graph[m] ?? [])), [
+      'smoke/detect.ts',
+    ]);
   });
 });

@@ -10,7 +10,10 @@ import type { Family } from './family.js';
 export function pkgbaseOf(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const pkgbase = value ?? env.PACMAN_PKGBASE ?? DEFAULT_PKGBASE;
   if (!isPacmanPackageName(pkgbase)) {
-    throw new KpkgError(`"${pkgbase}" is not a valid pacman package base`, { hint: 'use letters, digits and @ . _ + - (not first: - or .)', exitCode: 2 });
+    throw new KpkgError(`"${pkgbase}" is not a valid pacman package base`, {
+      hint: 'use letters, digits and @ . _ + - (not first: - or .)',
+      exitCode: 2,
+    });
   }
   return pkgbase;
 }
@@ -26,9 +29,12 @@ export const pacmanFamily: Family<ArchPackageKind, { pkgbase?: string }> = {
   // A pacman package is a compressed tar (.pkg.tar.zst/.xz/.gz); its .PKGINFO makes the tar reader call it pacman.
   verifyReader: CONTAINER_READERS.tar,
   command: {
-    description: "write the pacman packages of a built kernel as upstream's PKGBUILD splits them: <pkgbase>, <pkgbase>-headers (host programs rebuilt for the target and checked), <pkgbase>-api-headers and, with CONFIG_DEBUG_INFO, <pkgbase>-debug",
+    description:
+      "write the pacman packages of a built kernel as upstream's PKGBUILD splits them: <pkgbase>, <pkgbase>-headers (host programs rebuilt for the target and checked), <pkgbase>-api-headers and, with CONFIG_DEBUG_INFO, <pkgbase>-debug",
     versionHelp: "as the PKGBUILD: <release with '-rcN' made 'rcN' and '-' made '_'>-<build number>",
-    extraOptions: (command) => command.option('--pkgbase <name>', `the package base, like PACMAN_PKGBASE (default: ${DEFAULT_PKGBASE})`),
-    helpAfter: "The rebuilt host programs link the target libraries kpkg builds with (Debian's archive, or --sysroot): for an Arch Linux ARM userland, pass its root as --sysroot (and --plugin-sysroot for GCC plugins).",
+    extraOptions: (command) =>
+      command.option('--pkgbase <name>', `the package base, like PACMAN_PKGBASE (default: ${DEFAULT_PKGBASE})`),
+    helpAfter:
+      "The rebuilt host programs link the target libraries kpkg builds with (Debian's archive, or --sysroot): for an Arch Linux ARM userland, pass its root as --sysroot (and --plugin-sysroot for GCC plugins).",
   },
 };

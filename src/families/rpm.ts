@@ -14,8 +14,10 @@ export const rpmFamily: Family<RpmPackageKind> = {
   smokeInstaller: rpmInstaller,
   verifyReader: CONTAINER_READERS.rpm,
   command: {
-    description: "write the RPM packages of a built kernel as upstream's kernel.spec lays them out: kernel, kernel-devel (also when cross-compiled: host programs rebuilt for the target and checked), kernel-headers and, with CONFIG_DEBUG_INFO, kernel-debuginfo",
+    description:
+      "write the RPM packages of a built kernel as upstream's kernel.spec lays them out: kernel, kernel-devel (also when cross-compiled: host programs rebuilt for the target and checked), kernel-headers and, with CONFIG_DEBUG_INFO, kernel-debuginfo",
     versionHelp: "as kernel.spec: <release with '-' made '_'>-<build number>",
-    helpAfter: "The rebuilt host programs link the target libraries kpkg builds with (Debian's archive, or --sysroot): for a Fedora or openSUSE userland, pass that distribution's root as --sysroot (and --plugin-sysroot for GCC plugins).",
+    helpAfter:
+      "The rebuilt host programs link the target libraries kpkg builds with (Debian's archive, or --sysroot): for a Fedora or openSUSE userland, pass that distribution's root as --sysroot (and --plugin-sysroot for GCC plugins).",
   },
 };

@@ -17,7 +17,8 @@ export const tarFamily: Family<TarKind, { headers: boolean }> = {
   // A plain tarball has no .PKGINFO: the tar reader calls it tar.
   verifyReader: CONTAINER_READERS.tar,
   command: {
-    description: "write a tarball of a built kernel as `make tar-pkg` lays it out (boot/, lib/modules/<release>/, boot/dtbs/<release>/) plus the headers tree at lib/modules/<release>/build, host programs rebuilt for the target and checked",
+    description:
+      'write a tarball of a built kernel as `make tar-pkg` lays it out (boot/, lib/modules/<release>/, boot/dtbs/<release>/) plus the headers tree at lib/modules/<release>/build, host programs rebuilt for the target and checked',
     versionHelp: 'the kernel release (a tarball carries no version)',
     extraOptions: (command) => command.option('--no-headers', 'leave out the headers tree (what make tar-pkg ships)'),
   },

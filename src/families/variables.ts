@@ -17,6 +17,10 @@ export function withVariable(fallback: string, variable: string | undefined): st
 export function variableValue(variable: string | undefined, choices?: readonly string[]): string | undefined {
   const value = variable === undefined ? undefined : envValue(variable);
   if (value === undefined) return undefined;
-  if (choices !== undefined && !choices.includes(value)) throw new KpkgError(`${variable ?? ''}=${value} is not one kpkg accepts`, { hint: `set it to one of: ${choices.join(', ')}, or unset it`, exitCode: 2 });
+  if (choices !== undefined && !choices.includes(value))
+    throw new KpkgError(`${variable ?? ''}=${value} is not one kpkg accepts`, {
+      hint: `set it to one of: ${choices.join(', ')}, or unset it`,
+      exitCode: 2,
+    });
   return value;
 }

@@ -23,7 +23,12 @@ import { tarballPackager } from './tar/write-tarball.js';
 const sha = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Whether a new version needs anything compressed: only where the version is inside a compressed member. */
-const VERSION_IN_MEMBER: Readonly<Record<Packager['format'], boolean>> = { deb: true, rpm: false, pacman: true, tar: false };
+const VERSION_IN_MEMBER: Readonly<Record<Packager['format'], boolean>> = {
+  deb: true,
+  rpm: false,
+  pacman: true,
+  tar: false,
+};
 
 let work = '';
 before(async () => {
@@ -59,18 +64,36 @@ for (const packager of [debPackager, rpmPackager, pacmanPackager, tarballPackage
         assert.ok(cache !== undefined);
         const store = countingStore(cache);
         const plain = await write(pkg, { compression });
-        assert.equal(sha(await write(pkg, { compression, members: store })), sha(plain), 'with a store: the same bytes');
+        assert.equal(
+          sha(await write(pkg, { compression, members: store })),
+          sha(plain),
+          'with a store: the same bytes',
+        );
         const first = store.made;
         assert.ok(first > 0, 'the first write filled the store');
-        assert.equal(sha(await write(pkg, { compression, members: store })), sha(plain), 'from the store: the same bytes');
+        assert.equal(
+          sha(await write(pkg, { compression, members: store })),
+          sha(plain),
+          'from the store: the same bytes',
+        );
         assert.equal(store.made, first, 'a second write of the same package compressed nothing');
 
         const renamed = { ...pkg, version: '1.0-2' };
         const plainRenamed = await write(renamed, { compression });
         const before = store.made;
-        assert.equal(sha(await write(renamed, { compression, members: store })), sha(plainRenamed), 'a new version: the same bytes as without a store');
+        assert.equal(
+          sha(await write(renamed, { compression, members: store })),
+          sha(plainRenamed),
+          'a new version: the same bytes as without a store',
+        );
         const versionCost = store.made - before;
-        assert.equal(versionCost > 0, VERSION_IN_MEMBER[packager.format], VERSION_IN_MEMBER[packager.format] ? 'the member with the version is compressed anew' : 'a new version compressed nothing: the files alone are in the compressed member');
+        assert.equal(
+          versionCost > 0,
+          VERSION_IN_MEMBER[packager.format],
+          VERSION_IN_MEMBER[packager.format]
+            ? 'the member with the version is compressed anew'
+            : 'a new version compressed nothing: the files alone are in the compressed member',
+        );
 
         // The same size, other bytes: only the file's state on disk tells the difference.
         await writeFile(join(dir, 'src', 'tool'), Buffer.from(toolBytes.map((b) => b ^ 0xff)));
@@ -83,7 +106,11 @@ for (const packager of [debPackager, rpmPackager, pacmanPackager, tarballPackage
         const changed = await write(pkg, { compression, members: store });
         assert.ok(store.made > unchanged, 'a changed file is compressed anew');
         // After prepare, what is left is what depends on more than the files (deb: control.tar with the md5sums).
-        if (packager.prepare !== undefined) assert.ok(store.made - prepared <= versionCost, `the write after prepare compressed only the metadata (${String(store.made - prepared)} entries)`);
+        if (packager.prepare !== undefined)
+          assert.ok(
+            store.made - prepared <= versionCost,
+            `the write after prepare compressed only the metadata (${String(store.made - prepared)} entries)`,
+          );
         assert.notEqual(sha(changed), sha(plain));
         assert.equal(sha(changed), sha(await write(pkg, { compression })), 'and written as without a store');
       });

@@ -30,7 +30,10 @@ export function pathBeside(outPath: string, what: string): string {
  * nothing new beside or at `outPath` (a file already there stays as it was) and is thrown as
  * writeFailure makes it: a failed system call names outPath.
  */
-export async function writePackageFile(outPath: string, write: (paths: PackageFilePaths) => Promise<WrittenBytes>): Promise<WrittenArtifact> {
+export async function writePackageFile(
+  outPath: string,
+  write: (paths: PackageFilePaths) => Promise<WrittenBytes>,
+): Promise<WrittenArtifact> {
   const partial = pathBeside(outPath, 'partial');
   const scratch: string[] = [];
   const scratchPath = (what: string): string => {

@@ -78,7 +78,14 @@ void describe('the table agrees with real toolchains', () => {
     const arch = row('s390x');
     assert.deepEqual(identityOf(await built(CLANG_TOOLCHAINS.s390x, 'object')), arch.elf);
     // clang 14's lld cannot link s390x, so ask the driver what it would pass to the linker.
-    const { stderr } = await queryToolchain(CLANG_TOOLCHAINS.s390x, ['-###', '-x', 'c', '/dev/null', '-o', '/dev/null']);
+    const { stderr } = await queryToolchain(CLANG_TOOLCHAINS.s390x, [
+      '-###',
+      '-x',
+      'c',
+      '/dev/null',
+      '-o',
+      '/dev/null',
+    ]);
     assert.match(stderr, /"-dynamic-linker" "\/lib\/ld64\.so\.1"/);
   });
 });

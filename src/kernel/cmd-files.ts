@@ -43,7 +43,8 @@ export function commandFromCmdFile(text: string, where?: string): string[] | und
   const value = recordedValue(text, where);
   if (value === undefined) return undefined;
   const split = simpleCommandWords(value);
-  if (split.refusal !== undefined) throw refusal(where, `${split.refusal.what} at offset ${String(split.refusal.offset)} of the command`);
+  if (split.refusal !== undefined)
+    throw refusal(where, `${split.refusal.what} at offset ${String(split.refusal.offset)} of the command`);
   return split.words.length > 0 ? split.words : undefined;
 }
 
@@ -70,10 +71,15 @@ export function programWords(words: readonly string[]): string[] {
 
 function refusal(where: string | undefined, found: string): KpkgError {
   const file = where ?? 'a Kbuild .cmd file';
-  return new KpkgError(oneLine(`cannot replay the command recorded in ${file}: it has ${found}, and kpkg replays only a single simple command`), {
-    ...(where === undefined ? {} : { where }),
-    hint: 'rebuild the tree with the kernel\'s own make, which writes these records; if it did write this one, report it to kpkg with the file attached',
-  });
+  return new KpkgError(
+    oneLine(
+      `cannot replay the command recorded in ${file}: it has ${found}, and kpkg replays only a single simple command`,
+    ),
+    {
+      ...(where === undefined ? {} : { where }),
+      hint: "rebuild the tree with the kernel's own make, which writes these records; if it did write this one, report it to kpkg with the file attached",
+    },
+  );
 }
 
 /** Control characters (a stray carriage return, a newline in a path) shown escaped, so the message stays one line. */
@@ -93,7 +99,8 @@ function recordedValue(text: string, where: string | undefined): string | undefi
   const assign = line.indexOf(':=');
   if (assign < 0) throw refusal(where, "a record line without ':='");
   const expanded = expandMakeEscapes(line.slice(assign + 2));
-  if (typeof expanded !== 'string') throw refusal(where, `${expanded.found} at offset ${String(expanded.offset)} of the record's value`);
+  if (typeof expanded !== 'string')
+    throw refusal(where, `${expanded.found} at offset ${String(expanded.offset)} of the record's value`);
   return expanded;
 }
 
@@ -120,7 +127,10 @@ export function expandMakeEscapes(value: string): string | { found: string; offs
       out += '#';
       i += '(pound)'.length;
     } else {
-      return { found: `a make reference ('${makeReferenceAt(value, i)}') that Kbuild never leaves in a record`, offset: i };
+      return {
+        found: `a make reference ('${makeReferenceAt(value, i)}') that Kbuild never leaves in a record`,
+        offset: i,
+      };
     }
   }
   return out;

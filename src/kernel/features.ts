@@ -34,7 +34,9 @@ export function packagingFeatures(config: KconfigValues): PackagingFeatures {
     debugInfo: isEnabled(config, 'DEBUG_INFO'),
     debugInfoBtfModules: isEnabled(config, 'DEBUG_INFO_BTF_MODULES'),
     gendwarfksyms: isEnabled(config, 'GENDWARFKSYMS'),
-    gccPlugins: isEnabled(config, 'GCC_PLUGINS') ? enabledWithPrefix(config, 'GCC_PLUGIN_').map((p) => p.slice('GCC_PLUGIN_'.length)) : [],
+    gccPlugins: isEnabled(config, 'GCC_PLUGINS')
+      ? enabledWithPrefix(config, 'GCC_PLUGIN_').map((p) => p.slice('GCC_PLUGIN_'.length))
+      : [],
     randstruct: randstructMode(config),
   };
 }
@@ -44,7 +46,8 @@ export function packagingFeatures(config: KconfigValues): PackagingFeatures {
  * which clang supports too; older kernels only have CONFIG_GCC_PLUGIN_RANDSTRUCT(_PERFORMANCE).
  */
 function randstructMode(config: KconfigValues): PackagingFeatures['randstruct'] {
-  if (isEnabled(config, 'RANDSTRUCT_PERFORMANCE') || isEnabled(config, 'GCC_PLUGIN_RANDSTRUCT_PERFORMANCE')) return 'performance';
+  if (isEnabled(config, 'RANDSTRUCT_PERFORMANCE') || isEnabled(config, 'GCC_PLUGIN_RANDSTRUCT_PERFORMANCE'))
+    return 'performance';
   if (isEnabled(config, 'RANDSTRUCT_FULL') || isEnabled(config, 'GCC_PLUGIN_RANDSTRUCT')) return 'full';
   return false;
 }

@@ -31,19 +31,25 @@ export async function readTreeFacts(options: OpenTreeOptions & { vars?: MakeVars
   const vmlinuxPath = inObjtree(tree, 'vmlinux');
   const vmlinuxElf = (await isFile(vmlinuxPath)) ? await readElfFile(vmlinuxPath) : undefined;
   if (vmlinuxElf !== undefined && vmlinuxElf.kind !== 'elf') {
-    throw new KpkgError(`${vmlinuxPath} is not a readable ELF file (${vmlinuxElf.kind}): the build is incomplete or damaged`, {
-      where: vmlinuxPath,
-      hint: 'rebuild the kernel',
-    });
+    throw new KpkgError(
+      `${vmlinuxPath} is not a readable ELF file (${vmlinuxElf.kind}): the build is incomplete or damaged`,
+      {
+        where: vmlinuxPath,
+        hint: 'rebuild the kernel',
+      },
+    );
   }
   // arch/arm/Makefile builds the kernel with -msoft-float, so an armhf vmlinux is marked soft-float:
   // the float ABI is a userspace property and is not compared here.
   if (vmlinuxElf !== undefined && !sameIdentity(identityOf(vmlinuxElf.elf), arch.elf, { compareFloatAbi: false })) {
     const found = describeIdentity(identityOf(vmlinuxElf.elf));
-    throw new KpkgError(`vmlinux is ${found}, but the configuration says ${arch.debian} (${describeIdentity(arch.elf)})`, {
-      where: vmlinuxPath,
-      hint: 'the tree mixes two builds: rebuild it with one ARCH (make mrproper, then configure and build again)',
-    });
+    throw new KpkgError(
+      `vmlinux is ${found}, but the configuration says ${arch.debian} (${describeIdentity(arch.elf)})`,
+      {
+        where: vmlinuxPath,
+        hint: 'the tree mixes two builds: rebuild it with one ARCH (make mrproper, then configure and build again)',
+      },
+    );
   }
   const build = hostIdentity();
   const bootImage = bootImageForConfig(arch, tree.config);

@@ -9,7 +9,12 @@ test('NAME=value arguments are make variables; others are kept in order', () => 
 });
 
 test('arguments override the environment, which fills the rest', () => {
-  const { vars } = splitMakeArguments(['ARCH=riscv'], { ARCH: 'arm64', LLVM: '1', CC: 'ccache aarch64-linux-gnu-gcc', PATH: '/bin' });
+  const { vars } = splitMakeArguments(['ARCH=riscv'], {
+    ARCH: 'arm64',
+    LLVM: '1',
+    CC: 'ccache aarch64-linux-gnu-gcc',
+    PATH: '/bin',
+  });
   assert.deepEqual(vars, { ARCH: 'riscv', LLVM: '1', CC: 'ccache aarch64-linux-gnu-gcc' });
 });
 

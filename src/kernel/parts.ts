@@ -61,4 +61,16 @@ export interface KernelParts {
  * tools/depmod.c depfiles table). Layouts whose package manager runs depmod on install
  * (kernel.spec, PKGBUILD: DEPMOD=true) leave them out of the package.
  */
-export const DEPMOD_OUTPUTS: readonly string[] = ['alias', 'alias.bin', 'builtin.alias.bin', 'builtin.bin', 'dep', 'dep.bin', 'devname', 'softdep', 'symbols', 'symbols.bin', 'weakdep'].map((x) => `modules.${x}`);
+export const DEPMOD_OUTPUTS: readonly string[] = [
+  'alias',
+  'alias.bin',
+  'builtin.alias.bin',
+  'builtin.bin',
+  'dep',
+  'dep.bin',
+  'devname',
+  'softdep',
+  'symbols',
+  'symbols.bin',
+  'weakdep',
+].map((x) => `modules.${x}`);

@@ -127,9 +127,15 @@ export function decideTargetTools(facts: TargetToolFacts, vars: MakeVars = {}): 
     recorded ??
     (llvm !== undefined || facts.kind === 'clang'
       ? [llvmTool('clang')]
-      : [vars.CROSS_COMPILE === undefined ? (facts.versionText.split(' ')[0] ?? '') || 'gcc' : `${vars.CROSS_COMPILE}gcc`]);
+      : [
+          vars.CROSS_COMPILE === undefined
+            ? (facts.versionText.split(' ')[0] ?? '') || 'gcc'
+            : `${vars.CROSS_COMPILE}gcc`,
+        ]);
   const program = cc[programIndex(cc)] ?? '';
-  const crossCompile = vars.CROSS_COMPILE ?? (facts.kind === 'gcc' ? crossPrefixOf(program) : facts.clangTarget === undefined ? '' : `${facts.clangTarget}-`);
+  const crossCompile =
+    vars.CROSS_COMPILE ??
+    (facts.kind === 'gcc' ? crossPrefixOf(program) : facts.clangTarget === undefined ? '' : `${facts.clangTarget}-`);
   const binutil = (gnu: string, lvm: string): string => (llvm === undefined ? `${crossCompile}${gnu}` : llvmTool(lvm));
   return {
     llvm,
@@ -148,8 +154,15 @@ export function decideTargetTools(facts: TargetToolFacts, vars: MakeVars = {}): 
  * rebuilt for the target): clang gets the build's --target= and, for an ld.lld build, -fuse-ld=lld;
  * `sysroot` (a target root with libelf, zlib, libssl) is passed as --sysroot=.
  */
-export function targetCompilers(toolchain: Toolchain, arch: ArchInfo, sysroot?: string): { c: string[]; cxx: string[] } {
+export function targetCompilers(
+  toolchain: Toolchain,
+  arch: ArchInfo,
+  sysroot?: string,
+): { c: string[]; cxx: string[] } {
   const root = sysroot === undefined ? [] : [`--sysroot=${sysroot}`];
-  const extra = toolchain.kind === 'clang' ? [`--target=${toolchain.clangTarget ?? arch.gnuTriplet}`, ...(toolchain.llvm ? ['-fuse-ld=lld'] : []), ...root] : root;
+  const extra =
+    toolchain.kind === 'clang'
+      ? [`--target=${toolchain.clangTarget ?? arch.gnuTriplet}`, ...(toolchain.llvm ? ['-fuse-ld=lld'] : []), ...root]
+      : root;
   return { c: [...toolchain.tools.cc, ...extra], cxx: [...toolchain.tools.cxx, ...extra] };
 }

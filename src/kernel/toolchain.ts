@@ -45,7 +45,10 @@ interface RecordedCompiler {
   words: string[];
 }
 
-async function readRecordedCompiler(objtree: string, cmdFiles: readonly string[]): Promise<RecordedCompiler | undefined> {
+async function readRecordedCompiler(
+  objtree: string,
+  cmdFiles: readonly string[],
+): Promise<RecordedCompiler | undefined> {
   for (const file of cmdFiles) {
     const path = join(objtree, file);
     const text = await readTextOrUndefined(path);
@@ -67,7 +70,10 @@ export async function readToolchain(tree: KernelTree, vars: MakeVars = {}): Prom
   const targetWord = recorded?.words.find((w) => w.startsWith('--target='));
   const clangTarget = kind === 'clang' ? targetWord?.slice('--target='.length) : undefined;
   const llvm = isEnabled(config, 'LD_IS_LLD');
-  const tools = decideTargetTools({ kind, recordedCc: recorded?.program, clangTarget, versionText, ldIsLld: llvm, kernelVersion: tree.version }, vars);
+  const tools = decideTargetTools(
+    { kind, recordedCc: recorded?.program, clangTarget, versionText, ldIsLld: llvm, kernelVersion: tree.version },
+    vars,
+  );
 
   const host = await readRecordedCompiler(tree.objtree, HOST_CMD_FILES);
   return {

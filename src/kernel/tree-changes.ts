@@ -20,7 +20,15 @@ export function fileClockNow(): bigint {
 /** The files of the tree the staged parts were made from (the modules through modules.order). */
 export async function packagedInputs(tree: KernelTree, parts: KernelParts): Promise<string[]> {
   const inputs = new Set<string>([parts.config.source, parts.systemMap.source, parts.vmlinux.source]);
-  for (const name of ['Module.symvers', 'modules.order', 'modules.builtin', 'modules.builtin.modinfo', 'include/config/kernel.release', 'include/config/auto.conf']) inputs.add(join(tree.objtree, name));
+  for (const name of [
+    'Module.symvers',
+    'modules.order',
+    'modules.builtin',
+    'modules.builtin.modinfo',
+    'include/config/kernel.release',
+    'include/config/auto.conf',
+  ])
+    inputs.add(join(tree.objtree, name));
   if (parts.image !== undefined) {
     inputs.add(parts.image.bootImage.source);
     for (const module of await modulesInOrder(tree.objtree)) inputs.add(join(tree.objtree, module));
@@ -42,10 +50,16 @@ export async function assertUnchangedSince(paths: readonly string[], since: bigi
     }
   });
   if (changed.length > 0) {
-    const shown = changed.sort().slice(0, 3).map((p) => (p.startsWith(`${tree.objtree}/`) ? p.slice(tree.objtree.length + 1) : p));
-    throw new KpkgError(`the tree changed while kpkg was packaging it: ${shown.join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}; nothing was written to --out`, {
-      where: tree.objtree,
-      hint: 'let the build finish (nothing else may write into the tree meanwhile), then run kpkg again',
-    });
+    const shown = changed
+      .sort()
+      .slice(0, 3)
+      .map((p) => (p.startsWith(`${tree.objtree}/`) ? p.slice(tree.objtree.length + 1) : p));
+    throw new KpkgError(
+      `the tree changed while kpkg was packaging it: ${shown.join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}; nothing was written to --out`,
+      {
+        where: tree.objtree,
+        hint: 'let the build finish (nothing else may write into the tree meanwhile), then run kpkg again',
+      },
+    );
   }
 }

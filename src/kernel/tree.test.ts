@@ -14,7 +14,10 @@ async function write(root: string, files: Record<string, string>): Promise<void>
   }
 }
 
-const SOURCE = { Makefile: 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\nEXTRAVERSION =\n', Kconfig: 'mainmenu "Linux/$(ARCH) $(KERNELVERSION) Kernel Configuration"\n' };
+const SOURCE = {
+  Makefile: 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\nEXTRAVERSION =\n',
+  Kconfig: 'mainmenu "Linux/$(ARCH) $(KERNELVERSION) Kernel Configuration"\n',
+};
 const DOT_CONFIG = '#\n# Linux/arm64 6.1.192 Kernel Configuration\n#\nCONFIG_MODULES=y\n';
 
 async function tmp(): Promise<string> {
@@ -69,7 +72,11 @@ test('an O= tree finds its source through the source link', async () => {
   const src = await tmp();
   const obj = await tmp();
   await write(src, SOURCE);
-  await write(obj, { '.config': DOT_CONFIG, 'include/config/kernel.release': '6.1.192\n', 'include/config/auto.conf': 'CONFIG_MODULES=y\n' });
+  await write(obj, {
+    '.config': DOT_CONFIG,
+    'include/config/kernel.release': '6.1.192\n',
+    'include/config/auto.conf': 'CONFIG_MODULES=y\n',
+  });
   await symlink(src, join(obj, 'source'));
   const tree = await openKernelTree({ buildDir: obj });
   assert.equal(tree.srctree, src);
@@ -84,14 +91,27 @@ test('an O= tree without the link finds its source from the generated Makefile',
   const src = await tmp();
   const obj = await tmp();
   await write(src, SOURCE);
-  await write(obj, { Makefile: `# Automatically generated: don't edit\ninclude ${src}/Makefile\n`, '.config': DOT_CONFIG, 'include/config/kernel.release': '6.1.192\n', 'include/config/auto.conf': '' });
+  await write(obj, {
+    Makefile: `# Automatically generated: don't edit\ninclude ${src}/Makefile\n`,
+    '.config': DOT_CONFIG,
+    'include/config/kernel.release': '6.1.192\n',
+    'include/config/auto.conf': '',
+  });
   assert.equal((await openKernelTree({ buildDir: obj })).srctree, src);
 });
 
 test('ARCH= that contradicts the tree is refused', async () => {
   const src = await tmp();
-  await write(src, { ...SOURCE, '.config': DOT_CONFIG, 'include/config/kernel.release': '6.1.192\n', 'include/config/auto.conf': '' });
-  await assert.rejects(openKernelTree({ buildDir: src, vars: { ARCH: 'riscv' } }), /ARCH=riscv does not match the tree, which is configured for arm64/);
+  await write(src, {
+    ...SOURCE,
+    '.config': DOT_CONFIG,
+    'include/config/kernel.release': '6.1.192\n',
+    'include/config/auto.conf': '',
+  });
+  await assert.rejects(
+    openKernelTree({ buildDir: src, vars: { ARCH: 'riscv' } }),
+    /ARCH=riscv does not match the tree, which is configured for arm64/,
+  );
 });
 
 test('an explicit --source-dir that is not a kernel source', async () => {
@@ -104,7 +124,11 @@ test('a build directory of another version than its sources is refused; a local 
   const src = await tmp();
   const obj = await tmp();
   await write(src, SOURCE);
-  await write(obj, { '.config': DOT_CONFIG, 'include/config/kernel.release': '6.1.19\n', 'include/config/auto.conf': '' });
+  await write(obj, {
+    '.config': DOT_CONFIG,
+    'include/config/kernel.release': '6.1.19\n',
+    'include/config/auto.conf': '',
+  });
   const e = await openError(obj, src);
   assert.match(e.message, /was built as Linux 6\.1\.19, but the source tree .* is Linux 6\.1\.192/);
   assert.match(e.hint ?? '', /--source-dir/);

@@ -98,16 +98,25 @@ function archFromConfigHeader(dotConfig: string): string | undefined {
 export async function openKernelTree(options: OpenTreeOptions): Promise<KernelTree> {
   const objtree = resolve(options.buildDir);
   if (!(await isDirectory(objtree))) {
-    throw new KpkgError(`build directory ${objtree} does not exist`, { where: objtree, hint: 'pass the kernel object tree with --build-dir DIR' });
+    throw new KpkgError(`build directory ${objtree} does not exist`, {
+      where: objtree,
+      hint: 'pass the kernel object tree with --build-dir DIR',
+    });
   }
   const srctree = options.sourceDir === undefined ? await findSrctree(objtree) : resolve(options.sourceDir);
   const version = srctree === undefined ? undefined : await kernelVersionOf(srctree);
   if (srctree === undefined || version === undefined) {
-    const what = options.sourceDir === undefined ? `${objtree} is not a Linux kernel tree` : `${srctree ?? ''} is not a Linux kernel source tree`;
-    throw new KpkgError(`${what}: no kernel Makefile (VERSION/PATCHLEVEL/SUBLEVEL) and Kconfig, and no 'source' link to one`, {
-      where: srctree ?? objtree,
-      hint: 'point --build-dir at the directory you built the kernel in (the O= directory, or the source tree for in-tree builds); give --source-dir when the source tree cannot be found from it',
-    });
+    const what =
+      options.sourceDir === undefined
+        ? `${objtree} is not a Linux kernel tree`
+        : `${srctree ?? ''} is not a Linux kernel source tree`;
+    throw new KpkgError(
+      `${what}: no kernel Makefile (VERSION/PATCHLEVEL/SUBLEVEL) and Kconfig, and no 'source' link to one`,
+      {
+        where: srctree ?? objtree,
+        hint: 'point --build-dir at the directory you built the kernel in (the O= directory, or the source tree for in-tree builds); give --source-dir when the source tree cannot be found from it',
+      },
+    );
   }
 
   const dotConfig = await readTextOrUndefined(join(objtree, '.config'));
@@ -145,10 +154,16 @@ export async function openKernelTree(options: OpenTreeOptions): Promise<KernelTr
   // then EXTRAVERSION; scripts/setlocalversion appends the rest), so another kernel's sources show.
   const sourceVersion = version.join('.');
   if (!release.startsWith(sourceVersion) || /^\d/.test(release.charAt(sourceVersion.length))) {
-    throw new KpkgError(`${objtree} was built as Linux ${release}, but the source tree ${srctree} is Linux ${sourceVersion}`, {
-      where: srctree,
-      hint: options.sourceDir === undefined ? `point the build directory's source link at the sources it was built from` : `pass the --source-dir the tree was built from, or drop it (the build directory's source link names it)`,
-    });
+    throw new KpkgError(
+      `${objtree} was built as Linux ${release}, but the source tree ${srctree} is Linux ${sourceVersion}`,
+      {
+        where: srctree,
+        hint:
+          options.sourceDir === undefined
+            ? `point the build directory's source link at the sources it was built from`
+            : `pass the --source-dir the tree was built from, or drop it (the build directory's source link names it)`,
+      },
+    );
   }
 
   return {

@@ -7,6 +7,12 @@ export function headersTreeEntries(staged: StagedHeaders, root: string): Package
     const path = `${root}/${e.path}`;
     if (e.kind === 'symlink') return { kind: 'symlink', path, target: e.linkTarget ?? '' };
     // Permissions as a package should have them: executable or not, never group/other-writable.
-    return { kind: 'file', path, mode: (e.mode & 0o111) !== 0 ? 0o755 : 0o644, size: e.size, source: { from: 'disk', path: e.source } };
+    return {
+      kind: 'file',
+      path,
+      mode: (e.mode & 0o111) !== 0 ? 0o755 : 0o644,
+      size: e.size,
+      source: { from: 'disk', path: e.source },
+    };
   });
 }

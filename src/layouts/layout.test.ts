@@ -7,12 +7,16 @@ import { parseOnly as parseOnlyOf, selectKinds as selectKindsOf, type LayoutFeat
 
 const features = (modules: boolean, debugInfo: boolean): LayoutFeatures => ({ modules, debugInfo });
 const parseOnly = (list: string): DebPackageKind[] => parseOnlyOf(debLayout, list);
-const selectKinds = (f: LayoutFeatures, only: readonly DebPackageKind[] | undefined): DebPackageKind[] => selectKindsOf(debLayout, f, only);
+const selectKinds = (f: LayoutFeatures, only: readonly DebPackageKind[] | undefined): DebPackageKind[] =>
+  selectKindsOf(debLayout, f, only);
 
 test('--only takes a comma-separated list in any order and writes in the fixed order', () => {
   assert.deepEqual(parseOnly('dbg, image,libc-dev'), ['image', 'libc-dev', 'dbg']);
   assert.deepEqual(parseOnly('headers'), ['headers']);
-  assert.throws(() => parseOnly('image,kernel'), (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /unknown package "kernel"/.test(e.message));
+  assert.throws(
+    () => parseOnly('image,kernel'),
+    (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /unknown package "kernel"/.test(e.message),
+  );
   assert.throws(() => parseOnly(' , '), KpkgError);
 });
 
@@ -23,7 +27,10 @@ test('by default every package that applies to the tree, as mkdebian decides', (
 });
 
 test('asking for a package that does not apply is a usage error that says why', () => {
-  assert.throws(() => selectKinds(features(true, false), ['image', 'dbg']), (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /CONFIG_DEBUG_INFO/.test(e.message));
+  assert.throws(
+    () => selectKinds(features(true, false), ['image', 'dbg']),
+    (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /CONFIG_DEBUG_INFO/.test(e.message),
+  );
   assert.throws(() => selectKinds(features(false, true), ['headers']), /CONFIG_MODULES/);
   assert.deepEqual(selectKinds(features(true, true), ['dbg', 'image']), ['image', 'dbg']);
 });

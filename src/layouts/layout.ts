@@ -68,30 +68,49 @@ export function requirePart<P extends KernelPart>(parts: KernelParts, part: P): 
 
 /** A comma-separated --only list, checked against the layout's kinds and returned in write order. */
 export function parseOnly<Kind extends string>(layout: DistributionLayout<Kind>, list: string): Kind[] {
-  const kinds = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (kinds.length === 0) throw new KpkgError('--only needs at least one package', { hint: `choose from: ${layout.kinds.join(', ')}`, exitCode: 2 });
+  const kinds = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (kinds.length === 0)
+    throw new KpkgError('--only needs at least one package', {
+      hint: `choose from: ${layout.kinds.join(', ')}`,
+      exitCode: 2,
+    });
   for (const k of kinds) {
     if (!(layout.kinds as readonly string[]).includes(k)) {
-      throw new KpkgError(`unknown package "${k}" in --only`, { hint: `choose from: ${layout.kinds.join(', ')}`, exitCode: 2 });
+      throw new KpkgError(`unknown package "${k}" in --only`, {
+        hint: `choose from: ${layout.kinds.join(', ')}`,
+        exitCode: 2,
+      });
     }
   }
   return layout.kinds.filter((k) => kinds.includes(k));
 }
 
 /** The kinds to write: `only` (each must apply), or every kind that applies. */
-export function selectKinds<Kind extends string>(layout: DistributionLayout<Kind>, features: LayoutFeatures, only: readonly Kind[] | undefined): Kind[] {
+export function selectKinds<Kind extends string>(
+  layout: DistributionLayout<Kind>,
+  features: LayoutFeatures,
+  only: readonly Kind[] | undefined,
+): Kind[] {
   if (only === undefined) return layout.kinds.filter((k) => layout.notApplicable(k, features) === undefined);
   for (const kind of only) {
     const reason = layout.notApplicable(kind, features);
-    if (reason !== undefined) throw new KpkgError(`cannot write the ${kind} package: ${reason}`, { hint: 'drop it from --only', exitCode: 2 });
+    if (reason !== undefined)
+      throw new KpkgError(`cannot write the ${kind} package: ${reason}`, { hint: 'drop it from --only', exitCode: 2 });
   }
   return layout.kinds.filter((k) => only.includes(k));
 }
 
 /** The reasons shared by every layout: a headers package needs CONFIG_MODULES, a debug package CONFIG_DEBUG_INFO. */
 export const NOT_APPLICABLE = {
-  headers: (features: LayoutFeatures): string | undefined => (features.modules ? undefined : 'the kernel is built without CONFIG_MODULES, so there is nothing to build modules against'),
-  debug: (features: LayoutFeatures): string | undefined => (features.debugInfo ? undefined : 'the kernel is built without CONFIG_DEBUG_INFO, so there is no debug info to ship'),
+  headers: (features: LayoutFeatures): string | undefined =>
+    features.modules
+      ? undefined
+      : 'the kernel is built without CONFIG_MODULES, so there is nothing to build modules against',
+  debug: (features: LayoutFeatures): string | undefined =>
+    features.debugInfo ? undefined : 'the kernel is built without CONFIG_DEBUG_INFO, so there is no debug info to ship',
 } as const;
 
 /** For families whose packages carry no relations (a plain tarball). */

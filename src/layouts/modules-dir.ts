@@ -13,11 +13,17 @@ export interface ModulesDirOptions {
  * The entries of lib/modules/<release> and below (the directory itself included, its parents
  * not), at `modulesDir` instead.
  */
-export function modulesDirEntries(modules: readonly StagedItem[], release: string, modulesDir: string, options: ModulesDirOptions = {}): PackageEntry[] {
+export function modulesDirEntries(
+  modules: readonly StagedItem[],
+  release: string,
+  modulesDir: string,
+  options: ModulesDirOptions = {},
+): PackageEntry[] {
   const staged = `lib/modules/${release}`;
-  const dropped = new Set(options.withoutDepmodOutputs === true ? DEPMOD_OUTPUTS.map((name) => `${staged}/${name}`) : []);
+  const dropped = new Set(
+    options.withoutDepmodOutputs === true ? DEPMOD_OUTPUTS.map((name) => `${staged}/${name}`) : [],
+  );
   return modules
     .filter((item) => (item.path === staged || item.path.startsWith(`${staged}/`)) && !dropped.has(item.path))
     .map((item) => stagedEntry(item, `${modulesDir}${item.path.slice(staged.length)}`));
 }
-

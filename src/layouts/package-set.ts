@@ -56,7 +56,10 @@ async function defaultMaintainer(): Promise<string> {
   const user = envValue('KBUILD_BUILD_USER');
   const host = envValue('KBUILD_BUILD_HOST');
   const name = envValue('DEBFULLNAME') ?? envValue('NAME') ?? user;
-  const email = envValue('DEBEMAIL') ?? envValue('EMAIL') ?? (user === undefined && host === undefined ? undefined : `${user ?? userInfo().username}@${host ?? hostname()}`);
+  const email =
+    envValue('DEBEMAIL') ??
+    envValue('EMAIL') ??
+    (user === undefined && host === undefined ? undefined : `${user ?? userInfo().username}@${host ?? hostname()}`);
   if (email !== undefined && email !== '') {
     const m = /^(.*?)\s*<(.+)>$/.exec(email);
     if (m?.[2] !== undefined) return `${name ?? m[1] ?? 'Kernel Packager'} <${m[2]}>`;
@@ -77,7 +80,10 @@ async function defaultMaintainer(): Promise<string> {
 async function defaultEpoch(tree: KernelTree): Promise<number> {
   const env = process.env.SOURCE_DATE_EPOCH;
   if (env !== undefined && env !== '') {
-    if (!/^\d+$/.test(env)) throw new KpkgError(`SOURCE_DATE_EPOCH=${env} is not a number of seconds`, { hint: 'unset it or set it to e.g. $(git log -1 --format=%ct)' });
+    if (!/^\d+$/.test(env))
+      throw new KpkgError(`SOURCE_DATE_EPOCH=${env} is not a number of seconds`, {
+        hint: 'unset it or set it to e.g. $(git log -1 --format=%ct)',
+      });
     return Number(env);
   }
   return Math.floor((await stat(join(tree.objtree, 'include/config/kernel.release'))).mtimeMs / 1000);
@@ -97,14 +103,20 @@ export async function kernelVersion(tree: KernelTree): Promise<string> {
 /** A version every layout can carry: digits first, then letters, digits and . + ~ - : only. */
 export function checkPackageVersion(version: string): string {
   if (!/^[0-9][A-Za-z0-9.+~:_-]*$/.test(version)) {
-    throw new KpkgError(`"${version}" is not a valid package version`, { hint: 'pass --pkg-version with digits, letters and . + ~ - only, starting with a digit' });
+    throw new KpkgError(`"${version}" is not a valid package version`, {
+      hint: 'pass --pkg-version with digits, letters and . + ~ - only, starting with a digit',
+    });
   }
   return version;
 }
 
 export async function packageSet(tree: KernelTree, options: PackageSetOptions = {}): Promise<PackageSet> {
   const revision = options.revision ?? (await defaultRevision(tree));
-  if (!/^[A-Za-z0-9.+~]+$/.test(revision)) throw new KpkgError(`"${revision}" is not a valid revision`, { hint: 'pass --revision with letters, digits and . + ~ only', exitCode: 2 });
+  if (!/^[A-Za-z0-9.+~]+$/.test(revision))
+    throw new KpkgError(`"${revision}" is not a valid revision`, {
+      hint: 'pass --revision with letters, digits and . + ~ only',
+      exitCode: 2,
+    });
   return {
     release: tree.release,
     series: tree.version,

@@ -18,15 +18,31 @@ test('lists directories (empty ones too), files and symlinks without following l
   const items = await listStagedTree(root);
   assert.deepEqual(
     items.map((i) => `${i.kind} ${i.path}`),
-    ['dir empty', 'dir lib', 'dir lib/modules', 'dir lib/modules/6.1.0', 'symlink lib/modules/6.1.0/build', 'dir lib/modules/6.1.0/kernel', 'dir lib/modules/6.1.0/kernel/lib', 'file lib/modules/6.1.0/kernel/lib/crc.ko', 'file lib/modules/6.1.0/tool'],
+    [
+      'dir empty',
+      'dir lib',
+      'dir lib/modules',
+      'dir lib/modules/6.1.0',
+      'symlink lib/modules/6.1.0/build',
+      'dir lib/modules/6.1.0/kernel',
+      'dir lib/modules/6.1.0/kernel/lib',
+      'file lib/modules/6.1.0/kernel/lib/crc.ko',
+      'file lib/modules/6.1.0/tool',
+    ],
   );
   const entries = stagedEntries(items, '/usr/lib/x');
-  assert.deepEqual(entries.find((e) => e.path === '/usr/lib/x/lib/modules/6.1.0/build'), { kind: 'symlink', path: '/usr/lib/x/lib/modules/6.1.0/build', target: '/nowhere/at/all' });
+  assert.deepEqual(
+    entries.find((e) => e.path === '/usr/lib/x/lib/modules/6.1.0/build'),
+    { kind: 'symlink', path: '/usr/lib/x/lib/modules/6.1.0/build', target: '/nowhere/at/all' },
+  );
   const ko = entries.find((e) => e.path.endsWith('crc.ko'));
   assert.ok(ko?.kind === 'file');
   assert.equal(ko.mode, 0o644);
   assert.equal(ko.size, 2);
   const tool = entries.find((e) => e.path.endsWith('/tool'));
   assert.ok(tool?.kind === 'file' && tool.mode === 0o755);
-  assert.deepEqual(entries.find((e) => e.path === '/usr/lib/x/empty'), { kind: 'dir', path: '/usr/lib/x/empty', mode: 0o755 });
+  assert.deepEqual(
+    entries.find((e) => e.path === '/usr/lib/x/empty'),
+    { kind: 'dir', path: '/usr/lib/x/empty', mode: 0o755 },
+  );
 });

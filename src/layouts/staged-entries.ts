@@ -18,7 +18,13 @@ export function stagedEntry(item: StagedItem, installPath: string): PackageEntry
     case 'symlink':
       return { kind: 'symlink', path: installPath, target: item.linkTarget ?? '' };
     case 'file':
-      return { kind: 'file', path: installPath, mode: packageMode('file', item.mode), size: item.size, source: { from: 'disk', path: item.source } };
+      return {
+        kind: 'file',
+        path: installPath,
+        mode: packageMode('file', item.mode),
+        size: item.size,
+        source: { from: 'disk', path: item.source },
+      };
   }
 }
 

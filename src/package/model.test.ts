@@ -10,15 +10,40 @@ import type { PackageEntry } from './model.js';
 import { checkInstallPath, installedSizeKiB, sortEntries } from './model.js';
 
 const run = promisify(execFile);
-const file = (path: string, size = 0): PackageEntry => ({ kind: 'file', path, mode: 0o644, size, source: { from: 'bytes', data: new Uint8Array(size) } });
+const file = (path: string, size = 0): PackageEntry => ({
+  kind: 'file',
+  path,
+  mode: 0o644,
+  size,
+  source: { from: 'bytes', data: new Uint8Array(size) },
+});
 const dir = (path: string, mode = 0o755): PackageEntry => ({ kind: 'dir', path, mode });
 
 void describe('sortEntries', () => {
   void it('orders like dpkg-deb: depth first, each directory before its contents, siblings byte-wise', () => {
-    const sorted = sortEntries([file('/usr/a-c/z'), file('/usr/a/b'), file('/usr/B/q'), dir('/usr/a.d'), file('/usr/a/xx'), { kind: 'symlink', path: '/usr/l', target: 'a/b' }]);
+    const sorted = sortEntries([
+      file('/usr/a-c/z'),
+      file('/usr/a/b'),
+      file('/usr/B/q'),
+      dir('/usr/a.d'),
+      file('/usr/a/xx'),
+      { kind: 'symlink', path: '/usr/l', target: 'a/b' },
+    ]);
     assert.deepEqual(
       sorted.map((entry) => entry.path),
-      ['/', '/usr', '/usr/B', '/usr/B/q', '/usr/a', '/usr/a/b', '/usr/a/xx', '/usr/a-c', '/usr/a-c/z', '/usr/a.d', '/usr/l'],
+      [
+        '/',
+        '/usr',
+        '/usr/B',
+        '/usr/B/q',
+        '/usr/a',
+        '/usr/a/b',
+        '/usr/a/xx',
+        '/usr/a-c',
+        '/usr/a-c/z',
+        '/usr/a.d',
+        '/usr/l',
+      ],
     );
   });
 
@@ -40,7 +65,10 @@ void describe('sortEntries', () => {
     assert.equal(sortEntries([dir('/a'), dir('/a')]).length, 2);
     assert.throws(() => sortEntries([dir('/a'), dir('/a', 0o700)]), KpkgError);
     assert.throws(() => sortEntries([file('/a'), file('/a')]), /two entries for \/a/);
-    assert.throws(() => sortEntries([file('/a'), file('/a/b')]), /\/a is a file in the package, but \/a\/b is inside it/);
+    assert.throws(
+      () => sortEntries([file('/a'), file('/a/b')]),
+      /\/a is a file in the package, but \/a\/b is inside it/,
+    );
   });
 
   void it('refuses paths that are not clean and absolute', () => {
@@ -54,7 +82,12 @@ void describe('sortEntries', () => {
 
 void describe('installedSizeKiB', () => {
   void it('counts ceil(size/1024) per file and symlink, 1 per directory', () => {
-    const entries = sortEntries([file('/d/a', 3000), file('/d/b', 1024), file('/d/empty'), { kind: 'symlink', path: '/d/l', target: 'a' }]);
+    const entries = sortEntries([
+      file('/d/a', 3000),
+      file('/d/b', 1024),
+      file('/d/empty'),
+      { kind: 'symlink', path: '/d/l', target: 'a' },
+    ]);
     // '/', '/d' = 2; a = 3; b = 1; empty = 0; l = 1
     assert.equal(installedSizeKiB(entries), 7);
   });
@@ -79,8 +112,14 @@ void describe('installedSizeKiB', () => {
         if (entry.kind === 'file') await writeFile(path, Buffer.alloc(entry.size));
         if (entry.kind === 'symlink') await symlink(entry.target, path);
       }
-      await writeFile(join(work, 'debian', 'control'), 'Source: srcx\nMaintainer: A <a@example.com>\n\nPackage: pkgx\nArchitecture: all\nDescription: x\n y\n');
-      await writeFile(join(work, 'debian', 'changelog'), 'srcx (1.0-1) unstable; urgency=low\n\n  * x\n\n -- A <a@example.com>  Mon, 01 Jan 2024 00:00:00 +0000\n');
+      await writeFile(
+        join(work, 'debian', 'control'),
+        'Source: srcx\nMaintainer: A <a@example.com>\n\nPackage: pkgx\nArchitecture: all\nDescription: x\n y\n',
+      );
+      await writeFile(
+        join(work, 'debian', 'changelog'),
+        'srcx (1.0-1) unstable; urgency=low\n\n  * x\n\n -- A <a@example.com>  Mon, 01 Jan 2024 00:00:00 +0000\n',
+      );
       const { stdout } = await run('dpkg-gencontrol', ['-ppkgx', `-P${root}`, '-O'], { cwd: work });
       const reported = /^Installed-Size: (\d+)$/m.exec(stdout)?.[1];
       assert.equal(Number(reported), installedSizeKiB(entries));

@@ -117,8 +117,18 @@ export function splitVersion(full: string): { epoch?: number; version: string; r
 /** Checks an install path: absolute, no empty, '.' or '..' components, no trailing slash. */
 export function checkInstallPath(path: string): void {
   if (path === '/') return;
-  const ok = path.startsWith('/') && !path.endsWith('/') && !path.includes('\0') && path.slice(1).split('/').every((part) => part !== '' && part !== '.' && part !== '..');
-  if (!ok) throw new KpkgError(`invalid install path ${JSON.stringify(path)}: it must be absolute, without '.', '..', '//' or a trailing '/'`);
+  const ok =
+    path.startsWith('/') &&
+    !path.endsWith('/') &&
+    !path.includes('\0') &&
+    path
+      .slice(1)
+      .split('/')
+      .every((part) => part !== '' && part !== '.' && part !== '..');
+  if (!ok)
+    throw new KpkgError(
+      `invalid install path ${JSON.stringify(path)}: it must be absolute, without '.', '..', '//' or a trailing '/'`,
+    );
 }
 
 function parentOf(path: string): string {
@@ -132,7 +142,9 @@ function parentOf(path: string): string {
  * every name byte) and the UTF-8 bytes become latin1 code units (so comparison is byte-wise).
  */
 function treeOrderKey(path: string): string {
-  return Buffer.from(path === '/' ? '' : path, 'utf8').toString('latin1').replaceAll('/', '\0');
+  return Buffer.from(path === '/' ? '' : path, 'utf8')
+    .toString('latin1')
+    .replaceAll('/', '\0');
 }
 
 /**

@@ -28,14 +28,29 @@ import type { BuildOptions, BuildResult, WrittenPackage } from './build-types.js
 import { headersRelations, type HeadersRelations } from './headers-relations.js';
 import { OutputSet } from './output-set.js';
 import { makePackage, type MadePackage, type PackageStages } from './package-stages.js';
-import { disposeStaging, partsToStage, stagedParts, startStaging, treeFiles, type PartsRun, type StagedPart } from './stage-parts.js';
+import {
+  disposeStaging,
+  partsToStage,
+  stagedParts,
+  startStaging,
+  treeFiles,
+  type PartsRun,
+  type StagedPart,
+} from './stage-parts.js';
 
 export type { BuildOptions, BuildResult, BuildStep, WrittenPackage } from './build-types.js';
 
-export async function buildPackages<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>): Promise<BuildResult<Kind>> {
+export async function buildPackages<Kind extends string>(
+  layout: DistributionLayout<Kind>,
+  packager: Packager,
+  options: BuildOptions<Kind>,
+): Promise<BuildResult<Kind>> {
   const compression = options.compression ?? packager.compressions[0];
   if (compression === undefined || !packager.compressions.includes(compression)) {
-    throw new KpkgError(`${packager.format} packages cannot be compressed with ${String(compression)}`, { hint: `choose from: ${packager.compressions.join(', ')}`, exitCode: 2 });
+    throw new KpkgError(`${packager.format} packages cannot be compressed with ${String(compression)}`, {
+      hint: `choose from: ${packager.compressions.join(', ')}`,
+      exitCode: 2,
+    });
   }
   const started = fileClockNow();
   const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
@@ -48,10 +63,31 @@ export async function buildPackages<Kind extends string>(layout: DistributionLay
   try {
     const result = await withLock(
       facts.tree.objtree,
-      () => withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache ?? true }, (cache) => stageAndWrite(layout, packager, options, { facts, kinds, set, output, compression, started, jobs: options.jobs ?? cpuParallelism(), cache })),
-      (pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`),
+      () =>
+        withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache ?? true }, (cache) =>
+          stageAndWrite(layout, packager, options, {
+            facts,
+            kinds,
+            set,
+            output,
+            compression,
+            started,
+            jobs: options.jobs ?? cpuParallelism(),
+            cache,
+          }),
+        ),
+      (pid) =>
+        options.onStep?.(
+          'lock',
+          `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is packaging ${facts.tree.objtree}`,
+        ),
     );
-    await output.commit((pid) => options.onStep?.('lock', `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`));
+    await output.commit((pid) =>
+      options.onStep?.(
+        'lock',
+        `waiting for ${pid === undefined ? 'another kpkg run' : `kpkg (pid ${pid})`}, which is writing into ${output.out}`,
+      ),
+    );
     // The packages were written in the order their parts were ready; the result keeps the layout's order.
     result.packages = result.packages.map((p) => ({ ...p, path: output.finalPath(basename(p.path)) }));
     result.setFiles = result.setFiles.map((name) => output.finalPath(name));
@@ -80,20 +116,55 @@ interface Plan<Kind extends string> {
  * at most `jobs` packages at a time. Every package's bytes depend only on its description, so the
  * schedule never changes the output.
  */
-async function stageAndWrite<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, options: BuildOptions<Kind>, plan: Plan<Kind>): Promise<BuildResult<Kind>> {
+async function stageAndWrite<Kind extends string>(
+  layout: DistributionLayout<Kind>,
+  packager: Packager,
+  options: BuildOptions<Kind>,
+  plan: Plan<Kind>,
+): Promise<BuildResult<Kind>> {
   const { facts, kinds } = plan;
   const needed = partsToStage(layout, kinds);
-  options.onStep?.('plan', `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format}, ${plan.jobs} jobs)`);
-  const run: PartsRun = { facts, ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand }, options, jobs: plan.jobs, cache: plan.cache };
+  options.onStep?.(
+    'plan',
+    `${kinds.join(', ')} for ${facts.tree.release} (${facts.arch.debian}, ${layout.family} layout, ${packager.format}, ${plan.jobs} jobs)`,
+  );
+  const run: PartsRun = {
+    facts,
+    ctx: { tree: facts.tree, toolchain: facts.toolchain, vars: options.vars, onCommand: options.onCommand },
+    options,
+    jobs: plan.jobs,
+    cache: plan.cache,
+  };
   const base = await treeFiles(facts);
   const staging = startStaging(run, needed);
   try {
     const relations = once(() => relationsOfStagedHeaders(layout, facts, staging.get('headers'), options));
     const stages = packageStages(layout, packager, options, plan, async () => (await relations()).relations);
-    const made = await settledOrFirstError(kinds.map(async (kind) => ({ kind, made: await makePackage(stages, kind, await stagedParts(base, staging, layout.partsOf(kind))) })));
-    const setFiles = await writeSetFiles(layout, packager, plan, made.map((m) => setMember(m.made)), options);
+    const made = await settledOrFirstError(
+      kinds.map(async (kind) => ({
+        kind,
+        made: await makePackage(stages, kind, await stagedParts(base, staging, layout.partsOf(kind))),
+      })),
+    );
+    const setFiles = await writeSetFiles(
+      layout,
+      packager,
+      plan,
+      made.map((m) => setMember(m.made)),
+      options,
+    );
     const packages = made.map((m) => writtenPackage(m.kind, m.made));
-    const result: BuildResult<Kind> = { release: facts.tree.release, arch: facts.arch.debian, format: packager.format, packages, rebuilt: [], elfCount: 0, depends: [], warnings: [], setFiles };
+    const result: BuildResult<Kind> = {
+      release: facts.tree.release,
+      arch: facts.arch.debian,
+      format: packager.format,
+      packages,
+      rebuilt: [],
+      elfCount: 0,
+      depends: [],
+      warnings: [],
+      setFiles,
+    };
     const parts = await stagedParts(base, staging, needed);
     if (parts.headers !== undefined) {
       noteHeaders(result, await relations(), parts.headers);
@@ -115,8 +186,15 @@ function packageStages<Kind extends string>(
   plan: Plan<Kind>,
   relations: PackageStages<Kind>['relations'],
 ): PackageStages<Kind> {
-  const members: MemberStore = { member: (key, make) => plan.cache.entry('members', key, make), states: plan.cache.states };
-  const writeOptions: WriteOptions = { compression: plan.compression, members, ...(options.level === undefined ? {} : { level: options.level }) };
+  const members: MemberStore = {
+    member: (key, make) => plan.cache.entry('members', key, make),
+    states: plan.cache.states,
+  };
+  const writeOptions: WriteOptions = {
+    compression: plan.compression,
+    members,
+    ...(options.level === undefined ? {} : { level: options.level }),
+  };
   return {
     layout,
     packager,
@@ -149,7 +227,11 @@ async function relationsOfStagedHeaders<Kind extends string>(
 }
 
 /** What the result says of the headers package: its rebuilt programs, ELF files and relations. */
-function noteHeaders<Kind extends string>(result: BuildResult<Kind>, relations: HeadersRelations, headers: { rebuilt: readonly { path: string; was: string }[]; elfCount: number }): void {
+function noteHeaders<Kind extends string>(
+  result: BuildResult<Kind>,
+  relations: HeadersRelations,
+  headers: { rebuilt: readonly { path: string; was: string }[]; elfCount: number },
+): void {
   result.rebuilt = headers.rebuilt.map((r) => ({ path: r.path, was: r.was }));
   result.elfCount = headers.elfCount;
   result.depends = relations.depends;
@@ -166,11 +248,21 @@ function setMember(made: MadePackage): SetMember {
 }
 
 /** The files the format writes beside the set (deb: .buildinfo, .changes), into the output's staging directory. */
-async function writeSetFiles<Kind extends string>(layout: DistributionLayout<Kind>, packager: Packager, plan: Plan<Kind>, members: readonly SetMember[], options: BuildOptions<Kind>): Promise<string[]> {
+async function writeSetFiles<Kind extends string>(
+  layout: DistributionLayout<Kind>,
+  packager: Packager,
+  plan: Plan<Kind>,
+  members: readonly SetMember[],
+  options: BuildOptions<Kind>,
+): Promise<string[]> {
   if (packager.setFiles === undefined || layout.describeSet === undefined || members.length === 0) return [];
   const { toolchain } = plan.facts;
   const key = await plan.cache.key(installedInputs(toolchain, plan.compression));
-  const record = await buildRecord(toolchain, plan.compression, async (find) => (await plan.cache.entry('installed-build-depends', key, find)).meta);
+  const record = await buildRecord(
+    toolchain,
+    plan.compression,
+    async (find) => (await plan.cache.entry('installed-build-depends', key, find)).meta,
+  );
   const files = await packager.setFiles(layout.describeSet({ arch: plan.facts.arch, set: plan.set }), members, record);
   for (const file of files) {
     options.onStep?.('write', plan.output.finalPath(file.name));

@@ -16,15 +16,37 @@ import { readTextOrUndefined } from '../util/fs.js';
 
 /** Variables kpkg or the kernel's make read while writing a set, plus the locale (as dpkg-genbuildinfo records). */
 const RECORDED_VARIABLES = [
-  'ARCH', 'CC', 'CROSS_COMPILE', 'DEB_BUILD_OPTIONS', 'DEBEMAIL', 'DEBFULLNAME', 'HOSTCC', 'INSTALL_MOD_STRIP',
-  'KBUILD_BUILD_HOST', 'KBUILD_BUILD_USER', 'KDEB_CHANGELOG_DIST', 'KDEB_COMPRESS', 'KDEB_HOOKDIR', 'KDEB_PKGVERSION',
-  'KDEB_SOURCENAME', 'KPKG_BUILD_CACHE_MAX_MB', 'LANG', 'LC_ALL', 'LLVM', 'SOURCE_DATE_EPOCH',
+  'ARCH',
+  'CC',
+  'CROSS_COMPILE',
+  'DEB_BUILD_OPTIONS',
+  'DEBEMAIL',
+  'DEBFULLNAME',
+  'HOSTCC',
+  'INSTALL_MOD_STRIP',
+  'KBUILD_BUILD_HOST',
+  'KBUILD_BUILD_USER',
+  'KDEB_CHANGELOG_DIST',
+  'KDEB_COMPRESS',
+  'KDEB_HOOKDIR',
+  'KDEB_PKGVERSION',
+  'KDEB_SOURCENAME',
+  'KPKG_BUILD_CACHE_MAX_MB',
+  'LANG',
+  'LC_ALL',
+  'LLVM',
+  'SOURCE_DATE_EPOCH',
 ] as const;
 
 /** The programs whose packages built the set: compilers (wrappers such as ccache included), make, the compressor. */
 function programsUsed(toolchain: Toolchain, compression: CompressionKind): string[] {
   const programs = (words: readonly string[]): string[] => words.filter((w) => !w.startsWith('-') && !w.includes('='));
-  return [...programs(toolchain.cc), ...programs(toolchain.hostcc), 'make', ...(compression === 'xz' || compression === 'zstd' ? [compression] : [])];
+  return [
+    ...programs(toolchain.cc),
+    ...programs(toolchain.hostcc),
+    'make',
+    ...(compression === 'xz' || compression === 'zstd' ? [compression] : []),
+  ];
 }
 
 const ORIGINS = '/etc/dpkg/origins/default';
@@ -36,7 +58,11 @@ async function vendor(): Promise<string | undefined> {
 
 /** What the installed packages of the record depend on: dpkg's database and the programs' files (a changed one is another package version). */
 export function installedInputs(toolchain: Toolchain, compression: CompressionKind): StepInputs {
-  return { words: ['installed-build-depends', '1'], files: [DPKG_STATUS, ORIGINS], programs: programsUsed(toolchain, compression) };
+  return {
+    words: ['installed-build-depends', '1'],
+    files: [DPKG_STATUS, ORIGINS],
+    programs: programsUsed(toolchain, compression),
+  };
 }
 
 /**
@@ -51,7 +77,13 @@ export async function buildRecord(
 ): Promise<BuildRecord> {
   const installed = await remember(async () => {
     const status = await readDpkgStatus();
-    const closure = status === undefined ? [] : installedClosure(status, ['build-essential', ...(await packagesOwning(programsUsed(toolchain, compression)))]);
+    const closure =
+      status === undefined
+        ? []
+        : installedClosure(status, [
+            'build-essential',
+            ...(await packagesOwning(programsUsed(toolchain, compression))),
+          ]);
     return closure.map(({ name, arch, version }) => ({ name, arch, version }));
   });
   return {

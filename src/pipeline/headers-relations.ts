@@ -31,8 +31,11 @@ export interface RelationsRequest extends TargetLibraryChoice {
 
 /** One relation as a line of text: "name", "name (op version)", alternatives joined by " | ". */
 export function relationText(dependency: Dependency): string {
-  const one = (r: PackageRelation): string => (r.version === undefined ? r.name : `${r.name} (${r.version.op} ${r.version.version})`);
-  return Array.isArray(dependency) ? (dependency as readonly PackageRelation[]).map(one).join(' | ') : one(dependency as PackageRelation);
+  const one = (r: PackageRelation): string =>
+    r.version === undefined ? r.name : `${r.name} (${r.version.op} ${r.version.version})`;
+  return Array.isArray(dependency)
+    ? (dependency as readonly PackageRelation[]).map(one).join(' | ')
+    : one(dependency as PackageRelation);
 }
 
 export async function headersRelations<Kind extends string>(
@@ -44,8 +47,17 @@ export async function headersRelations<Kind extends string>(
 ): Promise<HeadersRelations> {
   const { needs, pluginCompiler } = headers;
   const onStep = (detail: string): void => request.onStep?.('depends', detail);
-  onStep(`what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`);
-  const roots = await targetPackageRoots({ ...request, debianArch: facts.arch.debian, libraries, native: !facts.cross, cacheDir: kpkgCacheDir(), onStep });
+  onStep(
+    `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`,
+  );
+  const roots = await targetPackageRoots({
+    ...request,
+    debianArch: facts.arch.debian,
+    libraries,
+    native: !facts.cross,
+    cacheDir: kpkgCacheDir(),
+    onStep,
+  });
   const found = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
   const depends = found.depends.map(relationText);
   for (const w of found.warnings) onStep(`warning: ${w}`);

@@ -30,7 +30,8 @@ async function makeDirectory(dir: string): Promise<void> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     let missing = dir;
-    while ((await lstatOrUndefined(dirname(missing))) === undefined && dirname(missing) !== missing) missing = dirname(missing);
+    while ((await lstatOrUndefined(dirname(missing))) === undefined && dirname(missing) !== missing)
+      missing = dirname(missing);
     await mkdir(missing);
     throw e;
   }
@@ -74,16 +75,21 @@ export class OutputSet {
   /** Moves every staged file to its final name; returns the final paths. */
   async commit(onWait?: (holderPid: number | undefined) => void): Promise<string[]> {
     const names = [...this.names];
-    await withLock(this.out, () =>
-      critical(async () => {
-        // A directory in the way would stop the renames halfway: refuse before the first.
-        for (const name of names) {
-          if ((await lstatOrUndefined(this.finalPath(name)))?.isDirectory() === true) {
-            throw new KpkgError(`cannot write ${this.finalPath(name)}: a directory of that name is in the way`, { where: this.finalPath(name), hint: 'remove or rename that directory, or choose another --out' });
+    await withLock(
+      this.out,
+      () =>
+        critical(async () => {
+          // A directory in the way would stop the renames halfway: refuse before the first.
+          for (const name of names) {
+            if ((await lstatOrUndefined(this.finalPath(name)))?.isDirectory() === true) {
+              throw new KpkgError(`cannot write ${this.finalPath(name)}: a directory of that name is in the way`, {
+                where: this.finalPath(name),
+                hint: 'remove or rename that directory, or choose another --out',
+              });
+            }
           }
-        }
-        for (const name of names) await rename(join(this.staging, name), this.finalPath(name));
-      }),
+          for (const name of names) await rename(join(this.staging, name), this.finalPath(name));
+        }),
       onWait,
     );
     await this.discard();

@@ -15,8 +15,23 @@ type Kind = 'image' | 'headers';
 const arm64: ArchInfo = findArch('arm64') ?? assert.fail('arm64 is a row of the arch table');
 const treeFile = { source: '/tree/file', size: 1 };
 const base: KernelParts = { systemMap: treeFile, config: treeFile, vmlinux: treeFile };
-const headers: StagedHeaders = { release: '6.1.0', entries: [], rebuilt: [], elfCount: 0, libraries: undefined, needs: { libraries: [], files: [] }, dispose: () => Promise.resolve() };
-const SET: PackageSet = { release: '6.1.0', series: [6, 1, 0], kernelVersion: '6.1.0', revision: '1', maintainer: 'kpkg <kpkg@example.org>', mtime: 0 };
+const headers: StagedHeaders = {
+  release: '6.1.0',
+  entries: [],
+  rebuilt: [],
+  elfCount: 0,
+  libraries: undefined,
+  needs: { libraries: [], files: [] },
+  dispose: () => Promise.resolve(),
+};
+const SET: PackageSet = {
+  release: '6.1.0',
+  series: [6, 1, 0],
+  kernelVersion: '6.1.0',
+  revision: '1',
+  maintainer: 'kpkg <kpkg@example.org>',
+  mtime: 0,
+};
 const LIBC: Dependency = { name: 'libc6', version: { op: '>=', version: '2.36' } };
 
 /** What the fake layout and packager were asked, in order. */
@@ -24,7 +39,17 @@ type Event = `describe ${string}` | `prepare ${string}` | `write ${string}`;
 
 /** A description that says its name and how many relations it was given. */
 function describe(kind: Kind, context: LayoutContext): PackageDescription {
-  return { name: `linux-${kind}`, version: '6.1.0-1', arch: 'arm64', summary: kind, description: '', maintainer: 'kpkg', mtime: 0, entries: [], depends: context.runtime };
+  return {
+    name: `linux-${kind}`,
+    version: '6.1.0-1',
+    arch: 'arm64',
+    summary: kind,
+    description: '',
+    maintainer: 'kpkg',
+    mtime: 0,
+    entries: [],
+    depends: context.runtime,
+  };
 }
 
 function said(pkg: PackageDescription): string {
@@ -65,7 +90,10 @@ function fakePackager(events: Event[], early: boolean): Packager {
   return packager;
 }
 
-function stages(events: Event[], options: { early: boolean; relations: () => Promise<readonly Dependency[]> }): PackageStages<Kind> {
+function stages(
+  events: Event[],
+  options: { early: boolean; relations: () => Promise<readonly Dependency[]> },
+): PackageStages<Kind> {
   return {
     layout: fakeLayout(events),
     packager: fakePackager(events, options.early),
@@ -79,9 +107,14 @@ function stages(events: Event[], options: { early: boolean; relations: () => Pro
 
 test('a package without the headers part is described once: that description is compressed and written', async () => {
   const events: Event[] = [];
-  const relations = (): Promise<readonly Dependency[]> => assert.fail('only a package holding the headers asks for relations');
+  const relations = (): Promise<readonly Dependency[]> =>
+    assert.fail('only a package holding the headers asks for relations');
   const made = await makePackage(stages(events, { early: true, relations }), 'image', base);
-  assert.deepEqual(events, ['describe linux-image with 0 relations', 'prepare linux-image with 0 relations', 'write linux-image with 0 relations']);
+  assert.deepEqual(events, [
+    'describe linux-image with 0 relations',
+    'prepare linux-image with 0 relations',
+    'write linux-image with 0 relations',
+  ]);
   assert.equal(made.fileName, 'linux-image.pkg');
   assert.equal(made.path, '/staging/linux-image.pkg');
 });
@@ -90,23 +123,36 @@ test("the headers package's compression starts before its relations are known; i
   const events: Event[] = [];
   let giveRelations: (deps: readonly Dependency[]) => void = () => undefined;
   const relations = new Promise<readonly Dependency[]>((resolve) => (giveRelations = resolve));
-  const made = makePackage(stages(events, { early: true, relations: () => relations }), 'headers', { ...base, headers });
+  const made = makePackage(stages(events, { early: true, relations: () => relations }), 'headers', {
+    ...base,
+    headers,
+  });
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(events, ['describe linux-headers with 0 relations', 'prepare linux-headers with 0 relations']);
   giveRelations([LIBC]);
   assert.deepEqual((await made).description.depends, [LIBC]);
-  assert.deepEqual(events.slice(2), ['describe linux-headers with 1 relations', 'write linux-headers with 1 relations']);
+  assert.deepEqual(events.slice(2), [
+    'describe linux-headers with 1 relations',
+    'write linux-headers with 1 relations',
+  ]);
 });
 
 test('a format that compresses nothing early describes the headers package once, whole', async () => {
   const events: Event[] = [];
-  await makePackage(stages(events, { early: false, relations: () => Promise.resolve([LIBC]) }), 'headers', { ...base, headers });
+  await makePackage(stages(events, { early: false, relations: () => Promise.resolve([LIBC]) }), 'headers', {
+    ...base,
+    headers,
+  });
   assert.deepEqual(events, ['describe linux-headers with 1 relations', 'write linux-headers with 1 relations']);
 });
 
 test('when the relations fail, the package fails with their error and nothing is written', async () => {
   const events: Event[] = [];
-  const failing = makePackage(stages(events, { early: true, relations: () => Promise.reject(new Error('no target package data')) }), 'headers', { ...base, headers });
+  const failing = makePackage(
+    stages(events, { early: true, relations: () => Promise.reject(new Error('no target package data')) }),
+    'headers',
+    { ...base, headers },
+  );
   await assert.rejects(failing, { message: 'no target package data' });
   assert.ok(!events.some((e) => e.startsWith('write')));
 });

@@ -41,10 +41,18 @@ export interface MadePackage {
 }
 
 /** describe → compress → write, for one package whose parts are staged. */
-export async function makePackage<Kind extends string>(stages: PackageStages<Kind>, kind: Kind, parts: KernelParts): Promise<MadePackage> {
+export async function makePackage<Kind extends string>(
+  stages: PackageStages<Kind>,
+  kind: Kind,
+  parts: KernelParts,
+): Promise<MadePackage> {
   if (!waitsForRelations(parts)) {
     const pkg = describeFiles(stages, kind, parts);
-    return writePackage(stages, pkg, startCompression(stages, () => pkg));
+    return writePackage(
+      stages,
+      pkg,
+      startCompression(stages, () => pkg),
+    );
   }
   const compressing = startCompression(stages, () => describeFiles(stages, kind, parts));
   const pkg = await describeWhole(stages, kind, parts);
@@ -57,12 +65,20 @@ export function waitsForRelations(parts: KernelParts): boolean {
 }
 
 /** describe, first phase: the package with no run-time relations. Its files are final; without the headers part, all of it is. */
-export function describeFiles<Kind extends string>(stages: Pick<PackageStages<Kind>, 'layout' | 'context'>, kind: Kind, parts: KernelParts): PackageDescription {
+export function describeFiles<Kind extends string>(
+  stages: Pick<PackageStages<Kind>, 'layout' | 'context'>,
+  kind: Kind,
+  parts: KernelParts,
+): PackageDescription {
   return stages.layout.describe(kind, parts, { ...stages.context, runtime: [] });
 }
 
 /** describe, second phase: the package with the headers' run-time relations. */
-export async function describeWhole<Kind extends string>(stages: Pick<PackageStages<Kind>, 'layout' | 'context' | 'relations'>, kind: Kind, parts: KernelParts): Promise<PackageDescription> {
+export async function describeWhole<Kind extends string>(
+  stages: Pick<PackageStages<Kind>, 'layout' | 'context' | 'relations'>,
+  kind: Kind,
+  parts: KernelParts,
+): Promise<PackageDescription> {
   return stages.layout.describe(kind, parts, { ...stages.context, runtime: await stages.relations() });
 }
 
@@ -70,7 +86,10 @@ export async function describeWhole<Kind extends string>(stages: Pick<PackageSta
  * compress: starts the format's early work on the files (none for a format without Packager.prepare),
  * in a slot; `describe` runs when the slot is free. The result is awaited by writePackage.
  */
-export function startCompression<Kind extends string>(stages: PackageStages<Kind>, describe: () => PackageDescription): Promise<void> | undefined {
+export function startCompression<Kind extends string>(
+  stages: PackageStages<Kind>,
+  describe: () => PackageDescription,
+): Promise<void> | undefined {
   const { packager, writeOptions } = stages;
   if (packager.prepare === undefined) return undefined;
   const compressing = stages.slots.run(() => packager.prepare?.(describe(), writeOptions) ?? Promise.resolve());
@@ -82,7 +101,11 @@ export function startCompression<Kind extends string>(stages: PackageStages<Kind
  * write: the package file, once its early compression is done. Without one, the write takes a slot
  * itself; after one, it goes on at once (the slot was the compression's).
  */
-export async function writePackage<Kind extends string>(stages: PackageStages<Kind>, pkg: PackageDescription, compressing: Promise<void> | undefined): Promise<MadePackage> {
+export async function writePackage<Kind extends string>(
+  stages: PackageStages<Kind>,
+  pkg: PackageDescription,
+  compressing: Promise<void> | undefined,
+): Promise<MadePackage> {
   const { packager, writeOptions } = stages;
   const fileName = packager.fileName(pkg, writeOptions);
   const write = async (): Promise<MadePackage> => {

@@ -9,7 +9,12 @@ import type { BuildCache } from '../cache/build-cache.js';
 import { gccMajor } from '../kernel/headers/gcc-plugins.js';
 import { targetCompilers } from '../kernel/headers/host-programs.js';
 import { HostProgramRebuildFailed } from '../kernel/headers/rebuild.js';
-import { stageHeaders, type HeadersStep, type StagedHeaders, type TargetLibrariesNeeded } from '../kernel/headers/stage.js';
+import {
+  stageHeaders,
+  type HeadersStep,
+  type StagedHeaders,
+  type TargetLibrariesNeeded,
+} from '../kernel/headers/stage.js';
 import type { TreeFacts } from '../kernel/inspect.js';
 import { resolveTargetLibraries, type TargetLibraries, type TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import { kpkgCacheDir } from '../util/cache.js';
@@ -22,7 +27,10 @@ export interface HeadersStaging extends TargetLibraryChoice {
   onCommand?: ((command: string) => void) | undefined;
 }
 
-export async function stageHeadersPart(facts: TreeFacts, staging: HeadersStaging): Promise<StagedHeaders<TargetLibraries>> {
+export async function stageHeadersPart(
+  facts: TreeFacts,
+  staging: HeadersStaging,
+): Promise<StagedHeaders<TargetLibraries>> {
   try {
     return await stageHeaders(facts, {
       cache: staging.cache,
@@ -40,7 +48,11 @@ export async function stageHeadersPart(facts: TreeFacts, staging: HeadersStaging
 }
 
 /** The target's libraries for the rebuild: found here, or fetched into kpkg's sysroot (sysroot/target-libraries.ts). */
-function targetLibrariesFor(facts: TreeFacts, needed: TargetLibrariesNeeded, staging: HeadersStaging): Promise<TargetLibraries> {
+function targetLibrariesFor(
+  facts: TreeFacts,
+  needed: TargetLibrariesNeeded,
+  staging: HeadersStaging,
+): Promise<TargetLibraries> {
   const { c, cxx } = targetCompilers(facts.toolchain, facts.arch);
   return resolveTargetLibraries({
     arch: facts.arch,

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import { partsToStage, stagedParts, type StagedPart } from './stage-parts.js';
 
-const PARTS: Record<string, readonly KernelPart[]> = { image: ['image'], headers: ['headers'], dbg: ['debug'], everything: ['uapi', 'image', 'headers'] };
+const PARTS: Record<string, readonly KernelPart[]> = {
+  image: ['image'],
+  headers: ['headers'],
+  dbg: ['debug'],
+  everything: ['uapi', 'image', 'headers'],
+};
 const layout = { partsOf: (kind: string): readonly KernelPart[] => PARTS[kind] ?? [] };
 
 test('only the parts the chosen packages are made of are staged, the headers first', () => {
@@ -15,7 +20,8 @@ test('only the parts the chosen packages are made of are staged, the headers fir
 test("a package's parts are the tree files and the staged parts it wants, nothing more", async () => {
   const treeFile = { source: '/tree/file', size: 1 };
   const base = { systemMap: treeFile, config: treeFile, vmlinux: treeFile };
-  const staged = (parts: Partial<KernelParts>): Promise<StagedPart> => Promise.resolve({ parts, dispose: () => Promise.resolve() });
+  const staged = (parts: Partial<KernelParts>): Promise<StagedPart> =>
+    Promise.resolve({ parts, dispose: () => Promise.resolve() });
   const staging = new Map<KernelPart, Promise<StagedPart>>([
     ['uapi', staged({ uapi: [] })],
     ['debug', staged({ debug: { vmlinux: treeFile, modules: [] } })],

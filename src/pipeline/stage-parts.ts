@@ -39,7 +39,10 @@ export interface StagedPart {
 const PART_ORDER: readonly KernelPart[] = ['headers', 'image', 'uapi', 'debug'];
 
 /** The parts the packages of `kinds` are made of, in staging order. */
-export function partsToStage<Kind extends string>(layout: Pick<DistributionLayout<Kind>, 'partsOf'>, kinds: readonly Kind[]): KernelPart[] {
+export function partsToStage<Kind extends string>(
+  layout: Pick<DistributionLayout<Kind>, 'partsOf'>,
+  kinds: readonly Kind[],
+): KernelPart[] {
   return PART_ORDER.filter((part) => kinds.some((kind) => layout.partsOf(kind).includes(part)));
 }
 
@@ -49,7 +52,11 @@ export function startStaging(run: PartsRun, parts: readonly KernelPart[]): Map<K
 }
 
 /** The tree's files and the `wanted` parts, once they are staged. */
-export async function stagedParts(base: Pick<KernelParts, 'systemMap' | 'config' | 'vmlinux'>, staging: ReadonlyMap<KernelPart, Promise<StagedPart>>, wanted: readonly KernelPart[]): Promise<KernelParts> {
+export async function stagedParts(
+  base: Pick<KernelParts, 'systemMap' | 'config' | 'vmlinux'>,
+  staging: ReadonlyMap<KernelPart, Promise<StagedPart>>,
+  wanted: readonly KernelPart[],
+): Promise<KernelParts> {
   const parts: KernelParts = { ...base };
   for (const part of wanted) Object.assign(parts, (await staging.get(part))?.parts);
   return parts;
@@ -111,9 +118,17 @@ async function imagePart(run: PartsRun): Promise<StagedPart> {
   const strip = options.moduleStrip ?? '1';
   const key = await run.cache.key(imageInstallInputs(run.ctx, await modulesInOrder(facts.tree.objtree), strip));
   const entry = await run.cache.entry('image-install', key, (dir) =>
-    installImage(run.ctx, dir, { moduleStrip: options.moduleStrip, jobs: run.jobs, onStep: (step, detail) => options.onStep?.(step, detail) }),
+    installImage(run.ctx, dir, {
+      moduleStrip: options.moduleStrip,
+      jobs: run.jobs,
+      onStep: (step, detail) => options.onStep?.(step, detail),
+    }),
   );
-  if (entry.hit) options.onStep?.('modules', 'modules_install and dtbs_install output from the build cache (same modules, maps, keys and scripts)');
+  if (entry.hit)
+    options.onStep?.(
+      'modules',
+      'modules_install and dtbs_install output from the build cache (same modules, maps, keys and scripts)',
+    );
   return { parts: { image: await imageContents(facts, entry.dir, entry.meta) }, dispose: NOTHING_TO_REMOVE };
 }
 
@@ -122,7 +137,10 @@ async function uapiPart(run: PartsRun): Promise<StagedPart> {
   const { options } = run;
   const key = await run.cache.key(uapiInstallInputs(run.ctx));
   const entry = await run.cache.entry('uapi-headers', key, async (dir) => {
-    options.onStep?.('uapi', 'headers_install into a staging directory (kpkg\'s own where it knows the kernel\'s scripts, else make with a scratch object tree)');
+    options.onStep?.(
+      'uapi',
+      "headers_install into a staging directory (kpkg's own where it knows the kernel's scripts, else make with a scratch object tree)",
+    );
     const scratch = await createScratchDir('uapi');
     try {
       await installUapiHeaders(run.ctx, join(dir, 'usr'), { scratchObjtree: scratch.path, jobs: run.jobs });
@@ -131,7 +149,8 @@ async function uapiPart(run: PartsRun): Promise<StagedPart> {
     }
     return {};
   });
-  if (entry.hit) options.onStep?.('uapi', 'headers_install output from the build cache (same uapi sources and scripts)');
+  if (entry.hit)
+    options.onStep?.('uapi', 'headers_install output from the build cache (same uapi sources and scripts)');
   return { parts: { uapi: await listStagedTree(join(entry.dir, 'usr')) }, dispose: NOTHING_TO_REMOVE };
 }
 
@@ -143,12 +162,19 @@ async function debugPart(run: PartsRun): Promise<StagedPart> {
   if (!facts.features.modules) return { parts: { debug: { vmlinux, modules: [] } }, dispose: NOTHING_TO_REMOVE };
   const modules = await modulesInOrder(objtree);
   const { objcopy } = run.ctx.toolchain.tools;
-  const key = await run.cache.key({ words: ['module-debug 1', objcopy], files: modules.map((m) => join(objtree, m)), programs: [objcopy] });
+  const key = await run.cache.key({
+    words: ['module-debug 1', objcopy],
+    files: modules.map((m) => join(objtree, m)),
+    programs: [objcopy],
+  });
   const entry = await run.cache.entry('module-debug', key, async (dir) => {
     options.onStep?.('debug', 'objcopy --only-keep-debug of every module in modules.order');
     const files = await extractModuleDebugInfo(run.ctx, dir, { jobs: run.jobs });
     return files.map((f) => ({ ...f, file: relative(dir, f.file) }));
   });
   if (entry.hit) options.onStep?.('debug', "the modules' debug info from the build cache (same modules and objcopy)");
-  return { parts: { debug: { vmlinux, modules: entry.meta.map((f) => ({ ...f, file: join(entry.dir, f.file) })) } }, dispose: NOTHING_TO_REMOVE };
+  return {
+    parts: { debug: { vmlinux, modules: entry.meta.map((f) => ({ ...f, file: join(entry.dir, f.file) })) } },
+    dispose: NOTHING_TO_REMOVE,
+  };
 }

@@ -20,7 +20,10 @@ describe('MemberCollector: one pass over each body', () => {
     const filler = Buffer.alloc(3 * 1024 * 1024 - 7, 'a');
     const data = Buffer.concat([filler, Buffer.from(' /home/alice/linux/scripts/x.c\n'), Buffer.from(FAKE_KEY)]);
     const collector = new MemberCollector('test', { md5: true });
-    const member = await collector.add({ name: './usr/src/big.cmd', type: 'file', size: data.length, mode: 0o644 }, asAsync(chunks(data, 1000)));
+    const member = await collector.add(
+      { name: './usr/src/big.cmd', type: 'file', size: data.length, mode: 0o644 },
+      asAsync(chunks(data, 1000)),
+    );
     assert.equal(member?.md5, createHash('md5').update(data).digest('hex'));
     assert.deepEqual(member?.hostPaths, ['/home/alice/linux/scripts/x.c']);
     assert.equal(member?.privateKey, true);
@@ -35,9 +38,16 @@ describe('MemberCollector: one pass over each body', () => {
       const big = Buffer.concat([program, Buffer.alloc(2 * 1024 * 1024)]);
       for (const data of [program, big]) {
         const collector = new MemberCollector('test', { md5: false });
-        const member = await collector.add({ name: 'usr/bin/x', type: 'file', size: data.length, mode: 0o755 }, asAsync(chunks(data, 100)));
+        const member = await collector.add(
+          { name: 'usr/bin/x', type: 'file', size: data.length, mode: 0o755 },
+          asAsync(chunks(data, 100)),
+        );
         assert.equal(member?.elf?.kind, 'elf');
-        if (member?.elf?.kind === 'elf') assert.deepEqual([member.elf.elf.machineName, member.elf.elf.interpreter], ['AArch64', '/lib/ld-linux-aarch64.so.1']);
+        if (member?.elf?.kind === 'elf')
+          assert.deepEqual(
+            [member.elf.elf.machineName, member.elf.elf.interpreter],
+            ['AArch64', '/lib/ld-linux-aarch64.so.1'],
+          );
         assert.equal(member?.isText, undefined);
         assert.equal(member?.md5, undefined);
       }
@@ -62,6 +72,13 @@ describe('MemberCollector: one pass over each body', () => {
     await collector.add({ name: './usr/', type: 'dir', size: 0, mode: 0o755 });
     await collector.add({ name: './usr/l', type: 'symlink', size: 0, mode: 0o777, link: '../x' });
     await collector.add({ name: './usr/h', type: 'hardlink', size: 0, mode: 0o644, link: './usr/f' });
-    assert.deepEqual(collector.members.map((m) => [m.path, m.type, m.link]), [['/usr', 'dir', undefined], ['/usr/l', 'symlink', '../x'], ['/usr/h', 'hardlink', '/usr/f']]);
+    assert.deepEqual(
+      collector.members.map((m) => [m.path, m.type, m.link]),
+      [
+        ['/usr', 'dir', undefined],
+        ['/usr/l', 'symlink', '../x'],
+        ['/usr/h', 'hardlink', '/usr/f'],
+      ],
+    );
   });
 });

@@ -142,7 +142,8 @@ export class MemberCollector {
     /** The whole body of an executable or shared object, kept for its dynamic section. */
     let whole: Buffer[] | undefined;
 
-    const headBytes = (): Buffer => (head.length === 1 && head[0] !== undefined ? head[0] : Buffer.concat(head, headLength));
+    const headBytes = (): Buffer =>
+      head.length === 1 && head[0] !== undefined ? head[0] : Buffer.concat(head, headLength);
     const sniff = (): void => {
       sniffed = true;
       const bytes = headBytes();

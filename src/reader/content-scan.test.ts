@@ -15,22 +15,46 @@ describe('content scan', () => {
   it('finds a real PEM private key (openssl) in text and inside binary data', async () => {
     const dir = await tempDir();
     try {
-      for (const algorithm of [['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'], ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], ['-algorithm', 'ED25519']]) {
+      for (const algorithm of [
+        ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'],
+        ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+        ['-algorithm', 'ED25519'],
+      ]) {
         await tool('openssl', ['genpkey', ...algorithm, '-out', join(dir, 'key.pem')]);
         const pem = await readFile(join(dir, 'key.pem'));
         assert.ok(containsPrivateKey(pem), algorithm.join(' '));
-        assert.ok(scanText(Buffer.concat([Buffer.from('# config\n'), pem]), new Set(), 10), 'found by the text scan too');
-        assert.ok(containsPrivateKey(Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]), pem, Buffer.alloc(100)])));
+        assert.ok(
+          scanText(Buffer.concat([Buffer.from('# config\n'), pem]), new Set(), 10),
+          'found by the text scan too',
+        );
+        assert.ok(
+          containsPrivateKey(Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]), pem, Buffer.alloc(100)])),
+        );
       }
-      await tool('openssl', ['genrsa', '-traditional', '-aes128', '-passout', 'pass:x', '-out', join(dir, 'enc.pem'), '1024']);
-      assert.ok(containsPrivateKey(await readFile(join(dir, 'enc.pem'))), 'legacy encrypted key with Proc-Type headers');
+      await tool('openssl', [
+        'genrsa',
+        '-traditional',
+        '-aes128',
+        '-passout',
+        'pass:x',
+        '-out',
+        join(dir, 'enc.pem'),
+        '1024',
+      ]);
+      assert.ok(
+        containsPrivateKey(await readFile(join(dir, 'enc.pem'))),
+        'legacy encrypted key with Proc-Type headers',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('does not take code that names the marker for a key', () => {
-    assert.equal(containsPrivateKey(Buffer.from('if (strstr(buf, "-----BEGIN PRIVATE KEY-----") != NULL)\n\treturn 1;\n')), false);
+    assert.equal(
+      containsPrivateKey(Buffer.from('if (strstr(buf, "-----BEGIN PRIVATE KEY-----") != NULL)\n\treturn 1;\n')),
+      false,
+    );
     assert.equal(containsPrivateKey(Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB' + 'A'.repeat(200) + '\n')), false);
   });
 
@@ -62,7 +86,8 @@ describe('content scan', () => {
       'see arch/x86/include/asm/page.h and Documentation/arch/arm64/booting.rst',
       'include /usr/src/linux-headers-6.1.0-56-common/Makefile',
       'CFLAGS += -I/usr/lib/gcc/aarch64-linux-gnu/12/plugin/include',
-      'mkdir /root', 'cd /home/',
+      'mkdir /root',
+      'cd /home/',
       'exec 2>/dev/null; PATH=/usr/bin:/bin',
     ].join('\n');
     assert.deepEqual(hostPaths(text), []);

@@ -20,7 +20,14 @@ const PEM_BEGIN = Buffer.from('-----BEGIN ', 'latin1');
 const PEM_MIN_BODY = 64;
 
 function isBase64Byte(b: number): boolean {
-  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f || b === 0x3d;
+  return (
+    (b >= 0x41 && b <= 0x5a) ||
+    (b >= 0x61 && b <= 0x7a) ||
+    (b >= 0x30 && b <= 0x39) ||
+    b === 0x2b ||
+    b === 0x2f ||
+    b === 0x3d
+  );
 }
 
 /**
@@ -110,7 +117,23 @@ export function isHomePath(path: string): boolean {
  * System locations a text may name without giving anything away, even when followed by an
  * include/ or scripts/ directory (/usr/include/..., /usr/src/linux-headers-*, /lib/modules/...).
  */
-const SYSTEM_PREFIXES = ['/usr/', '/lib/', '/lib32/', '/lib64/', '/libx32/', '/etc/', '/opt/', '/bin/', '/sbin/', '/proc/', '/sys/', '/dev/', '/run/', '/boot/', '/var/lib/'];
+const SYSTEM_PREFIXES = [
+  '/usr/',
+  '/lib/',
+  '/lib32/',
+  '/lib64/',
+  '/libx32/',
+  '/etc/',
+  '/opt/',
+  '/bin/',
+  '/sbin/',
+  '/proc/',
+  '/sys/',
+  '/dev/',
+  '/run/',
+  '/boot/',
+  '/var/lib/',
+];
 
 /** The part of `path` before its first kernel-tree marker, when it looks like a tree outside the system directories. */
 export function treePrefixOf(path: string): string | undefined {
@@ -150,8 +173,12 @@ export function scanText(data: Buffer, out: Set<string>, limit: number): boolean
     if (out.size >= limit) continue;
     const token = tokenAt(data, at, needle.length);
     if (token === undefined) continue;
-    if (needle === '/home/' || needle === '/root/' ? isHomePath(token) : !isHomePath(token) && treePrefixOf(token) !== undefined) out.add(token);
+    if (
+      needle === '/home/' || needle === '/root/'
+        ? isHomePath(token)
+        : !isHomePath(token) && treePrefixOf(token) !== undefined
+    )
+      out.add(token);
   }
   return privateKey;
 }
-

@@ -86,9 +86,11 @@ export async function readDeb(input: string): Promise<ReadPackage> {
     const position = index++;
     if (member.name.startsWith('_')) continue;
     if (position === 0) {
-      if (member.name !== 'debian-binary') throw unreadable(input, `not a Debian package: the first ar member is '${member.name}', not 'debian-binary'`);
+      if (member.name !== 'debian-binary')
+        throw unreadable(input, `not a Debian package: the first ar member is '${member.name}', not 'debian-binary'`);
       formatVersion = (await member.bytes(1024)).toString('latin1').trim();
-      if (!/^2\.\d+$/.test(formatVersion)) throw unreadable(input, `unsupported Debian package format version '${formatVersion}' (expected 2.x)`);
+      if (!/^2\.\d+$/.test(formatVersion))
+        throw unreadable(input, `unsupported Debian package format version '${formatVersion}' (expected 2.x)`);
       continue;
     }
     if (member.name.startsWith('control.tar')) {
@@ -98,7 +100,8 @@ export async function readDeb(input: string): Promise<ReadPackage> {
       continue;
     }
     if (member.name.startsWith('data.tar')) {
-      if (controlMember === undefined) throw unreadable(input, `the data member '${member.name}' comes before the control member`);
+      if (controlMember === undefined)
+        throw unreadable(input, `the data member '${member.name}' comes before the control member`);
       if (dataMember !== undefined) throw unreadable(input, 'the package has two data members');
       dataMember = member.name;
       const kind = compressionOfName(member.name);
@@ -110,11 +113,16 @@ export async function readDeb(input: string): Promise<ReadPackage> {
     }
     // dpkg-deb stops reading after the data member; before it, anything else is refused.
     if (dataMember !== undefined) continue;
-    throw unreadable(input, `unexpected ar member '${member.name}' (a .deb holds debian-binary, control.tar* and data.tar*)`);
+    throw unreadable(
+      input,
+      `unexpected ar member '${member.name}' (a .deb holds debian-binary, control.tar* and data.tar*)`,
+    );
   }
   if (formatVersion === undefined) throw unreadable(input, 'not a Debian package: it has no debian-binary member');
-  if (controlMember === undefined || control === undefined) throw unreadable(input, 'not a Debian package: it has no control.tar member');
-  if (dataMember === undefined || collector === undefined) throw unreadable(input, 'not a Debian package: it has no data.tar member');
+  if (controlMember === undefined || control === undefined)
+    throw unreadable(input, 'not a Debian package: it has no control.tar member');
+  if (dataMember === undefined || collector === undefined)
+    throw unreadable(input, 'not a Debian package: it has no data.tar member');
   const deb: DebMetadata = {
     formatVersion,
     md5sumsMalformed: control.md5sumsMalformed,

@@ -34,7 +34,10 @@ const READ_AHEAD_BYTES = 32 * 1024 * 1024;
  * failure on either side — the source truncated, the decompressor rejecting the data — fails the
  * iteration; stopping early kills the decompressor and stops reading the source.
  */
-export async function* decompressed(kind: DecompressionKind, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+export async function* decompressed(
+  kind: DecompressionKind,
+  source: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer, void, undefined> {
   const filter = decompressor(kind);
   const queue: Buffer[] = [];
   let queued = 0;
@@ -62,7 +65,8 @@ export async function* decompressed(kind: DecompressionKind, source: AsyncIterab
   });
   filter.on('close', () => {
     // Destroyed without an error and without an end: nothing more will come.
-    if (!ended && failure === undefined) failure = new KpkgError(`${kind} decompressor closed before the end of its output`);
+    if (!ended && failure === undefined)
+      failure = new KpkgError(`${kind} decompressor closed before the end of its output`);
     notify();
   });
   const feeding = (async (): Promise<void> => {

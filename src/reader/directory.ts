@@ -33,7 +33,10 @@ async function walk(root: string): Promise<Found[]> {
         found.push({ relative, raw: { name: relative, type: 'dir', size: 0, mode } });
         pending.push(relative);
       } else if (stat.isSymbolicLink()) {
-        found.push({ relative, raw: { name: relative, type: 'symlink', size: 0, mode, link: await readlink(join(root, relative)) } });
+        found.push({
+          relative,
+          raw: { name: relative, type: 'symlink', size: 0, mode, link: await readlink(join(root, relative)) },
+        });
       } else if (stat.isFile()) {
         found.push({ relative, raw: { name: relative, type: 'file', size: stat.size, mode } });
       } else {
@@ -59,5 +62,10 @@ export async function readDirectory(input: string): Promise<ReadPackage> {
     await collector.add(raw, raw.type === 'file' ? contents(join(input, relative), raw.size) : undefined);
   });
   collector.members.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { input, format: 'directory', name: input.replace(/\/+$/, '').split('/').pop() ?? input, members: collector.members };
+  return {
+    input,
+    format: 'directory',
+    name: input.replace(/\/+$/, '').split('/').pop() ?? input,
+    members: collector.members,
+  };
 }

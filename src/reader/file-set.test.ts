@@ -19,12 +19,19 @@ describe('install paths of archive members', () => {
 
   it("refuses '..' components and NUL bytes with exit status 2", () => {
     for (const name of ['../etc/passwd', './usr/../../etc/shadow', 'usr/src/..', 'a\0b']) {
-      assert.throws(() => installPath(name, 'evil.deb'), (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && e.message.includes('evil.deb'), name);
+      assert.throws(
+        () => installPath(name, 'evil.deb'),
+        (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && e.message.includes('evil.deb'),
+        name,
+      );
     }
   });
 
   it('joins relative symlink targets, clamping at the root', () => {
-    assert.equal(joinInstallPath('/usr/src/linux-headers-6.1.0-56-arm64', '../../lib/linux-kbuild-6.1/scripts'), '/usr/lib/linux-kbuild-6.1/scripts');
+    assert.equal(
+      joinInstallPath('/usr/src/linux-headers-6.1.0-56-arm64', '../../lib/linux-kbuild-6.1/scripts'),
+      '/usr/lib/linux-kbuild-6.1/scripts',
+    );
     assert.equal(joinInstallPath('/usr', '../../../../etc'), '/etc');
     assert.equal(joinInstallPath('/usr', '/abs/x'), '/abs/x');
   });
@@ -34,7 +41,11 @@ describe('FileSet: several packages as one installed tree', () => {
   // The shape of Debian's split headers: the flavour package reaches scripts/ through a symlink into linux-kbuild.
   const flavour = pkg('linux-headers-6.1.0-56-arm64', [
     { path: '/usr/src/linux-headers-6.1.0-56-arm64/Makefile', type: 'file' },
-    { path: '/usr/src/linux-headers-6.1.0-56-arm64/scripts', type: 'symlink', link: '../../lib/linux-kbuild-6.1/scripts' },
+    {
+      path: '/usr/src/linux-headers-6.1.0-56-arm64/scripts',
+      type: 'symlink',
+      link: '../../lib/linux-kbuild-6.1/scripts',
+    },
     { path: '/lib/modules/6.1.0-56-arm64/build', type: 'symlink', link: '/usr/src/linux-headers-6.1.0-56-arm64' },
   ]);
   const kbuild = pkg('linux-kbuild-6.1', [
@@ -62,28 +73,55 @@ describe('FileSet: several packages as one installed tree', () => {
   });
 
   it('follows hard links to their file', () => {
-    const set = new FileSet([pkg('p', [{ path: '/a/file', type: 'file', size: 5, md5: 'x' }, { path: '/a/hard', type: 'hardlink', link: '/a/file' }])]);
+    const set = new FileSet([
+      pkg('p', [
+        { path: '/a/file', type: 'file', size: 5, md5: 'x' },
+        { path: '/a/hard', type: 'hardlink', link: '/a/file' },
+      ]),
+    ]);
     const r = set.resolve('/a/hard');
     assert.deepEqual([r.kind, r.member?.size, r.member?.path], ['file', 5, '/a/hard']);
   });
 
   it('reports symlink loops, direct or through directories, with exit status 2', () => {
     const loops = [
-      [{ path: '/x/a', type: 'symlink', link: 'b' }, { path: '/x/b', type: 'symlink', link: 'a' }],
+      [
+        { path: '/x/a', type: 'symlink', link: 'b' },
+        { path: '/x/b', type: 'symlink', link: 'a' },
+      ],
       [{ path: '/x/self', type: 'symlink', link: 'self' }],
       [{ path: '/x/dir', type: 'symlink', link: '../x/dir/sub' }],
     ] as const;
     for (const members of loops) {
-      const set = new FileSet([pkg('loopy', members.map((m) => ({ ...m })))]);
-      assert.throws(() => set.assertNoSymlinkLoops(), (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /symlink loop/.test(e.message));
+      const set = new FileSet([
+        pkg(
+          'loopy',
+          members.map((m) => ({ ...m })),
+        ),
+      ]);
+      assert.throws(
+        () => set.assertNoSymlinkLoops(),
+        (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /symlink loop/.test(e.message),
+      );
     }
     // A link to its own directory is no loop.
-    new FileSet([pkg('fine', [{ path: '/x/here', type: 'symlink', link: '.' }, { path: '/x/f', type: 'file' }])]).assertNoSymlinkLoops();
+    new FileSet([
+      pkg('fine', [
+        { path: '/x/here', type: 'symlink', link: '.' },
+        { path: '/x/f', type: 'file' },
+      ]),
+    ]).assertNoSymlinkLoops();
   });
 
   it('lists non-directory paths shipped by two packages', () => {
-    const a = pkg('a', [{ path: '/usr/share/x', type: 'file' }, { path: '/usr', type: 'dir' }]);
-    const b = pkg('b', [{ path: '/usr/share/x', type: 'file' }, { path: '/usr', type: 'dir' }]);
+    const a = pkg('a', [
+      { path: '/usr/share/x', type: 'file' },
+      { path: '/usr', type: 'dir' },
+    ]);
+    const b = pkg('b', [
+      { path: '/usr/share/x', type: 'file' },
+      { path: '/usr', type: 'dir' },
+    ]);
     assert.deepEqual(new FileSet([a, b]).conflicts, [{ path: '/usr/share/x', packages: ['a', 'b'] }]);
   });
 });

@@ -74,7 +74,10 @@ export class FileSet {
    */
   resolve(path: string, followLast = true): Resolution {
     const via: string[] = [];
-    const pending = path.split('/').filter((p) => p !== '' && p !== '.').reverse();
+    const pending = path
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .reverse();
     let current = '/';
     while (pending.length > 0) {
       const part = pending.pop() ?? '';
@@ -88,7 +91,12 @@ export class FileSet {
         via.push(`${next} -> ${member.link}`);
         if (via.length > MAX_SYMLINK_HOPS) throw this.#loop(path, via);
         if (member.link.startsWith('/')) current = '/';
-        pending.push(...member.link.split('/').filter((p) => p !== '' && p !== '.').reverse());
+        pending.push(
+          ...member.link
+            .split('/')
+            .filter((p) => p !== '' && p !== '.')
+            .reverse(),
+        );
         continue;
       }
       if (member === undefined && !this.#dirs.has(next)) {
@@ -99,7 +107,14 @@ export class FileSet {
       current = next;
     }
     const member = this.#members.get(current);
-    const kind = member === undefined ? (this.#dirs.has(current) ? 'dir' : 'missing') : member.type === 'hardlink' ? 'file' : member.type;
+    const kind =
+      member === undefined
+        ? this.#dirs.has(current)
+          ? 'dir'
+          : 'missing'
+        : member.type === 'hardlink'
+          ? 'file'
+          : member.type;
     return { path: current, kind, via, ...(member === undefined ? {} : { member: this.#followHardlink(member) }) };
   }
 

@@ -61,7 +61,8 @@ function areasOf(set: FileSet, dirs: readonly string[]): string[] {
   const areas = new Set(dirs);
   for (const member of set.all()) {
     if (member.type !== 'symlink') continue;
-    if (!dirs.some((dir) => member.path.startsWith(`${dir}/`) && !member.path.slice(dir.length + 1).includes('/'))) continue;
+    if (!dirs.some((dir) => member.path.startsWith(`${dir}/`) && !member.path.slice(dir.length + 1).includes('/')))
+      continue;
     const r = set.resolve(member.path);
     if (r.kind === 'dir' && !dirs.some((dir) => isWithin(r.path, dir))) areas.add(r.path);
   }
@@ -84,7 +85,9 @@ export function findHeadersTrees(set: FileSet): HeadersTree[] {
   const trees: HeadersTree[] = [];
   for (const root of [...roots].sort()) {
     const kernelRelease = text(set, `${root}/include/config/kernel.release`)?.trim();
-    const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(text(set, `${root}/include/generated/utsrelease.h`) ?? '')?.[1];
+    const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(
+      text(set, `${root}/include/generated/utsrelease.h`) ?? '',
+    )?.[1];
     const releases = [...new Set([utsRelease, kernelRelease].filter((r): r is string => r !== undefined && r !== ''))];
     const release = releases[0];
     const sourceDir = sourceDirOf(set, root, release);

@@ -23,7 +23,10 @@ export function installPath(name: string, where: string): string | undefined {
 }
 
 function hostileName(name: string, where: string, why: string): KpkgError {
-  return new KpkgError(`${where}: member name ${JSON.stringify(name)} ${why}; refusing the package`, { where, exitCode: 2 });
+  return new KpkgError(`${where}: member name ${JSON.stringify(name)} ${why}; refusing the package`, {
+    where,
+    exitCode: 2,
+  });
 }
 
 /** '/a/b/c' → '/a/b'; '/a' → '/'. */

@@ -30,12 +30,19 @@ describe('readInput dispatches by container', () => {
       assert.deepEqual(inputKindOf(await readHead(file)), { reader: 'tar', compression }, compression);
       const pkg = await readInput(file);
       assert.equal(pkg.format, 'tar', compression);
-      assert.ok(pkg.members.some((m) => m.path === '/usr/src/x/a.h'), compression);
+      assert.ok(
+        pkg.members.some((m) => m.path === '/usr/src/x/a.h'),
+        compression,
+      );
     }
   });
 
   it('a compressed tar with a .PKGINFO goes to the tar reader and is a pacman package', async () => {
-    const file = await buildPacman(await tinyRoot(), { name: 'linux-headers-test', arch: 'aarch64', compression: 'xz' });
+    const file = await buildPacman(await tinyRoot(), {
+      name: 'linux-headers-test',
+      arch: 'aarch64',
+      compression: 'xz',
+    });
     assert.deepEqual(inputKindOf(await readHead(file)), { reader: 'tar', compression: 'xz' });
     const pkg = await readInput(file);
     assert.equal(pkg.format, 'pacman');

@@ -52,7 +52,11 @@ export function inputKindOf(head: Uint8Array): InputKind | undefined {
 }
 
 function cannotRead(input: string, why: string, cause?: unknown): KpkgError {
-  return new KpkgError(`cannot read ${input}: ${why}`, { where: input, exitCode: 2, ...(cause === undefined ? {} : { cause }) });
+  return new KpkgError(`cannot read ${input}: ${why}`, {
+    where: input,
+    exitCode: 2,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /** The first 512 bytes of a file (fewer when it is shorter): enough for inputKindOf. */
@@ -68,7 +72,11 @@ export async function readHead(input: string): Promise<Buffer> {
 }
 
 function systemError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === 'string' &&
+    typeof (e as NodeJS.ErrnoException).syscall === 'string'
+  );
 }
 
 async function dispatch(input: string): Promise<ReadPackage> {
@@ -80,7 +88,10 @@ async function dispatch(input: string): Promise<ReadPackage> {
   const kind = inputKindOf(head);
   if (kind === undefined) {
     const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw cannotRead(input, `unknown file format (first bytes ${hex}): expected a .deb, .rpm, .pkg.tar.{zst,xz}, .tar[.gz|.xz|.zst|.bz2] or a directory`);
+    throw cannotRead(
+      input,
+      `unknown file format (first bytes ${hex}): expected a .deb, .rpm, .pkg.tar.{zst,xz}, .tar[.gz|.xz|.zst|.bz2] or a directory`,
+    );
   }
   return CONTAINER_READERS[kind.reader].read(input, kind.reader === 'tar' ? kind.compression : 'none');
 }
@@ -93,7 +104,12 @@ export async function readInput(input: string): Promise<ReadPackage> {
     if (e instanceof KpkgError) {
       if (e.exitCode === 2) throw e;
       const message = e.message.startsWith(input) ? e.message.slice(input.length).replace(/^:? /, '') : e.message;
-      throw new KpkgError(`cannot read ${input}: ${message}`, { where: input, exitCode: 2, cause: e, ...(e.hint === undefined ? {} : { hint: e.hint }) });
+      throw new KpkgError(`cannot read ${input}: ${message}`, {
+        where: input,
+        exitCode: 2,
+        cause: e,
+        ...(e.hint === undefined ? {} : { hint: e.hint }),
+      });
     }
     if (systemError(e)) throw cannotRead(input, e.code === 'ENOENT' ? 'no such file or directory' : e.message, e);
     throw e;

@@ -13,12 +13,20 @@ export async function readRpm(input: string): Promise<ReadPackage> {
   // newc hard links share an inode; only the last of them carries the data (rpm's lib/fsm.c).
   const emptyLinks = new Map<number, Member[]>();
   try {
-    for await (const entry of readCpio(decompressed(rpm.payloadCompression, rpm.payload), { where: `${input} payload` })) {
+    for await (const entry of readCpio(decompressed(rpm.payloadCompression, rpm.payload), {
+      where: `${input} payload`,
+    })) {
       const isSymlink = entry.type === 'symlink';
       // A symlink's target is its data; at most PATH_MAX, anything longer is refused by bytes().
       const link = isSymlink ? (await entry.bytes(4096)).toString('utf8') : undefined;
       const member = await collector.add(
-        { name: entry.name, type: entry.type, size: entry.type === 'file' ? entry.size : 0, mode: entry.mode & 0o7777, ...(link === undefined ? {} : { link }) },
+        {
+          name: entry.name,
+          type: entry.type,
+          size: entry.type === 'file' ? entry.size : 0,
+          mode: entry.mode & 0o7777,
+          ...(link === undefined ? {} : { link }),
+        },
         entry.type === 'file' ? entry.body : undefined,
       );
       if (member === undefined || entry.type !== 'file' || entry.nlink < 2) continue;
@@ -44,7 +52,8 @@ export async function readRpm(input: string): Promise<ReadPackage> {
   // rpmlib(...) requires are rpm's own features, not packages.
   pkg.requires = (header.strings(RPMTAG.REQUIRENAME) ?? []).filter((r) => !r.startsWith('rpmlib(')).map((r) => [r]);
   pkg.byKpkg = header.string(RPMTAG.BUILDHOST) === BUILDHOST;
-  if (version !== undefined) pkg.version = `${epoch === undefined ? '' : `${epoch}:`}${version}${release === undefined ? '' : `-${release}`}`;
+  if (version !== undefined)
+    pkg.version = `${epoch === undefined ? '' : `${epoch}:`}${version}${release === undefined ? '' : `-${release}`}`;
   const arch = header.string(RPMTAG.ARCH);
   if (arch !== undefined) {
     pkg.arch = arch;

@@ -55,7 +55,8 @@ export function shippedConfigs(packages: readonly ReadPackage[]): ShippedConfig[
       const previous = best.get(owner);
       if (previous !== undefined && previous.rank <= rank) continue;
       const configured = archesForKernelConfig(kind.parse(member.text));
-      if (configured !== undefined) best.set(owner, { rank, config: { ...configured, path: member.path, package: pkg.name } });
+      if (configured !== undefined)
+        best.set(owner, { rank, config: { ...configured, path: member.path, package: pkg.name } });
     }
   }
   return [...best.values()].map((b) => b.config).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

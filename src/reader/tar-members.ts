@@ -5,7 +5,10 @@ import type { MemberCollector } from './collect.js';
 export async function addTarEntry(collector: MemberCollector, entry: TarReadEntry): Promise<void> {
   const type = entry.type;
   const link = type === 'symlink' || type === 'hardlink' ? { link: entry.linkname } : {};
-  await collector.add({ name: entry.name, type, size: type === 'file' ? entry.size : 0, mode: entry.mode, ...link }, type === 'file' ? entry.body : undefined);
+  await collector.add(
+    { name: entry.name, type, size: type === 'file' ? entry.size : 0, mode: entry.mode, ...link },
+    type === 'file' ? entry.body : undefined,
+  );
 }
 
 /** Feeds every entry of a tar stream to the collector. */

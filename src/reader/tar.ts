@@ -46,13 +46,19 @@ export async function readTarPackage(input: string, compression: DecompressionKi
         pkginfo = new Map([...values].map(([key, v]) => [key, v[0] ?? '']));
         depends = values.get('depend') ?? [];
       }
-      if (path === '/.BUILDINFO' && entry.type === 'file') buildTools = parsePkginfoValues((await entry.bytes(16 * 1024 * 1024)).toString('utf8')).get('buildtool') ?? [];
+      if (path === '/.BUILDINFO' && entry.type === 'file')
+        buildTools = parsePkginfoValues((await entry.bytes(16 * 1024 * 1024)).toString('utf8')).get('buildtool') ?? [];
       continue;
     }
     await addTarEntry(collector, entry);
   }
   if (pkginfo === undefined) return { input, format: 'tar', name: baseName(input), members: collector.members };
-  const pkg: ReadPackage = { input, format: 'pacman', name: pkginfo.get('pkgname') ?? baseName(input), members: collector.members };
+  const pkg: ReadPackage = {
+    input,
+    format: 'pacman',
+    name: pkginfo.get('pkgname') ?? baseName(input),
+    members: collector.members,
+  };
   pkg.requires = depends.map((d) => [pacmanRelationName(d)]);
   pkg.byKpkg = buildTools.includes('kpkg');
   const version = pkginfo.get('pkgver');

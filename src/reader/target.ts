@@ -28,7 +28,9 @@ export function targetFromOption(name: string): Target {
   if (arch === undefined) {
     const ambiguous = ARCHES.filter((a) => a.kernelArch === name || a.srcArch === name).map((a) => a.debian);
     throw new KpkgError(
-      ambiguous.length > 1 ? `--arch ${name} is ambiguous: it is the kernel architecture of ${ambiguous.join(' and ')}` : `--arch ${name}: unknown architecture`,
+      ambiguous.length > 1
+        ? `--arch ${name} is ambiguous: it is the kernel architecture of ${ambiguous.join(' and ')}`
+        : `--arch ${name}: unknown architecture`,
       { exitCode: 2, hint: `use a Debian, RPM, GNU or kernel name, e.g. ${ARCHES.map((a) => a.debian).join(', ')}` },
     );
   }
@@ -39,7 +41,8 @@ function fromMetadata(packages: readonly ReadPackage[]): Target | undefined {
   for (const pkg of packages) {
     if (pkg.arch === undefined || isArchIndependent(pkg.arch)) continue;
     const arch = archDeclaredBy(pkg.format, pkg.arch);
-    if (arch !== undefined) return { arch, from: 'metadata', detail: `${pkg.archSource ?? 'architecture'} of ${pkg.name} (${pkg.arch})` };
+    if (arch !== undefined)
+      return { arch, from: 'metadata', detail: `${pkg.archSource ?? 'architecture'} of ${pkg.name} (${pkg.arch})` };
   }
   return undefined;
 }
@@ -57,7 +60,11 @@ function fromKernelConfig(packages: readonly ReadPackage[], configs: readonly Sh
   const byElf = fromElfMajority(packages, config.arches);
   const arch = byElf?.arch ?? first;
   const among = config.arches.map((a) => a.debian).join(' or ');
-  return { arch, from: 'config', detail: `${detail}: ${among}, ${byElf === undefined ? `${arch.debian} by default` : `${arch.debian} by ${byElf.detail}`}` };
+  return {
+    arch,
+    from: 'config',
+    detail: `${detail}: ${among}, ${byElf === undefined ? `${arch.debian} by default` : `${arch.debian} by ${byElf.detail}`}`,
+  };
 }
 
 /** The machine most ELF files are for, among `allowed` rows when given. */
@@ -76,19 +83,31 @@ function fromElfMajority(packages: readonly ReadPackage[], allowed: readonly Arc
     }
   }
   // Most files first; among equals, one with an ARM float ABI (it tells armhf from armel).
-  const ranked = [...counts.values()].sort((a, b) => b.count - a.count || Number(b.identity.armFloat !== undefined) - Number(a.identity.armFloat !== undefined));
+  const ranked = [...counts.values()].sort(
+    (a, b) =>
+      b.count - a.count || Number(b.identity.armFloat !== undefined) - Number(a.identity.armFloat !== undefined),
+  );
   for (const { identity, count } of ranked) {
     const arch = archesForElf(identity).find((a) => allowed.includes(a));
-    if (arch !== undefined) return { arch, from: 'elf', detail: `most ELF files: ${count} of ${total} are ${describeIdentity(identity)}` };
+    if (arch !== undefined)
+      return { arch, from: 'elf', detail: `most ELF files: ${count} of ${total} are ${describeIdentity(identity)}` };
   }
   return undefined;
 }
 
-export function chooseTarget(archOption: string | undefined, packages: readonly ReadPackage[], configs: readonly ShippedConfig[] = shippedConfigs(packages)): Target {
+export function chooseTarget(
+  archOption: string | undefined,
+  packages: readonly ReadPackage[],
+  configs: readonly ShippedConfig[] = shippedConfigs(packages),
+): Target {
   if (archOption !== undefined) return targetFromOption(archOption);
   return (
     fromMetadata(packages) ??
     fromKernelConfig(packages, configs) ??
-    fromElfMajority(packages) ?? { from: 'none', detail: 'unknown: no --arch, no architecture in the package metadata, no kernel configuration and no ELF file of a known machine' }
+    fromElfMajority(packages) ?? {
+      from: 'none',
+      detail:
+        'unknown: no --arch, no architecture in the package metadata, no kernel configuration and no ELF file of a known machine',
+    }
   );
 }

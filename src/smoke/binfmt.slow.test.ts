@@ -29,12 +29,17 @@ const CROSS_GCC: Readonly<Record<string, string>> = {
 test('after ensureBinfmt, static binaries of every target architecture run here', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kpkg-binfmt-'));
   try {
-    await writeFile(join(dir, 'hello.c'), '#include <stdio.h>\nint main(void) { puts("hello from the target"); return 0; }\n');
+    await writeFile(
+      join(dir, 'hello.c'),
+      '#include <stdio.h>\nint main(void) { puts("hello from the target"); return 0; }\n',
+    );
     for (const [arch, gcc] of Object.entries(CROSS_GCC)) {
       await ensureBinfmt(arch);
       const exe = join(dir, `hello-${arch}`);
       await execa(gcc, ['-static', '-o', exe, join(dir, 'hello.c')]).catch((e: unknown) => {
-        throw new Error(`${gcc} failed; fix: apt-get install gcc-${gcc.replace(/-gcc$/, '')} libc6-dev-${arch}-cross`, { cause: e });
+        throw new Error(`${gcc} failed; fix: apt-get install gcc-${gcc.replace(/-gcc$/, '')} libc6-dev-${arch}-cross`, {
+          cause: e,
+        });
       });
       assert.equal((await execa(exe)).stdout, 'hello from the target', arch);
     }

@@ -12,13 +12,20 @@ import { ensureBinfmt, parseBinfmtConf, parseBinfmtHandler } from './binfmt.js';
 test("parses Debian's qemu-aarch64 binfmt.d rule", () => {
   const line = String.raw`:qemu-aarch64:M::\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/libexec/qemu-binfmt/aarch64-binfmt-P:OPF`;
   const rule = parseBinfmtConf(`# comment\n; another\n\n${line}\n`);
-  assert.deepEqual(rule, { name: 'qemu-aarch64', interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P', flags: 'OPF', line });
+  assert.deepEqual(rule, {
+    name: 'qemu-aarch64',
+    interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P',
+    flags: 'OPF',
+    line,
+  });
   assert.equal(parseBinfmtConf('# nothing\n'), undefined);
   assert.equal(parseBinfmtConf(':too:short:\n'), undefined);
 });
 
 test('parses a registered handler', () => {
-  const state = parseBinfmtHandler('enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c46\n');
+  const state = parseBinfmtHandler(
+    'enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c46\n',
+  );
   assert.deepEqual(state, { enabled: true, interpreter: '/usr/libexec/qemu-binfmt/aarch64-binfmt-P', flags: 'POF' });
   assert.equal(parseBinfmtHandler('disabled\nflags: \n').enabled, false);
 });
@@ -30,12 +37,25 @@ test('a native architecture needs no handler', async () => {
 test('a missing rule or interpreter is a KpkgError naming qemu-user-static', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kpkg-binfmt-conf-'));
   try {
-    await assert.rejects(ensureBinfmt('sh4', dir), (e: unknown) =>
-      isKpkgError(e) && e.message.includes(`${dir}/qemu-sh4.conf is missing`) && e.hint === 'apt-get install qemu-user-static binfmt-support');
-    const rule = (await readFile('/usr/lib/binfmt.d/qemu-sh4.conf', 'utf8')).replace('/usr/libexec/qemu-binfmt/sh4-binfmt-P', '/nonexistent/qemu-sh4');
+    await assert.rejects(
+      ensureBinfmt('sh4', dir),
+      (e: unknown) =>
+        isKpkgError(e) &&
+        e.message.includes(`${dir}/qemu-sh4.conf is missing`) &&
+        e.hint === 'apt-get install qemu-user-static binfmt-support',
+    );
+    const rule = (await readFile('/usr/lib/binfmt.d/qemu-sh4.conf', 'utf8')).replace(
+      '/usr/libexec/qemu-binfmt/sh4-binfmt-P',
+      '/nonexistent/qemu-sh4',
+    );
     await writeFile(join(dir, 'qemu-sh4.conf'), rule);
-    await assert.rejects(ensureBinfmt('sh4', dir), (e: unknown) =>
-      isKpkgError(e) && e.message.includes('/nonexistent/qemu-sh4 is missing') && e.hint === 'apt-get install --reinstall qemu-user-static');
+    await assert.rejects(
+      ensureBinfmt('sh4', dir),
+      (e: unknown) =>
+        isKpkgError(e) &&
+        e.message.includes('/nonexistent/qemu-sh4 is missing') &&
+        e.hint === 'apt-get install --reinstall qemu-user-static',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

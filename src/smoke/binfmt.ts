@@ -39,7 +39,10 @@ export interface BinfmtHandlerState {
 export function parseBinfmtHandler(text: string): BinfmtHandlerState {
   const lines = text.split('\n');
   const value = (key: string): string | undefined =>
-    lines.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1).trim();
+    lines
+      .find((l) => l.startsWith(`${key} `))
+      ?.slice(key.length + 1)
+      .trim();
   return { enabled: lines[0]?.trim() === 'enabled', interpreter: value('interpreter'), flags: value('flags:') ?? '' };
 }
 
@@ -137,14 +140,21 @@ export async function ensureBinfmt(debianArch: string, confDir: string = CONF_DI
   if (!state.flags.includes('F')) {
     throw new KpkgError(
       `${rule.name} is registered without the F (fix binary) flag, so it cannot run inside a chroot`,
-      { where: handlerPath, hint: `echo -1 > ${handlerPath}  # kpkg then registers it from ${confDir}/qemu-${cpu}.conf` },
+      {
+        where: handlerPath,
+        hint: `echo -1 > ${handlerPath}  # kpkg then registers it from ${confDir}/qemu-${cpu}.conf`,
+      },
     );
   }
   if (!state.enabled) {
     try {
       await writeFile(handlerPath, '1');
     } catch (cause) {
-      throw new KpkgError(`${rule.name} is registered but disabled`, { where: handlerPath, hint: `echo 1 > ${handlerPath}`, cause });
+      throw new KpkgError(`${rule.name} is registered but disabled`, {
+        where: handlerPath,
+        hint: `echo 1 > ${handlerPath}`,
+        cause,
+      });
     }
   }
   return rule.name;

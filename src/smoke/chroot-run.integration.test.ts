@@ -12,7 +12,8 @@ async function processesRootedIn(dir: string): Promise<string[]> {
   const inside: string[] = [];
   for (const pid of pids) {
     const processRoot = await readlink(`/proc/${pid}/root`).catch(() => '');
-    if (processRoot === dir) inside.push(`${pid}: ${(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')}`);
+    if (processRoot === dir)
+      inside.push(`${pid}: ${(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')}`);
   }
   return inside;
 }
@@ -31,7 +32,11 @@ after(async () => {
 });
 
 test('commands run as arm64 through qemu, with proc mounted and /dev/null usable', async () => {
-  const result = await runInChroot(root(), ['sh', '-c', 'uname -m; test -r /proc/self/maps && echo proc; echo x > /dev/null && echo devnull; dpkg --print-architecture']);
+  const result = await runInChroot(root(), [
+    'sh',
+    '-c',
+    'uname -m; test -r /proc/self/maps && echo proc; echo x > /dev/null && echo devnull; dpkg --print-architecture',
+  ]);
   assert.equal(result.exitCode, 0, result.output);
   assert.deepEqual(result.output.trim().split('\n'), ['aarch64', 'proc', 'devnull', 'arm64']);
   assert.deepEqual(await mountsBelow(root()), []);

@@ -41,15 +41,38 @@ export interface ChrootRunResult {
  */
 export function unshareArgs(root: string, cwd: string, argv: readonly string[]): string[] {
   return [
-    '--pid', '--fork', '--kill-child', '--mount', '--propagation', 'private', `--mount-proc=${root}/proc`,
-    'chroot', root, '/bin/sh', '-c', 'cd "$0" && exec "$@"', cwd, ...argv,
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount',
+    '--propagation',
+    'private',
+    `--mount-proc=${root}/proc`,
+    'chroot',
+    root,
+    '/bin/sh',
+    '-c',
+    'cd "$0" && exec "$@"',
+    cwd,
+    ...argv,
   ];
 }
 
-const SIGNALS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+const SIGNALS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
 
 /** Runs `argv` inside the rootfs at `root` (must run as root) and captures its output. */
-export async function runInChroot(root: string, argv: readonly string[], options: ChrootRunOptions = {}): Promise<ChrootRunResult> {
+export async function runInChroot(
+  root: string,
+  argv: readonly string[],
+  options: ChrootRunOptions = {},
+): Promise<ChrootRunResult> {
   if (argv.length === 0) throw new Error('runInChroot: empty command');
   const env = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -96,7 +119,7 @@ export async function runInChroot(root: string, argv: readonly string[], options
       hint: `umount -R ${leftovers.join(' ')}`,
     });
   }
-  const signalCode = result.signal === undefined ? undefined : SIGNALS[result.signal] ?? 64;
+  const signalCode = result.signal === undefined ? undefined : (SIGNALS[result.signal] ?? 64);
   const exitCode = result.exitCode ?? 128 + (signalCode ?? 0);
   if (result.timedOut) output += `\nkpkg: killed after ${Math.round(timeoutMs / 1000)} s (timeout)\n`;
   return { exitCode, timedOut: result.timedOut, output, tail: lastLines(output, options.tailLines ?? 30) };

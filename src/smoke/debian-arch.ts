@@ -38,9 +38,12 @@ export function debianArchInfo(debianArch: string): DebianArchInfo {
   // findArch also takes other names ('aarch64', 'x64'): only the Debian name itself counts here.
   const arch = archByDebian(debianArch);
   if (arch === undefined) {
-    throw new KpkgError(`kpkg does not support Debian architecture '${debianArch}': its arch table has no ELF identity for it`, {
-      hint: `use one of: ${ARCHES.map((a) => a.debian).join(', ')}`,
-    });
+    throw new KpkgError(
+      `kpkg does not support Debian architecture '${debianArch}': its arch table has no ELF identity for it`,
+      {
+        hint: `use one of: ${ARCHES.map((a) => a.debian).join(', ')}`,
+      },
+    );
   }
   return { debian: arch.debian, qemuCpu, elf: { ...arch.elf } };
 }

@@ -17,10 +17,14 @@ export function installerOf(format: SmokeInputFormat): Installer {
 /** The one format of `files`; packages of different formats in one run are a usage error. */
 export function commonFormat(files: readonly { file: string; format: SmokeInputFormat }[]): SmokeInputFormat {
   const first = files[0];
-  if (first === undefined) throw new KpkgError('kpkg smoke needs at least one headers package to install', { exitCode: 2 });
+  if (first === undefined)
+    throw new KpkgError('kpkg smoke needs at least one headers package to install', { exitCode: 2 });
   const other = files.find((f) => f.format !== first.format);
   if (other !== undefined) {
-    throw new KpkgError(`kpkg smoke installs packages of one format per run: ${basename(first.file)} is ${first.format}, ${basename(other.file)} is ${other.format}`, { exitCode: 2 });
+    throw new KpkgError(
+      `kpkg smoke installs packages of one format per run: ${basename(first.file)} is ${first.format}, ${basename(other.file)} is ${other.format}`,
+      { exitCode: 2 },
+    );
   }
   return first.format;
 }

@@ -9,7 +9,11 @@ test('--dkms takes a package name with an optional =version', () => {
   assert.equal(aptSpec(parseDkmsRequest('vpoll-dkms=0.1-2')), 'vpoll-dkms=0.1-2');
   assert.equal(aptSpec(parseDkmsRequest('vpoll-dkms')), 'vpoll-dkms');
   for (const bad of ['', 'Vpoll', 'vpoll-dkms=', 'a;rm -rf /', 'vpoll-dkms=1 2']) {
-    assert.throws(() => parseDkmsRequest(bad), (e: unknown) => e instanceof KpkgError && e.exitCode === 2, bad);
+    assert.throws(
+      () => parseDkmsRequest(bad),
+      (e: unknown) => e instanceof KpkgError && e.exitCode === 2,
+      bad,
+    );
   }
 });
 

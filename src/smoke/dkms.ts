@@ -40,7 +40,10 @@ const VERSION = /^[A-Za-z0-9.+~:-]+$/;
 export function parseDkmsRequest(text: string): DkmsRequest {
   const [name = '', version] = text.split('=', 2);
   if (!PACKAGE.test(name) || (version !== undefined && !VERSION.test(version))) {
-    throw new KpkgError(`"${text}" is not a Debian package name with an optional =version`, { hint: 'pass e.g. --dkms v4l2loopback-dkms or --dkms v4l2loopback-dkms=0.12.7-2', exitCode: 2 });
+    throw new KpkgError(`"${text}" is not a Debian package name with an optional =version`, {
+      hint: 'pass e.g. --dkms v4l2loopback-dkms or --dkms v4l2loopback-dkms=0.12.7-2',
+      exitCode: 2,
+    });
   }
   return { package: name, version };
 }
@@ -63,7 +66,9 @@ export function parseDkmsStatus(text: string): { module: string; version: string
 /** The /usr/src/<dir> holding a dkms.conf that a package installed, from dpkg's file list in the rootfs. */
 async function sourceDirsOf(root: string, pkg: string): Promise<string[]> {
   const info = join(root, 'var/lib/dpkg/info');
-  const lists = (await readdir(info)).filter((f) => f === `${pkg}.list` || (f.startsWith(`${pkg}:`) && f.endsWith('.list')));
+  const lists = (await readdir(info)).filter(
+    (f) => f === `${pkg}.list` || (f.startsWith(`${pkg}:`) && f.endsWith('.list')),
+  );
   const dirs: string[] = [];
   for (const list of lists) {
     for (const line of ((await readTextOrUndefined(join(info, list))) ?? '').split('\n')) {
@@ -81,7 +86,12 @@ export type RunInRoot = (argv: string[]) => Promise<ChrootRunResult>;
  * each whatever the others do; a module counts as built when dkms succeeds and its .ko carries
  * the release's vermagic.
  */
-export async function buildDkmsModules(root: string, run: RunInRoot, requests: readonly DkmsRequest[], release: string): Promise<DkmsResult[]> {
+export async function buildDkmsModules(
+  root: string,
+  run: RunInRoot,
+  requests: readonly DkmsRequest[],
+  release: string,
+): Promise<DkmsResult[]> {
   const status = await run(['dkms', 'status']);
   const registered = parseDkmsStatus(status.output);
   const results: DkmsResult[] = [];
@@ -89,7 +99,13 @@ export async function buildDkmsModules(root: string, run: RunInRoot, requests: r
     const dirs = await sourceDirsOf(root, request.package);
     const modules = registered.filter((r) => dirs.includes(`${r.module}-${r.version}`));
     if (modules.length === 0) {
-      results.push({ package: request.package, module: '?', version: '?', ok: false, logTail: `kpkg: ${request.package} registered no DKMS module (its /usr/src dirs: ${dirs.join(', ') || 'none'}; dkms status:\n${status.output.trim()})` });
+      results.push({
+        package: request.package,
+        module: '?',
+        version: '?',
+        ok: false,
+        logTail: `kpkg: ${request.package} registered no DKMS module (its /usr/src dirs: ${dirs.join(', ') || 'none'}; dkms status:\n${status.output.trim()})`,
+      });
       continue;
     }
     for (const { module, version } of modules) {
@@ -97,19 +113,38 @@ export async function buildDkmsModules(root: string, run: RunInRoot, requests: r
       const tree = join(root, 'var/lib/dkms', module, version);
       if (built.exitCode !== 0) {
         const makeLog = await readTextOrUndefined(join(tree, 'build/make.log'));
-        results.push({ package: request.package, module, version, ok: false, logTail: `${built.tail}${makeLog === undefined ? '' : `\n--- make.log (end)\n${lastLines(makeLog, 25)}`}` });
+        results.push({
+          package: request.package,
+          module,
+          version,
+          ok: false,
+          logTail: `${built.tail}${makeLog === undefined ? '' : `\n--- make.log (end)\n${lastLines(makeLog, 25)}`}`,
+        });
         continue;
       }
       // No directory for the release: dkms built nothing for it.
       const ko = (await findKoFiles(join(tree, release)).catch(() => []))[0];
       if (ko === undefined) {
-        results.push({ package: request.package, module, version, ok: false, logTail: `${built.tail}\nkpkg: dkms build succeeded but left no .ko under /var/lib/dkms/${module}/${version}/${release}` });
+        results.push({
+          package: request.package,
+          module,
+          version,
+          ok: false,
+          logTail: `${built.tail}\nkpkg: dkms build succeeded but left no .ko under /var/lib/dkms/${module}/${version}/${release}`,
+        });
         continue;
       }
       const modinfo = await run(['modinfo', `/${ko.slice(root.length).replace(/^\/+/, '')}`]);
       const vermagic = parseModinfo(modinfo.output).get('vermagic')?.[0] ?? '';
       const ok = modinfo.exitCode === 0 && vermagicMatchesRelease(vermagic, release);
-      results.push({ package: request.package, module, version, ok, vermagic, ...(ok ? {} : { logTail: `${modinfo.tail}\nkpkg: vermagic '${vermagic}' is not for ${release}` }) });
+      results.push({
+        package: request.package,
+        module,
+        version,
+        ok,
+        vermagic,
+        ...(ok ? {} : { logTail: `${modinfo.tail}\nkpkg: vermagic '${vermagic}' is not for ${release}` }),
+      });
     }
   }
   return results;

@@ -54,8 +54,18 @@ async function copyIn(source: string, pathInRoot: string, mode: number, hint: st
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'kpkg-foreign-'));
   const scripts = '/usr/src/hdr/scripts';
-  await copyIn('/usr/aarch64-linux-gnu/lib/libc.so.6', `${scripts}/arm64-program`, 0o755, 'apt-get install libc6-arm64-cross');
-  await copyIn('/usr/arm-linux-gnueabihf/lib/libc.so.6', `${scripts}/armhf.so`, 0o644, 'apt-get install libc6-armhf-cross');
+  await copyIn(
+    '/usr/aarch64-linux-gnu/lib/libc.so.6',
+    `${scripts}/arm64-program`,
+    0o755,
+    'apt-get install libc6-arm64-cross',
+  );
+  await copyIn(
+    '/usr/arm-linux-gnueabihf/lib/libc.so.6',
+    `${scripts}/armhf.so`,
+    0o644,
+    'apt-get install libc6-armhf-cross',
+  );
   await put(`${scripts}/fixdep`, elfHeader({ ...X86_64, type: 2 }), 0o755);
   await put(`${scripts}/x86-pie`, elfHeader({ ...X86_64, type: 3 }), 0o700);
   await put(`${scripts}/x86-not-executable`, elfHeader({ ...X86_64, type: 2 }), 0o644);
@@ -107,7 +117,10 @@ test('a missing directory has no foreign binaries', async () => {
 });
 
 test('the summary names at most max programs and counts the rest', () => {
-  const foreign = ['fixdep', 'modpost', 'objtool'].map((name) => ({ path: `/b/scripts/${name}`, found: 'x86-64 64-bit little-endian' }));
+  const foreign = ['fixdep', 'modpost', 'objtool'].map((name) => ({
+    path: `/b/scripts/${name}`,
+    found: 'x86-64 64-bit little-endian',
+  }));
   assert.equal(
     foreignSummary(foreign, 'arm64', 2),
     [
@@ -117,5 +130,8 @@ test('the summary names at most max programs and counts the rest', () => {
       '  ... and 1 more',
     ].join('\n'),
   );
-  assert.equal(foreignSummary(foreign.slice(0, 1), 'riscv64', 5), 'kpkg: 1 program(s) in the headers are not riscv64 binaries:\n  /b/scripts/fixdep: x86-64 64-bit little-endian');
+  assert.equal(
+    foreignSummary(foreign.slice(0, 1), 'riscv64', 5),
+    'kpkg: 1 program(s) in the headers are not riscv64 binaries:\n  /b/scripts/fixdep: x86-64 64-bit little-endian',
+  );
 });

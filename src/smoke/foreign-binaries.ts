@@ -23,7 +23,11 @@ export interface ForeignBinary {
  * define it, the ARM float ABI. Files whose ELF header or program headers cannot be read are
  * skipped: they are not identifiable as anything.
  */
-export async function findForeignBinaries(root: string, dirInRoot: string, debianArch: string): Promise<ForeignBinary[]> {
+export async function findForeignBinaries(
+  root: string,
+  dirInRoot: string,
+  debianArch: string,
+): Promise<ForeignBinary[]> {
   const want = debianArchInfo(debianArch).elf;
   const foreign: ForeignBinary[] = [];
   const visited = new Set<string>();

@@ -5,7 +5,13 @@ import { isKpkgError } from '../util/errors.js';
 import { BASE_PACKAGES, ensureRootfsTarball, mmdebstrapArgs, rootfsCacheName, unpackRootfs } from './rootfs.js';
 import { debianArm64Rootfs } from '../testing/smoke-fixtures.js';
 
-const spec = { debianArch: 'arm64', suite: 'bookworm', packages: ['make', 'gcc', 'gcc'], mirror: 'http://deb.debian.org/debian', cacheDir: '/c' };
+const spec = {
+  debianArch: 'arm64',
+  suite: 'bookworm',
+  packages: ['make', 'gcc', 'gcc'],
+  mirror: 'http://deb.debian.org/debian',
+  cacheDir: '/c',
+};
 
 test('cache name: suite and arch readable, package order and duplicates irrelevant', () => {
   const name = rootfsCacheName(spec);
@@ -18,7 +24,11 @@ test('cache name: suite and arch readable, package order and duplicates irreleva
 
 test('mmdebstrap gets the main suite only, as its mirror argument', () => {
   const args = mmdebstrapArgs(spec, '/c/x.tmp-1.tar.zst');
-  assert.deepEqual(args.slice(-3), ['bookworm', '/c/x.tmp-1.tar.zst', 'deb http://deb.debian.org/debian bookworm main']);
+  assert.deepEqual(args.slice(-3), [
+    'bookworm',
+    '/c/x.tmp-1.tar.zst',
+    'deb http://deb.debian.org/debian bookworm main',
+  ]);
   assert.ok(args.includes('--include=gcc,make'));
   assert.ok(args.includes('--architectures=arm64'));
   assert.ok(args.includes('--variant=apt'));
@@ -28,12 +38,15 @@ test('the base package set covers what M= builds run', () => {
   for (const pkg of ['gcc', 'make', 'kmod', 'mawk', 'libc6-dev']) assert.ok(BASE_PACKAGES.includes(pkg), pkg);
   // What the headers' programs need must come from the package's Depends, not from the rootfs.
   // rpm and pacman bring libelf1: only the other formats' rootfs gets them.
-  for (const pkg of ['libelf1', 'openssl', 'libssl3', 'rpm', 'pacman-package-manager']) assert.ok(!BASE_PACKAGES.includes(pkg), pkg);
+  for (const pkg of ['libelf1', 'openssl', 'libssl3', 'rpm', 'pacman-package-manager'])
+    assert.ok(!BASE_PACKAGES.includes(pkg), pkg);
 });
 
 test('rootfs tarball: built once, then a cache hit; unpacked copies are private and removed', async (t) => {
   const first = await debianArm64Rootfs((line) => t.diagnostic(line));
-  t.diagnostic(`first call: ${first.tarball.built ? 'built' : 'cached'} in ${first.tarball.seconds} s, ${(await stat(first.tarball.path)).size} bytes`);
+  t.diagnostic(
+    `first call: ${first.tarball.built ? 'built' : 'cached'} in ${first.tarball.seconds} s, ${(await stat(first.tarball.path)).size} bytes`,
+  );
   const again = await debianArm64Rootfs();
   assert.equal(again.tarball.built, false);
   assert.equal(again.tarball.path, first.tarball.path);
@@ -50,11 +63,20 @@ test('rootfs tarball: built once, then a cache hit; unpacked copies are private 
   t.diagnostic(`unpack: ${Math.round(performance.now() - started) / 2} ms each`);
   try {
     assert.notEqual(a.dir, b.dir);
-    for (const file of ['usr/bin/gcc', 'usr/bin/make', 'bin/kmod', 'usr/bin/mawk', 'usr/bin/dpkg', 'proc', 'dev', 'tmp']) {
+    for (const file of [
+      'usr/bin/gcc',
+      'usr/bin/make',
+      'bin/kmod',
+      'usr/bin/mawk',
+      'usr/bin/dpkg',
+      'proc',
+      'dev',
+      'tmp',
+    ]) {
       await access(`${a.dir}/${file}`);
     }
     assert.match(await readFile(`${a.dir}/var/lib/dpkg/status`, 'utf8'), /^Package: libelf1$/m);
-    assert.equal(((await stat(`${a.dir}/tmp`)).mode & 0o1777), 0o1777);
+    assert.equal((await stat(`${a.dir}/tmp`)).mode & 0o1777, 0o1777);
   } finally {
     await a.remove();
     await b.remove();

@@ -132,7 +132,10 @@ async function buildTarball(spec: RootfsSpec, finalPath: string, options: Ensure
   const forget = onInterrupt(() => rm(tempPath, { force: true }));
   try {
     await runMmdebstrap(spec, args, options);
-    await writeFile(finalPath.replace(/\.tar\.zst$/, '.packages'), `${[...new Set(spec.packages)].sort().join('\n')}\n`);
+    await writeFile(
+      finalPath.replace(/\.tar\.zst$/, '.packages'),
+      `${[...new Set(spec.packages)].sort().join('\n')}\n`,
+    );
     await rename(tempPath, finalPath);
   } finally {
     forget();
@@ -186,7 +189,10 @@ export async function ensureRootfsTarball(spec: RootfsSpec, options: EnsureRootf
       await buildTarball(spec, finalPath, options);
       return { path: finalPath, built: true, seconds: seconds() };
     },
-    (owner) => options.onLine?.(`waiting for ${owner === undefined ? 'another process' : `process ${owner}`}, which is building ${finalPath}`),
+    (owner) =>
+      options.onLine?.(
+        `waiting for ${owner === undefined ? 'another process' : `process ${owner}`}, which is building ${finalPath}`,
+      ),
   );
 }
 
@@ -213,8 +219,16 @@ export async function removeRootfsDir(dir: string): Promise<void> {
 export async function unpackRootfs(tarball: string, parent: string = tmpdir()): Promise<UnpackedRootfs> {
   const dir = await mkdtemp(join(parent, 'kpkg-rootfs-'));
   try {
-    await execa('tar', ['--extract', '--zstd', `--file=${tarball}`, `--directory=${dir}`, '--numeric-owner',
-      '--preserve-permissions', '--xattrs', '--xattrs-include=*']);
+    await execa('tar', [
+      '--extract',
+      '--zstd',
+      `--file=${tarball}`,
+      `--directory=${dir}`,
+      '--numeric-owner',
+      '--preserve-permissions',
+      '--xattrs',
+      '--xattrs-include=*',
+    ]);
   } catch (cause) {
     await removeRootfsDir(dir);
     throw new KpkgError(`cannot unpack the rootfs tarball ${tarball}`, {

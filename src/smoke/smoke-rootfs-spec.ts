@@ -32,7 +32,20 @@ export async function smokeRootfsSpec(input: SmokeRootfsInput): Promise<RootfsSp
   const mirror = input.mirror ?? (await hostDebianMirror());
   // A .deb brings its own Depends (rootfsPackages); the other formats' relations name no Debian
   // package, and their installers bring libelf1 themselves (so the bare rootfs is the deb's only).
-  const foreign = installer.format === 'deb' ? [] : [...FOREIGN_INSTALLERS, ...(await neededLibraryPackages(input.packages, { debianArch: input.debianArch, suite, mirror }))];
-  const packages = [...new Set([...BASE_PACKAGES, ...(input.extraPackages ?? []), ...(await installer.rootfsPackages(input.packages)), ...foreign])].sort();
+  const foreign =
+    installer.format === 'deb'
+      ? []
+      : [
+          ...FOREIGN_INSTALLERS,
+          ...(await neededLibraryPackages(input.packages, { debianArch: input.debianArch, suite, mirror })),
+        ];
+  const packages = [
+    ...new Set([
+      ...BASE_PACKAGES,
+      ...(input.extraPackages ?? []),
+      ...(await installer.rootfsPackages(input.packages)),
+      ...foreign,
+    ]),
+  ].sort();
   return { debianArch: input.debianArch, suite, packages, mirror, cacheDir: input.cacheDir };
 }

@@ -13,7 +13,14 @@ let input: SmokeInput;
 
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'kpkg-smoke-runner-'));
-  input = { debianArch: 'arm64', packages: ['/in/kernel-devel.rpm'], installer: rpmInstaller, release: '6.1.0-kpkg', cacheDir: work, artifactsDir: join(work, 'artifacts') };
+  input = {
+    debianArch: 'arm64',
+    packages: ['/in/kernel-devel.rpm'],
+    installer: rpmInstaller,
+    release: '6.1.0-kpkg',
+    cacheDir: work,
+    artifactsDir: join(work, 'artifacts'),
+  };
 });
 
 afterEach(async () => {
@@ -37,7 +44,16 @@ function fakeRootfs(removed: string[]): Step<'rootfs'> {
 
 /** The target the runner enters: every command says it ran, exit code 0. */
 function echoTarget(root: string): SmokeTarget {
-  return { root, run: (argv) => Promise.resolve({ exitCode: 0, timedOut: false, output: `ran ${argv.join(' ')}\n`, tail: `ran ${argv.join(' ')}` }) };
+  return {
+    root,
+    run: (argv) =>
+      Promise.resolve({
+        exitCode: 0,
+        timedOut: false,
+        output: `ran ${argv.join(' ')}\n`,
+        tail: `ran ${argv.join(' ')}`,
+      }),
+  };
 }
 
 function step<Name extends string>(name: Name, run: Step<Name>['run']): Step<Name> {
@@ -72,9 +88,15 @@ test('the runner stops at the first failing step and reports its name and log ta
   assert.equal(result.failedStep, 'build');
   assert.equal(result.logTail, 'fixdep: Exec format error');
   assert.equal(result.installer, 'rpm');
-  assert.deepEqual(result.timings.map((t) => t.step), ['rootfs', 'build']);
+  assert.deepEqual(
+    result.timings.map((t) => t.step),
+    ['rootfs', 'build'],
+  );
   assert.equal(result.logFile, join(work, 'artifacts', 'smoke.log'));
-  assert.equal(await readFile(result.logFile, 'utf8'), '== rootfs\n== build\n$ make modules\nran make modules\n[exit 0]\n== failed at build\n');
+  assert.equal(
+    await readFile(result.logFile, 'utf8'),
+    '== rootfs\n== build\n$ make modules\nran make modules\n[exit 0]\n== failed at build\n',
+  );
   assert.deepEqual(removed, ['rootfs']);
 });
 
@@ -83,12 +105,32 @@ test('a passing run reports the facts in the order --json prints them, and keeps
   const steps: Step[] = [
     fakeRootfs(removed),
     { name: 'skipped', wanted: () => false, run: () => assert.fail('an unwanted step does not run') },
-    step('facts', () => Promise.resolve(done({ dkms: [], moduleFile: '/a/hello.ko', vermagic: '6.1.0-kpkg SMP', buildTree: '/usr/src/x' }))),
+    step('facts', () =>
+      Promise.resolve(
+        done({ dkms: [], moduleFile: '/a/hello.ko', vermagic: '6.1.0-kpkg SMP', buildTree: '/usr/src/x' }),
+      ),
+    ),
   ];
-  const result = await runSmokeSteps(steps, { ...input, artifactsDir: undefined }, { keepRootfs: true, openTarget: echoTarget });
-  assert.deepEqual(Object.keys(result), ['ok', 'vermagic', 'moduleFile', 'buildTree', 'dkms', 'installer', 'timings', 'rootfsDir']);
+  const result = await runSmokeSteps(
+    steps,
+    { ...input, artifactsDir: undefined },
+    { keepRootfs: true, openTarget: echoTarget },
+  );
+  assert.deepEqual(Object.keys(result), [
+    'ok',
+    'vermagic',
+    'moduleFile',
+    'buildTree',
+    'dkms',
+    'installer',
+    'timings',
+    'rootfsDir',
+  ]);
   assert.equal(result.ok, true);
-  assert.deepEqual(result.timings.map((t) => t.step), ['rootfs', 'facts']);
+  assert.deepEqual(
+    result.timings.map((t) => t.step),
+    ['rootfs', 'facts'],
+  );
   assert.equal(result.rootfsDir, join(work, 'rootfs'));
   assert.deepEqual(removed, []);
 });
@@ -101,6 +143,10 @@ test('a step that throws still has the rootfs removed', async () => {
 });
 
 test('a step that needs a fact no step before it made is an internal error that names both', async () => {
-  const steps: Step[] = [step('check binaries', ({ facts }) => Promise.resolve(done({ buildTree: need(facts, 'buildDir', 'check binaries') })))];
+  const steps: Step[] = [
+    step('check binaries', ({ facts }) =>
+      Promise.resolve(done({ buildTree: need(facts, 'buildDir', 'check binaries') })),
+    ),
+  ];
   await assert.rejects(runSmokeSteps(steps, input), /'check binaries' needs buildDir, which no step before it made/);
 });

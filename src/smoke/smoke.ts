@@ -20,7 +20,15 @@ export { sampleModuleDir };
  * and an entry here; its progress line is cli/commands/smoke.ts's stepDetail, which the
  * compiler asks for.
  */
-export const SMOKE_STEPS = [binfmtStep, rootfsStep, installStep, dkmsStep, buildModuleStep, modinfoStep, checkBinariesStep] as const;
+export const SMOKE_STEPS = [
+  binfmtStep,
+  rootfsStep,
+  installStep,
+  dkmsStep,
+  buildModuleStep,
+  modinfoStep,
+  checkBinariesStep,
+] as const;
 
 /** A step's name; onStep gets each as it starts. */
 export type SmokeStep = (typeof SMOKE_STEPS)[number]['name'];
@@ -76,7 +84,11 @@ async function requireReadable(path: string, what: string): Promise<void> {
   try {
     await access(path);
   } catch (cause) {
-    throw new KpkgError(`${what} ${path} does not exist`, { where: path, hint: `check the path: ls -l ${path}`, cause });
+    throw new KpkgError(`${what} ${path} does not exist`, {
+      where: path,
+      hint: `check the path: ls -l ${path}`,
+      cause,
+    });
   }
 }
 
@@ -89,10 +101,15 @@ async function validate(opts: SmokeOptions): Promise<Installer> {
   debianArchInfo(opts.debianArch);
   if (opts.packages.length === 0) throw new KpkgError('kpkg smoke needs at least one headers package to install');
   if (!/^[\w.+~-]+$/.test(opts.release)) {
-    throw new KpkgError(`'${opts.release}' is not a kernel release`, { hint: 'pass what `make -s kernelrelease` prints' });
+    throw new KpkgError(`'${opts.release}' is not a kernel release`, {
+      hint: 'pass what `make -s kernelrelease` prints',
+    });
   }
   for (const file of opts.packages) await requireReadable(file, 'package');
-  await requireReadable(opts.moduleDir ?? sampleModuleDir(), opts.moduleDir === undefined ? "kpkg's sample module (packaging bug)" : 'module directory');
+  await requireReadable(
+    opts.moduleDir ?? sampleModuleDir(),
+    opts.moduleDir === undefined ? "kpkg's sample module (packaging bug)" : 'module directory',
+  );
   return opts.installer ?? (await installerFor(opts.packages));
 }
 
@@ -146,14 +163,27 @@ async function runInOrder<Name extends string>(
  * Runs `steps` in order until one fails; writes smoke.log into artifactsDir and removes the
  * rootfs (unless keepRootfs) whether the steps pass, fail or throw.
  */
-export async function runSmokeSteps<Name extends string>(steps: readonly Step<Name>[], input: SmokeInput, options: RunStepsOptions<Name> = {}): Promise<SmokeRunResult<Name>> {
+export async function runSmokeSteps<Name extends string>(
+  steps: readonly Step<Name>[],
+  input: SmokeInput,
+  options: RunStepsOptions<Name> = {},
+): Promise<SmokeRunResult<Name>> {
   const log: string[] = [];
   const note = (...lines: string[]): void => {
     log.push(...lines);
   };
-  const openTarget = options.openTarget ?? ((root: string) => chrootTarget(root, { tailLines: LOG_TAIL_LINES, onLine: options.onLine, timeoutMs: input.stepTimeoutMs }));
+  const openTarget =
+    options.openTarget ??
+    ((root: string) =>
+      chrootTarget(root, { tailLines: LOG_TAIL_LINES, onLine: options.onLine, timeoutMs: input.stepTimeoutMs }));
   const facts: SmokeFacts = {};
-  const context: StepContext = { input, facts, note, onLine: options.onLine, enterRootfs: (root) => loggedTarget(openTarget(root), note) };
+  const context: StepContext = {
+    input,
+    facts,
+    note,
+    onLine: options.onLine,
+    enterRootfs: (root) => loggedTarget(openTarget(root), note),
+  };
   try {
     const { end, timings } = await runInOrder(steps, context, facts, options.onStep);
     const result: SmokeRunResult<Name> = { ...end, installer: input.installer.format, timings };
@@ -182,5 +212,9 @@ async function writeLog(artifactsDir: string, log: readonly string[]): Promise<s
 export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
   const installer = await validate(opts);
   const onLine = opts.verbose ? (opts.onLine ?? ((line: string) => process.stderr.write(`${line}\n`))) : undefined;
-  return runSmokeSteps<SmokeStep>(SMOKE_STEPS, { ...opts, installer }, { onStep: opts.onStep, onLine, keepRootfs: opts.keepRootfs });
+  return runSmokeSteps<SmokeStep>(
+    SMOKE_STEPS,
+    { ...opts, installer },
+    { onStep: opts.onStep, onLine, keepRootfs: opts.keepRootfs },
+  );
 }

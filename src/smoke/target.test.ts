@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { loggedTarget, type SmokeTarget, type TargetRunResult } from './target.js';
 
 test('a logged target writes each command, its output and its exit code, and returns the result as it came', async () => {
-  const answer: TargetRunResult = { exitCode: 2, timedOut: false, output: 'make: *** [modules] Error 2\n\n', tail: 'make: *** [modules] Error 2' };
+  const answer: TargetRunResult = {
+    exitCode: 2,
+    timedOut: false,
+    output: 'make: *** [modules] Error 2\n\n',
+    tail: 'make: *** [modules] Error 2',
+  };
   const ran: (readonly string[])[] = [];
   const target: SmokeTarget = {
     root: '/rootfs',

@@ -79,19 +79,31 @@ export interface ProbeOutcome {
 }
 
 /** Runs the probes with the target compilers, each given `sysroot` as --sysroot= when set. */
-export async function runLibraryProbes(probes: readonly LibraryProbe[], compilers: { cc: readonly string[]; cxx: readonly string[] }, sysroot?: string): Promise<ProbeOutcome[]> {
+export async function runLibraryProbes(
+  probes: readonly LibraryProbe[],
+  compilers: { cc: readonly string[]; cxx: readonly string[] },
+  sysroot?: string,
+): Promise<ProbeOutcome[]> {
   const flag = sysroot === undefined ? [] : [`--sysroot=${sysroot}`];
   const outcomes: ProbeOutcome[] = [];
   for (const probe of probes) {
     const compiler = [...(probe.cxx === true ? compilers.cxx : compilers.cc), ...flag];
-    const r = await probeCompile(compiler, probe.source, probe.cxx === true ? { cxx: true, compileOnly: true } : { libs: probe.libs });
+    const r = await probeCompile(
+      compiler,
+      probe.source,
+      probe.cxx === true ? { cxx: true, compileOnly: true } : { libs: probe.libs },
+    );
     outcomes.push({ probe, ok: r.ok, output: r.output });
   }
   return outcomes;
 }
 
 /** The compilers doctor uses for a target when no tree names them: `<prefix>gcc` and its g++. */
-export function defaultCompilers(arch: ArchInfo, cc?: readonly string[], cxx?: readonly string[]): { cc: string[]; cxx: string[] } {
+export function defaultCompilers(
+  arch: ArchInfo,
+  cc?: readonly string[],
+  cxx?: readonly string[],
+): { cc: string[]; cxx: string[] } {
   const c = [...(cc ?? [`${arch.crossPrefix}gcc`])];
   const last = c.at(-1) ?? 'gcc';
   return { cc: c, cxx: [...(cxx ?? [...c.slice(0, -1), last.replace(/gcc(-\d+)?$/, 'g++$1')])] };

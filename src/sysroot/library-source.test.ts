@@ -13,6 +13,10 @@ test('how the target libraries are found: --sysroot, then multiarch, then what k
     [false, false, false, 'unavailable'],
   ];
   for (const [sysrootOption, multiarchReady, aptAvailable, expected] of cases) {
-    assert.equal(chooseLibrarySource({ sysrootOption, multiarchReady, aptAvailable }), expected, JSON.stringify({ sysrootOption, multiarchReady, aptAvailable }));
+    assert.equal(
+      chooseLibrarySource({ sysrootOption, multiarchReady, aptAvailable }),
+      expected,
+      JSON.stringify({ sysrootOption, multiarchReady, aptAvailable }),
+    );
   }
 });

@@ -13,7 +13,11 @@ export interface ProbeResult {
  * Compiles (and links, unless `compileOnly`) a small program with the given compiler words: the
  * surest way to know whether a cross toolchain finds a library's headers and a linkable copy of it.
  */
-export async function probeCompile(compiler: readonly string[], source: string, options: { libs?: string[]; compileOnly?: boolean; cxx?: boolean } = {}): Promise<ProbeResult> {
+export async function probeCompile(
+  compiler: readonly string[],
+  source: string,
+  options: { libs?: string[]; compileOnly?: boolean; cxx?: boolean } = {},
+): Promise<ProbeResult> {
   const [file, ...pre] = compiler;
   if (file === undefined) return { ok: false, output: 'no compiler' };
   const dir = await mkdtemp(join(tmpdir(), 'kpkg-probe-'));

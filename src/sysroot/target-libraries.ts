@@ -49,15 +49,26 @@ export async function resolveTargetLibraries(request: TargetLibrariesRequest): P
   const probes = neededProbes(request.features);
   const plugins = request.gccPluginMajor;
   const needsFetchedPlugins = plugins !== undefined && request.pluginSysroot === undefined;
-  if (probes.length === 0 && plugins === undefined) return { source: 'not needed', description: 'the host programs link no target library' };
+  if (probes.length === 0 && plugins === undefined)
+    return { source: 'not needed', description: 'the host programs link no target library' };
 
-  const multiarchReady = request.sysroot === undefined && probes.length > 0 && (await runLibraryProbes(probes, request.compilers)).every((o) => o.ok);
+  const multiarchReady =
+    request.sysroot === undefined &&
+    probes.length > 0 &&
+    (await runLibraryProbes(probes, request.compilers)).every((o) => o.ok);
   const canFetch = await aptAvailable();
-  const source = chooseLibrarySource({ sysrootOption: request.sysroot !== undefined, multiarchReady, aptAvailable: canFetch });
+  const source = chooseLibrarySource({
+    sysrootOption: request.sysroot !== undefined,
+    multiarchReady,
+    aptAvailable: canFetch,
+  });
   if (source === 'unavailable' || (needsFetchedPlugins && !canFetch)) {
-    throw new KpkgError(`the target's libraries for ${request.arch.debian} are not installed here and this machine has no apt-get to fetch them`, {
-      hint: `unpack the target's ${[...probes.map((p) => p.debianPackage), ...(plugins === undefined ? [] : [`gcc-${plugins}-plugin-dev`])].join(', ')} into a directory and pass it with --sysroot DIR${plugins === undefined ? '' : ' (and --plugin-sysroot DIR)'}`,
-    });
+    throw new KpkgError(
+      `the target's libraries for ${request.arch.debian} are not installed here and this machine has no apt-get to fetch them`,
+      {
+        hint: `unpack the target's ${[...probes.map((p) => p.debianPackage), ...(plugins === undefined ? [] : [`gcc-${plugins}-plugin-dev`])].join(', ')} into a directory and pass it with --sysroot DIR${plugins === undefined ? '' : ' (and --plugin-sysroot DIR)'}`,
+      },
+    );
   }
   const fetch = (): ReturnType<typeof ensureTargetSysroot> =>
     ensureTargetSysroot({
@@ -75,7 +86,10 @@ export async function resolveTargetLibraries(request: TargetLibrariesRequest): P
   const where = {
     option: `--sysroot ${request.sysroot ?? ''}`,
     multiarch: `the build machine's multiarch ${request.arch.debian} packages`,
-    fetched: fetched === undefined ? '' : `kpkg's sysroot (${fetched.suite} ${fetched.debianArch}, ${fetched.created ? 'fetched now' : 'cached'}): ${fetched.root}`,
+    fetched:
+      fetched === undefined
+        ? ''
+        : `kpkg's sysroot (${fetched.suite} ${fetched.debianArch}, ${fetched.created ? 'fetched now' : 'cached'}): ${fetched.root}`,
   }[source];
   return { source, sysroot, pluginRoot, description: `target libraries from ${where}` };
 }

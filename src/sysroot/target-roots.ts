@@ -40,7 +40,8 @@ export interface TargetRootsRequest extends TargetLibraryChoice {
 export async function targetPackageRoots(request: TargetRootsRequest): Promise<TargetPackageRoots> {
   const known: TargetRoot[] = [];
   const libraries = request.libraries;
-  if (libraries?.source === 'fetched' && libraries.sysroot !== undefined) known.push({ path: libraries.sysroot, kind: 'kpkg-sysroot' });
+  if (libraries?.source === 'fetched' && libraries.sysroot !== undefined)
+    known.push({ path: libraries.sysroot, kind: 'kpkg-sysroot' });
   if (request.sysroot !== undefined) known.push({ path: request.sysroot, kind: 'debian-root' });
   if (libraries?.source === 'multiarch' || request.native) known.push({ path: '/', kind: 'build-machine' });
   const fetch = (await aptAvailable())

@@ -5,9 +5,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relativizeSymlinks, sysrootName, unpacksData } from './target-sysroot.js';
 
-test("the C library and compiler run-time are not unpacked: the cross toolchain brings its own", () => {
-  for (const name of ['libc6', 'libc6-dev', 'linux-libc-dev', 'libcrypt-dev', 'libgcc-s1', 'gcc-12-base', 'gcc-14-base', 'libstdc++6', 'libtirpc-dev']) assert.equal(unpacksData(name), false, name);
-  for (const name of ['libelf1', 'libelf-dev', 'zlib1g', 'zlib1g-dev', 'libssl3', 'libssl3t64', 'libssl-dev', 'libgmp-dev', 'gcc-12-plugin-dev', 'libzstd1']) assert.equal(unpacksData(name), true, name);
+test('the C library and compiler run-time are not unpacked: the cross toolchain brings its own', () => {
+  for (const name of [
+    'libc6',
+    'libc6-dev',
+    'linux-libc-dev',
+    'libcrypt-dev',
+    'libgcc-s1',
+    'gcc-12-base',
+    'gcc-14-base',
+    'libstdc++6',
+    'libtirpc-dev',
+  ])
+    assert.equal(unpacksData(name), false, name);
+  for (const name of [
+    'libelf1',
+    'libelf-dev',
+    'zlib1g',
+    'zlib1g-dev',
+    'libssl3',
+    'libssl3t64',
+    'libssl-dev',
+    'libgmp-dev',
+    'gcc-12-plugin-dev',
+    'libzstd1',
+  ])
+    assert.equal(unpacksData(name), true, name);
 });
 
 test('the sysroot is keyed by suite, architecture, mirror and exact versions, not by their order', () => {
@@ -32,7 +55,10 @@ test('absolute symlinks become relative ones to the same place inside the sysroo
     await symlink('/lib/aarch64-linux-gnu/libz.so.1.2.13', join(root, 'usr/lib/aarch64-linux-gnu/libz.so'));
     await symlink('libelf.so.1', join(root, 'usr/lib/aarch64-linux-gnu/libelf.so'));
     assert.equal(await relativizeSymlinks(root), 1);
-    assert.equal(await readlink(join(root, 'usr/lib/aarch64-linux-gnu/libz.so')), '../../../lib/aarch64-linux-gnu/libz.so.1.2.13');
+    assert.equal(
+      await readlink(join(root, 'usr/lib/aarch64-linux-gnu/libz.so')),
+      '../../../lib/aarch64-linux-gnu/libz.so.1.2.13',
+    );
     assert.equal(await readlink(join(root, 'usr/lib/aarch64-linux-gnu/libelf.so')), 'libelf.so.1');
     await access(join(root, 'usr/lib/aarch64-linux-gnu/libz.so'));
   } finally {

@@ -19,7 +19,13 @@ import { lastLines } from '../util/last-lines.js';
  */
 
 /** What host programs link: libelf (objtool, resolve_btfids, gendwarfksyms), libdw (gendwarfksyms), zlib (resolve_btfids, gendwarfksyms), libcrypto (sign-file), gmp (GCC plugins). */
-export const LIBRARY_PACKAGES: readonly string[] = ['libelf-dev', 'libdw-dev', 'zlib1g-dev', 'libssl-dev', 'libgmp-dev'];
+export const LIBRARY_PACKAGES: readonly string[] = [
+  'libelf-dev',
+  'libdw-dev',
+  'zlib1g-dev',
+  'libssl-dev',
+  'libgmp-dev',
+];
 
 /**
  * What GCC plugins compile against besides gmp: the plugin headers include mpc.h (builtins.h) and
@@ -37,7 +43,8 @@ export function pluginDevPackage(gccMajor: number): string {
  * toolchain brings itself (libc6-dev-<arch>-cross, …). Two C libraries in one link would mix headers
  * and objects of different builds. Their control files are kept all the same.
  */
-const TOOLCHAIN_PROVIDED = /^(libc6|libc6-dev|libc-dev-bin|linux-libc-dev|libcrypt1|libcrypt-dev|libnsl2|libnsl-dev|libtirpc3t?6?4?|libtirpc-dev|libtirpc-common|rpcsvc-proto|libgcc-s1|gcc-\d+-base|libstdc\+\+6)$/;
+const TOOLCHAIN_PROVIDED =
+  /^(libc6|libc6-dev|libc-dev-bin|linux-libc-dev|libcrypt1|libcrypt-dev|libnsl2|libnsl-dev|libtirpc3t?6?4?|libtirpc-dev|libtirpc-common|rpcsvc-proto|libgcc-s1|gcc-\d+-base|libstdc\+\+6)$/;
 
 export function unpacksData(name: string): boolean {
   return !TOOLCHAIN_PROVIDED.test(name);
@@ -69,9 +76,16 @@ export async function relativizeSymlinks(root: string): Promise<number> {
 }
 
 /** Directory name of a sysroot: suite, arch and a hash of the mirror and the exact package set. */
-export function sysrootName(archive: Pick<TargetArchive, 'mirror' | 'suite'>, debianArch: string, packages: readonly ResolvedPackage[]): string {
+export function sysrootName(
+  archive: Pick<TargetArchive, 'mirror' | 'suite'>,
+  debianArch: string,
+  packages: readonly ResolvedPackage[],
+): string {
   const ids = packages.map((p) => `${p.name}:${p.arch}=${p.version}`).sort();
-  const hash = createHash('sha256').update(JSON.stringify([FORMAT_VERSION, archive.mirror, archive.suite, debianArch, ids])).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([FORMAT_VERSION, archive.mirror, archive.suite, debianArch, ids]))
+    .digest('hex')
+    .slice(0, 12);
   return `${archive.suite}-${debianArch}-${hash}`;
 }
 
@@ -113,7 +127,11 @@ async function readManifest(root: string): Promise<TargetSysroot | undefined> {
 
 async function dpkgDeb(args: readonly string[], deb: string): Promise<void> {
   const r = await execa('dpkg-deb', args, { reject: false, all: true, stdin: 'ignore' });
-  if (r.exitCode !== 0) throw new KpkgError(`dpkg-deb ${args[0] ?? ''} failed on ${deb}:\n${lastLines(r.all ?? r.shortMessage, 5)}`, { where: deb, hint: 'apt-get install dpkg; a damaged download is fetched again after `rm` of the file named' });
+  if (r.exitCode !== 0)
+    throw new KpkgError(`dpkg-deb ${args[0] ?? ''} failed on ${deb}:\n${lastLines(r.all ?? r.shortMessage, 5)}`, {
+      where: deb,
+      hint: 'apt-get install dpkg; a damaged download is fetched again after `rm` of the file named',
+    });
 }
 
 /** Prepares (or finds in the cache) the sysroot for a target. */
@@ -122,19 +140,29 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
   const archive = await targetArchive(debianArch, { mirror: request.mirror, suite: request.suite });
   const base = join(cacheDir, 'sysroots');
   await mkdir(base, { recursive: true });
-  const apt = new PrivateApt(join(cacheDir, 'apt', `${archive.suite}-${debianArch}`), { ...archive, architectures: [debianArch] }, request.onCommand);
+  const apt = new PrivateApt(
+    join(cacheDir, 'apt', `${archive.suite}-${debianArch}`),
+    { ...archive, architectures: [debianArch] },
+    request.onCommand,
+  );
   return withLock(join(base, `.lock-${archive.suite}-${debianArch}`), async () => {
     request.onStep?.(`target package lists: ${archive.suite} ${debianArch} from ${archive.mirror}`);
     await apt.update(request.refresh === true, (w) => request.onStep?.(`warning: ${w}`));
-    const libraries = await apt.resolve([...LIBRARY_PACKAGES, ...(request.gccPluginMajor === undefined ? [] : PLUGIN_BUILD_PACKAGES)]);
+    const libraries = await apt.resolve([
+      ...LIBRARY_PACKAGES,
+      ...(request.gccPluginMajor === undefined ? [] : PLUGIN_BUILD_PACKAGES),
+    ]);
     const packages = [...libraries];
     if (request.gccPluginMajor !== undefined) {
       const name = pluginDevPackage(request.gccPluginMajor);
       const plugin = await apt.candidate(name);
       if (plugin === undefined) {
-        throw new KpkgError(`${archive.suite} has no ${name} for ${debianArch}: the kernel's GCC plugins need the plugin headers of the target's gcc ${request.gccPluginMajor}`, {
-          hint: `build the kernel with the gcc of the target's release, choose the release that has it with --target-suite, or pass --plugin-sysroot DIR with ${name} unpacked`,
-        });
+        throw new KpkgError(
+          `${archive.suite} has no ${name} for ${debianArch}: the kernel's GCC plugins need the plugin headers of the target's gcc ${request.gccPluginMajor}`,
+          {
+            hint: `build the kernel with the gcc of the target's release, choose the release that has it with --target-suite, or pass --plugin-sysroot DIR with ${name} unpacked`,
+          },
+        );
       }
       packages.push(plugin);
     }
@@ -142,7 +170,9 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
     const cached = await readManifest(root);
     if (cached !== undefined) return cached;
 
-    request.onStep?.(`fetching ${packages.length} ${debianArch} packages into a sysroot (${packages.map((p) => p.name).join(', ')})`);
+    request.onStep?.(
+      `fetching ${packages.length} ${debianArch} packages into a sysroot (${packages.map((p) => p.name).join(', ')})`,
+    );
     const debs = await apt.download(packages);
     const tmp = await mkdtemp(join(base, '.tmp-'));
     const forget = onInterrupt(() => rm(tmp, { recursive: true, force: true }));
@@ -158,8 +188,18 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
         described.push({ ...p, unpacked });
       }
       await relativizeSymlinks(tmp);
-      const result: TargetSysroot = { root, debianArch, mirror: archive.mirror, suite: archive.suite, packages: described, created: true };
-      await writeFile(join(tmp, MANIFEST), `${JSON.stringify({ ...result, root: undefined, created: undefined }, null, 2)}\n`);
+      const result: TargetSysroot = {
+        root,
+        debianArch,
+        mirror: archive.mirror,
+        suite: archive.suite,
+        packages: described,
+        created: true,
+      };
+      await writeFile(
+        join(tmp, MANIFEST),
+        `${JSON.stringify({ ...result, root: undefined, created: undefined }, null, 2)}\n`,
+      );
       if (await isDirectory(root)) await rm(root, { recursive: true, force: true });
       await rename(tmp, root);
       return result;
@@ -174,14 +214,22 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
  * The newest sysroot already in the cache for an architecture (no network): what `kpkg doctor`
  * checks against. `withPluginsOf`: only one that holds gcc-<N>-plugin-dev.
  */
-export async function cachedTargetSysroot(cacheDir: string, debianArch: string, filter: { withPluginsOf?: number } = {}): Promise<TargetSysroot | undefined> {
+export async function cachedTargetSysroot(
+  cacheDir: string,
+  debianArch: string,
+  filter: { withPluginsOf?: number } = {},
+): Promise<TargetSysroot | undefined> {
   const base = join(cacheDir, 'sysroots');
   let best: { sysroot: TargetSysroot; time: number } | undefined;
   for (const name of await readdir(base).catch(() => [] as string[])) {
     if (name.startsWith('.')) continue;
     const sysroot = await readManifest(join(base, name));
     if (sysroot?.debianArch !== debianArch) continue;
-    if (filter.withPluginsOf !== undefined && !sysroot.packages.some((p) => p.name === pluginDevPackage(filter.withPluginsOf ?? 0))) continue;
+    if (
+      filter.withPluginsOf !== undefined &&
+      !sysroot.packages.some((p) => p.name === pluginDevPackage(filter.withPluginsOf ?? 0))
+    )
+      continue;
     const time = (await stat(join(base, name, MANIFEST))).mtimeMs;
     if (best === undefined || time > best.time) best = { sysroot, time };
   }

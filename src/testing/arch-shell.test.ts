@@ -11,8 +11,14 @@ function row(debian: string): ArchInfo {
 }
 
 test('a row as shell assignments: SRCARCH as ARCH, the cross prefix unless it is the build machine', () => {
-  assert.equal(shellAssignments(row('armel'), row('amd64')), "debian='armel'\nsrcarch='arm'\ncross='arm-linux-gnueabi-'\n");
+  assert.equal(
+    shellAssignments(row('armel'), row('amd64')),
+    "debian='armel'\nsrcarch='arm'\ncross='arm-linux-gnueabi-'\n",
+  );
   assert.equal(shellAssignments(row('amd64'), row('amd64')), "debian='amd64'\nsrcarch='x86'\ncross=''\n");
   assert.equal(shellAssignments(row('i386'), row('amd64')), "debian='i386'\nsrcarch='x86'\ncross='i686-linux-gnu-'\n");
-  assert.equal(shellAssignments(row('arm64'), undefined), "debian='arm64'\nsrcarch='arm64'\ncross='aarch64-linux-gnu-'\n");
+  assert.equal(
+    shellAssignments(row('arm64'), undefined),
+    "debian='arm64'\nsrcarch='arm64'\ncross='aarch64-linux-gnu-'\n",
+  );
 });

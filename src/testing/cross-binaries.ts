@@ -33,14 +33,44 @@ export const GCC_TOOLCHAINS = {
   host: { debian: 'host', command: 'gcc', targetArgs: [], aptPackages: ['gcc'], hasLibc: true },
   // On an amd64 host this is the native compiler under its triplet name (package gcc).
   amd64: { debian: 'amd64', command: 'x86_64-linux-gnu-gcc', targetArgs: [], aptPackages: ['gcc'], hasLibc: true },
-  arm64: { debian: 'arm64', command: 'aarch64-linux-gnu-gcc', targetArgs: [], aptPackages: ['gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross'], hasLibc: true },
-  armhf: { debian: 'armhf', command: 'arm-linux-gnueabihf-gcc', targetArgs: [], aptPackages: ['gcc-arm-linux-gnueabihf', 'libc6-dev-armhf-cross'], hasLibc: true },
-  riscv64: { debian: 'riscv64', command: 'riscv64-linux-gnu-gcc', targetArgs: [], aptPackages: ['gcc-riscv64-linux-gnu', 'libc6-dev-riscv64-cross'], hasLibc: true },
-  ppc64el: { debian: 'ppc64el', command: 'powerpc64le-linux-gnu-gcc', targetArgs: [], aptPackages: ['gcc-powerpc64le-linux-gnu', 'libc6-dev-ppc64el-cross'], hasLibc: true },
+  arm64: {
+    debian: 'arm64',
+    command: 'aarch64-linux-gnu-gcc',
+    targetArgs: [],
+    aptPackages: ['gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross'],
+    hasLibc: true,
+  },
+  armhf: {
+    debian: 'armhf',
+    command: 'arm-linux-gnueabihf-gcc',
+    targetArgs: [],
+    aptPackages: ['gcc-arm-linux-gnueabihf', 'libc6-dev-armhf-cross'],
+    hasLibc: true,
+  },
+  riscv64: {
+    debian: 'riscv64',
+    command: 'riscv64-linux-gnu-gcc',
+    targetArgs: [],
+    aptPackages: ['gcc-riscv64-linux-gnu', 'libc6-dev-riscv64-cross'],
+    hasLibc: true,
+  },
+  ppc64el: {
+    debian: 'ppc64el',
+    command: 'powerpc64le-linux-gnu-gcc',
+    targetArgs: [],
+    aptPackages: ['gcc-powerpc64le-linux-gnu', 'libc6-dev-ppc64el-cross'],
+    hasLibc: true,
+  },
 } as const satisfies Record<string, Toolchain>;
 
 function clangFor(debian: string, triplet: string): Toolchain {
-  return { debian, command: 'clang', targetArgs: [`--target=${triplet}`, '-fuse-ld=lld'], aptPackages: ['clang', 'lld'], hasLibc: false };
+  return {
+    debian,
+    command: 'clang',
+    targetArgs: [`--target=${triplet}`, '-fuse-ld=lld'],
+    aptPackages: ['clang', 'lld'],
+    hasLibc: false,
+  };
 }
 
 /**
@@ -123,8 +153,19 @@ export class CrossBuildDir {
     this.sourceCount += 1;
     const source = join(this.path, `src${this.sourceCount}.c`);
     await writeFile(source, request.source ?? TINY_C_PROGRAM);
-    const output = join(this.path, request.name ?? `${toolchain.debian}-${request.kind}-${this.sourceCount}${request.kind === 'object' ? '.o' : ''}`);
-    const args = [...toolchain.targetArgs, '-O2', ...kindFlags(request.kind, toolchain.hasLibc), ...(request.flags ?? []), '-o', output, source];
+    const output = join(
+      this.path,
+      request.name ?? `${toolchain.debian}-${request.kind}-${this.sourceCount}${request.kind === 'object' ? '.o' : ''}`,
+    );
+    const args = [
+      ...toolchain.targetArgs,
+      '-O2',
+      ...kindFlags(request.kind, toolchain.hasLibc),
+      ...(request.flags ?? []),
+      '-o',
+      output,
+      source,
+    ];
     try {
       await run(toolchain.command, args, { timeout: 120_000 });
     } catch (e) {
@@ -148,7 +189,10 @@ export class CrossBuildDir {
  * Runs a toolchain with its target arguments plus `args` (e.g. ['-dumpmachine'] or ['-###', ...])
  * and returns what it printed; a missing toolchain fails with the packages to install.
  */
-export async function queryToolchain(toolchain: Toolchain, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+export async function queryToolchain(
+  toolchain: Toolchain,
+  args: readonly string[],
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await run(toolchain.command, [...toolchain.targetArgs, ...args], { timeout: 60_000 });
   } catch (e) {

@@ -51,7 +51,8 @@ export async function elfFilesByFile(dir: string): Promise<Map<string, string>> 
   const out = new Map<string, string>();
   for (const line of stdout.split('\n')) {
     const [path, desc] = line.split('\t');
-    if (path !== undefined && desc !== undefined && desc.includes('ELF')) out.set(path.replace(/^\.\//, ''), desc.trim());
+    if (path !== undefined && desc !== undefined && desc.includes('ELF'))
+      out.set(path.replace(/^\.\//, ''), desc.trim());
   }
   return out;
 }
@@ -78,7 +79,8 @@ export async function neededSonames(dir: string): Promise<Set<string>> {
   const needed = new Set<string>();
   for (const path of elves.keys()) {
     const { stdout } = await execa('readelf', ['-d', '-W', join(dir, path)], { reject: false });
-    for (const m of stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) if (m[1] !== undefined) needed.add(m[1]);
+    for (const m of stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g))
+      if (m[1] !== undefined) needed.add(m[1]);
   }
   return needed;
 }
@@ -89,7 +91,10 @@ export async function neededSonames(dir: string): Promise<Set<string>> {
  */
 export async function assertDependsMatchElves(deb: string, extra: readonly string[] = []): Promise<string> {
   const depends = await debField(deb, 'Depends');
-  const declared = depends.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const declared = depends
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const needed = await neededSonames(await extractDeb(deb));
   const expected = new Set([...needed].map((soname) => DEBIAN_PROVIDER[soname] ?? `unknown provider of ${soname}`));
   const libraries = declared.filter((c) => !extra.some((e) => c.startsWith(`${e} `) || c === e));

@@ -23,9 +23,12 @@ export async function debianAmd64HeaderSet(): Promise<DebianHeaderSet> {
   const abi = arm64.release.replace(/-arm64$/, '');
   const common = arm64.debs.find((d) => basename(d).startsWith(`linux-headers-${abi}-common_`));
   const kbuildName = basename(arm64.kbuildDeb).split('_')[0] ?? '';
-  if (common === undefined || kbuildName === '') throw new Error(`cannot tell the -common and kbuild packages apart in ${arm64.debs.join(', ')}`);
+  if (common === undefined || kbuildName === '')
+    throw new Error(`cannot tell the -common and kbuild packages apart in ${arm64.debs.join(', ')}`);
   const wanted = [`linux-headers-${abi}-amd64`, kbuildName];
   const apt = await fixtureApt();
-  const [headers = '', kbuild = ''] = await apt.download(wanted.map((name) => ({ name, version: arm64.version, arch: 'amd64' })));
+  const [headers = '', kbuild = ''] = await apt.download(
+    wanted.map((name) => ({ name, version: arm64.version, arch: 'amd64' })),
+  );
   return { release: `${abi}-amd64`, version: arm64.version, debs: [headers, common, kbuild] };
 }

@@ -17,7 +17,15 @@ export function tinyPackage(): PackageDescription {
     description: '',
     maintainer: 'Kpkg Test <kpkg@example.org>',
     mtime: 1700000000,
-    entries: [{ kind: 'file', path: '/usr/src/kpkg-family-test/a.h', mode: 0o644, size: HEADER.length, source: { from: 'bytes', data: Buffer.from(HEADER) } }],
+    entries: [
+      {
+        kind: 'file',
+        path: '/usr/src/kpkg-family-test/a.h',
+        mode: 0o644,
+        size: HEADER.length,
+        source: { from: 'bytes', data: Buffer.from(HEADER) },
+      },
+    ],
   };
 }
 

@@ -69,9 +69,19 @@ export async function forbidUserRead(user: OrdinaryUser, file: string): Promise<
 }
 
 /** Runs the built CLI as `user` with the given environment (HOME from freshHome), without a TTY. */
-export async function runKpkgAs(user: OrdinaryUser, args: readonly string[], env: Record<string, string>): Promise<KpkgRun> {
+export async function runKpkgAs(
+  user: OrdinaryUser,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<KpkgRun> {
   await letUserReach(user, BIN);
-  const vars = Object.entries({ ...env, CI: 'true', PATH: process.env.PATH ?? '/usr/bin:/bin' }).map(([k, v]) => `${k}=${v}`);
-  const r = await execa('runuser', ['-u', user.name, '--', 'env', ...vars, process.execPath, BIN, ...args], { reject: false, stdin: 'ignore', cwd: env.HOME ?? '/' });
+  const vars = Object.entries({ ...env, CI: 'true', PATH: process.env.PATH ?? '/usr/bin:/bin' }).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  const r = await execa('runuser', ['-u', user.name, '--', 'env', ...vars, process.execPath, BIN, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    cwd: env.HOME ?? '/',
+  });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -51,7 +51,13 @@ function isSetFile(name: string): boolean {
 async function digests(dir: string): Promise<Digests> {
   const result: Digests = new Map();
   for (const name of (await readdir(dir)).sort()) {
-    if (isSetFile(name)) result.set(name, createHash('sha256').update(await readFile(join(dir, name))).digest('hex'));
+    if (isSetFile(name))
+      result.set(
+        name,
+        createHash('sha256')
+          .update(await readFile(join(dir, name)))
+          .digest('hex'),
+      );
   }
   return result;
 }
@@ -64,11 +70,15 @@ interface Started {
 /** kpkg deb in a process group of its own (to find what it leaves running), with a private TMPDIR. */
 function startDeb(buildDir: string, out: string, temp: string, epoch: string): Started {
   // Two packages make a set; leaving out linux-libc-dev (headers_install) keeps each run short.
-  const child = spawn(process.execPath, [BIN, 'deb', '--build-dir', buildDir, '--out', out, '--only', 'image,headers', '--source-date-epoch', epoch], {
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true', TMPDIR: temp },
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'deb', '--build-dir', buildDir, '--out', out, '--only', 'image,headers', '--source-date-epoch', epoch],
+    {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, CI: 'true', TMPDIR: temp },
+    },
+  );
   return { pid: child.pid ?? -1, exit: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]> };
 }
 
@@ -115,8 +125,10 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
   const fresh = await reference(NEW_EPOCH);
   const oldSet = await digests(old.dir);
   const newSet = await digests(fresh.dir);
-  if ([...oldSet.keys()].join() !== [...newSet.keys()].join()) throw new Error('the old and the new set have different file names');
-  if ([...oldSet.values()].some((d, i) => d === [...newSet.values()][i])) throw new Error('a package does not change with --source-date-epoch: the test cannot tell old from new');
+  if ([...oldSet.keys()].join() !== [...newSet.keys()].join())
+    throw new Error('the old and the new set have different file names');
+  if ([...oldSet.values()].some((d, i) => d === [...newSet.values()][i]))
+    throw new Error('a package does not change with --source-date-epoch: the test cannot tell old from new');
   let count = 0;
   return {
     fullMs: fresh.ms,
@@ -143,22 +155,45 @@ export async function trialBench(buildDir: string): Promise<TrialBench> {
         // Nothing left.
       }
       const now = await digests(out);
-      const partial = [...now].filter(([name, digest]) => digest !== oldSet.get(name) && digest !== newSet.get(name)).map(([name]) => name);
-      const same = (set: Digests): boolean => now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
-      const leftovers = [...(await readdir(temp)).map((n) => `TMPDIR/${n}`), ...(await readdir(out)).filter((n) => !isSetFile(n)).map((n) => `out/${n}`)];
+      const partial = [...now]
+        .filter(([name, digest]) => digest !== oldSet.get(name) && digest !== newSet.get(name))
+        .map(([name]) => name);
+      const same = (set: Digests): boolean =>
+        now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
+      const leftovers = [
+        ...(await readdir(temp)).map((n) => `TMPDIR/${n}`),
+        ...(await readdir(out)).filter((n) => !isSetFile(n)).map((n) => `out/${n}`),
+      ];
       await rm(out, { recursive: true, force: true });
       await rm(temp, { recursive: true, force: true });
-      return { signal, delayMs: Math.round(delayMs), exitCode, exitSignal, handlersInstalled, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', partial, leftovers, survivors };
+      return {
+        signal,
+        delayMs: Math.round(delayMs),
+        exitCode,
+        exitSignal,
+        handlersInstalled,
+        outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed',
+        partial,
+        leftovers,
+        survivors,
+      };
     },
     async concurrent() {
       const out = join(work, 'out-concurrent');
       const temps = [join(work, 'tmp-a'), join(work, 'tmp-b')];
       for (const t of temps) await mkdir(t, { recursive: true });
-      const runs = [startDeb(buildDir, out, temps[0] ?? '', OLD_EPOCH), startDeb(buildDir, out, temps[1] ?? '', NEW_EPOCH)];
+      const runs = [
+        startDeb(buildDir, out, temps[0] ?? '', OLD_EPOCH),
+        startDeb(buildDir, out, temps[1] ?? '', NEW_EPOCH),
+      ];
       const exitCodes = (await Promise.all(runs.map((r) => r.exit))).map(([code]) => code);
       const now = await digests(out);
-      const same = (set: Digests): boolean => now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
-      const leftovers = [...(await readdir(out)).filter((n) => !isSetFile(n)), ...(await Promise.all(temps.map((t) => readdir(t)))).flat()];
+      const same = (set: Digests): boolean =>
+        now.size === set.size && [...set].every(([name, digest]) => now.get(name) === digest);
+      const leftovers = [
+        ...(await readdir(out)).filter((n) => !isSetFile(n)),
+        ...(await Promise.all(temps.map((t) => readdir(t)))).flat(),
+      ];
       await rm(out, { recursive: true, force: true });
       return { exitCodes, outcome: same(oldSet) ? 'old' : same(newSet) ? 'new' : 'mixed', leftovers };
     },
@@ -173,7 +208,8 @@ export function trialProblems(trial: Trial): string[] {
   if (trial.signal === 'SIGINT') {
     // kpkg's handlers go in first thing (src/cli/bin.ts); before that only Node's start-up can be hit.
     const diedUnhandled = trial.exitSignal === 'SIGINT' && !trial.handlersInstalled;
-    if (trial.exitCode !== 130 && !(trial.exitCode === 0 && trial.outcome === 'new') && !diedUnhandled) problems.push(`exit code ${String(trial.exitCode)}, not 130`);
+    if (trial.exitCode !== 130 && !(trial.exitCode === 0 && trial.outcome === 'new') && !diedUnhandled)
+      problems.push(`exit code ${String(trial.exitCode)}, not 130`);
     if (trial.outcome === 'mixed') problems.push('--out holds neither the old set nor the new one');
     if (trial.leftovers.length > 0) problems.push(`left behind: ${trial.leftovers.join(', ')}`);
     if (trial.survivors > 0) problems.push('processes of the run still alive after it exited');

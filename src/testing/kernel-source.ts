@@ -13,7 +13,12 @@ import { kpkgCacheDir } from '../util/cache.js';
 import { isFile } from '../util/fs.js';
 
 /** The suite each series comes from; `newest` is whatever sid carries, picked up by name. */
-const SUITE_OF_SERIES: Readonly<Record<string, string>> = { '5.10': 'bullseye', '6.1': 'bookworm', '6.12': 'trixie', newest: 'sid' };
+const SUITE_OF_SERIES: Readonly<Record<string, string>> = {
+  '5.10': 'bullseye',
+  '6.1': 'bookworm',
+  '6.12': 'trixie',
+  newest: 'sid',
+};
 
 export interface KernelSource {
   /** e.g. 7.2 (resolved from `newest`). */
@@ -25,7 +30,10 @@ export interface KernelSource {
 
 /** The highest linux-source-X.Y among package names (numeric, not lexical: 6.12 > 6.9). */
 export function newestSeries(names: readonly string[]): string | undefined {
-  const series = names.map((n) => /^linux-source-(\d+)\.(\d+)$/.exec(n)).filter((m) => m !== null).map((m) => [Number(m[1]), Number(m[2])] as const);
+  const series = names
+    .map((n) => /^linux-source-(\d+)\.(\d+)$/.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => [Number(m[1]), Number(m[2])] as const);
   series.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
   const top = series[0];
   return top === undefined ? undefined : `${top[0]}.${top[1]}`;
@@ -33,10 +41,14 @@ export function newestSeries(names: readonly string[]): string | undefined {
 
 export async function kernelSource(wanted: string, cacheDir = kpkgCacheDir()): Promise<KernelSource> {
   const suite = SUITE_OF_SERIES[wanted];
-  if (suite === undefined) throw new Error(`no suite known for linux-source-${wanted} (known: ${Object.keys(SUITE_OF_SERIES).join(', ')})`);
+  if (suite === undefined)
+    throw new Error(`no suite known for linux-source-${wanted} (known: ${Object.keys(SUITE_OF_SERIES).join(', ')})`);
   // Debian's archive whatever the build machine runs (linux-source-X.Y is Architecture: all).
   const archive = await targetArchive('amd64', { suite }, { id: 'debian', codename: undefined });
-  const apt = new PrivateApt(join(cacheDir, 'apt', `kernel-sources-${suite}`), { ...archive, architectures: ['amd64'] });
+  const apt = new PrivateApt(join(cacheDir, 'apt', `kernel-sources-${suite}`), {
+    ...archive,
+    architectures: ['amd64'],
+  });
   await apt.update();
   const series = wanted === 'newest' ? newestSeries(await apt.packageNames('linux-source-')) : wanted;
   if (series === undefined) throw new Error(`${suite} carries no linux-source-X.Y package`);

@@ -21,7 +21,9 @@ export async function builtKernelTree(spec: TreeSpec): Promise<string> {
   if (spec.llvm === true) args.push('--llvm');
   const result = await execa(`${REPO_ROOT}tools/kernel-tree`, args, { reject: false, stderr: 'pipe', stdout: 'pipe' });
   if (result.exitCode !== 0) {
-    throw new Error(`tools/kernel-tree ${args.join(' ')} failed (exit ${String(result.exitCode)}):\n${result.stderr.slice(-3000)}`);
+    throw new Error(
+      `tools/kernel-tree ${args.join(' ')} failed (exit ${String(result.exitCode)}):\n${result.stderr.slice(-3000)}`,
+    );
   }
   const dir = result.stdout.trim().split('\n').pop();
   if (dir === undefined || dir === '') throw new Error('tools/kernel-tree printed no directory');
@@ -47,5 +49,9 @@ export function inTier(spec: TreeSpec): boolean {
   if (FULL_MATRIX) return true;
   const arch = spec.arch ?? 'arm64';
   const config = spec.config ?? 'tiny';
-  return arch === 'arm64' && spec.llvm !== true && ((spec.series === '6.1' && config === 'tiny') || (spec.series === '6.12' && config === 'full'));
+  return (
+    arch === 'arm64' &&
+    spec.llvm !== true &&
+    ((spec.series === '6.1' && config === 'tiny') || (spec.series === '6.12' && config === 'full'))
+  );
 }

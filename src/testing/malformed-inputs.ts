@@ -17,12 +17,21 @@ export async function bytesOf(entries: TarEntry[]): Promise<Buffer> {
 }
 
 export function file(name: string, data: string): TarEntry {
-  return { type: 'file', name, mode: 0o644, mtime: MTIME, size: Buffer.byteLength(data), content: { from: 'bytes', data: Buffer.from(data) } };
+  return {
+    type: 'file',
+    name,
+    mode: 0o644,
+    mtime: MTIME,
+    size: Buffer.byteLength(data),
+    content: { from: 'bytes', data: Buffer.from(data) },
+  };
 }
 
 /** A .deb at `path` assembled with kpkg's own ar writer around the given (uncompressed) data.tar bytes. */
 export async function writeDebAround(path: string, dataTar: Buffer, dataName = 'data.tar'): Promise<string> {
-  const control = await bytesOf([file('./control', 'Package: evil\nVersion: 1\nArchitecture: arm64\nMaintainer: x <x@x.invalid>\nDescription: x\n')]);
+  const control = await bytesOf([
+    file('./control', 'Package: evil\nVersion: 1\nArchitecture: arm64\nMaintainer: x <x@x.invalid>\nDescription: x\n'),
+  ]);
   const out = createWriteStream(path);
   const ar = new ArWriter(out);
   await ar.add({ name: 'debian-binary', size: 4, mtime: MTIME }, Buffer.from('2.0\n'));
@@ -32,7 +41,11 @@ export async function writeDebAround(path: string, dataTar: Buffer, dataName = '
   return path;
 }
 
-export async function expectUnreadable(args: string[], pattern: RegExp, run: (args: readonly string[]) => Promise<KpkgRun> = runKpkgInProcess): Promise<void> {
+export async function expectUnreadable(
+  args: string[],
+  pattern: RegExp,
+  run: (args: readonly string[]) => Promise<KpkgRun> = runKpkgInProcess,
+): Promise<void> {
   const started = Date.now();
   const r = await run(['verify', ...args]);
   assert.equal(r.exitCode, 2, `exit status for ${args.join(' ')}: ${r.stderr}`);

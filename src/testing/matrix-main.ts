@@ -10,7 +10,10 @@ import { detailTable, MATRIX, matrixTable, runCell, type Cell, type CellResult }
 
 const { values } = parseArgs({ options: { cells: { type: 'string' }, markdown: { type: 'string' } } });
 const key = (c: Cell): string => `${c.series}/${c.config}/${c.arch}`;
-const wanted = values.cells?.split(',').map((c) => c.trim()).filter((c) => c !== '');
+const wanted = values.cells
+  ?.split(',')
+  .map((c) => c.trim())
+  .filter((c) => c !== '');
 const unknown = wanted?.filter((w) => !MATRIX.some((c) => key(c) === w)) ?? [];
 if (unknown.length > 0) {
   process.stderr.write(`matrix: unknown cell ${unknown.join(', ')} (cells: ${MATRIX.map(key).join(', ')})\n`);
@@ -20,8 +23,12 @@ const cells = wanted === undefined ? MATRIX : MATRIX.filter((c) => wanted.includ
 const started = performance.now();
 const results: CellResult[] = [];
 for (const [i, cell] of cells.entries()) {
-  const result = await runCell(cell, (step) => process.stderr.write(`matrix: [${i + 1}/${cells.length}] ${key(cell)}: ${step}\n`));
-  process.stderr.write(`matrix: [${i + 1}/${cells.length}] ${key(cell)}: ${result.outcome} in ${result.seconds} s${result.detail === undefined ? '' : ` — ${result.detail}`}\n`);
+  const result = await runCell(cell, (step) =>
+    process.stderr.write(`matrix: [${i + 1}/${cells.length}] ${key(cell)}: ${step}\n`),
+  );
+  process.stderr.write(
+    `matrix: [${i + 1}/${cells.length}] ${key(cell)}: ${result.outcome} in ${result.seconds} s${result.detail === undefined ? '' : ` — ${result.detail}`}\n`,
+  );
   results.push(result);
 }
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);

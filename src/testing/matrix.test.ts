@@ -10,19 +10,45 @@ test("the matrix holds issue 14's 17 cells, each once", () => {
 
 test('the table has a row per kernel with its release and every cell marked; a mirror failure is marked, not dropped', () => {
   const results: CellResult[] = [
-    { cell: { series: '6.1', config: 'tiny', arch: 'arm64' }, release: '6.1.192', outcome: 'pass', elfCount: 4, wrongArch: [], verifyClean: true, vermagic: '6.1.192 mod_unload modversions aarch64', seconds: 80 },
-    { cell: { series: '6.1', config: 'tiny', arch: 's390x' }, release: '6.1.192', outcome: 'fail', detail: 'kpkg verify: elf-machine | x86-64', seconds: 30 },
-    { cell: { series: 'newest', config: 'tiny', arch: 'riscv64' }, outcome: 'mirror', detail: 'kpkg smoke (rootfs): Hash Sum mismatch', seconds: 5 },
+    {
+      cell: { series: '6.1', config: 'tiny', arch: 'arm64' },
+      release: '6.1.192',
+      outcome: 'pass',
+      elfCount: 4,
+      wrongArch: [],
+      verifyClean: true,
+      vermagic: '6.1.192 mod_unload modversions aarch64',
+      seconds: 80,
+    },
+    {
+      cell: { series: '6.1', config: 'tiny', arch: 's390x' },
+      release: '6.1.192',
+      outcome: 'fail',
+      detail: 'kpkg verify: elf-machine | x86-64',
+      seconds: 30,
+    },
+    {
+      cell: { series: 'newest', config: 'tiny', arch: 'riscv64' },
+      outcome: 'mirror',
+      detail: 'kpkg smoke (rootfs): Hash Sum mismatch',
+      seconds: 5,
+    },
   ];
-  assert.equal(matrixTable(results), [
-    '| kernel | tiny | full (signing, BTF, GCC plugins) |',
-    '|---|---|---|',
-    '| 6.1 (6.1.192) | arm64 ✅, s390x ❌ | — |',
-    '| newest in sid | riscv64 ⚠️ mirror | — |',
-    '',
-  ].join('\n'));
+  assert.equal(
+    matrixTable(results),
+    [
+      '| kernel | tiny | full (signing, BTF, GCC plugins) |',
+      '|---|---|---|',
+      '| 6.1 (6.1.192) | arm64 ✅, s390x ❌ | — |',
+      '| newest in sid | riscv64 ⚠️ mirror | — |',
+      '',
+    ].join('\n'),
+  );
   const rows = detailTable(results).split('\n');
-  assert.equal(rows[2], '| 6.1.192 | tiny | arm64 | 4 (0) | clean | 6.1.192 mod_unload modversions aarch64 | 80 | ✅ |');
+  assert.equal(
+    rows[2],
+    '| 6.1.192 | tiny | arm64 | 4 (0) | clean | 6.1.192 mod_unload modversions aarch64 | 80 | ✅ |',
+  );
   assert.equal(rows[3], '| 6.1.192 | tiny | s390x | — | — | — | 30 | ❌ kpkg verify: elf-machine \\| x86-64 |');
   assert.match(rows[4] ?? '', /\| newest \| tiny \| riscv64 .* ⚠️ mirror kpkg smoke \(rootfs\): Hash Sum mismatch \|$/);
 });

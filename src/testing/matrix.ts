@@ -1,5 +1,5 @@
 /**
-* The target matrix of `tools/test --all`: for each (kernel, config, arch) cell, a real tree
+ * The target matrix of `tools/test --all`: for each (kernel, config, arch) cell, a real tree
  * from tools/kernel-tree is packaged by kpkg and proved the way a user would prove it:
  * - 0 wrong-arch ELF: `file` (an independent referee) calls every ELF of the headers package the
  *   target's class, byte order and machine, and kpkg counted the same number of ELF files;
@@ -30,7 +30,9 @@ export const MATRIX: readonly Cell[] = [
   ...(['arm64', 's390x'] as const).map((arch) => ({ series: '5.10', config: 'tiny', arch }) as const),
   ...(['arm64', 'armhf', 's390x', 'i386'] as const).map((arch) => ({ series: '6.1', config: 'tiny', arch }) as const),
   { series: '6.1', config: 'full', arch: 'arm64' },
-  ...(['arm64', 'armhf', 'riscv64', 'ppc64el', 's390x', 'i386'] as const).map((arch) => ({ series: '6.12', config: 'tiny', arch }) as const),
+  ...(['arm64', 'armhf', 'riscv64', 'ppc64el', 's390x', 'i386'] as const).map(
+    (arch) => ({ series: '6.12', config: 'tiny', arch }) as const,
+  ),
   { series: '6.12', config: 'full', arch: 'arm64' },
   ...(['arm64', 'riscv64'] as const).map((arch) => ({ series: 'newest', config: 'tiny', arch }) as const),
   { series: 'newest', config: 'full', arch: 'arm64' },
@@ -54,10 +56,17 @@ export interface CellResult {
 }
 
 /** Messages of a step that failed because of the archive, not of kpkg or the tree. */
-const MIRROR_TROUBLE = /cannot fetch the package lists|apt cannot resolve|cannot download|Hash Sum mismatch|Release file .* is not valid|unmet dependencies|Failed to fetch/i;
+const MIRROR_TROUBLE =
+  /cannot fetch the package lists|apt cannot resolve|cannot download|Hash Sum mismatch|Release file .* is not valid|unmet dependencies|Failed to fetch/i;
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' / ').slice(0, 400);
+  return text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-3)
+    .join(' / ')
+    .slice(0, 400);
 }
 
 interface HeadersJson {
@@ -68,7 +77,11 @@ interface HeadersJson {
 
 export async function runCell(cell: Cell, onStep: (what: string) => void = () => undefined): Promise<CellResult> {
   const started = performance.now();
-  const done = (result: Omit<CellResult, 'cell' | 'seconds'>): CellResult => ({ cell, ...result, seconds: Math.round((performance.now() - started) / 1000) });
+  const done = (result: Omit<CellResult, 'cell' | 'seconds'>): CellResult => ({
+    cell,
+    ...result,
+    seconds: Math.round((performance.now() - started) / 1000),
+  });
   const failed = (step: string, text: string, release?: string): CellResult =>
     done({ release, outcome: MIRROR_TROUBLE.test(text) ? 'mirror' : 'fail', detail: `${step}: ${lastLine(text)}` });
 
@@ -94,24 +107,47 @@ export async function runCell(cell: Cell, onStep: (what: string) => void = () =>
     const wrongArch = [...elves].filter(([, desc]) => !fileSays.test(desc)).map(([path, desc]) => `${path}: ${desc}`);
     const base = { release: json.release, elfCount: elves.size, wrongArch };
     if (wrongArch.length > 0 || elves.size !== json.elfCount) {
-      return done({ ...base, outcome: 'fail', detail: `file: ${wrongArch.length} wrong-arch ELF, kpkg counted ${json.elfCount} of ${elves.size}${wrongArch[0] === undefined ? '' : `; first: ${wrongArch[0]}`}` });
+      return done({
+        ...base,
+        outcome: 'fail',
+        detail: `file: ${wrongArch.length} wrong-arch ELF, kpkg counted ${json.elfCount} of ${elves.size}${wrongArch[0] === undefined ? '' : `; first: ${wrongArch[0]}`}`,
+      });
     }
 
     onStep('kpkg verify');
     const verify = await runKpkg(['verify', headers]);
-    if (verify.exitCode !== 0) return { ...failed('kpkg verify', verify.stdout + verify.stderr, json.release), ...base, verifyClean: false };
+    if (verify.exitCode !== 0)
+      return { ...failed('kpkg verify', verify.stdout + verify.stderr, json.release), ...base, verifyClean: false };
 
     onStep('kpkg smoke');
     // smoke works beside the package: a directory of its own.
     const alone = join(await mkdtemp(join(out, 'smoke-')), 'headers.deb');
     await copyFile(headers, alone);
     const smoke = await runKpkg(['smoke', alone, '--json']);
-    const result = smoke.stdout.trim() === '' ? undefined : (JSON.parse(smoke.stdout) as { ok: boolean; vermagic?: string; failedStep?: string; logTail?: string });
+    const result =
+      smoke.stdout.trim() === ''
+        ? undefined
+        : (JSON.parse(smoke.stdout) as { ok: boolean; vermagic?: string; failedStep?: string; logTail?: string });
     if (smoke.exitCode !== 0 || result?.ok !== true) {
-      return { ...failed(`kpkg smoke (${result?.failedStep ?? 'start'})`, `${result?.logTail ?? ''}\n${smoke.stderr}`, json.release), ...base, verifyClean: true };
+      return {
+        ...failed(
+          `kpkg smoke (${result?.failedStep ?? 'start'})`,
+          `${result?.logTail ?? ''}\n${smoke.stderr}`,
+          json.release,
+        ),
+        ...base,
+        verifyClean: true,
+      };
     }
     const vermagic = result.vermagic ?? '';
-    if (!vermagic.startsWith(`${json.release} `)) return done({ ...base, verifyClean: true, vermagic, outcome: 'fail', detail: `modinfo: vermagic '${vermagic}' is not for ${json.release}` });
+    if (!vermagic.startsWith(`${json.release} `))
+      return done({
+        ...base,
+        verifyClean: true,
+        vermagic,
+        outcome: 'fail',
+        detail: `modinfo: vermagic '${vermagic}' is not for ${json.release}`,
+      });
     return done({ ...base, verifyClean: true, vermagic, outcome: 'pass' });
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -130,7 +166,9 @@ function seriesLabel(series: Series, results: readonly CellResult[]): string {
 export function matrixTable(results: readonly CellResult[]): string {
   const series = [...new Set(results.map((r) => r.cell.series))];
   const cellsOf = (s: Series, config: Config): string => {
-    const list = results.filter((r) => r.cell.series === s && r.cell.config === config).map((r) => `${r.cell.arch} ${MARK[r.outcome]}`);
+    const list = results
+      .filter((r) => r.cell.series === s && r.cell.config === config)
+      .map((r) => `${r.cell.arch} ${MARK[r.outcome]}`);
     return list.length === 0 ? '—' : list.join(', ');
   };
   const lines = ['| kernel | tiny | full (signing, BTF, GCC plugins) |', '|---|---|---|'];
@@ -140,12 +178,17 @@ export function matrixTable(results: readonly CellResult[]): string {
 
 /** A row per cell with its figures, and why a cell did not pass. */
 export function detailTable(results: readonly CellResult[]): string {
-  const lines = ['| kernel | config | arch | ELF (wrong arch) | verify | module vermagic (modinfo on the target) | s | result |', '|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| kernel | config | arch | ELF (wrong arch) | verify | module vermagic (modinfo on the target) | s | result |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of results) {
     const elf = r.elfCount === undefined ? '—' : `${r.elfCount} (${r.wrongArch?.length ?? 0})`;
     const verify = r.verifyClean === undefined ? '—' : r.verifyClean ? 'clean' : 'FAILED';
     const result = r.outcome === 'pass' ? MARK.pass : `${MARK[r.outcome]} ${(r.detail ?? '').replace(/\|/g, '\\|')}`;
-    lines.push(`| ${r.release ?? r.cell.series} | ${r.cell.config} | ${r.cell.arch} | ${elf} | ${verify} | ${r.vermagic ?? '—'} | ${r.seconds} | ${result} |`);
+    lines.push(
+      `| ${r.release ?? r.cell.series} | ${r.cell.config} | ${r.cell.arch} | ${elf} | ${verify} | ${r.vermagic ?? '—'} | ${r.seconds} | ${result} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,7 +12,11 @@ export interface KpkgRun {
 
 /** Runs the built CLI (dist/cli/bin.js) as a user would, without a TTY. */
 export async function runKpkg(args: readonly string[], env: Record<string, string> = {}): Promise<KpkgRun> {
-  const r = await execa(process.execPath, [BIN, ...args], { reject: false, env: { ...env, CI: 'true' }, stdin: 'ignore' });
+  const r = await execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    env: { ...env, CI: 'true' },
+    stdin: 'ignore',
+  });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -19,18 +19,42 @@ export const toolBytes = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i 
 export async function samplePackage(work: string): Promise<PackageDescription> {
   const src = join(work, 'src');
   await mkdir(src);
-  await writeFile(join(src, 'copyright'), 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 2024 Kpkg Test\nLicense: GPL-2\n On Debian systems, the full text of the GNU General Public License version 2\n can be found in the file /usr/share/common-licenses/GPL-2.\n');
+  await writeFile(
+    join(src, 'copyright'),
+    'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: 2024 Kpkg Test\nLicense: GPL-2\n On Debian systems, the full text of the GNU General Public License version 2\n can be found in the file /usr/share/common-licenses/GPL-2.\n',
+  );
   await writeFile(join(src, 'tool'), toolBytes);
   await writeFile(join(src, 'deep.h'), '#define DEEP 1\n');
-  const changelog = gzipSync('kpkg-test (1.0-1) unstable; urgency=low\n\n  * Test.\n\n -- Kpkg Test <kpkg@example.org>  Tue, 14 Nov 2023 22:13:20 +0000\n', { level: 9 });
-  const disk = async (path: string, from: string, mode = 0o644): Promise<PackageEntry> => ({ kind: 'file', path, mode, size: (await stat(from)).size, source: { from: 'disk', path: from } });
+  const changelog = gzipSync(
+    'kpkg-test (1.0-1) unstable; urgency=low\n\n  * Test.\n\n -- Kpkg Test <kpkg@example.org>  Tue, 14 Nov 2023 22:13:20 +0000\n',
+    { level: 9 },
+  );
+  const disk = async (path: string, from: string, mode = 0o644): Promise<PackageEntry> => ({
+    kind: 'file',
+    path,
+    mode,
+    size: (await stat(from)).size,
+    source: { from: 'disk', path: from },
+  });
   // Unsorted and without parent directories on purpose: the writer completes and orders them.
   const entries: PackageEntry[] = [
     { kind: 'symlink', path: '/usr/lib/kpkg-test/link', target: 'tool' },
     await disk('/usr/lib/kpkg-test/tool', join(src, 'tool'), 0o755),
     await disk('/usr/share/doc/kpkg-test/copyright', join(src, 'copyright')),
-    { kind: 'file', path: '/usr/share/doc/kpkg-test/changelog.Debian.gz', mode: 0o644, size: changelog.length, source: { from: 'bytes', data: changelog } },
-    { kind: 'file', path: '/usr/lib/kpkg-test/empty', mode: 0o644, size: 0, source: { from: 'bytes', data: new Uint8Array(0) } },
+    {
+      kind: 'file',
+      path: '/usr/share/doc/kpkg-test/changelog.Debian.gz',
+      mode: 0o644,
+      size: changelog.length,
+      source: { from: 'bytes', data: changelog },
+    },
+    {
+      kind: 'file',
+      path: '/usr/lib/kpkg-test/empty',
+      mode: 0o644,
+      size: 0,
+      source: { from: 'bytes', data: new Uint8Array(0) },
+    },
     await disk(LONG, join(src, 'deep.h')),
     { kind: 'dir', path: '/etc/kpkg-test.d', mode: 0o755 },
   ];
@@ -44,7 +68,10 @@ export async function samplePackage(work: string): Promise<PackageDescription> {
     section: 'kernel',
     priority: 'optional',
     homepage: 'https://example.org/kpkg',
-    depends: [{ name: 'kmod' }, [{ name: 'initramfs-tools', version: { op: '>=', version: '0.120' } }, { name: 'linux-initramfs-tool' }]],
+    depends: [
+      { name: 'kmod' },
+      [{ name: 'initramfs-tools', version: { op: '>=', version: '0.120' } }, { name: 'linux-initramfs-tool' }],
+    ],
     scripts: { postinst },
     entries,
     mtime: MTIME,

@@ -16,7 +16,6 @@ import { smokeRootfsSpec } from '../smoke/smoke-rootfs-spec.js';
 
 export { kpkgCacheDir, rootfsCacheDir };
 
-
 async function run(command: string, args: string[], hint: string, cwd?: string): Promise<string> {
   try {
     return (await execa(command, args, cwd === undefined ? {} : { cwd })).stdout;
@@ -32,7 +31,10 @@ async function run(command: string, args: string[], hint: string, cwd?: string):
  */
 export async function fixtureApt(): Promise<PrivateApt> {
   const archive = await targetArchive('arm64', { suite: 'bookworm' });
-  const apt = new PrivateApt(join(kpkgCacheDir(), 'apt', 'fixtures-bookworm-arm64-amd64'), { ...archive, architectures: ['arm64', 'amd64'] });
+  const apt = new PrivateApt(join(kpkgCacheDir(), 'apt', 'fixtures-bookworm-arm64-amd64'), {
+    ...archive,
+    architectures: ['arm64', 'amd64'],
+  });
   await apt.update();
   return apt;
 }
@@ -40,12 +42,18 @@ export async function fixtureApt(): Promise<PrivateApt> {
 /** Fields of the candidate version of a package, from apt-cache show. */
 async function aptShow(apt: PrivateApt, pkg: string): Promise<Map<string, string>> {
   const fields = await apt.show(pkg);
-  if (fields === undefined) throw new Error(`apt-cache show ${pkg} found nothing in ${apt.dir}; fix: rm -r ${apt.dir} (the lists are fetched again)`);
+  if (fields === undefined)
+    throw new Error(
+      `apt-cache show ${pkg} found nothing in ${apt.dir}; fix: rm -r ${apt.dir} (the lists are fetched again)`,
+    );
   return fields;
 }
 
 function dependencyNamed(depends: string, pattern: RegExp): string {
-  const name = depends.split(',').map((c) => c.trim().split(/[\s(]/)[0] ?? '').find((n) => pattern.test(n));
+  const name = depends
+    .split(',')
+    .map((c) => c.trim().split(/[\s(]/)[0] ?? '')
+    .find((n) => pattern.test(n));
   if (name === undefined) throw new Error(`no dependency matching ${String(pattern)} in '${depends}'`);
   return name;
 }
@@ -87,7 +95,11 @@ async function kbuildWithX86Program(kbuildArm64: string, kbuildAmd64: string, pr
     await run('dpkg-deb', ['-R', kbuildArm64, `${work}/arm64`], 'apt-get install dpkg');
     await run('dpkg-deb', ['-x', kbuildAmd64, `${work}/amd64`], 'apt-get install dpkg');
     await copyFile(await programPath(`${work}/amd64`, program), await programPath(`${work}/arm64`, program));
-    await run('dpkg-deb', ['--root-owner-group', '-Zgzip', '-b', `${work}/arm64`, `${work}/out.deb`], 'apt-get install dpkg');
+    await run(
+      'dpkg-deb',
+      ['--root-owner-group', '-Zgzip', '-b', `${work}/arm64`, `${work}/out.deb`],
+      'apt-get install dpkg',
+    );
     await rename(`${work}/out.deb`, target);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -29,16 +29,24 @@ const TOOL_PACKAGES: Readonly<Record<string, string>> = {
 };
 
 /** Runs a tool; a missing one fails with the apt-get command. */
-export async function tool(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function tool(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   try {
     const { stdout } = await exec(command, [...args], { maxBuffer: 64 * 1024 * 1024, ...options });
     return stdout;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${command} is not installed; install it with: apt-get install ${TOOL_PACKAGES[command] ?? command} (or run tools/install-deps)`);
+      throw new Error(
+        `${command} is not installed; install it with: apt-get install ${TOOL_PACKAGES[command] ?? command} (or run tools/install-deps)`,
+      );
     }
     const stderr = (e as { stderr?: unknown }).stderr;
-    throw new Error(`${command} ${args.join(' ')} failed: ${typeof stderr === 'string' ? stderr : String(e)}`, { cause: e });
+    throw new Error(`${command} ${args.join(' ')} failed: ${typeof stderr === 'string' ? stderr : String(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -133,7 +141,11 @@ export interface DebControl {
 }
 
 /** Writes DEBIAN/control (and md5sums if given) into `root` and builds it with dpkg-deb. */
-export async function buildDeb(root: string, control: DebControl, options: { compression?: 'xz' | 'zstd' | 'gzip' | 'none'; md5sums?: string; out?: string } = {}): Promise<string> {
+export async function buildDeb(
+  root: string,
+  control: DebControl,
+  options: { compression?: 'xz' | 'zstd' | 'gzip' | 'none'; md5sums?: string; out?: string } = {},
+): Promise<string> {
   const fields: [string, string][] = [
     ['Package', control.package],
     ['Version', control.version ?? '1.0'],
@@ -143,7 +155,14 @@ export async function buildDeb(root: string, control: DebControl, options: { com
     ['Description', 'verify test package\n a package made by kpkg verify tests'],
   ];
   const omit = new Set([...(control.omit ?? []), ...(control.depends === '' ? ['Depends'] : [])]);
-  await put(root, 'DEBIAN/control', fields.filter(([k]) => !omit.has(k)).map(([k, v]) => `${k}: ${v}\n`).join(''));
+  await put(
+    root,
+    'DEBIAN/control',
+    fields
+      .filter(([k]) => !omit.has(k))
+      .map(([k, v]) => `${k}: ${v}\n`)
+      .join(''),
+  );
   if (options.md5sums !== undefined) await put(root, 'DEBIAN/md5sums', options.md5sums);
   const out = options.out ?? join(await tempDir('kpkg-verify-deb-'), `${control.package}.deb`);
   await tool('dpkg-deb', ['--root-owner-group', `-Z${options.compression ?? 'xz'}`, '--build', root, out]);
@@ -152,7 +171,9 @@ export async function buildDeb(root: string, control: DebControl, options: { com
 
 /** md5sums as dh_md5sums writes it, for every regular file below root (DEBIAN excluded). */
 export async function md5sumsOf(root: string): Promise<string> {
-  return tool('sh', ['-c', "find . -type f ! -path './DEBIAN/*' -printf '%P\\0' | sort -z | xargs -0 -r md5sum"], { cwd: root });
+  return tool('sh', ['-c', "find . -type f ! -path './DEBIAN/*' -printf '%P\\0' | sort -z | xargs -0 -r md5sum"], {
+    cwd: root,
+  });
 }
 
 /** A .deb assembled by hand with GNU ar, for member compressions dpkg-deb no longer writes (bzip2). */
@@ -163,7 +184,16 @@ export async function buildDebByHand(root: string, control: string, compression:
   await writeFile(join(work, 'debian-binary'), '2.0\n');
   await mkdir(join(work, 'control'));
   await writeFile(join(work, 'control', 'control'), control);
-  await tool('tar', ['--owner=0', '--group=0', flag, '-cf', join(work, `control.tar.${ext}`), '-C', join(work, 'control'), '.']);
+  await tool('tar', [
+    '--owner=0',
+    '--group=0',
+    flag,
+    '-cf',
+    join(work, `control.tar.${ext}`),
+    '-C',
+    join(work, 'control'),
+    '.',
+  ]);
   await tool('tar', ['--owner=0', '--group=0', flag, '-cf', join(work, `data.tar.${ext}`), '-C', root, '.']);
   const out = join(work, 'hand.deb');
   await tool('ar', ['rc', out, 'debian-binary', `control.tar.${ext}`, `data.tar.${ext}`], { cwd: work });
@@ -179,10 +209,15 @@ async function listFiles(root: string): Promise<{ path: string; isDir: boolean }
  * Builds an .rpm of everything below `root` with rpmbuild (no build step, no stripping: the
  * payload is the files as they are). `payload` selects rpm's compressor (_binary_payload).
  */
-export async function buildRpm(root: string, options: { name: string; arch: string; payload?: 'gzip' | 'xz' | 'zstd' | 'bzip2' }): Promise<string> {
+export async function buildRpm(
+  root: string,
+  options: { name: string; arch: string; payload?: 'gzip' | 'xz' | 'zstd' | 'bzip2' },
+): Promise<string> {
   const top = await tempDir('kpkg-verify-rpm-');
   const files = (await listFiles(root)).filter((f) => !f.isDir).map((f) => `"${f.path}"`);
-  const dirs = (await listFiles(root)).filter((f) => f.isDir && f.path.includes('linux-headers')).map((f) => `%dir "${f.path}"`);
+  const dirs = (await listFiles(root))
+    .filter((f) => f.isDir && f.path.includes('linux-headers'))
+    .map((f) => `%dir "${f.path}"`);
   const spec = [
     `Name: ${options.name}`,
     'Version: 1.0',
@@ -204,7 +239,16 @@ export async function buildRpm(root: string, options: { name: string; arch: stri
   ].join('\n');
   await writeFile(join(top, 'test.spec'), spec);
   const payload = { gzip: 'w9.gzdio', xz: 'w6.xzdio', zstd: 'w19.zstdio', bzip2: 'w9.bzdio' }[options.payload ?? 'xz'];
-  await tool('rpmbuild', ['-bb', '--target', `${options.arch}-linux`, '--define', `_topdir ${top}`, '--define', `_binary_payload ${payload}`, join(top, 'test.spec')]);
+  await tool('rpmbuild', [
+    '-bb',
+    '--target',
+    `${options.arch}-linux`,
+    '--define',
+    `_topdir ${top}`,
+    '--define',
+    `_binary_payload ${payload}`,
+    join(top, 'test.spec'),
+  ]);
   const rpmDir = join(top, 'RPMS', options.arch);
   const built = (await readdir(rpmDir)).find((f) => f.endsWith('.rpm'));
   if (built === undefined) throw new Error(`rpmbuild wrote no .rpm into ${rpmDir}`);
@@ -212,13 +256,35 @@ export async function buildRpm(root: string, options: { name: string; arch: stri
 }
 
 /** An Arch Linux package: .PKGINFO at the root, then the files, as tar + zstd (or xz). */
-export async function buildPacman(root: string, options: { name: string; arch: string; compression?: 'zstd' | 'xz' }): Promise<string> {
-  const pkginfo = [`pkgname = ${options.name}`, 'pkgbase = linux', 'pkgver = 1.0-1', 'pkgdesc = kpkg verify test package', `arch = ${options.arch}`, 'size = 1', 'depend = glibc', ''].join('\n');
+export async function buildPacman(
+  root: string,
+  options: { name: string; arch: string; compression?: 'zstd' | 'xz' },
+): Promise<string> {
+  const pkginfo = [
+    `pkgname = ${options.name}`,
+    'pkgbase = linux',
+    'pkgver = 1.0-1',
+    'pkgdesc = kpkg verify test package',
+    `arch = ${options.arch}`,
+    'size = 1',
+    'depend = glibc',
+    '',
+  ].join('\n');
   await writeFile(join(root, '.PKGINFO'), pkginfo);
   const ext = options.compression === 'xz' ? 'xz' : 'zst';
   const out = join(await tempDir('kpkg-verify-pacman-'), `${options.name}-1.0-1-${options.arch}.pkg.tar.${ext}`);
   const members = (await readdir(root)).filter((n) => n !== '.PKGINFO' && n !== 'DEBIAN');
-  await tool('tar', ['--owner=0', '--group=0', options.compression === 'xz' ? '--xz' : '--zstd', '-cf', out, '-C', root, '.PKGINFO', ...members]);
+  await tool('tar', [
+    '--owner=0',
+    '--group=0',
+    options.compression === 'xz' ? '--xz' : '--zstd',
+    '-cf',
+    out,
+    '-C',
+    root,
+    '.PKGINFO',
+    ...members,
+  ]);
   return out;
 }
 

@@ -29,5 +29,6 @@ export function assertClean(report: VerifyReport, what: string): void {
   assert.equal(report.headersTrees[0]?.root, TREE, what);
   assert.equal(report.headersTrees[0]?.release, MINI_RELEASE, what);
   assert.equal(report.target.arch, 'arm64', what);
-  for (const id of ['elf-machine', 'elf-interpreter', 'headers-incomplete', 'build-link'] as const) assert.equal(statusOf(report, id), 'pass', `${what}: ${id}`);
+  for (const id of ['elf-machine', 'elf-interpreter', 'headers-incomplete', 'build-link'] as const)
+    assert.equal(statusOf(report, id), 'pass', `${what}: ${id}`);
 }

@@ -26,6 +26,7 @@ export async function removeLeftoversOfDeadRuns(dir: string, prefix: string): Pr
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !processExists(Number(pid))) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+    if (pid !== undefined && Number(pid) !== process.pid && !processExists(Number(pid)))
+      await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }

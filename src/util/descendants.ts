@@ -11,7 +11,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export function parseProcStat(text: string): { state: string; ppid: number; pgrp: number } | undefined {
   // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
   const [state, ppid, pgrp] = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  if (state === undefined || state === '' || ppid === undefined || !/^\d+$/.test(ppid) || pgrp === undefined || !/^\d+$/.test(pgrp)) return undefined;
+  if (
+    state === undefined ||
+    state === '' ||
+    ppid === undefined ||
+    !/^\d+$/.test(ppid) ||
+    pgrp === undefined ||
+    !/^\d+$/.test(pgrp)
+  )
+    return undefined;
   return { state, ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 

@@ -48,16 +48,24 @@ test('a holder killed with SIGKILL releases the lock; a waiter learns who holds 
     const lock = join(dir, 'lock');
     const log = join(dir, 'log');
     const holder = racer(lock, log, 'holder', 60_000);
-    for (let i = 0; i < 200 && !(await readFile(log, 'utf8').catch(() => '')).includes('holder in'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !(await readFile(log, 'utf8').catch(() => '')).includes('holder in'); i++)
+      await new Promise((r) => setTimeout(r, 25));
     assert.equal(await lockHolder(lock), holder.pid, 'the holder is the kpkg process, not its flock child');
     let waitedFor: number | undefined;
-    const waiting = withLock(lock, () => Promise.resolve('mine'), (pid) => (waitedFor = pid));
+    const waiting = withLock(
+      lock,
+      () => Promise.resolve('mine'),
+      (pid) => (waitedFor = pid),
+    );
     await new Promise((r) => setTimeout(r, 200));
     holder.kill('SIGKILL');
     assert.equal(await waiting, 'mine');
     assert.equal(waitedFor, holder.pid);
     // Still usable afterwards, and an error inside releases it too.
-    await assert.rejects(withLock(lock, () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      withLock(lock, () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await withLock(lock, () => Promise.resolve(42)), 42);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -20,16 +20,33 @@ interface Held {
 
 /** Starts `flock` on `path`; resolves when it holds the lock, or with undefined when `wait` is false and it is taken. */
 function acquire(path: string, wait: boolean, shared = false): Promise<Held | undefined> {
-  const args = [shared ? '--shared' : '--exclusive', ...(wait ? [] : ['--nonblock']), path, 'sh', '-c', 'echo locked && exec cat >/dev/null'];
+  const args = [
+    shared ? '--shared' : '--exclusive',
+    ...(wait ? [] : ['--nonblock']),
+    path,
+    'sh',
+    '-c',
+    'echo locked && exec cat >/dev/null',
+  ];
   const child = spawn('flock', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdout.once('data', () => resolve({ child }));
-    child.once('error', (e) => reject(new KpkgError(`cannot lock ${path}: flock: ${e.message}`, { where: path, hint: 'apt-get install util-linux' })));
+    child.once('error', (e) =>
+      reject(
+        new KpkgError(`cannot lock ${path}: flock: ${e.message}`, { where: path, hint: 'apt-get install util-linux' }),
+      ),
+    );
     child.once('exit', (code) => {
       if (code === BUSY && !wait) resolve(undefined);
-      else reject(new KpkgError(`cannot lock ${path}: ${stderr.trim() || `flock exited ${String(code)}`}`, { where: path, hint: 'check that the path exists and is readable' }));
+      else
+        reject(
+          new KpkgError(`cannot lock ${path}: ${stderr.trim() || `flock exited ${String(code)}`}`, {
+            where: path,
+            hint: 'check that the path exists and is readable',
+          }),
+        );
     });
   });
 }
@@ -63,7 +80,11 @@ export async function lockHolder(path: string): Promise<number | undefined> {
  * Runs `fn` while holding the lock on `path` (a directory, or a file that flock creates). When
  * another process holds it, `onWait` is called once with its pid (when known) and the run waits.
  */
-export async function withLock<T>(path: string, fn: () => Promise<T>, onWait?: (holderPid: number | undefined) => void): Promise<T> {
+export async function withLock<T>(
+  path: string,
+  fn: () => Promise<T>,
+  onWait?: (holderPid: number | undefined) => void,
+): Promise<T> {
   let held = await acquire(path, false);
   if (held === undefined) {
     onWait?.(await lockHolder(path));

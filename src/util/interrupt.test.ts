@@ -31,7 +31,10 @@ function fakeRun(dir: string, options: { criticalMs?: number } = {}) {
     writeFileSync(${JSON.stringify(join(dir, 'temp'))}, temp.path);
     ${options.criticalMs === undefined ? '' : `await critical(async () => { writeFileSync(${JSON.stringify(join(dir, 'critical'))}, 'in'); await new Promise((r) => setTimeout(r, ${options.criticalMs})); writeFileSync(${JSON.stringify(join(dir, 'critical'))}, 'done'); });`}
     await new Promise((r) => setTimeout(r, 600000));`;
-  return spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit', env: { ...process.env, TMPDIR: dir } });
+  return spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: 'inherit',
+    env: { ...process.env, TMPDIR: dir },
+  });
 }
 
 async function waitFor(file: string): Promise<string> {
@@ -43,7 +46,11 @@ async function waitFor(file: string): Promise<string> {
   throw new Error(`${file} never appeared`);
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   test(`${signal}: every descendant stopped (even in another session), cleanups run, the run's TMPDIR removed, exit ${code}`, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kpkg-interrupt-'));
     try {
@@ -57,7 +64,11 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
       assert.equal(await readFile(join(dir, 'cleaned'), 'utf8'), 'yes');
       assert.equal(await isRunning(child), false, 'the child is gone');
       assert.equal(await isRunning(grandchild), false, 'the grandchild in its own session is gone');
-      assert.deepEqual((await readdir(dir)).filter((n) => join(dir, n) === temp), [], 'the run directory is removed');
+      assert.deepEqual(
+        (await readdir(dir)).filter((n) => join(dir, n) === temp),
+        [],
+        'the run directory is removed',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -86,4 +86,3 @@ export function handleInterrupts(write: (text: string) => void = (text) => proce
     process.on(signal, () => void stop(signal, write));
   }
 }
-

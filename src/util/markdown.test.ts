@@ -10,7 +10,16 @@ test('text and code cannot break out of a table cell or inject markup', () => {
 });
 
 test('tables, fenced blocks and documents', () => {
-  assert.equal(mdTable(['a', 'b'], [['1', '2'], ['3', '4']]), '| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |');
+  assert.equal(
+    mdTable(
+      ['a', 'b'],
+      [
+        ['1', '2'],
+        ['3', '4'],
+      ],
+    ),
+    '| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |',
+  );
   assert.equal(mdBlock('make: *** [x] Error 1\n'), '```\nmake: *** [x] Error 1\n```');
   assert.equal(mdBlock('has ``` inside'), '````\nhas ``` inside\n````');
   assert.equal(mdDocument(['# t', undefined, '', 'body']), '# t\n\nbody\n');

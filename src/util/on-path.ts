@@ -21,5 +21,10 @@ export async function onPath(program: string, env: NodeJS.ProcessEnv = process.e
 
 /** Where the shell would look for `program`, in order: itself when it names a path, else each absolute PATH entry. */
 export function pathCandidates(program: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  return program.includes('/') ? [program] : (env.PATH ?? '').split(delimiter).filter((d) => d !== '' && isAbsolute(d)).map((d) => join(d, program));
+  return program.includes('/')
+    ? [program]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter((d) => d !== '' && isAbsolute(d))
+        .map((d) => join(d, program));
 }

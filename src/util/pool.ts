@@ -5,7 +5,11 @@ import { availableParallelism } from 'node:os';
  * Used for file system walks and reads: one awaited read at a time is several times slower on a
  * headers tree, and unbounded parallelism runs out of file descriptors.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -15,20 +15,46 @@ function refusal(command: string): string {
 }
 
 test('splits on blanks and undoes single quotes, double quotes and backslashes', () => {
-  assert.deepEqual(words(`gcc  -DX='"a b"' -I ./x -o out "in put.c"\t-lz`), ['gcc', '-DX="a b"', '-I', './x', '-o', 'out', 'in put.c', '-lz']);
-  assert.deepEqual(words(String.raw`a\ b "c\"d" 'e\f' "g\h" "\$x" "\\"`), ['a b', 'c"d', String.raw`e\f`, String.raw`g\h`, '$x', '\\']);
+  assert.deepEqual(words(`gcc  -DX='"a b"' -I ./x -o out "in put.c"\t-lz`), [
+    'gcc',
+    '-DX="a b"',
+    '-I',
+    './x',
+    '-o',
+    'out',
+    'in put.c',
+    '-lz',
+  ]);
+  assert.deepEqual(words(String.raw`a\ b "c\"d" 'e\f' "g\h" "\$x" "\\"`), [
+    'a b',
+    'c"d',
+    String.raw`e\f`,
+    String.raw`g\h`,
+    '$x',
+    '\\',
+  ]);
   assert.deepEqual(words(`x '' ""`), ['x', '', '']);
   assert.deepEqual(words('  '), []);
 });
 
 test('operators, expansions and patterns inside quotes or escaped are plain characters', () => {
-  assert.deepEqual(words(`gcc '-DA=a;b|c&&d>e<f' "x;y|z&w>v" '$(r)' '\`q\`' 'a*b?[c]' "#h" '~u' \\; \\& \\> \\$HOME \\(`), [
-    'gcc', '-DA=a;b|c&&d>e<f', 'x;y|z&w>v', '$(r)', '`q`', 'a*b?[c]', '#h', '~u', ';', '&', '>', '$HOME', '(',
-  ]);
+  assert.deepEqual(
+    words(`gcc '-DA=a;b|c&&d>e<f' "x;y|z&w>v" '$(r)' '\`q\`' 'a*b?[c]' "#h" '~u' \\; \\& \\> \\$HOME \\(`),
+    ['gcc', '-DA=a;b|c&&d>e<f', 'x;y|z&w>v', '$(r)', '`q`', 'a*b?[c]', '#h', '~u', ';', '&', '>', '$HOME', '('],
+  );
 });
 
 test('a $ that sh takes literally, a # or ~ inside a word and a [ without ] stay characters', () => {
-  assert.deepEqual(words('echo a$ b$/c "d$" x#y a~b -DX=[ 2x'), ['echo', 'a$', 'b$/c', 'd$', 'x#y', 'a~b', '-DX=[', '2x']);
+  assert.deepEqual(words('echo a$ b$/c "d$" x#y a~b -DX=[ 2x'), [
+    'echo',
+    'a$',
+    'b$/c',
+    'd$',
+    'x#y',
+    'a~b',
+    '-DX=[',
+    '2x',
+  ]);
 });
 
 test('a backslash-newline is a line continuation, removed', () => {
@@ -78,11 +104,19 @@ test('each construct that makes more than one simple command is refused by name'
 });
 
 test('a separator leaves the complete first command; other refusals say where they are', () => {
-  assert.deepEqual(simpleCommandWords('gcc -c x.c; ./tools/objtool/objtool x.o'), { words: ['gcc', '-c', 'x.c'], refusal: { what: "a command list (';')", offset: 10, separator: true } });
+  assert.deepEqual(simpleCommandWords('gcc -c x.c; ./tools/objtool/objtool x.o'), {
+    words: ['gcc', '-c', 'x.c'],
+    refusal: { what: "a command list (';')", offset: 10, separator: true },
+  });
   assert.deepEqual(simpleCommandWords('a b&&c').words, ['a', 'b']);
-  assert.deepEqual(simpleCommandWords('cc x.c 2>err').refusal, { what: "a redirection ('2>')", offset: 7, separator: false });
+  assert.deepEqual(simpleCommandWords('cc x.c 2>err').refusal, {
+    what: "a redirection ('2>')",
+    offset: 7,
+    separator: false,
+  });
 });
 
 test('quoteWord round-trips through simpleCommandWords', () => {
-  for (const w of ['plain', 'with space', "it's", '-DX="y"', '', 'a;b', '$(x)', '*', '#', '~']) assert.deepEqual(words(quoteWord(w)), [w]);
+  for (const w of ['plain', 'with space', "it's", '-DX="y"', '', 'a;b', '$(x)', '*', '#', '~'])
+    assert.deepEqual(words(quoteWord(w)), [w]);
 });

@@ -25,7 +25,24 @@ export interface SplitCommand {
 }
 
 /** Words that make a compound command when they come first (POSIX shell grammar, 2.4 Reserved Words). */
-const RESERVED_FIRST_WORDS = new Set(['!', '{', '}', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'if', 'in', 'then', 'until', 'while']);
+const RESERVED_FIRST_WORDS = new Set([
+  '!',
+  '{',
+  '}',
+  'case',
+  'do',
+  'done',
+  'elif',
+  'else',
+  'esac',
+  'fi',
+  'for',
+  'if',
+  'in',
+  'then',
+  'until',
+  'while',
+]);
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
@@ -37,7 +54,8 @@ const SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
  */
 function expansionAt(command: string, i: number, inDoubleQuotes: boolean): string | undefined {
   const next = command.charAt(i + 1);
-  if (next === '(') return command.charAt(i + 2) === '(' ? "arithmetic expansion ('$((')" : "command substitution ('$(')";
+  if (next === '(')
+    return command.charAt(i + 2) === '(' ? "arithmetic expansion ('$((')" : "command substitution ('$(')";
   if (next === '{') return "parameter expansion ('${')";
   if (NAME_START.test(next)) {
     let end = i + 1;
@@ -67,7 +85,12 @@ export function simpleCommandWords(command: string): SplitCommand {
   /** A reserved word first makes the whole line one compound command (`if …; then …; fi`, `{ …; }`). */
   const compound = (): SplitCommand | undefined => {
     const first = words[0];
-    return first !== undefined && !firstWordQuoted && RESERVED_FIRST_WORDS.has(first) ? { words: [], refusal: { what: `a compound command ('${first}')`, offset: command.indexOf(first), separator: false } } : undefined;
+    return first !== undefined && !firstWordQuoted && RESERVED_FIRST_WORDS.has(first)
+      ? {
+          words: [],
+          refusal: { what: `a compound command ('${first}')`, offset: command.indexOf(first), separator: false },
+        }
+      : undefined;
   };
   const refuse = (what: string, offset: number, separator = false): SplitCommand => {
     if (separator && inWord) words.push(word);
@@ -127,7 +150,9 @@ export function simpleCommandWords(command: string): SplitCommand {
     } else if (c === ';') {
       return refuse("a command list (';')", i, true);
     } else if (c === '&') {
-      return command.charAt(i + 1) === '&' ? refuse("an and-list ('&&')", i, true) : refuse("a background command ('&')", i, true);
+      return command.charAt(i + 1) === '&'
+        ? refuse("an and-list ('&&')", i, true)
+        : refuse("a background command ('&')", i, true);
     } else if (c === '|') {
       return command.charAt(i + 1) === '|' ? refuse("an or-list ('||')", i, true) : refuse("a pipeline ('|')", i, true);
     } else if (c === '<' || c === '>') {

@@ -8,7 +8,10 @@ import { dirname } from 'node:path';
 import { KpkgError } from './errors.js';
 
 const REASONS: Readonly<Record<string, { reason: string; fix: string }>> = {
-  ENOSPC: { reason: 'no space left on the device', fix: 'free space there (df -h), or choose a directory on another file system' },
+  ENOSPC: {
+    reason: 'no space left on the device',
+    fix: 'free space there (df -h), or choose a directory on another file system',
+  },
   EDQUOT: { reason: 'disk quota exceeded', fix: 'free space in your quota, or choose another directory' },
   EROFS: { reason: 'the file system is read-only', fix: 'choose a directory on a writable file system' },
   EACCES: { reason: 'permission denied', fix: 'choose a directory you can write to, or fix its owner or mode' },
@@ -31,7 +34,12 @@ interface SystemCallError extends Error {
 }
 
 export function isSystemCallError(e: unknown): e is SystemCallError {
-  return e instanceof Error && !(e instanceof KpkgError) && typeof (e as Partial<SystemCallError>).code === 'string' && /^E[A-Z0-9]+$/.test((e as SystemCallError).code);
+  return (
+    e instanceof Error &&
+    !(e instanceof KpkgError) &&
+    typeof (e as Partial<SystemCallError>).code === 'string' &&
+    /^E[A-Z0-9]+$/.test((e as SystemCallError).code)
+  );
 }
 
 /** For ENOTDIR: the regular file that stands where a directory of `path` should be. */
@@ -50,7 +58,10 @@ function fileInTheWay(path: string): string | undefined {
  * The KpkgError for a failed system call; undefined when `e` is not one. `doing` says what kpkg
  * was doing ("write packages into"); `path` defaults to the path the call names.
  */
-export function systemError(e: unknown, context: { doing?: string; path?: string; hint?: string } = {}): KpkgError | undefined {
+export function systemError(
+  e: unknown,
+  context: { doing?: string; path?: string; hint?: string } = {},
+): KpkgError | undefined {
   if (!isSystemCallError(e)) return undefined;
   const path = context.path ?? e.path;
   const known = REASONS[e.code];
@@ -59,7 +70,14 @@ export function systemError(e: unknown, context: { doing?: string; path?: string
     const file = fileInTheWay(e.path ?? path);
     if (file !== undefined) reason = `${file} is a regular file, not a directory`;
   }
-  const what = context.doing === undefined ? `${e.syscall ?? 'access'} ${path ?? ''}`.trim() : `${context.doing} ${path ?? ''}`.trim();
+  const what =
+    context.doing === undefined
+      ? `${e.syscall ?? 'access'} ${path ?? ''}`.trim()
+      : `${context.doing} ${path ?? ''}`.trim();
   const hint = [known?.fix, context.hint].filter((h) => h !== undefined).join('; ');
-  return new KpkgError(`cannot ${what}: ${reason} (${e.code})`, { ...(path === undefined ? {} : { where: path }), ...(hint === '' ? {} : { hint }), cause: e });
+  return new KpkgError(`cannot ${what}: ${reason} (${e.code})`, {
+    ...(path === undefined ? {} : { where: path }),
+    ...(hint === '' ? {} : { hint }),
+    cause: e,
+  });
 }

@@ -5,23 +5,35 @@ export type Severity = 'error' | 'warning' | 'info';
 export const CHECKS = {
   'package-arch': { severity: 'error', title: "package's declared architecture is the target's" },
   'kernel-config-arch': { severity: 'warning', title: 'shipped kernel configurations are for the target machine' },
-  'elf-machine': { severity: 'error', title: 'ELF files are for the target machine (machine, class, byte order, ARM float ABI)' },
+  'elf-machine': {
+    severity: 'error',
+    title: 'ELF files are for the target machine (machine, class, byte order, ARM float ABI)',
+  },
   'elf-interpreter': { severity: 'error', title: "programs ask for the target's dynamic loader" },
   'elf-damaged': { severity: 'error', title: 'ELF files are whole and well-formed' },
   'elf-relocatable': { severity: 'warning', title: 'no relocatable objects (.o) in a headers tree' },
   'headers-incomplete': { severity: 'error', title: 'headers tree has what external module builds need' },
   'headers-btf-skipped': { severity: 'info', title: 'BTF for external modules (needs vmlinux and resolve_btfids)' },
   'build-link': { severity: 'error', title: 'the /lib/modules/<release>/build link points at the headers' },
-  'build-link-missing': { severity: 'warning', title: 'a /lib/modules/<release>/build link exists for the headers tree' },
+  'build-link-missing': {
+    severity: 'warning',
+    title: 'a /lib/modules/<release>/build link exists for the headers tree',
+  },
   'secret-private-key': { severity: 'error', title: 'no PEM private keys' },
   'secret-key-file': { severity: 'error', title: 'no module signing key files (certs/signing_key.pem, *.priv)' },
   'randstruct-seed': { severity: 'info', title: 'randstruct seed exposure' },
-  'build-host-path': { severity: 'warning', title: "no build machine paths in text files" },
-  'deb-control': { severity: 'error', title: 'control file has Package, Version, Architecture, Maintainer, Description' },
+  'build-host-path': { severity: 'warning', title: 'no build machine paths in text files' },
+  'deb-control': {
+    severity: 'error',
+    title: 'control file has Package, Version, Architecture, Maintainer, Description',
+  },
   'deb-md5sums': { severity: 'error', title: 'md5sums match the data member' },
   'deb-md5sums-incomplete': { severity: 'warning', title: 'md5sums lists every regular file' },
   prerequisites: { severity: 'error', title: "kpkg's packages declare every shared library their programs need" },
-  'prerequisites-other': { severity: 'warning', title: "other tools' packages declare every shared library their programs need" },
+  'prerequisites-other': {
+    severity: 'warning',
+    title: "other tools' packages declare every shared library their programs need",
+  },
   'hardlink-dangling': { severity: 'error', title: 'hard links point to a file earlier in the same package' },
   'set-conflict': { severity: 'warning', title: 'no path is shipped by two packages' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
@@ -42,7 +54,11 @@ export interface Finding {
   expected?: string;
 }
 
-export function finding(check: CheckId, message: string, details: Omit<Finding, 'check' | 'severity' | 'message'> = {}): Finding {
+export function finding(
+  check: CheckId,
+  message: string,
+  details: Omit<Finding, 'check' | 'severity' | 'message'> = {},
+): Finding {
   return { check, severity: CHECKS[check].severity, message, ...details };
 }
 

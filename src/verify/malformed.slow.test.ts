@@ -13,7 +13,8 @@ before(async () => {
 after(async () => rm(work, { recursive: true, force: true }));
 
 /** A .deb in the work directory assembled with kpkg's own ar writer around the data.tar bytes. */
-const debAround = (name: string, dataTar: Buffer, dataName?: string): Promise<string> => writeDebAround(join(work, name), dataTar, dataName);
+const debAround = (name: string, dataTar: Buffer, dataName?: string): Promise<string> =>
+  writeDebAround(join(work, name), dataTar, dataName);
 
 describe('kpkg verify on malformed and hostile inputs: exit status 2 with the reason', { timeout: 300_000 }, () => {
   it('a truncated .deb (ar member cut short) and a corrupt xz stream', async () => {
@@ -36,7 +37,10 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
     deb.write('9999999999', at + 48, 'latin1');
     const hugeAr = join(work, 'huge-ar2.deb');
     await writeFile(hugeAr, deb);
-    await expectUnreadable([hugeAr], /ar member 'data\.tar' at offset \d+ declares 9999999999 bytes, more than the limit/);
+    await expectUnreadable(
+      [hugeAr],
+      /ar member 'data\.tar' at offset \d+ declares 9999999999 bytes, more than the limit/,
+    );
 
     const hugeTar = Buffer.from(data);
     // GNU base-256 size: 2^40 bytes (1 TiB), checksum recomputed so the header itself is valid.
@@ -49,7 +53,10 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
     hugeTar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
     const tarFile = join(work, 'huge.tar');
     await writeFile(tarFile, hugeTar);
-    await expectUnreadable([tarFile], /huge\.tar: entry '\.\/usr\/share\/a' at offset 0 is truncated: it declares 1099511627776 bytes/);
+    await expectUnreadable(
+      [tarFile],
+      /huge\.tar: entry '\.\/usr\/share\/a' at offset 0 is truncated: it declares 1099511627776 bytes/,
+    );
 
     const dir = await miniHeadersRoot();
     const rpm = await readFile(await buildRpm(dir, { name: 'huge', arch: 'aarch64', payload: 'gzip' }));

@@ -20,11 +20,16 @@ before(async () => {
 after(async () => rm(work, { recursive: true, force: true }));
 
 /** A .deb in the work directory assembled with kpkg's own ar writer around the data.tar bytes. */
-const debAround = (name: string, dataTar: Buffer, dataName?: string): Promise<string> => writeDebAround(join(work, name), dataTar, dataName);
+const debAround = (name: string, dataTar: Buffer, dataName?: string): Promise<string> =>
+  writeDebAround(join(work, name), dataTar, dataName);
 
 describe('kpkg verify on malformed and hostile inputs: exit status 2 with the reason', { timeout: 300_000 }, () => {
   it('a missing file, a zero-length file and a file of unknown format', async () => {
-    await expectUnreadable([join(work, 'does-not-exist.deb')], /cannot read .*does-not-exist\.deb: no such file or directory/, runKpkg);
+    await expectUnreadable(
+      [join(work, 'does-not-exist.deb')],
+      /cannot read .*does-not-exist\.deb: no such file or directory/,
+      runKpkg,
+    );
     const empty = join(work, 'empty.deb');
     await writeFile(empty, '');
     await expectUnreadable([empty], /empty\.deb: the file is empty \(0 bytes\)/, runKpkg);
@@ -36,7 +41,10 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
   it('a tar header with a bad checksum, in a .deb and in a plain .tar', async () => {
     const data = await bytesOf([file('./usr/share/a', 'a'), file('./usr/share/b', 'b')]);
     data[1024 + 10] = 0x41; // the second header's name
-    await expectUnreadable([await debAround('badsum.deb', data)], /badsum\.deb: data\.tar: bad header checksum at offset 1024/);
+    await expectUnreadable(
+      [await debAround('badsum.deb', data)],
+      /badsum\.deb: data\.tar: bad header checksum at offset 1024/,
+    );
     const tar = join(work, 'badsum.tar');
     await writeFile(tar, data);
     await expectUnreadable([tar], /badsum\.tar: bad header checksum at offset 1024/);
@@ -45,7 +53,10 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
   it("'..' member names are refused, and nothing is written anywhere", async () => {
     const before = await readdir(work);
     const evil = await bytesOf([file('./usr/share/ok', 'ok'), file('./usr/../../../tmp/kpkg-evil-escape', 'pwned')]);
-    await expectUnreadable([await debAround('dotdot.deb', evil)], /dotdot\.deb: .*member name "\.\/usr\/\.\.\/\.\.\/\.\.\/tmp\/kpkg-evil-escape" has a '\.\.' component/);
+    await expectUnreadable(
+      [await debAround('dotdot.deb', evil)],
+      /dotdot\.deb: .*member name "\.\/usr\/\.\.\/\.\.\/\.\.\/tmp\/kpkg-evil-escape" has a '\.\.' component/,
+    );
     const tar = join(work, 'dotdot.tar');
     await writeFile(tar, await bytesOf([file('../escape', 'x')]));
     await expectUnreadable([tar], /dotdot\.tar: member name "\.\.\/escape" has a '\.\.' component/);
@@ -59,7 +70,10 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
       { type: 'symlink', name: './lib/modules/6.1.0/a', target: 'b', mtime: MTIME },
       { type: 'symlink', name: './lib/modules/6.1.0/b', target: 'a', mtime: MTIME },
     ]);
-    await expectUnreadable([await debAround('loop.deb', loop)], /symlink loop while resolving \/lib\/modules\/6\.1\.0\/(build|a|b)/);
+    await expectUnreadable(
+      [await debAround('loop.deb', loop)],
+      /symlink loop while resolving \/lib\/modules\/6\.1\.0\/(build|a|b)/,
+    );
     const dir = join(work, 'loopdir');
     await mkdir(join(dir, 'usr/src'), { recursive: true });
     await symlink('../src/x', join(dir, 'usr/src/x'));
@@ -70,6 +84,9 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
     const tar = join(work, 'ok.tar');
     await writeFile(tar, await bytesOf([file('./usr/share/ok', 'ok')]));
     await expectUnreadable([tar, '--arch', 'vax'], /--arch vax: unknown architecture/);
-    await expectUnreadable([tar, '--arch', 'arm'], /--arch arm is ambiguous: it is the kernel architecture of armhf and armel/);
+    await expectUnreadable(
+      [tar, '--arch', 'arm'],
+      /--arch arm is ambiguous: it is the kernel architecture of armhf and armel/,
+    );
   });
 });

@@ -23,7 +23,16 @@ export interface VerifyReport {
     elf: string | null;
     dynamicLoader: string | null;
   };
-  packages: { input: string; format: string; name: string; version: string | null; arch: string | null; members: number; files: number; elfFiles: number }[];
+  packages: {
+    input: string;
+    format: string;
+    name: string;
+    version: string | null;
+    arch: string | null;
+    members: number;
+    files: number;
+    elfFiles: number;
+  }[];
   headersTrees: {
     root: string;
     release: string | null;
@@ -33,7 +42,14 @@ export interface VerifyReport {
     /** The gcc build its GCC plugins load into, as kpkg recorded it (scripts/gcc-plugins/kpkg-target-gcc). */
     pluginCompiler: string | null;
   }[];
-  checks: { id: CheckId; severity: Severity; title: string; status: 'pass' | 'fail' | 'n/a'; findings: number; note: string | null }[];
+  checks: {
+    id: CheckId;
+    severity: Severity;
+    title: string;
+    status: 'pass' | 'fail' | 'n/a';
+    findings: number;
+    note: string | null;
+  }[];
   counts: Record<Severity, number>;
   findings: Finding[];
 }
@@ -69,7 +85,14 @@ function packageSummary(p: ReadPackage): VerifyReport['packages'][number] {
 }
 
 function treeSummary(set: FileSet, t: HeadersTree): VerifyReport['headersTrees'][number] {
-  return { root: t.root, release: t.release ?? null, sourceDir: t.sourceDir ?? null, package: t.package, config: t.configFile ?? null, pluginCompiler: recordedCompiler(set, t.root) };
+  return {
+    root: t.root,
+    release: t.release ?? null,
+    sourceDir: t.sourceDir ?? null,
+    package: t.package,
+    config: t.configFile ?? null,
+    pluginCompiler: recordedCompiler(set, t.root),
+  };
 }
 
 function checkSummary(r: CheckResult): VerifyReport['checks'][number] {

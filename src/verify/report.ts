@@ -12,7 +12,8 @@ function plural(n: number, word: string, words = `${word}s`): string {
 }
 
 function findingLine(f: Finding): string {
-  const where = f.path === undefined ? (f.package ?? '') : f.package === undefined ? f.path : `${f.path} (${f.package})`;
+  const where =
+    f.path === undefined ? (f.package ?? '') : f.package === undefined ? f.path : `${f.path} (${f.package})`;
   return where === '' ? f.message : `${where}: ${f.message}`;
 }
 
@@ -23,10 +24,16 @@ export function formatReport(report: VerifyReport): string {
   for (const p of report.packages) {
     const version = p.version === null ? '' : ` ${p.version}`;
     const arch = p.arch === null ? '' : ` [${p.arch}]`;
-    lines.push(`  ${p.name}${version}${arch}: ${p.format}, ${plural(p.members, 'entry', 'entries')}, ${plural(p.elfFiles, 'ELF file')} — ${p.input}`);
+    lines.push(
+      `  ${p.name}${version}${arch}: ${p.format}, ${plural(p.members, 'entry', 'entries')}, ${plural(p.elfFiles, 'ELF file')} — ${p.input}`,
+    );
   }
   const t = report.target;
-  lines.push(t.arch === null ? `target: ${t.detail}` : `target: ${t.arch} — ${t.elf ?? ''}, loader ${t.dynamicLoader ?? ''} (from ${t.detail})`);
+  lines.push(
+    t.arch === null
+      ? `target: ${t.detail}`
+      : `target: ${t.arch} — ${t.elf ?? ''}, loader ${t.dynamicLoader ?? ''} (from ${t.detail})`,
+  );
   for (const tree of report.headersTrees) {
     const facts = [
       tree.release ?? 'release unknown',
@@ -46,10 +53,13 @@ export function formatReport(report: VerifyReport): string {
     lines.push(`${status.padEnd(4)}  ${check.id.padEnd(idWidth)}  ${check.title}${count}${note}`);
     const mine = report.findings.filter((f) => f.check === check.id);
     for (const f of mine.slice(0, SHOWN_PER_CHECK)) lines.push(`        ${findingLine(f)}`);
-    if (mine.length > SHOWN_PER_CHECK) lines.push(`        … and ${mine.length - SHOWN_PER_CHECK} more (--json lists every finding)`);
+    if (mine.length > SHOWN_PER_CHECK)
+      lines.push(`        … and ${mine.length - SHOWN_PER_CHECK} more (--json lists every finding)`);
   }
   lines.push('');
   const { error, warning, info } = report.counts;
-  lines.push(`result: ${report.result === 'pass' ? 'PASS' : 'FAIL'} — ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'note')}`);
+  lines.push(
+    `result: ${report.result === 'pass' ? 'PASS' : 'FAIL'} — ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'note')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

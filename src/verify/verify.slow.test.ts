@@ -35,19 +35,32 @@ describe('verify reads every input format (made by the real tools) without extra
   it('.deb with xz, zstd, gzip and uncompressed members (dpkg-deb), md5sums checked', async () => {
     for (const compression of ['xz', 'zstd', 'gzip', 'none'] as const) {
       const dir = await root();
-      const deb = await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64' }, { compression, md5sums: await md5sumsOf(dir) });
+      const deb = await buildDeb(
+        dir,
+        { package: 'linux-headers-test', architecture: 'arm64' },
+        { compression, md5sums: await md5sumsOf(dir) },
+      );
       const report = await verifyFiles([deb]);
       assertClean(report, compression);
       assert.equal(statusOf(report, 'deb-md5sums'), 'pass');
       assert.equal(statusOf(report, 'deb-control'), 'pass');
-      assert.deepEqual([report.target.from, report.packages[0]?.format, report.packages[0]?.elfFiles], ['metadata', 'deb', 2]);
+      assert.deepEqual(
+        [report.target.from, report.packages[0]?.format, report.packages[0]?.elfFiles],
+        ['metadata', 'deb', 2],
+      );
     }
   });
 
   it('.deb with bzip2 and gzip members assembled with GNU ar and tar', async () => {
     for (const compression of ['bzip2', 'gzip'] as const) {
       const dir = await root();
-      const report = await verifyFiles([await buildDebByHand(dir, 'Package: by-hand\nVersion: 1\nArchitecture: arm64\nMaintainer: t <t@t.invalid>\nDescription: x\n', compression)]);
+      const report = await verifyFiles([
+        await buildDebByHand(
+          dir,
+          'Package: by-hand\nVersion: 1\nArchitecture: arm64\nMaintainer: t <t@t.invalid>\nDescription: x\n',
+          compression,
+        ),
+      ]);
       assert.equal(report.packages[0]?.name, 'by-hand', compression);
       assert.equal(report.findings.filter((f) => f.severity === 'error').length, 0, JSON.stringify(report.findings));
       assert.equal(statusOf(report, 'deb-md5sums-incomplete'), 'fail', 'no md5sums member is a warning');
@@ -59,7 +72,10 @@ describe('verify reads every input format (made by the real tools) without extra
     for (const payload of ['gzip', 'xz', 'zstd', 'bzip2'] as const) {
       const report = await verifyFiles([await buildRpm(dir, { name: 'kernel-devel-test', arch: 'aarch64', payload })]);
       assertClean(report, payload);
-      assert.deepEqual([report.packages[0]?.format, report.packages[0]?.arch, report.target.from], ['rpm', 'aarch64', 'metadata']);
+      assert.deepEqual(
+        [report.packages[0]?.format, report.packages[0]?.arch, report.target.from],
+        ['rpm', 'aarch64', 'metadata'],
+      );
       assert.equal(statusOf(report, 'deb-control'), 'n/a');
     }
   });
@@ -67,9 +83,14 @@ describe('verify reads every input format (made by the real tools) without extra
   it('.pkg.tar.zst and .pkg.tar.xz (tar + .PKGINFO), target from .PKGINFO arch', async () => {
     for (const compression of ['zstd', 'xz'] as const) {
       const dir = await root();
-      const report = await verifyFiles([await buildPacman(dir, { name: 'linux-headers-test', arch: 'aarch64', compression })]);
+      const report = await verifyFiles([
+        await buildPacman(dir, { name: 'linux-headers-test', arch: 'aarch64', compression }),
+      ]);
       assertClean(report, compression);
-      assert.deepEqual([report.packages[0]?.format, report.packages[0]?.name, report.target.detail], ['pacman', 'linux-headers-test', '.PKGINFO arch of linux-headers-test (aarch64)']);
+      assert.deepEqual(
+        [report.packages[0]?.format, report.packages[0]?.name, report.target.detail],
+        ['pacman', 'linux-headers-test', '.PKGINFO arch of linux-headers-test (aarch64)'],
+      );
     }
   });
 
@@ -78,9 +99,17 @@ describe('verify reads every input format (made by the real tools) without extra
     for (const compression of ['none', 'gzip', 'xz', 'zstd'] as const) {
       const report = await verifyFiles([await buildTarball(dir, compression)]);
       assertClean(report, compression);
-      assert.deepEqual([report.target.from, report.target.detail], ['config', `kernel configuration ${TREE}/include/config/auto.conf (CONFIG_ARM64=y, CONFIG_CPU_BIG_ENDIAN not set)`]);
+      assert.deepEqual(
+        [report.target.from, report.target.detail],
+        [
+          'config',
+          `kernel configuration ${TREE}/include/config/auto.conf (CONFIG_ARM64=y, CONFIG_CPU_BIG_ENDIAN not set)`,
+        ],
+      );
     }
-    const unconfigured = await verifyFiles([await buildTarball(await root({ omit: ['include/config/auto.conf'] }), 'gzip')]);
+    const unconfigured = await verifyFiles([
+      await buildTarball(await root({ omit: ['include/config/auto.conf'] }), 'gzip'),
+    ]);
     assert.equal(unconfigured.target.from, 'elf');
     assert.match(unconfigured.target.detail, /2 of 2 are AArch64 64-bit little-endian/);
   });
@@ -91,15 +120,24 @@ describe('verify checks on packages', () => {
     const dir = await root({ programsFor: 'amd64' });
     const report = await verifyFiles([await buildTarball(dir)], 'arm64');
     assert.equal(report.result, 'fail');
-    assert.deepEqual(pathsOf(report, 'elf-machine').sort(), [`${TREE}/scripts/basic/fixdep`, `${TREE}/scripts/mod/modpost`]);
+    assert.deepEqual(pathsOf(report, 'elf-machine').sort(), [
+      `${TREE}/scripts/basic/fixdep`,
+      `${TREE}/scripts/mod/modpost`,
+    ]);
     assert.equal(report.findings.find((f) => f.check === 'elf-machine')?.found, 'x86-64 64-bit little-endian');
     assert.deepEqual([report.target.from, report.target.detail], ['option', '--arch arm64']);
   });
 
   it('a package declaring another architecture fails package-arch', async () => {
     const dir = await root();
-    const report = await verifyFiles([await buildDeb(dir, { package: 'linux-headers-test', architecture: 'amd64' })], 'aarch64');
-    assert.deepEqual(report.findings.filter((f) => f.check === 'package-arch').map((f) => [f.found, f.expected]), [['amd64', 'arm64']]);
+    const report = await verifyFiles(
+      [await buildDeb(dir, { package: 'linux-headers-test', architecture: 'amd64' })],
+      'aarch64',
+    );
+    assert.deepEqual(
+      report.findings.filter((f) => f.check === 'package-arch').map((f) => [f.found, f.expected]),
+      [['amd64', 'arm64']],
+    );
   });
 
   it('a tree split across packages with symlinks (like Debian) passes only when verified together', async () => {
@@ -113,43 +151,108 @@ describe('verify checks on packages', () => {
     await mkdir(join(kbuild, 'usr/lib/linux-kbuild-test'), { recursive: true });
     const original = await root();
     await tool('cp', ['-a', join(original, TREE.slice(1), 'scripts'), join(kbuild, 'usr/lib/linux-kbuild-test/')]);
-    const headersDeb = await buildDeb(tree, { package: 'linux-headers-test', architecture: 'arm64' }, { md5sums: await md5sumsOf(tree) });
-    const kbuildDeb = await buildDeb(kbuild, { package: 'linux-kbuild-test', architecture: 'arm64' }, { md5sums: await md5sumsOf(kbuild) });
+    const headersDeb = await buildDeb(
+      tree,
+      { package: 'linux-headers-test', architecture: 'arm64' },
+      { md5sums: await md5sumsOf(tree) },
+    );
+    const kbuildDeb = await buildDeb(
+      kbuild,
+      { package: 'linux-kbuild-test', architecture: 'arm64' },
+      { md5sums: await md5sumsOf(kbuild) },
+    );
     const together = await verifyFiles([headersDeb, kbuildDeb]);
     assert.deepEqual(together.findings, []);
     const alone = await verifyFiles([headersDeb]);
-    assert.deepEqual(pathsOf(alone, 'headers-incomplete').sort(), [`${TREE}/scripts/basic/fixdep`, `${TREE}/scripts/mod/modpost`]);
-    assert.match(alone.findings[0]?.message ?? '', /leads through .*scripts -> \.\.\/\.\.\/lib\/linux-kbuild-test\/scripts to \/usr\/lib\/linux-kbuild-test\/scripts\/basic\/fixdep, which none of the verified packages ships/);
+    assert.deepEqual(pathsOf(alone, 'headers-incomplete').sort(), [
+      `${TREE}/scripts/basic/fixdep`,
+      `${TREE}/scripts/mod/modpost`,
+    ]);
+    assert.match(
+      alone.findings[0]?.message ?? '',
+      /leads through .*scripts -> \.\.\/\.\.\/lib\/linux-kbuild-test\/scripts to \/usr\/lib\/linux-kbuild-test\/scripts\/basic\/fixdep, which none of the verified packages ships/,
+    );
   });
 
   it('deb: md5sums that do not match, files md5sums leaves out, missing control fields', async () => {
     const dir = await root();
     const sums = (await md5sumsOf(dir)).split('\n').filter((l) => l !== '');
-    const tampered = sums.map((line) => (line.endsWith(`${MINI_RELEASE}/Makefile`) ? `${'0'.repeat(32)}${line.slice(32)}` : line)).filter((line) => !line.endsWith('/Module.symvers'));
-    const deb = await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', omit: ['Maintainer'] }, { md5sums: `${[...tampered, `${'1'.repeat(32)}  usr/src/not-shipped`].join('\n')}\n` });
+    const tampered = sums
+      .map((line) => (line.endsWith(`${MINI_RELEASE}/Makefile`) ? `${'0'.repeat(32)}${line.slice(32)}` : line))
+      .filter((line) => !line.endsWith('/Module.symvers'));
+    const deb = await buildDeb(
+      dir,
+      { package: 'linux-headers-test', architecture: 'arm64', omit: ['Maintainer'] },
+      { md5sums: `${[...tampered, `${'1'.repeat(32)}  usr/src/not-shipped`].join('\n')}\n` },
+    );
     const report = await verifyFiles([deb]);
-    assert.deepEqual(report.findings.filter((f) => f.check === 'deb-md5sums').map((f) => f.path).sort(), [`${TREE}/Makefile`, '/usr/src/not-shipped']);
+    assert.deepEqual(
+      report.findings
+        .filter((f) => f.check === 'deb-md5sums')
+        .map((f) => f.path)
+        .sort(),
+      [`${TREE}/Makefile`, '/usr/src/not-shipped'],
+    );
     assert.deepEqual(pathsOf(report, 'deb-md5sums-incomplete'), [`${TREE}/Module.symvers`]);
-    assert.deepEqual(report.findings.filter((f) => f.check === 'deb-control').map((f) => f.message), ['control field Maintainer is missing']);
+    assert.deepEqual(
+      report.findings.filter((f) => f.check === 'deb-control').map((f) => f.message),
+      ['control field Maintainer is missing'],
+    );
   });
 
-  it('shared libraries the programs need must be declared: a warning for others\' packages, an error for kpkg\'s', async () => {
+  it("shared libraries the programs need must be declared: a warning for others' packages, an error for kpkg's", async () => {
     const dir = await root();
-    const bare = await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', depends: '' }, { md5sums: await md5sumsOf(dir) });
+    const bare = await buildDeb(
+      dir,
+      { package: 'linux-headers-test', architecture: 'arm64', depends: '' },
+      { md5sums: await md5sumsOf(dir) },
+    );
     const report = await verifyFiles([bare]);
-    assert.deepEqual(report.findings.map((f) => [f.check, f.severity, f.found, f.expected]), [['prerequisites-other', 'warning', 'libc.so.6', 'libc6']]);
-    assert.match(report.findings[0]?.message ?? '', /scripts\/(basic\/fixdep|mod\/modpost).* need libc\.so\.6, but linux-headers-test declares no dependency that provides it/);
+    assert.deepEqual(
+      report.findings.map((f) => [f.check, f.severity, f.found, f.expected]),
+      [['prerequisites-other', 'warning', 'libc.so.6', 'libc6']],
+    );
+    assert.match(
+      report.findings[0]?.message ?? '',
+      /scripts\/(basic\/fixdep|mod\/modpost).* need libc\.so\.6, but linux-headers-test declares no dependency that provides it/,
+    );
     assert.equal(report.result, 'pass');
     // The same package with kpkg's changelog: kpkg's own packages must declare what they need.
     const doc = join(dir, 'usr/share/doc/linux-headers-test');
     await mkdir(doc, { recursive: true });
-    await writeFile(join(doc, 'changelog.Debian.gz'), gzipSync('linux-upstream (1.0) unstable; urgency=low\n\n  * Custom built Linux kernel 6.1.99, packaged by kpkg.\n'));
-    const ours = await verifyFiles([await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', depends: '' }, { md5sums: await md5sumsOf(dir) })]);
-    assert.deepEqual(ours.findings.map((f) => [f.check, f.severity]), [['prerequisites', 'error']]);
+    await writeFile(
+      join(doc, 'changelog.Debian.gz'),
+      gzipSync(
+        'linux-upstream (1.0) unstable; urgency=low\n\n  * Custom built Linux kernel 6.1.99, packaged by kpkg.\n',
+      ),
+    );
+    const ours = await verifyFiles([
+      await buildDeb(
+        dir,
+        { package: 'linux-headers-test', architecture: 'arm64', depends: '' },
+        { md5sums: await md5sumsOf(dir) },
+      ),
+    ]);
+    assert.deepEqual(
+      ours.findings.map((f) => [f.check, f.severity]),
+      [['prerequisites', 'error']],
+    );
     assert.equal(ours.result, 'fail');
     // An alternative counts, and so does another name that provides the soname (no data here: conventions).
     for (const depends of ['libc6', 'libc6 (>= 2.36) | libc6.1']) {
-      assert.deepEqual((await verifyFiles([await buildDeb(dir, { package: 'linux-headers-test', architecture: 'arm64', depends }, { md5sums: await md5sumsOf(dir) })])).findings, [], depends);
+      assert.deepEqual(
+        (
+          await verifyFiles([
+            await buildDeb(
+              dir,
+              { package: 'linux-headers-test', architecture: 'arm64', depends },
+              { md5sums: await md5sumsOf(dir) },
+            ),
+          ])
+        ).findings,
+        [],
+        depends,
+      );
     }
   });
 

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { readFile, rm, symlink, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildTarball, MINI_RELEASE, miniHeadersRoot, tempDir, tool, type MiniTreeOptions } from '../testing/verify-packages.js';
+import {
+  buildTarball,
+  MINI_RELEASE,
+  miniHeadersRoot,
+  tempDir,
+  tool,
+  type MiniTreeOptions,
+} from '../testing/verify-packages.js';
 import { assertClean, pathsOf, statusOf, TREE, verifyFiles } from '../testing/verify-report.js';
 import type { ListedCheck } from './check.js';
 import { CHECK_IDS, finding } from './findings.js';
@@ -36,11 +43,22 @@ describe('verify checks', () => {
   it('missing files fail headers-incomplete, each named', async () => {
     const dir = await root({ omit: ['scripts/basic/fixdep', 'Module.symvers', 'arch/arm64/Makefile'] });
     const report = await verifyFiles([dir], 'arm64');
-    assert.deepEqual(pathsOf(report, 'headers-incomplete').sort(), [`${TREE}/Module.symvers`, `${TREE}/arch/arm64/Makefile`, `${TREE}/scripts/basic/fixdep`]);
+    assert.deepEqual(pathsOf(report, 'headers-incomplete').sort(), [
+      `${TREE}/Module.symvers`,
+      `${TREE}/arch/arm64/Makefile`,
+      `${TREE}/scripts/basic/fixdep`,
+    ]);
   });
 
   it('the shipped configuration decides whether objtool, GCC plugins and resolve_btfids are needed', async () => {
-    const config = ['CONFIG_OBJTOOL=y', 'CONFIG_GCC_PLUGINS=y', 'CONFIG_GCC_PLUGIN_LATENT_ENTROPY=y', 'CONFIG_GCC_PLUGIN_STRUCTLEAK=y', 'CONFIG_GCC_PLUGIN_STRUCTLEAK_BYREF=y', 'CONFIG_DEBUG_INFO_BTF_MODULES=y'];
+    const config = [
+      'CONFIG_OBJTOOL=y',
+      'CONFIG_GCC_PLUGINS=y',
+      'CONFIG_GCC_PLUGIN_LATENT_ENTROPY=y',
+      'CONFIG_GCC_PLUGIN_STRUCTLEAK=y',
+      'CONFIG_GCC_PLUGIN_STRUCTLEAK_BYREF=y',
+      'CONFIG_DEBUG_INFO_BTF_MODULES=y',
+    ];
     const withoutVmlinux = await verifyFiles([await root({ config })], 'arm64');
     assert.deepEqual(pathsOf(withoutVmlinux, 'headers-incomplete').sort(), [
       `${TREE}/scripts/gcc-plugins/latent_entropy_plugin.so`,
@@ -48,7 +66,15 @@ describe('verify checks', () => {
       `${TREE}/tools/objtool/objtool`,
     ]);
     assert.deepEqual(pathsOf(withoutVmlinux, 'headers-btf-skipped'), [TREE]);
-    const withVmlinux = await verifyFiles([await root({ config: ['CONFIG_DEBUG_INFO_BTF_MODULES=y'], extra: { [`${TREE}/vmlinux`]: 'not really vmlinux' } })], 'arm64');
+    const withVmlinux = await verifyFiles(
+      [
+        await root({
+          config: ['CONFIG_DEBUG_INFO_BTF_MODULES=y'],
+          extra: { [`${TREE}/vmlinux`]: 'not really vmlinux' },
+        }),
+      ],
+      'arm64',
+    );
     assert.deepEqual(pathsOf(withVmlinux, 'headers-incomplete'), [`${TREE}/tools/bpf/resolve_btfids/resolve_btfids`]);
     const stackValidation = await verifyFiles([await root({ config: ['CONFIG_STACK_VALIDATION=y'] })], 'arm64');
     assert.deepEqual(pathsOf(stackValidation, 'headers-incomplete'), [`${TREE}/tools/objtool/objtool`]);
@@ -63,7 +89,10 @@ describe('verify checks', () => {
     await symlink('/usr/src/linux-headers-6.1.98', join(image, 'lib/modules/6.1.98/build'));
     const report = await verifyFiles([image], 'arm64');
     assert.deepEqual(pathsOf(report, 'build-link'), ['/lib/modules/6.1.99/build']);
-    assert.match(report.findings[0]?.message ?? '', /points to \/home\/builder\/linux-build: not in the verified packages/);
+    assert.match(
+      report.findings[0]?.message ?? '',
+      /points to \/home\/builder\/linux-build: not in the verified packages/,
+    );
     // With the headers in the set, the link must lead to them.
     const wrong = await root();
     await rm(join(wrong, `lib/modules/${MINI_RELEASE}/build`));
@@ -76,7 +105,15 @@ describe('verify checks', () => {
   it('secrets: private keys anywhere and key files are errors, the randstruct seed a note', async () => {
     const keys = await tempDir();
     cleanup.push(keys);
-    await tool('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(keys, 'key.pem')]);
+    await tool('openssl', [
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-out',
+      join(keys, 'key.pem'),
+    ]);
     const pem = await readFile(join(keys, 'key.pem'));
     const dir = await root({
       extra: {
@@ -87,23 +124,39 @@ describe('verify checks', () => {
       },
     });
     const report = await verifyFiles([dir], 'arm64');
-    assert.deepEqual(pathsOf(report, 'secret-private-key').sort(), [`${TREE}/certs/signing_key.pem`, `${TREE}/include/hidden.h`]);
-    assert.deepEqual(pathsOf(report, 'secret-key-file').sort(), [`${TREE}/certs/module.priv`, `${TREE}/certs/signing_key.pem`]);
-    assert.deepEqual(report.findings.filter((f) => f.check === 'randstruct-seed').map((f) => [f.path, f.severity]), [[`${TREE}/scripts/basic/randstruct.seed`, 'info']]);
+    assert.deepEqual(pathsOf(report, 'secret-private-key').sort(), [
+      `${TREE}/certs/signing_key.pem`,
+      `${TREE}/include/hidden.h`,
+    ]);
+    assert.deepEqual(pathsOf(report, 'secret-key-file').sort(), [
+      `${TREE}/certs/module.priv`,
+      `${TREE}/certs/signing_key.pem`,
+    ]);
+    assert.deepEqual(
+      report.findings.filter((f) => f.check === 'randstruct-seed').map((f) => [f.path, f.severity]),
+      [[`${TREE}/scripts/basic/randstruct.seed`, 'info']],
+    );
   });
 
   it('build machine paths in text files are warnings; install paths of the set are not', async () => {
     const dir = await root({
       extra: {
-        [`${TREE}/scripts/basic/.fixdep.cmd`]: 'cmd_scripts/basic/fixdep := gcc -Wp,-MMD,scripts/basic/.fixdep.d -o scripts/basic/fixdep /home/alice/src/linux/scripts/basic/fixdep.c\n',
+        [`${TREE}/scripts/basic/.fixdep.cmd`]:
+          'cmd_scripts/basic/fixdep := gcc -Wp,-MMD,scripts/basic/.fixdep.d -o scripts/basic/fixdep /home/alice/src/linux/scripts/basic/fixdep.c\n',
         [`${TREE}/include/generated/paths.h`]: '#define SRC "/srv/ci/linux-6.1/include/linux/kconfig.h"\n',
         [`${TREE}/Makefile.wrapper`]: `include ${TREE}/Makefile\n`,
       },
     });
     const report = await verifyFiles([dir], 'arm64');
-    assert.deepEqual(pathsOf(report, 'build-host-path').sort(), [`${TREE}/include/generated/paths.h`, `${TREE}/scripts/basic/.fixdep.cmd`]);
+    assert.deepEqual(pathsOf(report, 'build-host-path').sort(), [
+      `${TREE}/include/generated/paths.h`,
+      `${TREE}/scripts/basic/.fixdep.cmd`,
+    ]);
     assert.equal(report.result, 'pass', 'warnings only');
-    assert.match(report.findings.find((f) => f.check === 'build-host-path' && f.path?.endsWith('.cmd') === true)?.message ?? '', /home directory: \/home\/alice\/src\/linux\/scripts\/basic\/fixdep\.c/);
+    assert.match(
+      report.findings.find((f) => f.check === 'build-host-path' && f.path?.endsWith('.cmd') === true)?.message ?? '',
+      /home directory: \/home\/alice\/src\/linux\/scripts\/basic\/fixdep\.c/,
+    );
   });
 
   it('relocatable objects in a headers tree are warned about (and checked for the machine)', async () => {
@@ -111,9 +164,15 @@ describe('verify checks', () => {
     const build = await CrossBuildDir.create();
     try {
       const object = await readFile(await build.compile(GCC_TOOLCHAINS.amd64, { kind: 'object' }));
-      const report = await verifyFiles([await root({ extra: { [`${TREE}/scripts/mod/modpost.o`]: object, '/lib/modules/x/kernel/m.ko': object } })], 'arm64');
+      const report = await verifyFiles(
+        [await root({ extra: { [`${TREE}/scripts/mod/modpost.o`]: object, '/lib/modules/x/kernel/m.ko': object } })],
+        'arm64',
+      );
       assert.deepEqual(pathsOf(report, 'elf-relocatable'), [`${TREE}/scripts/mod/modpost.o`]);
-      assert.deepEqual(pathsOf(report, 'elf-machine').sort(), ['/lib/modules/x/kernel/m.ko', `${TREE}/scripts/mod/modpost.o`]);
+      assert.deepEqual(pathsOf(report, 'elf-machine').sort(), [
+        '/lib/modules/x/kernel/m.ko',
+        `${TREE}/scripts/mod/modpost.o`,
+      ]);
     } finally {
       await build.remove();
     }
@@ -124,7 +183,16 @@ describe('verify checks', () => {
     cleanup.push(dir);
     await writeFile(join(dir, 'README'), 'just text\n');
     const report = await verifyFiles([await buildTarball(dir)]);
-    assert.deepEqual([report.target.from, report.target.arch, statusOf(report, 'elf-machine'), statusOf(report, 'headers-incomplete'), report.result], ['none', null, 'n/a', 'n/a', 'pass']);
+    assert.deepEqual(
+      [
+        report.target.from,
+        report.target.arch,
+        statusOf(report, 'elf-machine'),
+        statusOf(report, 'headers-incomplete'),
+        report.result,
+      ],
+      ['none', null, 'n/a', 'n/a', 'pass'],
+    );
   });
 });
 
@@ -132,21 +200,33 @@ describe('runChecks: one outcome per id, in findings.ts order, each check report
   const context = verifyContext([{ input: 'x.tar', format: 'tar', name: 'x', members: [] }]);
 
   it('the report lists every id of findings.ts once, in its order', () => {
-    assert.deepEqual(verifyPackages(context.packages).checks.map((c) => c.id), CHECK_IDS);
-    assert.deepEqual(runChecks(context).map((r) => r.id), CHECK_IDS);
+    assert.deepEqual(
+      verifyPackages(context.packages).checks.map((c) => c.id),
+      CHECK_IDS,
+    );
+    assert.deepEqual(
+      runChecks(context).map((r) => r.id),
+      CHECK_IDS,
+    );
   });
 
   it('a check reporting a finding under an id it does not own is an internal error', () => {
     const meddler: ListedCheck = {
       title: 'a check that reports for another',
       ids: ['set-conflict'],
-      run: () => ({ 'set-conflict': { applicable: true, findings: [finding('headers-incomplete', 'not mine to report')] } }),
+      run: () => ({
+        'set-conflict': { applicable: true, findings: [finding('headers-incomplete', 'not mine to report')] },
+      }),
     };
     assert.throws(() => runChecks(context, [meddler]), /reported a headers-incomplete finding as set-conflict/);
   });
 
   it('an id claimed by two checks, or left without an outcome, is an internal error', () => {
-    const clean: ListedCheck = { title: 'clean', ids: ['set-conflict'], run: () => ({ 'set-conflict': { applicable: true, findings: [] } }) };
+    const clean: ListedCheck = {
+      title: 'clean',
+      ids: ['set-conflict'],
+      run: () => ({ 'set-conflict': { applicable: true, findings: [] } }),
+    };
     assert.throws(() => runChecks(context, [clean, clean]), /two checks report set-conflict/);
     const silent: ListedCheck = { title: 'silent', ids: ['set-conflict'], run: () => ({}) };
     assert.throws(() => runChecks(context, [silent]), /gave no outcome for set-conflict/);

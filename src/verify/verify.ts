@@ -50,7 +50,11 @@ async function cachedDebianData(debianArch: string | undefined): Promise<ShlibsD
  * status 2), the shipped configurations, the target — chosen here and nowhere else — and the
  * headers trees.
  */
-export function verifyContext(packages: readonly ReadPackage[], archOption?: string, debianData?: ShlibsDatabase): VerifyContext {
+export function verifyContext(
+  packages: readonly ReadPackage[],
+  archOption?: string,
+  debianData?: ShlibsDatabase,
+): VerifyContext {
   const set = new FileSet(packages);
   set.assertNoSymlinkLoops();
   const configs = shippedConfigs(packages);
@@ -68,14 +72,19 @@ export function runChecks(context: VerifyContext, checks: readonly ListedCheck[]
       if (outcome === undefined) throw new Error(`internal: the check of ${check.title} gave no outcome for ${id}`);
       if (results.has(id)) throw new Error(`internal: two checks report ${id}`);
       const stray = outcome.findings.find((f) => f.check !== id);
-      if (stray !== undefined) throw new Error(`internal: the check of ${check.title} reported a ${stray.check} finding as ${id}`);
+      if (stray !== undefined)
+        throw new Error(`internal: the check of ${check.title} reported a ${stray.check} finding as ${id}`);
       results.set(id, { id, ...outcome });
     }
   }
   return CHECK_IDS.map((id) => results.get(id) ?? { id, applicable: false, findings: [] });
 }
 
-export function verifyPackages(packages: readonly ReadPackage[], archOption?: string, debianData?: ShlibsDatabase): VerifyReport {
+export function verifyPackages(
+  packages: readonly ReadPackage[],
+  archOption?: string,
+  debianData?: ShlibsDatabase,
+): VerifyReport {
   const context = verifyContext(packages, archOption, debianData);
   return reportOf(context, runChecks(context));
 }

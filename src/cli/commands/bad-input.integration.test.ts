@@ -38,7 +38,14 @@ interface BadInput {
   run(ctx: Context): Promise<{ r: KpkgRun; out?: string }>;
 }
 
-const deb = (objtree: string, out: string, ...more: string[]): string[] => ['deb', '--build-dir', objtree, '--out', out, ...more];
+const deb = (objtree: string, out: string, ...more: string[]): string[] => [
+  'deb',
+  '--build-dir',
+  objtree,
+  '--out',
+  out,
+  ...more,
+];
 
 async function asOrdinaryUser(ctx: Context, args: string[], reach: string[]): Promise<KpkgRun> {
   const user = await ordinaryUser();
@@ -75,7 +82,10 @@ const ROWS: BadInput[] = [
     input: 'the build directory does not exist',
     exit: 1,
     message: /build directory \/nonexistent\/tree does not exist/,
-    run: async (ctx) => ({ r: await runKpkg(deb('/nonexistent/tree', join(ctx.dir, 'out'))), out: join(ctx.dir, 'out') }),
+    run: async (ctx) => ({
+      r: await runKpkg(deb('/nonexistent/tree', join(ctx.dir, 'out'))),
+      out: join(ctx.dir, 'out'),
+    }),
   },
   {
     input: 'not configured (no `.config`)',
@@ -116,26 +126,42 @@ const ROWS: BadInput[] = [
       await mkdir(other);
       await writeFile(join(other, 'Makefile'), 'VERSION = 5\nPATCHLEVEL = 10\nSUBLEVEL = 0\nEXTRAVERSION =\n');
       await writeFile(join(other, 'Kconfig'), 'mainmenu "Linux"\n');
-      return { r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--source-dir', other)), out: join(ctx.dir, 'out') };
+      return {
+        r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--source-dir', other)),
+        out: join(ctx.dir, 'out'),
+      };
     },
   },
   {
     input: '`ARCH` that disagrees with the tree',
     exit: 1,
     message: /ARCH=riscv does not match the tree, which is configured for arm64/,
-    run: async (ctx) => ({ r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), 'ARCH=riscv')), out: join(ctx.dir, 'out') }),
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), 'ARCH=riscv')),
+      out: join(ctx.dir, 'out'),
+    }),
   },
   {
     input: 'a cross compiler that is not installed',
     exit: 1,
-    message: /the target's tools for CROSS_COMPILE=nonexistent-linux-gnu- are not installed: nonexistent-linux-gnu-gcc, /,
-    run: async (ctx) => ({ r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), 'CROSS_COMPILE=nonexistent-linux-gnu-', 'CC=nonexistent-linux-gnu-gcc')), out: join(ctx.dir, 'out') }),
+    message:
+      /the target's tools for CROSS_COMPILE=nonexistent-linux-gnu- are not installed: nonexistent-linux-gnu-gcc, /,
+    run: async (ctx) => ({
+      r: await runKpkg(
+        deb(ctx.objtree, join(ctx.dir, 'out'), 'CROSS_COMPILE=nonexistent-linux-gnu-', 'CC=nonexistent-linux-gnu-gcc'),
+      ),
+      out: join(ctx.dir, 'out'),
+    }),
   },
   {
     input: 'a cross compiler that cannot link a program',
     exit: 1,
-    message: /command failed \(exit 1\): aarch64-linux-gnu-gcc -nostdlib .*fixdep[^]*undefined reference[^]*fix: .*kpkg doctor --arch arm64/,
-    run: async (ctx) => ({ r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), 'CC=aarch64-linux-gnu-gcc -nostdlib')), out: join(ctx.dir, 'out') }),
+    message:
+      /command failed \(exit 1\): aarch64-linux-gnu-gcc -nostdlib .*fixdep[^]*undefined reference[^]*fix: .*kpkg doctor --arch arm64/,
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), 'CC=aarch64-linux-gnu-gcc -nostdlib')),
+      out: join(ctx.dir, 'out'),
+    }),
   },
   {
     input: '`--out` on a read-only file system',
@@ -213,7 +239,9 @@ const ROWS: BadInput[] = [
         const [debFile = ''] = (await readdir(out)).filter((n) => n.endsWith('.deb'));
         const listing = (await execa('dpkg-deb', ['--contents', join(out, debFile)])).stdout;
         assert.match(listing, /include\/linux\/kpkg test ü€\.h/);
-        const md5sums = (await execa('sh', ['-c', 'dpkg-deb --ctrl-tarfile "$1" | tar -xO ./md5sums', 'sh', join(out, debFile)])).stdout;
+        const md5sums = (
+          await execa('sh', ['-c', 'dpkg-deb --ctrl-tarfile "$1" | tar -xO ./md5sums', 'sh', join(out, debFile)])
+        ).stdout;
         assert.match(md5sums, /^[0-9a-f]{32} {2}usr\/src\/linux-headers-[^/]+\/include\/linux\/kpkg test ü€\.h$/m);
       }
       return { r };
@@ -226,17 +254,24 @@ const ROWS: BadInput[] = [
     run: async (ctx) => {
       const src = await ctx.overlay('srctree');
       await writeFile(join(src, 'include/linux/kpkg\nnewline.h'), '/* a newline in the name */\n');
-      return { r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--source-dir', src)), out: join(ctx.dir, 'out') };
+      return {
+        r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--source-dir', src)),
+        out: join(ctx.dir, 'out'),
+      };
     },
   },
   {
     input: 'a symbolic link pointing outside the tree',
     exit: 1,
-    message: /include\/linux\/kpkg-outside\.h is a symbolic link to \/etc\/shadow, outside the kernel tree: kpkg does not follow or ship it/,
+    message:
+      /include\/linux\/kpkg-outside\.h is a symbolic link to \/etc\/shadow, outside the kernel tree: kpkg does not follow or ship it/,
     run: async (ctx) => {
       const src = await ctx.overlay('srctree');
       await symlink('/etc/shadow', join(src, 'include/linux/kpkg-outside.h'));
-      return { r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--source-dir', src)), out: join(ctx.dir, 'out') };
+      return {
+        r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--source-dir', src)),
+        out: join(ctx.dir, 'out'),
+      };
     },
   },
   {
@@ -254,11 +289,14 @@ const ROWS: BadInput[] = [
   {
     input: 'the tree modified while kpkg packages it',
     exit: 1,
-    message: /the tree changed while kpkg was packaging it: Module\.symvers; nothing was written to --out|Module\.symvers changed while being packaged/,
+    message:
+      /the tree changed while kpkg was packaging it: Module\.symvers; nothing was written to --out|Module\.symvers changed while being packaged/,
     run: async (ctx) => {
       const tree = await ctx.overlay('objtree');
       const out = join(ctx.dir, 'out');
-      const r = await runWhile(deb(tree, out, '--only', 'headers'), /kpkg: rebuild:/, () => appendFile(join(tree, 'Module.symvers'), '0x00000000\tkpkg_late\tvmlinux\tEXPORT_SYMBOL\t\n'));
+      const r = await runWhile(deb(tree, out, '--only', 'headers'), /kpkg: rebuild:/, () =>
+        appendFile(join(tree, 'Module.symvers'), '0x00000000\tkpkg_late\tvmlinux\tEXPORT_SYMBOL\t\n'),
+      );
       return { r, out };
     },
   },
@@ -266,7 +304,10 @@ const ROWS: BadInput[] = [
     input: 'an unknown option',
     exit: 2,
     message: /error: unknown option '--no-such-option'/,
-    run: async (ctx) => ({ r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--no-such-option')), out: join(ctx.dir, 'out') }),
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--no-such-option')),
+      out: join(ctx.dir, 'out'),
+    }),
   },
 ];
 
@@ -275,53 +316,67 @@ async function readmeRows(): Promise<string[]> {
   const text = await readFile(USAGE, 'utf8');
   const section = text.slice(text.indexOf('## Bad input'));
   const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| input')));
-  return table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| input')).map((l) => l.split(' | ')[0]?.slice(2).trim() ?? '');
+  return table
+    .split('\n')
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| input'))
+    .map((l) => l.split(' | ')[0]?.slice(2).trim() ?? '');
 }
 
-describe('bad input: one line saying what, where and what to do; the exit code; nothing written', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-  let objtree = '';
-  let srctree = '';
-  let work = '';
-  before(async () => {
-    objtree = await builtKernelTree({ series: '6.1' });
-    srctree = (await execa('readlink', ['-f', join(objtree, 'source')])).stdout;
-    work = await mkdtemp(join(tmpdir(), 'kpkg-bad-input-'));
-    await chmod(work, 0o755);
-  });
-  after(() => rm(work, { recursive: true, force: true }));
-
-  for (const [i, row] of ROWS.entries()) {
-    test(row.input, async () => {
-      const dir = join(work, String(i));
-      await mkdir(dir, { mode: 0o755 });
-      const overlays: OverlayTree[] = [];
-      const ctx: Context = {
-        objtree,
-        srctree,
-        dir,
-        overlay: async (which) => {
-          const o = await overlayTree(which === 'objtree' ? objtree : srctree);
-          overlays.push(o);
-          return o.dir;
-        },
-      };
-      try {
-        const { r, out } = await row.run(ctx);
-        assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, r.stderr);
-        assert.equal(r.exitCode, row.exit, r.stderr);
-        // A refusal says why on stderr; an accepted input names its package on stdout.
-        assert.match(row.exit === 0 ? r.stdout : r.stderr, row.message);
-        if (row.exit !== 0 && out !== undefined) {
-          const left = await readdir(out).catch(() => [] as string[]);
-          assert.deepEqual(left.filter((n) => /\.deb$|^\.kpkg-staging-/.test(n)), [], `nothing in ${out}`);
-        }
-      } finally {
-        for (const o of overlays.reverse()) await o.dispose();
-      }
+describe(
+  'bad input: one line saying what, where and what to do; the exit code; nothing written',
+  { timeout: KERNEL_BUILD_TIMEOUT_MS },
+  () => {
+    let objtree = '';
+    let srctree = '';
+    let work = '';
+    before(async () => {
+      objtree = await builtKernelTree({ series: '6.1' });
+      srctree = (await execa('readlink', ['-f', join(objtree, 'source')])).stdout;
+      work = await mkdtemp(join(tmpdir(), 'kpkg-bad-input-'));
+      await chmod(work, 0o755);
     });
-  }
+    after(() => rm(work, { recursive: true, force: true }));
 
-  test('the table in docs/usage.md lists exactly these rows', async () => {
-    assert.deepEqual(await readmeRows(), ROWS.map((r) => r.input));
-  });
-});
+    for (const [i, row] of ROWS.entries()) {
+      test(row.input, async () => {
+        const dir = join(work, String(i));
+        await mkdir(dir, { mode: 0o755 });
+        const overlays: OverlayTree[] = [];
+        const ctx: Context = {
+          objtree,
+          srctree,
+          dir,
+          overlay: async (which) => {
+            const o = await overlayTree(which === 'objtree' ? objtree : srctree);
+            overlays.push(o);
+            return o.dir;
+          },
+        };
+        try {
+          const { r, out } = await row.run(ctx);
+          assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, r.stderr);
+          assert.equal(r.exitCode, row.exit, r.stderr);
+          // A refusal says why on stderr; an accepted input names its package on stdout.
+          assert.match(row.exit === 0 ? r.stdout : r.stderr, row.message);
+          if (row.exit !== 0 && out !== undefined) {
+            const left = await readdir(out).catch(() => [] as string[]);
+            assert.deepEqual(
+              left.filter((n) => /\.deb$|^\.kpkg-staging-/.test(n)),
+              [],
+              `nothing in ${out}`,
+            );
+          }
+        } finally {
+          for (const o of overlays.reverse()) await o.dispose();
+        }
+      });
+    }
+
+    test('the table in docs/usage.md lists exactly these rows', async () => {
+      assert.deepEqual(
+        await readmeRows(),
+        ROWS.map((r) => r.input),
+      );
+    });
+  },
+);

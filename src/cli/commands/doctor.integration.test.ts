@@ -12,7 +12,10 @@ interface DoctorJson {
   checks: { id: string; ok: boolean; what: string; detail: string; fix?: { debian: string } }[];
 }
 
-async function doctorJson(args: string[], env: Record<string, string> = {}): Promise<{ exitCode: number; json: DoctorJson }> {
+async function doctorJson(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number; json: DoctorJson }> {
   const r = await runKpkg(['doctor', ...args, '--json'], env);
   return { exitCode: r.exitCode, json: JSON.parse(r.stdout) as DoctorJson };
 }
@@ -24,15 +27,39 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     const cache = { XDG_CACHE_HOME: await mkdtemp(join(tmpdir(), 'kpkg-doctor-cache-')) };
     const before = await doctorJson(['--arch', 'arm64'], cache);
     assert.equal(before.exitCode, 0, JSON.stringify(before.json.checks.filter((c) => !c.ok)));
-    assert.deepEqual(before.json.checks.map((c) => c.id), ['target-compiler', 'target-libc', 'target-libraries', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap']);
-    assert.match(detail(before.json, 'target-libraries'), /not installed through multiarch: kpkg fetches libelf-dev, libdw-dev, zlib1g-dev, libssl-dev, libgmp-dev for arm64 with apt into its own sysroot/);
+    assert.deepEqual(
+      before.json.checks.map((c) => c.id),
+      ['target-compiler', 'target-libc', 'target-libraries', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap'],
+    );
+    assert.match(
+      detail(before.json, 'target-libraries'),
+      /not installed through multiarch: kpkg fetches libelf-dev, libdw-dev, zlib1g-dev, libssl-dev, libgmp-dev for arm64 with apt into its own sysroot/,
+    );
 
     const fetched = await runKpkg(['sysroot', '--arch', 'arm64', '--gcc-plugins', '12'], cache);
     assert.equal(fetched.exitCode, 0, fetched.stderr);
     const after = await doctorJson(['--arch', 'arm64'], cache);
     assert.equal(after.exitCode, 0, JSON.stringify(after.json.checks.filter((c) => !c.ok)));
-    assert.deepEqual(after.json.checks.map((c) => c.id), ['target-compiler', 'target-libc', 'target-libraries', 'target-libelf', 'target-libdw', 'target-zlib', 'target-libssl', 'target-cxx-gmp', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap']);
-    assert.match(detail(after.json, 'target-libraries'), new RegExp(`kpkg's sysroot \\(bookworm\\): ${cache.XDG_CACHE_HOME}/kpkg/sysroots/bookworm-arm64-`));
+    assert.deepEqual(
+      after.json.checks.map((c) => c.id),
+      [
+        'target-compiler',
+        'target-libc',
+        'target-libraries',
+        'target-libelf',
+        'target-libdw',
+        'target-zlib',
+        'target-libssl',
+        'target-cxx-gmp',
+        'target-plugin-headers',
+        'smoke-qemu',
+        'smoke-mmdebstrap',
+      ],
+    );
+    assert.match(
+      detail(after.json, 'target-libraries'),
+      new RegExp(`kpkg's sysroot \\(bookworm\\): ${cache.XDG_CACHE_HOME}/kpkg/sysroots/bookworm-arm64-`),
+    );
     assert.match(detail(after.json, 'target-plugin-headers'), /usr\/lib\/gcc\/aarch64-linux-gnu\/12\/plugin\/include$/);
   });
 
@@ -41,7 +68,10 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     const r = await runKpkg(['doctor', '--arch', 'aarch64', '--sysroot', sysroot, '--no-smoke']);
     assert.equal(r.exitCode, 1);
     assert.match(r.stdout, new RegExp(`✔ where the arm64 libraries come from: --sysroot ${sysroot}\n`));
-    assert.match(r.stdout, /✖ libelf for arm64 \(objtool, resolve_btfids, gendwarfksyms\)\n {4}.*fatal error: gelf\.h: No such file or directory\n {4}fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /);
+    assert.match(
+      r.stdout,
+      /✖ libelf for arm64 \(objtool, resolve_btfids, gendwarfksyms\)\n {4}.*fatal error: gelf\.h: No such file or directory\n {4}fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /,
+    );
     assert.match(r.stdout, /apt-get download libdw-dev:arm64/);
     assert.match(r.stdout, /apt-get download zlib1g-dev:arm64/);
     assert.match(r.stdout, /apt-get download libssl-dev:arm64/);
@@ -50,23 +80,63 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
 
   test('for a tree, only what the tree needs: tiny needs a linking compiler, full also libelf, zlib, libssl and plugin headers', async () => {
     const cache = { XDG_CACHE_HOME: await mkdtemp(join(tmpdir(), 'kpkg-doctor-cache-')) };
-    const tiny = await doctorJson(['--build-dir', await builtKernelTree({ series: '6.1', config: 'tiny' }), '--no-smoke'], cache);
+    const tiny = await doctorJson(
+      ['--build-dir', await builtKernelTree({ series: '6.1', config: 'tiny' }), '--no-smoke'],
+      cache,
+    );
     assert.equal(tiny.exitCode, 0);
-    assert.deepEqual(tiny.json.checks.map((c) => c.id), ['target-compiler', 'target-libc']);
+    assert.deepEqual(
+      tiny.json.checks.map((c) => c.id),
+      ['target-compiler', 'target-libc'],
+    );
     assert.equal((await runKpkg(['sysroot', '--arch', 'arm64', '--gcc-plugins', '12'], cache)).exitCode, 0);
-    const full = await doctorJson(['--build-dir', await builtKernelTree({ series: '6.12', config: 'full' }), '--no-smoke'], cache);
+    const full = await doctorJson(
+      ['--build-dir', await builtKernelTree({ series: '6.12', config: 'full' }), '--no-smoke'],
+      cache,
+    );
     assert.equal(full.exitCode, 0, JSON.stringify(full.json.checks.filter((c) => !c.ok)));
-    assert.deepEqual(full.json.checks.map((c) => c.id), ['target-compiler', 'target-libc', 'target-libraries', 'target-libelf', 'target-zlib', 'target-libssl', 'target-cxx-gmp', 'target-plugin-headers']);
+    assert.deepEqual(
+      full.json.checks.map((c) => c.id),
+      [
+        'target-compiler',
+        'target-libc',
+        'target-libraries',
+        'target-libelf',
+        'target-zlib',
+        'target-libssl',
+        'target-cxx-gmp',
+        'target-plugin-headers',
+      ],
+    );
   });
 
   test('packaging runs the same checks first and fails with the same message', async () => {
     const sysroot = await mkdtemp(join(tmpdir(), 'kpkg-empty-sysroot-'));
     const objtree = await builtKernelTree({ series: '6.12', config: 'full' });
-    const r = await runKpkg(['headers', '--build-dir', objtree, '--out', await mkdtemp(join(tmpdir(), 'kpkg-out-')), '--sysroot', sysroot, '--plugin-sysroot', sysroot]);
+    const r = await runKpkg([
+      'headers',
+      '--build-dir',
+      objtree,
+      '--out',
+      await mkdtemp(join(tmpdir(), 'kpkg-out-')),
+      '--sysroot',
+      sysroot,
+      '--plugin-sysroot',
+      sysroot,
+    ]);
     assert.equal(r.exitCode, 1);
-    assert.match(r.stderr, /this machine cannot rebuild the host programs of 6\.12\.\d+ for arm64:\n✖ libelf for arm64/);
-    assert.match(r.stderr, /fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /);
-    assert.match(r.stderr, /fix: install the missing pieces above; `kpkg doctor --build-dir .* --sysroot .*` checks again/);
+    assert.match(
+      r.stderr,
+      /this machine cannot rebuild the host programs of 6\.12\.\d+ for arm64:\n✖ libelf for arm64/,
+    );
+    assert.match(
+      r.stderr,
+      /fix \(Debian\/Ubuntu\): apt-get download libelf-dev:arm64 && dpkg-deb -x libelf-dev_\*_arm64\.deb /,
+    );
+    assert.match(
+      r.stderr,
+      /fix: install the missing pieces above; `kpkg doctor --build-dir .* --sysroot .*` checks again/,
+    );
   });
 
   test('usage errors: no target, unknown arch', async () => {

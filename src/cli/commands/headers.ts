@@ -10,24 +10,47 @@ import { KpkgError } from '../../util/errors.js';
 import { lstatOrUndefined } from '../../util/fs.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { withBuildCache } from '../../cache/build-cache.js';
-import { addCacheOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, targetLibraryChoice, type TreeOptions } from '../options.js';
+import {
+  addCacheOption,
+  addOutOption,
+  addTargetLibraryOptions,
+  addTreeOptions,
+  makeVarsFrom,
+  targetLibraryChoice,
+  type TreeOptions,
+} from '../options.js';
 import { createProgress } from '../progress.js';
 
 export function registerHeaders(program: Command): void {
   addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command('headers')))))
-    .description('stage the external-module build tree (host programs rebuilt for the target, every ELF checked) into <out>/linux-headers-<release>')
+    .description(
+      'stage the external-module build tree (host programs rebuilt for the target, every ELF checked) into <out>/linux-headers-<release>',
+    )
     .action(async (args: string[], options: TreeOptions & TargetLibraryChoice & { out: string; cache: boolean }) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
-        const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) });
+        const facts = await readTreeFacts({
+          buildDir: options.buildDir,
+          sourceDir: options.sourceDir,
+          vars: makeVarsFrom(args),
+        });
         await assertTargetToolsInstalled(facts);
         const output = await OutputSet.open(options.out);
         // The cache is open while the tree is written: the rebuilt programs are read from it.
         const staged = await withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache }, async (cache) => {
-          const headers = await stageHeadersPart(facts, { cache, ...targetLibraryChoice(options), onStep: (s, d) => progress.step(s, d), onCommand: (c) => progress.command(c) });
+          const headers = await stageHeadersPart(facts, {
+            cache,
+            ...targetLibraryChoice(options),
+            onStep: (s, d) => progress.step(s, d),
+            onCommand: (c) => progress.command(c),
+          });
           try {
             const name = `linux-headers-${headers.release}`;
-            if ((await lstatOrUndefined(output.finalPath(name))) !== undefined) throw new KpkgError(`${output.finalPath(name)} already exists`, { where: output.finalPath(name), hint: 'remove it or choose another --out directory' });
+            if ((await lstatOrUndefined(output.finalPath(name))) !== undefined)
+              throw new KpkgError(`${output.finalPath(name)} already exists`, {
+                where: output.finalPath(name),
+                hint: 'remove it or choose another --out directory',
+              });
             progress.step('write', output.finalPath(name));
             await writeTree(headers.entries, output.stagingPath(name));
             return headers;
@@ -53,7 +76,11 @@ export function registerHeaders(program: Command): void {
             needs: staged.needs.libraries.map((l) => l.soname),
             pluginCompiler: staged.pluginCompiler === undefined ? undefined : describeCompiler(staged.pluginCompiler),
           };
-          process.stdout.write(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`);
+          process.stdout.write(
+            options.json === true
+              ? `${JSON.stringify(result, null, 2)}\n`
+              : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`,
+          );
         } finally {
           await output.discard();
         }

@@ -35,71 +35,91 @@ const TREES: TreeSpec[] = [
 ];
 
 for (const spec of TREES.filter(inTier)) {
-  describe(`kpkg inspect on the real ${spec.series} arm64 ${spec.config ?? 'tiny'} tree`, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-    test('reports release, arch, ELF target, compiler, cross and features as the tree has them', async () => {
-      const objtree = await builtKernelTree(spec);
-      const report = await runKpkgJson<InspectJson>(['inspect', '--build-dir', objtree]);
+  describe(
+    `kpkg inspect on the real ${spec.series} arm64 ${spec.config ?? 'tiny'} tree`,
+    { timeout: KERNEL_BUILD_TIMEOUT_MS },
+    () => {
+      test('reports release, arch, ELF target, compiler, cross and features as the tree has them', async () => {
+        const objtree = await builtKernelTree(spec);
+        const report = await runKpkgJson<InspectJson>(['inspect', '--build-dir', objtree]);
 
-      const srctree = report.srctree;
-      const makeRelease = await execa('make', ['-s', '-C', srctree, `O=${objtree}`, 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', 'kernelrelease']);
-      assert.equal(report.release, makeRelease.stdout.trim());
-      assert.ok(report.release.startsWith(`${spec.series}.`), report.release);
-      assert.equal(report.separateObjtree, true);
-      assert.equal(report.arch, 'arm64');
-      assert.equal(report.srcarch, 'arm64');
-      assert.equal(report.debianArch, 'arm64');
+        const srctree = report.srctree;
+        const makeRelease = await execa('make', [
+          '-s',
+          '-C',
+          srctree,
+          `O=${objtree}`,
+          'ARCH=arm64',
+          'CROSS_COMPILE=aarch64-linux-gnu-',
+          'kernelrelease',
+        ]);
+        assert.equal(report.release, makeRelease.stdout.trim());
+        assert.ok(report.release.startsWith(`${spec.series}.`), report.release);
+        assert.equal(report.separateObjtree, true);
+        assert.equal(report.arch, 'arm64');
+        assert.equal(report.srcarch, 'arm64');
+        assert.equal(report.debianArch, 'arm64');
 
-      assert.equal(report.target.machine, 183);
-      assert.equal(report.target.machineName, 'AArch64');
-      assert.equal(report.target.class, 64);
-      assert.equal(report.target.endian, 'little');
-      assert.equal(report.target.vmlinux, 'agrees');
-      assert.match((await execa('file', ['-b', join(objtree, 'vmlinux')])).stdout, /ELF 64-bit LSB .*ARM aarch64/);
+        assert.equal(report.target.machine, 183);
+        assert.equal(report.target.machineName, 'AArch64');
+        assert.equal(report.target.class, 64);
+        assert.equal(report.target.endian, 'little');
+        assert.equal(report.target.vmlinux, 'agrees');
+        assert.match((await execa('file', ['-b', join(objtree, 'vmlinux')])).stdout, /ELF 64-bit LSB .*ARM aarch64/);
 
-      const gccVersion = (await execa('aarch64-linux-gnu-gcc', ['--version'])).stdout.split('\n')[0];
-      assert.equal(report.compiler.kind, 'gcc');
-      assert.equal(report.compiler.versionText, gccVersion);
-      assert.equal(report.compiler.cc, 'aarch64-linux-gnu-gcc');
-      assert.equal(report.compiler.crossPrefix, 'aarch64-linux-gnu-');
-      assert.equal(report.compiler.hostcc, 'gcc');
-      assert.equal(report.compiler.ccCanLink, true);
-      assert.equal(report.cross, true);
+        const gccVersion = (await execa('aarch64-linux-gnu-gcc', ['--version'])).stdout.split('\n')[0];
+        assert.equal(report.compiler.kind, 'gcc');
+        assert.equal(report.compiler.versionText, gccVersion);
+        assert.equal(report.compiler.cc, 'aarch64-linux-gnu-gcc');
+        assert.equal(report.compiler.crossPrefix, 'aarch64-linux-gnu-');
+        assert.equal(report.compiler.hostcc, 'gcc');
+        assert.equal(report.compiler.ccCanLink, true);
+        assert.equal(report.cross, true);
 
-      const symbols: Record<string, string> = {
-        modules: 'MODULES',
-        modversions: 'MODVERSIONS',
-        moduleSig: 'MODULE_SIG',
-        objtool: 'OBJTOOL',
-        debugInfo: 'DEBUG_INFO',
-        debugInfoBtfModules: 'DEBUG_INFO_BTF_MODULES',
-        gendwarfksyms: 'GENDWARFKSYMS',
-      };
-      for (const [feature, symbol] of Object.entries(symbols)) {
-        assert.equal(report.features[feature], await enabledInDotConfig(objtree, symbol), `${feature} (CONFIG_${symbol})`);
-      }
-      const full = spec.config === 'full';
-      assert.equal(report.features.modules, true);
-      assert.equal(report.features.modversions, true);
-      assert.equal(report.features.moduleSig, full);
-      assert.equal(report.features.moduleSigHash, full ? 'sha256' : null);
-      assert.equal(report.features.debugInfoBtfModules, full);
-      assert.deepEqual(report.features.gccPlugins, full ? ['LATENT_ENTROPY'] : []);
-      assert.equal(report.features.objtool, false);
-      assert.equal(report.features.randstruct, false);
+        const symbols: Record<string, string> = {
+          modules: 'MODULES',
+          modversions: 'MODVERSIONS',
+          moduleSig: 'MODULE_SIG',
+          objtool: 'OBJTOOL',
+          debugInfo: 'DEBUG_INFO',
+          debugInfoBtfModules: 'DEBUG_INFO_BTF_MODULES',
+          gendwarfksyms: 'GENDWARFKSYMS',
+        };
+        for (const [feature, symbol] of Object.entries(symbols)) {
+          assert.equal(
+            report.features[feature],
+            await enabledInDotConfig(objtree, symbol),
+            `${feature} (CONFIG_${symbol})`,
+          );
+        }
+        const full = spec.config === 'full';
+        assert.equal(report.features.modules, true);
+        assert.equal(report.features.modversions, true);
+        assert.equal(report.features.moduleSig, full);
+        assert.equal(report.features.moduleSigHash, full ? 'sha256' : null);
+        assert.equal(report.features.debugInfoBtfModules, full);
+        assert.deepEqual(report.features.gccPlugins, full ? ['LATENT_ENTROPY'] : []);
+        assert.equal(report.features.objtool, false);
+        assert.equal(report.features.randstruct, false);
 
-      assert.deepEqual(report.artifacts, { moduleSymvers: true, vmlinux: true, bootImage: 'arch/arm64/boot/Image.gz' });
-    });
+        assert.deepEqual(report.artifacts, {
+          moduleSymvers: true,
+          vmlinux: true,
+          bootImage: 'arch/arm64/boot/Image.gz',
+        });
+      });
 
-    test('the human table names the release, target and features', async () => {
-      const objtree = await builtKernelTree(spec);
-      const r = await runKpkg(['inspect', '--build-dir', objtree]);
-      assert.equal(r.exitCode, 0, r.stderr);
-      assert.match(r.stdout, new RegExp(`^Linux ${spec.series.replace('.', '\\.')}\\.`, 'm'));
-      assert.match(r.stdout, /target\s+arm64 \(aarch64-linux-gnu\), ELF AArch64 64-bit little-endian/);
-      assert.match(r.stdout, /cross build\s+yes/);
-      assert.match(r.stdout, /GCC plugins\s+(none|LATENT_ENTROPY)/);
-    });
-  });
+      test('the human table names the release, target and features', async () => {
+        const objtree = await builtKernelTree(spec);
+        const r = await runKpkg(['inspect', '--build-dir', objtree]);
+        assert.equal(r.exitCode, 0, r.stderr);
+        assert.match(r.stdout, new RegExp(`^Linux ${spec.series.replace('.', '\\.')}\\.`, 'm'));
+        assert.match(r.stdout, /target\s+arm64 \(aarch64-linux-gnu\), ELF AArch64 64-bit little-endian/);
+        assert.match(r.stdout, /cross build\s+yes/);
+        assert.match(r.stdout, /GCC plugins\s+(none|LATENT_ENTROPY)/);
+      });
+    },
+  );
 }
 
 describe('kpkg inspect explains trees it cannot read', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
@@ -123,7 +143,15 @@ describe('kpkg inspect explains trees it cannot read', { timeout: KERNEL_BUILD_T
     const objtree = await builtKernelTree({ series: '6.1' });
     const { srctree } = await runKpkgJson<InspectJson>(['inspect', '--build-dir', objtree]);
     const fresh = await mkdtemp(join(tmpdir(), 'kpkg-unbuilt-'));
-    await execa('make', ['-s', '-C', srctree, `O=${fresh}`, 'ARCH=arm64', 'CROSS_COMPILE=aarch64-linux-gnu-', 'defconfig']);
+    await execa('make', [
+      '-s',
+      '-C',
+      srctree,
+      `O=${fresh}`,
+      'ARCH=arm64',
+      'CROSS_COMPILE=aarch64-linux-gnu-',
+      'defconfig',
+    ]);
     const r = await runKpkg(['inspect', '--build-dir', fresh]);
     assert.notEqual(r.exitCode, 0);
     assert.match(r.stderr, /include\/config\/kernel\.release not found in .*: the tree is configured but not built/);

@@ -10,7 +10,9 @@ export function registerInspect(program: Command): void {
     .action(async (args: string[], options: TreeOptions) => {
       const vars = makeVarsFrom(args);
       const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars });
-      process.stdout.write(options.json === true ? `${JSON.stringify(inspectReport(facts), null, 2)}\n` : `${humanReport(facts)}\n`);
+      process.stdout.write(
+        options.json === true ? `${JSON.stringify(inspectReport(facts), null, 2)}\n` : `${humanReport(facts)}\n`,
+      );
     });
 }
 
@@ -27,14 +29,22 @@ function humanReport(facts: TreeFacts): string {
     { section: 'Compiler' },
     ['CC', toolchain.cc.join(' ')],
     ['version', toolchain.versionText],
-    [toolchain.kind === 'clang' ? 'clang target' : 'cross prefix', (toolchain.kind === 'clang' ? toolchain.clangTarget : toolchain.crossPrefix) || '(none: native)'],
+    [
+      toolchain.kind === 'clang' ? 'clang target' : 'cross prefix',
+      (toolchain.kind === 'clang' ? toolchain.clangTarget : toolchain.crossPrefix) || '(none: native)',
+    ],
     ['LLVM (ld.lld)', yesNo(toolchain.llvm)],
     ['HOSTCC', toolchain.hostcc.join(' ')],
     ['CC can link', yesNo(toolchain.ccCanLink)],
     { section: 'Features that change packaging' },
     ['modules', yesNo(features.modules)],
     ['modversions', yesNo(features.modversions)],
-    ['module signing', features.moduleSig.enabled ? `yes (${features.moduleSig.all ? 'all modules, ' : ''}${features.moduleSig.hash ?? '?'})` : 'no'],
+    [
+      'module signing',
+      features.moduleSig.enabled
+        ? `yes (${features.moduleSig.all ? 'all modules, ' : ''}${features.moduleSig.hash ?? '?'})`
+        : 'no',
+    ],
     ['objtool', yesNo(features.objtool)],
     ['debug info', yesNo(features.debugInfo)],
     ['BTF for modules', yesNo(features.debugInfoBtfModules)],

@@ -13,7 +13,17 @@ import { buildPackages } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { KpkgError } from '../../util/errors.js';
 import { packagesMarkdown } from '../summaries.js';
-import { addCacheOption, addFormatOption, addOutOption, addTargetLibraryOptions, addTreeOptions, makeVarsFrom, reportFormat, targetLibraryChoice, type TreeOptions } from '../options.js';
+import {
+  addCacheOption,
+  addFormatOption,
+  addOutOption,
+  addTargetLibraryOptions,
+  addTreeOptions,
+  makeVarsFrom,
+  reportFormat,
+  targetLibraryChoice,
+  type TreeOptions,
+} from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface PackageCommandOptions extends TreeOptions, TargetLibraryChoice {
@@ -45,20 +55,40 @@ function positiveOption(name: string, value: string | undefined): number | undef
 /** Adds `kpkg <family>`: the shared options, the family's own, and the action that writes its packages. */
 export function registerPackageCommand(program: Command, family: Family): void {
   const { packager, command: spec } = family;
-  let command = addFormatOption(addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(family.id))))))
+  let command = addFormatOption(
+    addCacheOption(addTargetLibraryOptions(addOutOption(addTreeOptions(program.command(family.id))))),
+  )
     .description(spec.description)
-    .addOption(new Option('--compress <kind>', `compression (default: ${withVariable(packager.compressions[0] ?? '', spec.environment?.compress)})`).choices([...packager.compressions]));
-  if (family.kinds.length > 1) command = command.option('--only <packages>', `comma-separated packages to write, of ${family.kinds.join(', ')} (default: all that apply to the tree)`);
+    .addOption(
+      new Option(
+        '--compress <kind>',
+        `compression (default: ${withVariable(packager.compressions[0] ?? '', spec.environment?.compress)})`,
+      ).choices([...packager.compressions]),
+    );
+  if (family.kinds.length > 1)
+    command = command.option(
+      '--only <packages>',
+      `comma-separated packages to write, of ${family.kinds.join(', ')} (default: all that apply to the tree)`,
+    );
   command = command
     .option('--level <n>', 'compression level (default: the usual one of the format for the compressor)')
-    .option('--pkg-version <version>', `full package version (default: ${withVariable(spec.versionHelp, spec.environment?.pkgVersion)})`)
+    .option(
+      '--pkg-version <version>',
+      `full package version (default: ${withVariable(spec.versionHelp, spec.environment?.pkgVersion)})`,
+    )
     .option('--revision <rev>', 'the release/revision part of the default version (default: the kernel build number)')
     .option('--maintainer <who>', '"Name <email>" (default: DEBFULLNAME/DEBEMAIL, then git config)')
     .option('--source-date-epoch <seconds>', 'mtime of every file (default: SOURCE_DATE_EPOCH, else fixed by the tree)')
-    .option('-j, --jobs <n>', 'compilers, make jobs and package writers at once (default: the cores); the packages are the same for any value');
+    .option(
+      '-j, --jobs <n>',
+      'compilers, make jobs and package writers at once (default: the cores); the packages are the same for any value',
+    );
   if (spec.extraOptions !== undefined) command = spec.extraOptions(command);
   command
-    .addHelpText('after', `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`)
+    .addHelpText(
+      'after',
+      `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`,
+    )
     .action(async (args: string[], options: PackageCommandOptions) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
@@ -73,7 +103,9 @@ export function registerPackageCommand(program: Command, family: Family): void {
           moduleStrip: process.env.INSTALL_MOD_STRIP,
           jobs: positiveOption('--jobs', options.jobs ?? spec.environment?.jobs?.(process.env)),
           cache: options.cache,
-          compression: options.compress ?? (variableValue(spec.environment?.compress, packager.compressions) as CompressionKind | undefined),
+          compression:
+            options.compress ??
+            (variableValue(spec.environment?.compress, packager.compressions) as CompressionKind | undefined),
           level: integerOption('--level', options.level),
           version: options.pkgVersion ?? variableValue(spec.environment?.pkgVersion),
           revision: options.revision,
@@ -89,10 +121,17 @@ export function registerPackageCommand(program: Command, family: Family): void {
         } else if (format === 'markdown') {
           process.stdout.write(packagesMarkdown(family.id, result));
         } else {
-          for (const p of result.packages) process.stdout.write(`${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`);
+          for (const p of result.packages)
+            process.stdout.write(
+              `${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`,
+            );
           for (const f of result.setFiles) process.stdout.write(`${f}\n`);
-          if (result.elfCount > 0) process.stdout.write(`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`);
-          if (result.depends.length > 0) process.stdout.write(`  the headers depend on: ${result.depends.join(', ')}\n`);
+          if (result.elfCount > 0)
+            process.stdout.write(
+              `  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`,
+            );
+          if (result.depends.length > 0)
+            process.stdout.write(`  the headers depend on: ${result.depends.join(', ')}\n`);
         }
         for (const w of result.warnings) process.stderr.write(`kpkg: warning: ${w}\n`);
       } catch (e) {

@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import type { DkmsResult } from '../../smoke/dkms.js';
-import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT, type TreeSpec } from '../../testing/kernel-trees.js';
+import {
+  builtKernelTree,
+  inTier,
+  KERNEL_BUILD_TIMEOUT_MS,
+  REPO_ROOT,
+  type TreeSpec,
+} from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 
 const SPEC: TreeSpec = { series: '6.1', config: 'dkms' };
@@ -30,46 +36,76 @@ interface SmokeJson {
 }
 
 if (inTier(SPEC)) {
-  describe('kpkg smoke --dkms: real DKMS packages on the emulated arm64 target (6.1 arm64 dkms tree)', { timeout: KERNEL_BUILD_TIMEOUT_MS + 60 * 60 * 1000 }, () => {
-    let work = '';
-    let ours = '';
-    let upstream = '';
-    let release = '';
+  describe(
+    'kpkg smoke --dkms: real DKMS packages on the emulated arm64 target (6.1 arm64 dkms tree)',
+    { timeout: KERNEL_BUILD_TIMEOUT_MS + 60 * 60 * 1000 },
+    () => {
+      let work = '';
+      let ours = '';
+      let upstream = '';
+      let release = '';
 
-    before(async () => {
-      const tree = await builtKernelTree(SPEC);
-      work = await mkdtemp(join(tmpdir(), 'kpkg-dkms-'));
-      const r = await runKpkg(['deb', '--build-dir', tree, '--out', work, '--only', 'headers', '--json']);
-      assert.equal(r.exitCode, 0, r.stderr);
-      const written = JSON.parse(r.stdout) as { release: string; packages: { path: string }[] };
-      release = written.release;
-      ours = written.packages[0]?.path ?? '';
-      const up = await execa(`${REPO_ROOT}tools/upstream-debs`, ['--series', SPEC.series, '--config', 'dkms'], { stderr: 'pipe' });
-      const dir = up.stdout.trim().split('\n').pop() ?? '';
-      upstream = join(dir, (await readdir(dir)).find((f) => f.startsWith(`linux-headers-${release}_`) && f.endsWith('.deb')) ?? '');
-    }, { timeout: KERNEL_BUILD_TIMEOUT_MS });
-    after(() => rm(work, { recursive: true, force: true }));
+      before(
+        async () => {
+          const tree = await builtKernelTree(SPEC);
+          work = await mkdtemp(join(tmpdir(), 'kpkg-dkms-'));
+          const r = await runKpkg(['deb', '--build-dir', tree, '--out', work, '--only', 'headers', '--json']);
+          assert.equal(r.exitCode, 0, r.stderr);
+          const written = JSON.parse(r.stdout) as { release: string; packages: { path: string }[] };
+          release = written.release;
+          ours = written.packages[0]?.path ?? '';
+          const up = await execa(`${REPO_ROOT}tools/upstream-debs`, ['--series', SPEC.series, '--config', 'dkms'], {
+            stderr: 'pipe',
+          });
+          const dir = up.stdout.trim().split('\n').pop() ?? '';
+          upstream = join(
+            dir,
+            (await readdir(dir)).find((f) => f.startsWith(`linux-headers-${release}_`) && f.endsWith('.deb')) ?? '',
+          );
+        },
+        { timeout: KERNEL_BUILD_TIMEOUT_MS },
+      );
+      after(() => rm(work, { recursive: true, force: true }));
 
-    // libc6 for both: kpkg's headers depend on it, upstream's do not; the same rootfs serves both runs.
-    const smoke = async (headers: string): Promise<{ exitCode: number | undefined; result: SmokeJson; stderr: string }> => {
-      const r = await runKpkg(['smoke', headers, '--dkms', DKMS.join(','), '--package', 'libc6', '--json']);
-      return { exitCode: r.exitCode, result: JSON.parse(r.stdout) as SmokeJson, stderr: r.stderr };
-    };
+      // libc6 for both: kpkg's headers depend on it, upstream's do not; the same rootfs serves both runs.
+      const smoke = async (
+        headers: string,
+      ): Promise<{ exitCode: number | undefined; result: SmokeJson; stderr: string }> => {
+        const r = await runKpkg(['smoke', headers, '--dkms', DKMS.join(','), '--package', 'libc6', '--json']);
+        return { exitCode: r.exitCode, result: JSON.parse(r.stdout) as SmokeJson, stderr: r.stderr };
+      };
 
-    test("against kpkg's headers every DKMS package builds, its module for this release", async () => {
-      const { exitCode, result, stderr } = await smoke(ours);
-      assert.equal(exitCode, 0, `${result.logTail ?? ''}\n${stderr}`);
-      assert.deepEqual(result.dkms?.map((d) => [d.package, d.ok]), DKMS.map((p) => [p, true]));
-      for (const d of result.dkms ?? []) assert.ok(d.vermagic?.startsWith(`${release} `), `${d.package}: vermagic ${d.vermagic ?? ''}`);
-    });
+      test("against kpkg's headers every DKMS package builds, its module for this release", async () => {
+        const { exitCode, result, stderr } = await smoke(ours);
+        assert.equal(exitCode, 0, `${result.logTail ?? ''}\n${stderr}`);
+        assert.deepEqual(
+          result.dkms?.map((d) => [d.package, d.ok]),
+          DKMS.map((p) => [p, true]),
+        );
+        for (const d of result.dkms ?? [])
+          assert.ok(d.vermagic?.startsWith(`${release} `), `${d.package}: vermagic ${d.vermagic ?? ''}`);
+      });
 
-    test("against upstream's bindeb-pkg headers every DKMS package fails on the x86-64 fixdep", async () => {
-      const { exitCode, result } = await smoke(upstream);
-      assert.equal(exitCode, 1);
-      assert.equal(result.failedStep, 'dkms');
-      assert.deepEqual(result.dkms?.map((d) => [d.package, d.ok]), DKMS.map((p) => [p, false]));
-      for (const d of result.dkms ?? []) assert.match(d.logTail ?? '', /scripts\/basic\/fixdep: (not found|cannot execute|Exec format error)/, d.package);
-      assert.match(result.logTail ?? '', /\/scripts\/basic\/fixdep: x86-64/, 'the summary names the foreign programs');
-    });
-  });
+      test("against upstream's bindeb-pkg headers every DKMS package fails on the x86-64 fixdep", async () => {
+        const { exitCode, result } = await smoke(upstream);
+        assert.equal(exitCode, 1);
+        assert.equal(result.failedStep, 'dkms');
+        assert.deepEqual(
+          result.dkms?.map((d) => [d.package, d.ok]),
+          DKMS.map((p) => [p, false]),
+        );
+        for (const d of result.dkms ?? [])
+          assert.match(
+            d.logTail ?? '',
+            /scripts\/basic\/fixdep: (not found|cannot execute|Exec format error)/,
+            d.package,
+          );
+        assert.match(
+          result.logTail ?? '',
+          /\/scripts\/basic\/fixdep: x86-64/,
+          'the summary names the foreign programs',
+        );
+      });
+    },
+  );
 }

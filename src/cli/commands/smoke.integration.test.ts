@@ -43,49 +43,73 @@ const TREES: readonly { spec: TreeSpec; formats: readonly Format[] }[] = [
   { spec: { series: '6.12', config: 'full' }, formats: ['rpm'] },
 ];
 
-for (const { spec, formats } of TREES.filter((t) => inTier(t.spec))) describe(`kpkg smoke on the ${formats.join(', ')} packages of the real ${spec.series} arm64 ${spec.config ?? 'tiny'} tree`, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-  const dirs: string[] = [];
-  after(async () => {
-    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-  });
-  const headersOf = async (format: Format, only: string | undefined, kind: string): Promise<{ file: string; release: string }> => {
-    const out = await mkdtemp(join(tmpdir(), `kpkg-smoke-${format}-`));
-    dirs.push(out);
-    const r = await runKpkg([format, '--build-dir', await builtKernelTree(spec), '--out', out, '--json', ...(only === undefined ? [] : ['--only', only])]);
-    assert.equal(r.exitCode, 0, r.stderr);
-    const json = JSON.parse(r.stdout) as WrittenJson;
-    const file = json.packages.find((p) => p.kind === kind)?.path;
-    assert.ok(file !== undefined, JSON.stringify(json.packages));
-    return { file, release: json.release };
-  };
-  const files = new Map<Format, string>();
+for (const { spec, formats } of TREES.filter((t) => inTier(t.spec)))
+  describe(
+    `kpkg smoke on the ${formats.join(', ')} packages of the real ${spec.series} arm64 ${spec.config ?? 'tiny'} tree`,
+    { timeout: KERNEL_BUILD_TIMEOUT_MS },
+    () => {
+      const dirs: string[] = [];
+      after(async () => {
+        for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+      });
+      const headersOf = async (
+        format: Format,
+        only: string | undefined,
+        kind: string,
+      ): Promise<{ file: string; release: string }> => {
+        const out = await mkdtemp(join(tmpdir(), `kpkg-smoke-${format}-`));
+        dirs.push(out);
+        const r = await runKpkg([
+          format,
+          '--build-dir',
+          await builtKernelTree(spec),
+          '--out',
+          out,
+          '--json',
+          ...(only === undefined ? [] : ['--only', only]),
+        ]);
+        assert.equal(r.exitCode, 0, r.stderr);
+        const json = JSON.parse(r.stdout) as WrittenJson;
+        const file = json.packages.find((p) => p.kind === kind)?.path;
+        assert.ok(file !== undefined, JSON.stringify(json.packages));
+        return { file, release: json.release };
+      };
+      const files = new Map<Format, string>();
 
-  for (const { format, only, kind, tree } of CASES.filter((c) => formats.includes(c.format))) {
-    test(`${format}: installed with the rootfs's own ${format === 'tar' ? 'tar' : format}, an out-of-tree module builds against it`, async (t) => {
-      const { file, release } = await headersOf(format, only, kind);
-      files.set(format, file);
-      const started = performance.now();
-      const r = await runKpkg(['smoke', file, '--json']);
-      t.diagnostic(`kpkg smoke ${format}: ${Math.round(performance.now() - started) / 1000} s`);
-      assert.equal(r.exitCode, 0, r.stdout + r.stderr);
-      const json = JSON.parse(r.stdout) as SmokeJson;
-      t.diagnostic(`timings: ${JSON.stringify(json.timings)}; vermagic: ${json.vermagic}`);
-      assert.equal(json.ok, true, `${json.failedStep ?? ''}: ${json.logTail ?? ''}`);
-      assert.deepEqual([json.installer, json.release, json.arch], [format, release, 'arm64']);
-      assert.equal(json.buildTree, tree(release));
-      assert.ok(json.vermagic.startsWith(`${release} `), json.vermagic);
-      assert.match(json.vermagic, /modversions aarch64/);
-      assert.deepEqual(json.timings.map((x) => x.step), ['binfmt', 'rootfs', 'install', 'build module', 'modinfo', 'check binaries']);
-    });
-  }
+      for (const { format, only, kind, tree } of CASES.filter((c) => formats.includes(c.format))) {
+        test(`${format}: installed with the rootfs's own ${format === 'tar' ? 'tar' : format}, an out-of-tree module builds against it`, async (t) => {
+          const { file, release } = await headersOf(format, only, kind);
+          files.set(format, file);
+          const started = performance.now();
+          const r = await runKpkg(['smoke', file, '--json']);
+          t.diagnostic(`kpkg smoke ${format}: ${Math.round(performance.now() - started) / 1000} s`);
+          assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+          const json = JSON.parse(r.stdout) as SmokeJson;
+          t.diagnostic(`timings: ${JSON.stringify(json.timings)}; vermagic: ${json.vermagic}`);
+          assert.equal(json.ok, true, `${json.failedStep ?? ''}: ${json.logTail ?? ''}`);
+          assert.deepEqual([json.installer, json.release, json.arch], [format, release, 'arm64']);
+          assert.equal(json.buildTree, tree(release));
+          assert.ok(json.vermagic.startsWith(`${release} `), json.vermagic);
+          assert.match(json.vermagic, /modversions aarch64/);
+          assert.deepEqual(
+            json.timings.map((x) => x.step),
+            ['binfmt', 'rootfs', 'install', 'build module', 'modinfo', 'check binaries'],
+          );
+        });
+      }
 
-  if (formats.includes('tar')) test('packages of two formats in one run: a one-line usage error, nothing runs', async () => {
-    const rpm = files.get('rpm') ?? (await headersOf('rpm', 'devel', 'devel')).file;
-    const tar = files.get('tar') ?? (await headersOf('tar', undefined, 'tarball')).file;
-    const r = await runKpkg(['smoke', rpm, tar]);
-    assert.equal(r.exitCode, 2, r.stderr);
-    assert.match(r.stderr, /^kpkg: error: kpkg smoke installs packages of one format per run: kernel-devel-[^ ]+\.rpm is rpm, linux-[^ ]+\.tar\.gz is tar$/);
-    assert.ok(!r.stderr.includes('\n'), r.stderr);
-    assert.equal(r.stdout, '');
-  });
-});
+      if (formats.includes('tar'))
+        test('packages of two formats in one run: a one-line usage error, nothing runs', async () => {
+          const rpm = files.get('rpm') ?? (await headersOf('rpm', 'devel', 'devel')).file;
+          const tar = files.get('tar') ?? (await headersOf('tar', undefined, 'tarball')).file;
+          const r = await runKpkg(['smoke', rpm, tar]);
+          assert.equal(r.exitCode, 2, r.stderr);
+          assert.match(
+            r.stderr,
+            /^kpkg: error: kpkg smoke installs packages of one format per run: kernel-devel-[^ ]+\.rpm is rpm, linux-[^ ]+\.tar\.gz is tar$/,
+          );
+          assert.ok(!r.stderr.includes('\n'), r.stderr);
+          assert.equal(r.stdout, '');
+        });
+    },
+  );

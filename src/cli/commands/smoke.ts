@@ -28,7 +28,15 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter((v) => v !== '')];
 }
 
-function stepDetail(step: SmokeStep, arch: string, release: string, clang: boolean, installer: Installer, dkms: readonly DkmsRequest[], moduleDir: string | undefined): string {
+function stepDetail(
+  step: SmokeStep,
+  arch: string,
+  release: string,
+  clang: boolean,
+  installer: Installer,
+  dkms: readonly DkmsRequest[],
+  moduleDir: string | undefined,
+): string {
   switch (step) {
     case 'binfmt':
       return `qemu-user for ${arch} registered with binfmt_misc`;
@@ -48,7 +56,11 @@ function stepDetail(step: SmokeStep, arch: string, release: string, clang: boole
 }
 
 /** The packages' facts; when they cannot be read from the packages, --release and --arch together stand in. */
-async function factsOf(installer: Installer, packages: readonly string[], options: SmokeCliOptions): Promise<HeadersFacts> {
+async function factsOf(
+  installer: Installer,
+  packages: readonly string[],
+  options: SmokeCliOptions,
+): Promise<HeadersFacts> {
   try {
     return await installer.facts(packages);
   } catch (e) {
@@ -60,14 +72,32 @@ async function factsOf(installer: Installer, packages: readonly string[], option
 export function registerSmoke(program: Command): void {
   program
     .command('smoke')
-    .description("prove headers packages on the emulated target: install them in a Debian rootfs (qemu-user) with the rootfs's own dpkg, rpm, pacman or tar, and build an out-of-tree module there")
-    .argument('<packages...>', 'the headers package, of one format: a linux-headers .deb (and, for split packages, its -common / linux-kbuild debs), a kernel-devel .rpm, a pacman <pkgbase>-headers .pkg.tar.zst, or a tarball with lib/modules/<release>/build (kpkg tar)')
-    .option('-a, --arch <arch>', 'Debian architecture of the target (default: the headers package\'s)')
-    .option('-r, --release <release>', 'kernel release (default: from the linux-headers-<release> name, or the /lib/modules/<release>/build the packages ship)')
-    .option('--suite <suite>', "Debian suite of the target rootfs (default: the build machine's release; trixie for riscv64 on bookworm)")
+    .description(
+      "prove headers packages on the emulated target: install them in a Debian rootfs (qemu-user) with the rootfs's own dpkg, rpm, pacman or tar, and build an out-of-tree module there",
+    )
+    .argument(
+      '<packages...>',
+      'the headers package, of one format: a linux-headers .deb (and, for split packages, its -common / linux-kbuild debs), a kernel-devel .rpm, a pacman <pkgbase>-headers .pkg.tar.zst, or a tarball with lib/modules/<release>/build (kpkg tar)',
+    )
+    .option('-a, --arch <arch>', "Debian architecture of the target (default: the headers package's)")
+    .option(
+      '-r, --release <release>',
+      'kernel release (default: from the linux-headers-<release> name, or the /lib/modules/<release>/build the packages ship)',
+    )
+    .option(
+      '--suite <suite>',
+      "Debian suite of the target rootfs (default: the build machine's release; trixie for riscv64 on bookworm)",
+    )
     .option('-p, --package <names>', 'more Debian packages for the rootfs (repeatable, comma-separated)', collect)
-    .option('--dkms <packages>', 'DKMS packages of the target suite (name or name=version, repeatable, comma-separated) to install in the rootfs and build with dkms against the headers, before the sample module', collect)
-    .option('--module-dir <dir>', "an out-of-tree module's source (with its Kbuild or Makefile) to build instead of kpkg's sample module")
+    .option(
+      '--dkms <packages>',
+      'DKMS packages of the target suite (name or name=version, repeatable, comma-separated) to install in the rootfs and build with dkms against the headers, before the sample module',
+      collect,
+    )
+    .option(
+      '--module-dir <dir>',
+      "an out-of-tree module's source (with its Kbuild or Makefile) to build instead of kpkg's sample module",
+    )
     .option('--artifacts <dir>', 'copy the built module and smoke.log here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
@@ -98,7 +128,8 @@ export function registerSmoke(program: Command): void {
           ...(options.keepRootfs === true ? { keepRootfs: true } : {}),
           verbose: options.verbose === true,
           onLine: (line) => progress.command(line),
-          onStep: (step) => progress.step(step, stepDetail(step, arch, release, facts.clang, installer, dkms, options.moduleDir)),
+          onStep: (step) =>
+            progress.step(step, stepDetail(step, arch, release, facts.clang, installer, dkms, options.moduleDir)),
         });
         progress.finish(result.ok);
         const format = reportFormat(options);
@@ -108,8 +139,13 @@ export function registerSmoke(program: Command): void {
           process.stdout.write(smokeMarkdown({ release, arch, llvm: facts.clang }, result));
         } else if (result.ok) {
           const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
-          process.stdout.write(`smoke passed: installed with ${installer.program}, ${built} built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`);
-          for (const d of result.dkms ?? []) process.stdout.write(`  dkms: ${d.package} (${d.module}/${d.version}) built, vermagic ${d.vermagic ?? ''}\n`);
+          process.stdout.write(
+            `smoke passed: installed with ${installer.program}, ${built} built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`,
+          );
+          for (const d of result.dkms ?? [])
+            process.stdout.write(
+              `  dkms: ${d.package} (${d.module}/${d.version}) built, vermagic ${d.vermagic ?? ''}\n`,
+            );
         } else {
           process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
         }

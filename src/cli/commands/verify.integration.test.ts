@@ -28,17 +28,43 @@ describe("kpkg verify on Debian's own kernel headers (apt-get download)", { time
   test('linux-headers-<abi>-arm64 + -common + linux-kbuild (arm64) pass with --arch arm64, verified as one set', async () => {
     const set = await debianArm64HeaderSet();
     const { exitCode, report } = await verifyJson([...set.debs, '--arch', 'arm64']);
-    assert.equal(exitCode, 0, JSON.stringify(report.findings.filter((f) => f.severity === 'error'), null, 1));
+    assert.equal(
+      exitCode,
+      0,
+      JSON.stringify(
+        report.findings.filter((f) => f.severity === 'error'),
+        null,
+        1,
+      ),
+    );
     assert.equal(report.result, 'pass');
-    assert.deepEqual(report.packages.map((p) => p.format), ['deb', 'deb', 'deb']);
+    assert.deepEqual(
+      report.packages.map((p) => p.format),
+      ['deb', 'deb', 'deb'],
+    );
     const abi = set.release.replace(/-arm64$/, '');
-    assert.deepEqual(report.headersTrees.map((t) => [t.root, t.release, t.sourceDir]), [[`/usr/src/linux-headers-${set.release}`, set.release, `/usr/src/linux-headers-${abi}-common`]]);
-    for (const id of ['elf-machine', 'elf-interpreter', 'headers-incomplete', 'build-link', 'deb-md5sums', 'deb-control', 'package-arch'] as const) {
+    assert.deepEqual(
+      report.headersTrees.map((t) => [t.root, t.release, t.sourceDir]),
+      [[`/usr/src/linux-headers-${set.release}`, set.release, `/usr/src/linux-headers-${abi}-common`]],
+    );
+    for (const id of [
+      'elf-machine',
+      'elf-interpreter',
+      'headers-incomplete',
+      'build-link',
+      'deb-md5sums',
+      'deb-control',
+      'package-arch',
+    ] as const) {
       assert.equal(report.checks.find((c) => c.id === id)?.status, 'pass', id);
     }
-    assert.ok(report.packages.reduce((n, p) => n + p.elfFiles, 0) >= 5, 'linux-kbuild ships the host programs as arm64 ELF');
+    assert.ok(
+      report.packages.reduce((n, p) => n + p.elfFiles, 0) >= 5,
+      'linux-kbuild ships the host programs as arm64 ELF',
+    );
     // linux-kbuild declares libc6, libelf1 and libssl3: every DT_NEEDED of its programs.
-    for (const id of ['prerequisites', 'prerequisites-other'] as const) assert.equal(report.checks.find((c) => c.id === id)?.status, 'pass', id);
+    for (const id of ['prerequisites', 'prerequisites-other'] as const)
+      assert.equal(report.checks.find((c) => c.id === id)?.status, 'pass', id);
   });
 
   test('the flavour package alone is incomplete: its scripts/ lead into linux-kbuild, which is not in the set', async () => {
@@ -47,8 +73,14 @@ describe("kpkg verify on Debian's own kernel headers (apt-get download)", { time
     const { exitCode, report } = await verifyJson([flavour, '--arch', 'arm64']);
     assert.equal(exitCode, 1);
     const missing = report.findings.filter((f) => f.check === 'headers-incomplete').map((f) => f.path ?? '');
-    assert.ok(missing.some((p) => p.endsWith('/scripts/basic/fixdep')), missing.join(', '));
-    assert.ok(missing.some((p) => p.endsWith('/arch/arm64/Makefile')), 'the arch Makefile is in -common');
+    assert.ok(
+      missing.some((p) => p.endsWith('/scripts/basic/fixdep')),
+      missing.join(', '),
+    );
+    assert.ok(
+      missing.some((p) => p.endsWith('/arch/arm64/Makefile')),
+      'the arch Makefile is in -common',
+    );
   });
 
   test('the amd64 ones fail with --arch arm64, naming the x86-64 binaries', async () => {
@@ -57,57 +89,108 @@ describe("kpkg verify on Debian's own kernel headers (apt-get download)", { time
     assert.equal(exitCode, 1);
     assert.match(stderr, /verification failed: \d+ error-level findings/);
     const paths = machinePaths(report);
-    for (const program of ['scripts/basic/fixdep', 'scripts/genksyms/genksyms', 'scripts/mod/modpost.real-lsb-64', 'tools/objtool/objtool']) {
-      assert.ok(paths.some((p) => p.endsWith(`/${program}`)), `${program} among ${paths.join(', ')}`);
+    for (const program of [
+      'scripts/basic/fixdep',
+      'scripts/genksyms/genksyms',
+      'scripts/mod/modpost.real-lsb-64',
+      'tools/objtool/objtool',
+    ]) {
+      assert.ok(
+        paths.some((p) => p.endsWith(`/${program}`)),
+        `${program} among ${paths.join(', ')}`,
+      );
     }
-    for (const f of report.findings.filter((x) => x.check === 'elf-machine')) assert.equal(f.found, 'x86-64 64-bit little-endian');
-    assert.deepEqual(report.findings.filter((f) => f.check === 'package-arch').map((f) => f.found), ['amd64', 'amd64']);
+    for (const f of report.findings.filter((x) => x.check === 'elf-machine'))
+      assert.equal(f.found, 'x86-64 64-bit little-endian');
+    assert.deepEqual(
+      report.findings.filter((f) => f.check === 'package-arch').map((f) => f.found),
+      ['amd64', 'amd64'],
+    );
   });
 });
 
-describe("kpkg verify on headers packages of the real 6.1 arm64 tiny tree", { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-  test("upstream's make bindeb-pkg headers fail: fixdep, modpost and the other host programs are x86-64", async () => {
-    const r = await execa(`${REPO_ROOT}tools/upstream-debs`, ['--series', '6.1', '--config', 'tiny'], { stderr: 'pipe' });
-    const dir = r.stdout.trim().split('\n').pop() ?? '';
-    const headers = (await readdir(dir)).find((f) => f.startsWith('linux-headers-') && f.endsWith('.deb'));
-    assert.ok(headers !== undefined, `no linux-headers deb in ${dir}`);
-    const { exitCode, report } = await verifyJson([join(dir, headers)]);
-    assert.equal(exitCode, 1);
-    assert.deepEqual([report.target.arch, report.target.from], ['arm64', 'metadata']);
-    const paths = machinePaths(report);
-    for (const program of ['scripts/basic/fixdep', 'scripts/mod/modpost', 'scripts/genksyms/genksyms', 'scripts/sorttable']) {
-      assert.ok(paths.some((p) => p.endsWith(`/${program}`)), `${program} among ${paths.join(', ')}`);
-    }
-    assert.ok(report.findings.some((f) => f.check === 'elf-relocatable' && f.path?.endsWith('/scripts/mod/modpost.o') === true), 'host objects left in the tree');
-    // Its programs need libc6 and it declares nothing: a warning (not kpkg's package).
-    const undeclared = report.findings.filter((f) => f.check === 'prerequisites-other');
-    assert.deepEqual(undeclared.map((f) => [f.severity, f.found, f.expected]), [['warning', 'libc.so.6', 'libc6']]);
-    assert.equal(report.checks.find((c) => c.id === 'prerequisites')?.status, 'pass');
+describe(
+  'kpkg verify on headers packages of the real 6.1 arm64 tiny tree',
+  { timeout: KERNEL_BUILD_TIMEOUT_MS },
+  () => {
+    test("upstream's make bindeb-pkg headers fail: fixdep, modpost and the other host programs are x86-64", async () => {
+      const r = await execa(`${REPO_ROOT}tools/upstream-debs`, ['--series', '6.1', '--config', 'tiny'], {
+        stderr: 'pipe',
+      });
+      const dir = r.stdout.trim().split('\n').pop() ?? '';
+      const headers = (await readdir(dir)).find((f) => f.startsWith('linux-headers-') && f.endsWith('.deb'));
+      assert.ok(headers !== undefined, `no linux-headers deb in ${dir}`);
+      const { exitCode, report } = await verifyJson([join(dir, headers)]);
+      assert.equal(exitCode, 1);
+      assert.deepEqual([report.target.arch, report.target.from], ['arm64', 'metadata']);
+      const paths = machinePaths(report);
+      for (const program of [
+        'scripts/basic/fixdep',
+        'scripts/mod/modpost',
+        'scripts/genksyms/genksyms',
+        'scripts/sorttable',
+      ]) {
+        assert.ok(
+          paths.some((p) => p.endsWith(`/${program}`)),
+          `${program} among ${paths.join(', ')}`,
+        );
+      }
+      assert.ok(
+        report.findings.some(
+          (f) => f.check === 'elf-relocatable' && f.path?.endsWith('/scripts/mod/modpost.o') === true,
+        ),
+        'host objects left in the tree',
+      );
+      // Its programs need libc6 and it declares nothing: a warning (not kpkg's package).
+      const undeclared = report.findings.filter((f) => f.check === 'prerequisites-other');
+      assert.deepEqual(
+        undeclared.map((f) => [f.severity, f.found, f.expected]),
+        [['warning', 'libc.so.6', 'libc6']],
+      );
+      assert.equal(report.checks.find((c) => c.id === 'prerequisites')?.status, 'pass');
 
-    const human = await runKpkg(['verify', join(dir, headers)]);
-    assert.equal(human.exitCode, 1);
-    assert.match(human.stdout, /^FAIL {2}elf-machine +ELF files are for the target machine .*\(\d+\)$/m);
-    assert.match(human.stdout, /^ {8}\/usr\/src\/linux-headers-[^ ]+\/scripts\/basic\/fixdep \(linux-headers-[^)]+\): built for x86-64 64-bit little-endian, the target is AArch64 64-bit little-endian$/m);
-    assert.match(human.stdout, /^result: FAIL — \d+ errors, \d+ warnings, \d+ notes$/m);
-  });
+      const human = await runKpkg(['verify', join(dir, headers)]);
+      assert.equal(human.exitCode, 1);
+      assert.match(human.stdout, /^FAIL {2}elf-machine +ELF files are for the target machine .*\(\d+\)$/m);
+      assert.match(
+        human.stdout,
+        /^ {8}\/usr\/src\/linux-headers-[^ ]+\/scripts\/basic\/fixdep \(linux-headers-[^)]+\): built for x86-64 64-bit little-endian, the target is AArch64 64-bit little-endian$/m,
+      );
+      assert.match(human.stdout, /^result: FAIL — \d+ errors, \d+ warnings, \d+ notes$/m);
+    });
 
-  test("kpkg's own headers package passes", async (t) => {
-    const tree = await builtKernelTree({ series: '6.1', config: 'tiny' });
-    const out = await mkdtemp(join(tmpdir(), 'kpkg-verify-own-'));
-    t.after(() => rm(out, { recursive: true, force: true }));
-    const built = await runKpkg(['deb', '--only', 'headers', '--build-dir', tree, '--out', out, '--json']);
-    assert.equal(built.exitCode, 0, built.stderr);
-    const deb = (JSON.parse(built.stdout) as { packages: { path: string }[] }).packages[0]?.path ?? '';
-    const { exitCode, report } = await verifyJson([deb]);
-    assert.equal(exitCode, 0, JSON.stringify(report.findings.filter((f) => f.severity === 'error'), null, 1));
-    assert.equal(report.checks.find((c) => c.id === 'elf-machine')?.status, 'pass');
-    assert.equal(report.checks.find((c) => c.id === 'headers-incomplete')?.status, 'pass');
-    assert.equal(report.checks.find((c) => c.id === 'deb-md5sums')?.status, 'pass');
-    assert.equal(report.checks.find((c) => c.id === 'prerequisites')?.status, 'pass');
-    assert.deepEqual(report.findings.filter((f) => f.check.startsWith('prerequisites')), []);
-    const human = await runKpkg(['verify', deb, '--arch', 'aarch64']);
-    assert.equal(human.exitCode, 0, human.stderr);
-    assert.match(human.stdout, /^target: arm64 — AArch64 64-bit little-endian, loader \/lib\/ld-linux-aarch64\.so\.1 \(from --arch aarch64\)$/m);
-    assert.match(human.stdout, /^result: PASS — 0 errors/m);
-  });
-});
+    test("kpkg's own headers package passes", async (t) => {
+      const tree = await builtKernelTree({ series: '6.1', config: 'tiny' });
+      const out = await mkdtemp(join(tmpdir(), 'kpkg-verify-own-'));
+      t.after(() => rm(out, { recursive: true, force: true }));
+      const built = await runKpkg(['deb', '--only', 'headers', '--build-dir', tree, '--out', out, '--json']);
+      assert.equal(built.exitCode, 0, built.stderr);
+      const deb = (JSON.parse(built.stdout) as { packages: { path: string }[] }).packages[0]?.path ?? '';
+      const { exitCode, report } = await verifyJson([deb]);
+      assert.equal(
+        exitCode,
+        0,
+        JSON.stringify(
+          report.findings.filter((f) => f.severity === 'error'),
+          null,
+          1,
+        ),
+      );
+      assert.equal(report.checks.find((c) => c.id === 'elf-machine')?.status, 'pass');
+      assert.equal(report.checks.find((c) => c.id === 'headers-incomplete')?.status, 'pass');
+      assert.equal(report.checks.find((c) => c.id === 'deb-md5sums')?.status, 'pass');
+      assert.equal(report.checks.find((c) => c.id === 'prerequisites')?.status, 'pass');
+      assert.deepEqual(
+        report.findings.filter((f) => f.check.startsWith('prerequisites')),
+        [],
+      );
+      const human = await runKpkg(['verify', deb, '--arch', 'aarch64']);
+      assert.equal(human.exitCode, 0, human.stderr);
+      assert.match(
+        human.stdout,
+        /^target: arm64 — AArch64 64-bit little-endian, loader \/lib\/ld-linux-aarch64\.so\.1 \(from --arch aarch64\)$/m,
+      );
+      assert.match(human.stdout, /^result: PASS — 0 errors/m);
+    });
+  },
+);

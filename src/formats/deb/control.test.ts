@@ -67,31 +67,50 @@ void describe('deb control file', () => {
 
   void it('writes Source only when it differs, with the version when that differs', () => {
     assert.doesNotMatch(debControlText({ ...base, source: base.name }, 1), /^Source:/m);
-    assert.match(debControlText({ ...base, source: 'linux', sourceVersion: '6.12.95-2' }, 1), /^Source: linux \(6\.12\.95-2\)$/m);
-    assert.match(debControlText({ ...base, source: base.name, sourceVersion: '6.12.95-2' }, 1), /^Source: linux-headers-6\.12\.95\+bpo-arm64 \(6\.12\.95-2\)$/m);
+    assert.match(
+      debControlText({ ...base, source: 'linux', sourceVersion: '6.12.95-2' }, 1),
+      /^Source: linux \(6\.12\.95-2\)$/m,
+    );
+    assert.match(
+      debControlText({ ...base, source: base.name, sourceVersion: '6.12.95-2' }, 1),
+      /^Source: linux-headers-6\.12\.95\+bpo-arm64 \(6\.12\.95-2\)$/m,
+    );
   });
 
   void it('folds the long description: one-space indent, " ." for blank lines', () => {
-    assert.equal(formatDescription('Summary', '\n\nFirst paragraph,\nsecond line.  \n\n\n  indented\n\n'), 'Summary\n First paragraph,\n second line.\n .\n .\n   indented');
+    assert.equal(
+      formatDescription('Summary', '\n\nFirst paragraph,\nsecond line.  \n\n\n  indented\n\n'),
+      'Summary\n First paragraph,\n second line.\n .\n .\n   indented',
+    );
     assert.equal(formatDescription('Summary only', ''), 'Summary only');
     assert.throws(() => formatDescription('two\nlines', ''), KpkgError);
     assert.throws(() => formatDescription('  ', ''), KpkgError);
   });
 
   void it('formats relations and refuses what Debian cannot express', () => {
-    assert.equal(formatRelations([{ name: 'aa' }, [{ name: 'bb', version: { op: '>=', version: '1:2.0-1' } }, { name: 'cc' }]]), 'aa, bb (>= 1:2.0-1) | cc');
+    assert.equal(
+      formatRelations([{ name: 'aa' }, [{ name: 'bb', version: { op: '>=', version: '1:2.0-1' } }, { name: 'cc' }]]),
+      'aa, bb (>= 1:2.0-1) | cc',
+    );
     assert.throws(() => formatRelations([{ name: 'a' }]), /invalid package name/);
     assert.throws(() => formatRelations([[]]), KpkgError);
     assert.throws(() => formatRelations([{ name: 'Upper' }]), KpkgError);
-    assert.throws(() => debControlText({ ...base, provides: [{ name: 'xx', version: { op: '>=', version: '1' } }] }, 1), /Provides allows only '='/);
+    assert.throws(
+      () => debControlText({ ...base, provides: [{ name: 'xx', version: { op: '>=', version: '1' } }] }, 1),
+      /Provides allows only '='/,
+    );
   });
 
   void it('validates names, versions, architectures and one-line fields', () => {
     for (const good of ['1.0', '6.12.95-1~bpo12+1', '1:2.3-4', '2.0~rc1', '1.0-1-2']) checkDebVersion(good);
-    for (const bad of ['', 'a1.0', '1.0 1', '1.0-', '1:', '1.0-a_b', 'x:1.0']) assert.throws(() => checkDebVersion(bad), KpkgError, bad);
+    for (const bad of ['', 'a1.0', '1.0 1', '1.0-', '1:', '1.0-a_b', 'x:1.0'])
+      assert.throws(() => checkDebVersion(bad), KpkgError, bad);
     assert.throws(() => debControlText({ ...base, name: 'Linux' }, 1), /invalid package name/);
     assert.throws(() => debControlText({ ...base, arch: 'ARM64' }, 1), /invalid architecture/);
-    assert.throws(() => debControlText({ ...base, maintainer: 'A\nB' }, 1), /Maintainer field must be one non-empty line/);
+    assert.throws(
+      () => debControlText({ ...base, maintainer: 'A\nB' }, 1),
+      /Maintainer field must be one non-empty line/,
+    );
     assert.throws(() => debControlText({ ...base, section: '' }, 1), /Section field/);
   });
 });

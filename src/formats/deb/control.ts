@@ -19,7 +19,8 @@ function invalid(what: string, value: string, rule: string): KpkgError {
 }
 
 export function checkDebPackageName(name: string): void {
-  if (!PACKAGE_NAME.test(name)) throw invalid('package name', name, 'use at least two of a-z 0-9 + - . starting with a letter or digit');
+  if (!PACKAGE_NAME.test(name))
+    throw invalid('package name', name, 'use at least two of a-z 0-9 + - . starting with a letter or digit');
 }
 
 export function checkDebVersion(version: string): void {
@@ -34,14 +35,16 @@ export function checkDebVersion(version: string): void {
 /** A single-line field value: no line breaks, no surrounding blanks, not empty. */
 function line(field: string, value: string): string {
   const trimmed = value.trim();
-  if (trimmed === '' || /[\r\n]/.test(trimmed)) throw new KpkgError(`the ${field} field must be one non-empty line, got ${JSON.stringify(value)}`);
+  if (trimmed === '' || /[\r\n]/.test(trimmed))
+    throw new KpkgError(`the ${field} field must be one non-empty line, got ${JSON.stringify(value)}`);
   return trimmed;
 }
 
 function relation(relation: PackageRelation, allowVersion: boolean, field: string): string {
   checkDebPackageName(relation.name);
   if (relation.version === undefined) return relation.name;
-  if (!allowVersion && relation.version.op !== '=') throw new KpkgError(`${field} allows only '=' versions, got '${relation.version.op}' for ${relation.name}`);
+  if (!allowVersion && relation.version.op !== '=')
+    throw new KpkgError(`${field} allows only '=' versions, got '${relation.version.op}' for ${relation.name}`);
   checkDebVersion(relation.version.version);
   return `${relation.name} (${relation.version.op} ${relation.version.version})`;
 }
@@ -78,7 +81,8 @@ export function formatDescription(summary: string, description: string): string 
 export function debControlText(pkg: PackageDescription, installedSize: number): string {
   checkDebPackageName(pkg.name);
   checkDebVersion(pkg.version);
-  if (!ARCH.test(pkg.arch)) throw invalid('architecture', pkg.arch, 'expected a Debian architecture name such as arm64 or all');
+  if (!ARCH.test(pkg.arch))
+    throw invalid('architecture', pkg.arch, 'expected a Debian architecture name such as arm64 or all');
   const fields: [string, string | undefined][] = [
     ['Package', pkg.name],
     ['Source', sourceField(pkg)],
@@ -93,7 +97,12 @@ export function debControlText(pkg: PackageDescription, installedSize: number): 
     ['Conflicts', relations(pkg.conflicts, 'Conflicts')],
     ['Breaks', relations(pkg.breaks, 'Breaks')],
     ['Replaces', relations(pkg.replaces, 'Replaces')],
-    ['Provides', pkg.provides === undefined || pkg.provides.length === 0 ? undefined : pkg.provides.map((p) => relation(p, false, 'Provides')).join(', ')],
+    [
+      'Provides',
+      pkg.provides === undefined || pkg.provides.length === 0
+        ? undefined
+        : pkg.provides.map((p) => relation(p, false, 'Provides')).join(', '),
+    ],
     ['Section', optionalLine('Section', pkg.section)],
     ['Priority', optionalLine('Priority', pkg.priority)],
     ['Multi-Arch', pkg.multiArch],

@@ -11,7 +11,9 @@ export const debPackager: Packager = {
   format: 'deb',
   compressions: ['xz', 'zstd', 'gzip', 'none'],
   fileName: (pkg) => debFileName(pkg.name, pkg.version, pkg.arch),
-  write: (pkg, outPath, options) => writeDeb(pkg, outPath, { compression: options.compression, level: options.level, members: options.members }),
-  prepare: (pkg, options) => prepareDeb(pkg, { compression: options.compression, level: options.level, members: options.members }),
+  write: (pkg, outPath, options) =>
+    writeDeb(pkg, outPath, { compression: options.compression, level: options.level, members: options.members }),
+  prepare: (pkg, options) =>
+    prepareDeb(pkg, { compression: options.compression, level: options.level, members: options.members }),
   setFiles: debUploadFiles,
 };

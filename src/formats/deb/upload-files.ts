@@ -42,7 +42,12 @@ function multiline(field: string, lines: readonly string[]): string {
 
 function checksumFields(files: readonly FileSums[], which: readonly ('md5' | 'sha1' | 'sha256')[]): string[] {
   const title = { md5: 'Checksums-Md5', sha1: 'Checksums-Sha1', sha256: 'Checksums-Sha256' } as const;
-  return which.map((algorithm) => multiline(title[algorithm], files.map((f) => `${f[algorithm]} ${f.size} ${f.name}`)));
+  return which.map((algorithm) =>
+    multiline(
+      title[algorithm],
+      files.map((f) => `${f[algorithm]} ${f.size} ${f.name}`),
+    ),
+  );
 }
 
 /** The architectures of the packages, sorted. */
@@ -59,7 +64,13 @@ function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-export function buildinfoText(set: SetDescription, files: readonly FileSums[], binaries: readonly string[], arches: readonly string[], build: BuildRecord): string {
+export function buildinfoText(
+  set: SetDescription,
+  files: readonly FileSums[],
+  binaries: readonly string[],
+  arches: readonly string[],
+  build: BuildRecord,
+): string {
   const fields = [
     'Format: 1.0',
     `Source: ${set.source}`,
@@ -71,8 +82,24 @@ export function buildinfoText(set: SetDescription, files: readonly FileSums[], b
     `Build-Architecture: ${build.arch}`,
     // The set's time stamp (SOURCE_DATE_EPOCH or the tree's), not the clock: the set stays reproducible.
     `Build-Date: ${rfcDate(set.mtime)}`,
-    ...(build.installed.length === 0 ? [] : [multiline('Installed-Build-Depends', build.installed.map((p, i) => `${installedRelation(p, build.arch)}${i < build.installed.length - 1 ? ',' : ''}`))]),
-    ...(build.environment.length === 0 ? [] : [multiline('Environment', build.environment.map(([name, value]) => `${name}=${quoted(value)}`))]),
+    ...(build.installed.length === 0
+      ? []
+      : [
+          multiline(
+            'Installed-Build-Depends',
+            build.installed.map(
+              (p, i) => `${installedRelation(p, build.arch)}${i < build.installed.length - 1 ? ',' : ''}`,
+            ),
+          ),
+        ]),
+    ...(build.environment.length === 0
+      ? []
+      : [
+          multiline(
+            'Environment',
+            build.environment.map(([name, value]) => `${name}=${quoted(value)}`),
+          ),
+        ]),
   ];
   return `${fields.join('\n')}\n`;
 }
@@ -86,13 +113,23 @@ function changesLines(entry: string): string[] {
   return body.map((l) => (l === '' ? '.' : l));
 }
 
-export function changesText(set: SetDescription, members: readonly SetMember[], files: readonly FileSums[], arches: readonly string[]): string {
-  const descriptions = [...members].sort((a, b) => (a.description.name < b.description.name ? -1 : 1)).map((m) => `${m.description.name} - ${m.description.summary}`);
+export function changesText(
+  set: SetDescription,
+  members: readonly SetMember[],
+  files: readonly FileSums[],
+  arches: readonly string[],
+): string {
+  const descriptions = [...members]
+    .sort((a, b) => (a.description.name < b.description.name ? -1 : 1))
+    .map((m) => `${m.description.name} - ${m.description.summary}`);
   const fields = [
     'Format: 1.8',
     `Date: ${rfcDate(set.mtime)}`,
     `Source: ${set.source}`,
-    `Binary: ${members.map((m) => m.description.name).sort().join(' ')}`,
+    `Binary: ${members
+      .map((m) => m.description.name)
+      .sort()
+      .join(' ')}`,
     `Architecture: ${arches.join(' ')}`,
     `Version: ${set.version}`,
     `Distribution: ${set.distribution}`,
@@ -102,7 +139,10 @@ export function changesText(set: SetDescription, members: readonly SetMember[], 
     multiline('Description', descriptions),
     multiline('Changes', changesLines(set.changes)),
     ...checksumFields(files, ['sha1', 'sha256']),
-    multiline('Files', files.map((f) => `${f.md5} ${f.size} ${f.section} ${f.priority} ${f.name}`)),
+    multiline(
+      'Files',
+      files.map((f) => `${f.md5} ${f.size} ${f.section} ${f.priority} ${f.name}`),
+    ),
   ];
   return `${fields.join('\n')}\n`;
 }
@@ -114,17 +154,31 @@ export function uploadBaseName(set: SetDescription, arches: readonly string[]): 
 }
 
 /** The .buildinfo and .changes of the written packages (read once more for their MD5 and SHA-1). */
-export async function debUploadFiles(set: SetDescription, members: readonly SetMember[], build: BuildRecord): Promise<SetFile[]> {
+export async function debUploadFiles(
+  set: SetDescription,
+  members: readonly SetMember[],
+  build: BuildRecord,
+): Promise<SetFile[]> {
   const sorted = [...members].sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   const debs: FileSums[] = [];
   for (const m of sorted) {
-    debs.push({ name: m.fileName, ...(await sumsOfFile(m.path)), section: m.description.section ?? set.section, priority: m.description.priority ?? set.priority });
+    debs.push({
+      name: m.fileName,
+      ...(await sumsOfFile(m.path)),
+      section: m.description.section ?? set.section,
+      priority: m.description.priority ?? set.priority,
+    });
   }
   const arches = uploadArch(members);
   const base = uploadBaseName(set, arches);
   const binaries = members.map((m) => m.description.name).sort();
   const buildinfo = new TextEncoder().encode(buildinfoText(set, debs, binaries, arches, build));
-  const buildinfoSums: FileSums = { name: `${base}.buildinfo`, ...sumsOfBytes(buildinfo), section: set.section, priority: set.priority };
+  const buildinfoSums: FileSums = {
+    name: `${base}.buildinfo`,
+    ...sumsOfBytes(buildinfo),
+    section: set.section,
+    priority: set.priority,
+  };
   const changes = new TextEncoder().encode(changesText(set, members, [...debs, buildinfoSums], arches));
   return [
     { name: buildinfoSums.name, data: buildinfo },

@@ -31,11 +31,14 @@ void describe('writeDeb', () => {
   void it('passes lintian without archive-structure problems', async (t) => {
     const out = join(work, 'lintian.deb');
     await writeDeb(pkg, out, { compression: 'xz' });
-    const result = await run('lintian', ['--tag-display-limit', '0', out], { env }).catch((error: unknown) => error as { stdout: string; stderr: string; code: number });
+    const result = await run('lintian', ['--tag-display-limit', '0', out], { env }).catch(
+      (error: unknown) => error as { stdout: string; stderr: string; code: number },
+    );
     const output = `${result.stdout}\n${result.stderr}`;
     const tags = [...output.matchAll(/^[EWIPX]: kpkg-test: ([\w-]+)/gm)].map((match) => match[1] ?? '');
     t.diagnostic(`lintian tags: ${tags.join(', ') || '(none)'}`);
-    const structural = /malformed|tar-|ar-|md5sum|control-file|control-member|data-member|bad-permissions|wrong-file-owner|ancient|unknown-control|deb-format|debian-binary|compression/;
+    const structural =
+      /malformed|tar-|ar-|md5sum|control-file|control-member|data-member|bad-permissions|wrong-file-owner|ancient|unknown-control|deb-format|debian-binary|compression/;
     assert.deepEqual(
       tags.filter((tag) => structural.test(tag)),
       [],

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -85,10 +97,14 @@ void describe('writeDeb', () => {
     assert.ok(names.includes(`.${LONG}`));
     assert.ok(lines.every((line) => line.split(/\s+/)[1] === 'root/root'));
     assert.ok(lines.every((line) => line.includes('2023-11-14 22:13')));
-    assert.match(lines.find((line) => line.endsWith('./usr/lib/kpkg-test/tool')) ?? '', /^-rwxr-xr-x root\/root\s+70000 /);
+    assert.match(
+      lines.find((line) => line.endsWith('./usr/lib/kpkg-test/tool')) ?? '',
+      /^-rwxr-xr-x root\/root\s+70000 /,
+    );
 
     const members = [];
-    for await (const member of readAr([await readFile(out)])) members.push([member.name, member.mtime, member.uid, member.gid, member.mode]);
+    for await (const member of readAr([await readFile(out)]))
+      members.push([member.name, member.mtime, member.uid, member.gid, member.mode]);
     assert.deepEqual(members, [
       ['debian-binary', MTIME, 0, 0, 0o100644],
       ['control.tar.xz', MTIME, 0, 0, 0o100644],
@@ -105,7 +121,8 @@ void describe('writeDeb', () => {
     for (const entry of pkg.entries) {
       const path = join(root, entry.path);
       if (entry.kind === 'file') {
-        const expected = entry.source.from === 'bytes' ? Buffer.from(entry.source.data) : await readFile(entry.source.path);
+        const expected =
+          entry.source.from === 'bytes' ? Buffer.from(entry.source.data) : await readFile(entry.source.path);
         assert.ok((await readFile(path)).equals(expected), entry.path);
         assert.equal((await lstat(path)).mode & 0o7777, entry.mode, entry.path);
       } else if (entry.kind === 'symlink') {
@@ -119,7 +136,13 @@ void describe('writeDeb', () => {
     const md5sums = await readFile(join(work, 'extracted-control', 'md5sums'), 'utf8');
     assert.equal(md5sums.trim().split('\n').length, 5);
     const { stdout } = await run('md5sum', ['-c', join(work, 'extracted-control', 'md5sums')], { cwd: root });
-    assert.equal(stdout.trim().split('\n').filter((line) => line.endsWith(': OK')).length, 5);
+    assert.equal(
+      stdout
+        .trim()
+        .split('\n')
+        .filter((line) => line.endsWith(': OK')).length,
+      5,
+    );
   });
 
   for (const compression of ['none', 'xz'] as const) {
@@ -137,7 +160,11 @@ void describe('writeDeb', () => {
   void it('builds byte-identical packages from the same input', async () => {
     for (const compression of ['xz', 'zstd', 'gzip', 'none'] as const) {
       const first = await writeDeb(pkg, join(work, `a-${compression}.deb`), { compression });
-      const second = await writeDeb({ ...pkg, entries: [...pkg.entries].reverse() }, join(work, `b-${compression}.deb`), { compression });
+      const second = await writeDeb(
+        { ...pkg, entries: [...pkg.entries].reverse() },
+        join(work, `b-${compression}.deb`),
+        { compression },
+      );
       assert.equal(first.sha256, second.sha256, compression);
     }
   });
@@ -148,11 +175,23 @@ void describe('writeDeb', () => {
     await writeFile(doomed, 'soon gone\n');
     const failing: PackageDescription = {
       ...pkg,
-      entries: [...pkg.entries, { kind: 'file', path: '/usr/lib/kpkg-test/zz-doomed', mode: 0o644, size: 10, source: { from: 'disk', path: doomed } }],
+      entries: [
+        ...pkg.entries,
+        {
+          kind: 'file',
+          path: '/usr/lib/kpkg-test/zz-doomed',
+          mode: 0o644,
+          size: 10,
+          source: { from: 'disk', path: doomed },
+        },
+      ],
     };
     await rm(doomed);
     const out = join(dir, 'kpkg-test_1.0-1_all.deb');
-    await assert.rejects(writeDeb(failing, out, { compression: 'xz' }), (error: unknown) => error instanceof KpkgError && error.where === doomed);
+    await assert.rejects(
+      writeDeb(failing, out, { compression: 'xz' }),
+      (error: unknown) => error instanceof KpkgError && error.where === doomed,
+    );
     assert.deepEqual(await readdir(dir), []);
   });
 
@@ -162,7 +201,16 @@ void describe('writeDeb', () => {
     await writeFile(big, Buffer.alloc(6 * 1024 * 1024, 1)); // over the whole-file read-ahead limit: streamed
     const failing: PackageDescription = {
       ...pkg,
-      entries: [...pkg.entries, { kind: 'file', path: '/usr/lib/kpkg-test/big', mode: 0o644, size: 5 * 1024 * 1024, source: { from: 'disk', path: big } }],
+      entries: [
+        ...pkg.entries,
+        {
+          kind: 'file',
+          path: '/usr/lib/kpkg-test/big',
+          mode: 0o644,
+          size: 5 * 1024 * 1024,
+          source: { from: 'disk', path: big },
+        },
+      ],
     };
     const out = join(dir, 'big.deb');
     await assert.rejects(writeDeb(failing, out, { compression: 'gzip' }), /changed while being packaged/);
@@ -171,12 +219,18 @@ void describe('writeDeb', () => {
 
   void it('reports an unwritable destination as a KpkgError', async () => {
     const out = join(work, 'no-such-dir', 'x.deb');
-    await assert.rejects(writeDeb(pkg, out, { compression: 'none' }), (error: unknown) => error instanceof KpkgError && error.where === out && /ENOENT/.test(error.message));
+    await assert.rejects(
+      writeDeb(pkg, out, { compression: 'none' }),
+      (error: unknown) => error instanceof KpkgError && error.where === out && /ENOENT/.test(error.message),
+    );
   });
 
   void it('refuses maintainer scripts without an interpreter line, before writing anything', async () => {
     const dir = await mkdtemp(join(work, 'fail-'));
-    await assert.rejects(writeDeb({ ...pkg, scripts: { postinst: 'echo hi\n' } }, join(dir, 'x.deb'), { compression: 'xz' }), /postinst script of kpkg-test must start with an interpreter line/);
+    await assert.rejects(
+      writeDeb({ ...pkg, scripts: { postinst: 'echo hi\n' } }, join(dir, 'x.deb'), { compression: 'xz' }),
+      /postinst script of kpkg-test must start with an interpreter line/,
+    );
     assert.deepEqual(await readdir(dir), []);
   });
 

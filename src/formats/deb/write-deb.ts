@@ -38,7 +38,6 @@ export interface DebWriteOptions {
   members?: MemberStore | undefined;
 }
 
-
 const SCRIPT_ORDER: readonly MaintainerScript[] = ['postinst', 'postrm', 'preinst', 'prerm']; // byte order
 
 /** The data.tar entries in dpkg-deb's order. `entries` must be in tree order with '/' (sortEntries). */
@@ -58,7 +57,10 @@ export function dataTarEntries(entries: readonly PackageEntry[], mtime: number):
           mode: entry.mode,
           mtime,
           size: entry.size,
-          content: entry.source.from === 'disk' ? { from: 'disk', path: entry.source.path } : { from: 'bytes', data: entry.source.data },
+          content:
+            entry.source.from === 'disk'
+              ? { from: 'disk', path: entry.source.path }
+              : { from: 'bytes', data: entry.source.data },
           ...(entry.volatile === true ? { volatile: true } : {}),
         });
         break;
@@ -74,7 +76,11 @@ export function dataTarEntries(entries: readonly PackageEntry[], mtime: number):
 
 /** md5sums: "<md5>  <path without leading slash>\n" per regular file, sorted by path as dh_md5sums does. */
 export function md5sumsText(digests: ReadonlyMap<string, string>): string {
-  const byBytes = [...digests.entries()].map(([path, md5]) => ({ key: Buffer.from(path, 'utf8').toString('latin1'), path, md5 }));
+  const byBytes = [...digests.entries()].map(([path, md5]) => ({
+    key: Buffer.from(path, 'utf8').toString('latin1'),
+    path,
+    md5,
+  }));
   byBytes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return byBytes.map(({ path, md5 }) => `${md5}  ${path}\n`).join('');
 }
@@ -82,9 +88,19 @@ export function md5sumsText(digests: ReadonlyMap<string, string>): string {
 function controlTarEntries(pkg: PackageDescription, control: string, md5sums: string): TarEntry[] {
   const file = (name: string, text: string, mode: number): TarEntry => {
     const data = Buffer.from(text, 'utf8');
-    return { type: 'file', name: `./${name}`, mode, mtime: pkg.mtime, size: data.length, content: { from: 'bytes', data } };
+    return {
+      type: 'file',
+      name: `./${name}`,
+      mode,
+      mtime: pkg.mtime,
+      size: data.length,
+      content: { from: 'bytes', data },
+    };
   };
-  const entries: TarEntry[] = [{ type: 'dir', name: './', mode: 0o755, mtime: pkg.mtime }, file('control', control, 0o644)];
+  const entries: TarEntry[] = [
+    { type: 'dir', name: './', mode: 0o755, mtime: pkg.mtime },
+    file('control', control, 0o644),
+  ];
   if (md5sums !== '') entries.push(file('md5sums', md5sums, 0o644));
   for (const name of SCRIPT_ORDER) {
     const script = pkg.scripts?.[name];
@@ -115,23 +131,45 @@ function debInstalledSize(pkg: PackageDescription, entries: readonly PackageEntr
 /** The compressed data member of `pkg` made into options.members, for a writeDeb that follows (packager.ts, prepare). */
 export async function prepareDeb(pkg: PackageDescription, options: DebWriteOptions): Promise<void> {
   if (options.members === undefined) return;
-  await compressedTarMember(dataTarEntries(sortEntries(pkg.entries), pkg.mtime), '', { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
+  await compressedTarMember(dataTarEntries(sortEntries(pkg.entries), pkg.mtime), '', {
+    compression: options.compression,
+    level: options.level,
+    digest: 'md5',
+    store: options.members,
+  });
 }
 
 /** Builds the .deb at `outPath` (replacing a previous file there only on success). */
-export async function writeDeb(pkg: PackageDescription, outPath: string, options: DebWriteOptions): Promise<WrittenArtifact> {
+export async function writeDeb(
+  pkg: PackageDescription,
+  outPath: string,
+  options: DebWriteOptions,
+): Promise<WrittenArtifact> {
   const entries = sortEntries(pkg.entries);
   checkScripts(pkg);
   const control = debControlText(pkg, debInstalledSize(pkg, entries));
   const suffix = COMPRESSION_SUFFIX[options.compression];
   return writePackageFile(outPath, async ({ partial, scratch }) => {
     // 1. data.tar, compressed into a temporary file (or found in the member store), md5sums gathered on the way.
-    const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), scratch('data'), { compression: options.compression, level: options.level, digest: 'md5', store: options.members });
+    const data = await compressedTarMember(dataTarEntries(entries, pkg.mtime), scratch('data'), {
+      compression: options.compression,
+      level: options.level,
+      digest: 'md5',
+      store: options.members,
+    });
     const digests = new Map(data.digests.map(([name, hex]) => [name.slice(2), hex]));
 
     // 2. control.tar, compressed the same way (or found in the member store: a re-run starts no compressor), small enough to hold in memory.
     const controlEntries = controlTarEntries(pkg, control, md5sumsText(digests));
-    const controlMember = await readFile((await compressedTarMember(controlEntries, scratch('control'), { compression: options.compression, level: options.level, store: options.members })).path);
+    const controlMember = await readFile(
+      (
+        await compressedTarMember(controlEntries, scratch('control'), {
+          compression: options.compression,
+          level: options.level,
+          store: options.members,
+        })
+      ).path,
+    );
 
     // 3. The ar container, hashed as it is written.
     const measure = measuringStream();

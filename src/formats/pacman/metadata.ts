@@ -14,7 +14,8 @@ import { checkPacmanName, pacmanRelation, pacmanRelations, pacmanVersion } from 
 function keyValues(key: string, values: readonly string[]): string {
   return values
     .map((value) => {
-      if (/[\r\n]/.test(value)) throw new KpkgError(`invalid value for ${key} in .PKGINFO: ${JSON.stringify(value)} has a line break`);
+      if (/[\r\n]/.test(value))
+        throw new KpkgError(`invalid value for ${key} in .PKGINFO: ${JSON.stringify(value)} has a line break`);
       return `${key} = ${value}\n`;
     })
     .join('');
@@ -56,7 +57,10 @@ export function kpkgBuildTool(): BuildTool {
     try {
       ownVersion = (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
     } catch (error) {
-      throw new KpkgError(`cannot read kpkg's version from ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new KpkgError(
+        `cannot read kpkg's version from ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
   return { name: 'kpkg', version: ownVersion };
@@ -70,7 +74,9 @@ export function pkginfoText(pkg: PackageDescription, installedSize: number, tool
   const pkgdesc = pkg.summary.replace(/\s+/g, ' ').trim();
   const provides = (pkg.provides ?? []).map((relation) => {
     if (relation.version !== undefined && relation.version.op !== '=') {
-      throw new KpkgError(`${pkg.name}: pacman's provides take only '=' versions, got '${relation.version.op}' for ${relation.name}`);
+      throw new KpkgError(
+        `${pkg.name}: pacman's provides take only '=' versions, got '${relation.version.op}' for ${relation.name}`,
+      );
     }
     return pacmanRelation(relation, 'provides');
   });
@@ -94,7 +100,10 @@ export function pkginfoText(pkg: PackageDescription, installedSize: number, tool
     // Pre-Depends is a Depends that must be configured first; pacman orders by depends anyway.
     keyValues('depend', pacmanRelations(pkg, 'depends', [...(pkg.preDepends ?? []), ...(pkg.depends ?? [])])),
     // pacman never installs optional dependencies itself, as apt does not install Suggests.
-    keyValues('optdepend', pacmanRelations(pkg, 'optional dependencies', [...(pkg.recommends ?? []), ...(pkg.suggests ?? [])])),
+    keyValues(
+      'optdepend',
+      pacmanRelations(pkg, 'optional dependencies', [...(pkg.recommends ?? []), ...(pkg.suggests ?? [])]),
+    ),
   ].join('');
 }
 

@@ -63,7 +63,8 @@ function buildTree(entries: readonly MtreeEntry[]): Node {
     parent.children.push(node);
     if (entry.type === 'dir') dirs.set(entry.path, node);
   }
-  for (const node of dirs.values()) node.children.sort((a, b) => compareBytes(baseName(a.entry?.path ?? ''), baseName(b.entry?.path ?? '')));
+  for (const node of dirs.values())
+    node.children.sort((a, b) => compareBytes(baseName(a.entry?.path ?? ''), baseName(b.entry?.path ?? '')));
   return root;
 }
 
@@ -146,7 +147,8 @@ export function mtreeText(entries: readonly MtreeEntry[], mtime: number): string
   const visit = (dir: Node): void => {
     writeGlobal(dir.children);
     if (dir.entry !== undefined) writeLine(dir.entry);
-    for (const child of dir.children) if (child.entry?.type !== 'dir' && child.entry !== undefined) writeLine(child.entry);
+    for (const child of dir.children)
+      if (child.entry?.type !== 'dir' && child.entry !== undefined) writeLine(child.entry);
     for (const child of dir.children) if (child.entry?.type === 'dir') visit(child);
   };
   visit(buildTree(entries));

@@ -15,7 +15,10 @@ test("pacman package names: makepkg's lint_one_pkgname, upper case included", ()
 
 test('checkPacmanName refuses what the rule refuses, naming what it checked', () => {
   assert.doesNotThrow(() => checkPacmanName('Linux-Board'));
-  assert.throws(() => checkPacmanName('.linux', 'pkgbase'), (e: unknown) => e instanceof KpkgError && e.message.startsWith('invalid pkgbase ".linux" for pacman'));
+  assert.throws(
+    () => checkPacmanName('.linux', 'pkgbase'),
+    (e: unknown) => e instanceof KpkgError && e.message.startsWith('invalid pkgbase ".linux" for pacman'),
+  );
 });
 
 const pkg: PackageDescription = {
@@ -30,7 +33,7 @@ const pkg: PackageDescription = {
 };
 
 void describe('pacmanFileName: the architecture comes from the arch table', () => {
-  void it('armel is Arch Linux ARM\'s ARMv5 name, arm', () => {
+  void it("armel is Arch Linux ARM's ARMv5 name, arm", () => {
     assert.equal(pacmanFileName(pkg, 'zstd'), 'linux-kpkg-headers-6.12.9-1-arm.pkg.tar.zst');
   });
 
@@ -41,6 +44,9 @@ void describe('pacmanFileName: the architecture comes from the arch table', () =
   });
 
   void it('a name that is no Debian architecture of the table is refused', () => {
-    assert.throws(() => pacmanFileName({ ...pkg, arch: 'armv7h' }, 'zstd'), (e: unknown) => e instanceof KpkgError && /Debian architecture 'armv7h'/.test(e.message));
+    assert.throws(
+      () => pacmanFileName({ ...pkg, arch: 'armv7h' }, 'zstd'),
+      (e: unknown) => e instanceof KpkgError && /Debian architecture 'armv7h'/.test(e.message),
+    );
   });
 });

@@ -23,7 +23,9 @@ export function isPacmanPackageName(name: string): boolean {
 
 export function checkPacmanName(name: string, what = 'package name'): void {
   if (!isPacmanPackageName(name)) {
-    throw new KpkgError(`invalid ${what} ${JSON.stringify(name)} for pacman: use a-z A-Z 0-9 @ . _ + -, not starting with '-' or '.'`);
+    throw new KpkgError(
+      `invalid ${what} ${JSON.stringify(name)} for pacman: use a-z A-Z 0-9 @ . _ + -, not starting with '-' or '.'`,
+    );
   }
 }
 
@@ -42,11 +44,15 @@ export interface PacmanVersion {
 export function pacmanVersion(version: string): PacmanVersion {
   const { epoch, version: upstream, release } = splitVersion(version);
   if (release === undefined || !PKGREL.test(release)) {
-    throw new KpkgError(`version ${JSON.stringify(version)} cannot be a pacman version: it must end in '-<pkgrel>' with pkgrel a number such as 1 or 1.1`);
+    throw new KpkgError(
+      `version ${JSON.stringify(version)} cannot be a pacman version: it must end in '-<pkgrel>' with pkgrel a number such as 1 or 1.1`,
+    );
   }
   const pkgver = upstream.replaceAll('-', '_');
   if (pkgver === '' || /[\s/:]/.test(pkgver)) {
-    throw new KpkgError(`version ${JSON.stringify(version)} cannot be a pacman version: pkgver may not be empty or contain blanks, '/' or ':'`);
+    throw new KpkgError(
+      `version ${JSON.stringify(version)} cannot be a pacman version: pkgver may not be empty or contain blanks, '/' or ':'`,
+    );
   }
   const full = `${epoch === undefined ? '' : `${epoch}:`}${pkgver}-${release}`;
   return { ...(epoch === undefined ? {} : { epoch }), pkgver, pkgrel: release, full };
@@ -59,12 +65,17 @@ export function pacmanRelation(relation: PackageRelation, field: string): string
   checkPacmanName(relation.name, `package name in ${field}`);
   if (relation.version === undefined) return relation.name;
   const version = relation.version.version;
-  if (version === '' || /[\s<>=]/.test(version)) throw new KpkgError(`invalid version ${JSON.stringify(version)} for ${relation.name} in ${field}`);
+  if (version === '' || /[\s<>=]/.test(version))
+    throw new KpkgError(`invalid version ${JSON.stringify(version)} for ${relation.name} in ${field}`);
   return `${relation.name}${PACMAN_OP[relation.version.op]}${version}`;
 }
 
 /** One line per dependency. pacman has no alternatives ("a | b"): they are an error. */
-export function pacmanRelations(pkg: PackageDescription, field: string, dependencies: readonly Dependency[] | undefined): string[] {
+export function pacmanRelations(
+  pkg: PackageDescription,
+  field: string,
+  dependencies: readonly Dependency[] | undefined,
+): string[] {
   return (dependencies ?? []).map((dependency) => {
     if ('name' in dependency) return pacmanRelation(dependency, field);
     const [only, ...rest] = dependency;
@@ -79,11 +90,16 @@ export function pacmanRelations(pkg: PackageDescription, field: string, dependen
 export const PACMAN_COMPRESSIONS = ['zstd', 'xz', 'gzip'] as const satisfies readonly CompressionKind[];
 type PacmanCompression = (typeof PACMAN_COMPRESSIONS)[number];
 
-const PKGEXT: Readonly<Record<PacmanCompression, string>> = { zstd: '.pkg.tar.zst', xz: '.pkg.tar.xz', gzip: '.pkg.tar.gz' };
+const PKGEXT: Readonly<Record<PacmanCompression, string>> = {
+  zstd: '.pkg.tar.zst',
+  xz: '.pkg.tar.xz',
+  gzip: '.pkg.tar.gz',
+};
 
 export function checkPacmanCompression(kind: CompressionKind): PacmanCompression {
   const found = PACMAN_COMPRESSIONS.find((candidate) => candidate === kind);
-  if (found === undefined) throw new KpkgError(`pacman packages are compressed with ${PACMAN_COMPRESSIONS.join(', ')}, not '${kind}'`);
+  if (found === undefined)
+    throw new KpkgError(`pacman packages are compressed with ${PACMAN_COMPRESSIONS.join(', ')}, not '${kind}'`);
   return found;
 }
 

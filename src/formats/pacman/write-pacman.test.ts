@@ -24,10 +24,16 @@ let work = '';
 let pkg: PackageDescription;
 const toolBytes = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 31) % 256));
 const preinst = '#!/bin/sh -e\necho "preinst $*"\n';
-const postinst = "#!/bin/sh\nset -e\nif [ \"$1\" = configure ]; then echo 'postinst' \"$@\"; fi\nexit 0\n";
+const postinst = '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then echo \'postinst\' "$@"; fi\nexit 0\n';
 const prerm = '#!/bin/sh\necho "prerm $*"\n';
 
-const bytes = (path: string, text: string, mode = 0o644): PackageEntry => ({ kind: 'file', path, mode, size: Buffer.byteLength(text), source: { from: 'bytes', data: Buffer.from(text) } });
+const bytes = (path: string, text: string, mode = 0o644): PackageEntry => ({
+  kind: 'file',
+  path,
+  mode,
+  size: Buffer.byteLength(text),
+  source: { from: 'bytes', data: Buffer.from(text) },
+});
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'kpkg-pacman-'));
@@ -35,7 +41,13 @@ before(async () => {
   // Unsorted, without parent directories: the writer completes and orders them.
   const entries: PackageEntry[] = [
     { kind: 'symlink', path: '/usr/lib/kpkg-test-x/link', target: '../kpkg-test/tool' },
-    { kind: 'file', path: '/usr/lib/kpkg-test/tool', mode: 0o755, size: toolBytes.length, source: { from: 'disk', path: join(work, 'tool') } },
+    {
+      kind: 'file',
+      path: '/usr/lib/kpkg-test/tool',
+      mode: 0o755,
+      size: toolBytes.length,
+      source: { from: 'disk', path: join(work, 'tool') },
+    },
     bytes('/usr/lib/kpkg-test/a.txt', 'a\n'),
     bytes('/usr/lib/kpkg-test/empty', ''),
     bytes('/usr/share/kpkg-test/with space/a file=#1', 'space\n'),
@@ -116,8 +128,14 @@ async function makepkgListAndMtree(dir: string): Promise<{ list: string[]; mtree
 void describe('writePacman', () => {
   void it('names the file as makepkg does', () => {
     assert.equal(pacmanPackager.fileName(pkg, { compression: 'zstd' }), 'kpkg-test-1:6.1.0_rc1-2-aarch64.pkg.tar.zst');
-    assert.equal(pacmanPackager.fileName({ ...pkg, version: '6.12.9-1', arch: 'amd64' }, { compression: 'xz' }), 'kpkg-test-6.12.9-1-x86_64.pkg.tar.xz');
-    assert.equal(pacmanPackager.fileName({ ...pkg, version: '6.12.9-1', arch: 'all' }, { compression: 'gzip' }), 'kpkg-test-6.12.9-1-any.pkg.tar.gz');
+    assert.equal(
+      pacmanPackager.fileName({ ...pkg, version: '6.12.9-1', arch: 'amd64' }, { compression: 'xz' }),
+      'kpkg-test-6.12.9-1-x86_64.pkg.tar.xz',
+    );
+    assert.equal(
+      pacmanPackager.fileName({ ...pkg, version: '6.12.9-1', arch: 'all' }, { compression: 'gzip' }),
+      'kpkg-test-6.12.9-1-any.pkg.tar.gz',
+    );
     assert.deepEqual(pacmanPackager.compressions, ['zstd', 'xz', 'gzip']);
     assert.throws(() => pacmanPackager.fileName({ ...pkg, arch: 'sparc64' }, { compression: 'zstd' }), KpkgError);
     assert.throws(() => pacmanPackager.fileName(pkg, { compression: 'none' }), KpkgError);
@@ -155,8 +173,11 @@ void describe('writePacman', () => {
     const { stdout: list } = await run('pacman', ['-Qlp', file], { env });
     const listed = list.trimEnd().split('\n');
     // pacman lists directories with a trailing '/' and sorts the paths as they are then spelled.
-    const isDir = (path: string): boolean => !pkg.entries.some((entry) => entry.path === `/${path}` && entry.kind !== 'dir');
-    const expected = TREE.map((path) => `kpkg-test /${path}${isDir(path) ? '/' : ''}`).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const isDir = (path: string): boolean =>
+      !pkg.entries.some((entry) => entry.path === `/${path}` && entry.kind !== 'dir');
+    const expected = TREE.map((path) => `kpkg-test /${path}${isDir(path) ? '/' : ''}`).sort((a, b) =>
+      Buffer.compare(Buffer.from(a), Buffer.from(b)),
+    );
     assert.deepEqual(listed, expected);
   });
 
@@ -164,7 +185,10 @@ void describe('writePacman', () => {
     const file = await thePackage();
     const { stdout: names } = await run('bsdtar', ['-tf', file], { env });
     assert.deepEqual(
-      names.trimEnd().split('\n').map((name) => name.replace(/\/$/, '')),
+      names
+        .trimEnd()
+        .split('\n')
+        .map((name) => name.replace(/\/$/, '')),
       ['.BUILDINFO', '.INSTALL', '.MTREE', '.PKGINFO', ...TREE],
     );
 
@@ -191,57 +215,87 @@ void describe('writePacman', () => {
     await rm(tree, { recursive: true });
   });
 
-  void it('pacman -U installs it without warnings, the files match, and pacman -Qkk finds nothing altered', { skip: !isRoot && 'pacman -U needs root' }, async () => {
-    const file = await thePackage();
-    const base = join(work, 'install');
-    const root = join(base, 'root');
-    for (const dir of [root, join(base, 'db'), join(base, 'cache'), join(base, 'gpg')]) await mkdir(dir, { recursive: true });
-    await writeFile(join(base, 'pacman.conf'), '[options]\nArchitecture = aarch64\nSigLevel = Never\nLocalFileSigLevel = Never\n');
-    const common = ['--config', join(base, 'pacman.conf'), '--root', root, '--dbpath', join(base, 'db')];
-    const result = await run(
-      'pacman',
-      ['-U', ...common, '--cachedir', join(base, 'cache'), '--logfile', join(base, 'pacman.log'), '--gpgdir', join(base, 'gpg'), '--noconfirm', '--nodeps', '--nodeps', '--noscriptlet', '--noprogressbar', file],
-      { env },
-    );
-    const output = result.stdout + result.stderr;
-    assert.match(output, /installing kpkg-test/);
-    assert.doesNotMatch(output, /warning|error|skipping extraction/i, output);
+  void it(
+    'pacman -U installs it without warnings, the files match, and pacman -Qkk finds nothing altered',
+    { skip: !isRoot && 'pacman -U needs root' },
+    async () => {
+      const file = await thePackage();
+      const base = join(work, 'install');
+      const root = join(base, 'root');
+      for (const dir of [root, join(base, 'db'), join(base, 'cache'), join(base, 'gpg')])
+        await mkdir(dir, { recursive: true });
+      await writeFile(
+        join(base, 'pacman.conf'),
+        '[options]\nArchitecture = aarch64\nSigLevel = Never\nLocalFileSigLevel = Never\n',
+      );
+      const common = ['--config', join(base, 'pacman.conf'), '--root', root, '--dbpath', join(base, 'db')];
+      const result = await run(
+        'pacman',
+        [
+          '-U',
+          ...common,
+          '--cachedir',
+          join(base, 'cache'),
+          '--logfile',
+          join(base, 'pacman.log'),
+          '--gpgdir',
+          join(base, 'gpg'),
+          '--noconfirm',
+          '--nodeps',
+          '--nodeps',
+          '--noscriptlet',
+          '--noprogressbar',
+          file,
+        ],
+        { env },
+      );
+      const output = result.stdout + result.stderr;
+      assert.match(output, /installing kpkg-test/);
+      assert.doesNotMatch(output, /warning|error|skipping extraction/i, output);
 
-    for (const path of TREE) {
-      const installed = join(root, path);
-      const info = await lstat(installed);
-      const entry = pkg.entries.find((candidate) => candidate.path === `/${path}`);
-      if (entry?.kind === 'symlink') {
-        assert.ok(info.isSymbolicLink(), path);
-        assert.equal(await readlink(installed), entry.target);
-      } else if (entry?.kind === 'file') {
-        assert.ok(info.isFile(), path);
-        assert.equal(info.mode & 0o7777, entry.mode, path);
-        const data = entry.source.from === 'bytes' ? entry.source.data : await readFile(entry.source.path);
-        assert.equal(sha256(await readFile(installed)), sha256(data), path);
-      } else {
-        assert.ok(info.isDirectory(), path);
-        assert.equal(info.mode & 0o7777, entry?.kind === 'dir' ? entry.mode : 0o755, path);
+      for (const path of TREE) {
+        const installed = join(root, path);
+        const info = await lstat(installed);
+        const entry = pkg.entries.find((candidate) => candidate.path === `/${path}`);
+        if (entry?.kind === 'symlink') {
+          assert.ok(info.isSymbolicLink(), path);
+          assert.equal(await readlink(installed), entry.target);
+        } else if (entry?.kind === 'file') {
+          assert.ok(info.isFile(), path);
+          assert.equal(info.mode & 0o7777, entry.mode, path);
+          const data = entry.source.from === 'bytes' ? entry.source.data : await readFile(entry.source.path);
+          assert.equal(sha256(await readFile(installed)), sha256(data), path);
+        } else {
+          assert.ok(info.isDirectory(), path);
+          assert.equal(info.mode & 0o7777, entry?.kind === 'dir' ? entry.mode : 0o755, path);
+        }
       }
-    }
-    await assert.rejects(lstat(join(root, 'boot')));
+      await assert.rejects(lstat(join(root, 'boot')));
 
-    const { stdout: check } = await run('pacman', ['-Qkk', ...common], { env });
-    assert.match(check, /kpkg-test: \d+ total files, 0 altered files/);
-  });
+      const { stdout: check } = await run('pacman', ['-Qkk', ...common], { env });
+      assert.match(check, /kpkg-test: \d+ total files, 0 altered files/);
+    },
+  );
 
   void it('.INSTALL runs the scripts with dpkg arguments', async () => {
     const file = await thePackage();
     const install = join(work, 'INSTALL');
     await writeFile(install, (await run('bsdtar', ['-xOf', file, '.INSTALL'], { env })).stdout);
-    const call = async (fn: string, ...args: string[]): Promise<string> => (await run('sh', ['-c', `. "$0"; ${fn} "$@"`, install, ...args], { env })).stdout;
+    const call = async (fn: string, ...args: string[]): Promise<string> =>
+      (await run('sh', ['-c', `. "$0"; ${fn} "$@"`, install, ...args], { env })).stdout;
     assert.equal(await call('pre_install', '1:6.1.0_rc1-2'), 'preinst install\n');
     assert.equal(await call('post_install', '1:6.1.0_rc1-2'), 'postinst configure\n');
     assert.equal(await call('pre_upgrade', '1:6.1.0_rc1-2', '1:6.1.0_rc1-1'), 'preinst upgrade 1:6.1.0_rc1-1\n');
     assert.equal(await call('post_upgrade', '1:6.1.0_rc1-2', '1:6.1.0_rc1-1'), 'postinst configure 1:6.1.0_rc1-1\n');
     assert.equal(await call('pre_remove', '1:6.1.0_rc1-2'), 'prerm remove\n');
     assert.equal(await call('post_remove', '1:6.1.0_rc1-2'), ''); // no postrm: a no-op
-    await assert.rejects(writePacman({ ...pkg, scripts: { postinst: 'echo no interpreter\n' } }, join(work, 'bad.pkg.tar.zst'), { compression: 'zstd', buildTool: TOOL }), KpkgError);
+    await assert.rejects(
+      writePacman({ ...pkg, scripts: { postinst: 'echo no interpreter\n' } }, join(work, 'bad.pkg.tar.zst'), {
+        compression: 'zstd',
+        buildTool: TOOL,
+      }),
+      KpkgError,
+    );
   });
 
   void it('writes identical bytes twice, with each compression', async () => {
@@ -261,13 +315,31 @@ void describe('writePacman', () => {
     const dir = join(work, 'failing');
     await mkdir(dir);
     const out = join(dir, 'kpkg-test.pkg.tar.zst');
-    const missing: PackageEntry = { kind: 'file', path: '/usr/lib/kpkg-test/missing', mode: 0o644, size: 4, source: { from: 'disk', path: join(work, 'no-such-file') } };
-    await assert.rejects(writePacman({ ...pkg, entries: [...pkg.entries, missing] }, out, { compression: 'zstd' }), KpkgError);
+    const missing: PackageEntry = {
+      kind: 'file',
+      path: '/usr/lib/kpkg-test/missing',
+      mode: 0o644,
+      size: 4,
+      source: { from: 'disk', path: join(work, 'no-such-file') },
+    };
+    await assert.rejects(
+      writePacman({ ...pkg, entries: [...pkg.entries, missing] }, out, { compression: 'zstd' }),
+      KpkgError,
+    );
     assert.deepEqual(await readdir(dir), []);
 
     await writeFile(out, 'earlier');
-    const wrongSize: PackageEntry = { kind: 'file', path: '/usr/lib/kpkg-test/short', mode: 0o644, size: 5, source: { from: 'disk', path: join(work, 'tool') } };
-    await assert.rejects(writePacman({ ...pkg, entries: [...pkg.entries, wrongSize] }, out, { compression: 'zstd' }), KpkgError);
+    const wrongSize: PackageEntry = {
+      kind: 'file',
+      path: '/usr/lib/kpkg-test/short',
+      mode: 0o644,
+      size: 5,
+      source: { from: 'disk', path: join(work, 'tool') },
+    };
+    await assert.rejects(
+      writePacman({ ...pkg, entries: [...pkg.entries, wrongSize] }, out, { compression: 'zstd' }),
+      KpkgError,
+    );
     assert.deepEqual(await readdir(dir), ['kpkg-test.pkg.tar.zst']);
     assert.equal(await readFile(out, 'utf8'), 'earlier');
   });
@@ -275,7 +347,13 @@ void describe('writePacman', () => {
   void it('refuses what pacman cannot say', async () => {
     const out = join(work, 'refused.pkg.tar.zst');
     const alternatives = { ...pkg, depends: [[{ name: 'initramfs-tools' }, { name: 'linux-initramfs-tool' }]] };
-    await assert.rejects(writePacman(alternatives, out, { compression: 'zstd' }), (error: unknown) => error instanceof KpkgError && error.message.includes('kpkg-test') && error.message.includes('initramfs-tools | linux-initramfs-tool'));
+    await assert.rejects(
+      writePacman(alternatives, out, { compression: 'zstd' }),
+      (error: unknown) =>
+        error instanceof KpkgError &&
+        error.message.includes('kpkg-test') &&
+        error.message.includes('initramfs-tools | linux-initramfs-tool'),
+    );
     const versionedProvides = { ...pkg, provides: [{ name: 'x', version: { op: '>=' as const, version: '1' } }] };
     await assert.rejects(writePacman(versionedProvides, out, { compression: 'zstd' }), KpkgError);
     const dotted = { ...pkg, entries: [bytes('/.hidden', 'x')] };

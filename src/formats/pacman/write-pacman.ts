@@ -64,7 +64,10 @@ export function packageTreeOrder(entries: readonly PackageEntry[]): { path: stri
   return sortEntries(entries.filter((entry): entry is TreeEntry => entry.kind !== 'ghost'))
     .filter((entry): entry is TreeEntry => entry.path !== '/' && entry.kind !== 'ghost')
     .map((entry) => {
-      if (entry.path.startsWith('/.')) throw new KpkgError(`${entry.path}: pacman does not install top-level names starting with '.' (it reserves them for .PKGINFO, .MTREE, ...)`);
+      if (entry.path.startsWith('/.'))
+        throw new KpkgError(
+          `${entry.path}: pacman does not install top-level names starting with '.' (it reserves them for .PKGINFO, .MTREE, ...)`,
+        );
       return entry;
     })
     .map((entry) => ({ path: entry.path.slice(1), entry, key: Buffer.from(entry.path.slice(1), 'utf8') }))
@@ -83,7 +86,8 @@ function digestsOf(data: Uint8Array): Digests {
 
 async function fileDigests(entry: TreeEntry & { kind: 'file' }): Promise<Digests> {
   if (entry.source.from === 'bytes') {
-    if (entry.source.data.byteLength !== entry.size) throw new KpkgError(`${entry.path}: ${entry.source.data.byteLength} bytes given, the entry says ${entry.size}`);
+    if (entry.source.data.byteLength !== entry.size)
+      throw new KpkgError(`${entry.path}: ${entry.source.data.byteLength} bytes given, the entry says ${entry.size}`);
     return digestsOf(entry.source.data);
   }
   const md5 = createHash('md5');
@@ -95,7 +99,10 @@ async function fileDigests(entry: TreeEntry & { kind: 'file' }): Promise<Digests
     sha256.update(chunk);
   }
   if (size !== entry.size) {
-    throw new KpkgError(`${entry.source.path} has ${size} bytes, but the package entry ${entry.path} says ${entry.size}`, { where: entry.source.path });
+    throw new KpkgError(
+      `${entry.source.path} has ${size} bytes, but the package entry ${entry.path} says ${entry.size}`,
+      { where: entry.source.path },
+    );
   }
   return { md5: md5.digest('hex'), sha256: sha256.digest('hex') };
 }
@@ -104,10 +111,18 @@ async function fileDigests(entry: TreeEntry & { kind: 'file' }): Promise<Digests
  * Every file's digests for .MTREE: hashed, or from the store when a run before hashed files in the
  * same states (the key names each file's state, as a compressed member's does).
  */
-async function treeDigests(files: readonly { path: string; entry: TreeEntry & { kind: 'file' } }[], store: MemberStore | undefined): Promise<Map<string, Digests>> {
-  const hashAll = async (): Promise<[string, Digests][]> => mapLimit(files, IO_PARALLELISM, async ({ path, entry }) => [path, await fileDigests(entry)] as [string, Digests]);
+async function treeDigests(
+  files: readonly { path: string; entry: TreeEntry & { kind: 'file' } }[],
+  store: MemberStore | undefined,
+): Promise<Map<string, Digests>> {
+  const hashAll = async (): Promise<[string, Digests][]> =>
+    mapLimit(files, IO_PARALLELISM, async ({ path, entry }) => [path, await fileDigests(entry)] as [string, Digests]);
   if (store === undefined) return new Map(await hashAll());
-  const key = await entriesKey('pacman file digests 1', files.map(({ path, entry }) => ({ fields: [path, entry.size], content: entry.source })), store);
+  const key = await entriesKey(
+    'pacman file digests 1',
+    files.map(({ path, entry }) => ({ fields: [path, entry.size], content: entry.source })),
+    store,
+  );
   return new Map((await store.member(key, hashAll)).meta);
 }
 
@@ -122,7 +137,17 @@ function treeTarEntry(path: string, entry: TreeEntry, mtime: number): TarEntry {
     case 'symlink':
       return { type: 'symlink', name: path, target: entry.target, mtime };
     case 'file':
-      return { type: 'file', name: path, mode: entry.mode, mtime, size: entry.size, content: entry.source.from === 'disk' ? { from: 'disk', path: entry.source.path } : { from: 'bytes', data: entry.source.data } };
+      return {
+        type: 'file',
+        name: path,
+        mode: entry.mode,
+        mtime,
+        size: entry.size,
+        content:
+          entry.source.from === 'disk'
+            ? { from: 'disk', path: entry.source.path }
+            : { from: 'bytes', data: entry.source.data },
+      };
   }
 }
 
@@ -133,7 +158,13 @@ function mtreeEntry(path: string, entry: TreeEntry, digests: ReadonlyMap<string,
     case 'symlink':
       return { type: 'link', path, target: entry.target };
     case 'file':
-      return { type: 'file', path, mode: entry.mode, size: entry.size, ...(digests.get(path) ?? { md5: '', sha256: '' }) };
+      return {
+        type: 'file',
+        path,
+        mode: entry.mode,
+        size: entry.size,
+        ...(digests.get(path) ?? { md5: '', sha256: '' }),
+      };
   }
 }
 
@@ -142,7 +173,11 @@ function metadataMtreeEntry(name: string, text: Buffer): MtreeEntry {
 }
 
 /** Builds the package at `outPath` (replacing a previous file there only on success). */
-export async function writePacman(pkg: PackageDescription, outPath: string, options: PacmanWriteOptions): Promise<WrittenArtifact> {
+export async function writePacman(
+  pkg: PackageDescription,
+  outPath: string,
+  options: PacmanWriteOptions,
+): Promise<WrittenArtifact> {
   const compression = checkPacmanCompression(options.compression);
   const tool = options.buildTool ?? kpkgBuildTool();
   const tree = packageTreeOrder(pkg.entries);
@@ -156,7 +191,11 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
     if (install !== undefined) metadata.set('.INSTALL', Buffer.from(install, 'utf8'));
     const pkginfoBytes = Buffer.from(pkginfo, 'utf8');
     const mtree = mtreeText(
-      [...[...metadata].map(([name, text]) => metadataMtreeEntry(name, text)), metadataMtreeEntry('.PKGINFO', pkginfoBytes), ...tree.map(({ path, entry }) => mtreeEntry(path, entry, digests))],
+      [
+        ...[...metadata].map(([name, text]) => metadataMtreeEntry(name, text)),
+        metadataMtreeEntry('.PKGINFO', pkginfoBytes),
+        ...tree.map(({ path, entry }) => mtreeEntry(path, entry, digests)),
+      ],
       pkg.mtime,
     );
     // gzip -c -f -n: no name, mtime 0 (zlib's header), default level 6.
@@ -164,12 +203,23 @@ export async function writePacman(pkg: PackageDescription, outPath: string, opti
     metadata.set('.PKGINFO', pkginfoBytes);
 
     // 2. The package: metadata in byte order of the names, then the tree.
-    const entries: TarEntry[] = [...[...metadata.keys()].sort().map((name) => metadataFile(name, metadata.get(name) ?? Buffer.alloc(0), pkg.mtime)), ...tree.map(({ path, entry }) => treeTarEntry(path, entry, pkg.mtime))];
+    const entries: TarEntry[] = [
+      ...[...metadata.keys()]
+        .sort()
+        .map((name) => metadataFile(name, metadata.get(name) ?? Buffer.alloc(0), pkg.mtime)),
+      ...tree.map(({ path, entry }) => treeTarEntry(path, entry, pkg.mtime)),
+    ];
     // The compressed tar (or the one a run before made of the same bytes), copied into place while hashed.
-    const tar = await compressedTarMember(entries, scratch('tar'), { compression, level: options.level ?? MAKEPKG_LEVEL[compression], digest: 'sha256', store: options.members });
+    const tar = await compressedTarMember(entries, scratch('tar'), {
+      compression,
+      level: options.level ?? MAKEPKG_LEVEL[compression],
+      digest: 'sha256',
+      store: options.members,
+    });
     for (const [name, hex] of tar.digests) {
       const expected = digests.get(name)?.sha256;
-      if (expected !== undefined && expected !== hex) throw new KpkgError(`${name} changed while the package was being written`, { where: outPath });
+      if (expected !== undefined && expected !== hex)
+        throw new KpkgError(`${name} changed while the package was being written`, { where: outPath });
     }
     const measure = measuringStream();
     await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partial));
@@ -181,5 +231,6 @@ export const pacmanPackager: Packager = {
   format: 'pacman',
   compressions: PACMAN_COMPRESSIONS,
   fileName: (pkg: PackageDescription, options: WriteOptions): string => pacmanFileName(pkg, options.compression),
-  write: (pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> => writePacman(pkg, outPath, options),
+  write: (pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> =>
+    writePacman(pkg, outPath, options),
 };

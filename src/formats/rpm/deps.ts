@@ -52,11 +52,15 @@ const RPM_NAME = /^[^\s<>=()]+(\([^\s<>=()]*\))*$/;
 /** A dependency name or version may not be empty or hold blanks, and a name not '<', '>' or '='. */
 function check(relation: PackageRelation, what: string): void {
   if (!RPM_NAME.test(relation.name)) {
-    throw new KpkgError(`invalid ${what} name ${JSON.stringify(relation.name)} for rpm: a name cannot be empty or contain blanks, '<', '>' or '=', and parentheses only as qualifiers after it (libc.so.6()(64bit))`);
+    throw new KpkgError(
+      `invalid ${what} name ${JSON.stringify(relation.name)} for rpm: a name cannot be empty or contain blanks, '<', '>' or '=', and parentheses only as qualifiers after it (libc.so.6()(64bit))`,
+    );
   }
   const version = relation.version?.version;
   if (version !== undefined && !/^[^\s<>=()]+$/.test(version)) {
-    throw new KpkgError(`invalid version ${JSON.stringify(version)} in the ${what} on ${relation.name} for rpm: it cannot be empty or contain blanks, parentheses, '<', '>' or '='`);
+    throw new KpkgError(
+      `invalid version ${JSON.stringify(version)} in the ${what} on ${relation.name} for rpm: it cannot be empty or contain blanks, parentheses, '<', '>' or '='`,
+    );
   }
 }
 

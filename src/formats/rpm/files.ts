@@ -116,7 +116,12 @@ function splitPaths(files: readonly RpmFile[]): { dirNames: string[]; dirIndexes
 }
 
 /** Puts the file tags into `header`. `digests` maps a regular file's path to its SHA-256 hex. */
-export function addFileTags(header: HeaderBuilder, files: readonly RpmFile[], mtime: number, digests: ReadonlyMap<string, string>): void {
+export function addFileTags(
+  header: HeaderBuilder,
+  files: readonly RpmFile[],
+  mtime: number,
+  digests: ReadonlyMap<string, string>,
+): void {
   if (files.length === 0) return;
   const { dirNames, dirIndexes, baseNames } = splitPaths(files);
   const isGhost = files.map((f) => f.entry.kind === 'ghost');

@@ -30,7 +30,11 @@ function isStringValue(value: NumberValue | StringValue): value is StringValue {
   return value.type === RPM_TYPE.STRING || value.type === RPM_TYPE.I18NSTRING || value.type === RPM_TYPE.STRING_ARRAY;
 }
 
-const LIMIT: Readonly<Record<number, number>> = { [RPM_TYPE.INT16]: 0xffff, [RPM_TYPE.INT32]: 0xffffffff, [RPM_TYPE.INT64]: Number.MAX_SAFE_INTEGER };
+const LIMIT: Readonly<Record<number, number>> = {
+  [RPM_TYPE.INT16]: 0xffff,
+  [RPM_TYPE.INT32]: 0xffffffff,
+  [RPM_TYPE.INT64]: Number.MAX_SAFE_INTEGER,
+};
 const WIDTH: Readonly<Record<number, number>> = { [RPM_TYPE.INT16]: 2, [RPM_TYPE.INT32]: 4, [RPM_TYPE.INT64]: 8 };
 
 /** Collects tags, then encodes them as one region. Setting a tag twice is a bug. */
@@ -87,7 +91,8 @@ export class HeaderBuilder {
     }
     const sorted = [...tags.entries()].sort(([a], [b]) => a - b);
     const count = sorted.length + 1;
-    if (count > RPM_MAX_TAGS) throw new KpkgError(`the rpm header would have ${count} tags, more than rpm accepts (${RPM_MAX_TAGS})`);
+    if (count > RPM_MAX_TAGS)
+      throw new KpkgError(`the rpm header would have ${count} tags, more than rpm accepts (${RPM_MAX_TAGS})`);
     const index = Buffer.alloc(count * 16);
     const data: Buffer[] = [];
     let size = 0;
@@ -115,7 +120,10 @@ export class HeaderBuilder {
     index.writeUInt32BE(size, 8);
     index.writeUInt32BE(16, 12);
     size += 16;
-    if (size > RPM_MAX_DATA) throw new KpkgError(`the rpm header would hold ${size} bytes of data, more than rpm accepts (${RPM_MAX_DATA})`, { hint: 'split the package: rpm cannot list this many files in one header' });
+    if (size > RPM_MAX_DATA)
+      throw new KpkgError(`the rpm header would hold ${size} bytes of data, more than rpm accepts (${RPM_MAX_DATA})`, {
+        hint: 'split the package: rpm cannot list this many files in one header',
+      });
     const intro = Buffer.alloc(16);
     RPM_HEADER_MAGIC.copy(intro, 0);
     intro.writeUInt32BE(count, 8);
@@ -133,7 +141,8 @@ function encodeValue(tag: number, value: Value): Buffer {
   if (value.values.length === 0) throw new Error(`rpm header: tag ${tag} has no values`);
   if (isStringValue(value)) {
     for (const s of value.values) {
-      if (s.includes('\0')) throw new KpkgError(`rpm header tag ${tag}: ${JSON.stringify(s.slice(0, 60))} contains a NUL character`);
+      if (s.includes('\0'))
+        throw new KpkgError(`rpm header tag ${tag}: ${JSON.stringify(s.slice(0, 60))} contains a NUL character`);
     }
     return Buffer.from(`${value.values.join('\0')}\0`, 'utf8');
   }
@@ -142,7 +151,8 @@ function encodeValue(tag: number, value: Value): Buffer {
   const numbers = value.values;
   const out = Buffer.alloc(width * numbers.length);
   numbers.forEach((n, i) => {
-    if (!Number.isSafeInteger(n) || n < 0 || n > limit) throw new KpkgError(`rpm header tag ${tag}: ${n} does not fit its ${width * 8}-bit field`);
+    if (!Number.isSafeInteger(n) || n < 0 || n > limit)
+      throw new KpkgError(`rpm header tag ${tag}: ${n} does not fit its ${width * 8}-bit field`);
     if (width === 2) out.writeUInt16BE(n, i * 2);
     else if (width === 4) out.writeUInt32BE(n, i * 4);
     else out.writeBigUInt64BE(BigInt(n), i * 8);

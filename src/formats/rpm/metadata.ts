@@ -35,7 +35,9 @@ const VERREL = /^[A-Za-z0-9._+~^]+$/;
 
 export function checkName(name: string): void {
   if (!NAME.test(name) || name.includes('..')) {
-    throw new KpkgError(`'${name}' is not a valid rpm package name: use letters, digits and '._+-', starting with a letter, digit or '_', without '..'`);
+    throw new KpkgError(
+      `'${name}' is not a valid rpm package name: use letters, digits and '._+-', starting with a letter, digit or '_', without '..'`,
+    );
   }
 }
 
@@ -43,17 +45,22 @@ export function checkName(name: string): void {
 export function rpmVersion(pkg: PackageDescription): RpmVersion {
   const { epoch, version, release } = splitVersion(pkg.version);
   if (release === undefined || release === '') {
-    throw new KpkgError(`the version '${pkg.version}' of ${pkg.name} has no release, which rpm needs: give it as VERSION-RELEASE, e.g. '${pkg.version}-1'`);
+    throw new KpkgError(
+      `the version '${pkg.version}' of ${pkg.name} has no release, which rpm needs: give it as VERSION-RELEASE, e.g. '${pkg.version}-1'`,
+    );
   }
   for (const [what, value] of [
     ['version', version],
     ['release', release],
   ] as const) {
     if (!VERREL.test(value) || value.includes('..')) {
-      throw new KpkgError(`the ${what} '${value}' of ${pkg.name} (from '${pkg.version}') is not valid for rpm: use letters, digits and '._+~^' only (no '-' or ':')`);
+      throw new KpkgError(
+        `the ${what} '${value}' of ${pkg.name} (from '${pkg.version}') is not valid for rpm: use letters, digits and '._+~^' only (no '-' or ':')`,
+      );
     }
   }
-  if (epoch !== undefined && epoch > 0xffffffff) throw new KpkgError(`the epoch of '${pkg.version}' is too large for rpm`);
+  if (epoch !== undefined && epoch > 0xffffffff)
+    throw new KpkgError(`the epoch of '${pkg.version}' is too large for rpm`);
   const evr = `${epoch === undefined ? '' : `${epoch}:`}${version}-${release}`;
   return { ...(epoch === undefined ? {} : { epoch }), version, release, evr };
 }
@@ -109,9 +116,19 @@ interface DepSets {
 }
 
 /** The dependency sets, rpmlib() requirements included. `features` are the payload's (compressor, large files…). */
-export function depSets(pkg: PackageDescription, arch: RpmArch, evr: string, scriptList: readonly Script[], features: readonly RpmDep[]): DepSets {
+export function depSets(
+  pkg: PackageDescription,
+  arch: RpmArch,
+  evr: string,
+  scriptList: readonly Script[],
+  features: readonly RpmDep[],
+): DepSets {
   const self = { name: pkg.name, flags: RPMSENSE.EQUAL, version: evr };
-  const provides = [self, ...(arch.isa === undefined ? [] : [{ ...self, name: `${pkg.name}(${arch.isa})` }]), ...(pkg.provides ?? []).map((r) => relationDep(r, 'provides'))];
+  const provides = [
+    self,
+    ...(arch.isa === undefined ? [] : [{ ...self, name: `${pkg.name}(${arch.isa})` }]),
+    ...(pkg.provides ?? []).map((r) => relationDep(r, 'provides')),
+  ];
   const requires = [
     ...(pkg.depends ?? []).map((d) => dependencyDep(d, 'depends')),
     ...(pkg.preDepends ?? []).map((d) => dependencyDep(d, 'pre-depends', RPMSENSE.SCRIPT_PRE)),
@@ -130,13 +147,18 @@ export function depSets(pkg: PackageDescription, arch: RpmArch, evr: string, scr
   if (scriptList.some((s) => s.prog.length > 1)) needs.push(rpmlibDep('ScriptletInterpreterArgs', '4.0.3-1'));
   if (all.some((d) => depHasChar(d, '~'))) needs.push(rpmlibDep('TildeInVersions', '4.10.0-1'));
   if (all.some((d) => depHasChar(d, '^'))) needs.push(rpmlibDep('CaretInVersions', '4.15.0-1'));
-  if ([...sets.requires, ...sets.recommends, ...sets.suggests, ...sets.conflicts].some(isRich)) needs.push(rpmlibDep('RichDependencies', '4.12.0-1'));
+  if ([...sets.requires, ...sets.recommends, ...sets.suggests, ...sets.conflicts].some(isRich))
+    needs.push(rpmlibDep('RichDependencies', '4.12.0-1'));
   sets.requires.push(...needs);
   for (const key of Object.keys(sets) as (keyof DepSets)[]) sets[key] = normalizeDeps(sets[key]);
   return sets;
 }
 
-function putDeps(header: HeaderBuilder, deps: readonly RpmDep[], tags: readonly [name: number, flags: number, version: number]): void {
+function putDeps(
+  header: HeaderBuilder,
+  deps: readonly RpmDep[],
+  tags: readonly [name: number, flags: number, version: number],
+): void {
   if (deps.length === 0) return;
   header.strings(
     tags[0],
@@ -171,7 +193,12 @@ export function addScriptTags(header: HeaderBuilder, scriptList: readonly Script
 }
 
 /** The descriptive tags: NAME … URL, OS, ARCH, SOURCERPM, ENCODING. */
-export function addDescriptiveTags(header: HeaderBuilder, pkg: PackageDescription, version: RpmVersion, arch: RpmArch): void {
+export function addDescriptiveTags(
+  header: HeaderBuilder,
+  pkg: PackageDescription,
+  version: RpmVersion,
+  arch: RpmArch,
+): void {
   header.string(RPMTAG.NAME, pkg.name).string(RPMTAG.VERSION, version.version).string(RPMTAG.RELEASE, version.release);
   if (version.epoch !== undefined) header.int32(RPMTAG.EPOCH, [version.epoch]);
   header

@@ -27,7 +27,10 @@ export interface SignatureInput {
 }
 
 function build(input: SignatureInput, long: boolean, reserved: number): HeaderBuilder {
-  const sig = new HeaderBuilder().string(RPMSIGTAG.SHA1, input.headerSha1).string(RPMSIGTAG.SHA256, input.headerSha256).binary(RPMSIGTAG.MD5, input.md5);
+  const sig = new HeaderBuilder()
+    .string(RPMSIGTAG.SHA1, input.headerSha1)
+    .string(RPMSIGTAG.SHA256, input.headerSha256)
+    .binary(RPMSIGTAG.MD5, input.md5);
   if (long) sig.int64(RPMSIGTAG.LONGARCHIVESIZE, [input.payloadSize]).int64(RPMSIGTAG.LONGSIZE, [input.size]);
   else sig.int32(RPMSIGTAG.PAYLOADSIZE, [input.payloadSize]).int32(RPMSIGTAG.SIZE, [input.size]);
   if (reserved > 0) sig.binary(RPMSIGTAG.RESERVEDSPACE, new Uint8Array(reserved));

@@ -38,7 +38,13 @@ void describe('writeRpm with a file of 4 GiB and more', () => {
       entries: [
         { kind: 'dir', path: '/opt/kpkg-large', mode: 0o755 },
         { kind: 'file', path: '/opt/kpkg-large/big', mode: 0o644, size: BIG, source: { from: 'disk', path: big } },
-        { kind: 'file', path: '/opt/kpkg-large/small', mode: 0o644, size: 6, source: { from: 'bytes', data: Buffer.from('small\n') } },
+        {
+          kind: 'file',
+          path: '/opt/kpkg-large/small',
+          mode: 0o644,
+          size: 6,
+          source: { from: 'bytes', data: Buffer.from('small\n') },
+        },
         { kind: 'symlink', path: '/opt/kpkg-large/link', target: 'small' },
       ],
     };
@@ -61,7 +67,9 @@ void describe('writeRpm with a file of 4 GiB and more', () => {
     await rpm('-i', '--root', root, '--dbpath', join(root, 'db'), '--nodeps', '--noscripts', out);
     assert.equal((await stat(join(root, 'opt/kpkg-large/big'))).size, BIG);
     assert.deepEqual((await readdir(join(root, 'opt/kpkg-large'))).sort(), ['big', 'link', 'small']);
-    const verify = await run('rpm', ['-V', '--root', root, '--dbpath', join(root, 'db'), 'kpkg-large'], { env }).catch((e: unknown) => e as { stdout: string });
+    const verify = await run('rpm', ['-V', '--root', root, '--dbpath', join(root, 'db'), 'kpkg-large'], { env }).catch(
+      (e: unknown) => e as { stdout: string },
+    );
     assert.equal(verify.stdout, '');
   });
 });

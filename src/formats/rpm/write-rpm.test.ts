@@ -28,7 +28,8 @@ async function payloadNames(file: string): Promise<string[]> {
   rpm2cpio.stdout.pipe(cpio.stdin);
   let out = '';
   cpio.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const code = (child: typeof cpio): Promise<number | null> => new Promise((resolve, reject) => child.on('error', reject).on('close', resolve));
+  const code = (child: typeof cpio): Promise<number | null> =>
+    new Promise((resolve, reject) => child.on('error', reject).on('close', resolve));
   const [a, b] = await Promise.all([code(rpm2cpio), code(cpio)]);
   assert.deepEqual([a, b], [0, 0], 'rpm2cpio | cpio -t failed');
   return out.trim().split('\n');
@@ -52,7 +53,13 @@ before(async () => {
   await mkdir(src);
   await writeFile(join(src, 'tool'), toolBytes);
   await writeFile(join(src, 'deep.h'), '#define DEEP 1\n');
-  const disk = async (path: string, from: string, mode = 0o644): Promise<PackageEntry> => ({ kind: 'file', path, mode, size: (await stat(from)).size, source: { from: 'disk', path: from } });
+  const disk = async (path: string, from: string, mode = 0o644): Promise<PackageEntry> => ({
+    kind: 'file',
+    path,
+    mode,
+    size: (await stat(from)).size,
+    source: { from: 'disk', path: from },
+  });
   const entries: PackageEntry[] = [
     { kind: 'symlink', path: `${TOP}/link`, target: 'bin/tool' },
     await disk(`${TOP}/bin/tool`, join(src, 'tool'), 0o755),
@@ -86,7 +93,11 @@ before(async () => {
     scripts,
     entries,
     mtime: MTIME,
-    rpm: { group: 'System Environment/Kernel', vendor: 'Kpkg', obsoletes: [{ name: 'kpkg-legacy', version: { op: '<<', version: '6' } }] },
+    rpm: {
+      group: 'System Environment/Kernel',
+      vendor: 'Kpkg',
+      obsoletes: [{ name: 'kpkg-legacy', version: { op: '<<', version: '6' } }],
+    },
   };
 });
 
@@ -115,12 +126,40 @@ void describe('writeRpm', () => {
     assert.equal(await rpm(['-K', '--nosignature', file]), `${file}: digests OK\n`);
     assert.equal(
       await rpm(['-Kv', file]),
-      [`${file}:`, '    Header SHA256 digest: OK', '    Header SHA1 digest: OK', '    Payload SHA256 digest: OK', '    MD5 digest: OK', ''].join('\n'),
+      [
+        `${file}:`,
+        '    Header SHA256 digest: OK',
+        '    Header SHA1 digest: OK',
+        '    Payload SHA256 digest: OK',
+        '    MD5 digest: OK',
+        '',
+      ].join('\n'),
     );
   });
 
   void it('rpm -qp shows the descriptive fields', async () => {
-    const fields = ['NAME', 'EPOCH', 'VERSION', 'RELEASE', 'ARCH', 'OS', 'SUMMARY', 'LICENSE', 'GROUP', 'URL', 'VENDOR', 'PACKAGER', 'BUILDTIME', 'BUILDHOST', 'SIZE', 'SOURCERPM', 'PAYLOADFORMAT', 'PAYLOADCOMPRESSOR', 'PAYLOADFLAGS', 'ENCODING'];
+    const fields = [
+      'NAME',
+      'EPOCH',
+      'VERSION',
+      'RELEASE',
+      'ARCH',
+      'OS',
+      'SUMMARY',
+      'LICENSE',
+      'GROUP',
+      'URL',
+      'VENDOR',
+      'PACKAGER',
+      'BUILDTIME',
+      'BUILDHOST',
+      'SIZE',
+      'SOURCERPM',
+      'PAYLOADFORMAT',
+      'PAYLOADCOMPRESSOR',
+      'PAYLOADFLAGS',
+      'ENCODING',
+    ];
     const out = await rpm(['-qp', '--qf', fields.map((f) => `%{${f}}`).join('|'), file]);
     assert.deepEqual(out.split('|'), [
       'kpkg-test',
@@ -173,7 +212,11 @@ void describe('writeRpm', () => {
       flags.split('\n').filter((l) => l.startsWith('/bin/sh')),
       ['/bin/sh pre,interp', '/bin/sh post,interp', '/bin/sh preun,interp', '/bin/sh postun,interp'],
     );
-    assert.deepEqual(await lines('--provides'), ['kpkg-test = 2:6.1.0~rc1-3', 'kpkg-test(aarch-64) = 2:6.1.0~rc1-3', 'kpkg-virtual = 6.1']);
+    assert.deepEqual(await lines('--provides'), [
+      'kpkg-test = 2:6.1.0~rc1-3',
+      'kpkg-test(aarch-64) = 2:6.1.0~rc1-3',
+      'kpkg-virtual = 6.1',
+    ]);
     assert.deepEqual(await lines('--obsoletes'), ['kpkg-legacy < 6']);
     assert.deepEqual(await lines('--conflicts'), ['kpkg-old <= 1.0-1']);
     assert.deepEqual(await lines('--recommends'), ['linux-firmware']);
@@ -196,8 +239,16 @@ void describe('writeRpm', () => {
   void it('rpm -qpl lists what the payload holds, plus the ghost', async () => {
     const listed = (await rpm(['-qpl', file])).trim().split('\n');
     const payload = (await payloadNames(file)).map((n) => n.replace(/^\./, ''));
-    assert.deepEqual(payload, [...listed].filter((p) => p !== '/boot/vmlinuz-kpkg-test'));
-    assert.deepEqual([...listed].sort(), expectedFiles().map((f) => f.path).sort());
+    assert.deepEqual(
+      payload,
+      [...listed].filter((p) => p !== '/boot/vmlinuz-kpkg-test'),
+    );
+    assert.deepEqual(
+      [...listed].sort(),
+      expectedFiles()
+        .map((f) => f.path)
+        .sort(),
+    );
     // rpm's order: byte-wise by path ('-' sorts before '/').
     assert.deepEqual(listed.slice(0, 3), ['/boot/vmlinuz-kpkg-test', TOP, `${TOP}/a-b`]);
   });
@@ -212,7 +263,11 @@ void describe('writeRpm', () => {
       assert.deepEqual([mtime, user, group], [String(MTIME), 'root', 'root'], path);
       if (entry.kind === 'file') {
         const data = entry.source.from === 'bytes' ? entry.source.data : await readFile(entry.source.path);
-        assert.deepEqual([size, mode, digest], [String(entry.size), `0100${entry.mode.toString(8)}`, sha256(data)], path);
+        assert.deepEqual(
+          [size, mode, digest],
+          [String(entry.size), `0100${entry.mode.toString(8)}`, sha256(data)],
+          path,
+        );
       } else if (entry.kind === 'symlink') {
         assert.deepEqual([size, mode, link], [String(entry.target.length), '0120777', entry.target], path);
       } else if (entry.kind === 'dir') {
@@ -256,7 +311,11 @@ void describe('writeRpm', () => {
         await assert.rejects(lstat(installed), /ENOENT/, 'a ghost is not installed');
       }
     }
-    const verify = await run('rpm', ['-V', '--root', root, '--dbpath', join(root, 'db'), '--nodeps', '--noscripts', 'kpkg-test'], { env }).catch((e: unknown) => e as { stdout: string; code: number });
+    const verify = await run(
+      'rpm',
+      ['-V', '--root', root, '--dbpath', join(root, 'db'), '--nodeps', '--noscripts', 'kpkg-test'],
+      { env },
+    ).catch((e: unknown) => e as { stdout: string; code: number });
     // Only the ghost, which is not there, may be reported — and rpm -V skips missing ghosts.
     assert.equal(verify.stdout, '');
   });
@@ -264,22 +323,31 @@ void describe('writeRpm', () => {
   void it('writes byte-identical packages from the same input, in any entry order', async () => {
     for (const compression of ['xz', 'zstd', 'gzip'] as const) {
       const a = await writeRpm(pkg, join(work, `a-${compression}.rpm`), { compression });
-      const b = await writeRpm({ ...pkg, entries: [...pkg.entries].reverse() }, join(work, `b-${compression}.rpm`), { compression });
+      const b = await writeRpm({ ...pkg, entries: [...pkg.entries].reverse() }, join(work, `b-${compression}.rpm`), {
+        compression,
+      });
       assert.equal(a.sha256, b.sha256, compression);
       assert.equal(await rpm(['-K', '--nosignature', a.path]), `${a.path}: digests OK\n`);
     }
-    assert.equal(await rpm(['-qp', '--qf', '%{PAYLOADCOMPRESSOR} %{PAYLOADFLAGS}', join(work, 'a-zstd.rpm')]), 'zstd 3');
+    assert.equal(
+      await rpm(['-qp', '--qf', '%{PAYLOADCOMPRESSOR} %{PAYLOADFLAGS}', join(work, 'a-zstd.rpm')]),
+      'zstd 3',
+    );
   });
 
   void it('writes a package without files or scripts', async () => {
     const out = join(work, 'meta.rpm');
-    await writeRpm({ ...pkg, name: 'kpkg-meta', arch: 'all', entries: [], scripts: {}, depends: [{ name: 'kpkg-test' }] }, out, { compression: 'xz' });
+    await writeRpm(
+      { ...pkg, name: 'kpkg-meta', arch: 'all', entries: [], scripts: {}, depends: [{ name: 'kpkg-test' }] },
+      out,
+      { compression: 'xz' },
+    );
     assert.equal(await rpm(['-K', '--nosignature', out]), `${out}: digests OK\n`);
     assert.equal(await rpm(['-qpl', out]), '(contains no files)\n');
     assert.equal(await rpm(['-qp', '--qf', '%{ARCH}', out]), 'noarch');
   });
 
-  void it('names and writes an armel package with rpm\'s ARMv5 names', async () => {
+  void it("names and writes an armel package with rpm's ARMv5 names", async () => {
     const armel = { ...pkg, arch: 'armel' };
     const out = join(work, rpmPackager.fileName(armel, { compression: 'xz' }));
     assert.equal(basename(out), 'kpkg-test-6.1.0~rc1-3.armv5tel.rpm');
@@ -295,15 +363,27 @@ void describe('writeRpm failures', () => {
     const dir = await mkdtemp(join(work, 'fail-'));
     const doomed = join(work, 'src', 'doomed');
     await writeFile(doomed, 'soon gone\n');
-    const failing: PackageDescription = { ...pkg, entries: [...pkg.entries, { kind: 'file', path: `${TOP}/zz-doomed`, mode: 0o644, size: 10, source: { from: 'disk', path: doomed } }] };
+    const failing: PackageDescription = {
+      ...pkg,
+      entries: [
+        ...pkg.entries,
+        { kind: 'file', path: `${TOP}/zz-doomed`, mode: 0o644, size: 10, source: { from: 'disk', path: doomed } },
+      ],
+    };
     await rm(doomed);
-    await assert.rejects(writeRpm(failing, join(dir, 'x.rpm'), { compression: 'xz' }), (error: unknown) => error instanceof KpkgError && error.where === doomed);
+    await assert.rejects(
+      writeRpm(failing, join(dir, 'x.rpm'), { compression: 'xz' }),
+      (error: unknown) => error instanceof KpkgError && error.where === doomed,
+    );
     assert.deepEqual(await readdir(dir), []);
   });
 
   void it('reports an unwritable destination as a KpkgError', async () => {
     const out = join(work, 'no-such-dir', 'x.rpm');
-    await assert.rejects(writeRpm(pkg, out, { compression: 'zstd' }), (error: unknown) => error instanceof KpkgError && error.where === out && /ENOENT/.test(error.message));
+    await assert.rejects(
+      writeRpm(pkg, out, { compression: 'zstd' }),
+      (error: unknown) => error instanceof KpkgError && error.where === out && /ENOENT/.test(error.message),
+    );
   });
 
   void it('refuses what rpm cannot express, before writing anything', async () => {
@@ -321,7 +401,11 @@ void describe('writeRpm failures', () => {
       [{ mtime: -1 }, /does not fit rpm's 32-bit times/],
     ];
     for (const [change, pattern] of cases) {
-      await assert.rejects(writeRpm({ ...pkg, ...change }, join(dir, 'x.rpm'), { compression: 'xz' }), (e: unknown) => e instanceof KpkgError && pattern.test(e.message) && !e.message.includes('\n'), String(pattern));
+      await assert.rejects(
+        writeRpm({ ...pkg, ...change }, join(dir, 'x.rpm'), { compression: 'xz' }),
+        (e: unknown) => e instanceof KpkgError && pattern.test(e.message) && !e.message.includes('\n'),
+        String(pattern),
+      );
     }
     await assert.rejects(writeRpm(pkg, join(dir, 'x.rpm'), { compression: 'none' }), /cannot use compression 'none'/);
     assert.deepEqual(await readdir(dir), []);

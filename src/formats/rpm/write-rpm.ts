@@ -39,7 +39,15 @@ import { addFileTags, hasLargeFiles, installedSize, payloadEntries, PGPHASHALGO_
 import type { RpmFile } from './files.js';
 import { HeaderBuilder } from './header.js';
 import { encodeLead } from './lead.js';
-import { addDependencyTags, addDescriptiveTags, addScriptTags, checkName, depSets, rpmVersion, scripts } from './metadata.js';
+import {
+  addDependencyTags,
+  addDescriptiveTags,
+  addScriptTags,
+  checkName,
+  depSets,
+  rpmVersion,
+  scripts,
+} from './metadata.js';
 import { encodeSignature } from './signature.js';
 
 /** PAYLOADCOMPRESSOR values and the rpmlib() feature each needs (pack.c, getIOFlags). */
@@ -61,7 +69,13 @@ interface Payload {
   fileDigests: Map<string, string>;
 }
 
-async function writePayload(files: readonly RpmFile[], mtime: number, kind: CompressionKind, level: number, path: string): Promise<Payload> {
+async function writePayload(
+  files: readonly RpmFile[],
+  mtime: number,
+  kind: CompressionKind,
+  level: number,
+  path: string,
+): Promise<Payload> {
   const fileDigests = new Map<string, string>();
   const archive = cpioStream(payloadEntries(files, mtime), {
     format: hasLargeFiles(files) ? 'rpm-stripped' : 'newc',
@@ -70,7 +84,13 @@ async function writePayload(files: readonly RpmFile[], mtime: number, kind: Comp
   const plain = measuringStream();
   const packed = measuringStream();
   await pipeline(archive, plain.stream, compressor(kind, level), packed.stream, createWriteStream(path));
-  return { archiveSize: plain.size, compressedSize: packed.size, digest: packed.digest(), digestAlt: plain.digest(), fileDigests };
+  return {
+    archiveSize: plain.size,
+    compressedSize: packed.size,
+    digest: packed.digest(),
+    digestAlt: plain.digest(),
+    fileDigests,
+  };
 }
 
 /** A payload entry as entriesKey sees it: the fields of its cpio header, and a file's content. */
@@ -93,8 +113,16 @@ type StoredPayload = Omit<Payload, 'fileDigests'> & { fileDigests: [string, stri
  * (the payload holds the files alone, so a new version or new relations find it too), else written
  * (into the store, or to `scratchPath`).
  */
-async function payloadFile(files: readonly RpmFile[], mtime: number, kind: CompressionKind, level: number, scratchPath: string, store: MemberStore | undefined): Promise<Payload & { path: string }> {
-  if (store === undefined) return { ...(await writePayload(files, mtime, kind, level, scratchPath)), path: scratchPath };
+async function payloadFile(
+  files: readonly RpmFile[],
+  mtime: number,
+  kind: CompressionKind,
+  level: number,
+  scratchPath: string,
+  store: MemberStore | undefined,
+): Promise<Payload & { path: string }> {
+  if (store === undefined)
+    return { ...(await writePayload(files, mtime, kind, level, scratchPath)), path: scratchPath };
   const label = `rpm payload 1\0${hasLargeFiles(files) ? 'rpm-stripped' : 'newc'}\0${await compressorIdentity(kind)}\0${kind} ${level}`;
   const key = await entriesKey(label, payloadEntries(files, mtime).map(keyedPayloadEntry), store);
   const { dir, meta } = await store.member(key, async (d): Promise<StoredPayload> => {
@@ -107,7 +135,9 @@ async function payloadFile(files: readonly RpmFile[], mtime: number, kind: Compr
 function checkPackage(pkg: PackageDescription): void {
   checkName(pkg.name);
   if (!Number.isInteger(pkg.mtime) || pkg.mtime < 0 || pkg.mtime > UINT32_MAX) {
-    throw new KpkgError(`the time stamp ${pkg.mtime} of ${pkg.name} does not fit rpm's 32-bit times (0 to ${UINT32_MAX})`);
+    throw new KpkgError(
+      `the time stamp ${pkg.mtime} of ${pkg.name} does not fit rpm's 32-bit times (0 to ${UINT32_MAX})`,
+    );
   }
 }
 
@@ -121,11 +151,22 @@ export function rpmFileName(pkg: PackageDescription): string {
 export async function prepareRpm(pkg: PackageDescription, options: WriteOptions): Promise<void> {
   if (options.members === undefined || COMPRESSORS[options.compression] === undefined) return; // writeRpm refuses the compression
   checkPackage(pkg);
-  await payloadFile(rpmFiles(pkg.entries), pkg.mtime, options.compression, options.level ?? DEFAULT_COMPRESSION_LEVEL[options.compression], '', options.members);
+  await payloadFile(
+    rpmFiles(pkg.entries),
+    pkg.mtime,
+    options.compression,
+    options.level ?? DEFAULT_COMPRESSION_LEVEL[options.compression],
+    '',
+    options.members,
+  );
 }
 
 /** Builds the .rpm at `outPath` (replacing a previous file there only on success). */
-export async function writeRpm(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> {
+export async function writeRpm(
+  pkg: PackageDescription,
+  outPath: string,
+  options: WriteOptions,
+): Promise<WrittenArtifact> {
   // Everything that can be refused is refused before a byte is written.
   checkPackage(pkg);
   const version = rpmVersion(pkg);
@@ -133,7 +174,8 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
   const scriptList = scripts(pkg);
   const files = rpmFiles(pkg.entries);
   const compression = COMPRESSORS[options.compression];
-  if (compression === undefined) throw new KpkgError(`rpm packages cannot use compression '${options.compression}': use xz, zstd or gzip`);
+  if (compression === undefined)
+    throw new KpkgError(`rpm packages cannot use compression '${options.compression}': use xz, zstd or gzip`);
   const level = options.level ?? DEFAULT_COMPRESSION_LEVEL[options.compression];
   const large = hasLargeFiles(files);
   const features = [
@@ -147,7 +189,14 @@ export async function writeRpm(pkg: PackageDescription, outPath: string, options
 
   return writePackageFile(outPath, async ({ partial, scratch }) => {
     // 1. The payload.
-    const payload = await payloadFile(files, pkg.mtime, options.compression, level, scratch('payload'), options.members);
+    const payload = await payloadFile(
+      files,
+      pkg.mtime,
+      options.compression,
+      level,
+      scratch('payload'),
+      options.members,
+    );
 
     // 2. The main header, then the signature over it.
     const header = new HeaderBuilder();

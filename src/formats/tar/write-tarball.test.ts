@@ -16,7 +16,10 @@ let pkg: PackageDescription;
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'kpkg-tarball-'));
   await writeFile(join(work, 'Image.gz'), 'boot image');
-  const text = (data: string): { size: number; source: { from: 'bytes'; data: Uint8Array } } => ({ size: data.length, source: { from: 'bytes', data: Buffer.from(data) } });
+  const text = (data: string): { size: number; source: { from: 'bytes'; data: Uint8Array } } => ({
+    size: data.length,
+    source: { from: 'bytes', data: Buffer.from(data) },
+  });
   pkg = {
     name: 'linux-6.1.0-arm64',
     version: '6.1.0',
@@ -30,7 +33,13 @@ before(async () => {
     entries: [
       { kind: 'symlink', path: '/lib/modules/6.1.0/build/source', target: '../../../../usr/src/x' },
       { kind: 'file', path: '/lib/modules/6.1.0/build/scripts/tool', mode: 0o755, ...text('#!/bin/sh\n') },
-      { kind: 'file', path: '/boot/vmlinuz-6.1.0', mode: 0o644, size: 10, source: { from: 'disk', path: join(work, 'Image.gz') } },
+      {
+        kind: 'file',
+        path: '/boot/vmlinuz-6.1.0',
+        mode: 0o644,
+        size: 10,
+        source: { from: 'disk', path: join(work, 'Image.gz') },
+      },
       { kind: 'file', path: '/lib/modules/6.1.0/modules.dep', mode: 0o644, ...text('') },
       { kind: 'ghost', path: '/boot/ghost', mode: 0o644 },
     ],
@@ -64,14 +73,22 @@ test('GNU tar as make tar-pkg writes it: relative names, directories first and w
       'lib/modules/6.1.0/modules.dep',
     ],
   );
-  assert.ok(rows.every((r) => r.includes(' root/root ') && r.includes('2023-11-14 22:13')), stdout);
+  assert.ok(
+    rows.every((r) => r.includes(' root/root ') && r.includes('2023-11-14 22:13')),
+    stdout,
+  );
   assert.match(rows.find((r) => r.endsWith('/tool')) ?? '', /^-rwxr-xr-x /);
   const again = await tarballPackager.write(pkg, join(work, 'again.tar.gz'), options);
   assert.equal(again.sha256, written.sha256, 'identical bytes on a second write');
 });
 
 test('a failed write leaves nothing at the output path', async () => {
-  const broken: PackageDescription = { ...pkg, entries: [{ kind: 'file', path: '/boot/gone', mode: 0o644, size: 3, source: { from: 'disk', path: join(work, 'missing') } }] };
+  const broken: PackageDescription = {
+    ...pkg,
+    entries: [
+      { kind: 'file', path: '/boot/gone', mode: 0o644, size: 3, source: { from: 'disk', path: join(work, 'missing') } },
+    ],
+  };
   const out = join(work, 'failed');
   await run('mkdir', ['-p', out]);
   await assert.rejects(tarballPackager.write(broken, join(out, 'x.tar.xz'), { compression: 'xz' }), KpkgError);

@@ -26,7 +26,17 @@ export function tarballEntries(entries: readonly PackageEntry[], mtime: number):
         members.push({ type: 'dir', name: `${name}/`, mode: entry.mode, mtime });
         break;
       case 'file':
-        members.push({ type: 'file', name, mode: entry.mode, mtime, size: entry.size, content: entry.source.from === 'disk' ? { from: 'disk', path: entry.source.path } : { from: 'bytes', data: entry.source.data } });
+        members.push({
+          type: 'file',
+          name,
+          mode: entry.mode,
+          mtime,
+          size: entry.size,
+          content:
+            entry.source.from === 'disk'
+              ? { from: 'disk', path: entry.source.path }
+              : { from: 'bytes', data: entry.source.data },
+        });
         break;
       case 'symlink':
         members.push({ type: 'symlink', name, target: entry.target, mtime });
@@ -41,13 +51,21 @@ export function tarballEntries(entries: readonly PackageEntry[], mtime: number):
 /** Compresses the tarball of `pkg` into options.members, for a writeTarball that follows (packager.ts, prepare). */
 async function prepareTarball(pkg: PackageDescription, options: WriteOptions): Promise<void> {
   if (options.members === undefined) return;
-  await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), '', { compression: options.compression, level: options.level, store: options.members });
+  await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), '', {
+    compression: options.compression,
+    level: options.level,
+    store: options.members,
+  });
 }
 
 async function writeTarball(pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> {
   return writePackageFile(outPath, async ({ partial, scratch }) => {
     // The compressed tar (or the one a run before made of the same bytes), copied into place while hashed.
-    const tar = await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), scratch('tar'), { compression: options.compression, level: options.level, store: options.members });
+    const tar = await compressedTarMember(tarballEntries(pkg.entries, pkg.mtime), scratch('tar'), {
+      compression: options.compression,
+      level: options.level,
+      store: options.members,
+    });
     const measure = measuringStream();
     await pipeline(createReadStream(tar.path), measure.stream, createWriteStream(partial));
     return { sha256: measure.digest(), size: measure.size };

@@ -30,7 +30,11 @@ function file(path: string, name: string, origin: HeadersEntry['origin'] = 'objt
 const readFromDisk = { readOf: (): undefined => undefined };
 
 test('a tree whose ELF files are all the target’s passes the gate; it counts them', async () => {
-  const entries = [file('include/x.h', 'header.h'), file('scripts/basic/fixdep', 'target', 'kpkg'), file('scripts/mod/modpost', 'target')];
+  const entries = [
+    file('include/x.h', 'header.h'),
+    file('scripts/basic/fixdep', 'target', 'kpkg'),
+    file('scripts/mod/modpost', 'target'),
+  ];
   assert.equal(await gateElfFiles(entries, readFromDisk, arm64, '6.1.0'), 2);
 });
 
@@ -39,7 +43,10 @@ test('a build-machine program left in the tree stops the gate, named in the erro
   await assert.rejects(gateElfFiles(entries, readFromDisk, arm64, '6.1.0'), (e: unknown) => {
     assert.ok(e instanceof KpkgError);
     assert.match(e.message, /the headers of 6\.1\.0 would ship 1 file\(s\) that cannot run on the target/);
-    assert.match(e.message, /scripts\/prebuilt: wrong-machine — x86-64 64-bit little-endian, expected AArch64 64-bit little-endian/);
+    assert.match(
+      e.message,
+      /scripts\/prebuilt: wrong-machine — x86-64 64-bit little-endian, expected AArch64 64-bit little-endian/,
+    );
     return true;
   });
 });
@@ -48,5 +55,8 @@ test("the scan's reads stand for files the scan read; rebuilt programs (origin k
   // The scan says 'not ELF' of both: the tree file is taken at its word, the rebuilt one is read and found foreign.
   const notElf = { readOf: () => ({ kind: 'not-elf' as const }) };
   assert.equal(await gateElfFiles([file('scripts/from-scan', 'host')], notElf, arm64, '6.1.0'), 0);
-  await assert.rejects(gateElfFiles([file('scripts/rebuilt', 'host', 'kpkg')], notElf, arm64, '6.1.0'), /scripts\/rebuilt: wrong-machine/);
+  await assert.rejects(
+    gateElfFiles([file('scripts/rebuilt', 'host', 'kpkg')], notElf, arm64, '6.1.0'),
+    /scripts\/rebuilt: wrong-machine/,
+  );
 });

@@ -10,9 +10,16 @@ import type { HeadersScan } from './scan.js';
  * the rebuilt programs (origin 'kpkg') are. Returns how many files are ELF; throws elfGateError
  * naming every file that is not the target's.
  */
-export async function gateElfFiles(entries: readonly HeadersEntry[], scan: Pick<HeadersScan, 'readOf'>, arch: ArchInfo, release: string): Promise<number> {
+export async function gateElfFiles(
+  entries: readonly HeadersEntry[],
+  scan: Pick<HeadersScan, 'readOf'>,
+  arch: ArchInfo,
+  release: string,
+): Promise<number> {
   const audit = await auditElfFiles(
-    entries.filter((e) => e.kind === 'file').map((e) => ({ ...e, read: e.origin === 'kpkg' ? undefined : scan.readOf(e.path) })),
+    entries
+      .filter((e) => e.kind === 'file')
+      .map((e) => ({ ...e, read: e.origin === 'kpkg' ? undefined : scan.readOf(e.path) })),
     { identity: arch.elf, interpreter: arch.dynamicLoader },
   );
   if (audit.findings.length > 0) throw elfGateError(audit.findings, release);
@@ -21,7 +28,10 @@ export async function gateElfFiles(entries: readonly HeadersEntry[], scan: Pick<
 
 export function elfGateError(findings: readonly ElfFinding[], release: string): KpkgError {
   const lines = findings.map((f) => `  ${f.path}: ${f.problem} — ${f.found}, expected ${f.expected}`);
-  return new KpkgError(`the headers of ${release} would ship ${findings.length} file(s) that cannot run on the target:\n${lines.join('\n')}`, {
-    hint: 'nothing was written. These files are not build products kpkg knows how to rebuild for the target (no Kbuild record, or not from the kernel build at all): rebuild the kernel from a clean tree, or report the file',
-  });
+  return new KpkgError(
+    `the headers of ${release} would ship ${findings.length} file(s) that cannot run on the target:\n${lines.join('\n')}`,
+    {
+      hint: 'nothing was written. These files are not build products kpkg knows how to rebuild for the target (no Kbuild record, or not from the kernel build at all): rebuild the kernel from a clean tree, or report the file',
+    },
+  );
 }

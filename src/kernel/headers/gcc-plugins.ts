@@ -100,7 +100,8 @@ export function parsePluginCompilerRecord(text: string): PluginCompiler | undefi
   const basever = fields.get('basever');
   const datestamp = fields.get('datestamp');
   const configure = fields.get('configure');
-  if (!Number.isInteger(major) || basever === undefined || datestamp === undefined || configure === undefined) return undefined;
+  if (!Number.isInteger(major) || basever === undefined || datestamp === undefined || configure === undefined)
+    return undefined;
   return { major, basever, datestamp, pkgversion: fields.get('pkgversion'), configure };
 }
 
@@ -110,25 +111,39 @@ export function parsePluginCompilerRecord(text: string): PluginCompiler | undefi
  * `expected` is a distribution version ("12.2.0-14+deb12u1", compared with the build's
  * --with-pkgversion) or a plain gcc version ("12.2.0", compared with basever).
  */
-export function assertTargetCompiler(compiler: PluginCompiler, expected: string | undefined, headersRoot: string): void {
+export function assertTargetCompiler(
+  compiler: PluginCompiler,
+  expected: string | undefined,
+  headersRoot: string,
+): void {
   if (expected === undefined) return;
   const debian = debianCompilerVersion(compiler);
-  const matches = /^\d+(\.\d+)*$/.test(expected) ? expected === compiler.basever : expected === debian || expected === compiler.pkgversion;
+  const matches = /^\d+(\.\d+)*$/.test(expected)
+    ? expected === compiler.basever
+    : expected === debian || expected === compiler.pkgversion;
   if (matches) return;
-  throw new KpkgError(`the target's gcc is ${expected}, but the GCC plugin headers are those of ${describeCompiler(compiler)}: that gcc would refuse every plugin ("incompatible gcc/plugin versions")`, {
-    where: headersRoot,
-    hint: `give the plugin headers of the target's own gcc (gcc-${compiler.major}-plugin-dev ${expected}) with --plugin-sysroot DIR or the release that has it with --target-suite, or update gcc on the target to ${debian ?? compiler.basever} and pass --target-gcc ${debian ?? compiler.basever}`,
-    exitCode: 1,
-  });
+  throw new KpkgError(
+    `the target's gcc is ${expected}, but the GCC plugin headers are those of ${describeCompiler(compiler)}: that gcc would refuse every plugin ("incompatible gcc/plugin versions")`,
+    {
+      where: headersRoot,
+      hint: `give the plugin headers of the target's own gcc (gcc-${compiler.major}-plugin-dev ${expected}) with --plugin-sysroot DIR or the release that has it with --target-suite, or update gcc on the target to ${debian ?? compiler.basever} and pass --target-gcc ${debian ?? compiler.basever}`,
+      exitCode: 1,
+    },
+  );
 }
 
 /** The target-native gcc plugin headers in `root`; a KpkgError naming the package when they are not there. */
-export async function findTargetPluginHeaders(root: string, arch: ArchInfo, gccVersion: number): Promise<TargetPluginHeaders> {
+export async function findTargetPluginHeaders(
+  root: string,
+  arch: ArchInfo,
+  gccVersion: number,
+): Promise<TargetPluginHeaders> {
   const major = gccMajor(gccVersion);
   const includeDir = pluginIncludeDir(root, arch, major);
   const versionH = await readTextOrUndefined(join(includeDir, 'plugin-version.h'));
   const configargsH = await readTextOrUndefined(join(includeDir, 'configargs.h'));
-  const compiler = versionH === undefined || configargsH === undefined ? undefined : parsePluginCompiler(major, versionH, configargsH);
+  const compiler =
+    versionH === undefined || configargsH === undefined ? undefined : parsePluginCompiler(major, versionH, configargsH);
   if (compiler !== undefined) return { includeDir, compiler };
   throw new KpkgError(`no gcc ${major} plugin headers for ${arch.gnuTriplet} in ${root}`, {
     where: join(includeDir, 'plugin-version.h'),

@@ -71,10 +71,17 @@ const TARGET_LIBRARIES: readonly { match: RegExp; package: string }[] = [
 /** When a rebuild failed for want of a target library, the command that installs it. */
 export function missingLibraryHint(output: string, debianArch: string): string | undefined {
   const packages = TARGET_LIBRARIES.filter((l) => l.match.test(output)).map((l) => `${l.package}:${debianArch}`);
-  return packages.length === 0 ? undefined : `the target's development files (${packages.join(' ')}) are incomplete where kpkg looked: \`kpkg doctor --arch ${debianArch}\` says where that is; \`kpkg sysroot --arch ${debianArch} --refresh\` fetches them again`;
+  return packages.length === 0
+    ? undefined
+    : `the target's development files (${packages.join(' ')}) are incomplete where kpkg looked: \`kpkg doctor --arch ${debianArch}\` says where that is; \`kpkg sysroot --arch ${debianArch} --refresh\` fetches them again`;
 }
 
-async function run(argv: readonly string[], cwd: string, onCommand?: (c: string) => void, debianArch?: string): Promise<void> {
+async function run(
+  argv: readonly string[],
+  cwd: string,
+  onCommand?: (c: string) => void,
+  debianArch?: string,
+): Promise<void> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('empty command');
   onCommand?.(argv.map(quoteWord).join(' '));
@@ -82,8 +89,15 @@ async function run(argv: readonly string[], cwd: string, onCommand?: (c: string)
   if (r.exitCode !== 0) {
     const tail = lastLines(r.all ?? '', 25);
     const failure = r.failed && r.exitCode === undefined ? ` (${r.shortMessage})` : '';
-    const hint = debianArch === undefined ? undefined : (missingLibraryHint(tail, debianArch) ?? `the target's compiler cannot build or link this program: \`kpkg doctor --arch ${debianArch}\` checks the compiler and its C library (CC=, CROSS_COMPILE=, LLVM= as for the kernel build)`);
-    throw new KpkgError(`command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`, { where: cwd, ...(hint === undefined ? {} : { hint }) });
+    const hint =
+      debianArch === undefined
+        ? undefined
+        : (missingLibraryHint(tail, debianArch) ??
+          `the target's compiler cannot build or link this program: \`kpkg doctor --arch ${debianArch}\` checks the compiler and its C library (CC=, CROSS_COMPILE=, LLVM= as for the kernel build)`);
+    throw new KpkgError(
+      `command failed (exit ${String(r.exitCode ?? '?')})${failure}: ${argv.map(quoteWord).join(' ')}\n${tail}`,
+      { where: cwd, ...(hint === undefined ? {} : { hint }) },
+    );
   }
 }
 
@@ -120,10 +134,13 @@ class Replayer {
   private async replay(rel: string): Promise<string> {
     const words = await recordedCommand(this.objtree, rel);
     if (words === undefined) {
-      throw new KpkgError(`cannot rebuild ${rel} for the target: Kbuild's record of how it was built (${cmdFileOf(rel)}) is missing`, {
-        where: join(this.objtree, cmdFileOf(rel)),
-        hint: 'package a tree as the kernel build left it: `make clean` or copying the tree without its dot-files removes the records',
-      });
+      throw new KpkgError(
+        `cannot rebuild ${rel} for the target: Kbuild's record of how it was built (${cmdFileOf(rel)}) is missing`,
+        {
+          where: join(this.objtree, cmdFileOf(rel)),
+          hint: 'package a tree as the kernel build left it: `make clean` or copying the tree without its dot-files removes the records',
+        },
+      );
     }
     const program = programWords(words);
     const args: string[] = [];
@@ -132,8 +149,15 @@ class Replayer {
     const objects = new Map<string, Promise<string>>();
     for (let i = 0; i < rest.length; i++) {
       const w = rest[i] ?? '';
-      if (w === '-o') i++; // the output, never an input (an object's own record names it)
-      else if (w.endsWith('.o') && !w.startsWith('-') && !objects.has(w) && (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))) objects.set(w, this.build(w));
+      if (w === '-o')
+        i++; // the output, never an input (an object's own record names it)
+      else if (
+        w.endsWith('.o') &&
+        !w.startsWith('-') &&
+        !objects.has(w) &&
+        (await isFile(join(this.objtree, cmdFileOf(this.rel(w)))))
+      )
+        objects.set(w, this.build(w));
     }
     // Every object settles before this link goes on or fails: nothing may still write into the
     // scratch directory when a failure has it removed. The first failure in command order is reported.
@@ -158,7 +182,14 @@ class Replayer {
     }
     const out = this.output(rel);
     await mkdir(dirname(out), { recursive: true });
-    await this.slots.run(() => run([...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args], this.objtree, this.onCommand, this.debianArch));
+    await this.slots.run(() =>
+      run(
+        [...(isCxx(program) ? this.compilers.cxx : this.compilers.c), ...args],
+        this.objtree,
+        this.onCommand,
+        this.debianArch,
+      ),
+    );
     return out;
   }
 
@@ -172,25 +203,48 @@ export async function rebuildHostPrograms(options: RebuildOptions): Promise<Host
   if (programs.length === 0) return [];
   const compilers = targetCompilers(toolchain, arch, options.sysroot);
   const modpostSources = await modpostSourcesForTarget(tree, arch.elf, workDir);
-  const replayer = new Replayer(tree.objtree, join(workDir, 'objtree'), compilers, new Slots(options.jobs ?? cpuParallelism()), arch.debian, options.onCommand, options.pluginIncludeDir, modpostSources);
-  return settledOrFirstError(programs.map(async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch)));
+  const replayer = new Replayer(
+    tree.objtree,
+    join(workDir, 'objtree'),
+    compilers,
+    new Slots(options.jobs ?? cpuParallelism()),
+    arch.debian,
+    options.onCommand,
+    options.pluginIncludeDir,
+    modpostSources,
+  );
+  return settledOrFirstError(
+    programs.map(async (path) => checkedRebuild(path, await replayer.build(path), tree.objtree, arch)),
+  );
 }
 
 /**
  * Strips a rebuilt program or plugin with the target's binutils, as Debian packages ship them
  * (lintian: unstripped-binary-or-object); the kernel build itself leaves them unstripped.
  */
-export async function stripForTarget(file: string, toolchain: Toolchain, onCommand?: (c: string) => void): Promise<void> {
+export async function stripForTarget(
+  file: string,
+  toolchain: Toolchain,
+  onCommand?: (c: string) => void,
+): Promise<void> {
   await run([toolchain.tools.strip, '--strip-unneeded', file], dirname(file), onCommand);
 }
 
 /** Confirms a rebuilt program is the target's and says what it replaced. */
-export async function checkedRebuild(path: string, output: string, objtree: string, arch: ArchInfo): Promise<HostProgramRebuild> {
+export async function checkedRebuild(
+  path: string,
+  output: string,
+  objtree: string,
+  arch: ArchInfo,
+): Promise<HostProgramRebuild> {
   const before = await readElfFile(join(objtree, path));
   const after = await readElfFile(output);
   if (after.kind !== 'elf' || !sameIdentity(identityOf(after.elf), arch.elf)) {
     const got = after.kind === 'elf' ? describeIdentity(identityOf(after.elf)) : after.kind;
-    throw new KpkgError(`rebuilt ${path} is ${got}, not ${describeIdentity(arch.elf)}: the target compiler does not build for ${arch.debian}`, { where: output });
+    throw new KpkgError(
+      `rebuilt ${path} is ${got}, not ${describeIdentity(arch.elf)}: the target compiler does not build for ${arch.debian}`,
+      { where: output },
+    );
   }
   return { path, output, was: before.kind === 'elf' ? describeIdentity(identityOf(before.elf)) : before.kind };
 }

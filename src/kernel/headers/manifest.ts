@@ -47,15 +47,24 @@ function scriptsRules(): Parameters<typeof walk>[2] {
  */
 function isBuildIntermediate(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
-  return name.endsWith('.o') || (name.startsWith('.') && name.endsWith('.cmd')) || path === 'scripts/mod/devicetable-offsets.s';
+  return (
+    name.endsWith('.o') ||
+    (name.startsWith('.') && name.endsWith('.cmd')) ||
+    path === 'scripts/mod/devicetable-offsets.s'
+  );
 }
 
 async function sourceEntries(tree: KernelTree): Promise<FoundEntry[]> {
   const { srctree, srcArch } = tree;
   const arch = `arch/${srcArch}`;
-  const archTop = await walk(srctree, arch, { pruneDir: () => true, keep: (_rel, name) => name.startsWith('Makefile') });
+  const archTop = await walk(srctree, arch, {
+    pruneDir: () => true,
+    keep: (_rel, name) => name.startsWith('Makefile'),
+  });
   const archIncludes = await findDirs(srctree, arch, 'include', new Set(['generated']));
-  const platformFiles = await walk(srctree, arch, { keep: (_rel, name) => name === 'Kbuild.platforms' || name === 'Platform' });
+  const platformFiles = await walk(srctree, arch, {
+    keep: (_rel, name) => name === 'Kbuild.platforms' || name === 'Platform',
+  });
   const lists = await Promise.all([
     walk(srctree, 'Makefile'),
     ...archIncludes.map((dir) => walk(srctree, dir)),
@@ -70,7 +79,10 @@ async function objectEntries(tree: KernelTree, features: PackagingFeatures): Pro
   const required = async (rel: string, hint: string): Promise<FoundEntry[]> => {
     const found = await walk(objtree, rel);
     if (found.length === 0) {
-      throw new KpkgError(`${rel} not found in ${objtree}: the headers package needs it`, { where: join(objtree, rel), hint });
+      throw new KpkgError(`${rel} not found in ${objtree}: the headers package needs it`, {
+        where: join(objtree, rel),
+        hint,
+      });
     }
     return found;
   };
@@ -78,7 +90,9 @@ async function objectEntries(tree: KernelTree, features: PackagingFeatures): Pro
   const lists = await Promise.all([
     features.objtool ? required('tools/objtool/objtool', build) : [],
     features.debugInfoBtfModules ? required('tools/bpf/resolve_btfids/resolve_btfids', build) : [],
-    features.modules ? required('Module.symvers', `${build} (Module.symvers is written by modpost after the modules are linked)`) : walk(objtree, 'Module.symvers'),
+    features.modules
+      ? required('Module.symvers', `${build} (Module.symvers is written by modpost after the modules are linked)`)
+      : walk(objtree, 'Module.symvers'),
     required('.config', build),
     walk(objtree, `arch/${srcArch}/include/generated`),
     required('include/config/auto.conf', build),
@@ -103,7 +117,9 @@ export async function headersManifest(tree: KernelTree, features: PackagingFeatu
   const byPath = new Map<string, HeadersEntry>();
   for (const e of await sourceEntries(tree)) byPath.set(e.path, { ...e, origin: 'srctree' });
   for (const e of await objectEntries(tree, features)) byPath.set(e.path, { ...e, origin: 'objtree' });
-  const entries = [...byPath.values()].filter((e) => !isBuildIntermediate(e.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries = [...byPath.values()]
+    .filter((e) => !isBuildIntermediate(e.path))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   assertShippableEntries(entries, (e) => (e.origin === 'srctree' ? tree.srctree : tree.objtree));
   return { entries };
 }

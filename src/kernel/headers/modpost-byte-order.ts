@@ -29,7 +29,10 @@ export function elfconfigForTarget(text: string, target: ElfIdentity): string | 
   if (!/^#define HOST_ELFDATA /m.test(text)) return undefined;
   const written = text
     .replace(/^#define HOST_ELFCLASS .*$/m, `#define HOST_ELFCLASS ELFCLASS${target.class}`)
-    .replace(/^#define HOST_ELFDATA .*$/m, `#define HOST_ELFDATA ${target.endian === 'big' ? 'ELFDATA2MSB' : 'ELFDATA2LSB'}`);
+    .replace(
+      /^#define HOST_ELFDATA .*$/m,
+      `#define HOST_ELFDATA ${target.endian === 'big' ? 'ELFDATA2MSB' : 'ELFDATA2LSB'}`,
+    );
   return written === text ? undefined : written;
 }
 
@@ -40,7 +43,11 @@ export type SourceFor = (word: string) => string | undefined;
  * Copies of scripts/mod's sources beside an elfconfig.h for the target, under workDir, when the
  * recorded one describes another machine; undefined when the recorded one serves (or is absent).
  */
-export async function modpostSourcesForTarget(tree: KernelTree, target: ElfIdentity, workDir: string): Promise<SourceFor | undefined> {
+export async function modpostSourcesForTarget(
+  tree: KernelTree,
+  target: ElfIdentity,
+  workDir: string,
+): Promise<SourceFor | undefined> {
   const recorded = await readTextOrUndefined(join(tree.objtree, ELFCONFIG));
   const forTarget = recorded === undefined ? undefined : elfconfigForTarget(recorded, target);
   if (forTarget === undefined) return undefined;

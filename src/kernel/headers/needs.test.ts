@@ -18,13 +18,36 @@ after(async () => {
 });
 
 // /bin/true is a dynamically linked program that needs libc.so.6 (coreutils, on every build machine).
-const program = (path: string): HeadersEntry => ({ path, kind: 'file', source: '/bin/true', mode: 0o755, size: 1, origin: 'kpkg' });
+const program = (path: string): HeadersEntry => ({
+  path,
+  kind: 'file',
+  source: '/bin/true',
+  mode: 0o755,
+  size: 1,
+  origin: 'kpkg',
+});
 
 test('the needs are read from the linked files only', async () => {
-  const header: HeadersEntry = { path: 'include/x.h', kind: 'file', source: join(work, 'header.h'), mode: 0o644, size: 12, origin: 'srctree' };
-  const needs = await headersRuntimeNeeds([header, program('scripts/basic/fixdep'), program('scripts/not-linked')], new Set(['scripts/basic/fixdep', 'include/x.h']));
-  assert.deepEqual(needs.files.map((f) => f.path), ['scripts/basic/fixdep']);
-  assert.ok(needs.libraries.some((l) => l.soname === 'libc.so.6'), 'libc.so.6 is needed');
+  const header: HeadersEntry = {
+    path: 'include/x.h',
+    kind: 'file',
+    source: join(work, 'header.h'),
+    mode: 0o644,
+    size: 12,
+    origin: 'srctree',
+  };
+  const needs = await headersRuntimeNeeds(
+    [header, program('scripts/basic/fixdep'), program('scripts/not-linked')],
+    new Set(['scripts/basic/fixdep', 'include/x.h']),
+  );
+  assert.deepEqual(
+    needs.files.map((f) => f.path),
+    ['scripts/basic/fixdep'],
+  );
+  assert.ok(
+    needs.libraries.some((l) => l.soname === 'libc.so.6'),
+    'libc.so.6 is needed',
+  );
 });
 
 test('a tree with no linked file needs nothing', async () => {

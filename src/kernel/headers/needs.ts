@@ -6,6 +6,9 @@ import type { HeadersEntry } from './manifest.js';
  * from the files that ship (the rebuilt programs where there are any). Only the files the scan found
  * linked (ELF executables and shared objects) are read: objects and headers need nothing.
  */
-export function headersRuntimeNeeds(entries: readonly HeadersEntry[], linked: ReadonlySet<string>): Promise<RuntimeNeeds> {
+export function headersRuntimeNeeds(
+  entries: readonly HeadersEntry[],
+  linked: ReadonlySet<string>,
+): Promise<RuntimeNeeds> {
   return readRuntimeNeeds(entries.filter((e) => e.kind === 'file' && linked.has(e.path)));
 }

@@ -17,14 +17,31 @@ const files = [
 ];
 
 test('every foreign file the build made is planned, by the build that made it', () => {
-  const foreign = new Set(['scripts/basic/fixdep', 'scripts/gcc-plugins/stackleak_plugin.so', 'tools/objtool/objtool', 'scripts/prebuilt-blob']);
+  const foreign = new Set([
+    'scripts/basic/fixdep',
+    'scripts/gcc-plugins/stackleak_plugin.so',
+    'tools/objtool/objtool',
+    'scripts/prebuilt-blob',
+  ]);
   const plan = planRebuild({ files, foreign });
-  assert.deepEqual(plan, { kbuild: ['scripts/basic/fixdep', 'scripts/gcc-plugins/stackleak_plugin.so'], tools: ['tools/objtool/objtool'], gccPlugins: true });
-  assert.deepEqual(plannedPrograms(plan), ['scripts/basic/fixdep', 'scripts/gcc-plugins/stackleak_plugin.so', 'tools/objtool/objtool']);
+  assert.deepEqual(plan, {
+    kbuild: ['scripts/basic/fixdep', 'scripts/gcc-plugins/stackleak_plugin.so'],
+    tools: ['tools/objtool/objtool'],
+    gccPlugins: true,
+  });
+  assert.deepEqual(plannedPrograms(plan), [
+    'scripts/basic/fixdep',
+    'scripts/gcc-plugins/stackleak_plugin.so',
+    'tools/objtool/objtool',
+  ]);
 });
 
 test('a foreign file from the source tree is no build product: it is not planned (the gate refuses it)', () => {
-  assert.deepEqual(planRebuild({ files, foreign: new Set(['scripts/prebuilt-blob']) }), { kbuild: [], tools: [], gccPlugins: false });
+  assert.deepEqual(planRebuild({ files, foreign: new Set(['scripts/prebuilt-blob']) }), {
+    kbuild: [],
+    tools: [],
+    gccPlugins: false,
+  });
 });
 
 test('a native build plans nothing; programs without plugins need no plugin headers', () => {

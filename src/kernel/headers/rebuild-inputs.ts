@@ -20,7 +20,16 @@ import type { KernelTree } from '../tree.js';
 const REBUILD_VERSION = '3';
 
 /** tools/ directories the objtool and resolve_btfids builds read (tools/objtool/Makefile, tools/bpf/resolve_btfids/Makefile). */
-const TOOLS_DIRS = ['tools/build', 'tools/include', 'tools/lib', 'tools/scripts', 'tools/objtool', 'tools/bpf/resolve_btfids', 'tools/arch', 'tools/Makefile'];
+const TOOLS_DIRS = [
+  'tools/build',
+  'tools/include',
+  'tools/lib',
+  'tools/scripts',
+  'tools/objtool',
+  'tools/bpf/resolve_btfids',
+  'tools/arch',
+  'tools/Makefile',
+];
 
 /** Every record and file the replay of `programs` reads, as absolute paths. */
 async function recordInputs(objtree: string, programs: readonly string[]): Promise<string[]> {

@@ -6,7 +6,14 @@ import { after, before, test } from 'node:test';
 import { KpkgError } from '../../util/errors.js';
 import type { PluginCompiler } from './gcc-plugins.js';
 import type { HeadersEntry } from './manifest.js';
-import { compilerRecordEntry, HostProgramRebuildFailed, kbuildAlongsideTools, withLibrariesInFailure, withRebuiltPrograms, writeCompilerRecord } from './rebuild.js';
+import {
+  compilerRecordEntry,
+  HostProgramRebuildFailed,
+  kbuildAlongsideTools,
+  withLibrariesInFailure,
+  withRebuiltPrograms,
+  writeCompilerRecord,
+} from './rebuild.js';
 
 let work = '';
 
@@ -69,8 +76,14 @@ test("when Kbuild's programs fail, the failure waits until the tools/ builds hav
 test('a failure while target libraries are in use carries them; without libraries it goes on as it is', async () => {
   const libraries = { sysroot: '/sysroot', description: 'target libraries from --sysroot /sysroot' };
   const cause = new KpkgError('cannot find -lelf');
-  await assert.rejects(withLibrariesInFailure(libraries, () => Promise.reject(cause)), (e: unknown) => e instanceof HostProgramRebuildFailed && e.failure === cause && e.libraries === libraries);
-  await assert.rejects(withLibrariesInFailure(undefined, () => Promise.reject(cause)), (e: unknown) => e === cause);
+  await assert.rejects(
+    withLibrariesInFailure(libraries, () => Promise.reject(cause)),
+    (e: unknown) => e instanceof HostProgramRebuildFailed && e.failure === cause && e.libraries === libraries,
+  );
+  await assert.rejects(
+    withLibrariesInFailure(undefined, () => Promise.reject(cause)),
+    (e: unknown) => e === cause,
+  );
   assert.equal(await withLibrariesInFailure(libraries, () => Promise.resolve(3)), 3);
 });
 
@@ -79,14 +92,32 @@ test("the rebuilt programs replace the build machine's files in the tree, with t
   await writeFile(output, 'target program');
   const entries: HeadersEntry[] = [
     { path: 'Makefile', kind: 'file', source: '/src/Makefile', mode: 0o644, size: 10, origin: 'srctree' },
-    { path: 'scripts/basic/fixdep', kind: 'file', source: '/obj/scripts/basic/fixdep', mode: 0o755, size: 99, origin: 'objtree' },
+    {
+      path: 'scripts/basic/fixdep',
+      kind: 'file',
+      source: '/obj/scripts/basic/fixdep',
+      mode: 0o755,
+      size: 99,
+      origin: 'objtree',
+    },
   ];
-  const merged = await withRebuiltPrograms(entries, [{ path: 'scripts/basic/fixdep', output, was: 'x86-64 64-bit little-endian' }]);
-  assert.deepEqual(merged, [entries[0], { path: 'scripts/basic/fixdep', kind: 'file', source: output, mode: 0o755, size: 14, origin: 'kpkg' }]);
+  const merged = await withRebuiltPrograms(entries, [
+    { path: 'scripts/basic/fixdep', output, was: 'x86-64 64-bit little-endian' },
+  ]);
+  assert.deepEqual(merged, [
+    entries[0],
+    { path: 'scripts/basic/fixdep', kind: 'file', source: output, mode: 0o755, size: 14, origin: 'kpkg' },
+  ]);
 });
 
 test("the plugins' compiler record is written with them and read back as a file of the tree; another compiler's is refused", async () => {
-  const compiler: PluginCompiler = { major: 12, basever: '12.2.0', datestamp: '20220819', pkgversion: 'Debian 12.2.0-14', configure: '../src/configure -v' };
+  const compiler: PluginCompiler = {
+    major: 12,
+    basever: '12.2.0',
+    datestamp: '20220819',
+    pkgversion: 'Debian 12.2.0-14',
+    configure: '../src/configure -v',
+  };
   const dir = join(work, 'entry');
   await writeCompilerRecord(compiler, dir);
   const entry = await compilerRecordEntry(compiler, dir);

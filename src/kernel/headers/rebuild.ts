@@ -3,8 +3,21 @@ import { dirname, join } from 'node:path';
 import type { BuildCache, CacheEntry } from '../../cache/build-cache.js';
 import { cpuParallelism, mapLimit } from '../../util/pool.js';
 import type { TreeFacts } from '../inspect.js';
-import { assertTargetCompiler, findTargetPluginHeaders, PLUGIN_COMPILER_RECORD, pluginCompilerRecord, type PluginCompiler, type TargetPluginHeaders } from './gcc-plugins.js';
-import { checkedRebuild, rebuildHostPrograms, stripForTarget, targetCompilers, type HostProgramRebuild } from './host-programs.js';
+import {
+  assertTargetCompiler,
+  findTargetPluginHeaders,
+  PLUGIN_COMPILER_RECORD,
+  pluginCompilerRecord,
+  type PluginCompiler,
+  type TargetPluginHeaders,
+} from './gcc-plugins.js';
+import {
+  checkedRebuild,
+  rebuildHostPrograms,
+  stripForTarget,
+  targetCompilers,
+  type HostProgramRebuild,
+} from './host-programs.js';
 import type { HeadersEntry } from './manifest.js';
 import type { RebuildPlan } from './plan.js';
 import { rebuildInputs } from './rebuild-inputs.js';
@@ -72,7 +85,10 @@ interface RebuiltMeta {
  */
 export async function rebuildForTarget(request: RebuildRequest): Promise<RebuiltPrograms> {
   const { entry, pluginHeaders } = await withLibrariesInFailure(request.libraries, () => rebuildOrReuse(request));
-  if (entry.hit) request.onStep?.(`${entry.meta.rebuilt.length} host programs from the build cache (same records, sources, compilers and libraries)`);
+  if (entry.hit)
+    request.onStep?.(
+      `${entry.meta.rebuilt.length} host programs from the build cache (same records, sources, compilers and libraries)`,
+    );
   return {
     rebuilt: entry.meta.rebuilt.map((r) => ({ ...r, output: join(entry.dir, r.path) })),
     pluginCompiler: pluginHeaders?.compiler,
@@ -81,7 +97,10 @@ export async function rebuildForTarget(request: RebuildRequest): Promise<Rebuilt
 }
 
 /** Runs `rebuild`; while `libraries` are in use, its failure is thrown as HostProgramRebuildFailed carrying them. */
-export async function withLibrariesInFailure<T>(libraries: RebuildLibraries | undefined, rebuild: () => Promise<T>): Promise<T> {
+export async function withLibrariesInFailure<T>(
+  libraries: RebuildLibraries | undefined,
+  rebuild: () => Promise<T>,
+): Promise<T> {
   try {
     return await rebuild();
   } catch (e) {
@@ -90,10 +109,16 @@ export async function withLibrariesInFailure<T>(libraries: RebuildLibraries | un
 }
 
 /** The plugin headers, and the cache entry of the programs under the key of everything they are made of. */
-async function rebuildOrReuse(request: RebuildRequest): Promise<{ entry: CacheEntry<RebuiltMeta>; pluginHeaders: TargetPluginHeaders | undefined }> {
+async function rebuildOrReuse(
+  request: RebuildRequest,
+): Promise<{ entry: CacheEntry<RebuiltMeta>; pluginHeaders: TargetPluginHeaders | undefined }> {
   const { facts, plan, libraries, cache } = request;
-  const pluginHeaders = libraries?.pluginRoot === undefined ? undefined : await findTargetPluginHeaders(libraries.pluginRoot, facts.arch, facts.toolchain.version);
-  if (pluginHeaders !== undefined) assertTargetCompiler(pluginHeaders.compiler, request.targetGcc, pluginHeaders.includeDir);
+  const pluginHeaders =
+    libraries?.pluginRoot === undefined
+      ? undefined
+      : await findTargetPluginHeaders(libraries.pluginRoot, facts.arch, facts.toolchain.version);
+  if (pluginHeaders !== undefined)
+    assertTargetCompiler(pluginHeaders.compiler, request.targetGcc, pluginHeaders.includeDir);
   const compilers = targetCompilers(facts.toolchain, facts.arch, libraries?.sysroot);
   const inputs = await rebuildInputs({
     tree: facts.tree,
@@ -105,12 +130,18 @@ async function rebuildOrReuse(request: RebuildRequest): Promise<{ entry: CacheEn
     sysroot: libraries?.sysroot,
     pluginIncludeDir: pluginHeaders?.includeDir,
   });
-  const entry = await cache.entry('host-programs', await cache.key(inputs), (dir) => rebuildInto(dir, request, pluginHeaders));
+  const entry = await cache.entry('host-programs', await cache.key(inputs), (dir) =>
+    rebuildInto(dir, request, pluginHeaders),
+  );
   return { entry, pluginHeaders };
 }
 
 /** Rebuilds the planned programs, stripped, into `dir` (a cache entry being filled). */
-async function rebuildInto(dir: string, request: RebuildRequest, pluginHeaders: TargetPluginHeaders | undefined): Promise<RebuiltMeta> {
+async function rebuildInto(
+  dir: string,
+  request: RebuildRequest,
+  pluginHeaders: TargetPluginHeaders | undefined,
+): Promise<RebuiltMeta> {
   const pluginIncludeDir = pluginHeaders?.includeDir;
   const made = await kbuildAlongsideTools(
     () => rebuildKbuildPrograms(request, pluginIncludeDir),
@@ -141,7 +172,10 @@ export async function kbuildAlongsideTools<T>(kbuild: () => Promise<T[]>, tools:
   return [...kbuildBuilt, ...(await toolsBuilt)];
 }
 
-function rebuildKbuildPrograms(request: RebuildRequest, pluginIncludeDir: string | undefined): Promise<HostProgramRebuild[]> {
+function rebuildKbuildPrograms(
+  request: RebuildRequest,
+  pluginIncludeDir: string | undefined,
+): Promise<HostProgramRebuild[]> {
   const { facts } = request;
   return rebuildHostPrograms({
     tree: facts.tree,
@@ -180,8 +214,15 @@ async function rebuildToolPrograms(request: RebuildRequest): Promise<HostProgram
 }
 
 /** The manifest's entries with each rebuilt program's file in place of the build machine's. */
-export async function withRebuiltPrograms(entries: readonly HeadersEntry[], rebuilt: readonly HostProgramRebuild[]): Promise<HeadersEntry[]> {
-  const outputs = new Map(await Promise.all(rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const)));
+export async function withRebuiltPrograms(
+  entries: readonly HeadersEntry[],
+  rebuilt: readonly HostProgramRebuild[],
+): Promise<HeadersEntry[]> {
+  const outputs = new Map(
+    await Promise.all(
+      rebuilt.map(async (r) => [r.path, { source: r.output, size: (await stat(r.output)).size }] as const),
+    ),
+  );
   return entries.map((e): HeadersEntry => {
     const output = outputs.get(e.path);
     return output === undefined ? e : { ...e, ...output, origin: 'kpkg', mode: 0o755 };
@@ -199,6 +240,14 @@ export async function writeCompilerRecord(compiler: PluginCompiler, dir: string)
 export async function compilerRecordEntry(compiler: PluginCompiler, dir: string): Promise<HeadersEntry> {
   const source = join(dir, 'kpkg-records', PLUGIN_COMPILER_RECORD);
   const text = await readFile(source, 'utf8');
-  if (text !== pluginCompilerRecord(compiler)) throw new Error(`internal: the cached record of the plugins' compiler ${source} is not this compiler's`);
-  return { path: PLUGIN_COMPILER_RECORD, kind: 'file', source, mode: 0o644, size: Buffer.byteLength(text), origin: 'kpkg' };
+  if (text !== pluginCompilerRecord(compiler))
+    throw new Error(`internal: the cached record of the plugins' compiler ${source} is not this compiler's`);
+  return {
+    path: PLUGIN_COMPILER_RECORD,
+    kind: 'file',
+    source,
+    mode: 0o644,
+    size: Buffer.byteLength(text),
+    origin: 'kpkg',
+  };
 }

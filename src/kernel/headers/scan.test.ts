@@ -24,9 +24,25 @@ before(async () => {
   for (const [path, content] of files) {
     const source = join(work, path.replaceAll('/', '_'));
     await writeFile(source, content);
-    entries.push({ path, kind: 'file', source, mode: 0o644, size: content.length, origin: 'objtree', state: await fileState(source) });
+    entries.push({
+      path,
+      kind: 'file',
+      source,
+      mode: 0o644,
+      size: content.length,
+      origin: 'objtree',
+      state: await fileState(source),
+    });
   }
-  entries.push({ path: 'source', kind: 'symlink', source: join(work, 'source'), mode: 0o777, size: 0, linkTarget: '/usr/src', origin: 'kpkg' });
+  entries.push({
+    path: 'source',
+    kind: 'symlink',
+    source: join(work, 'source'),
+    mode: 0o777,
+    size: 0,
+    linkTarget: '/usr/src',
+    origin: 'kpkg',
+  });
 });
 
 after(async () => {
@@ -36,7 +52,10 @@ after(async () => {
 test('the scan sorts ELF files: the linked ones (programs, shared objects), and those not of the target', async () => {
   await withBuildCache({ cacheDir: join(work, 'cache-off'), enabled: false }, async (cache) => {
     const scan = await scanHeadersTree(entries, AARCH64_ELF, cache);
-    assert.deepEqual(scan.files.map((e) => e.path), ['include/linux/kernel.h', 'scripts/target-program', 'scripts/target-object.o', 'scripts/basic/fixdep']);
+    assert.deepEqual(
+      scan.files.map((e) => e.path),
+      ['include/linux/kernel.h', 'scripts/target-program', 'scripts/target-object.o', 'scripts/basic/fixdep'],
+    );
     assert.deepEqual([...scan.linked], ['scripts/basic/fixdep', 'scripts/target-program']);
     assert.deepEqual([...scan.foreign], ['scripts/basic/fixdep']);
     assert.deepEqual(scan.readOf('include/linux/kernel.h'), { kind: 'not-elf' });

@@ -30,13 +30,21 @@ interface ScanMeta {
  * reads only the ELF files again (at the gate), not the thousands of headers. The states the walk
  * found are handed to the cache, so no key computed later in the run takes them again.
  */
-export async function scanHeadersTree(entries: readonly HeadersEntry[], target: ElfIdentity, cache: BuildCache): Promise<HeadersScan> {
+export async function scanHeadersTree(
+  entries: readonly HeadersEntry[],
+  target: ElfIdentity,
+  cache: BuildCache,
+): Promise<HeadersScan> {
   for (const e of entries) if (e.state !== undefined) cache.states.prime(e.source, e.state);
   const files = entries.filter((e) => e.kind === 'file');
   const reads = new Map<string, ElfReadResult>();
   const scan = (): Promise<ScanMeta> => readIdentities(files, target, reads);
   const keyable = files.every((e) => e.state !== undefined);
-  const key = wordsKey(['headers scan 1', describeIdentity(target), ...files.map((e) => `${e.path}\0${e.source}\0${e.state ?? ''}`)]);
+  const key = wordsKey([
+    'headers scan 1',
+    describeIdentity(target),
+    ...files.map((e) => `${e.path}\0${e.source}\0${e.state ?? ''}`),
+  ]);
   const meta = keyable ? (await cache.entry('headers-scan', key, scan)).meta : await scan();
   const elf = new Set(meta.elf);
   return {
@@ -48,7 +56,11 @@ export async function scanHeadersTree(entries: readonly HeadersEntry[], target: 
 }
 
 /** Reads every file's ELF header (each read kept in `reads`) and sorts the ELF files into lists. */
-async function readIdentities(files: readonly HeadersEntry[], target: ElfIdentity, reads: Map<string, ElfReadResult>): Promise<ScanMeta> {
+async function readIdentities(
+  files: readonly HeadersEntry[],
+  target: ElfIdentity,
+  reads: Map<string, ElfReadResult>,
+): Promise<ScanMeta> {
   const meta: ScanMeta = { linked: [], foreign: [], elf: [] };
   await mapLimit(files, IO_PARALLELISM, async (e) => {
     const r = await readElfFile(e.source);

@@ -60,7 +60,10 @@ export interface StagedHeaders<Libraries extends RebuildLibraries = RebuildLibra
  * rebuilt when its identity is not the target's (so a native build rebuilds nothing). A rebuild
  * that fails with the target's libraries in use throws HostProgramRebuildFailed (rebuild.ts).
  */
-export async function stageHeaders<Libraries extends RebuildLibraries>(facts: TreeFacts, options: StageOptions<Libraries>): Promise<StagedHeaders<Libraries>> {
+export async function stageHeaders<Libraries extends RebuildLibraries>(
+  facts: TreeFacts,
+  options: StageOptions<Libraries>,
+): Promise<StagedHeaders<Libraries>> {
   const { tree, arch } = facts;
   options.onStep?.('stage', `listing the external-module tree of ${tree.release}`);
   const manifest = await headersManifest(tree, facts.features);
@@ -72,13 +75,32 @@ export async function stageHeaders<Libraries extends RebuildLibraries>(facts: Tr
   try {
     const libraries = await librariesForPlan(plan, facts, options);
     const onStep = (detail: string): void => options.onStep?.('rebuild', detail);
-    const programs = await rebuildForTarget({ facts, plan, libraries, workDir, cache: options.cache, targetGcc: options.targetGcc, jobs: options.jobs, onStep, onCommand: options.onCommand });
+    const programs = await rebuildForTarget({
+      facts,
+      plan,
+      libraries,
+      workDir,
+      cache: options.cache,
+      targetGcc: options.targetGcc,
+      jobs: options.jobs,
+      onStep,
+      onCommand: options.onCommand,
+    });
     const entries = [...(await withRebuiltPrograms(manifest.entries, programs.rebuilt)), ...programs.records];
 
     options.onStep?.('verify', `checking every ELF file is ${describeIdentity(arch.elf)}`);
     const elfCount = await gateElfFiles(entries, scan, arch, tree.release);
     const needs = await headersRuntimeNeeds(entries, scan.linked);
-    return { release: tree.release, entries, rebuilt: programs.rebuilt, elfCount, libraries, needs, pluginCompiler: programs.pluginCompiler, dispose };
+    return {
+      release: tree.release,
+      entries,
+      rebuilt: programs.rebuilt,
+      elfCount,
+      libraries,
+      needs,
+      pluginCompiler: programs.pluginCompiler,
+      dispose,
+    };
   } catch (e) {
     await dispose();
     throw e;
@@ -86,7 +108,11 @@ export async function stageHeaders<Libraries extends RebuildLibraries>(facts: Tr
 }
 
 /** Says what the plan rebuilds and, when it rebuilds anything, asks the caller for the target's libraries. */
-async function librariesForPlan<Libraries extends RebuildLibraries>(plan: RebuildPlan, facts: TreeFacts, options: StageOptions<Libraries>): Promise<Libraries | undefined> {
+async function librariesForPlan<Libraries extends RebuildLibraries>(
+  plan: RebuildPlan,
+  facts: TreeFacts,
+  options: StageOptions<Libraries>,
+): Promise<Libraries | undefined> {
   const names = plannedPrograms(plan);
   if (names.length === 0) {
     options.onStep?.('rebuild', 'no host programs to rebuild (native build)');

@@ -40,7 +40,12 @@ export function toolProgramAt(path: string): ToolProgram | undefined {
 }
 
 /** A shell script that runs `native` for the tools build's own fixdep and `target` for everything else. */
-function dispatcher(native: readonly string[], target: readonly string[], fixdepPatterns: string, targetLast: readonly string[] = []): string {
+function dispatcher(
+  native: readonly string[],
+  target: readonly string[],
+  fixdepPatterns: string,
+  targetLast: readonly string[] = [],
+): string {
   return `#!/bin/sh
 # Written by kpkg: build tools/build/fixdep for the build machine (the build runs it), everything else for the target.
 for a; do case "$a" in ${fixdepPatterns}) exec ${native.map(quoteWord).join(' ')} "$@";; esac; done
@@ -76,7 +81,10 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   const hostld = join(bin, 'kpkg-hostld');
   // -g0 last: the programs are stripped for the package, so their debug info (the tools Makefiles'
   // -g) would only cost compile time; GCC's code does not depend on -g.
-  await writeFile(hostcc, dispatcher(toolchain.hostcc, c, '*/fixdep|*/fixdep.o|*/fixdep-in.o|*/tools/build/fixdep.c|fixdep.c', ['-g0']));
+  await writeFile(
+    hostcc,
+    dispatcher(toolchain.hostcc, c, '*/fixdep|*/fixdep.o|*/fixdep-in.o|*/tools/build/fixdep.c|fixdep.c', ['-g0']),
+  );
   await writeFile(hostld, dispatcher(['ld'], [toolchain.tools.ld], '*/fixdep-in.o'));
   await chmod(hostcc, 0o755);
   await chmod(hostld, 0o755);
@@ -98,12 +106,19 @@ export async function rebuildToolProgram(options: ToolRebuildOptions): Promise<s
   options.onCommand?.(['make', ...args].map(quoteWord).join(' '));
   // pkg-config must describe the target's libelf/zlib, not the build machine's.
   const root = options.sysroot ?? '';
-  const env = { PKG_CONFIG_LIBDIR: `${root}/usr/lib/${arch.multiarch}/pkgconfig:${root}/usr/share/pkgconfig`, PKG_CONFIG_SYSROOT_DIR: root, MAKEFLAGS: '' };
+  const env = {
+    PKG_CONFIG_LIBDIR: `${root}/usr/lib/${arch.multiarch}/pkgconfig:${root}/usr/share/pkgconfig`,
+    PKG_CONFIG_SYSROOT_DIR: root,
+    MAKEFLAGS: '',
+  };
   const r = await execa('make', args, { reject: false, all: true, stdin: 'ignore', env });
   if (r.exitCode !== 0) {
     const tail = lastLines(r.all ?? '', 25);
     const hint = missingLibraryHint(tail, arch.debian);
-    throw new KpkgError(`building ${tool.path} for ${arch.debian} failed: make ${args.join(' ')}\n${tail}`, { where: join(tree.srctree, tool.dir), ...(hint === undefined ? {} : { hint }) });
+    throw new KpkgError(`building ${tool.path} for ${arch.debian} failed: make ${args.join(' ')}\n${tail}`, {
+      where: join(tree.srctree, tool.dir),
+      ...(hint === undefined ? {} : { hint }),
+    });
   }
   return join(out, name);
 }

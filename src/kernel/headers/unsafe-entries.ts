@@ -21,20 +21,29 @@ function outsideTree(entry: HeadersEntry): boolean {
 }
 
 /** Throws for the first entry the headers tree must not carry; `rootOf` names the tree an entry came from. */
-export function assertShippableEntries(entries: readonly HeadersEntry[], rootOf: (entry: HeadersEntry) => string): void {
+export function assertShippableEntries(
+  entries: readonly HeadersEntry[],
+  rootOf: (entry: HeadersEntry) => string,
+): void {
   for (const entry of entries) {
     const where = posix.join(rootOf(entry), entry.path);
     if (CONTROL.test(entry.path)) {
-      throw new KpkgError(`${JSON.stringify(where)}: a file name with a control character (newline, tab…) cannot be packaged`, {
-        where,
-        hint: 'rename or remove the file; package file lists are line-based',
-      });
+      throw new KpkgError(
+        `${JSON.stringify(where)}: a file name with a control character (newline, tab…) cannot be packaged`,
+        {
+          where,
+          hint: 'rename or remove the file; package file lists are line-based',
+        },
+      );
     }
     if (entry.kind === 'symlink' && outsideTree(entry)) {
-      throw new KpkgError(`${where} is a symbolic link to ${entry.linkTarget ?? ''}, outside the kernel tree: kpkg does not follow or ship it`, {
-        where,
-        hint: 'remove the link, or replace it with the file it points to (cp --remove-destination "$(readlink -f LINK)" LINK)',
-      });
+      throw new KpkgError(
+        `${where} is a symbolic link to ${entry.linkTarget ?? ''}, outside the kernel tree: kpkg does not follow or ship it`,
+        {
+          where,
+          hint: 'remove the link, or replace it with the file it points to (cp --remove-destination "$(readlink -f LINK)" LINK)',
+        },
+      );
     }
   }
 }

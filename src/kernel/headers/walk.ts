@@ -49,9 +49,24 @@ export async function walk(root: string, start: string, rules: WalkRules = {}): 
     if (!(st.isFile() || st.isSymbolicLink())) return;
     if (rules.keep !== undefined && !rules.keep(rel, name)) return;
     if (st.isSymbolicLink()) {
-      found.push({ path: rel, kind: 'symlink', source: abs, mode: 0o777, size: 0, linkTarget: await readlink(abs), state: stateOfStats(st) });
+      found.push({
+        path: rel,
+        kind: 'symlink',
+        source: abs,
+        mode: 0o777,
+        size: 0,
+        linkTarget: await readlink(abs),
+        state: stateOfStats(st),
+      });
     } else {
-      found.push({ path: rel, kind: 'file', source: abs, mode: Number(st.mode) & 0o7777, size: Number(st.size), state: stateOfStats(st) });
+      found.push({
+        path: rel,
+        kind: 'file',
+        source: abs,
+        mode: Number(st.mode) & 0o7777,
+        size: Number(st.size),
+        state: stateOfStats(st),
+      });
     }
   };
   await visit(start);
@@ -59,7 +74,12 @@ export async function walk(root: string, start: string, rules: WalkRules = {}): 
 }
 
 /** The directories directly below root/start whose name matches, at any depth (like `find start -name X -type d`). */
-export async function findDirs(root: string, start: string, name: string, prune: ReadonlySet<string> = new Set()): Promise<string[]> {
+export async function findDirs(
+  root: string,
+  start: string,
+  name: string,
+  prune: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
   const out: string[] = [];
   const visit = async (rel: string): Promise<void> => {
     let entries;

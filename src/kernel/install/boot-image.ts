@@ -17,7 +17,10 @@ export interface BootImageFile {
 
 export async function findBootImage(ctx: KernelMakeContext): Promise<BootImageFile> {
   const name = (await runKernelMake(ctx, ['image_name'])).trim().split('\n').pop()?.trim() ?? '';
-  if (name === '') throw new KpkgError('`make image_name` printed nothing: cannot tell which boot image this tree installs', { where: ctx.tree.objtree });
+  if (name === '')
+    throw new KpkgError('`make image_name` printed nothing: cannot tell which boot image this tree installs', {
+      where: ctx.tree.objtree,
+    });
   const path = isAbsolute(name) ? name : join(ctx.tree.objtree, name);
   if (!(await isFile(path))) {
     throw new KpkgError(`the boot image ${name} has not been built`, {

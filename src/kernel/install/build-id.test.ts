@@ -48,7 +48,12 @@ void describe('GNU build ID', () => {
     const object = await dir.compile(GCC_TOOLCHAINS.arm64, { kind: 'object' });
     assert.equal(await readelfBuildId(object), undefined);
     assert.equal(await readBuildId(object), undefined);
-    assert.equal(buildIdOf(new TextEncoder().encode('#!/bin/sh\necho not an ELF file, but long enough to look at its header at all\n')), undefined);
+    assert.equal(
+      buildIdOf(
+        new TextEncoder().encode('#!/bin/sh\necho not an ELF file, but long enough to look at its header at all\n'),
+      ),
+      undefined,
+    );
     const truncated = (await readFile(object)).subarray(0, 100);
     assert.equal(buildIdOf(truncated), undefined);
   });

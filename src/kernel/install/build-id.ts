@@ -13,14 +13,16 @@ const SHN_UNDEF_COUNT = 0;
 
 /** The build ID as lowercase hex, or undefined when the file is not ELF or has no build ID note. */
 export function buildIdOf(bytes: Uint8Array): string | undefined {
-  if (bytes.length < 64 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) return undefined;
+  if (bytes.length < 64 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
+    return undefined;
   const is64 = bytes[4] === 2;
   const little = bytes[5] === 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (at: number): number => view.getUint16(at, little);
   const u32 = (at: number): number => view.getUint32(at, little);
   const word = (at: number): number => (is64 ? Number(view.getBigUint64(at, little)) : u32(at));
-  const inFile = (offset: number, length: number): boolean => offset >= 0 && length >= 0 && offset + length <= bytes.length;
+  const inFile = (offset: number, length: number): boolean =>
+    offset >= 0 && length >= 0 && offset + length <= bytes.length;
 
   const shoff = word(is64 ? 40 : 32);
   const shentsize = u16(is64 ? 58 : 46);
@@ -70,7 +72,10 @@ export async function readBuildId(path: string): Promise<string | undefined> {
   try {
     bytes = await readFile(path);
   } catch (cause) {
-    throw new KpkgError(`cannot read ${path} for its build ID: ${cause instanceof Error ? cause.message : String(cause)}`, { where: path, cause });
+    throw new KpkgError(
+      `cannot read ${path} for its build ID: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { where: path, cause },
+    );
   }
   return buildIdOf(bytes);
 }

@@ -31,17 +31,32 @@ export interface ModuleDebugFile {
 export async function modulesInOrder(objtree: string): Promise<string[]> {
   const text = await readTextOrUndefined(join(objtree, 'modules.order'));
   if (text === undefined) return [];
-  return [...new Set(text.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((l) => `${l.replace(/\.(?:o|ko)$/, '')}.ko`))];
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+        .map((l) => `${l.replace(/\.(?:o|ko)$/, '')}.ko`),
+    ),
+  ];
 }
 
 /** Writes <dest>/kernel/<module> for every module (dest stands for /usr/lib/debug/lib/modules/<release>). */
-export async function extractModuleDebugInfo(ctx: KernelMakeContext, dest: string, options: { jobs?: number } = {}): Promise<ModuleDebugFile[]> {
+export async function extractModuleDebugInfo(
+  ctx: KernelMakeContext,
+  dest: string,
+  options: { jobs?: number } = {},
+): Promise<ModuleDebugFile[]> {
   const objcopy = ctx.toolchain.tools.objcopy;
   const modules = await modulesInOrder(ctx.tree.objtree);
   return mapLimit(modules, options.jobs ?? cpuParallelism(), async (relative) => {
     const built = join(ctx.tree.objtree, relative);
     if (!(await isFile(built))) {
-      throw new KpkgError(`${relative} is listed in modules.order but was not built`, { where: built, hint: 'finish the kernel build (make modules)' });
+      throw new KpkgError(`${relative} is listed in modules.order but was not built`, {
+        where: built,
+        hint: 'finish the kernel build (make modules)',
+      });
     }
     const module = `kernel/${relative}`;
     const file = join(dest, module);
@@ -51,10 +66,17 @@ export async function extractModuleDebugInfo(ctx: KernelMakeContext, dest: strin
     const r = await execa(objcopy, argv.slice(1), { reject: false, stdin: 'ignore', all: true });
     if (r.exitCode !== 0 || r.failed) {
       const missing = (r as { code?: string }).code === 'ENOENT';
-      throw new KpkgError(missing ? `${objcopy} is not installed` : `${argv.map(quoteWord).join(' ')} failed:\n${(r.all ?? '').trim().split('\n').slice(-10).join('\n')}`, {
-        where: built,
-        hint: missing ? `install the binutils the kernel was built with (${missingToolHint(`${objcopy}: not found`) ?? 'apt-get install binutils-multiarch'})` : 'check that the module is a complete ELF file',
-      });
+      throw new KpkgError(
+        missing
+          ? `${objcopy} is not installed`
+          : `${argv.map(quoteWord).join(' ')} failed:\n${(r.all ?? '').trim().split('\n').slice(-10).join('\n')}`,
+        {
+          where: built,
+          hint: missing
+            ? `install the binutils the kernel was built with (${missingToolHint(`${objcopy}: not found`) ?? 'apt-get install binutils-multiarch'})`
+            : 'check that the module is a complete ELF file',
+        },
+      );
     }
     return { module, file, size: (await stat(file)).size, buildId: await readBuildId(built) };
   });

@@ -13,7 +13,10 @@ import { listStagedTree, type StagedItem } from './staged-tree.js';
 /** Whether builddeb would install device trees for this tree. */
 export async function hasDeviceTrees(ctx: Pick<KernelMakeContext, 'tree'>): Promise<boolean> {
   const { tree } = ctx;
-  return isEnabled(tree.config, 'OF_EARLY_FLATTREE') && (await isDirectory(join(tree.srctree, 'arch', tree.srcArch, 'boot', 'dts')));
+  return (
+    isEnabled(tree.config, 'OF_EARLY_FLATTREE') &&
+    (await isDirectory(join(tree.srctree, 'arch', tree.srcArch, 'boot', 'dts')))
+  );
 }
 
 /** Installs the device trees into `dest`; returns what was staged there (none for trees without DT). */

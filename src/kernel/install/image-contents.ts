@@ -39,15 +39,28 @@ export async function treeFile(objtree: string, relative: string, what: string):
   } catch {
     // reported below
   }
-  throw new KpkgError(`${what} ${relative} is missing from ${objtree}`, { where: source, hint: 'finish the kernel build (make) before packaging it' });
+  throw new KpkgError(`${what} ${relative} is missing from ${objtree}`, {
+    where: source,
+    hint: 'finish the kernel build (make) before packaging it',
+  });
 }
 
 /** Runs the make steps of the image part into `dir` (an empty directory): modules_install into modules/, dtbs_install into dtbs/. */
-export async function installImage(ctx: KernelMakeContext, dir: string, options: InstallImageOptions): Promise<InstalledImage> {
+export async function installImage(
+  ctx: KernelMakeContext,
+  dir: string,
+  options: InstallImageOptions,
+): Promise<InstalledImage> {
   const boot = await findBootImage(ctx);
   // Run even without CONFIG_MODULES, as builddeb does: see installModules.
-  options.onStep?.('modules', `make modules_install${options.moduleStrip === '' ? '' : ` INSTALL_MOD_STRIP=${options.moduleStrip ?? '1'}`} into a staging directory`);
-  await installModules(ctx, join(dir, 'modules'), { strip: options.moduleStrip, ...(options.jobs === undefined ? {} : { jobs: options.jobs }) });
+  options.onStep?.(
+    'modules',
+    `make modules_install${options.moduleStrip === '' ? '' : ` INSTALL_MOD_STRIP=${options.moduleStrip ?? '1'}`} into a staging directory`,
+  );
+  await installModules(ctx, join(dir, 'modules'), {
+    strip: options.moduleStrip,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+  });
   options.onStep?.('dtbs', 'make dtbs_install into a staging directory (device-tree architectures)');
   await installDtbs(ctx, join(dir, 'dtbs'));
   return { bootImage: boot.name };
@@ -59,7 +72,8 @@ export async function imageContents(facts: TreeFacts, dir: string, installed: In
   const bootFile = await treeFile(tree.objtree, installed.bootImage, 'the boot image');
   const systemMap = await treeFile(tree.objtree, 'System.map', 'the symbol map');
   const config = await treeFile(tree.objtree, '.config', 'the configuration');
-  const listed = async (sub: string): Promise<StagedItem[]> => ((await isDirectory(join(dir, sub))) ? listStagedTree(join(dir, sub)) : []);
+  const listed = async (sub: string): Promise<StagedItem[]> =>
+    (await isDirectory(join(dir, sub))) ? listStagedTree(join(dir, sub)) : [];
   return {
     release: tree.release,
     bootImage: { ...bootFile, bootName: basename(bootInstallPathFor(arch, tree.release)) },

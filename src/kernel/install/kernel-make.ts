@@ -37,10 +37,23 @@ export interface KernelMakeOptions {
  * explicitly on the command line or must not have set at all.
  */
 const SCRUBBED_ENV = [
-  'MAKEFLAGS', 'MFLAGS', 'GNUMAKEFLAGS', 'MAKELEVEL', 'MAKEOVERRIDES',
-  'KBUILD_OUTPUT', 'KBUILD_EXTMOD', 'KBUILD_VERBOSE', 'KBUILD_EXTRA_SYMBOLS',
-  'INSTALL_MOD_PATH', 'INSTALL_MOD_DIR', 'INSTALL_MOD_STRIP', 'INSTALL_HDR_PATH', 'INSTALL_DTBS_PATH', 'INSTALL_PATH',
-  'KERNELRELEASE', 'LOCALVERSION',
+  'MAKEFLAGS',
+  'MFLAGS',
+  'GNUMAKEFLAGS',
+  'MAKELEVEL',
+  'MAKEOVERRIDES',
+  'KBUILD_OUTPUT',
+  'KBUILD_EXTMOD',
+  'KBUILD_VERBOSE',
+  'KBUILD_EXTRA_SYMBOLS',
+  'INSTALL_MOD_PATH',
+  'INSTALL_MOD_DIR',
+  'INSTALL_MOD_STRIP',
+  'INSTALL_HDR_PATH',
+  'INSTALL_DTBS_PATH',
+  'INSTALL_PATH',
+  'KERNELRELEASE',
+  'LOCALVERSION',
 ] as const;
 
 export function kernelMakeEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -54,7 +67,10 @@ export function kernelMakeEnv(env: NodeJS.ProcessEnv = process.env): Record<stri
 }
 
 /** `make` arguments before the target: -s, -C srctree, O=, ARCH=, CROSS_COMPILE=, LLVM=, HOSTCC=. */
-export function kernelMakeArgs(ctx: Pick<KernelMakeContext, 'tree' | 'toolchain' | 'vars'>, options: KernelMakeOptions = {}): string[] {
+export function kernelMakeArgs(
+  ctx: Pick<KernelMakeContext, 'tree' | 'toolchain' | 'vars'>,
+  options: KernelMakeOptions = {},
+): string[] {
   const { tree, toolchain, vars } = ctx;
   const objtree = options.objtree ?? tree.objtree;
   const args = ['-s', '-C', tree.srctree];
@@ -106,22 +122,38 @@ export function missingToolHint(output: string): string | undefined {
  * Runs `make <base args> <targetArgs>` and returns its stdout. A failure is a KpkgError naming the
  * command and showing the last lines it printed.
  */
-export async function runKernelMake(ctx: KernelMakeContext, targetArgs: readonly string[], options: KernelMakeOptions = {}): Promise<string> {
+export async function runKernelMake(
+  ctx: KernelMakeContext,
+  targetArgs: readonly string[],
+  options: KernelMakeOptions = {},
+): Promise<string> {
   const argv = ['make', ...kernelMakeArgs(ctx, options), ...targetArgs];
   const line = argv.map(quoteWord).join(' ');
   ctx.onCommand?.(line);
-  const r = await execa(argv[0] ?? 'make', argv.slice(1), { reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', all: true, extendEnv: false, env: kernelMakeEnv() });
+  const r = await execa(argv[0] ?? 'make', argv.slice(1), {
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    all: true,
+    extendEnv: false,
+    env: kernelMakeEnv(),
+  });
   if (r.exitCode !== 0 || r.failed) {
     const tail = failureExcerpt(r.all ?? '');
     const how = r.exitCode === undefined ? (r.signal ?? r.shortMessage) : `exit ${r.exitCode}`;
     const missingMake = (r as { code?: string }).code === 'ENOENT';
     const hint = missingMake
       ? 'apt-get install make'
-      : (missingToolHint(tail) ?? 'run the command above by hand to see the whole output; the tree must be the one the kernel was built in, with the same toolchain installed');
-    throw new KpkgError(`${missingMake ? 'make is not installed' : `kernel make failed (${how})`}: ${line}${tail === '' ? '' : `\n${tail}`}`, {
-      where: options.objtree ?? ctx.tree.objtree,
-      hint,
-    });
+      : (missingToolHint(tail) ??
+        'run the command above by hand to see the whole output; the tree must be the one the kernel was built in, with the same toolchain installed');
+    throw new KpkgError(
+      `${missingMake ? 'make is not installed' : `kernel make failed (${how})`}: ${line}${tail === '' ? '' : `\n${tail}`}`,
+      {
+        where: options.objtree ?? ctx.tree.objtree,
+        hint,
+      },
+    );
   }
   return r.stdout;
 }

@@ -37,15 +37,26 @@ export function moduleDirIn(root: string, release: string): string {
  * `source` links modules_install points at the build machine's trees are removed, as builddeb
  * does: the headers package owns `build`, and no package ships `source`.
  */
-export async function installModules(ctx: KernelMakeContext, root: string, options: ModulesInstallOptions = {}): Promise<StagedItem[]> {
+export async function installModules(
+  ctx: KernelMakeContext,
+  root: string,
+  options: ModulesInstallOptions = {},
+): Promise<StagedItem[]> {
   const strip = options.strip ?? '1';
   if (/[%:]/.test(root)) {
-    throw new KpkgError(`the staging directory ${root} contains '%' or ':', which scripts/Makefile.modinst refuses`, { where: root, hint: 'set TMPDIR to a directory without those characters' });
+    throw new KpkgError(`the staging directory ${root} contains '%' or ':', which scripts/Makefile.modinst refuses`, {
+      where: root,
+      hint: 'set TMPDIR to a directory without those characters',
+    });
   }
   const modules = isEnabled(ctx.tree.config, 'MODULES');
   if (modules) await assertSigningKeyReadable(ctx);
   try {
-    await runKernelMake(ctx, ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])], options.jobs === undefined ? {} : { jobs: options.jobs });
+    await runKernelMake(
+      ctx,
+      ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])],
+      options.jobs === undefined ? {} : { jobs: options.jobs },
+    );
   } catch (e) {
     // Without CONFIG_MODULES, newer kernels (6.12's scripts/Makefile.modinst) still install
     // modules.builtin and modules.builtin.modinfo, which builddeb then ships; older ones refuse
@@ -65,7 +76,9 @@ export async function installModules(ctx: KernelMakeContext, root: string, optio
     const hasMap = await isFile(join(ctx.tree.objtree, 'System.map'));
     throw new KpkgError(`modules_install ran no depmod: ${join(moduleDir, 'modules.dep')} is missing`, {
       where: moduleDir,
-      hint: hasMap ? 'install depmod (apt-get install kmod)' : `System.map is missing from ${ctx.tree.objtree}: finish the kernel build`,
+      hint: hasMap
+        ? 'install depmod (apt-get install kmod)'
+        : `System.map is missing from ${ctx.tree.objtree}: finish the kernel build`,
     });
   }
   return (await isDirectory(root)) ? listStagedTree(root) : [];
@@ -87,9 +100,12 @@ async function assertSigningKeyReadable(ctx: KernelMakeContext): Promise<void> {
     await access(path, constants.R_OK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EACCES') return; // a missing key is the kernel make's to report
-    throw new KpkgError(`modules_install signs every module (CONFIG_MODULE_SIG_ALL) with ${path}, which this user cannot read`, {
-      where: path,
-      hint: 'run kpkg as the user who built the kernel (the key is private to it), or give this user read access to the key',
-    });
+    throw new KpkgError(
+      `modules_install signs every module (CONFIG_MODULE_SIG_ALL) with ${path}, which this user cannot read`,
+      {
+        where: path,
+        hint: 'run kpkg as the user who built the kernel (the key is private to it), or give this user read access to the key',
+      },
+    );
   }
 }

@@ -35,7 +35,10 @@ export async function listStagedTree(root: string): Promise<StagedItem[]> {
     } else if (st.isFile()) {
       found.push({ path: rel, kind: 'file', source: abs, mode: st.mode & 0o7777, size: st.size });
     } else {
-      throw new KpkgError(`${abs} is neither a file, a directory nor a symlink: a kernel install target left something kpkg cannot package`, { where: abs });
+      throw new KpkgError(
+        `${abs} is neither a file, a directory nor a symlink: a kernel install target left something kpkg cannot package`,
+        { where: abs },
+      );
     }
   };
   await visit('');

@@ -13,7 +13,13 @@ import { kernelMakeArgs, type KernelMakeContext } from './kernel-make.js';
 function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] } {
   const { srctree, objtree, srcArch } = ctx.tree;
   return {
-    files: [join(srctree, 'Makefile'), join(objtree, 'Makefile'), join(objtree, '.config'), join(objtree, 'include/config/auto.conf'), join(objtree, 'include/config/kernel.release')],
+    files: [
+      join(srctree, 'Makefile'),
+      join(objtree, 'Makefile'),
+      join(objtree, '.config'),
+      join(objtree, 'include/config/auto.conf'),
+      join(objtree, 'include/config/kernel.release'),
+    ],
     trees: [join(srctree, 'scripts'), join(srctree, 'arch', srcArch, 'Makefile')],
   };
 }
@@ -24,7 +30,11 @@ function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] 
  * for depmod (scripts/depmod.sh), the signing key and sign-file (CONFIG_MODULE_SIG_ALL), the built
  * device trees and the dts Makefiles (scripts/Makefile.dtbinst), and the programs these run.
  */
-export function imageInstallInputs(ctx: KernelMakeContext, modules: readonly string[], moduleStrip: string): StepInputs {
+export function imageInstallInputs(
+  ctx: KernelMakeContext,
+  modules: readonly string[],
+  moduleStrip: string,
+): StepInputs {
   const { tree, toolchain } = ctx;
   const { srctree, objtree, srcArch, kernelArch, config } = tree;
   const logic = buildLogic(ctx);
@@ -33,8 +43,17 @@ export function imageInstallInputs(ctx: KernelMakeContext, modules: readonly str
     words: ['image-install', ...kernelMakeArgs(ctx), `INSTALL_MOD_STRIP=${moduleStrip}`],
     files: [
       ...logic.files,
-      ...['modules.order', 'modules.builtin', 'modules.builtin.modinfo', 'System.map', 'Module.symvers', 'scripts/sign-file'].map((f) => join(objtree, f)),
-      ...(isEnabled(config, 'MODULE_SIG_ALL') && !key.startsWith('pkcs11:') ? [isAbsolute(key) ? key : join(objtree, key), join(srctree, key)] : []),
+      ...[
+        'modules.order',
+        'modules.builtin',
+        'modules.builtin.modinfo',
+        'System.map',
+        'Module.symvers',
+        'scripts/sign-file',
+      ].map((f) => join(objtree, f)),
+      ...(isEnabled(config, 'MODULE_SIG_ALL') && !key.startsWith('pkcs11:')
+        ? [isAbsolute(key) ? key : join(objtree, key), join(srctree, key)]
+        : []),
       // The modules as built (debug-info.ts modulesInOrder: modules.order's entries as .ko paths).
       ...modules.map((m) => join(objtree, m)),
     ],
@@ -58,7 +77,12 @@ export function uapiInstallInputs(ctx: KernelMakeContext): StepInputs {
     // Of arch/<srcarch>, everything the generated headers come from: the uapi directories and their
     // Kbuild lists (include/), the syscall tables (kernel/syscalls: powerpc, s390, mips; entry/syscalls:
     // x86; tools/: arm) and the Makefiles; not the device trees below boot/.
-    trees: [join(srctree, 'include', 'uapi'), ...['include', 'kernel', 'entry', 'tools', 'Makefile', 'Kbuild'].map((d) => join(srctree, 'arch', srcArch, d)), join(srctree, 'scripts'), join(srctree, 'usr')],
+    trees: [
+      join(srctree, 'include', 'uapi'),
+      ...['include', 'kernel', 'entry', 'tools', 'Makefile', 'Kbuild'].map((d) => join(srctree, 'arch', srcArch, d)),
+      join(srctree, 'scripts'),
+      join(srctree, 'usr'),
+    ],
     programs: ['make', 'sh', 'sed', 'gcc', ctx.toolchain.tools.cc[0] ?? 'cc'],
   };
 }

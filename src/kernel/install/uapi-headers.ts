@@ -25,15 +25,25 @@ export interface UapiHeadersOptions {
  * Installs the headers as `dest`/include/...; returns the staged items (relative to dest). kpkg's
  * own headers_install (uapi-native.ts) where it knows the kernel's scripts, else the kernel's make.
  */
-export async function installUapiHeaders(ctx: KernelMakeContext, dest: string, options: UapiHeadersOptions): Promise<StagedItem[]> {
+export async function installUapiHeaders(
+  ctx: KernelMakeContext,
+  dest: string,
+  options: UapiHeadersOptions,
+): Promise<StagedItem[]> {
   if (options.native !== false) {
-    const native = await installUapiHeadersNatively(ctx, dest, { scratchObjtree: options.scratchObjtree, jobs: options.jobs ?? 1 });
+    const native = await installUapiHeadersNatively(ctx, dest, {
+      scratchObjtree: options.scratchObjtree,
+      jobs: options.jobs ?? 1,
+    });
     if (native !== undefined) return native;
     await rm(options.scratchObjtree, { recursive: true, force: true });
     await rm(dest, { recursive: true, force: true });
   }
   await mkdir(options.scratchObjtree, { recursive: true });
-  await runKernelMake(ctx, ['headers_install', `INSTALL_HDR_PATH=${dest}`], { objtree: options.scratchObjtree, ...(options.jobs === undefined ? {} : { jobs: options.jobs }) });
+  await runKernelMake(ctx, ['headers_install', `INSTALL_HDR_PATH=${dest}`], {
+    objtree: options.scratchObjtree,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+  });
   return listStagedTree(dest);
 }
 

@@ -19,30 +19,63 @@ const SPECS: TreeSpec[] = [
 async function digestTree(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const item of await listStagedTree(root)) {
-    out.set(`${item.kind} ${item.path} ${item.mode.toString(8)}`, item.kind === 'file' ? createHash('sha256').update(await readFile(item.source)).digest('hex') : '');
+    out.set(
+      `${item.kind} ${item.path} ${item.mode.toString(8)}`,
+      item.kind === 'file'
+        ? createHash('sha256')
+            .update(await readFile(item.source))
+            .digest('hex')
+        : '',
+    );
   }
   return out;
 }
 
 for (const spec of SPECS.filter(inTier)) {
-  describe(`kpkg's headers_install on the ${spec.series} ${spec.arch ?? 'arm64'} tree`, { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
-    test('writes the same files, byte for byte and with the same modes, as the kernel\'s make headers_install', async () => {
-      const objtree = await builtKernelTree(spec);
-      const facts = await readTreeFacts({ buildDir: objtree, vars: {} });
-      const ctx = { tree: facts.tree, toolchain: facts.toolchain, vars: {} };
-      const work = await mkdtemp(join(tmpdir(), 'kpkg-uapi-native-'));
-      try {
-        const native = await installUapiHeadersNatively(ctx, join(work, 'native'), { scratchObjtree: join(work, 'obj-native'), jobs: 2 });
-        assert.ok(native !== undefined, `kpkg does not recognise the headers_install scripts of ${facts.tree.release}`);
-        await installUapiHeaders(ctx, join(work, 'make'), { scratchObjtree: join(work, 'obj-make'), jobs: 2, native: false });
-        const [ours, theirs] = await Promise.all([digestTree(join(work, 'native')), digestTree(join(work, 'make'))]);
-        assert.ok(theirs.size > 500, `make installed only ${theirs.size} entries`);
-        assert.deepEqual([...ours.keys()].filter((k) => !theirs.has(k)), [], 'entries only kpkg wrote');
-        assert.deepEqual([...theirs.keys()].filter((k) => !ours.has(k)), [], 'entries only make wrote');
-        assert.deepEqual([...ours].filter(([k, v]) => theirs.get(k) !== v).map(([k]) => k), [], 'files whose bytes differ');
-      } finally {
-        await rm(work, { recursive: true, force: true });
-      }
-    });
-  });
+  describe(
+    `kpkg's headers_install on the ${spec.series} ${spec.arch ?? 'arm64'} tree`,
+    { timeout: KERNEL_BUILD_TIMEOUT_MS },
+    () => {
+      test("writes the same files, byte for byte and with the same modes, as the kernel's make headers_install", async () => {
+        const objtree = await builtKernelTree(spec);
+        const facts = await readTreeFacts({ buildDir: objtree, vars: {} });
+        const ctx = { tree: facts.tree, toolchain: facts.toolchain, vars: {} };
+        const work = await mkdtemp(join(tmpdir(), 'kpkg-uapi-native-'));
+        try {
+          const native = await installUapiHeadersNatively(ctx, join(work, 'native'), {
+            scratchObjtree: join(work, 'obj-native'),
+            jobs: 2,
+          });
+          assert.ok(
+            native !== undefined,
+            `kpkg does not recognise the headers_install scripts of ${facts.tree.release}`,
+          );
+          await installUapiHeaders(ctx, join(work, 'make'), {
+            scratchObjtree: join(work, 'obj-make'),
+            jobs: 2,
+            native: false,
+          });
+          const [ours, theirs] = await Promise.all([digestTree(join(work, 'native')), digestTree(join(work, 'make'))]);
+          assert.ok(theirs.size > 500, `make installed only ${theirs.size} entries`);
+          assert.deepEqual(
+            [...ours.keys()].filter((k) => !theirs.has(k)),
+            [],
+            'entries only kpkg wrote',
+          );
+          assert.deepEqual(
+            [...theirs.keys()].filter((k) => !ours.has(k)),
+            [],
+            'entries only make wrote',
+          );
+          assert.deepEqual(
+            [...ours].filter(([k, v]) => theirs.get(k) !== v).map(([k]) => k),
+            [],
+            'files whose bytes differ',
+          );
+        } finally {
+          await rm(work, { recursive: true, force: true });
+        }
+      });
+    },
+  );
 }

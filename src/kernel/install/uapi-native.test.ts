@@ -7,7 +7,10 @@ import { noExportHeaders, rewriteLine } from './uapi-native.js';
 
 test('rewriteLine: kernel annotations go, keywords get their __x__ spelling, _UAPI guards lose the prefix', () => {
   assert.equal(rewriteLine('int f(char __user *p, void __iomem *q);'), 'int f(char *p, void *q);');
-  assert.equal(rewriteLine('static inline int x(void) __attribute_const__;'), 'static __inline__ int x(void) __attribute_const__;');
+  assert.equal(
+    rewriteLine('static inline int x(void) __attribute_const__;'),
+    'static __inline__ int x(void) __attribute_const__;',
+  );
   assert.equal(rewriteLine('int g(void) __attribute_const__ ;'), 'int g(void)  ;');
   assert.equal(rewriteLine('#include <linux/compiler.h>'), '');
   assert.equal(rewriteLine('#include <linux/compiler_types.h>'), '');
@@ -39,7 +42,10 @@ test('noExportHeaders: the ifeq ($(wildcard …),) blocks of include/uapi/Kbuild
       'no-export-headers += asm/y.h',
       'endif',
     ].join('\n');
-    assert.deepEqual([...(await noExportHeaders(text, { srctree: root, objtree: root, SRCARCH: 'arm64' }))].sort(), ['asm/x.h', 'linux/a.out.h']);
+    assert.deepEqual([...(await noExportHeaders(text, { srctree: root, objtree: root, SRCARCH: 'arm64' }))].sort(), [
+      'asm/x.h',
+      'linux/a.out.h',
+    ]);
     await assert.rejects(noExportHeaders('header-y += foo.h', { srctree: root, objtree: root, SRCARCH: 'arm64' }));
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -39,7 +39,13 @@ import { listStagedTree, type StagedItem } from './staged-tree.js';
 const KNOWN_REWRITES = new Set(['7f1d8ce11ead8122cedd442c841b0d701fb61a9597f8a86cabf4142c3ba3bcd4']);
 
 /** The prerequisites of the top Makefile's `headers` target kpkg knows how to stand in for. */
-const KNOWN_PREREQUISITES = new Set(['$(version_h)', 'scripts_unifdef', 'uapi-asm-generic', 'archheaders', 'archscripts']);
+const KNOWN_PREREQUISITES = new Set([
+  '$(version_h)',
+  'scripts_unifdef',
+  'uapi-asm-generic',
+  'archheaders',
+  'archscripts',
+]);
 
 /** Lines of Makefile.headersinst whose meaning listHeaders reproduces. */
 const HEADERSINST_SHAPE = [
@@ -62,16 +68,21 @@ interface Plan {
 async function readPlan(srctree: string): Promise<Plan> {
   const script = await readTextOrUndefined(join(srctree, 'scripts/headers_install.sh'));
   const rewrites = /^sed -E -e '[\s\S]*?^' \$INFILE > \$TMPFILE.*$/m.exec(script ?? '')?.[0];
-  if (rewrites === undefined || !KNOWN_REWRITES.has(createHash('sha256').update(`${rewrites}\n`).digest('hex'))) throw new Unsupported('headers_install.sh');
+  if (rewrites === undefined || !KNOWN_REWRITES.has(createHash('sha256').update(`${rewrites}\n`).digest('hex')))
+    throw new Unsupported('headers_install.sh');
   const headersinst = (await readTextOrUndefined(join(srctree, 'scripts/Makefile.headersinst'))) ?? '';
   const lines = new Set(headersinst.split('\n').map((l) => l.trim()));
   if (!HEADERSINST_SHAPE.every((l) => lines.has(l))) throw new Unsupported('Makefile.headersinst');
   const makefile = (await readTextOrUndefined(join(srctree, 'Makefile'))) ?? '';
   const versionH = /^version_h := (\S+)\s*$/m.exec(makefile)?.[1];
   const prerequisites = /^headers: (.*)$/m.exec(makefile)?.[1]?.trim().split(/\s+/);
-  if (versionH === undefined || prerequisites === undefined || !prerequisites.every((p) => KNOWN_PREREQUISITES.has(p))) throw new Unsupported('Makefile');
+  if (versionH === undefined || prerequisites === undefined || !prerequisites.every((p) => KNOWN_PREREQUISITES.has(p)))
+    throw new Unsupported('Makefile');
   // scripts_unifdef is not a goal make accepts without a configuration: kpkg builds unifdef itself.
-  return { versionH, goals: prerequisites.filter((p) => p !== 'scripts_unifdef').map((p) => (p === '$(version_h)' ? versionH : p)) };
+  return {
+    versionH,
+    goals: prerequisites.filter((p) => p !== 'scripts_unifdef').map((p) => (p === '$(version_h)' ? versionH : p)),
+  };
 }
 
 /**
@@ -82,7 +93,13 @@ export async function noExportHeaders(text: string, vars: Readonly<Record<string
   const expand = async (value: string): Promise<string> => {
     let out = value.replace(/\$\((srctree|objtree|SRCARCH)\)/g, (_, name: string) => vars[name] ?? '');
     const wildcard = /^\$\(wildcard ([^$()]+)\)$/.exec(out.trim());
-    if (wildcard !== null) out = (await stat(wildcard[1] ?? '').then(() => true, () => false)) ? (wildcard[1] ?? '') : '';
+    if (wildcard !== null)
+      out = (await stat(wildcard[1] ?? '').then(
+        () => true,
+        () => false,
+      ))
+        ? (wildcard[1] ?? '')
+        : '';
     if (out.includes('$')) throw new Unsupported(`Kbuild expansion ${value}`);
     return out.trim();
   };
@@ -132,12 +149,18 @@ async function listHeaders(ctx: KernelMakeContext, scratchObjtree: string, obj: 
   const src = join(srctree, obj);
   const gen = join(scratchObjtree, obj.replace('include/', 'include/generated/'));
   const kbuild = await readTextOrUndefined(join(src, 'Kbuild'));
-  const excluded = kbuild === undefined ? new Set<string>() : await noExportHeaders(kbuild, { srctree, objtree: scratchObjtree, SRCARCH: srcArch });
+  const excluded =
+    kbuild === undefined
+      ? new Set<string>()
+      : await noExportHeaders(kbuild, { srctree, objtree: scratchObjtree, SRCARCH: srcArch });
   if ([...excluded].some((w) => w.includes('%'))) throw new Unsupported('no-export-headers pattern');
   const srcHeaders = (await headersBelowSubdirs(src)).filter((h) => !excluded.has(h));
   const fromSrc = new Set(srcHeaders);
   const genHeaders = (await headersBelowSubdirs(gen)).filter((h) => !excluded.has(h) && !fromSrc.has(h));
-  return [...srcHeaders.map((h) => ({ path: h, source: join(src, h) })), ...genHeaders.map((h) => ({ path: h, source: join(gen, h) }))];
+  return [
+    ...srcHeaders.map((h) => ({ path: h, source: join(src, h) })),
+    ...genHeaders.map((h) => ({ path: h, source: join(gen, h) })),
+  ];
 }
 
 // The rewrites of headers_install.sh, one input line at a time (sed works on lines; the C locale,
@@ -162,14 +185,20 @@ export function rewriteLine(line: string): string {
 
 /** headers_install.sh's licence check: a GPL SPDX line must carry the syscall note. */
 function licenceProblem(text: string): boolean {
-  return text.split('\n').some((l) => /SPDX-License-Identifier:.*GPL-/.test(l) && !l.includes('WITH Linux-syscall-note'));
+  return text
+    .split('\n')
+    .some((l) => /SPDX-License-Identifier:.*GPL-/.test(l) && !l.includes('WITH Linux-syscall-note'));
 }
 
 /**
  * Installs the uapi headers as make headers_install does, into dest/include; undefined when this
  * kernel's scripts are not ones kpkg reproduces (the caller then runs make).
  */
-export async function installUapiHeadersNatively(ctx: KernelMakeContext, dest: string, options: { scratchObjtree: string; jobs: number }): Promise<StagedItem[] | undefined> {
+export async function installUapiHeadersNatively(
+  ctx: KernelMakeContext,
+  dest: string,
+  options: { scratchObjtree: string; jobs: number },
+): Promise<StagedItem[] | undefined> {
   let plan: Plan;
   try {
     plan = await readPlan(ctx.tree.srctree);
@@ -183,13 +212,21 @@ export async function installUapiHeadersNatively(ctx: KernelMakeContext, dest: s
   const hostcc = ctx.vars?.HOSTCC ?? 'gcc';
   await Promise.all([
     runKernelMake(ctx, plan.goals, { objtree: options.scratchObjtree, jobs: options.jobs }),
-    execa(hostcc, ['-O2', '-o', unifdef, join(srctree, 'scripts/unifdef.c')], { stdin: 'ignore' }).catch((e: unknown) => {
-      throw new KpkgError(`cannot build the kernel's unifdef with ${hostcc}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { hint: 'apt-get install gcc' });
-    }),
+    execa(hostcc, ['-O2', '-o', unifdef, join(srctree, 'scripts/unifdef.c')], { stdin: 'ignore' }).catch(
+      (e: unknown) => {
+        throw new KpkgError(
+          `cannot build the kernel's unifdef with ${hostcc}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+          { hint: 'apt-get install gcc' },
+        );
+      },
+    ),
   ]);
   let jobs: HeaderJob[];
   try {
-    jobs = [...(await listHeaders(ctx, options.scratchObjtree, 'include/uapi')), ...(await listHeaders(ctx, options.scratchObjtree, `arch/${srcArch}/include/uapi`))];
+    jobs = [
+      ...(await listHeaders(ctx, options.scratchObjtree, 'include/uapi')),
+      ...(await listHeaders(ctx, options.scratchObjtree, `arch/${srcArch}/include/uapi`)),
+    ];
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
@@ -203,7 +240,11 @@ export async function installUapiHeadersNatively(ctx: KernelMakeContext, dest: s
   const conditional: HeaderJob[] = [];
   await mapLimit(headers, 16, async (job) => {
     const text = (await readFile(job.source)).toString('latin1');
-    if (licenceProblem(text)) throw new KpkgError(`${job.source}: missing "WITH Linux-syscall-note" for SPDX-License-Identifier (scripts/headers_install.sh refuses it)`, { where: job.source });
+    if (licenceProblem(text))
+      throw new KpkgError(
+        `${job.source}: missing "WITH Linux-syscall-note" for SPDX-License-Identifier (scripts/headers_install.sh refuses it)`,
+        { where: job.source },
+      );
     const rewritten = Buffer.from(text.split('\n').map(rewriteLine).join('\n'), 'latin1');
     await mkdir(dirname(join(include, job.path)), { recursive: true });
     if (!text.includes('__KERNEL__') && !text.includes('__EXPORTED_HEADERS__')) {
@@ -216,14 +257,22 @@ export async function installUapiHeadersNatively(ctx: KernelMakeContext, dest: s
   });
   // unifdef once per header, started by a few shells rather than by node (much cheaper per process).
   const shells = Math.max(1, options.jobs);
-  const chunks = Array.from({ length: shells }, (_, i) => conditional.filter((_, j) => j % shells === i).map((h) => h.path));
+  const chunks = Array.from({ length: shells }, (_, i) =>
+    conditional.filter((_, j) => j % shells === i).map((h) => h.path),
+  );
   await Promise.all(
     chunks.map(async (paths) => {
       if (paths.length === 0) return;
       // unifdef exits 0 (unchanged) or 1 (changed); 2 is trouble.
-      const loop = 'u=$1 in=$2 out=$3; shift 3; for f; do "$u" -U__KERNEL__ -D__EXPORTED_HEADERS__ "$in/$f" > "$out/$f"; [ $? -le 1 ] || { echo "unifdef failed on $f" >&2; exit 1; }; done';
-      const r = await execa('sh', ['-c', loop, 'sh', unifdef, rewrittenDir, include, ...paths], { stdin: 'ignore', reject: false, all: true });
-      if (r.exitCode !== 0) throw new KpkgError(`the kernel's unifdef failed: ${r.all ?? ''}`.trim(), { where: rewrittenDir });
+      const loop =
+        'u=$1 in=$2 out=$3; shift 3; for f; do "$u" -U__KERNEL__ -D__EXPORTED_HEADERS__ "$in/$f" > "$out/$f"; [ $? -le 1 ] || { echo "unifdef failed on $f" >&2; exit 1; }; done';
+      const r = await execa('sh', ['-c', loop, 'sh', unifdef, rewrittenDir, include, ...paths], {
+        stdin: 'ignore',
+        reject: false,
+        all: true,
+      });
+      if (r.exitCode !== 0)
+        throw new KpkgError(`the kernel's unifdef failed: ${r.all ?? ''}`.trim(), { where: rewrittenDir });
     }),
   );
   return listStagedTree(dest);

@@ -31,7 +31,11 @@ export function changelogEntry(set: PackageSet, settings: DebianSettings): strin
 }
 
 /** /usr/share/doc/<package>/copyright and changelog.Debian.gz, as mkdebian writes them. */
-export function docEntries(packageName: string, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageEntry[] {
+export function docEntries(
+  packageName: string,
+  set: PackageSet,
+  settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS,
+): PackageEntry[] {
   const doc = `/usr/share/doc/${packageName}`;
   const copyright = `This is a packaged upstream version of the Linux kernel.
 
@@ -57,14 +61,35 @@ License version 2 can be found in \`/usr/share/common-licenses/GPL-2'.
   gz.writeUInt32LE(0, 4);
   gz[9] = 3;
   return [
-    { kind: 'file', path: `${doc}/copyright`, mode: 0o644, size: bytes(copyright).length, source: { from: 'bytes', data: bytes(copyright) } },
+    {
+      kind: 'file',
+      path: `${doc}/copyright`,
+      mode: 0o644,
+      size: bytes(copyright).length,
+      source: { from: 'bytes', data: bytes(copyright) },
+    },
     // Its bytes change with the version alone: the writers keep it in a block of its own (archive/xz-blocks.ts).
-    { kind: 'file', path: `${doc}/changelog.Debian.gz`, mode: 0o644, size: gz.length, source: { from: 'bytes', data: gz }, volatile: true },
+    {
+      kind: 'file',
+      path: `${doc}/changelog.Debian.gz`,
+      mode: 0o644,
+      size: gz.length,
+      source: { from: 'bytes', data: gz },
+      volatile: true,
+    },
   ];
 }
 
 /** The control fields every package of the set shares, as scripts/package/mkdebian writes them. */
-export function kernelPackageFields(set: PackageSet, arch: ArchInfo, section: string, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): Pick<PackageDescription, 'version' | 'arch' | 'source' | 'maintainer' | 'section' | 'priority' | 'homepage' | 'license' | 'mtime'> {
+export function kernelPackageFields(
+  set: PackageSet,
+  arch: ArchInfo,
+  section: string,
+  settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS,
+): Pick<
+  PackageDescription,
+  'version' | 'arch' | 'source' | 'maintainer' | 'section' | 'priority' | 'homepage' | 'license' | 'mtime'
+> {
   return {
     version: debianVersion(set),
     arch: arch.debian,

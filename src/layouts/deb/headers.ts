@@ -19,7 +19,13 @@ export function headersInstallDir(release: string): string {
  * /lib/modules/<release>/build link to it, with the control fields scripts/package/mkdebian writes
  * and, unlike mkdebian, the Depends its programs need on the target (runtime.ts).
  */
-export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: PackageSet, depends: readonly Dependency[] = [], settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
+export function headersPackage(
+  staged: StagedHeaders,
+  arch: ArchInfo,
+  set: PackageSet,
+  depends: readonly Dependency[] = [],
+  settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS,
+): PackageDescription {
   const { release } = staged;
   const name = headersPackageName(release);
   const root = headersInstallDir(release);
@@ -29,6 +35,10 @@ export function headersPackage(staged: StagedHeaders, arch: ArchInfo, set: Packa
     summary: `Linux kernel headers for ${release} on ${arch.debian}`,
     ...(depends.length === 0 ? {} : { depends }),
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
-    entries: [...headersTreeEntries(staged, root), { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root }, ...docEntries(name, set, settings)],
+    entries: [
+      ...headersTreeEntries(staged, root),
+      { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root },
+      ...docEntries(name, set, settings),
+    ],
   };
 }

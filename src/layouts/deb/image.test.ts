@@ -14,19 +14,30 @@ import { imageMaintainerScript, imagePackage } from './image.js';
 const run = promisify(execFile);
 const arm64 = findArch('arm64');
 const set = testPackageSet('6.12.95');
-const item = (path: string, kind: StagedItem['kind'] = 'file'): StagedItem => ({ path, kind, source: `/stage/${path}`, mode: kind === 'dir' ? 0o755 : 0o644, size: 10 });
+const item = (path: string, kind: StagedItem['kind'] = 'file'): StagedItem => ({
+  path,
+  kind,
+  source: `/stage/${path}`,
+  mode: kind === 'dir' ? 0o755 : 0o644,
+  size: 10,
+});
 
 const contents: ImageContents = {
   release: '6.12.95',
   bootImage: { source: '/b/arch/arm64/boot/Image.gz', size: 1000, bootName: 'vmlinuz-6.12.95' },
   systemMap: { source: '/b/System.map', size: 100 },
   config: { source: '/b/.config', size: 50 },
-  modules: [item('lib', 'dir'), item('lib/modules', 'dir'), item('lib/modules/6.12.95', 'dir'), item('lib/modules/6.12.95/modules.dep')],
+  modules: [
+    item('lib', 'dir'),
+    item('lib/modules', 'dir'),
+    item('lib/modules/6.12.95', 'dir'),
+    item('lib/modules/6.12.95/modules.dep'),
+  ],
   dtbs: [item('arm', 'dir'), item('arm/juno.dtb')],
   initrd: true,
 };
 
-test('linux-image: boot files, modules, device trees, hook directories and docs at upstream\'s paths', () => {
+test("linux-image: boot files, modules, device trees, hook directories and docs at upstream's paths", () => {
   assert.ok(arm64 !== undefined);
   const pkg = imagePackage(contents, arm64, set);
   assert.equal(pkg.name, 'linux-image-6.12.95');
@@ -54,7 +65,7 @@ test('linux-image: boot files, modules, device trees, hook directories and docs 
     ],
   );
   assert.deepEqual(Object.keys(pkg.scripts ?? {}).sort(), ['postinst', 'postrm', 'preinst', 'prerm']);
-  assert.equal(pkg.depends, undefined, 'upstream\'s image package depends on nothing');
+  assert.equal(pkg.depends, undefined, "upstream's image package depends on nothing");
   const noDtbs = imagePackage({ ...contents, dtbs: [] }, arm64, set);
   assert.ok(!noDtbs.entries.some((e) => e.path.startsWith('/usr/lib/linux-image')));
 });
@@ -65,8 +76,14 @@ test('maintainer scripts run their hook directory with the release, the image pa
   assert.match(postinst, /^set -e$/m);
   assert.match(postinst, /^export DEB_MAINT_PARAMS="\$\*"$/m);
   assert.match(postinst, /^export INITRD=Yes$/m);
-  assert.match(postinst, /^\trun-parts --report --exit-on-error --arg=6\.12\.95 --arg=\/boot\/vmlinuz-6\.12\.95 \/etc\/kernel\/postinst\.d$/m);
-  assert.match(imageMaintainerScript('prerm', '6.1.0', '/boot/vmlinux-6.1.0', false), /^export INITRD=No$[\s\S]*\/etc\/kernel\/prerm\.d$/m);
+  assert.match(
+    postinst,
+    /^\trun-parts --report --exit-on-error --arg=6\.12\.95 --arg=\/boot\/vmlinuz-6\.12\.95 \/etc\/kernel\/postinst\.d$/m,
+  );
+  assert.match(
+    imageMaintainerScript('prerm', '6.1.0', '/boot/vmlinux-6.1.0', false),
+    /^export INITRD=No$[\s\S]*\/etc\/kernel\/prerm\.d$/m,
+  );
   // Syntax only: running it would run this machine's own kernel hooks.
   const dir = await mkdtemp(join(tmpdir(), 'kpkg-script-'));
   await writeFile(join(dir, 'postinst'), postinst);

@@ -26,7 +26,13 @@ export const MAINTAINER_SCRIPTS: readonly MaintainerScript[] = ['preinst', 'post
  * Like Debian's own kernel packages, a failing hook fails the script (--exit-on-error) and each
  * hook is named as it runs (--report).
  */
-export function imageMaintainerScript(script: MaintainerScript, release: string, imagePath: string, initrd: boolean, hookDir = DEFAULT_DEBIAN_SETTINGS.hookDir): string {
+export function imageMaintainerScript(
+  script: MaintainerScript,
+  release: string,
+  imagePath: string,
+  initrd: boolean,
+  hookDir = DEFAULT_DEBIAN_SETTINGS.hookDir,
+): string {
   const hooks = `${hookDir}/${script}.d`;
   return `#!/bin/sh
 # ${script} of ${imagePackageName(release)}, written by kpkg: runs the hooks in ${hooks}.
@@ -52,22 +58,43 @@ exit 0
  * the hooks — the package scripts/package/builddeb and mkdebian describe. Debian's kernel packages,
  * make-kpkg and bindeb-pkg all run /etc/kernel/<script>.d; bindeb-pkg's KDEB_HOOKDIR moves them.
  */
-export function imagePackage(contents: ImageContents, arch: ArchInfo, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
+export function imagePackage(
+  contents: ImageContents,
+  arch: ArchInfo,
+  set: PackageSet,
+  settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS,
+): PackageDescription {
   const { release } = contents;
   const name = imagePackageName(release);
   const bootPath = `/boot/${contents.bootImage.bootName}`;
-  const file = (path: string, f: TreeFile): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: f.size, source: { from: 'disk', path: f.source } });
+  const file = (path: string, f: TreeFile): PackageEntry => ({
+    kind: 'file',
+    path,
+    mode: 0o644,
+    size: f.size,
+    source: { from: 'disk', path: f.source },
+  });
   const entries: PackageEntry[] = [
     file(bootPath, contents.bootImage),
     file(`/boot/System.map-${release}`, contents.systemMap),
     file(`/boot/config-${release}`, contents.config),
     ...stagedEntries(contents.modules, ''),
-    ...(contents.dtbs.length === 0 ? [] : [{ kind: 'dir', path: dtbInstallDir(release), mode: 0o755 } as const, ...stagedEntries(contents.dtbs, dtbInstallDir(release))]),
-    ...MAINTAINER_SCRIPTS.map((script): PackageEntry => ({ kind: 'dir', path: `${settings.hookDir}/${script}.d`, mode: 0o755 })),
+    ...(contents.dtbs.length === 0
+      ? []
+      : [
+          { kind: 'dir', path: dtbInstallDir(release), mode: 0o755 } as const,
+          ...stagedEntries(contents.dtbs, dtbInstallDir(release)),
+        ]),
+    ...MAINTAINER_SCRIPTS.map((script): PackageEntry => ({
+      kind: 'dir',
+      path: `${settings.hookDir}/${script}.d`,
+      mode: 0o755,
+    })),
     ...docEntries(name, set, settings),
   ];
   const scripts: Partial<Record<MaintainerScript, string>> = {};
-  for (const script of MAINTAINER_SCRIPTS) scripts[script] = imageMaintainerScript(script, release, bootPath, contents.initrd, settings.hookDir);
+  for (const script of MAINTAINER_SCRIPTS)
+    scripts[script] = imageMaintainerScript(script, release, bootPath, contents.initrd, settings.hookDir);
   return {
     name,
     ...kernelPackageFields(set, arch, 'kernel', settings),

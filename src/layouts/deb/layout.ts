@@ -13,7 +13,12 @@ import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 export const DEB_PACKAGE_KINDS = ['image', 'headers', 'libc-dev', 'dbg'] as const;
 export type DebPackageKind = (typeof DEB_PACKAGE_KINDS)[number];
 
-const PARTS: Readonly<Record<DebPackageKind, readonly KernelPart[]>> = { image: ['image'], headers: ['headers'], 'libc-dev': ['uapi'], dbg: ['debug'] };
+const PARTS: Readonly<Record<DebPackageKind, readonly KernelPart[]>> = {
+  image: ['image'],
+  headers: ['headers'],
+  'libc-dev': ['uapi'],
+  dbg: ['debug'],
+};
 
 /** The Debian layout with a packager's settings (source name, distribution, urgency, hook directory). */
 export function debianLayoutWith(settings: DebianSettings): DistributionLayout<DebPackageKind> {
@@ -21,7 +26,12 @@ export function debianLayoutWith(settings: DebianSettings): DistributionLayout<D
     family: 'deb',
     kinds: DEB_PACKAGE_KINDS,
     partsOf: (kind) => PARTS[kind],
-    notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'dbg' ? NOT_APPLICABLE.debug(features) : undefined),
+    notApplicable: (kind, features) =>
+      kind === 'headers'
+        ? NOT_APPLICABLE.headers(features)
+        : kind === 'dbg'
+          ? NOT_APPLICABLE.debug(features)
+          : undefined,
     runtimeRelations: debianRuntimeRelations,
     describeSet: ({ set }) => ({
       source: settings.sourceName,

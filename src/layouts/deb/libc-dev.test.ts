@@ -33,6 +33,12 @@ test('linux-libc-dev is Multi-Arch: same, provides linux-kernel-headers, in sect
   assert.deepEqual(pkg.provides, [{ name: 'linux-kernel-headers' }]);
   assert.deepEqual(
     pkg.entries.map((e) => e.path),
-    ['/usr/include', '/usr/include/aarch64-linux-gnu/asm', '/usr/include/aarch64-linux-gnu/asm/unistd.h', '/usr/share/doc/linux-libc-dev/copyright', '/usr/share/doc/linux-libc-dev/changelog.Debian.gz'],
+    [
+      '/usr/include',
+      '/usr/include/aarch64-linux-gnu/asm',
+      '/usr/include/aarch64-linux-gnu/asm/unistd.h',
+      '/usr/share/doc/linux-libc-dev/copyright',
+      '/usr/share/doc/linux-libc-dev/changelog.Debian.gz',
+    ],
   );
 });

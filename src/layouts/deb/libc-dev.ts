@@ -15,12 +15,18 @@ export const LIBC_DEV_PACKAGE = 'linux-libc-dev';
  * installed side by side — what scripts/package/builddeb does and Debian's own linux-libc-dev ships.
  */
 export function libcDevInstallPath(relative: string, arch: ArchInfo): string {
-  if (relative === 'include/asm' || relative.startsWith('include/asm/')) return `/usr/include/${arch.multiarch}/${relative.slice('include/'.length)}`;
+  if (relative === 'include/asm' || relative.startsWith('include/asm/'))
+    return `/usr/include/${arch.multiarch}/${relative.slice('include/'.length)}`;
   return `/usr/${relative}`;
 }
 
 /** linux-libc-dev: the userspace API headers (headers_install), Multi-Arch: same, as mkdebian describes it. */
-export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, set: PackageSet, settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS): PackageDescription {
+export function libcDevPackage(
+  headers: readonly StagedItem[],
+  arch: ArchInfo,
+  set: PackageSet,
+  settings: DebianSettings = DEFAULT_DEBIAN_SETTINGS,
+): PackageDescription {
   const entries: PackageEntry[] = headers.map((item) => stagedEntry(item, libcDevInstallPath(item.path, arch)));
   return {
     name: LIBC_DEV_PACKAGE,
@@ -28,7 +34,8 @@ export function libcDevPackage(headers: readonly StagedItem[], arch: ArchInfo, s
     provides: [{ name: 'linux-kernel-headers' }],
     multiArch: 'same',
     summary: 'Linux support headers for userspace development',
-    description: 'This package provides userspaces headers from the Linux kernel.  These headers\nare used by the installed headers for GNU glibc and other system libraries.',
+    description:
+      'This package provides userspaces headers from the Linux kernel.  These headers\nare used by the installed headers for GNU glibc and other system libraries.',
     entries: [...entries, ...docEntries(LIBC_DEV_PACKAGE, set, settings)],
   };
 }

@@ -11,7 +11,11 @@ import { parseDependency } from '../../debian/relations.js';
 import { resolveShlibsDepends } from '../../debian/shlibdeps.js';
 import { conventionalPackageName, conventionalPackages } from '../../debian/soname-packages.js';
 import type { RuntimeNeeds } from '../../elf/needs.js';
-import { debianCompilerVersion, PLUGIN_COMPILER_RECORD, type PluginCompiler } from '../../kernel/headers/gcc-plugins.js';
+import {
+  debianCompilerVersion,
+  PLUGIN_COMPILER_RECORD,
+  type PluginCompiler,
+} from '../../kernel/headers/gcc-plugins.js';
 import type { PackageRelation } from '../../package/model.js';
 import type { TargetPackageRoots, TargetRoot } from '../../sysroot/target-roots.js';
 import { isDirectory } from '../../util/fs.js';
@@ -20,14 +24,19 @@ import type { HeadersRuntime, RuntimeRelations } from '../layout.js';
 /** The package data of one root, as much of it as is there. */
 async function rootDatabase(root: TargetRoot, debianArch: string): Promise<ShlibsDatabase[]> {
   const found: ShlibsDatabase[] = [];
-  if (root.kind !== 'build-machine' && (await isDirectory(join(root.path, '.kpkg/control')))) found.push(await ShlibsDatabase.fromControlDirs(root.path, { architecture: debianArch }));
-  if (await isDirectory(join(root.path, 'var/lib/dpkg/info'))) found.push(await ShlibsDatabase.fromDpkgInfo(root.path, debianArch, { unqualified: root.kind === 'debian-root' }));
+  if (root.kind !== 'build-machine' && (await isDirectory(join(root.path, '.kpkg/control'))))
+    found.push(await ShlibsDatabase.fromControlDirs(root.path, { architecture: debianArch }));
+  if (await isDirectory(join(root.path, 'var/lib/dpkg/info')))
+    found.push(await ShlibsDatabase.fromDpkgInfo(root.path, debianArch, { unqualified: root.kind === 'debian-root' }));
   return found;
 }
 
 async function database(roots: readonly TargetRoot[], debianArch: string): Promise<ShlibsDatabase> {
   const all = (await Promise.all(roots.map((r) => rootDatabase(r, debianArch)))).flat();
-  return new ShlibsDatabase(all.flatMap((d) => d.packages), roots.map((r) => r.path).join(', '));
+  return new ShlibsDatabase(
+    all.flatMap((d) => d.packages),
+    roots.map((r) => r.path).join(', '),
+  );
 }
 
 /** gcc-<N> and cpp-<N> (cc1, which loads the plugins), both of the exact build: gcc checks nothing less. */
@@ -44,20 +53,37 @@ async function libraryDepends(needs: RuntimeNeeds, target: TargetPackageRoots): 
   if (result.unresolved.length > 0 && target.fetch !== undefined) {
     // The known roots stay first and are not read again; kpkg's sysroot only adds to them.
     const fetched = await database([await target.fetch()], target.debianArch);
-    result = resolveShlibsDepends(needs.libraries, new ShlibsDatabase([...known.packages, ...fetched.packages], `${known.where}, ${fetched.where}`));
+    result = resolveShlibsDepends(
+      needs.libraries,
+      new ShlibsDatabase([...known.packages, ...fetched.packages], `${known.where}, ${fetched.where}`),
+    );
   }
-  const guessed = result.unresolved.map((soname) => ({ soname, name: conventionalPackages(soname)[0] ?? conventionalPackageName(soname) }));
+  const guessed = result.unresolved.map((soname) => ({
+    soname,
+    name: conventionalPackages(soname)[0] ?? conventionalPackageName(soname),
+  }));
   return {
     depends: [...result.depends.map(parseDependency), ...guessed.map(({ name }) => ({ name }))],
-    warnings: guessed.map(({ soname, name }) => `no shlibs or symbols file of the ${target.debianArch} packages declares ${soname}: assumed it comes from ${name} (Debian policy 8.1); pass --sysroot with the target's dpkg database to compute it`),
+    warnings: guessed.map(
+      ({ soname, name }) =>
+        `no shlibs or symbols file of the ${target.debianArch} packages declares ${soname}: assumed it comes from ${name} (Debian policy 8.1); pass --sysroot with the target's dpkg database to compute it`,
+    ),
   };
 }
 
-export async function debianRuntimeRelations(runtime: HeadersRuntime, target: TargetPackageRoots): Promise<RuntimeRelations> {
+export async function debianRuntimeRelations(
+  runtime: HeadersRuntime,
+  target: TargetPackageRoots,
+): Promise<RuntimeRelations> {
   const libraries = await libraryDepends(runtime.needs, target);
   const compiler = runtime.pluginCompiler;
   if (compiler === undefined) return libraries;
   const pinned = compilerDepends(compiler);
-  const warnings = pinned.length > 0 ? [] : [`the GCC plugins' compiler (${compiler.pkgversion ?? compiler.basever}) is not a Debian build: the headers package cannot name it; see ${PLUGIN_COMPILER_RECORD} in the package`];
+  const warnings =
+    pinned.length > 0
+      ? []
+      : [
+          `the GCC plugins' compiler (${compiler.pkgversion ?? compiler.basever}) is not a Debian build: the headers package cannot name it; see ${PLUGIN_COMPILER_RECORD} in the package`,
+        ];
   return { depends: [...libraries.depends, ...pinned], warnings: [...libraries.warnings, ...warnings] };
 }

@@ -12,14 +12,27 @@ import { DEFAULT_DEBIAN_SETTINGS, debianSettings, parallelFromBuildOptions } fro
 const set = testPackageSet('6.12.95');
 
 test('settings: upstream defaults; an empty value counts as unset; each given value is used', () => {
-  assert.deepEqual(debianSettings({}), { sourceName: 'linux-upstream', distribution: 'unstable', urgency: 'low', hookDir: '/etc/kernel' });
-  assert.deepEqual(debianSettings({ sourceName: '', distribution: '', hookDir: '' }), DEFAULT_DEBIAN_SETTINGS);
-  assert.deepEqual(debianSettings({ sourceName: 'linux-acme', distribution: 'bookworm-backports', urgency: 'medium', hookDir: '/etc/acme/kernel' }), {
-    sourceName: 'linux-acme',
-    distribution: 'bookworm-backports',
-    urgency: 'medium',
-    hookDir: '/etc/acme/kernel',
+  assert.deepEqual(debianSettings({}), {
+    sourceName: 'linux-upstream',
+    distribution: 'unstable',
+    urgency: 'low',
+    hookDir: '/etc/kernel',
   });
+  assert.deepEqual(debianSettings({ sourceName: '', distribution: '', hookDir: '' }), DEFAULT_DEBIAN_SETTINGS);
+  assert.deepEqual(
+    debianSettings({
+      sourceName: 'linux-acme',
+      distribution: 'bookworm-backports',
+      urgency: 'medium',
+      hookDir: '/etc/acme/kernel',
+    }),
+    {
+      sourceName: 'linux-acme',
+      distribution: 'bookworm-backports',
+      urgency: 'medium',
+      hookDir: '/etc/acme/kernel',
+    },
+  );
 });
 
 test('settings that would break the changelog, control file or scripts are usage errors naming the option', () => {
@@ -41,11 +54,16 @@ test('settings that would break the changelog, control file or scripts are usage
 
 test('the changelog and the control fields carry the source name, distribution and urgency', () => {
   const settings = debianSettings({ sourceName: 'linux-acme', distribution: 'bookworm', urgency: 'high' });
-  assert.match(changelogEntry(set, settings), /^linux-acme \(6\.12\.95-1\) bookworm; urgency=high\n\n {2}\* Custom built Linux kernel 6\.12\.95, packaged by kpkg\.\n\n -- .+ <.+> {2}\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\n$/);
+  assert.match(
+    changelogEntry(set, settings),
+    /^linux-acme \(6\.12\.95-1\) bookworm; urgency=high\n\n {2}\* Custom built Linux kernel 6\.12\.95, packaged by kpkg\.\n\n -- .+ <.+> {2}\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000\n$/,
+  );
   const arm64 = findArch('arm64');
   assert.ok(arm64 !== undefined);
   assert.equal(kernelPackageFields(set, arm64, 'kernel', settings).source, 'linux-acme');
-  const changelog = docEntries('linux-image-6.12.95', set, settings).find((e) => e.path.endsWith('changelog.Debian.gz'));
+  const changelog = docEntries('linux-image-6.12.95', set, settings).find((e) =>
+    e.path.endsWith('changelog.Debian.gz'),
+  );
   assert.ok(changelog?.kind === 'file' && changelog.source.from === 'bytes');
   assert.equal(gunzipSync(changelog.source.data).toString(), changelogEntry(set, settings));
 });
@@ -63,7 +81,15 @@ test('KDEB_HOOKDIR moves the hook directories and what the maintainer scripts ru
     initrd: false,
   };
   const pkg = imagePackage(contents, arm64, set, debianSettings({ hookDir: '/etc/acme/kernel' }));
-  assert.deepEqual(pkg.entries.filter((e) => e.kind === 'dir').map((e) => e.path), ['/etc/acme/kernel/preinst.d', '/etc/acme/kernel/postinst.d', '/etc/acme/kernel/prerm.d', '/etc/acme/kernel/postrm.d']);
+  assert.deepEqual(
+    pkg.entries.filter((e) => e.kind === 'dir').map((e) => e.path),
+    [
+      '/etc/acme/kernel/preinst.d',
+      '/etc/acme/kernel/postinst.d',
+      '/etc/acme/kernel/prerm.d',
+      '/etc/acme/kernel/postrm.d',
+    ],
+  );
   for (const script of Object.values(pkg.scripts ?? {})) {
     assert.match(script, /run-parts .* \/etc\/acme\/kernel\/(pre|post)(inst|rm)\.d\n/);
     assert.doesNotMatch(script, /\/etc\/kernel\//);

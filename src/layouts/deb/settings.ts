@@ -33,10 +33,26 @@ export const DEFAULT_DEBIAN_SETTINGS: DebianSettings = {
 
 /** What deb-changelog(5) and deb-src-control(5) accept, with the option that sets each. */
 const CHECKS: Readonly<Record<keyof DebianSettings, { option: string; valid: RegExp; rule: string }>> = {
-  sourceName: { option: '--source-name', valid: /^[a-z0-9][a-z0-9+.-]+$/, rule: 'lower-case letters, digits and + - . only, at least two, starting with a letter or digit' },
-  distribution: { option: '--distribution', valid: /^[A-Za-z0-9][A-Za-z0-9+._/-]*$/, rule: 'letters, digits and + - . _ / only (e.g. bookworm, UNRELEASED)' },
-  urgency: { option: '--urgency', valid: /^(low|medium|high|emergency|critical)$/, rule: 'low, medium, high, emergency or critical' },
-  hookDir: { option: '--hook-dir', valid: /^\/[A-Za-z0-9+._/-]*$/, rule: 'an absolute path of letters, digits and + - . _ / only' },
+  sourceName: {
+    option: '--source-name',
+    valid: /^[a-z0-9][a-z0-9+.-]+$/,
+    rule: 'lower-case letters, digits and + - . only, at least two, starting with a letter or digit',
+  },
+  distribution: {
+    option: '--distribution',
+    valid: /^[A-Za-z0-9][A-Za-z0-9+._/-]*$/,
+    rule: 'letters, digits and + - . _ / only (e.g. bookworm, UNRELEASED)',
+  },
+  urgency: {
+    option: '--urgency',
+    valid: /^(low|medium|high|emergency|critical)$/,
+    rule: 'low, medium, high, emergency or critical',
+  },
+  hookDir: {
+    option: '--hook-dir',
+    valid: /^\/[A-Za-z0-9+._/-]*$/,
+    rule: 'an absolute path of letters, digits and + - . _ / only',
+  },
 };
 
 /** One setting as given (option or environment variable) or undefined for the default. */
@@ -49,7 +65,11 @@ export function debianSettings(given: DebianSettingsInput): DebianSettings {
     const value = given[key];
     if (value === undefined || value === '') continue;
     const { option, valid, rule } = CHECKS[key];
-    if (!valid.test(value)) throw new KpkgError(`"${value}" is not a valid ${option.slice(2).replace('-', ' ')}`, { hint: `pass ${option} (or its variable, see kpkg deb --help) with ${rule}`, exitCode: 2 });
+    if (!valid.test(value))
+      throw new KpkgError(`"${value}" is not a valid ${option.slice(2).replace('-', ' ')}`, {
+        hint: `pass ${option} (or its variable, see kpkg deb --help) with ${rule}`,
+        exitCode: 2,
+      });
     settings[key] = value;
   }
   return settings;

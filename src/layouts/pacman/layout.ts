@@ -22,26 +22,48 @@ export type ArchPackageKind = (typeof PACMAN_PACKAGE_KINDS)[number];
 /** PACMAN_PKGBASE's default in the PKGBUILD. */
 export const DEFAULT_PKGBASE = 'linux-upstream';
 
-const PARTS: Readonly<Record<ArchPackageKind, readonly KernelPart[]>> = { kernel: ['image'], headers: ['headers'], 'api-headers': ['uapi'], debug: [] };
+const PARTS: Readonly<Record<ArchPackageKind, readonly KernelPart[]>> = {
+  kernel: ['image'],
+  headers: ['headers'],
+  'api-headers': ['uapi'],
+  debug: [],
+};
 
 /** The PKGBUILD's pkgver: KERNELRELEASE with "-rcN" made "rcN" and other '-' made '_'; pkgrel the build number. */
 export function pacmanVersion(set: PackageSet): string {
-  return set.version ?? checkPackageVersion(`${set.release.replace(/-(rc\d+)/, '$1').replace(/-/g, '_')}-${set.revision}`);
+  return (
+    set.version ?? checkPackageVersion(`${set.release.replace(/-(rc\d+)/, '$1').replace(/-/g, '_')}-${set.revision}`)
+  );
 }
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLayout<ArchPackageKind> {
-  const names: Readonly<Record<ArchPackageKind, string>> = { kernel: pkgbase, headers: `${pkgbase}-headers`, 'api-headers': `${pkgbase}-api-headers`, debug: `${pkgbase}-debug` };
+  const names: Readonly<Record<ArchPackageKind, string>> = {
+    kernel: pkgbase,
+    headers: `${pkgbase}-headers`,
+    'api-headers': `${pkgbase}-api-headers`,
+    debug: `${pkgbase}-debug`,
+  };
   return {
     family: 'pacman',
     kinds: PACMAN_PACKAGE_KINDS,
     partsOf: (kind) => PARTS[kind],
-    notApplicable: (kind, features) => (kind === 'headers' ? NOT_APPLICABLE.headers(features) : kind === 'debug' ? NOT_APPLICABLE.debug(features) : undefined),
+    notApplicable: (kind, features) =>
+      kind === 'headers'
+        ? NOT_APPLICABLE.headers(features)
+        : kind === 'debug'
+          ? NOT_APPLICABLE.debug(features)
+          : undefined,
     runtimeRelations({ needs }) {
       const { depends, unknown } = archDepends(needs);
       // The plugins' gcc build is not named: Arch's gcc package versions are not the plugin headers' (Debian's or --plugin-sysroot's).
-      return Promise.resolve({ depends, warnings: unknown.map((soname) => `no Arch Linux package is known to provide ${soname}: ${names.headers} does not depend on it`) });
+      return Promise.resolve({
+        depends,
+        warnings: unknown.map(
+          (soname) => `no Arch Linux package is known to provide ${soname}: ${names.headers} does not depend on it`,
+        ),
+      });
     },
     describe(kind, parts, { arch, set, runtime }) {
       const { release } = set;
@@ -58,7 +80,13 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
         mtime: set.mtime,
         pacman: { pkgbase },
       };
-      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: f.size, source: { from: 'disk', path: f.source } });
+      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({
+        kind: 'file',
+        path,
+        mode: 0o644,
+        size: f.size,
+        source: { from: 'disk', path: f.source },
+      });
       switch (kind) {
         case 'kernel': {
           const image = requirePart(parts, 'image');
@@ -70,7 +98,13 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
               // modules_install DEPMOD=true: the alpm hook runs depmod.
               ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
               file(`${modulesDir}/vmlinuz`, image.bootImage),
-              { kind: 'file', path: `${modulesDir}/pkgbase`, mode: 0o644, size: text.length, source: { from: 'bytes', data: text } },
+              {
+                kind: 'file',
+                path: `${modulesDir}/pkgbase`,
+                mode: 0o644,
+                size: text.length,
+                source: { from: 'bytes', data: text },
+              },
               ...image.dtbs.map((item) => stagedEntry(item, `${modulesDir}/dtb/${item.path}`)),
             ],
           };
@@ -107,7 +141,10 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
           return {
             ...base,
             summary: 'Non-stripped vmlinux file for the Upstream Linux kernel',
-            entries: [file(`${debugDir}/vmlinux`, parts.vmlinux), { kind: 'symlink', path: `${build}/vmlinux`, target: posix.relative(build, `${debugDir}/vmlinux`) }],
+            entries: [
+              file(`${debugDir}/vmlinux`, parts.vmlinux),
+              { kind: 'symlink', path: `${build}/vmlinux`, target: posix.relative(build, `${debugDir}/vmlinux`) },
+            ],
           };
         }
       }

@@ -21,7 +21,12 @@ import { kernelScriptlets } from './scriptlets.js';
 export const RPM_PACKAGE_KINDS = ['kernel', 'devel', 'headers', 'debuginfo'] as const;
 export type RpmPackageKind = (typeof RPM_PACKAGE_KINDS)[number];
 
-const PARTS: Readonly<Record<RpmPackageKind, readonly KernelPart[]>> = { kernel: ['image'], devel: ['headers'], headers: ['uapi'], debuginfo: ['debug'] };
+const PARTS: Readonly<Record<RpmPackageKind, readonly KernelPart[]>> = {
+  kernel: ['image'],
+  devel: ['headers'],
+  headers: ['uapi'],
+  debuginfo: ['debug'],
+};
 
 /** kernel.spec: Version is KERNELRELEASE with '-' made '_' (rpm forbids '-' there), Release the build number. */
 export function rpmVersion(set: PackageSet): string {
@@ -37,18 +42,39 @@ export function develInstallDir(release: string): string {
   return `/usr/src/kernels/${release}`;
 }
 
-function common(set: PackageSet, arch: string): Pick<PackageDescription, 'version' | 'arch' | 'maintainer' | 'homepage' | 'license' | 'mtime'> {
-  return { version: rpmVersion(set), arch, maintainer: set.maintainer, homepage: 'https://www.kernel.org', license: 'GPL-2.0-only', mtime: set.mtime };
+function common(
+  set: PackageSet,
+  arch: string,
+): Pick<PackageDescription, 'version' | 'arch' | 'maintainer' | 'homepage' | 'license' | 'mtime'> {
+  return {
+    version: rpmVersion(set),
+    arch,
+    maintainer: set.maintainer,
+    homepage: 'https://www.kernel.org',
+    license: 'GPL-2.0-only',
+    mtime: set.mtime,
+  };
 }
 
-const file = (path: string, source: { source: string; size: number }): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: source.size, source: { from: 'disk', path: source.source } });
+const file = (path: string, source: { source: string; size: number }): PackageEntry => ({
+  kind: 'file',
+  path,
+  mode: 0o644,
+  size: source.size,
+  source: { from: 'disk', path: source.source },
+});
 const ghost = (path: string): PackageEntry => ({ kind: 'ghost', path, mode: 0o644 });
 
 export const rpmLayout: DistributionLayout<RpmPackageKind> = {
   family: 'rpm',
   kinds: RPM_PACKAGE_KINDS,
   partsOf: (kind) => PARTS[kind],
-  notApplicable: (kind, features) => (kind === 'devel' ? NOT_APPLICABLE.headers(features) : kind === 'debuginfo' ? NOT_APPLICABLE.debug(features) : undefined),
+  notApplicable: (kind, features) =>
+    kind === 'devel'
+      ? NOT_APPLICABLE.headers(features)
+      : kind === 'debuginfo'
+        ? NOT_APPLICABLE.debug(features)
+        : undefined,
   // Soname requires, which any RPM distribution's libraries provide; the plugins' gcc build is not
   // named: an RPM distribution's gcc versions are not the plugin headers' (Debian's or --plugin-sysroot's).
   runtimeRelations: ({ needs }) => Promise.resolve({ depends: rpmRequires(needs), warnings: [] }),
@@ -91,7 +117,11 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
           description: `This package provides kernel headers and makefiles sufficient to build modules\nagainst the ${versionOnly(set)} kernel package.`,
           rpm: { group: 'System Environment/Kernel', vendor: 'The Linux Community' },
           depends: runtime,
-          entries: [{ kind: 'dir', path: root, mode: 0o755 }, ...headersTreeEntries(requirePart(parts, 'headers'), root), { kind: 'symlink', path: `${modulesDir}/build`, target: root }],
+          entries: [
+            { kind: 'dir', path: root, mode: 0o755 },
+            ...headersTreeEntries(requirePart(parts, 'headers'), root),
+            { kind: 'symlink', path: `${modulesDir}/build`, target: root },
+          ],
         };
       }
       case 'headers': {
@@ -102,7 +132,11 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
           summary: 'Header files for the Linux kernel for use by glibc',
           description:
             'Kernel-headers includes the C header files that specify the interface\nbetween the Linux kernel and userspace libraries and programs.  The\nheader files define structures and constants that are needed for\nbuilding most standard programs and are also needed for rebuilding the\nglibc package.',
-          rpm: { group: 'Development/System', vendor: 'The Linux Community', obsoletes: [{ name: 'kernel-headers', version: { op: '<<', version } }] },
+          rpm: {
+            group: 'Development/System',
+            vendor: 'The Linux Community',
+            obsoletes: [{ name: 'kernel-headers', version: { op: '<<', version } }],
+          },
           provides: [{ name: 'kernel-headers', version: { op: '=', version } }],
           // headers_install INSTALL_HDR_PATH=/usr: the package owns /usr/include and everything below.
           entries: requirePart(parts, 'uapi').map((item) => stagedEntry(item, `/usr/${item.path}`)),

@@ -11,6 +11,8 @@ export function rpmRequires(needs: RuntimeNeeds): PackageRelation[] {
   const mark = needs.elfClass === 64 ? '(64bit)' : '';
   return needs.libraries.flatMap((library) => {
     const versions = [...new Set(library.imports.flatMap((i) => (i.version === undefined ? [] : [i.version])))].sort();
-    return [`${library.soname}()${mark}`, ...versions.map((v) => `${library.soname}(${v})${mark}`)].map((name) => ({ name }));
+    return [`${library.soname}()${mark}`, ...versions.map((v) => `${library.soname}(${v})${mark}`)].map((name) => ({
+      name,
+    }));
   });
 }

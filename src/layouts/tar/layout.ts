@@ -26,13 +26,21 @@ export function tarLayout(options: TarballLayoutOptions): DistributionLayout<Tar
     kinds: ['tarball'],
     partsOf: (): readonly KernelPart[] => (options.headers ? ['image', 'headers'] : ['image']),
     notApplicable: (_kind, features) =>
-      options.headers && !features.modules ? 'the kernel is built without CONFIG_MODULES, so there is no headers tree to ship; pass --no-headers' : undefined,
+      options.headers && !features.modules
+        ? 'the kernel is built without CONFIG_MODULES, so there is no headers tree to ship; pass --no-headers'
+        : undefined,
     // A tarball has no metadata: what its headers' programs need is for the user to install.
     runtimeRelations: noRuntimeRelations,
     describe(_kind, parts, { arch, set }) {
       const { release } = set;
       const image = requirePart(parts, 'image');
-      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({ kind: 'file', path, mode: 0o644, size: f.size, source: { from: 'disk', path: f.source } });
+      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({
+        kind: 'file',
+        path,
+        mode: 0o644,
+        size: f.size,
+        source: { from: 'disk', path: f.source },
+      });
       const bootImage = `/boot/${image.bootImage.bootName}`;
       const vmlinux = `/boot/vmlinux-${release}`;
       const dtbDir = `/boot/dtbs/${release}`;
@@ -52,10 +60,22 @@ export function tarLayout(options: TarballLayoutOptions): DistributionLayout<Tar
           file(`/boot/config-${release}`, image.config),
           // buildtar also ships the ELF image; an ELF boot image already has that name.
           ...(bootImage === vmlinux ? [] : [file(vmlinux, parts.vmlinux)]),
-          ...(image.dtbs.length === 0 ? [] : [{ kind: 'dir', path: dtbDir, mode: 0o755 } as const, ...image.dtbs.map((item) => stagedEntry(item, `${dtbDir}/${item.path}`))]),
-          ...image.modules.filter((item) => !item.path.startsWith(`lib/modules/${release}`)).map((item) => stagedEntry(item, `/${item.path}`)),
+          ...(image.dtbs.length === 0
+            ? []
+            : [
+                { kind: 'dir', path: dtbDir, mode: 0o755 } as const,
+                ...image.dtbs.map((item) => stagedEntry(item, `${dtbDir}/${item.path}`)),
+              ]),
+          ...image.modules
+            .filter((item) => !item.path.startsWith(`lib/modules/${release}`))
+            .map((item) => stagedEntry(item, `/${item.path}`)),
           ...modulesDirEntries(image.modules, release, `/lib/modules/${release}`),
-          ...(parts.headers === undefined ? [] : [{ kind: 'dir', path: `/lib/modules/${release}/build`, mode: 0o755 } as const, ...headersTreeEntries(parts.headers, `/lib/modules/${release}/build`)]),
+          ...(parts.headers === undefined
+            ? []
+            : [
+                { kind: 'dir', path: `/lib/modules/${release}/build`, mode: 0o755 } as const,
+                ...headersTreeEntries(parts.headers, `/lib/modules/${release}/build`),
+              ]),
         ],
       };
     },

@@ -18,7 +18,8 @@ import type { HeadersFacts } from './installer.js';
 /** /lib/modules/<release>/build or /usr/lib/modules/<release>/build (merged /usr), or a path below it. */
 const BUILD_ENTRY = /^(\/(?:usr\/)?lib\/modules\/([^/]+)\/build)(?:\/|$)/;
 
-const OVERRIDE_HINT = 'pass the headers package of one kernel (kernel-devel, <pkgbase>-headers or a tarball with lib/modules/<release>/build), or give --release and --arch';
+const OVERRIDE_HINT =
+  'pass the headers package of one kernel (kernel-devel, <pkgbase>-headers or a tarball with lib/modules/<release>/build), or give --release and --arch';
 
 /** The facts of packages already read (pure: no file access). */
 export function factsOfPackages(packages: readonly ReadPackage[]): HeadersFacts {
@@ -47,7 +48,10 @@ export function factsOfPackages(packages: readonly ReadPackage[]): HeadersFacts 
   const [[release, root] = ['', '']] = builds;
   const target = chooseTarget(undefined, packages);
   if (target.arch === undefined) {
-    throw new KpkgError(`cannot tell the target architecture of ${names}: ${target.detail}`, { hint: 'give --arch and --release, e.g. --arch arm64 --release 6.1.192', exitCode: 2 });
+    throw new KpkgError(`cannot tell the target architecture of ${names}: ${target.detail}`, {
+      hint: 'give --arch and --release, e.g. --arch arm64 --release 6.1.192',
+      exitCode: 2,
+    });
   }
   const tree = trees.find((t) => t.root === root);
   return { release, debianArch: target.arch.debian, clang: tree?.config.get('CONFIG_CC_IS_CLANG') === 'y' };

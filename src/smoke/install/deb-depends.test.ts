@@ -11,7 +11,10 @@ const control = (fields: Partial<DebControl> & { package: string }): DebControl 
 
 test("Debian's headers trio needs only what is outside the trio", () => {
   const debs = [
-    control({ package: 'linux-headers-6.1.0-56-arm64', depends: 'linux-headers-6.1.0-56-common (= 6.1.192-2), linux-kbuild-6.1 (>= 6.1.192-2), gcc-12' }),
+    control({
+      package: 'linux-headers-6.1.0-56-arm64',
+      depends: 'linux-headers-6.1.0-56-common (= 6.1.192-2), linux-kbuild-6.1 (>= 6.1.192-2), gcc-12',
+    }),
     control({ package: 'linux-headers-6.1.0-56-common' }),
     control({ package: 'linux-kbuild-6.1', depends: 'libc6 (>= 2.34), libelf1 (>= 0.142), libssl3 (>= 3.0.0)' }),
   ];

@@ -12,7 +12,9 @@ async function shippedAutoConf(deb: string): Promise<string | undefined> {
   const list = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -t', 'sh', deb], { reject: false });
   const member = list.stdout.split('\n').find((p) => /^\.\/usr\/src\/[^/]+\/include\/config\/auto\.conf$/.test(p));
   if (member === undefined) return undefined;
-  const r = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO "$2"', 'sh', deb, member], { reject: false });
+  const r = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO "$2"', 'sh', deb, member], {
+    reject: false,
+  });
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
@@ -21,14 +23,26 @@ async function shippedAutoConf(deb: string): Promise<string | undefined> {
  * split packages have one such package per flavour; -common and linux-kbuild come with it).
  */
 export async function headersDebsFacts(debs: readonly string[]): Promise<HeadersDebsFacts> {
-  const controls = await Promise.all(debs.map(async (deb) => ({ deb, fields: (await showDebFields(deb, '${Package}\\t${Architecture}')).split('\t') })));
-  const headers = controls.filter((c) => (c.fields[0] ?? '').startsWith('linux-headers-') && c.fields[1] !== 'all' && !(c.fields[0] ?? '').endsWith('-common'));
+  const controls = await Promise.all(
+    debs.map(async (deb) => ({ deb, fields: (await showDebFields(deb, '${Package}\\t${Architecture}')).split('\t') })),
+  );
+  const headers = controls.filter(
+    (c) =>
+      (c.fields[0] ?? '').startsWith('linux-headers-') &&
+      c.fields[1] !== 'all' &&
+      !(c.fields[0] ?? '').endsWith('-common'),
+  );
   const main = headers[0];
   if (main === undefined || headers.length > 1) {
-    throw new KpkgError(headers.length > 1 ? `more than one linux-headers package given: ${headers.map((h) => h.fields[0]).join(', ')}` : 'no architecture-specific linux-headers-<release> package among the files given', {
-      hint: 'pass the headers package of one kernel (plus its -common / linux-kbuild packages), or give --release and --arch',
-      exitCode: 2,
-    });
+    throw new KpkgError(
+      headers.length > 1
+        ? `more than one linux-headers package given: ${headers.map((h) => h.fields[0]).join(', ')}`
+        : 'no architecture-specific linux-headers-<release> package among the files given',
+      {
+        hint: 'pass the headers package of one kernel (plus its -common / linux-kbuild packages), or give --release and --arch',
+        exitCode: 2,
+      },
+    );
   }
   let clang = false;
   for (const { deb } of controls) {

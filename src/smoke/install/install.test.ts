@@ -22,7 +22,12 @@ import { headersDescription, TEST_RELEASE, writeTestPackage } from '../../testin
 
 const RELEASE = TEST_RELEASE;
 let work = '';
-const write = (packager: Packager, pkg: PackageDescription, compression: CompressionKind, name?: string): Promise<string> => writeTestPackage(work, packager, pkg, compression, name);
+const write = (
+  packager: Packager,
+  pkg: PackageDescription,
+  compression: CompressionKind,
+  name?: string,
+): Promise<string> => writeTestPackage(work, packager, pkg, compression, name);
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'kpkg-smoke-install-'));
@@ -32,21 +37,58 @@ after(async () => {
 });
 
 describe('input formats', () => {
-  test('each writer\'s output is recognized by its contents; pacman by name or by its .PKGINFO', async () => {
-    const deb = await write(debPackager, headersDescription('linux-headers-x', `/usr/src/linux-headers-${RELEASE}`), 'xz');
+  test("each writer's output is recognized by its contents; pacman by name or by its .PKGINFO", async () => {
+    const deb = await write(
+      debPackager,
+      headersDescription('linux-headers-x', `/usr/src/linux-headers-${RELEASE}`),
+      'xz',
+    );
     const rpm = await write(rpmPackager, headersDescription('kernel-devel', `/usr/src/kernels/${RELEASE}`), 'xz');
-    const pacman = await write(pacmanPackager, headersDescription('linux-upstream-headers', `/usr/lib/modules/${RELEASE}/build`), 'zstd');
-    const pacmanRenamed = await write(pacmanPackager, headersDescription('linux-upstream-headers', `/usr/lib/modules/${RELEASE}/build`), 'xz', 'headers.tar.xz');
-    const tar = await write(tarballPackager, headersDescription('linux', `/lib/modules/${RELEASE}/build`), 'gzip', 'linux.tar.gz');
-    const plain = await write(tarballPackager, headersDescription('linux', `/lib/modules/${RELEASE}/build`), 'none', 'linux.tar');
+    const pacman = await write(
+      pacmanPackager,
+      headersDescription('linux-upstream-headers', `/usr/lib/modules/${RELEASE}/build`),
+      'zstd',
+    );
+    const pacmanRenamed = await write(
+      pacmanPackager,
+      headersDescription('linux-upstream-headers', `/usr/lib/modules/${RELEASE}/build`),
+      'xz',
+      'headers.tar.xz',
+    );
+    const tar = await write(
+      tarballPackager,
+      headersDescription('linux', `/lib/modules/${RELEASE}/build`),
+      'gzip',
+      'linux.tar.gz',
+    );
+    const plain = await write(
+      tarballPackager,
+      headersDescription('linux', `/lib/modules/${RELEASE}/build`),
+      'none',
+      'linux.tar',
+    );
     const seen: Record<string, string> = {};
     for (const [label, file] of Object.entries({ deb, rpm, pacman, pacmanRenamed, tar, plain })) {
       const sniffed = await sniffInput(file);
       seen[label] = `${sniffed.format}/${sniffed.compression}`;
     }
-    assert.deepEqual(seen, { deb: 'deb/none', rpm: 'rpm/none', pacman: 'pacman/zstd', pacmanRenamed: 'pacman/xz', tar: 'tar/gzip', plain: 'tar/none' });
+    assert.deepEqual(seen, {
+      deb: 'deb/none',
+      rpm: 'rpm/none',
+      pacman: 'pacman/zstd',
+      pacmanRenamed: 'pacman/xz',
+      tar: 'tar/gzip',
+      plain: 'tar/none',
+    });
     assert.equal((await installerFor([rpm])).format, 'rpm');
-    await assert.rejects(installerFor([deb, rpm]), (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && !e.format().includes('\n') && /one format per run: .*\.deb is deb, kernel-devel.*\.rpm is rpm$/.test(e.message));
+    await assert.rejects(
+      installerFor([deb, rpm]),
+      (e: unknown) =>
+        e instanceof KpkgError &&
+        e.exitCode === 2 &&
+        !e.format().includes('\n') &&
+        /one format per run: .*\.deb is deb, kernel-devel.*\.rpm is rpm$/.test(e.message),
+    );
   });
 
   test('pacman file names; anything else is refused with exit status 2', async () => {
@@ -55,15 +97,28 @@ describe('input formats', () => {
     assert.equal(isPacmanName('linux-6.1.192-arm64.tar.gz'), false);
     const junk = join(work, 'junk.bin');
     await writeFile(junk, 'not a package at all');
-    await assert.rejects(sniffInput(junk), (e: unknown) => e instanceof KpkgError && e.exitCode === 2 && /not a package kpkg smoke can install/.test(e.message));
-    await assert.rejects(sniffInput(join(work, 'missing.rpm')), (e: unknown) => e instanceof KpkgError && e.exitCode === 2);
+    await assert.rejects(
+      sniffInput(junk),
+      (e: unknown) =>
+        e instanceof KpkgError && e.exitCode === 2 && /not a package kpkg smoke can install/.test(e.message),
+    );
+    await assert.rejects(
+      sniffInput(join(work, 'missing.rpm')),
+      (e: unknown) => e instanceof KpkgError && e.exitCode === 2,
+    );
   });
 
   test('commonFormat', () => {
-    const f = (file: string, format: SmokeInputFormat): { file: string; format: SmokeInputFormat } => ({ file, format });
+    const f = (file: string, format: SmokeInputFormat): { file: string; format: SmokeInputFormat } => ({
+      file,
+      format,
+    });
     assert.equal(commonFormat([f('a.rpm', 'rpm'), f('b.rpm', 'rpm')]), 'rpm');
     assert.throws(() => commonFormat([]), /at least one/);
-    assert.throws(() => commonFormat([f('/x/a.tar', 'tar'), f('/y/b.pkg.tar.zst', 'pacman')]), /a\.tar is tar, b\.pkg\.tar\.zst is pacman$/);
+    assert.throws(
+      () => commonFormat([f('/x/a.tar', 'tar'), f('/y/b.pkg.tar.zst', 'pacman')]),
+      /a\.tar is tar, b\.pkg\.tar\.zst is pacman$/,
+    );
   });
 });
 
@@ -79,7 +134,7 @@ describe('install commands', () => {
     ]);
     assert.deepEqual(await rpmInstaller.rootfsPackages(files), ['rpm']);
   });
-  test("pacman: its own config (no CheckSpace, no signatures), -U --nodeps --nodeps, warnings are failures", async () => {
+  test('pacman: its own config (no CheckSpace, no signatures), -U --nodeps --nodeps, warnings are failures', async () => {
     const [mkdir, pacman] = pacmanInstaller.commands(files);
     assert.deepEqual(mkdir, ['mkdir', '-p', '/var/lib/pacman', '/var/cache/pacman/pkg', '/var/log']);
     assert.deepEqual(pacman?.slice(0, 5), ['pacman', '-U', '--noconfirm', '--nodeps', '--nodeps']);
@@ -96,15 +151,26 @@ describe('install commands', () => {
     assert.deepEqual(pacmanProblems(clean), []);
     assert.equal(pacmanInstaller.problemIn?.(clean), undefined);
     const skipped = `${clean}warning: directory permissions differ on /usr/lib/\nfilesystem: 755  package: 700\nerror: could not extract /lib (Can't replace existing directory with non-directory)\n`;
-    assert.deepEqual(pacmanProblems(skipped), ['warning: directory permissions differ on /usr/lib/', "error: could not extract /lib (Can't replace existing directory with non-directory)"]);
-    assert.match(pacmanInstaller.problemIn?.(skipped) ?? '', /^pacman did not install everything as packaged:\nwarning: directory permissions/);
+    assert.deepEqual(pacmanProblems(skipped), [
+      'warning: directory permissions differ on /usr/lib/',
+      "error: could not extract /lib (Can't replace existing directory with non-directory)",
+    ]);
+    assert.match(
+      pacmanInstaller.problemIn?.(skipped) ?? '',
+      /^pacman did not install everything as packaged:\nwarning: directory permissions/,
+    );
   });
   test('tar: each tarball unpacked at / keeping the merged-/usr symlinks; the decompressor is in the rootfs', async () => {
-    assert.deepEqual(tarInstaller.commands(files), files.map((f) => ['tar', '-xf', f, '-C', '/', '--keep-directory-symlink']));
+    assert.deepEqual(
+      tarInstaller.commands(files),
+      files.map((f) => ['tar', '-xf', f, '-C', '/', '--keep-directory-symlink']),
+    );
     const pkg = headersDescription('linux', `/lib/modules/${RELEASE}/build`);
     const kinds: Record<string, string[]> = {};
     for (const compression of ['gzip', 'xz', 'zstd', 'none'] as const) {
-      kinds[compression] = await tarInstaller.rootfsPackages([await write(tarballPackager, pkg, compression, `t-${compression}.tar`)]);
+      kinds[compression] = await tarInstaller.rootfsPackages([
+        await write(tarballPackager, pkg, compression, `t-${compression}.tar`),
+      ]);
     }
     assert.deepEqual(kinds, { gzip: [], xz: ['xz-utils'], zstd: ['zstd'], none: [] });
   });

@@ -28,7 +28,12 @@ export async function neededSonames(files: readonly string[]): Promise<string[]>
 export async function neededLibraryPackages(files: readonly string[], target: LibraryTarget): Promise<string[]> {
   const sonames = await neededSonames(files);
   if (sonames.length === 0) return [];
-  const sysroot = await ensureTargetSysroot({ debianArch: target.debianArch, suite: target.suite, mirror: target.mirror, cacheDir: kpkgCacheDir() });
+  const sysroot = await ensureTargetSysroot({
+    debianArch: target.debianArch,
+    suite: target.suite,
+    mirror: target.mirror,
+    cacheDir: kpkgCacheDir(),
+  });
   const data = await ShlibsDatabase.fromControlDirs(sysroot.root, { architecture: target.debianArch });
   const names = sonames.map((soname) => data.packageOf(soname) ?? conventionalPackages(soname)[0] ?? soname);
   return [...new Set(names)].sort();

@@ -14,7 +14,14 @@ export const PACMAN_CONF = '/tmp/kpkg-pacman.conf';
  */
 export function pacmanConf(): string {
   const arches = [...new Set(ARCHES.map((a) => a.pacman))];
-  return ['# written by kpkg smoke', '[options]', `Architecture = auto ${arches.join(' ')}`, 'SigLevel = Never', 'LocalFileSigLevel = Never', ''].join('\n');
+  return [
+    '# written by kpkg smoke',
+    '[options]',
+    `Architecture = auto ${arches.join(' ')}`,
+    'SigLevel = Never',
+    'LocalFileSigLevel = Never',
+    '',
+  ].join('\n');
 }
 
 /** Lines of pacman's output that mean a file was not installed as packaged although it exited 0. */
@@ -35,12 +42,28 @@ export const pacmanInstaller: Installer = {
   setupFiles: () => ({ [PACMAN_CONF]: pacmanConf() }),
   commands: (files) => [
     ['mkdir', '-p', '/var/lib/pacman', '/var/cache/pacman/pkg', '/var/log'],
-    ['pacman', '-U', '--noconfirm', '--nodeps', '--nodeps', '--config', PACMAN_CONF, '--dbpath', '/var/lib/pacman',
-      '--cachedir', '/var/cache/pacman/pkg', '--logfile', '/var/log/pacman.log', ...files],
+    [
+      'pacman',
+      '-U',
+      '--noconfirm',
+      '--nodeps',
+      '--nodeps',
+      '--config',
+      PACMAN_CONF,
+      '--dbpath',
+      '/var/lib/pacman',
+      '--cachedir',
+      '/var/cache/pacman/pkg',
+      '--logfile',
+      '/var/log/pacman.log',
+      ...files,
+    ],
   ],
   problemIn(output) {
     const problems = pacmanProblems(output);
-    return problems.length === 0 ? undefined : `pacman did not install everything as packaged:\n${problems.slice(0, 10).join('\n')}`;
+    return problems.length === 0
+      ? undefined
+      : `pacman did not install everything as packaged:\n${problems.slice(0, 10).join('\n')}`;
   },
   facts: (files) => archiveFacts(files),
 };

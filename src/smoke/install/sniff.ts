@@ -38,7 +38,12 @@ async function head(file: string): Promise<Buffer> {
   try {
     return await readHead(file);
   } catch (cause) {
-    throw new KpkgError(`package ${file} does not exist or cannot be read`, { where: file, hint: `check the path: ls -l ${file}`, exitCode: 2, cause });
+    throw new KpkgError(`package ${file} does not exist or cannot be read`, {
+      where: file,
+      hint: `check the path: ls -l ${file}`,
+      exitCode: 2,
+      cause,
+    });
   }
 }
 

@@ -24,7 +24,9 @@ export const tarInstaller: Installer = {
   summary: "tar -xf <tarball> -C / --keep-directory-symlink (the rootfs's own tar)",
   async rootfsPackages(files) {
     const kinds = await Promise.all(files.map(async (file) => (await sniffInput(file)).compression));
-    return [...new Set(kinds.map((kind) => DECOMPRESSOR_PACKAGE[kind]).filter((p): p is string => p !== undefined))].sort();
+    return [
+      ...new Set(kinds.map((kind) => DECOMPRESSOR_PACKAGE[kind]).filter((p): p is string => p !== undefined)),
+    ].sort();
   },
   commands: (files) => files.map((file) => ['tar', '-xf', file, '-C', '/', '--keep-directory-symlink']),
   facts: (files) => archiveFacts(files),

@@ -50,7 +50,10 @@ async function putProgram(pathInRoot: string, machine: number): Promise<void> {
   await chmod(join(root, pathInRoot), 0o755);
 }
 
-function contextFor(input: Partial<SmokeInput>, answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>): { context: StepContext; commands: string[][] } {
+function contextFor(
+  input: Partial<SmokeInput>,
+  answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
+): { context: StepContext; commands: string[][] } {
   const commands: string[][] = [];
   const run = async (argv: readonly string[]): Promise<TargetRunResult> => {
     commands.push([...argv]);
@@ -58,7 +61,15 @@ function contextFor(input: Partial<SmokeInput>, answer: (argv: readonly string[]
   };
   const facts: SmokeFacts = { target: { root, run }, buildDir: BUILD_DIR };
   const context: StepContext = {
-    input: { debianArch: 'arm64', packages: [], installer: tarInstaller, release: RELEASE, cacheDir: work, moduleDir, ...input },
+    input: {
+      debianArch: 'arm64',
+      packages: [],
+      installer: tarInstaller,
+      release: RELEASE,
+      cacheDir: work,
+      moduleDir,
+      ...input,
+    },
     facts,
     note: () => undefined,
     onLine: undefined,
@@ -75,7 +86,10 @@ async function buildKo(): Promise<TargetRunResult> {
 
 test("the module is built from a copy of its source in the rootfs, with the input's make arguments", async () => {
   const { context, commands } = contextFor({ makeArgs: ['LLVM=1'] }, buildKo);
-  assert.deepEqual(await buildModuleStep.run(context), { ok: true, facts: { modules: [`${MODULE_DIR_IN_ROOT}/hello.ko`] } });
+  assert.deepEqual(await buildModuleStep.run(context), {
+    ok: true,
+    facts: { modules: [`${MODULE_DIR_IN_ROOT}/hello.ko`] },
+  });
   assert.deepEqual(commands, [['make', '-C', BUILD_DIR, `M=${MODULE_DIR_IN_ROOT}`, 'LLVM=1', 'modules']]);
   assert.equal(await readFile(join(root, MODULE_DIR_IN_ROOT, 'Makefile'), 'utf8'), 'obj-m := hello.o\n');
 });
@@ -97,16 +111,28 @@ test('a failed build names the programs in the build tree that are not target bi
 test('a failed build with only target programs reports the build output alone', async () => {
   await putProgram(`${BUILD_DIR}/scripts/basic/fixdep`, 183);
   const { context } = contextFor({}, () => result('hello.c:1: error: expected declaration\n', 2));
-  assert.deepEqual(await buildModuleStep.run(context), { ok: false, logTail: 'hello.c:1: error: expected declaration' });
+  assert.deepEqual(await buildModuleStep.run(context), {
+    ok: false,
+    logTail: 'hello.c:1: error: expected declaration',
+  });
 });
 
 test('make that succeeds without a .ko fails the step', async () => {
   const { context } = contextFor({}, () => result('nothing to be done\n'));
-  assert.deepEqual(await buildModuleStep.run(context), { ok: false, logTail: 'nothing to be done\nkpkg: make succeeded but built no .ko file' });
+  assert.deepEqual(await buildModuleStep.run(context), {
+    ok: false,
+    logTail: 'nothing to be done\nkpkg: make succeeded but built no .ko file',
+  });
 });
 
 test('the dkms step belongs only to runs that ask for DKMS packages', () => {
-  const input: SmokeInput = { debianArch: 'arm64', packages: [], installer: tarInstaller, release: RELEASE, cacheDir: work };
+  const input: SmokeInput = {
+    debianArch: 'arm64',
+    packages: [],
+    installer: tarInstaller,
+    release: RELEASE,
+    cacheDir: work,
+  };
   assert.equal(dkmsStep.wanted?.(input), false);
   assert.equal(dkmsStep.wanted?.({ ...input, dkms: [] }), false);
   assert.equal(dkmsStep.wanted?.({ ...input, dkms: [{ package: 'vpoll-dkms' }] }), true);
@@ -118,6 +144,12 @@ test('a DKMS package that registered no module fails the dkms step, and its resu
   const outcome = await dkmsStep.run(context);
   assert.deepEqual(commands, [['dkms', 'status']]);
   assert.equal(outcome.ok, false);
-  assert.match(outcome.ok ? '' : outcome.logTail, /^== vpoll-dkms \(\?\/\?\) failed:\nkpkg: vpoll-dkms registered no DKMS module/);
-  assert.deepEqual(outcome.facts?.dkms?.map((d) => [d.package, d.ok]), [['vpoll-dkms', false]]);
+  assert.match(
+    outcome.ok ? '' : outcome.logTail,
+    /^== vpoll-dkms \(\?\/\?\) failed:\nkpkg: vpoll-dkms registered no DKMS module/,
+  );
+  assert.deepEqual(
+    outcome.facts?.dkms?.map((d) => [d.package, d.ok]),
+    [['vpoll-dkms', false]],
+  );
 });

@@ -48,7 +48,14 @@ export const buildModuleStep: Step<'build module'> = {
     const buildDir = need(facts, 'buildDir', 'build module');
     const moduleHostDir = join(target.root, MODULE_DIR_IN_ROOT);
     await cp(input.moduleDir ?? sampleModuleDir(), moduleHostDir, { recursive: true });
-    const build = await target.run(['make', '-C', buildDir, `M=${MODULE_DIR_IN_ROOT}`, ...(input.makeArgs ?? []), 'modules']);
+    const build = await target.run([
+      'make',
+      '-C',
+      buildDir,
+      `M=${MODULE_DIR_IN_ROOT}`,
+      ...(input.makeArgs ?? []),
+      'modules',
+    ]);
     if (build.exitCode !== 0) {
       const foreign = await foreignProgramsNote(target, buildDir, input.debianArch);
       return failed(`${build.tail}${foreign === '' ? '' : `\n${foreign}`}`);

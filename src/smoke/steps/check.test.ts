@@ -48,7 +48,10 @@ async function putProgram(pathInRoot: string, machine: number): Promise<void> {
   await chmod(join(root, pathInRoot), 0o755);
 }
 
-function contextFor(input: Partial<SmokeInput>, answer: (argv: readonly string[]) => TargetRunResult): { context: StepContext; commands: string[][]; log: string[] } {
+function contextFor(
+  input: Partial<SmokeInput>,
+  answer: (argv: readonly string[]) => TargetRunResult,
+): { context: StepContext; commands: string[][]; log: string[] } {
   const commands: string[][] = [];
   const log: string[] = [];
   const run = (argv: readonly string[]): Promise<TargetRunResult> => {
@@ -70,7 +73,10 @@ const MODINFO = `filename:       ${MODULE}\nlicense:        GPL\nvermagic:      
 
 test("modinfo's vermagic for the release passes, and the module stays where it was built", async () => {
   const { context, commands } = contextFor({}, () => result(MODINFO));
-  assert.deepEqual(await modinfoStep.run(context), { ok: true, facts: { vermagic: `${RELEASE} SMP preempt mod_unload aarch64`, moduleFile: MODULE } });
+  assert.deepEqual(await modinfoStep.run(context), {
+    ok: true,
+    facts: { vermagic: `${RELEASE} SMP preempt mod_unload aarch64`, moduleFile: MODULE },
+  });
   assert.deepEqual(commands, [['modinfo', MODULE]]);
 });
 
@@ -86,7 +92,10 @@ test('a vermagic of another release fails modinfo and says what was expected', a
   const { context } = contextFor({ release: '6.1.0' }, () => result(MODINFO));
   const outcome = await modinfoStep.run(context);
   assert.equal(outcome.ok, false);
-  assert.match(outcome.ok ? '' : outcome.logTail, /\nkpkg: vermagic of \/tmp\/kpkg-sample\/hello\.ko is '6\.1\.0-kpkg SMP preempt mod_unload aarch64', expected it to start with '6\.1\.0 '$/);
+  assert.match(
+    outcome.ok ? '' : outcome.logTail,
+    /\nkpkg: vermagic of \/tmp\/kpkg-sample\/hello\.ko is '6\.1\.0-kpkg SMP preempt mod_unload aarch64', expected it to start with '6\.1\.0 '$/,
+  );
 });
 
 test('modinfo that fails ends the step with its output', async () => {
@@ -106,6 +115,9 @@ test('a wrong-architecture program in the build tree fails check binaries and is
   await putProgram(`${BUILD_DIR}/scripts/sign-file`, 62);
   const { context, log } = contextFor({}, () => assert.fail('check binaries runs nothing in the rootfs'));
   const named = `${BUILD_DIR}/scripts/sign-file: x86-64 64-bit little-endian`;
-  assert.deepEqual(await checkBinariesStep.run(context), { ok: false, logTail: `kpkg: 1 program(s) in the headers are not arm64 binaries:\n  ${named}` });
+  assert.deepEqual(await checkBinariesStep.run(context), {
+    ok: false,
+    logTail: `kpkg: 1 program(s) in the headers are not arm64 binaries:\n  ${named}`,
+  });
   assert.deepEqual(log, [named]);
 });

@@ -27,10 +27,15 @@ export const modinfoStep: Step<'modinfo'> = {
       if (modinfo.exitCode !== 0) return failed(modinfo.tail);
       vermagic = parseModinfo(modinfo.output).get('vermagic')?.[0] ?? '';
       if (!vermagicMatchesRelease(vermagic, input.release)) {
-        return failed(`${modinfo.tail}\nkpkg: vermagic of ${module} is '${vermagic}', expected it to start with '${input.release} '`);
+        return failed(
+          `${modinfo.tail}\nkpkg: vermagic of ${module} is '${vermagic}', expected it to start with '${input.release} '`,
+        );
       }
     }
-    const moduleFile = input.artifactsDir === undefined ? (modules[0] ?? '') : await copyModulesOut(target.root, modules, input.artifactsDir);
+    const moduleFile =
+      input.artifactsDir === undefined
+        ? (modules[0] ?? '')
+        : await copyModulesOut(target.root, modules, input.artifactsDir);
     return done({ vermagic, moduleFile });
   },
 };

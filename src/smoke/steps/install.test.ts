@@ -47,14 +47,23 @@ interface Run {
 }
 
 /** A context whose target is `root`, answering each command with `answer`. */
-function contextFor(installer: Installer, answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>): Run {
+function contextFor(
+  installer: Installer,
+  answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
+): Run {
   const commands: string[][] = [];
   const log: string[] = [];
   const run = async (argv: readonly string[]): Promise<TargetRunResult> => {
     commands.push([...argv]);
     return answer(argv);
   };
-  const input: SmokeInput = { debianArch: 'arm64', packages: [packageFile], installer, release: RELEASE, cacheDir: work };
+  const input: SmokeInput = {
+    debianArch: 'arm64',
+    packages: [packageFile],
+    installer,
+    release: RELEASE,
+    cacheDir: work,
+  };
   const facts: SmokeFacts = { target: { root, run } };
   const context: StepContext = {
     input,
@@ -98,7 +107,10 @@ test('the install step writes the setup files, then finds where the build link l
     return result('installed\n');
   });
   const outcome = await installStep.run(context);
-  assert.deepEqual(outcome, { ok: true, facts: { buildDir: `/lib/modules/${RELEASE}/build`, buildTree: `/usr/src/linux-headers-${RELEASE}` } });
+  assert.deepEqual(outcome, {
+    ok: true,
+    facts: { buildDir: `/lib/modules/${RELEASE}/build`, buildTree: `/usr/src/linux-headers-${RELEASE}` },
+  });
   assert.deepEqual(commands, [['fake-install', `${PACKAGES_DIR_IN_ROOT}/linux-headers.pkg`]]);
   assert.equal(await readFile(join(root, 'etc/fake/fake.conf'), 'utf8'), 'conf\n');
   assert.deepEqual(log, [`/lib/modules/${RELEASE}/build is /usr/src/linux-headers-${RELEASE}`]);
@@ -112,15 +124,23 @@ test('the first installer command that fails ends the step with its tail', async
 });
 
 test('a command that exits 0 but shows a problem fails the step and names the problem', async () => {
-  const installer = fakeInstaller({ problemIn: (output) => (output.includes('warning:') ? 'a file was not extracted' : undefined) });
+  const installer = fakeInstaller({
+    problemIn: (output) => (output.includes('warning:') ? 'a file was not extracted' : undefined),
+  });
   const { context } = contextFor(installer, () => result('warning: could not extract x\n'));
-  assert.deepEqual(await installStep.run(context), { ok: false, logTail: 'warning: could not extract x\nkpkg: a file was not extracted' });
+  assert.deepEqual(await installStep.run(context), {
+    ok: false,
+    logTail: 'warning: could not extract x\nkpkg: a file was not extracted',
+  });
 });
 
 test('packages that installed no build tree for the release fail the step, listing what is there', async () => {
   const listing = '/lib/modules/:\ndrwxr-xr-x 3 root root 60 6.1.0-other';
   const { context, commands } = contextFor(fakeInstaller({}), (argv) => result(argv[0] === 'sh' ? listing : ''));
   const outcome = await installStep.run(context);
-  assert.deepEqual(outcome, { ok: false, logTail: `the packages installed no /lib/modules/${RELEASE}/build/Makefile (wrong release '${RELEASE}'?):\n${listing}` });
+  assert.deepEqual(outcome, {
+    ok: false,
+    logTail: `the packages installed no /lib/modules/${RELEASE}/build/Makefile (wrong release '${RELEASE}'?):\n${listing}`,
+  });
   assert.equal(commands.at(-1)?.[0], 'sh');
 });

@@ -34,7 +34,11 @@ async function writeSetupFiles(root: string, installer: Installer): Promise<void
 }
 
 /** Runs the installer's commands in order; the log tail of the first that fails or shows a problem. */
-async function runInstaller(target: SmokeTarget, installer: Installer, files: readonly string[]): Promise<string | undefined> {
+async function runInstaller(
+  target: SmokeTarget,
+  installer: Installer,
+  files: readonly string[],
+): Promise<string | undefined> {
   for (const argv of installer.commands(files)) {
     const result = await target.run(argv);
     if (result.exitCode !== 0) return result.tail;

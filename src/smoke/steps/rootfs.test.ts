@@ -27,7 +27,13 @@ test('the rootfs has the extra packages, and dkms with the DKMS packages when as
 
 test('the rootfs step makes the spec from the input, unpacks the tarball in workDir and enters it', async () => {
   const asked: { spec?: SmokeRootfsInput; ensure?: EnsureRootfsOptions; unpack?: [string, string | undefined] } = {};
-  const spec: RootfsSpec = { debianArch: 'arm64', suite: 'bookworm', packages: [], mirror: 'http://mirror', cacheDir: INPUT.cacheDir };
+  const spec: RootfsSpec = {
+    debianArch: 'arm64',
+    suite: 'bookworm',
+    packages: [],
+    mirror: 'http://mirror',
+    cacheDir: INPUT.cacheDir,
+  };
   const maker: RootfsMaker = {
     spec: (input) => {
       asked.spec = input;
@@ -45,7 +51,10 @@ test('the rootfs step makes the spec from the input, unpacks the tarball in work
   };
   const log: string[] = [];
   const onLine = (): void => undefined;
-  const target: SmokeTarget = { root: '/work/tmpfs/kpkg-rootfs-1', run: () => assert.fail('the rootfs step runs nothing') };
+  const target: SmokeTarget = {
+    root: '/work/tmpfs/kpkg-rootfs-1',
+    run: () => assert.fail('the rootfs step runs nothing'),
+  };
   const entered: string[] = [];
   const context: StepContext = {
     input: INPUT,
@@ -75,7 +84,13 @@ test("the binfmt step registers qemu-user for the input's architecture", async (
     registered.push(debianArch);
     return Promise.resolve();
   };
-  const context: StepContext = { input: { ...INPUT, debianArch: 'riscv64' }, facts: {}, note: () => undefined, onLine: undefined, enterRootfs: () => assert.fail('binfmt enters no rootfs') };
+  const context: StepContext = {
+    input: { ...INPUT, debianArch: 'riscv64' },
+    facts: {},
+    note: () => undefined,
+    onLine: undefined,
+    enterRootfs: () => assert.fail('binfmt enters no rootfs'),
+  };
   assert.deepEqual(await binfmtStepWith(register).run(context), { ok: true });
   assert.deepEqual(registered, ['riscv64']);
 });

@@ -5,7 +5,14 @@
  */
 import { ensureBinfmt } from '../binfmt.js';
 import { aptSpec } from '../dkms.js';
-import { ensureRootfsTarball, unpackRootfs, type EnsureRootfsOptions, type RootfsSpec, type RootfsTarball, type UnpackedRootfs } from '../rootfs.js';
+import {
+  ensureRootfsTarball,
+  unpackRootfs,
+  type EnsureRootfsOptions,
+  type RootfsSpec,
+  type RootfsTarball,
+  type UnpackedRootfs,
+} from '../rootfs.js';
 import { smokeRootfsSpec, type SmokeRootfsInput } from '../smoke-rootfs-spec.js';
 import { done, type SmokeInput, type Step, type StepContext, type StepOutcome } from './step.js';
 
@@ -30,7 +37,11 @@ export interface RootfsMaker {
 }
 
 /** mmdebstrap's tarball, cached in input.cacheDir, unpacked with tar. */
-export const MMDEBSTRAP_ROOTFS: RootfsMaker = { spec: smokeRootfsSpec, ensureTarball: ensureRootfsTarball, unpack: unpackRootfs };
+export const MMDEBSTRAP_ROOTFS: RootfsMaker = {
+  spec: smokeRootfsSpec,
+  ensureTarball: ensureRootfsTarball,
+  unpack: unpackRootfs,
+};
 
 /** The Debian packages the run asks for on top of the installer's: the extra ones, and dkms with the DKMS packages. */
 export function requestedPackages(input: SmokeInput): string[] {
@@ -41,7 +52,10 @@ export function requestedPackages(input: SmokeInput): string[] {
 async function makeRootfs(context: StepContext, maker: RootfsMaker): Promise<StepOutcome> {
   const { input, onLine } = context;
   const spec = await maker.spec({ ...input, extraPackages: requestedPackages(input) });
-  const tarball = await maker.ensureTarball(spec, { refresh: input.refreshRootfs ?? false, ...(onLine === undefined ? {} : { onLine }) });
+  const tarball = await maker.ensureTarball(spec, {
+    refresh: input.refreshRootfs ?? false,
+    ...(onLine === undefined ? {} : { onLine }),
+  });
   context.note(`${tarball.built ? 'built' : 'reused'} ${tarball.path}`);
   const rootfs = await maker.unpack(tarball.path, input.workDir);
   return done({ rootfs, target: context.enterRootfs(rootfs.dir) });

@@ -116,8 +116,13 @@ export function failed(logTail: string, facts?: Partial<SmokeFacts>): StepOutcom
 }
 
 /** A fact an earlier step must have made; missing, SMOKE_STEPS is in the wrong order. */
-export function need<K extends keyof SmokeFacts>(facts: Readonly<SmokeFacts>, key: K, step: string): NonNullable<SmokeFacts[K]> {
+export function need<K extends keyof SmokeFacts>(
+  facts: Readonly<SmokeFacts>,
+  key: K,
+  step: string,
+): NonNullable<SmokeFacts[K]> {
   const value = facts[key];
-  if (value === undefined || value === null) throw new Error(`internal: the smoke step '${step}' needs ${key}, which no step before it made`);
+  if (value === undefined || value === null)
+    throw new Error(`internal: the smoke step '${step}' needs ${key}, which no step before it made`);
   return value;
 }

@@ -6,7 +6,10 @@
  * catches the error.
  */
 export class AllocationTooLarge extends Error {
-  constructor(readonly requested: number, readonly budget: number) {
+  constructor(
+    readonly requested: number,
+    readonly budget: number,
+  ) {
     super(`allocation of ${requested} bytes, over the exec's budget of ${budget} bytes`);
     this.name = 'AllocationTooLarge';
   }

@@ -7,7 +7,7 @@ import { Random } from '../random.js';
 export function chunked(input: Buffer, chunkSeed: number): Buffer[] {
   const random = new Random(chunkSeed);
   const chunks: Buffer[] = [];
-  for (let at = 0; at < input.length; ) {
+  for (let at = 0; at < input.length;) {
     const size = random.chance(0.2) ? 1 + random.below(16) : 1 << random.below(18);
     chunks.push(input.subarray(at, at + size));
     at += size;

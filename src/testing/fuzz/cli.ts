@@ -33,10 +33,22 @@ function number(text: string | undefined, fallback: number, what: string): numbe
 function table(results: readonly FuzzResult[]): string {
   const rows = [['target', 'seeds', 'execs', 'minutes', 'execs/min', 'behaviours', 'findings']];
   for (const r of results) {
-    rows.push([r.target, String(r.seeds), String(r.execs), r.minutes.toFixed(1), String(Math.round(r.execs / Math.max(r.minutes, 1e-9))), String(r.behaviours), String(r.findings.length)]);
+    rows.push([
+      r.target,
+      String(r.seeds),
+      String(r.execs),
+      r.minutes.toFixed(1),
+      String(Math.round(r.execs / Math.max(r.minutes, 1e-9))),
+      String(r.behaviours),
+      String(r.findings.length),
+    ]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
 }
 
 async function pool<T, R>(items: readonly T[], jobs: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -90,8 +102,18 @@ async function main(argv: string[]): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   log(`fuzzing ${targets.map((t) => t.name).join(', ')}: ${minutes} min each, seed ${seed}, ${jobs} at a time`);
   const results = await pool(targets, jobs, async (target) => {
-    const result = await fuzzTarget({ target, samples, seed, durationMs: minutes * 60_000, ...(maxExecs === undefined ? {} : { maxExecs }), findingsDir, log });
-    log(`${target.name}: ${result.execs} execs in ${result.minutes.toFixed(1)} min, ${result.findings.length} finding(s)`);
+    const result = await fuzzTarget({
+      target,
+      samples,
+      seed,
+      durationMs: minutes * 60_000,
+      ...(maxExecs === undefined ? {} : { maxExecs }),
+      findingsDir,
+      log,
+    });
+    log(
+      `${target.name}: ${result.execs} execs in ${result.minutes.toFixed(1)} min, ${result.findings.length} finding(s)`,
+    );
     return result;
   });
   process.stdout.write(`${table(results)}\n`);

@@ -18,7 +18,12 @@ const MIN_MUTATIONS = 20;
 const FINDINGS = join(fileURLToPath(new URL('../../../', import.meta.url)), 'fuzz/findings');
 
 function describeFindings(result: FuzzResult): string {
-  return result.findings.map((f) => `${f.kind} ×${f.count}: ${f.message.slice(0, 300)}\n  input: ${f.file ?? '(not saved)'}\n${f.stack.split('\n').slice(0, 8).join('\n')}`).join('\n\n');
+  return result.findings
+    .map(
+      (f) =>
+        `${f.kind} ×${f.count}: ${f.message.slice(0, 300)}\n  input: ${f.file ?? '(not saved)'}\n${f.stack.split('\n').slice(0, 8).join('\n')}`,
+    )
+    .join('\n\n');
 }
 
 describe('fuzz: short seeded run of every reader of untrusted bytes', { timeout: 120_000 }, () => {
@@ -30,8 +35,18 @@ describe('fuzz: short seeded run of every reader of untrusted bytes', { timeout:
 
   for (const target of TARGETS) {
     it(`${target.name}: ${target.what}`, async () => {
-      const result = await fuzzTarget({ target, samples, seed: SEED, durationMs: MILLISECONDS_PER_TARGET, minMutations: MIN_MUTATIONS, findingsDir: FINDINGS });
-      assert.ok(result.execs >= result.seeds + MIN_MUTATIONS, `${target.name}: mutated inputs ran (${result.execs} execs, ${result.seeds} seeds)`);
+      const result = await fuzzTarget({
+        target,
+        samples,
+        seed: SEED,
+        durationMs: MILLISECONDS_PER_TARGET,
+        minMutations: MIN_MUTATIONS,
+        findingsDir: FINDINGS,
+      });
+      assert.ok(
+        result.execs >= result.seeds + MIN_MUTATIONS,
+        `${target.name}: mutated inputs ran (${result.execs} execs, ${result.seeds} seeds)`,
+      );
       assert.equal(result.findings.length, 0, `${target.name} (seed ${SEED}):\n${describeFindings(result)}`);
     });
   }

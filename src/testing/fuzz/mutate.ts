@@ -20,7 +20,26 @@ const INTERESTING_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x20, 0x0a, 0x30, 0x37,
 
 /** Values that probe size, offset and count checks: zero, one, sign boundaries, all ones. */
 function interestingWords(length: number): bigint[] {
-  return [0n, 1n, 0x7fn, 0x80n, 0xffn, 0x7fffn, 0x8000n, 0xffffn, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x1_0000_0000n, 0x7fffffffffffffffn, 0xffffffffffffffffn, BigInt(length), BigInt(length + 1), BigInt(Math.max(0, length - 1)), 0x1000_0000n];
+  return [
+    0n,
+    1n,
+    0x7fn,
+    0x80n,
+    0xffn,
+    0x7fffn,
+    0x8000n,
+    0xffffn,
+    0x7fffffffn,
+    0x80000000n,
+    0xffffffffn,
+    0x1_0000_0000n,
+    0x7fffffffffffffffn,
+    0xffffffffffffffffn,
+    BigInt(length),
+    BigInt(length + 1),
+    BigInt(Math.max(0, length - 1)),
+    0x1000_0000n,
+  ];
 }
 
 /** A copy (Buffer's slice() is a view, so never that). */
@@ -64,7 +83,9 @@ function setWord(input: Uint8Array, random: Random): Uint8Array {
 function truncate(input: Uint8Array, random: Random): Uint8Array {
   if (input.length === 0) return input;
   // Mostly near the end (a download cut short), sometimes anywhere.
-  const cut = random.chance(0.5) ? input.length - 1 - random.below(Math.min(input.length, 1024)) : random.below(input.length);
+  const cut = random.chance(0.5)
+    ? input.length - 1 - random.below(Math.min(input.length, 1024))
+    : random.below(input.length);
   return input.subarray(0, cut);
 }
 
@@ -98,17 +119,32 @@ function splice(input: Uint8Array, random: Random, context: MutationContext): Ui
   }
   const [start, end] = chunkBounds(other, random);
   const overwrite = random.chance(0.5);
-  return concat([input.subarray(0, at), other.subarray(start, end), input.subarray(overwrite ? Math.min(input.length, at + end - start) : at)], context.maxLength);
+  return concat(
+    [
+      input.subarray(0, at),
+      other.subarray(start, end),
+      input.subarray(overwrite ? Math.min(input.length, at + end - start) : at),
+    ],
+    context.maxLength,
+  );
 }
 
 function insertToken(input: Uint8Array, random: Random, context: MutationContext): Uint8Array {
-  const token = context.dictionary.length > 0 && random.chance(0.8) ? random.pick(context.dictionary) : Uint8Array.from({ length: 1 + random.below(8) }, () => random.below(256));
+  const token =
+    context.dictionary.length > 0 && random.chance(0.8)
+      ? random.pick(context.dictionary)
+      : Uint8Array.from({ length: 1 + random.below(8) }, () => random.below(256));
   const at = random.below(input.length + 1);
   const overwrite = random.chance(0.5);
-  return concat([input.subarray(0, at), token, input.subarray(overwrite ? Math.min(input.length, at + token.length) : at)], context.maxLength);
+  return concat(
+    [input.subarray(0, at), token, input.subarray(overwrite ? Math.min(input.length, at + token.length) : at)],
+    context.maxLength,
+  );
 }
 
-const isDigit = (byte: number | undefined): boolean => byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46));
+const isDigit = (byte: number | undefined): boolean =>
+  byte !== undefined &&
+  ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46));
 
 /** Rewrites an ASCII number (decimal, octal or hex digits) found at or after a random position. */
 function rewriteTextNumber(input: Uint8Array, random: Random, context: MutationContext): Uint8Array {
@@ -122,17 +158,44 @@ function rewriteTextNumber(input: Uint8Array, random: Random, context: MutationC
   while (end < input.length && isDigit(input[end])) end++;
   const width = end - start;
   const fill = random.pick(['9', '0', '7', 'f', 'F', ' ', '-', 'x']);
-  const choices = [fill.repeat(width), `${'0'.repeat(Math.max(0, width - 1))}1`, '4294967295', '18446744073709551615', '-1', String(random.u32()), random.u32().toString(16), random.u32().toString(8), ''];
+  const choices = [
+    fill.repeat(width),
+    `${'0'.repeat(Math.max(0, width - 1))}1`,
+    '4294967295',
+    '18446744073709551615',
+    '-1',
+    String(random.u32()),
+    random.u32().toString(16),
+    random.u32().toString(8),
+    '',
+  ];
   const text = random.pick(choices);
   const keepWidth = random.chance(0.7);
   const replacement = Buffer.from(keepWidth ? text.padStart(width, '0').slice(-width) : text, 'latin1');
   return concat([input.subarray(0, start), replacement, input.subarray(end)], context.maxLength);
 }
 
-const MUTATIONS: readonly Mutation[] = [flipBit, flipBit, setByte, setByte, setWord, setWord, truncate, duplicateChunk, removeChunk, splice, insertToken, rewriteTextNumber, rewriteTextNumber];
+const MUTATIONS: readonly Mutation[] = [
+  flipBit,
+  flipBit,
+  setByte,
+  setByte,
+  setWord,
+  setWord,
+  truncate,
+  duplicateChunk,
+  removeChunk,
+  splice,
+  insertToken,
+  rewriteTextNumber,
+  rewriteTextNumber,
+];
 
 function concat(parts: readonly Uint8Array[], maxLength: number): Uint8Array {
-  const total = Math.min(maxLength, parts.reduce((sum, part) => sum + part.length, 0));
+  const total = Math.min(
+    maxLength,
+    parts.reduce((sum, part) => sum + part.length, 0),
+  );
   const out = new Uint8Array(total);
   let at = 0;
   for (const part of parts) {

@@ -77,7 +77,14 @@ function findingKey(outcome: ExecOutcome & { status: 'finding' }): string {
   return createHash('sha256').update(`${outcome.kind}\n${name}\n${shape}`).digest('hex').slice(0, 16);
 }
 
-async function saveFinding(dir: string, target: string, key: string, input: Uint8Array, finding: Finding, seed: number): Promise<string> {
+async function saveFinding(
+  dir: string,
+  target: string,
+  key: string,
+  input: Uint8Array,
+  finding: Finding,
+  seed: number,
+): Promise<string> {
   const where = join(dir, target);
   await mkdir(where, { recursive: true });
   const file = join(where, `${key}.bin`);
@@ -122,21 +129,33 @@ export async function fuzzTarget(options: FuzzOptions): Promise<FuzzResult> {
       return;
     }
     // A hang on a loaded machine may be the machine's: it counts when the input hangs again, alone.
-    if (outcome.kind === 'hang' && (await host.run({ input, chunkSeed }, target.timeoutMs * 3)).status === 'pass') return;
+    if (outcome.kind === 'hang' && (await host.run({ input, chunkSeed }, target.timeoutMs * 3)).status === 'pass')
+      return;
     const key = findingKey(outcome);
     const known = findings.get(key);
     if (known !== undefined) {
       known.count++;
       return;
     }
-    const finding: Finding = { kind: outcome.kind, message: outcome.message, stack: outcome.stack, iteration, chunkSeed, count: 1 };
-    if (options.findingsDir !== undefined) finding.file = await saveFinding(options.findingsDir, target.name, key, input, finding, seed);
+    const finding: Finding = {
+      kind: outcome.kind,
+      message: outcome.message,
+      stack: outcome.stack,
+      iteration,
+      chunkSeed,
+      count: 1,
+    };
+    if (options.findingsDir !== undefined)
+      finding.file = await saveFinding(options.findingsDir, target.name, key, input, finding, seed);
     findings.set(key, finding);
-    options.log?.(`${target.name}: ${outcome.kind} at ${iteration < 0 ? 'a seed' : `iteration ${iteration}`} (seed ${seed}): ${outcome.message.split('\n')[0] ?? ''}${finding.file === undefined ? '' : ` — saved ${finding.file}`}`);
+    options.log?.(
+      `${target.name}: ${outcome.kind} at ${iteration < 0 ? 'a seed' : `iteration ${iteration}`} (seed ${seed}): ${outcome.message.split('\n')[0] ?? ''}${finding.file === undefined ? '' : ` — saved ${finding.file}`}`,
+    );
   };
 
   const spent = (mutations: number): boolean =>
-    (Date.now() - started >= options.durationMs && mutations >= (options.minMutations ?? 0)) || (options.maxExecs !== undefined && execs >= options.maxExecs);
+    (Date.now() - started >= options.durationMs && mutations >= (options.minMutations ?? 0)) ||
+    (options.maxExecs !== undefined && execs >= options.maxExecs);
   try {
     for (const [index, sample] of seeds.entries()) await judge(sample, -1, index);
     for (let iteration = 0; !spent(iteration); iteration++) {

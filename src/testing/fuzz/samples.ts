@@ -4,7 +4,15 @@
  */
 import { compiledElfSamples, systemElfSamples } from './seed-elf.js';
 import { cachedCmdTexts, EMBEDDED_CMD_TEXTS } from './seed-cmd.js';
-import { arMembers, cachedDebs, kpkgCpio, systemArchives, writtenPackages, type SystemArchives, type WrittenPackages } from './seed-packages.js';
+import {
+  arMembers,
+  cachedDebs,
+  kpkgCpio,
+  systemArchives,
+  writtenPackages,
+  type SystemArchives,
+  type WrittenPackages,
+} from './seed-packages.js';
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
@@ -17,8 +25,11 @@ export class Samples {
 
   /** The small aarch64 program the sample packages ship. */
   readonly program = once(async (): Promise<Buffer> => {
-    const arm64 = (await this.elf()).find((bytes) => bytes[4] === 2 && bytes[5] === 1 && bytes.readUInt16LE(18) === 183);
-    if (arm64 === undefined) throw new Error('no aarch64 ELF sample: install libc6-dev-arm64-cross (or run tools/install-deps)');
+    const arm64 = (await this.elf()).find(
+      (bytes) => bytes[4] === 2 && bytes[5] === 1 && bytes.readUInt16LE(18) === 183,
+    );
+    if (arm64 === undefined)
+      throw new Error('no aarch64 ELF sample: install libc6-dev-arm64-cross (or run tools/install-deps)');
     return arm64;
   });
 
@@ -29,11 +40,18 @@ export class Samples {
   /** Uncompressed tar archives: kpkg's data.tar and plain tarball, and the system tar's formats. */
   readonly tars = once(async (): Promise<Buffer[]> => {
     const packages = await this.packages();
-    const fromDeb = [...(await arMembers(packages.deb[0] ?? Buffer.alloc(0)))].filter(([name]) => name.startsWith('data.tar') || name.startsWith('control.tar')).map(([, bytes]) => bytes);
+    const fromDeb = [...(await arMembers(packages.deb[0] ?? Buffer.alloc(0)))]
+      .filter(([name]) => name.startsWith('data.tar') || name.startsWith('control.tar'))
+      .map(([, bytes]) => bytes);
     return [...fromDeb, packages.tarball[0] ?? Buffer.alloc(0), ...(await this.system()).tar];
   });
 
-  readonly cpios = once(async (): Promise<Buffer[]> => [await kpkgCpio(await this.program()), ...(await this.system()).cpio]);
+  readonly cpios = once(async (): Promise<Buffer[]> => [
+    await kpkgCpio(await this.program()),
+    ...(await this.system()).cpio,
+  ]);
 
-  readonly cmdTexts = once(async (): Promise<Buffer[]> => [...EMBEDDED_CMD_TEXTS, ...(await cachedCmdTexts())].map((text) => Buffer.from(text, 'utf8')));
+  readonly cmdTexts = once(async (): Promise<Buffer[]> =>
+    [...EMBEDDED_CMD_TEXTS, ...(await cachedCmdTexts())].map((text) => Buffer.from(text, 'utf8')),
+  );
 }

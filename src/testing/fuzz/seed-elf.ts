@@ -56,7 +56,13 @@ export async function systemElfSamples(perDir = 4): Promise<Buffer[]> {
 }
 
 function clang(debian: string, triplet: string): Toolchain {
-  return { debian, command: 'clang', targetArgs: [`--target=${triplet}`, '-fuse-ld=lld'], aptPackages: ['clang', 'lld'], hasLibc: false };
+  return {
+    debian,
+    command: 'clang',
+    targetArgs: [`--target=${triplet}`, '-fuse-ld=lld'],
+    aptPackages: ['clang', 'lld'],
+    hasLibc: false,
+  };
 }
 
 /** Big-endian ELF (64-bit with dynamic sections, 32-bit), and 32-bit x86, compiled with clang. */

@@ -52,7 +52,10 @@ export function samplePackage(program: Uint8Array): PackageDescription {
       file(`${TREE}/include/${'very-long-directory-name/'.repeat(5)}deep.h`, '#define DEEP 1\n'),
       file(`${TREE}/include/config/EMPTY`, ''),
       { kind: 'symlink', path: `/lib/modules/${RELEASE}/build`, target: TREE },
-      file(`/usr/share/doc/${name}/changelog.Debian.gz`, gzipSync(`${name} (6.1.99-1) unstable; urgency=low\n\n  * Fuzz, packaged by kpkg.\n`)),
+      file(
+        `/usr/share/doc/${name}/changelog.Debian.gz`,
+        gzipSync(`${name} (6.1.99-1) unstable; urgency=low\n\n  * Fuzz, packaged by kpkg.\n`),
+      ),
     ],
   };
 }
@@ -75,9 +78,20 @@ export async function writtenPackages(program: Uint8Array): Promise<WrittenPacka
   };
   try {
     return {
-      deb: [await write(debPackager, 'none'), await write(debPackager, 'gzip'), await write(debPackager, 'xz', 1), await write(debPackager, 'zstd')],
+      deb: [
+        await write(debPackager, 'none'),
+        await write(debPackager, 'gzip'),
+        await write(debPackager, 'xz', 1),
+        await write(debPackager, 'zstd'),
+      ],
       rpm: [await write(rpmPackager, 'gzip'), await write(rpmPackager, 'xz', 1), await write(rpmPackager, 'zstd')],
-      tarball: [await write(tarballPackager, 'none'), await write(tarballPackager, 'gzip'), await write(tarballPackager, 'xz', 1), await write(pacmanPackager, 'zstd'), await write(pacmanPackager, 'gzip')],
+      tarball: [
+        await write(tarballPackager, 'none'),
+        await write(tarballPackager, 'gzip'),
+        await write(tarballPackager, 'xz', 1),
+        await write(pacmanPackager, 'zstd'),
+        await write(pacmanPackager, 'gzip'),
+      ],
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -102,7 +116,10 @@ export async function cachedDebs(count = 4, maxSize = 48 * 1024): Promise<Buffer
   }
   sized.sort((a, b) => a.size - b.size || (a.path < b.path ? -1 : 1));
   // Evenly spread over the sizes: metapackages and packages with real contents.
-  const picked = Array.from({ length: Math.min(count, sized.length) }, (_, i) => sized[Math.floor((i * sized.length) / count)]);
+  const picked = Array.from(
+    { length: Math.min(count, sized.length) },
+    (_, i) => sized[Math.floor((i * sized.length) / count)],
+  );
   return Promise.all(picked.flatMap((entry) => (entry === undefined ? [] : [readFile(entry.path)])));
 }
 
@@ -139,7 +156,21 @@ export async function systemArchives(): Promise<SystemArchives> {
     await tool('sh', ['-c', `find . | LC_ALL=C sort | cpio --quiet -o -H newc > ${out('newc.cpio')}`], root);
     await tool('sh', ['-c', `find . | LC_ALL=C sort | cpio --quiet -o -H crc > ${out('crc.cpio')}`], root);
     const small = out('gnu.tar');
-    await tool('sh', ['-c', [`xz -1 -c ${small} > ${out('t.xz')}`, `xz -1 --check=sha256 -c ${small} > ${out('t256.xz')}`, `zstd -q -1 -c ${small} > ${out('t.zst')}`, `gzip -1 -c ${small} > ${out('t.gz')}`, `bzip2 -1 -c ${small} > ${out('t.bz2')}`, `(gzip -c ${small}; gzip -c ${small}) > ${out('two.gz')}`].join(' && ')], dir);
+    await tool(
+      'sh',
+      [
+        '-c',
+        [
+          `xz -1 -c ${small} > ${out('t.xz')}`,
+          `xz -1 --check=sha256 -c ${small} > ${out('t256.xz')}`,
+          `zstd -q -1 -c ${small} > ${out('t.zst')}`,
+          `gzip -1 -c ${small} > ${out('t.gz')}`,
+          `bzip2 -1 -c ${small} > ${out('t.bz2')}`,
+          `(gzip -c ${small}; gzip -c ${small}) > ${out('two.gz')}`,
+        ].join(' && '),
+      ],
+      dir,
+    );
     const read = (names: string[]): Promise<Buffer[]> => Promise.all(names.map((name) => readFile(out(name))));
     return {
       tar: await read(['pax.tar', 'ustar.tar', 'gnu.tar']),
@@ -155,9 +186,25 @@ export async function systemArchives(): Promise<SystemArchives> {
 export async function kpkgCpio(program: Uint8Array): Promise<Buffer> {
   const entries: CpioWriteEntry[] = [
     { type: 'dir', name: './usr', mode: 0o755, ino: 1, mtime: MTIME },
-    { type: 'file', name: './usr/bin/prog', mode: 0o755, ino: 2, mtime: MTIME, size: program.length, content: { from: 'bytes', data: program } },
+    {
+      type: 'file',
+      name: './usr/bin/prog',
+      mode: 0o755,
+      ino: 2,
+      mtime: MTIME,
+      size: program.length,
+      content: { from: 'bytes', data: program },
+    },
     { type: 'symlink', name: './usr/bin/link', target: 'prog', ino: 3, mtime: MTIME },
-    { type: 'file', name: './usr/share/x.txt', mode: 0o644, ino: 4, mtime: MTIME, size: 3, content: { from: 'bytes', data: Buffer.from('hi\n') } },
+    {
+      type: 'file',
+      name: './usr/share/x.txt',
+      mode: 0o644,
+      ino: 4,
+      mtime: MTIME,
+      size: 3,
+      content: { from: 'bytes', data: Buffer.from('hi\n') },
+    },
   ];
   const chunks: Buffer[] = [];
   for await (const chunk of cpioStream(entries)) chunks.push(chunk as Buffer);

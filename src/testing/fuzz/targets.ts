@@ -76,14 +76,21 @@ function tolerateRejection(run: () => unknown): void {
   }
 }
 
-const ARM64: ElfExpectation = { identity: { machine: 183, class: 64, endian: 'little' }, interpreter: '/lib/ld-linux-aarch64.so.1' };
+const ARM64: ElfExpectation = {
+  identity: { machine: 183, class: 64, endian: 'little' },
+  interpreter: '/lib/ld-linux-aarch64.so.1',
+};
 /** Bodies read whole are refused above this (the readers' bytes(limit)). */
 const BODY_LIMIT = 1024 * 1024;
 /** Decompressed output read at most (a bomb is cut here, which also exercises stopping early). */
 const DECOMPRESSED_LIMIT = 64 * 1024 * 1024;
 
 /** How an archive consumer treats one member: read whole, read one chunk, or leave it unread. */
-async function consumeBody(random: Random, body: AsyncIterable<Buffer>, bytes: (limit: number) => Promise<Buffer>): Promise<void> {
+async function consumeBody(
+  random: Random,
+  body: AsyncIterable<Buffer>,
+  bytes: (limit: number) => Promise<Buffer>,
+): Promise<void> {
   const how = random.below(3);
   if (how === 0) await bytes(BODY_LIMIT);
   else if (how === 1) {
@@ -93,7 +100,20 @@ async function consumeBody(random: Random, body: AsyncIterable<Buffer>, bytes: (
   }
 }
 
-const ARCHIVE_TOKENS = ['!<arch>\n', '`\n', 'debian-binary   ', 'ustar\u000000', 'ustar  \u0000', '././@LongLink', '070701', '070702', 'TRAILER!!!\u0000', '77777777777', 'ffffffff', '99999999999'];
+const ARCHIVE_TOKENS = [
+  '!<arch>\n',
+  '`\n',
+  'debian-binary   ',
+  'ustar\u000000',
+  'ustar  \u0000',
+  '././@LongLink',
+  '070701',
+  '070702',
+  'TRAILER!!!\u0000',
+  '77777777777',
+  'ffffffff',
+  '99999999999',
+];
 
 const elf: FuzzTarget = {
   name: 'elf',
@@ -108,14 +128,21 @@ const elf: FuzzTarget = {
     neverThrows('checkElf', () => checkElf('fuzz', fromBuffer, ARM64));
     neverThrows('auditElfBuffers', () => auditElfBuffers([{ path: 'fuzz', bytes: input, kernelObject: true }], ARM64));
     if (fromBuffer.kind === 'elf') neverThrows('describeIdentity', () => describeIdentity(identityOf(fromBuffer.elf)));
-    const verdict = fromBuffer.kind === 'elf' ? `elf ${fromBuffer.elf.class} ${fromBuffer.elf.type} ${fromBuffer.elf.interpreter === undefined ? '' : 'interp'}` : fromBuffer.kind === 'not-elf' ? 'not-elf' : `${fromBuffer.kind}: ${fromBuffer.reason}`;
+    const verdict =
+      fromBuffer.kind === 'elf'
+        ? `elf ${fromBuffer.elf.class} ${fromBuffer.elf.type} ${fromBuffer.elf.interpreter === undefined ? '' : 'interp'}`
+        : fromBuffer.kind === 'not-elf'
+          ? 'not-elf'
+          : `${fromBuffer.kind}: ${fromBuffer.reason}`;
     // The file reader shares the parser; compared on every 8th exec (file I/O costs most of an exec).
     if (context.chunkSeed % 8 !== 0) return verdict;
     const path = join(context.scratch, 'elf');
     await writeFile(path, input);
     const fromFile = await readElfFile(path);
     if (!isDeepStrictEqual(fromFile, fromBuffer)) {
-      throw new ContractBroken(`readElfFile and parseElf disagree: ${JSON.stringify(fromFile)} vs ${JSON.stringify(fromBuffer)}`);
+      throw new ContractBroken(
+        `readElfFile and parseElf disagree: ${JSON.stringify(fromFile)} vs ${JSON.stringify(fromBuffer)}`,
+      );
     }
     return verdict;
   },
@@ -132,7 +159,11 @@ const elfDynamic: FuzzTarget = {
   exec(input) {
     const info = neverThrows('parseDynamic', () => parseDynamic(input));
     const size = (n: number): string => (n === 0 ? '0' : n < 4 ? 'few' : 'many');
-    return Promise.resolve(info === undefined ? 'none' : `needed ${size(info.needed.length)} imports ${size(info.imports.length)} versioned ${size(info.imports.filter((i) => i.version !== undefined).length)} soname ${info.soname === undefined ? 'no' : 'yes'}`);
+    return Promise.resolve(
+      info === undefined
+        ? 'none'
+        : `needed ${size(info.needed.length)} imports ${size(info.imports.length)} versioned ${size(info.imports.filter((i) => i.version !== undefined).length)} soname ${info.soname === undefined ? 'no' : 'yes'}`,
+    );
   },
 };
 
@@ -160,7 +191,13 @@ const tar: FuzzTarget = {
   what: 'tar: ustar, GNU long names, pax records (readTar)',
   maxLength: 1024 * 1024,
   timeoutMs: 3000,
-  dictionary: [...ARCHIVE_TOKENS, '30 path=../../etc/passwd\n', '20 size=99999999999\n', '13 linkpath=x\n', '9 mtime=\n'],
+  dictionary: [
+    ...ARCHIVE_TOKENS,
+    '30 path=../../etc/passwd\n',
+    '20 size=99999999999\n',
+    '13 linkpath=x\n',
+    '9 mtime=\n',
+  ],
   resealTar: true,
   seeds: (samples) => samples.tars(),
   async exec(input, context) {
@@ -232,7 +269,7 @@ const compression: FuzzTarget = {
   seeds: async (samples) => (await samples.system()).compressed,
   async exec(input, context) {
     const detected = inputKindOf(input.subarray(0, 512));
-    const kind = detected?.reader === 'tar' ? detected.compression : KINDS[(input[0] ?? 0) % KINDS.length] ?? 'none';
+    const kind = detected?.reader === 'tar' ? detected.compression : (KINDS[(input[0] ?? 0) % KINDS.length] ?? 'none');
     let total = 0;
     for await (const chunk of decompressed(kind, chunkStream(input, context.chunkSeed))) {
       total += chunk.length;
@@ -242,7 +279,13 @@ const compression: FuzzTarget = {
   },
 };
 
-function packageTarget(name: string, what: string, suffix: string, seeds: (samples: Samples) => Promise<Buffer[]>, resealTar: boolean): FuzzTarget {
+function packageTarget(
+  name: string,
+  what: string,
+  suffix: string,
+  seeds: (samples: Samples) => Promise<Buffer[]>,
+  resealTar: boolean,
+): FuzzTarget {
   return {
     name,
     what,
@@ -261,9 +304,27 @@ function packageTarget(name: string, what: string, suffix: string, seeds: (sampl
   };
 }
 
-const verifyDeb = packageTarget('verify-deb', 'whole .deb as kpkg verify reads and checks it (readInput, verifyPackages)', '.deb', async (samples) => [...(await samples.packages()).deb, ...(await samples.realDebs())], true);
-const verifyRpm = packageTarget('verify-rpm', 'whole .rpm as kpkg verify reads and checks it', '.rpm', async (samples) => (await samples.packages()).rpm, false);
-const verifyTarball = packageTarget('verify-tarball', 'whole tarball and pacman package as kpkg verify reads and checks it', '.tar', async (samples) => (await samples.packages()).tarball, true);
+const verifyDeb = packageTarget(
+  'verify-deb',
+  'whole .deb as kpkg verify reads and checks it (readInput, verifyPackages)',
+  '.deb',
+  async (samples) => [...(await samples.packages()).deb, ...(await samples.realDebs())],
+  true,
+);
+const verifyRpm = packageTarget(
+  'verify-rpm',
+  'whole .rpm as kpkg verify reads and checks it',
+  '.rpm',
+  async (samples) => (await samples.packages()).rpm,
+  false,
+);
+const verifyTarball = packageTarget(
+  'verify-tarball',
+  'whole tarball and pacman package as kpkg verify reads and checks it',
+  '.tar',
+  async (samples) => (await samples.packages()).tarball,
+  true,
+);
 
 /** The .cmd parser, called through the signature it is being rewritten to (text, where?). */
 const parseCmdFile: (text: string, where?: string) => string[] | undefined = commandFromCmdFile;
@@ -273,7 +334,25 @@ const cmd: FuzzTarget = {
   what: 'Kbuild .cmd parser (commandFromCmdFile)',
   maxLength: 64 * 1024,
   timeoutMs: 2000,
-  dictionary: ['cmd_', 'savedcmd_', ' := ', ':=', '\\\n', "'", '"', '\\', '\\#', '$(', ')', '$$', '\n', ';', '`', '\u0000', '#'],
+  dictionary: [
+    'cmd_',
+    'savedcmd_',
+    ' := ',
+    ':=',
+    '\\\n',
+    "'",
+    '"',
+    '\\',
+    '\\#',
+    '$(',
+    ')',
+    '$$',
+    '\n',
+    ';',
+    '`',
+    '\u0000',
+    '#',
+  ],
   resealTar: false,
   seeds: (samples) => samples.cmdTexts(),
   exec(input) {
@@ -282,10 +361,23 @@ const cmd: FuzzTarget = {
   },
 };
 
-export const TARGETS: readonly FuzzTarget[] = [elf, elfDynamic, ar, tar, cpio, rpmHeader, compression, verifyDeb, verifyRpm, verifyTarball, cmd];
+export const TARGETS: readonly FuzzTarget[] = [
+  elf,
+  elfDynamic,
+  ar,
+  tar,
+  cpio,
+  rpmHeader,
+  compression,
+  verifyDeb,
+  verifyRpm,
+  verifyTarball,
+  cmd,
+];
 
 export function targetNamed(name: string): FuzzTarget {
   const target = TARGETS.find((t) => t.name === name);
-  if (target === undefined) throw new Error(`unknown fuzz target '${name}' (known: ${TARGETS.map((t) => t.name).join(', ')})`);
+  if (target === undefined)
+    throw new Error(`unknown fuzz target '${name}' (known: ${TARGETS.map((t) => t.name).join(', ')})`);
   return target;
 }

@@ -23,7 +23,12 @@ export class WorkerHost {
   async #start(): Promise<Worker> {
     this.#scratch ??= await mkdtemp(join(tmpdir(), `kpkg-fuzz-${this.target}-`));
     const setup: WorkerSetup = { target: this.target, scratch: this.#scratch };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: setup,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      stdout: true,
+      stderr: true,
+    });
     // The readers' own output (none expected) is dropped rather than mixed into the report.
     worker.stdout.resume();
     worker.stderr.resume();
@@ -52,10 +57,39 @@ export class WorkerHost {
       };
       const onMessage = (outcome: ExecOutcome): void => finish(outcome, false);
       const onError = (error: Error): void =>
-        finish({ status: 'finding', kind: 'worker-crash', message: `${error.name}: ${error.message}`, stack: error.stack ?? error.message, largestAllocation: 0 }, true);
-      const onExit = (code: number): void => finish({ status: 'finding', kind: 'worker-crash', message: `the worker exited with code ${code}`, stack: '', largestAllocation: 0 }, true);
+        finish(
+          {
+            status: 'finding',
+            kind: 'worker-crash',
+            message: `${error.name}: ${error.message}`,
+            stack: error.stack ?? error.message,
+            largestAllocation: 0,
+          },
+          true,
+        );
+      const onExit = (code: number): void =>
+        finish(
+          {
+            status: 'finding',
+            kind: 'worker-crash',
+            message: `the worker exited with code ${code}`,
+            stack: '',
+            largestAllocation: 0,
+          },
+          true,
+        );
       const timer = setTimeout(
-        () => finish({ status: 'finding', kind: 'hang', message: `no answer within ${limit} ms`, stack: '', largestAllocation: 0 }, true),
+        () =>
+          finish(
+            {
+              status: 'finding',
+              kind: 'hang',
+              message: `no answer within ${limit} ms`,
+              stack: '',
+              largestAllocation: 0,
+            },
+            true,
+          ),
         limit,
       );
       worker.on('message', onMessage);

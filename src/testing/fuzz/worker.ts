@@ -15,13 +15,17 @@ const ALLOCATION_FACTOR = 16;
 /** A rejection message with numbers and quoted names blanked: distinct ones are distinct behaviours. */
 function signatureOf(message: string): string {
   const firstLine = message.split('\n', 1)[0] ?? '';
-  return firstLine.replace(/'[^']*'|"[^"]*"/g, "'_'").replace(/\d+/g, 'N').slice(0, 160);
+  return firstLine
+    .replace(/'[^']*'|"[^"]*"/g, "'_'")
+    .replace(/\d+/g, 'N')
+    .slice(0, 160);
 }
 
 function describe(error: unknown): { message: string; stack: string } {
   if (error instanceof Error) {
     const causes: string[] = [];
-    for (let cause: unknown = error.cause; cause instanceof Error && causes.length < 4; cause = cause.cause) causes.push(`caused by: ${cause.stack ?? cause.message}`);
+    for (let cause: unknown = error.cause; cause instanceof Error && causes.length < 4; cause = cause.cause)
+      causes.push(`caused by: ${cause.stack ?? cause.message}`);
     return { message: `${error.name}: ${error.message}`, stack: [error.stack ?? error.message, ...causes].join('\n') };
   }
   return { message: String(error), stack: String(error) };
@@ -55,10 +59,18 @@ port.on('message', (request: ExecRequest) => {
     await new Promise((resolve) => setImmediate(resolve));
     const { largest, refused } = guard.end();
     let outcome: ExecOutcome;
-    if (refused !== undefined) outcome = { status: 'finding', kind: 'allocation', ...describe(refused), largestAllocation: largest };
-    else if (strays.length > 0) outcome = { status: 'finding', kind: 'stray-error', ...describe(strays[0]), largestAllocation: largest };
-    else if (threw && !(isDefinedRejection(thrown) && !(thrown instanceof AllocationTooLarge))) outcome = { status: 'finding', kind: 'exception', ...describe(thrown), largestAllocation: largest };
-    else outcome = { status: 'pass', signature: signatureOf(threw ? describe(thrown).message : `ok ${verdict ?? ''}`), largestAllocation: largest };
+    if (refused !== undefined)
+      outcome = { status: 'finding', kind: 'allocation', ...describe(refused), largestAllocation: largest };
+    else if (strays.length > 0)
+      outcome = { status: 'finding', kind: 'stray-error', ...describe(strays[0]), largestAllocation: largest };
+    else if (threw && !(isDefinedRejection(thrown) && !(thrown instanceof AllocationTooLarge)))
+      outcome = { status: 'finding', kind: 'exception', ...describe(thrown), largestAllocation: largest };
+    else
+      outcome = {
+        status: 'pass',
+        signature: signatureOf(threw ? describe(thrown).message : `ok ${verdict ?? ''}`),
+        largestAllocation: largest,
+      };
     strays.length = 0;
     port.postMessage(outcome);
   })();

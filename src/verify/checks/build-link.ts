@@ -13,7 +13,12 @@ import { isWithin } from '../../reader/member-path.js';
 
 /** Where headers packages put the tree for a release: Debian/kpkg, Fedora/SUSE (kernel-devel), Arch (the build directory itself). */
 export function headersInstallPaths(release: string): string[] {
-  return [`/usr/src/linux-headers-${release}`, `/usr/src/kernels/${release}`, `/usr/lib/modules/${release}/build`, `/lib/modules/${release}/build`];
+  return [
+    `/usr/src/linux-headers-${release}`,
+    `/usr/src/kernels/${release}`,
+    `/usr/lib/modules/${release}/build`,
+    `/lib/modules/${release}/build`,
+  ];
 }
 
 type BuildLinkId = 'build-link' | 'build-link-missing';
@@ -39,37 +44,63 @@ function outsideTheSet(link: BuildLink, target: string, trees: readonly HeadersT
   const forRelease = trees.filter((t) => t.releases.length === 0 || t.releases.includes(link.release));
   if (forRelease.length > 0) {
     const roots = forRelease.map((t) => t.root).join(', ');
-    return finding('build-link', `points to ${target}, which none of the verified packages installs; the headers tree of this set is ${roots}`, {
-      ...detail,
-      expected: forRelease[0]?.root ?? '',
-    });
+    return finding(
+      'build-link',
+      `points to ${target}, which none of the verified packages installs; the headers tree of this set is ${roots}`,
+      {
+        ...detail,
+        expected: forRelease[0]?.root ?? '',
+      },
+    );
   }
   const conventional = headersInstallPaths(link.release).filter((p) => p !== link.member.path);
   if (conventional.some((p) => isWithin(target, p))) return undefined;
   const where = conventional[0] ?? '';
-  return finding('build-link', `points to ${target}: not in the verified packages and not where a headers package installs (${where}); probably the build machine's tree`, {
-    ...detail,
-    expected: where,
-  });
+  return finding(
+    'build-link',
+    `points to ${target}: not in the verified packages and not where a headers package installs (${where}); probably the build machine's tree`,
+    {
+      ...detail,
+      expected: where,
+    },
+  );
 }
 
 /** The headers tree a build link leads to, and what is wrong with it. */
-function judgeLink(set: FileSet, trees: readonly HeadersTree[], link: BuildLink): { tree?: HeadersTree | undefined; problem?: Finding | undefined } {
+function judgeLink(
+  set: FileSet,
+  trees: readonly HeadersTree[],
+  link: BuildLink,
+): { tree?: HeadersTree | undefined; problem?: Finding | undefined } {
   const { member, release } = link;
   if (member.type === 'dir') {
     // Arch Linux ships the tree itself there.
     return { tree: trees.find((t) => t.root === member.path) };
   }
   if (member.type !== 'symlink' || member.link === undefined) {
-    return { problem: finding('build-link', `is a ${member.type}, not a symlink to the headers tree or the tree itself`, memberLocation(member)) };
+    return {
+      problem: finding(
+        'build-link',
+        `is a ${member.type}, not a symlink to the headers tree or the tree itself`,
+        memberLocation(member),
+      ),
+    };
   }
   const resolved = set.resolve(member.path);
   const detail = { ...memberLocation(member), found: member.link };
   if (resolved.kind === 'missing') return { problem: outsideTheSet(link, resolved.path, trees) };
-  if (resolved.kind !== 'dir') return { problem: finding('build-link', `points to ${resolved.path}, which is a ${resolved.kind}, not a directory`, detail) };
+  if (resolved.kind !== 'dir')
+    return {
+      problem: finding(
+        'build-link',
+        `points to ${resolved.path}, which is a ${resolved.kind}, not a directory`,
+        detail,
+      ),
+    };
   const tree = trees.find((t) => t.root === resolved.path);
   if (tree === undefined) {
-    const why = 'a directory with no headers tree in it (no include/config/auto.conf, kernel.release or Module.symvers)';
+    const why =
+      'a directory with no headers tree in it (no include/config/auto.conf, kernel.release or Module.symvers)';
     return { problem: finding('build-link', `points to ${resolved.path}, ${why}`, detail) };
   }
   if (tree.releases.length === 0 || tree.releases.includes(release)) return { tree };
@@ -80,10 +111,14 @@ function judgeLink(set: FileSet, trees: readonly HeadersTree[], link: BuildLink)
 function unlinked(tree: HeadersTree): Finding {
   const release = tree.release ?? '<release>';
   const why = '`make -C /lib/modules/$(uname -r)/build` finds it only if another package ships the link';
-  return finding('build-link-missing', `no /lib/modules/${release}/build link in the verified packages leads to ${tree.root}: ${why}`, {
-    path: tree.root,
-    package: tree.package,
-  });
+  return finding(
+    'build-link-missing',
+    `no /lib/modules/${release}/build link in the verified packages leads to ${tree.root}: ${why}`,
+    {
+      path: tree.root,
+      package: tree.package,
+    },
+  );
 }
 
 export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): Record<BuildLinkId, CheckOutcome> {
@@ -94,8 +129,16 @@ export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): Re
   const missing = trees.filter((t) => !linked.has(t.root)).map(unlinked);
   const none = 'no /lib/modules/<release>/build in these packages';
   return {
-    'build-link': { applicable: links.length > 0, findings, note: links.length > 0 ? counted(links.length, 'build link') : none },
-    'build-link-missing': { applicable: trees.length > 0, findings: missing, note: trees.length > 0 ? undefined : 'no headers tree' },
+    'build-link': {
+      applicable: links.length > 0,
+      findings,
+      note: links.length > 0 ? counted(links.length, 'build link') : none,
+    },
+    'build-link-missing': {
+      applicable: trees.length > 0,
+      findings: missing,
+      note: trees.length > 0 ? undefined : 'no headers tree',
+    },
   };
 }
 

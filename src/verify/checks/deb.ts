@@ -21,35 +21,65 @@ export function checkDebs(packages: readonly ReadPackage[]): Record<DebId, Check
     if (deb === undefined) continue;
     const at = { package: pkg.name };
     if (deb.control === undefined) {
-      control.push(finding('deb-control', `${deb.controlMember} has no control file`, { ...at, path: 'DEBIAN/control' }));
+      control.push(
+        finding('deb-control', `${deb.controlMember} has no control file`, { ...at, path: 'DEBIAN/control' }),
+      );
     } else {
       for (const field of REQUIRED_CONTROL_FIELDS) {
         const value = deb.control.get(field);
-        if (value === undefined || value.trim() === '') control.push(finding('deb-control', `control field ${field} is ${value === undefined ? 'missing' : 'empty'}`, { ...at, path: 'DEBIAN/control' }));
+        if (value === undefined || value.trim() === '')
+          control.push(
+            finding('deb-control', `control field ${field} is ${value === undefined ? 'missing' : 'empty'}`, {
+              ...at,
+              path: 'DEBIAN/control',
+            }),
+          );
       }
     }
     const files = new Map(pkg.members.filter((m) => m.type === 'file').map((m) => [m.path, m]));
     if (deb.md5sums === undefined) {
-      if (files.size > 0) incomplete.push(finding('deb-md5sums-incomplete', 'the package has no md5sums: dpkg --verify cannot check its files', { ...at, path: 'DEBIAN/md5sums' }));
+      if (files.size > 0)
+        incomplete.push(
+          finding('deb-md5sums-incomplete', 'the package has no md5sums: dpkg --verify cannot check its files', {
+            ...at,
+            path: 'DEBIAN/md5sums',
+          }),
+        );
       continue;
     }
-    for (const line of deb.md5sumsMalformed) sums.push(finding('deb-md5sums', `malformed md5sums line: ${JSON.stringify(line)}`, { ...at, path: 'DEBIAN/md5sums' }));
+    for (const line of deb.md5sumsMalformed)
+      sums.push(
+        finding('deb-md5sums', `malformed md5sums line: ${JSON.stringify(line)}`, { ...at, path: 'DEBIAN/md5sums' }),
+      );
     for (const [path, expected] of deb.md5sums) {
       const member = files.get(path);
       if (member === undefined) {
-        sums.push(finding('deb-md5sums', `listed in md5sums but not a regular file in ${deb.dataMember}`, { ...at, path, expected }));
+        sums.push(
+          finding('deb-md5sums', `listed in md5sums but not a regular file in ${deb.dataMember}`, {
+            ...at,
+            path,
+            expected,
+          }),
+        );
       } else if (member.md5 !== expected) {
-        sums.push(finding('deb-md5sums', `contents do not match md5sums`, { ...at, path, found: member.md5 ?? '?', expected }));
+        sums.push(
+          finding('deb-md5sums', `contents do not match md5sums`, { ...at, path, found: member.md5 ?? '?', expected }),
+        );
       }
     }
     for (const path of files.keys()) {
-      if (!deb.md5sums.has(path) && !deb.conffiles.has(path)) incomplete.push(finding('deb-md5sums-incomplete', 'regular file not listed in md5sums', { ...at, path }));
+      if (!deb.md5sums.has(path) && !deb.conffiles.has(path))
+        incomplete.push(finding('deb-md5sums-incomplete', 'regular file not listed in md5sums', { ...at, path }));
     }
   }
   const applicable = debs.length > 0;
   const note = applicable ? undefined : 'no .deb among the inputs';
   const outcome = (findings: Finding[]): CheckOutcome => ({ applicable, findings, note });
-  return { 'deb-control': outcome(control), 'deb-md5sums': outcome(sums), 'deb-md5sums-incomplete': outcome(incomplete) };
+  return {
+    'deb-control': outcome(control),
+    'deb-md5sums': outcome(sums),
+    'deb-md5sums-incomplete': outcome(incomplete),
+  };
 }
 
 export const debCheck: VerifyCheck<DebId> = {

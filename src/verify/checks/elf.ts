@@ -19,7 +19,12 @@ type ElfId = 'elf-machine' | 'elf-interpreter' | 'elf-damaged' | 'elf-relocatabl
 export function isKernelObject(member: SetMember): boolean {
   if (member.elf?.kind === 'elf' && member.elf.elf.type === 'REL') return true;
   const base = member.path.slice(member.path.lastIndexOf('/') + 1);
-  return /^\/(usr\/)?lib\/modules\//.test(member.path) || member.path.startsWith('/boot/') || base.startsWith('vmlinux') || /^vdso.*\.so(\.dbg)?$/.test(base);
+  return (
+    /^\/(usr\/)?lib\/modules\//.test(member.path) ||
+    member.path.startsWith('/boot/') ||
+    base.startsWith('vmlinux') ||
+    /^vdso.*\.so(\.dbg)?$/.test(base)
+  );
 }
 
 /** The finding for one ELF file against the target, if it has one; without a target only damage is judged. */
@@ -34,8 +39,10 @@ function judged(member: SetMember, expect: ElfExpectation | undefined): Finding 
   const f = checkElf(member.path, read, expect, { kernelObject: isKernelObject(member) }).finding;
   if (f === undefined) return undefined;
   const detail = { ...where, found: f.found, expected: f.expected };
-  if (f.problem === 'wrong-machine') return finding('elf-machine', `built for ${f.found}, the target is ${f.expected}`, detail);
-  if (f.problem === 'wrong-interpreter') return finding('elf-interpreter', `asks for the dynamic loader ${f.found}, the target's is ${f.expected}`, detail);
+  if (f.problem === 'wrong-machine')
+    return finding('elf-machine', `built for ${f.found}, the target is ${f.expected}`, detail);
+  if (f.problem === 'wrong-interpreter')
+    return finding('elf-interpreter', `asks for the dynamic loader ${f.found}, the target's is ${f.expected}`, detail);
   return finding('elf-damaged', `not a usable ELF file: ${f.found}`, detail);
 }
 
@@ -47,9 +54,14 @@ function leftover(member: SetMember, trees: readonly HeadersTree[]): Finding | u
   return finding('elf-relocatable', message, memberLocation(member));
 }
 
-export function checkElfFiles(set: FileSet, arch: ArchInfo | undefined, trees: readonly HeadersTree[]): Record<ElfId, CheckOutcome> {
+export function checkElfFiles(
+  set: FileSet,
+  arch: ArchInfo | undefined,
+  trees: readonly HeadersTree[],
+): Record<ElfId, CheckOutcome> {
   const elves = [...set.all()].filter((m) => m.type === 'file' && m.elf !== undefined);
-  const expect: ElfExpectation | undefined = arch === undefined ? undefined : { identity: arch.elf, interpreter: arch.dynamicLoader };
+  const expect: ElfExpectation | undefined =
+    arch === undefined ? undefined : { identity: arch.elf, interpreter: arch.dynamicLoader };
   const judgements = elves.map((m) => judged(m, expect)).filter((f) => f !== undefined);
   const of = (id: ElfId): Finding[] => judgements.filter((f) => f.check === id);
   const note = counted(elves.length, 'ELF file');
@@ -62,7 +74,11 @@ export function checkElfFiles(set: FileSet, arch: ArchInfo | undefined, trees: r
     'elf-machine': targeted('elf-machine'),
     'elf-interpreter': targeted('elf-interpreter'),
     'elf-damaged': { applicable: elves.length > 0, findings: of('elf-damaged'), note },
-    'elf-relocatable': { applicable: trees.length > 0, findings: leftovers, note: trees.length > 0 ? undefined : 'no headers tree' },
+    'elf-relocatable': {
+      applicable: trees.length > 0,
+      findings: leftovers,
+      note: trees.length > 0 ? undefined : 'no headers tree',
+    },
   };
 }
 

@@ -54,28 +54,59 @@ async function tarFile(name: string, tar: Buffer): Promise<string> {
 
 describe('hardlink-dangling', () => {
   it('a .deb with a hard link to a member it does not contain fails, naming the link and its target', async () => {
-    const tar = await tarWithHardLink([file('./usr/share/kpkg/a', 'a'), link('./usr/share/kpkg/b', './usr/share/kpkg/missing')], './usr/share/kpkg/b');
+    const tar = await tarWithHardLink(
+      [file('./usr/share/kpkg/a', 'a'), link('./usr/share/kpkg/b', './usr/share/kpkg/missing')],
+      './usr/share/kpkg/b',
+    );
     const pkg = await readInput(await writeDebAround(join(work, 'dangling.deb'), tar));
     const report = verifyPackages([pkg], 'arm64');
     const found = report.findings.filter((f) => f.check === 'hardlink-dangling');
-    assert.deepEqual(found.map((f) => [f.severity, f.path, f.package, f.expected]), [['error', '/usr/share/kpkg/b', 'evil', '/usr/share/kpkg/missing']]);
-    assert.match(found[0]?.message ?? '', /^hard link to \/usr\/share\/kpkg\/missing, which the package does not contain: dpkg-deb -x and tar -x fail extracting it$/);
+    assert.deepEqual(
+      found.map((f) => [f.severity, f.path, f.package, f.expected]),
+      [['error', '/usr/share/kpkg/b', 'evil', '/usr/share/kpkg/missing']],
+    );
+    assert.match(
+      found[0]?.message ?? '',
+      /^hard link to \/usr\/share\/kpkg\/missing, which the package does not contain: dpkg-deb -x and tar -x fail extracting it$/,
+    );
     assert.equal(report.result, 'fail');
   });
 
   it('a tar whose hard link comes before its target fails: extraction goes in archive order', async () => {
-    const tar = await tarWithHardLink([link('./usr/share/kpkg/b', './usr/share/kpkg/a'), file('./usr/share/kpkg/a', 'a')], './usr/share/kpkg/b');
+    const tar = await tarWithHardLink(
+      [link('./usr/share/kpkg/b', './usr/share/kpkg/a'), file('./usr/share/kpkg/a', 'a')],
+      './usr/share/kpkg/b',
+    );
     const pkg = await readInput(await tarFile('later.tar', tar));
     const outcome = hardlinkCheck.run(verifyContext([pkg]))['hardlink-dangling'];
-    assert.deepEqual(outcome.findings.map((f) => f.path), ['/usr/share/kpkg/b']);
-    assert.match(outcome.findings[0]?.message ?? '', /^hard link to \/usr\/share\/kpkg\/a, which comes after it in the archive/);
+    assert.deepEqual(
+      outcome.findings.map((f) => f.path),
+      ['/usr/share/kpkg/b'],
+    );
+    assert.match(
+      outcome.findings[0]?.message ?? '',
+      /^hard link to \/usr\/share\/kpkg\/a, which comes after it in the archive/,
+    );
   });
 
   it('a hard link to a file earlier in the package is clean', async () => {
-    const tar = await tarWithHardLink([file('./usr/share/kpkg/a', 'a'), link('./usr/share/kpkg/b', './usr/share/kpkg/a')], './usr/share/kpkg/b');
+    const tar = await tarWithHardLink(
+      [file('./usr/share/kpkg/a', 'a'), link('./usr/share/kpkg/b', './usr/share/kpkg/a')],
+      './usr/share/kpkg/b',
+    );
     const pkg = await readInput(await tarFile('ok.tar', tar));
-    assert.deepEqual(pkg.members.map((m) => [m.path, m.type, m.link]), [['/usr/share/kpkg/a', 'file', undefined], ['/usr/share/kpkg/b', 'hardlink', '/usr/share/kpkg/a']]);
-    assert.deepEqual(hardlinkCheck.run(verifyContext([pkg]))['hardlink-dangling'], { applicable: true, findings: [], note: '1 hard link' });
+    assert.deepEqual(
+      pkg.members.map((m) => [m.path, m.type, m.link]),
+      [
+        ['/usr/share/kpkg/a', 'file', undefined],
+        ['/usr/share/kpkg/b', 'hardlink', '/usr/share/kpkg/a'],
+      ],
+    );
+    assert.deepEqual(hardlinkCheck.run(verifyContext([pkg]))['hardlink-dangling'], {
+      applicable: true,
+      findings: [],
+      note: '1 hard link',
+    });
   });
 
   it("an rpm's hard links point to the member that carries the data, which comes last: no finding", () => {
@@ -93,6 +124,10 @@ describe('hardlink-dangling', () => {
 
   it('does not apply without hard links', async () => {
     const pkg = await readInput(await tarFile('plain.tar', await bytesOf([file('./usr/share/kpkg/a', 'a')])));
-    assert.deepEqual(hardlinkCheck.run(verifyContext([pkg]))['hardlink-dangling'], { applicable: false, findings: [], note: 'no hard links in these packages' });
+    assert.deepEqual(hardlinkCheck.run(verifyContext([pkg]))['hardlink-dangling'], {
+      applicable: false,
+      findings: [],
+      note: 'no hard links in these packages',
+    });
   });
 });

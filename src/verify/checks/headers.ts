@@ -49,13 +49,25 @@ function requirements(tree: HeadersTree, arch: ArchInfo | undefined): Requiremen
     { path: 'scripts/basic/fixdep', why: 'Kbuild runs it after compiling every object' },
     { path: 'scripts/mod/modpost', why: 'Kbuild runs it for every module build' },
   ];
-  if (arch !== undefined) list.push({ path: `arch/${arch.srcArch}/Makefile`, why: 'the architecture flags every build includes', inSource: true });
+  if (arch !== undefined)
+    list.push({
+      path: `arch/${arch.srcArch}/Makefile`,
+      why: 'the architecture flags every build includes',
+      inSource: true,
+    });
   if (features.objtool) {
-    list.push({ path: 'tools/objtool/objtool', why: `${config} enables objtool (CONFIG_OBJTOOL or CONFIG_STACK_VALIDATION), which runs on every module object` });
+    list.push({
+      path: 'tools/objtool/objtool',
+      why: `${config} enables objtool (CONFIG_OBJTOOL or CONFIG_STACK_VALIDATION), which runs on every module object`,
+    });
   }
   for (const plugin of features.gccPlugins) {
     const file = GCC_PLUGIN_FILES[plugin];
-    if (file !== undefined) list.push({ path: `scripts/gcc-plugins/${file}`, why: `${config} enables CONFIG_GCC_PLUGIN_${plugin}; gcc loads the plugin for every module object` });
+    if (file !== undefined)
+      list.push({
+        path: `scripts/gcc-plugins/${file}`,
+        why: `${config} enables CONFIG_GCC_PLUGIN_${plugin}; gcc loads the plugin for every module object`,
+      });
   }
   return list;
 }
@@ -83,7 +95,13 @@ function missingRequirements(set: FileSet, trees: readonly HeadersTree[], arch: 
   for (const tree of trees) {
     for (const req of requirements(tree, arch)) {
       const { found, tried } = located(set, tree, req);
-      if (!found) findings.push(finding('headers-incomplete', missingMessage(tree, req, tried), { path: `${tree.root}/${req.path}`, package: tree.package }));
+      if (!found)
+        findings.push(
+          finding('headers-incomplete', missingMessage(tree, req, tried), {
+            path: `${tree.root}/${req.path}`,
+            package: tree.package,
+          }),
+        );
     }
   }
   return findings;
@@ -104,13 +122,21 @@ function btfFinding(set: FileSet, tree: HeadersTree): Finding | undefined {
     });
   }
   const what = `CONFIG_DEBUG_INFO_BTF_MODULES is set, but ${tree.root} ships neither vmlinux nor resolve_btfids`;
-  return finding('headers-btf-skipped', `${what}: external modules are built without BTF (scripts/Makefile.modfinal skips it)`, {
-    path: tree.root,
-    package: tree.package,
-  });
+  return finding(
+    'headers-btf-skipped',
+    `${what}: external modules are built without BTF (scripts/Makefile.modfinal skips it)`,
+    {
+      path: tree.root,
+      package: tree.package,
+    },
+  );
 }
 
-export function checkHeaders(set: FileSet, trees: readonly HeadersTree[], arch: ArchInfo | undefined): Record<HeadersId, CheckOutcome> {
+export function checkHeaders(
+  set: FileSet,
+  trees: readonly HeadersTree[],
+  arch: ArchInfo | undefined,
+): Record<HeadersId, CheckOutcome> {
   const withBtf = trees.filter((t) => packagingFeatures(t.config).debugInfoBtfModules);
   const btf = withBtf.map((tree) => btfFinding(set, tree)).filter((f) => f !== undefined);
   const of = (id: HeadersId): Finding[] => btf.filter((f) => f.check === id);
@@ -119,8 +145,14 @@ export function checkHeaders(set: FileSet, trees: readonly HeadersTree[], arch: 
     'headers-incomplete':
       trees.length === 0
         ? notApplicable('no headers tree in these packages')
-        : checked([...missingRequirements(set, trees, arch), ...of('headers-incomplete')], `${counted(trees.length, 'headers tree')}: ${roots}`),
-    'headers-btf-skipped': withBtf.length === 0 ? notApplicable('no headers tree with CONFIG_DEBUG_INFO_BTF_MODULES') : checked(of('headers-btf-skipped')),
+        : checked(
+            [...missingRequirements(set, trees, arch), ...of('headers-incomplete')],
+            `${counted(trees.length, 'headers tree')}: ${roots}`,
+          ),
+    'headers-btf-skipped':
+      withBtf.length === 0
+        ? notApplicable('no headers tree with CONFIG_DEBUG_INFO_BTF_MODULES')
+        : checked(of('headers-btf-skipped')),
   };
 }
 

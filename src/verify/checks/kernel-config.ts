@@ -11,7 +11,9 @@ import type { ShippedConfig } from '../../reader/shipped-configs.js';
 import type { Target } from '../../reader/target.js';
 
 function configuredFor(config: ShippedConfig): string {
-  return config.arches.length > 0 ? config.arches.map((a) => a.debian).join(' or ') : `${config.srcArch} that kpkg does not package for`;
+  return config.arches.length > 0
+    ? config.arches.map((a) => a.debian).join(' or ')
+    : `${config.srcArch} that kpkg does not package for`;
 }
 
 export function checkKernelConfigs(configs: readonly ShippedConfig[], target: Target): CheckOutcome {
@@ -21,12 +23,16 @@ export function checkKernelConfigs(configs: readonly ShippedConfig[], target: Ta
   const findings: Finding[] = configs
     .filter((config) => !config.arches.includes(arch))
     .map((config) =>
-      finding('kernel-config-arch', `configures a kernel for ${configuredFor(config)} (${config.evidence}); the target is ${arch.debian} (from ${target.detail}), and ELF files are judged for it`, {
-        path: config.path,
-        package: config.package,
-        found: config.arches[0]?.debian ?? config.srcArch,
-        expected: arch.debian,
-      }),
+      finding(
+        'kernel-config-arch',
+        `configures a kernel for ${configuredFor(config)} (${config.evidence}); the target is ${arch.debian} (from ${target.detail}), and ELF files are judged for it`,
+        {
+          path: config.path,
+          package: config.package,
+          found: config.arches[0]?.debian ?? config.srcArch,
+          expected: arch.debian,
+        },
+      ),
     );
   return checked(findings);
 }

@@ -10,11 +10,20 @@ function row(debian: string): ArchInfo {
   return arch;
 }
 
-const declaring = (format: PackageFormat, arch: string): ReadPackage => ({ input: `x.${format}`, format, name: `x-${arch}`, arch, members: [] });
+const declaring = (format: PackageFormat, arch: string): ReadPackage => ({
+  input: `x.${format}`,
+  format,
+  name: `x-${arch}`,
+  arch,
+  members: [],
+});
 
 void describe('package-arch', () => {
   void it("takes a package's architecture in its family's words: pacman arm, rpm armv5tel are armel", () => {
-    const outcome = checkPackageArch([declaring('pacman', 'arm'), declaring('rpm', 'armv5tel'), declaring('deb', 'armel'), declaring('pacman', 'any')], row('armel'));
+    const outcome = checkPackageArch(
+      [declaring('pacman', 'arm'), declaring('rpm', 'armv5tel'), declaring('deb', 'armel'), declaring('pacman', 'any')],
+      row('armel'),
+    );
     assert.deepEqual(outcome, { applicable: true, findings: [], note: undefined });
   });
 
@@ -23,7 +32,10 @@ void describe('package-arch', () => {
     assert.equal(outcome.applicable, true);
     assert.deepEqual(
       outcome.findings.map((f) => f.message),
-      ['declares architecture armv7h (armhf); the target is armel', 'declares architecture vax (unknown to kpkg); the target is armel'],
+      [
+        'declares architecture armv7h (armhf); the target is armel',
+        'declares architecture vax (unknown to kpkg); the target is armel',
+      ],
     );
   });
 });

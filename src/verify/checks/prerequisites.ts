@@ -12,7 +12,11 @@ import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../../reader/model.js';
 
 /** Which names may satisfy a soname, per format. */
-function providers(pkg: ReadPackage, soname: string, debianData: ShlibsDatabase | undefined): { matches: (name: string) => boolean; expected: string } | undefined {
+function providers(
+  pkg: ReadPackage,
+  soname: string,
+  debianData: ShlibsDatabase | undefined,
+): { matches: (name: string) => boolean; expected: string } | undefined {
   switch (pkg.format) {
     case 'deb': {
       const fromData = debianData?.packageOf(soname);
@@ -33,9 +37,19 @@ function providers(pkg: ReadPackage, soname: string, debianData: ShlibsDatabase 
 
 type PrerequisitesId = 'prerequisites' | 'prerequisites-other';
 
-export function checkPrerequisites(packages: readonly ReadPackage[], debianData: ShlibsDatabase | undefined): Record<PrerequisitesId, CheckOutcome> {
+export function checkPrerequisites(
+  packages: readonly ReadPackage[],
+  debianData: ShlibsDatabase | undefined,
+): Record<PrerequisitesId, CheckOutcome> {
   // A library the set ships itself needs no relation.
-  const shippedNames = new Set(packages.flatMap((p) => p.members.flatMap((m) => [m.path.slice(m.path.lastIndexOf('/') + 1), ...(m.dynamic?.soname === undefined ? [] : [m.dynamic.soname])])));
+  const shippedNames = new Set(
+    packages.flatMap((p) =>
+      p.members.flatMap((m) => [
+        m.path.slice(m.path.lastIndexOf('/') + 1),
+        ...(m.dynamic?.soname === undefined ? [] : [m.dynamic.soname]),
+      ]),
+    ),
+  );
   const own: Finding[] = [];
   const others: Finding[] = [];
   let applicable = false;
@@ -56,12 +70,20 @@ export function checkPrerequisites(packages: readonly ReadPackage[], debianData:
       const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
       const message = `${shown} need${paths.length === 1 ? 's' : ''} ${soname}, but ${pkg.name} declares no dependency that provides it`;
       (pkg.byKpkg === true ? own : others).push(
-        finding(pkg.byKpkg === true ? 'prerequisites' : 'prerequisites-other', message, { package: pkg.name, path: paths[0] ?? '', found: soname, expected: p.expected }),
+        finding(pkg.byKpkg === true ? 'prerequisites' : 'prerequisites-other', message, {
+          package: pkg.name,
+          path: paths[0] ?? '',
+          found: soname,
+          expected: p.expected,
+        }),
       );
     }
   }
   const note = applicable ? undefined : 'no package declares relations (a tarball or directory)';
-  return { prerequisites: { applicable, findings: own, note }, 'prerequisites-other': { applicable, findings: others, note } };
+  return {
+    prerequisites: { applicable, findings: own, note },
+    'prerequisites-other': { applicable, findings: others, note },
+  };
 }
 
 export const prerequisitesCheck: VerifyCheck<PrerequisitesId> = {

@@ -19,7 +19,9 @@ function baseName(path: string): string {
  * makes the layout public to anyone who can read the package.
  */
 function isRandstructSeed(path: string): boolean {
-  return path.endsWith('/scripts/basic/randstruct.seed') || path.endsWith('/scripts/gcc-plugins/randomize_layout_seed.h');
+  return (
+    path.endsWith('/scripts/basic/randstruct.seed') || path.endsWith('/scripts/gcc-plugins/randomize_layout_seed.h')
+  );
 }
 
 /** A path the set installs (a file, a directory, or something below a symlink it ships) is no leak. */
@@ -41,20 +43,41 @@ export function checkSecrets(set: FileSet): Record<SecretsId, CheckOutcome> {
   const hostPaths: Finding[] = [];
   let texts = 0;
   for (const member of set.all()) {
-    if (member.privateKey === true) keys.push(finding('secret-private-key', 'contains a PEM private key', memberLocation(member)));
+    if (member.privateKey === true)
+      keys.push(finding('secret-private-key', 'contains a PEM private key', memberLocation(member)));
     const base = baseName(member.path);
     if (member.type === 'file' || member.type === 'hardlink') {
-      if (base === 'signing_key.pem') keyFiles.push(finding('secret-key-file', 'the module signing key (certs/signing_key.pem holds the private key): anyone can sign modules this kernel trusts', memberLocation(member)));
-      else if (base.endsWith('.priv')) keyFiles.push(finding('secret-key-file', 'a private key file (*.priv)', memberLocation(member)));
+      if (base === 'signing_key.pem')
+        keyFiles.push(
+          finding(
+            'secret-key-file',
+            'the module signing key (certs/signing_key.pem holds the private key): anyone can sign modules this kernel trusts',
+            memberLocation(member),
+          ),
+        );
+      else if (base.endsWith('.priv'))
+        keyFiles.push(finding('secret-key-file', 'a private key file (*.priv)', memberLocation(member)));
       if (isRandstructSeed(member.path)) {
-        seeds.push(finding('randstruct-seed', 'the randstruct seed is shipped (external modules need it): the structure layout randomization of this kernel is public', memberLocation(member)));
+        seeds.push(
+          finding(
+            'randstruct-seed',
+            'the randstruct seed is shipped (external modules need it): the structure layout randomization of this kernel is public',
+            memberLocation(member),
+          ),
+        );
       }
     }
     if (member.isText === true) texts++;
     const leaks = (member.hostPaths ?? []).filter((p) => !installedBySet(set, p));
     if (leaks.length > 0) {
       const kinds = leaks.some(isHomePath) ? 'a home directory' : "the build machine's kernel tree";
-      hostPaths.push(finding('build-host-path', `names ${kinds}: ${leaks.slice(0, 3).join(', ')}${leaks.length > 3 ? ` (+${leaks.length - 3} more)` : ''}`, { ...memberLocation(member), found: leaks.join(' ') }));
+      hostPaths.push(
+        finding(
+          'build-host-path',
+          `names ${kinds}: ${leaks.slice(0, 3).join(', ')}${leaks.length > 3 ? ` (+${leaks.length - 3} more)` : ''}`,
+          { ...memberLocation(member), found: leaks.join(' ') },
+        ),
+      );
     }
   }
   return {

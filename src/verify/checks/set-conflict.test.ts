@@ -23,16 +23,32 @@ describe('set-conflict', () => {
     assert.equal(outcome.applicable, true);
     assert.deepEqual(
       outcome.findings.map((f) => [f.check, f.severity, f.path, f.package, f.message]),
-      [['set-conflict', 'warning', '/usr/src/linux-headers-6.1/Makefile', 'linux-headers-6.1, linux-headers-6.1-copy', 'shipped by linux-headers-6.1 and linux-headers-6.1-copy: dpkg/rpm refuse to install both']],
+      [
+        [
+          'set-conflict',
+          'warning',
+          '/usr/src/linux-headers-6.1/Makefile',
+          'linux-headers-6.1, linux-headers-6.1-copy',
+          'shipped by linux-headers-6.1 and linux-headers-6.1-copy: dpkg/rpm refuse to install both',
+        ],
+      ],
     );
   });
 
   it('a directory shared by two packages is no conflict', () => {
     const image = pkg('linux-image-6.1', [{ path: '/usr/src/linux-headers-6.1', type: 'dir' }]);
-    assert.deepEqual(checkSetConflicts(new FileSet([headers, image])), { applicable: true, findings: [], note: undefined });
+    assert.deepEqual(checkSetConflicts(new FileSet([headers, image])), {
+      applicable: true,
+      findings: [],
+      note: undefined,
+    });
   });
 
   it('does not apply to one package', () => {
-    assert.deepEqual(checkSetConflicts(new FileSet([headers])), { applicable: false, findings: [], note: 'one package' });
+    assert.deepEqual(checkSetConflicts(new FileSet([headers])), {
+      applicable: false,
+      findings: [],
+      note: 'one package',
+    });
   });
 });

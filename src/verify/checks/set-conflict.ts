@@ -12,7 +12,10 @@ export function checkSetConflicts(set: FileSet): CheckOutcome {
   return checked(
     set.conflicts.map((c) => {
       const owners = c.packages.join(' and ');
-      return finding('set-conflict', `shipped by ${owners}: dpkg/rpm refuse to install both`, { path: c.path, package: c.packages.join(', ') });
+      return finding('set-conflict', `shipped by ${owners}: dpkg/rpm refuse to install both`, {
+        path: c.path,
+        package: c.packages.join(', '),
+      });
     }),
   );
 }
