@@ -6,7 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkoutSourceRoot, productionImportGraph, runtimeCircles, type ImportEdge } from './testing/import-graph.js';
+import {
+  checkoutSourceRoot,
+  importsOf,
+  productionImportGraph,
+  runtimeCircles,
+  type ImportEdge,
+} from './testing/import-graph.js';
 
 /**
  * From the bottom up; the units of one layer do not import each other. A unit is a top folder of src/,
@@ -87,4 +93,22 @@ test('the rules catch an import up, beside, into the test helpers, out of a sub-
     'smoke/install/deb.ts → smoke/rootfs.ts (smoke is above smoke/install)',
   ]);
   assert.deepEqual(runtimeCircles(graph), [['util/a.ts', 'util/b.ts']]);
+});
+
+test('imports of types only are told from imports evaluated at run time', () => {
+  const text = [
+    "import type { X } from './b.js';",
+    "import { type Y } from '../c.js';",
+    "import { Z, type W } from './d.js';",
+    "export type { V } from './e.js';",
+    "import './f.js';",
+    "import { readFile } from 'node:fs';",
+  ].join('\n');
+  assert.deepEqual(importsOf('x/a.ts', text), [
+    { to: 'x/b.ts', typeOnly: true },
+    { to: 'c.ts', typeOnly: true },
+    { to: 'x/d.ts', typeOnly: false },
+    { to: 'x/e.ts', typeOnly: true },
+    { to: 'x/f.ts', typeOnly: false },
+  ]);
 });

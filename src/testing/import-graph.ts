@@ -44,7 +44,7 @@ function importIsTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): bo
   }
   const clause = node.importClause;
   if (clause === undefined) return false; // import 'x': evaluated for its effects
-  if (clause.isTypeOnly) return true;
+  if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   if (clause.name !== undefined) return false;
   const bindings = clause.namedBindings;
   return (
