@@ -5,7 +5,7 @@
  * pacman package names — the way dpkg-shlibdeps and rpm's elfdeps read the same ELF data.
  */
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
-import { parseDynamic, readDynamicFile, type DynamicInfo } from './dynamic.js';
+import { readDynamicFile, type DynamicInfo } from './dynamic.js';
 
 export interface LibraryImport {
   readonly name: string;
@@ -28,8 +28,6 @@ export interface RuntimeNeeds {
   /** Each file that needs any library (package path → its DT_NEEDED), sorted by path. */
   readonly files: readonly { readonly path: string; readonly needed: readonly string[] }[];
 }
-
-export const NO_RUNTIME_NEEDS: RuntimeNeeds = { libraries: [], files: [] };
 
 /** Folds the dynamic sections of a package's files (path → parsed info) into its needs. */
 export function runtimeNeedsOf(infos: readonly { path: string; info: DynamicInfo | undefined }[]): RuntimeNeeds {
@@ -70,9 +68,4 @@ export async function readRuntimeNeeds(files: readonly { path: string; source: s
   return runtimeNeedsOf(
     await mapLimit(files, IO_PARALLELISM, async (f) => ({ path: f.path, info: await readDynamicFile(f.source) })),
   );
-}
-
-/** The needs of files held in memory (a package being verified). */
-export function runtimeNeedsOfBuffers(files: readonly { path: string; bytes: Uint8Array }[]): RuntimeNeeds {
-  return runtimeNeedsOf(files.map((f) => ({ path: f.path, info: parseDynamic(f.bytes) })));
 }

@@ -182,8 +182,3 @@ export async function openKernelTree(options: OpenTreeOptions): Promise<KernelTr
 export function inObjtree(tree: KernelTree, relative: string): string {
   return join(tree.objtree, relative);
 }
-
-/** Absolute path of a file in the source tree. */
-export function inSrctree(tree: KernelTree, relative: string): string {
-  return join(tree.srctree, relative);
-}

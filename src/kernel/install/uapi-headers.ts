@@ -8,7 +8,6 @@
  * scratch object tree (O=<scratch>) and the user's tree is never written.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { runKernelMake, type KernelMakeContext } from './kernel-make.js';
 import { listStagedTree, type StagedItem } from './staged-tree.js';
 import { installUapiHeadersNatively } from './uapi-native.js';
@@ -45,9 +44,4 @@ export async function installUapiHeaders(
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
   });
   return listStagedTree(dest);
-}
-
-/** Where headers_install left the headers: INSTALL_HDR_PATH/include. */
-export function uapiIncludeDir(dest: string): string {
-  return join(dest, 'include');
 }
