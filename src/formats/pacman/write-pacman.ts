@@ -1,28 +1,16 @@
 /**
- * Writes a pacman package (.pkg.tar.zst/.xz/.gz) from the format-neutral description, laid
- * out as makepkg 7.0 create_package makes it:
+ * Writes a pacman package (.pkg.tar.zst/.xz/.gz) from the format-neutral description, laid out as
+ * makepkg 7.0's create_package makes it: one compressed tar holding .BUILDINFO, .INSTALL (when there
+ * are scripts), .MTREE and .PKGINFO first, then every path of the tree without "./" and without the
+ * root, in byte order of the whole path (list_package_files globs under LC_COLLATE=C, so "usr/lib-x"
+ * sorts before "usr/lib/a"); owners root, every mtime SOURCE_DATE_EPOCH. Ghost entries are left out
+ * (pacman has no owned-but-absent files). The tar is kpkg's GNU writer, which libarchive reads; the
+ * bytes are kpkg's own, not makepkg's bsdtar's.
  *
- *   one compressed tar: .BUILDINFO, .INSTALL (when there are scripts), .MTREE, .PKGINFO, then
- *   every path of the tree without a "./" prefix and without the root itself, in byte order of
- *   the whole path (list_package_files: bash `**\/*` with dotglob under LC_COLLATE=C, so
- *   "usr/lib-x" comes before "usr/lib/a"); owners root, every mtime = SOURCE_DATE_EPOCH.
- *
- * The four metadata files always come first (makepkg's glob puts them there for any tree
- * whose top-level names sort after '.'). Ghost entries are left out: pacman has no
- * owned-but-absent files. The tar is kpkg's GNU writer (libarchive reads it; makepkg's bsdtar
- * writes pax-restricted ustar), so the bytes are kpkg's own, not makepkg's.
- *
- * .MTREE needs every file's digests before the tree is written, so file contents are hashed
- * in a first pass (as makepkg too reads the tree twice: bsdtar for .MTREE, bsdtar for the
- * package) and the digests taken again while archiving must match. With a member store the first
- * pass is kept too, under the files' states, so a warm run reads the files only if it compresses.
- *
- * Compression levels default to makepkg.conf's (COMPRESSZST `zstd -c -z -q -`: 3; COMPRESSXZ
- * `xz -c -z -`: 6; COMPRESSGZ `gzip -c -f -n`: 6), through src/archive/compress.ts, whose
- * zstd and xz output does not depend on the thread count. The package appears at `outPath`
- * only when complete (temporary name in the same directory, renamed at the end). A run that would
- * write the same bytes as an earlier one (same files, same metadata) takes the compressed tar from
- * options.members (compressed-member.ts); a new version changes .PKGINFO and compresses anew.
+ * .MTREE needs every file's digests before the tree is written: the files are hashed in a first
+ * pass (makepkg too reads the tree twice) and must hash the same while archived. Compression levels
+ * are makepkg.conf's (zstd 3, xz 6, gzip 6). With a member store, an unchanged package takes its
+ * compressed tar, and the first pass's digests, from the store.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';

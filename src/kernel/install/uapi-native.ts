@@ -12,11 +12,10 @@
  *     their __x__ spelling, the _UAPI guard prefix removed), then unifdef -U__KERNEL__
  *     -D__EXPORTED_HEADERS__;
  *  3. copies the *.h files to INSTALL_HDR_PATH.
- * Step 2 starts about seven processes per header, about 7,000 for one architecture — most of the
- * time of headers_install on a machine where starting a process is slow. kpkg lets the kernel's
- * make do step 1 (a handful of processes), does the rewrites itself and runs the kernel's unifdef
- * (built from scripts/unifdef.c) only on the headers that name __KERNEL__ or __EXPORTED_HEADERS__
- * (about one in ten): unifdef leaves every other line as it is.
+ * Step 2 starts several processes per header, thousands for one architecture. kpkg lets the
+ * kernel's make do step 1, does the rewrites itself and runs the kernel's unifdef (built from
+ * scripts/unifdef.c) only on the headers that name __KERNEL__ or __EXPORTED_HEADERS__: unifdef
+ * leaves every other line as it is.
  *
  * Only for the kernels whose scripts it knows: headers_install.sh's rewrite program is identified
  * by its digest, Makefile.headersinst and the Kbuild lists by their shape. Anything else returns
