@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { archByDebian } from './arch-table.js';
 import type { ArchInfo } from './arch-table.js';
-import { archesForKernelConfig, archForKernelConfig, bootImageForConfig, bootInstallPathFor } from './kconfig.js';
+import {
+  archesForKernelConfig,
+  archForKernelConfig,
+  bootImageForConfig,
+  bootInstallPathFor,
+  srcArchOf,
+} from './kconfig.js';
 import { KpkgError } from '../util/errors.js';
 
 function row(debian: string): ArchInfo {
@@ -154,5 +160,16 @@ void describe('boot images', () => {
       builtPath: 'arch/arm64/boot/vmlinuz.efi',
       installName: 'vmlinuz',
     });
+  });
+});
+
+void describe('srcArchOf', () => {
+  void it('folds ARCH onto the arch/ directory as the top Makefile does, from the rows and for kernels without one', () => {
+    assert.equal(srcArchOf('x86_64'), 'x86');
+    assert.equal(srcArchOf('i386'), 'x86');
+    assert.equal(srcArchOf('arm64'), 'arm64');
+    assert.equal(srcArchOf('arm'), 'arm');
+    assert.equal(srcArchOf('sparc64'), 'sparc');
+    assert.equal(srcArchOf('openrisc'), 'openrisc');
   });
 });

@@ -6,6 +6,23 @@ import { KpkgError } from '../util/errors.js';
 import { ARCHES, RELEASE_PLACEHOLDER } from './arch-table.js';
 import type { ArchInfo, BootImage, KconfigCondition } from './arch-table.js';
 
+/** ARCH names the top Makefile folds onto an arch/ directory of another name, for kernels no row is for. */
+const SRCARCH_OF_OTHER_ARCH: Readonly<Record<string, string>> = {
+  sparc32: 'sparc',
+  sparc64: 'sparc',
+  parisc64: 'parisc',
+  sh64: 'sh',
+};
+
+/** The arch/ directory (SRCARCH) of an ARCH= value, as the top Makefile's SRCARCH assignments fold it. */
+export function srcArchOf(kernelArch: string): string {
+  return (
+    ARCHES.find((arch) => arch.kernelArch === kernelArch)?.srcArch ??
+    (Object.hasOwn(SRCARCH_OF_OTHER_ARCH, kernelArch) ? SRCARCH_OF_OTHER_ARCH[kernelArch] : undefined) ??
+    kernelArch
+  );
+}
+
 /** '/boot/vmlinuz-6.12.9-arm64' style path of the boot image for one kernel release. */
 export function bootInstallPathFor(arch: ArchInfo, release: string): string {
   return arch.bootInstallPath.replace(RELEASE_PLACEHOLDER, release);

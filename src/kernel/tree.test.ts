@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KpkgError } from '../util/errors.js';
-import { openKernelTree, srcArchOf } from './tree.js';
+import { openKernelTree } from './tree.js';
 
 /** A minimal synthetic tree: just the files openKernelTree reads. The real trees are tested in src/cli/commands/inspect.integration.test.ts. */
 async function write(root: string, files: Record<string, string>): Promise<void> {
@@ -33,13 +33,6 @@ async function openError(buildDir: string, sourceDir?: string): Promise<KpkgErro
   }
   assert.fail('expected openKernelTree to fail');
 }
-
-test('srcArchOf folds the top Makefile aliases', () => {
-  assert.equal(srcArchOf('x86_64'), 'x86');
-  assert.equal(srcArchOf('i386'), 'x86');
-  assert.equal(srcArchOf('arm64'), 'arm64');
-  assert.equal(srcArchOf('sparc64'), 'sparc');
-});
 
 test('a directory that is not a kernel tree', async () => {
   const e = await openError(await tmp());

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { KpkgError } from '../util/errors.js';
+import { srcArchOf } from '../arch/kconfig.js';
 import { isDirectory, isFile, readTextOrUndefined, readlinkOrUndefined } from '../util/fs.js';
 import { parseKconfig, type KconfigValues } from './kconfig.js';
 import type { MakeVars } from './make-vars.js';
@@ -28,26 +29,6 @@ export interface OpenTreeOptions {
   buildDir: string;
   sourceDir?: string | undefined;
   vars?: MakeVars;
-}
-
-/**
- * The top Makefile (`SRCARCH` assignments) folds these ARCH names onto one arch/ directory.
- */
-export function srcArchOf(kernelArch: string): string {
-  switch (kernelArch) {
-    case 'x86_64':
-    case 'i386':
-      return 'x86';
-    case 'sparc32':
-    case 'sparc64':
-      return 'sparc';
-    case 'parisc64':
-      return 'parisc';
-    case 'sh64':
-      return 'sh';
-    default:
-      return kernelArch;
-  }
 }
 
 /** A source tree has the top Makefile that sets VERSION/PATCHLEVEL and a Kconfig. */

@@ -13,7 +13,7 @@ export const PACMAN_CONF = '/tmp/kpkg-pacman.conf';
  * binaries` proves, not pacman's name check.
  */
 export function pacmanConf(): string {
-  const arches = [...new Set(ARCHES.map((a) => a.pacman))];
+  const arches = [...new Set(ARCHES.flatMap((a) => (a.pacman === undefined ? [] : [a.pacman])))];
   return [
     '# written by kpkg smoke',
     '[options]',
