@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { FAMILY_IDS, type FamilyId } from '../package/family.js';
 import { writeTinyPackage } from '../testing/family-packages.js';
@@ -95,54 +92,4 @@ describe('the families table', () => {
       assert.ok(pkg.members.some((member) => member.path === '/usr/src/kpkg-family-test/a.h'));
     });
   }
-});
-
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-
-/** The modules (paths below src/) a source module imports, `import type` included. */
-async function importsOf(module: string): Promise<string[]> {
-  const code = await readFile(join(SRC, module), 'utf8');
-  const statements = /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"](\.[^'"]+)['"]/gm;
-  return [...code.matchAll(statements)].map((m) =>
-    posix.join(posix.dirname(module), m[1] ?? '').replace(/\.js$/, '.ts'),
-  );
-}
-
-/** The modules outside `folder` that `start` reaches and that import a module in `folder`: each closes a circle. */
-async function importersBack(
-  start: string,
-  folder: string,
-  imports: (module: string) => Promise<string[]>,
-): Promise<string[]> {
-  const seen = new Set<string>([start]);
-  const back = new Set<string>();
-  const pending = [start];
-  for (let module = pending.pop(); module !== undefined; module = pending.pop()) {
-    for (const target of await imports(module)) {
-      if (!module.startsWith(folder) && target.startsWith(folder)) back.add(module);
-      if (!seen.has(target)) {
-        seen.add(target);
-        pending.push(target);
-      }
-    }
-  }
-  return [...back].sort();
-}
-
-describe('the table sits above what it is made of', () => {
-  it('no module the table imports imports the table', async () => {
-    assert.deepEqual(await importersBack('families/families.ts', 'families/', importsOf), []);
-  });
-
-  it('a module below the table that imports it is found', async () => {
-    const graph: Readonly<Record<string, string[]>> = {
-      'families/families.ts': ['families/deb.ts'],
-      'families/deb.ts': ['smoke/install/deb.ts'],
-      'smoke/install/deb.ts': ['smoke/detect.ts'],
-      'smoke/detect.ts': ['families/families.ts'],
-    };
-    assert.deepEqual(await importersBack('families/families.ts', 'families/', (m) => Promise.resolve(graph[m] ?? [])), [
-      'smoke/detect.ts',
-    ]);
-  });
 });
