@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { listStagedTree } from '../kernel/install/staged-tree.js';
-import { stagedEntries } from './staged-entries.js';
+import { stagedDataFile, stagedEntries } from './staged-entries.js';
 
 test('lists directories (empty ones too), files and symlinks without following links; modes as a package wants them', async () => {
   const root = await mkdtemp(join(tmpdir(), 'kpkg-staged-'));
@@ -45,4 +45,14 @@ test('lists directories (empty ones too), files and symlinks without following l
     entries.find((e) => e.path === '/usr/lib/x/empty'),
     { kind: 'dir', path: '/usr/lib/x/empty', mode: 0o755 },
   );
+});
+
+test('a staged data file is 0644 at its install path, its bytes from the staged copy', () => {
+  assert.deepEqual(stagedDataFile('/boot/System.map-6.12.9', { source: '/tmp/scratch/System.map', size: 42 }), {
+    kind: 'file',
+    path: '/boot/System.map-6.12.9',
+    mode: 0o644,
+    size: 42,
+    source: { from: 'disk', path: '/tmp/scratch/System.map' },
+  });
 });

@@ -28,6 +28,11 @@ export function stagedEntry(item: StagedItem, installPath: string): PackageEntry
   }
 }
 
+/** A staged file that is data, not a program (the boot image, System.map, a config): 0644 at `installPath`. */
+export function stagedDataFile(installPath: string, file: { source: string; size: number }): PackageEntry {
+  return { kind: 'file', path: installPath, mode: 0o644, size: file.size, source: { from: 'disk', path: file.source } };
+}
+
 /** Staged items as entries below `prefix` ('' or an absolute path such as '/usr/lib/linux-image-6.1.0'). */
 export function stagedEntries(items: readonly StagedItem[], prefix: string): PackageEntry[] {
   return items.map((item) => stagedEntry(item, `${prefix}/${item.path}`));

@@ -27,6 +27,7 @@ import type { MaintainerScript, PackageDescription, PackageEntry } from '../../p
 import { installedSizeKiB, sortEntries } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
 import { writePackageFile } from '../package-file.js';
+import { tarFileMember } from '../tar-member.js';
 import type { WrittenArtifact } from '../packager.js';
 import { debControlText } from './control.js';
 
@@ -51,18 +52,7 @@ export function dataTarEntries(entries: readonly PackageEntry[], mtime: number):
         nonLinks.push({ type: 'dir', name, mode: entry.mode, mtime });
         break;
       case 'file':
-        nonLinks.push({
-          type: 'file',
-          name,
-          mode: entry.mode,
-          mtime,
-          size: entry.size,
-          content:
-            entry.source.from === 'disk'
-              ? { from: 'disk', path: entry.source.path }
-              : { from: 'bytes', data: entry.source.data },
-          ...(entry.volatile === true ? { volatile: true } : {}),
-        });
+        nonLinks.push({ ...tarFileMember(name, entry, mtime), ...(entry.volatile === true ? { volatile: true } : {}) });
         break;
       case 'symlink':
         links.push({ type: 'symlink', name, target: entry.target, mtime });

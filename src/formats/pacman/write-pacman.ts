@@ -24,6 +24,7 @@ import { sortEntries } from '../../package/model.js';
 import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import { KpkgError } from '../../util/errors.js';
 import { writePackageFile } from '../package-file.js';
+import { tarFileMember } from '../tar-member.js';
 import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
 import { installScriptText } from './install-script.js';
 import type { BuildTool } from './metadata.js';
@@ -125,17 +126,7 @@ function treeTarEntry(path: string, entry: TreeEntry, mtime: number): TarEntry {
     case 'symlink':
       return { type: 'symlink', name: path, target: entry.target, mtime };
     case 'file':
-      return {
-        type: 'file',
-        name: path,
-        mode: entry.mode,
-        mtime,
-        size: entry.size,
-        content:
-          entry.source.from === 'disk'
-            ? { from: 'disk', path: entry.source.path }
-            : { from: 'bytes', data: entry.source.data },
-      };
+      return tarFileMember(path, entry, mtime);
   }
 }
 

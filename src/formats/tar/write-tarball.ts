@@ -13,6 +13,7 @@ import { measuringStream } from '../../archive/measure.js';
 import type { TarEntry } from '../../archive/tar.js';
 import { sortEntries, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { writePackageFile } from '../package-file.js';
+import { tarFileMember } from '../tar-member.js';
 import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
 
 /** The tar members of the entries (in tree order, the root left out). */
@@ -26,17 +27,7 @@ export function tarballEntries(entries: readonly PackageEntry[], mtime: number):
         members.push({ type: 'dir', name: `${name}/`, mode: entry.mode, mtime });
         break;
       case 'file':
-        members.push({
-          type: 'file',
-          name,
-          mode: entry.mode,
-          mtime,
-          size: entry.size,
-          content:
-            entry.source.from === 'disk'
-              ? { from: 'disk', path: entry.source.path }
-              : { from: 'bytes', data: entry.source.data },
-        });
+        members.push(tarFileMember(name, entry, mtime));
         break;
       case 'symlink':
         members.push({ type: 'symlink', name, target: entry.target, mtime });

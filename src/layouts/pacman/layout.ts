@@ -8,13 +8,13 @@
  */
 import { posix } from 'node:path';
 import type { KernelPart } from '../../kernel/parts.js';
-import { splitVersion, type PackageDescription, type PackageEntry } from '../../package/model.js';
+import { splitVersion, type PackageDescription } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
 import { archDepends } from './depends.js';
 import { modulesDirEntries } from '../modules-dir.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
-import { stagedEntry } from '../staged-entries.js';
+import { stagedDataFile, stagedEntry } from '../staged-entries.js';
 
 export const PACMAN_PACKAGE_KINDS = ['kernel', 'headers', 'api-headers', 'debug'] as const;
 export type ArchPackageKind = (typeof PACMAN_PACKAGE_KINDS)[number];
@@ -80,13 +80,6 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
         mtime: set.mtime,
         pacman: { pkgbase },
       };
-      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({
-        kind: 'file',
-        path,
-        mode: 0o644,
-        size: f.size,
-        source: { from: 'disk', path: f.source },
-      });
       switch (kind) {
         case 'kernel': {
           const image = requirePart(parts, 'image');
@@ -97,7 +90,7 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
             entries: [
               // modules_install DEPMOD=true: the alpm hook runs depmod.
               ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
-              file(`${modulesDir}/vmlinuz`, image.bootImage),
+              stagedDataFile(`${modulesDir}/vmlinuz`, image.bootImage),
               {
                 kind: 'file',
                 path: `${modulesDir}/pkgbase`,
@@ -120,8 +113,8 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
               { kind: 'dir', path: build, mode: 0o755 },
               ...headersTreeEntries(headers, build),
               // The PKGBUILD copies System.map and .config into the tree.
-              ...(shipped.has('System.map') ? [] : [file(`${build}/System.map`, parts.systemMap)]),
-              ...(shipped.has('.config') ? [] : [file(`${build}/.config`, parts.config)]),
+              ...(shipped.has('System.map') ? [] : [stagedDataFile(`${build}/System.map`, parts.systemMap)]),
+              ...(shipped.has('.config') ? [] : [stagedDataFile(`${build}/.config`, parts.config)]),
               { kind: 'symlink', path: `/usr/src/${pkgbase}`, target: posix.relative('/usr/src', build) },
             ],
           };
@@ -142,7 +135,7 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
             ...base,
             summary: 'Non-stripped vmlinux file for the Upstream Linux kernel',
             entries: [
-              file(`${debugDir}/vmlinux`, parts.vmlinux),
+              stagedDataFile(`${debugDir}/vmlinux`, parts.vmlinux),
               { kind: 'symlink', path: `${build}/vmlinux`, target: posix.relative(build, `${debugDir}/vmlinux`) },
             ],
           };

@@ -14,7 +14,7 @@ import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
 import { modulesDirEntries } from '../modules-dir.js';
 import { checkPackageVersion, type PackageSet } from '../package-set.js';
-import { stagedEntry } from '../staged-entries.js';
+import { stagedDataFile, stagedEntry } from '../staged-entries.js';
 import { rpmRequires } from './requires.js';
 import { kernelScriptlets } from './scriptlets.js';
 
@@ -56,13 +56,6 @@ function common(
   };
 }
 
-const file = (path: string, source: { source: string; size: number }): PackageEntry => ({
-  kind: 'file',
-  path,
-  mode: 0o644,
-  size: source.size,
-  source: { from: 'disk', path: source.source },
-});
 const ghost = (path: string): PackageEntry => ({ kind: 'ghost', path, mode: 0o644 });
 
 export const rpmLayout: DistributionLayout<RpmPackageKind> = {
@@ -97,9 +90,9 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
             // modules_install with DEPMOD=true: %post runs depmod; the indexes are %ghost.
             ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
             ...DEPMOD_OUTPUTS.map((name) => ghost(`${modulesDir}/${name}`)),
-            file(`${modulesDir}/vmlinuz`, image.bootImage),
-            file(`${modulesDir}/System.map`, image.systemMap),
-            file(`${modulesDir}/config`, image.config),
+            stagedDataFile(`${modulesDir}/vmlinuz`, image.bootImage),
+            stagedDataFile(`${modulesDir}/System.map`, image.systemMap),
+            stagedDataFile(`${modulesDir}/config`, image.config),
             ...(dtbs.length === 0 ? [] : [{ kind: 'dir', path: `${modulesDir}/dtb`, mode: 0o755 } as const]),
             ...dtbs.map((item) => stagedEntry(item, `${modulesDir}/dtb/${item.path}`)),
             // %post copies these to /boot; the package owns the copies so that removal deletes them.
@@ -151,7 +144,10 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
           summary: 'Debug information package for the Linux kernel',
           description: `This package provides debug information for the kernel image and modules from the\n${versionOnly(set)} package.`,
           rpm: { group: 'Development/Debug', vendor: 'The Linux Community' },
-          entries: [file(`${debugModules}/vmlinux`, debug.vmlinux), ...moduleDebugEntries(debug.modules, debugModules)],
+          entries: [
+            stagedDataFile(`${debugModules}/vmlinux`, debug.vmlinux),
+            ...moduleDebugEntries(debug.modules, debugModules),
+          ],
         };
       }
     }

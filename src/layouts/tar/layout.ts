@@ -7,11 +7,10 @@
  * unpacked at; the tar writer writes them without a leading '/'.
  */
 import type { KernelPart } from '../../kernel/parts.js';
-import type { PackageEntry } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { noRuntimeRelations, requirePart, type DistributionLayout } from '../layout.js';
 import { modulesDirEntries } from '../modules-dir.js';
-import { stagedEntry } from '../staged-entries.js';
+import { stagedDataFile, stagedEntry } from '../staged-entries.js';
 
 export type TarKind = 'tarball';
 
@@ -34,13 +33,6 @@ export function tarLayout(options: TarballLayoutOptions): DistributionLayout<Tar
     describe(_kind, parts, { arch, set }) {
       const { release } = set;
       const image = requirePart(parts, 'image');
-      const file = (path: string, f: { source: string; size: number }): PackageEntry => ({
-        kind: 'file',
-        path,
-        mode: 0o644,
-        size: f.size,
-        source: { from: 'disk', path: f.source },
-      });
       const bootImage = `/boot/${image.bootImage.bootName}`;
       const vmlinux = `/boot/vmlinux-${release}`;
       const dtbDir = `/boot/dtbs/${release}`;
@@ -55,11 +47,11 @@ export function tarLayout(options: TarballLayoutOptions): DistributionLayout<Tar
         mtime: set.mtime,
         entries: [
           { kind: 'dir', path: '/boot', mode: 0o755 },
-          file(bootImage, image.bootImage),
-          file(`/boot/System.map-${release}`, image.systemMap),
-          file(`/boot/config-${release}`, image.config),
+          stagedDataFile(bootImage, image.bootImage),
+          stagedDataFile(`/boot/System.map-${release}`, image.systemMap),
+          stagedDataFile(`/boot/config-${release}`, image.config),
           // buildtar also ships the ELF image; an ELF boot image already has that name.
-          ...(bootImage === vmlinux ? [] : [file(vmlinux, parts.vmlinux)]),
+          ...(bootImage === vmlinux ? [] : [stagedDataFile(vmlinux, parts.vmlinux)]),
           ...(image.dtbs.length === 0
             ? []
             : [
