@@ -7,7 +7,6 @@
 import type { ArchInfo } from '../arch/arch-table.js';
 import { programWords } from './cmd-files.js';
 import type { MakeVars } from './make-vars.js';
-import type { Toolchain } from './toolchain.js';
 
 /** LLVM= as the top Makefile reads it. */
 export interface LlvmSetting {
@@ -155,7 +154,7 @@ export function decideTargetTools(facts: TargetToolFacts, vars: MakeVars = {}): 
  * `sysroot` (a target root with libelf, zlib, libssl) is passed as --sysroot=.
  */
 export function targetCompilers(
-  toolchain: Toolchain,
+  toolchain: { kind: 'gcc' | 'clang'; clangTarget: string | undefined; llvm: boolean; tools: TargetTools },
   arch: ArchInfo,
   sysroot?: string,
 ): { c: string[]; cxx: string[] } {

@@ -1,5 +1,5 @@
 /**
- * `kpkg deb` in a packager's workflow (issue 15), on the real 6.1 arm64 tiny tree:
+ * `kpkg deb` in a packager's workflow, on the real 6.1 arm64 tiny tree:
  * - the KDEB_* variables change the packages the way they change upstream's `make bindeb-pkg`
  *   output on the same tree with the same variables (tools/upstream-debs --env);
  * - the .changes beside the packages passes lintian, dcmd lists the set, reprepro includes it into

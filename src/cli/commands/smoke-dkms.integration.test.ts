@@ -1,5 +1,5 @@
 /**
- * `kpkg smoke --dkms` with real DKMS packages from Debian (issue 15), on the 6.1 arm64 tree
+ * `kpkg smoke --dkms` with real DKMS packages from Debian, on the 6.1 arm64 tree
  * configured for them (tools/kernel-tree --config dkms: tinyconfig, modules, block layer, device
  * mapper): vpoll-dkms (a character device) and dm-writeboost-dkms (a device-mapper target) are
  * installed in the emulated arm64 Debian with dkms and built with `dkms build -k <release>`:

@@ -1,5 +1,5 @@
 /**
- * What the headers tree refuses to carry (issue 12's bad inputs):
+ * What the headers tree refuses to carry:
  * - a file name with a newline or another control character: dpkg's md5sums and rpm's file lists are
  *   line-based, and make cannot name such a file. Spaces and any Unicode are fine.
  * - a symbolic link that points outside the tree (absolute, or climbing above it): on the target it
@@ -8,12 +8,12 @@
  */
 import { posix } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
-import type { HeadersEntry } from './manifest.js';
+import type { FoundEntry } from './walk.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function outsideTree(entry: HeadersEntry): boolean {
+function outsideTree(entry: FoundEntry): boolean {
   const target = entry.linkTarget ?? '';
   if (target.startsWith('/')) return true;
   const resolved = posix.normalize(posix.join(posix.dirname(entry.path), target));
@@ -21,9 +21,9 @@ function outsideTree(entry: HeadersEntry): boolean {
 }
 
 /** Throws for the first entry the headers tree must not carry; `rootOf` names the tree an entry came from. */
-export function assertShippableEntries(
-  entries: readonly HeadersEntry[],
-  rootOf: (entry: HeadersEntry) => string,
+export function assertShippableEntries<Entry extends FoundEntry>(
+  entries: readonly Entry[],
+  rootOf: (entry: Entry) => string,
 ): void {
   for (const entry of entries) {
     const where = posix.join(rootOf(entry), entry.path);
