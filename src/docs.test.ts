@@ -1,0 +1,109 @@
+/**
+ * The paths README.md and docs/ name must exist in the checkout, so that a file moved or renamed takes
+ * its docs with it. Checked: a backquoted path starting with src/, tools/, bench/, docs/ or fuzz/
+ * (relative to the checkout root), and a relative Markdown link (relative to the document). Skipped:
+ * patterns and placeholders, which name no one file (a path holding `*`, `<`, `{`, `…`, or a capital `X`
+ * standing alone: `src/formats/X/write-X.ts`), and what a run writes into a folder the checkout's
+ * .gitignore names (`bench/results/`).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { test } from 'node:test';
+import { checkoutSourceRoot } from './testing/import-graph.js';
+
+const CHECKED_PREFIXES = ['src/', 'tools/', 'bench/', 'docs/', 'fuzz/'];
+
+/** A reference to a file in the checkout, as written in one document. */
+interface PathReference {
+  /** The path relative to the checkout root, without an anchor. */
+  readonly path: string;
+  /** How the document wrote it, for the message. */
+  readonly written: string;
+}
+
+/** A pattern or a placeholder, not one file: `src/layouts/<family>/`, `checks/*.ts`, `src/…`, `write-X.ts`. */
+function isPlaceholder(path: string): boolean {
+  return /[*<{…]/.test(path) || /(^|[^A-Za-z])X([^A-Za-z]|$)/.test(path);
+}
+
+/** The file references of one Markdown document at `document` (relative to the checkout root). */
+function pathReferences(document: string, text: string): PathReference[] {
+  const references: PathReference[] = [];
+  const withoutFences = text.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, '');
+  for (const [, span = ''] of withoutFences.matchAll(/`([^`\n]+)`/g)) {
+    const written = span.trim().split(/\s/)[0] ?? '';
+    if (!CHECKED_PREFIXES.some((prefix) => written.startsWith(prefix)) || isPlaceholder(written)) continue;
+    references.push({ path: written.replace(/[.,:;)]+$/, ''), written });
+  }
+  for (const [, target = ''] of withoutFences.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z][a-z+.-]*:/i.test(target) || target.startsWith('#') || isPlaceholder(target)) continue;
+    const path = target.split('#')[0] ?? '';
+    references.push({ path: posix.normalize(posix.join(posix.dirname(document), path)), written: target });
+  }
+  return references;
+}
+
+/** The folders .gitignore names by their path from the root ('bench/out'), not patterns such as 'dist-*\/'. */
+function ignoredFolders(gitignore: string): string[] {
+  return gitignore
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.endsWith('/') && !/[#*?[!]/.test(line))
+    .map((line) => line.replace(/^\/|\/$/g, ''))
+    .filter((folder) => folder.includes('/'));
+}
+
+function isUnder(path: string, folders: readonly string[]): boolean {
+  return folders.some((folder) => path === folder || path.startsWith(`${folder}/`));
+}
+
+/** README.md and every .md below docs/, relative to the checkout root. */
+function documents(root: string): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = posix.join(dir, entry.name);
+      if (entry.isDirectory()) return walk(path);
+      return entry.name.endsWith('.md') ? [path] : [];
+    });
+  return ['README.md', ...walk('docs')];
+}
+
+test('every file README.md and docs/ name exists in the checkout', () => {
+  const root = dirname(checkoutSourceRoot(import.meta.url));
+  const ignored = ignoredFolders(readFileSync(join(root, '.gitignore'), 'utf8'));
+  const missing = documents(root).flatMap((document) =>
+    pathReferences(document, readFileSync(join(root, document), 'utf8'))
+      .filter((reference) => !isUnder(reference.path, ignored) && !existsSync(join(root, reference.path)))
+      .map(
+        (reference) =>
+          `${document}: ${reference.written}${reference.written === reference.path ? '' : ` (${reference.path})`} does not exist`,
+      ),
+  );
+  assert.deepEqual(missing, []);
+});
+
+test('folders .gitignore names by path are outputs; names and patterns are not folders', () => {
+  const folders = ignoredFolders('node_modules\ndist/\nbench/out/\n/fuzz/findings/\ndist-*/\na/*/\n# a/b/\n');
+  assert.deepEqual(folders, ['bench/out', 'fuzz/findings']);
+  assert.equal(isUnder('bench/out/deb.js', folders), true);
+  assert.equal(isUnder('bench/outside.md', folders), false);
+});
+
+test('references are backquoted root paths and links relative to the document; patterns are skipped', () => {
+  const text = [
+    'The table is `src/families/families.ts`; run `tools/test --all`, see `kernel/tree.ts` and `scripts/x`.',
+    'Skipped: `src/layouts/<family>/`, `src/verify/checks/*.ts`, `src/kernel/headers/{scan,plan}.ts`, `tools/…`,',
+    '`src/formats/X/write-X.ts`. Links: [usage](usage.md#interrupts), [up](../README.md), [web](https://x.org/a.md),',
+    '[here](#the-flow).',
+    '```',
+    'not read: `src/gone.ts`',
+    '```',
+  ].join('\n');
+  assert.deepEqual(pathReferences('docs/recipes/a.md', text), [
+    { path: 'src/families/families.ts', written: 'src/families/families.ts' },
+    { path: 'tools/test', written: 'tools/test' },
+    { path: 'docs/recipes/usage.md', written: 'usage.md#interrupts' },
+    { path: 'docs/README.md', written: '../README.md' },
+  ]);
+});
