@@ -4,7 +4,8 @@
  * (relative to the checkout root), and a relative Markdown link (relative to the document). Skipped:
  * patterns and placeholders, which name no one file (a path holding `*`, `<`, `{`, `…`, or a capital `X`
  * standing alone: `src/formats/X/write-X.ts`), and what a run writes into a folder the checkout's
- * .gitignore names (`bench/results/`). And docs/architecture.md's list of layers is `LAYERS` of
+ * .gitignore names (`bench/results/`). A link's `#anchor` must be a heading of the document it names.
+ * And docs/architecture.md's list of layers is `LAYERS` of
  * src/layers.test.ts, layer by layer.
  */
 import assert from 'node:assert/strict';
@@ -21,6 +22,8 @@ interface PathReference {
   readonly path: string;
   /** How the document wrote it, for the message. */
   readonly written: string;
+  /** A link's heading anchor ('interrupts' of 'usage.md#interrupts'). */
+  readonly anchor?: string;
 }
 
 /** A pattern or a placeholder, not one file: `src/layouts/<family>/`, `checks/*.ts`, `src/…`, `write-X.ts`. */
@@ -38,11 +41,25 @@ function pathReferences(document: string, text: string): PathReference[] {
     references.push({ path: written.replace(/[.,:;)]+$/, ''), written });
   }
   for (const [, target = ''] of withoutFences.matchAll(/\]\(([^)\s]+)\)/g)) {
-    if (/^[a-z][a-z+.-]*:/i.test(target) || target.startsWith('#') || isPlaceholder(target)) continue;
-    const path = target.split('#')[0] ?? '';
-    references.push({ path: posix.normalize(posix.join(posix.dirname(document), path)), written: target });
+    if (/^[a-z][a-z+.-]*:/i.test(target) || isPlaceholder(target)) continue;
+    const [path = '', anchor] = target.split('#');
+    const resolved = path === '' ? document : posix.normalize(posix.join(posix.dirname(document), path));
+    references.push({ path: resolved, written: target, ...(anchor === undefined ? {} : { anchor }) });
   }
   return references;
+}
+
+/** The anchors of a Markdown document's headings, as GitHub makes them: '## The build cache' → 'the-build-cache'. */
+function headingAnchors(text: string): Set<string> {
+  return new Set(
+    [...text.matchAll(/^#+ (.+)$/gm)].map(([, heading = '']) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}_ -]/gu, '')
+        .replaceAll(' ', '-'),
+    ),
+  );
 }
 
 /** The folders .gitignore names by their path from the root ('bench/out'), not patterns such as 'dist-*\/'. */
@@ -74,12 +91,16 @@ test('every file README.md and docs/ name exists in the checkout', () => {
   const root = dirname(checkoutSourceRoot(import.meta.url));
   const ignored = ignoredFolders(readFileSync(join(root, '.gitignore'), 'utf8'));
   const missing = documents(root).flatMap((document) =>
-    pathReferences(document, readFileSync(join(root, document), 'utf8'))
-      .filter((reference) => !isUnder(reference.path, ignored) && !existsSync(join(root, reference.path)))
-      .map(
-        (reference) =>
-          `${document}: ${reference.written}${reference.written === reference.path ? '' : ` (${reference.path})`} does not exist`,
-      ),
+    pathReferences(document, readFileSync(join(root, document), 'utf8')).flatMap((reference) => {
+      const writtenPath = reference.written.split('#')[0] ?? '';
+      const resolved = writtenPath === '' || writtenPath === reference.path ? '' : ` (${reference.path})`;
+      const where = `${document}: ${reference.written}${resolved}`;
+      if (isUnder(reference.path, ignored)) return [];
+      if (!existsSync(join(root, reference.path))) return [`${where} does not exist`];
+      if (reference.anchor === undefined || !reference.path.endsWith('.md')) return [];
+      const anchors = headingAnchors(readFileSync(join(root, reference.path), 'utf8'));
+      return anchors.has(reference.anchor) ? [] : [`${where}: no heading #${reference.anchor}`];
+    }),
   );
   assert.deepEqual(missing, []);
 });
@@ -109,6 +130,11 @@ test('folders .gitignore names by path are outputs; names and patterns are not f
   assert.equal(isUnder('bench/outside.md', folders), false);
 });
 
+test("headings' anchors are GitHub's: lower case, punctuation dropped, spaces made dashes", () => {
+  const text = "# Using kpkg\n## Upstream's variables (KDEB_*)\n### 4. Depend\nnot # a heading\n";
+  assert.deepEqual([...headingAnchors(text)], ['using-kpkg', 'upstreams-variables-kdeb_', '4-depend']);
+});
+
 test('references are backquoted root paths and links relative to the document; patterns are skipped', () => {
   const text = [
     'The table is `src/families/families.ts`; run `tools/test --all`, see `kernel/tree.ts` and `scripts/x`.',
@@ -122,7 +148,8 @@ test('references are backquoted root paths and links relative to the document; p
   assert.deepEqual(pathReferences('docs/recipes/a.md', text), [
     { path: 'src/families/families.ts', written: 'src/families/families.ts' },
     { path: 'tools/test', written: 'tools/test' },
-    { path: 'docs/recipes/usage.md', written: 'usage.md#interrupts' },
+    { path: 'docs/recipes/usage.md', written: 'usage.md#interrupts', anchor: 'interrupts' },
     { path: 'docs/README.md', written: '../README.md' },
+    { path: 'docs/recipes/a.md', written: '#the-flow', anchor: 'the-flow' },
   ]);
 });
