@@ -6,13 +6,14 @@
  * standing alone: `src/formats/X/write-X.ts`), and what a run writes into a folder the checkout's
  * .gitignore names (`bench/results/`). A link's `#anchor` must be a heading of the document it names.
  * And docs/architecture.md's list of layers is `LAYERS` of
- * src/layers.test.ts, layer by layer.
+ * src/testing/layers.ts, layer by layer.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { test } from 'node:test';
 import { checkoutSourceRoot } from './testing/import-graph.js';
+import { LAYERS } from './testing/layers.js';
 
 const CHECKED_PREFIXES = ['src/', 'tools/', 'bench/', 'docs/', 'fuzz/'];
 
@@ -105,21 +106,14 @@ test('every file README.md and docs/ name exists in the checkout', () => {
   assert.deepEqual(missing, []);
 });
 
-/** The layers of `LAYERS` as src/layers.test.ts writes them, one line each: 'archive, elf, package, cache'. */
-function layersInCode(layersTest: string): string[] {
-  const table = /export const LAYERS[^=]*= \[\n([\s\S]*?)\n\];/.exec(layersTest)?.[1] ?? '';
-  return [...table.matchAll(/^\s*\[(.*)\],$/gm)].map(([, units = '']) => units.replaceAll("'", ''));
-}
-
 /** The numbered layer list under architecture.md's layer rules ('     3. arch, debian'). */
 function layersInDocs(architecture: string): string[] {
   return [...architecture.matchAll(/^ {4,}\d+\. (.+)$/gm)].map(([, units = '']) => units.trim());
 }
 
-test("architecture.md's layer list is LAYERS of src/layers.test.ts, layer by layer", () => {
+test("architecture.md's layer list is LAYERS of src/testing/layers.ts, layer by layer", () => {
   const root = dirname(checkoutSourceRoot(import.meta.url));
-  const inCode = layersInCode(readFileSync(join(root, 'src/layers.test.ts'), 'utf8'));
-  assert.ok(inCode.length > 0, 'no LAYERS table found in src/layers.test.ts');
+  const inCode = LAYERS.map((layer) => layer.join(', '));
   assert.deepEqual(layersInDocs(readFileSync(join(root, 'docs/architecture.md'), 'utf8')), inCode);
 });
 

@@ -1,5 +1,5 @@
 /**
- * The layer rules of kpkg's production code (docs/architecture.md): data flows one way, tree → kernel
+ * The layer rules of kpkg's production code (LAYERS in src/testing/layers.ts, docs/architecture.md): data flows one way, tree → kernel
  * parts → package description → writer → verified artifact → proof on the target, and a folder may
  * import only its own modules and those of the folders in layers below it. No module may close a
  * circle of run-time imports, and production code never imports the test helpers in src/testing/.
@@ -13,58 +13,7 @@ import {
   runtimeCircles,
   type ImportEdge,
 } from './testing/import-graph.js';
-
-/**
- * From the bottom up; the units of one layer do not import each other. A unit is a top folder of src/,
- * or a folder below one ('smoke/install'), which then is a unit of its own, apart from its parent.
- */
-export const LAYERS: readonly (readonly string[])[] = [
-  ['util'],
-  ['archive', 'elf', 'package', 'cache'],
-  ['arch', 'debian'],
-  ['apt'],
-  ['kernel'],
-  ['sysroot'],
-  ['layouts', 'formats'],
-  ['reader'],
-  ['smoke/install'],
-  ['families'],
-  ['verify'],
-  ['smoke'],
-  ['doctor'],
-  ['pipeline'],
-  ['cli'],
-];
-
-const UNITS = LAYERS.flat().sort((a, b) => b.length - a.length);
-
-/** The unit a module belongs to: the longest unit its path starts with, else its top folder. */
-function unitOf(module: string): string {
-  return UNITS.find((unit) => module.startsWith(`${unit}/`)) ?? module.split('/')[0] ?? module;
-}
-
-function layerOf(unit: string): number {
-  return LAYERS.findIndex((layer) => layer.includes(unit));
-}
-
-/** Imports that break the rules, one line each: 'kernel/x.ts → doctor/y.ts (doctor is above kernel)'. */
-export function layerViolations(graph: ReadonlyMap<string, readonly ImportEdge[]>): string[] {
-  const violations: string[] = [];
-  for (const [module, edges] of graph) {
-    const from = unitOf(module);
-    for (const edge of edges) {
-      const to = unitOf(edge.to);
-      if (to === from) continue;
-      const [fromLayer, toLayer] = [layerOf(from), layerOf(to)];
-      if (to === 'testing') violations.push(`${module} → ${edge.to} (production code imports a test helper)`);
-      else if (fromLayer < 0) violations.push(`${module}: '${from}' is in no layer of LAYERS`);
-      else if (toLayer < 0) violations.push(`${module} → ${edge.to}: '${to}' is in no layer of LAYERS`);
-      else if (toLayer >= fromLayer)
-        violations.push(`${module} → ${edge.to} (${to} is ${toLayer === fromLayer ? 'beside' : 'above'} ${from})`);
-    }
-  }
-  return violations;
-}
+import { layerViolations } from './testing/layers.js';
 
 test('every production import goes down the layers', () => {
   assert.deepEqual(layerViolations(productionImportGraph(checkoutSourceRoot(import.meta.url))), []);

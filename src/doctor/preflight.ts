@@ -6,8 +6,8 @@ import { runDoctor } from './checks.js';
 import { formatCheck } from './report.js';
 
 /**
- * Before rebuilding host programs for the target, the checks `kpkg doctor` makes for this tree, so a
- * missing library is reported up front, with its install command, rather than as a compiler error.
+ * When rebuilding host programs for the target failed, the checks `kpkg doctor` makes for this tree,
+ * so that a missing library is reported with its install command rather than as a compiler error.
  * `sysroot` is the root packaging chose (undefined: multiarch), checked as it is.
  */
 export async function assertReadyToRebuild(facts: TreeFacts, sysroot?: string): Promise<void> {

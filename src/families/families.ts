@@ -5,7 +5,7 @@
  * meet in its row, with its id in src/package/family.ts; the compiler then asks for every part.
  *
  * The table sits above layouts/, formats/, reader/ and smoke/install/, and below verify/, smoke/,
- * pipeline/ and cli/ (the layers of src/layers.test.ts).
+ * pipeline/ and cli/ (the layers of src/testing/layers.ts).
  */
 import { FAMILY_IDS, type FamilyId } from '../package/family.js';
 import { debFamily } from './deb.js';

@@ -11,7 +11,7 @@ import type { PackageFormat, ReadPackage } from '../../reader/model.js';
 
 /**
  * Formats whose members are extracted in archive order. An rpm's hard links share an inode in
- * its cpio payload and the last of them carries the data (readers/rpm.ts), so they point forward.
+ * its cpio payload and the last of them carries the data (src/reader/rpm.ts), so they point forward.
  */
 const EXTRACTED_IN_ORDER: ReadonlySet<PackageFormat> = new Set(['deb', 'tar', 'pacman']);
 
