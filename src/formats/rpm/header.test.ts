@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RPM_HEADER_MAGIC, RPM_TYPE, RpmHeader, RPMTAG } from '../../archive/rpm.js';
-import { KpkgError } from '../../util/errors.js';
+import { RPM_TYPE, RPMTAG } from '../../archive/rpm.js';
+import { readHeader } from '../../testing/rpm-header.js';
 import { HeaderBuilder } from './header.js';
 
 /** Any tag: the builder does not know what a tag means. */
 const BIN_TAG = 7000;
-
-interface Parsed {
-  index: { tag: number; type: number; offset: number; count: number }[];
-  store: Buffer;
-  header: RpmHeader;
-}
-
-/** The header's index and data store, read as rpm's hdrblobInit does. */
-function parse(bytes: Buffer): Parsed {
-  assert.deepEqual(bytes.subarray(0, 4), RPM_HEADER_MAGIC);
-  const count = bytes.readUInt32BE(8);
-  const size = bytes.readUInt32BE(12);
-  assert.equal(bytes.length, 16 + count * 16 + size);
-  const index = Array.from({ length: count }, (_, i) => {
-    const at = 16 + i * 16;
-    const [tag, type, offset, n] = [0, 4, 8, 12].map((o) => bytes.readUInt32BE(at + o)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    return { tag, type, offset, count: n };
-  });
-  const store = bytes.subarray(16 + count * 16);
-  return { index, store, header: new RpmHeader(index, store, (m) => new KpkgError(m)) };
-}
 
 test('tags are written in ascending order after the region entry, each aligned to its width', () => {
   const bytes = new HeaderBuilder()
@@ -43,7 +17,7 @@ test('tags are written in ascending order after the region entry, each aligned t
     .strings(RPMTAG.BASENAMES, ['a.h', 'b'])
     .binary(BIN_TAG, Buffer.from([1, 2, 3]))
     .encode(RPMTAG.HEADERIMMUTABLE);
-  const { index, store, header } = parse(bytes);
+  const { index, store, header } = readHeader(bytes);
   const tags = index.map((e) => e.tag);
   assert.equal(tags[0], RPMTAG.HEADERIMMUTABLE);
   assert.deepEqual(
