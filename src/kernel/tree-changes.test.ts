@@ -3,22 +3,13 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { fakeKernelTree } from '../testing/fake-tree.js';
 import { assertUnchangedSince, fileClockNow } from './tree-changes.js';
-import type { KernelTree } from './tree.js';
 
 const objtree = await mkdtemp(join(tmpdir(), 'kpkg-tree-changes-'));
 after(() => rm(objtree, { recursive: true, force: true }));
 
-const tree: KernelTree = {
-  objtree,
-  srctree: objtree,
-  separateObjtree: false,
-  release: '6.1.0',
-  version: [6, 1, 0],
-  kernelArch: 'x86_64',
-  srcArch: 'x86',
-  config: new Map(),
-};
+const tree = fakeKernelTree(objtree);
 
 test('files untouched since the start pass', async () => {
   await writeFile(join(objtree, 'vmlinux'), 'old');

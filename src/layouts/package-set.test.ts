@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { KernelTree } from '../kernel/tree.js';
+import { fakeKernelTree } from '../testing/fake-tree.js';
 import { checkPackageVersion, kernelVersion, packageSet } from './package-set.js';
 
 const root = await mkdtemp(join(tmpdir(), 'kpkg-package-set-'));
@@ -13,16 +14,7 @@ async function tree(name: string, files: Record<string, string>): Promise<Kernel
   const dir = join(root, name);
   await mkdir(dir);
   for (const [path, text] of Object.entries(files)) await writeFile(join(dir, path), text);
-  return {
-    objtree: dir,
-    srctree: dir,
-    separateObjtree: false,
-    release: '6.1.0-rc3-board',
-    version: [6, 1, 0],
-    kernelArch: 'arm64',
-    srcArch: 'arm64',
-    config: new Map(),
-  };
+  return fakeKernelTree(dir, { release: '6.1.0-rc3-board' });
 }
 
 const GIVEN = { maintainer: 'A <a@example.org>', sourceDateEpoch: 1234 };

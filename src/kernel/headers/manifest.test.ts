@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import type { PackagingFeatures } from '../features.js';
 import type { KernelTree } from '../tree.js';
+import { fakeKernelTree } from '../../testing/fake-tree.js';
 import { headersManifest } from './manifest.js';
 
 const root = await mkdtemp(join(tmpdir(), 'kpkg-headers-manifest-'));
@@ -64,16 +65,7 @@ async function fakeTree(name: string): Promise<KernelTree> {
     'scripts/mod/file2alias.o',
     'scripts/mod/devicetable-offsets.s',
   ]);
-  return {
-    objtree,
-    srctree,
-    separateObjtree: true,
-    release: '6.1.0',
-    version: [6, 1, 0],
-    kernelArch: 'arm64',
-    srcArch: 'arm64',
-    config: new Map(),
-  };
+  return fakeKernelTree(objtree, { srctree, separateObjtree: true });
 }
 
 test('the tree external module builds need, from both trees, without what they never use', async () => {

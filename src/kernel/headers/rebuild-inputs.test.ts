@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { archByDebian } from '../../arch/arch-table.js';
-import type { Toolchain } from '../toolchain.js';
-import type { KernelTree } from '../tree.js';
+import { arm64GccToolchain, fakeKernelTree } from '../../testing/fake-tree.js';
 import { rebuildInputs, type RebuildInputsRequest } from './rebuild-inputs.js';
 
 const root = await mkdtemp(join(tmpdir(), 'kpkg-rebuild-inputs-'));
@@ -36,39 +35,8 @@ before(async () => {
   await writeFile(join(root, 'fetched/.kpkg/sysroot.json'), '{}');
 });
 
-const tools = {
-  llvm: undefined,
-  crossCompile: 'aarch64-linux-gnu-',
-  cc: ['aarch64-linux-gnu-gcc'],
-  cxx: ['aarch64-linux-gnu-g++'],
-  ld: 'aarch64-linux-gnu-ld',
-  ar: 'aarch64-linux-gnu-ar',
-  objcopy: 'aarch64-linux-gnu-objcopy',
-  strip: 'aarch64-linux-gnu-strip',
-};
-const toolchain: Toolchain = {
-  kind: 'gcc',
-  versionText: 'gcc 12',
-  version: 120200,
-  cc: tools.cc,
-  crossPrefix: tools.crossCompile,
-  clangTarget: undefined,
-  llvm: false,
-  hostcc: ['gcc'],
-  tools,
-  ccCanLink: true,
-  ccSource: 'config',
-};
-const tree: KernelTree = {
-  objtree,
-  srctree: join(root, 'src'),
-  separateObjtree: true,
-  release: '6.1.0',
-  version: [6, 1, 0],
-  kernelArch: 'arm64',
-  srcArch: 'arm64',
-  config: new Map(),
-};
+const toolchain = arm64GccToolchain();
+const tree = fakeKernelTree(objtree, { srctree: join(root, 'src'), separateObjtree: true });
 
 function request(fields: Partial<RebuildInputsRequest>): RebuildInputsRequest {
   const arch = archByDebian('arm64');
