@@ -52,7 +52,7 @@ test('a .deb kpkg wrote: its control fields, relations, md5sums and files', asyn
 });
 
 test('an ar file that is no .deb is refused with exit status 2, saying what is wrong', async () => {
-  const path = await writeDebAround(join(dir, 'gz.deb'), await bytesOf([file('./a', 'a')]), 'data.tar.lz4');
+  const path = await writeDebAround(join(dir, 'lz4.deb'), await bytesOf([file('./a', 'a')]), 'data.tar.lz4');
   await assert.rejects(readDeb(path), {
     message: `${path}: unknown compression of the data member 'data.tar.lz4'`,
     exitCode: 2,
