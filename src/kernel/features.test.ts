@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { packagingFeatures } from './features.js';
+import { parseKconfig } from './kconfig.js';
 
 const features = (config: Record<string, string>): ReturnType<typeof packagingFeatures> =>
   packagingFeatures(new Map(Object.entries(config)));
 
 test('module signing: whether, all modules or not, the hash and the key as configured', () => {
   assert.deepEqual(features({}).moduleSig, { enabled: false, all: false, hash: undefined, key: undefined });
-  assert.deepEqual(
-    features({
-      CONFIG_MODULE_SIG: 'y',
-      CONFIG_MODULE_SIG_ALL: 'y',
-      CONFIG_MODULE_SIG_HASH: '"sha512"',
-      CONFIG_MODULE_SIG_KEY: '"certs/k.pem"',
-    }).moduleSig,
-    { enabled: true, all: true, hash: 'sha512', key: 'certs/k.pem' },
+  const config = parseKconfig(
+    'CONFIG_MODULE_SIG=y\nCONFIG_MODULE_SIG_ALL=y\nCONFIG_MODULE_SIG_HASH="sha512"\nCONFIG_MODULE_SIG_KEY="certs/k.pem"\n',
   );
+  assert.deepEqual(packagingFeatures(config).moduleSig, {
+    enabled: true,
+    all: true,
+    hash: 'sha512',
+    key: 'certs/k.pem',
+  });
 });
 
 test('objtool from CONFIG_OBJTOOL, or from CONFIG_STACK_VALIDATION before 5.19', () => {
