@@ -1,6 +1,6 @@
 import { isPacmanPackageName } from '../formats/pacman/names.js';
 import { pacmanPackager } from '../formats/pacman/write-pacman.js';
-import { DEFAULT_PKGBASE, PACMAN_PACKAGE_KINDS, pacmanLayout, type ArchPackageKind } from '../layouts/pacman/layout.js';
+import { DEFAULT_PKGBASE, PACMAN_PACKAGE_KINDS, pacmanLayout, type PacmanPackageKind } from '../layouts/pacman/layout.js';
 import { pacmanInstaller } from '../smoke/install/pacman.js';
 import { KpkgError } from '../util/errors.js';
 import { CONTAINER_READERS } from '../reader/open.js';
@@ -19,7 +19,7 @@ export function pkgbaseOf(value: string | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 /** pacman packages: the split packages of upstream's scripts/package/PKGBUILD, for Arch Linux and its ports. */
-export const pacmanFamily: Family<ArchPackageKind, { pkgbase?: string }> = {
+export const pacmanFamily: Family<PacmanPackageKind, { pkgbase?: string }> = {
   id: 'pacman',
   distribution: "Arch Linux and its ports (Arch Linux ARM ...), as upstream's PKGBUILD splits them",
   kinds: PACMAN_PACKAGE_KINDS,

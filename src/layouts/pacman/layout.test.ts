@@ -6,7 +6,7 @@ import type { StagedItem } from '../../kernel/install/staged-tree.js';
 import type { ImageContents, KernelParts } from '../../kernel/parts.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { testPackageSet } from '../../testing/package-set.js';
-import { pacmanLayout, pacmanVersion, type ArchPackageKind } from './layout.js';
+import { pacmanLayout, pacmanVersion, type PacmanPackageKind } from './layout.js';
 
 const R = '6.12.0-rc3';
 const M = `/usr/lib/modules/${R}`;
@@ -52,7 +52,7 @@ const parts: KernelParts = {
   vmlinux: { source: '/b/vmlinux', size: 5000 },
 };
 
-function describeKind(kind: ArchPackageKind, pkgbase?: string): PackageDescription {
+function describeKind(kind: PacmanPackageKind, pkgbase?: string): PackageDescription {
   assert.ok(arm64 !== undefined);
   return pacmanLayout(pkgbase).describe(kind, parts, { arch: arm64, set: testPackageSet(R, '2'), runtime: [] });
 }
