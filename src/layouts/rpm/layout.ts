@@ -6,7 +6,9 @@
  * (scripts/Makefile.package, rpm-no-devel), kernel-devel is written for cross builds too: its
  * tree has the host programs rebuilt for the target.
  */
-import type { KernelPart } from '../../kernel/parts.js';
+import type { StagedHeaders } from '../../kernel/headers/stage.js';
+import type { StagedItem } from '../../kernel/install/staged-tree.js';
+import type { DebugContents, ImageContents, KernelPart } from '../../kernel/parts.js';
 import { DEPMOD_OUTPUTS } from '../../kernel/parts.js';
 import { splitVersion, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { DEBUG_ROOT, moduleDebugEntries } from '../debug-files.js';
@@ -58,6 +60,96 @@ function common(
 
 const ghost = (path: string): PackageEntry => ({ kind: 'ghost', path, mode: 0o644 });
 
+type CommonFields = ReturnType<typeof common>;
+const KERNEL_RPM = { group: 'System Environment/Kernel', vendor: 'The Linux Community' } as const;
+
+/** kernel: the modules with depmod's indexes as %ghost, the image, System.map and config beside them, the /boot copies %post makes. */
+function kernelPackage(fields: CommonFields, release: string, image: ImageContents): PackageDescription {
+  const modulesDir = `/lib/modules/${release}`;
+  const { dtbs } = image;
+  return {
+    name: 'kernel',
+    ...fields,
+    summary: 'The Linux Kernel',
+    description: 'The Linux Kernel, the operating system core itself',
+    rpm: KERNEL_RPM,
+    provides: [{ name: `kernel-${release}` }],
+    scripts: kernelScriptlets(release),
+    entries: [
+      // modules_install with DEPMOD=true: %post runs depmod; the indexes are %ghost.
+      ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
+      ...DEPMOD_OUTPUTS.map((name) => ghost(`${modulesDir}/${name}`)),
+      stagedDataFile(`${modulesDir}/vmlinuz`, image.bootImage),
+      stagedDataFile(`${modulesDir}/System.map`, image.systemMap),
+      stagedDataFile(`${modulesDir}/config`, image.config),
+      ...(dtbs.length === 0 ? [] : [{ kind: 'dir', path: `${modulesDir}/dtb`, mode: 0o755 } as const]),
+      ...dtbs.map((item) => stagedEntry(item, `${modulesDir}/dtb/${item.path}`)),
+      // %post copies these to /boot; the package owns the copies so that removal deletes them.
+      ...['System.map', 'config', 'vmlinuz'].map((name) => ghost(`/boot/${name}-${release}`)),
+      ...dtbs.filter((item) => item.kind !== 'dir').map((item) => ghost(`/boot/dtb-${release}/${item.path}`)),
+    ],
+  };
+}
+
+/** kernel-devel: the headers tree in /usr/src/kernels/<release>, the modules' build link pointing at it. */
+function develPackage(
+  fields: CommonFields,
+  set: PackageSet,
+  headers: StagedHeaders,
+  runtime: PackageDescription['depends'],
+): PackageDescription {
+  const root = develInstallDir(set.release);
+  return {
+    name: 'kernel-devel',
+    ...fields,
+    summary: `Development package for building kernel modules to match the ${versionOnly(set)} kernel`,
+    description: `This package provides kernel headers and makefiles sufficient to build modules\nagainst the ${versionOnly(set)} kernel package.`,
+    rpm: KERNEL_RPM,
+    depends: runtime,
+    entries: [
+      { kind: 'dir', path: root, mode: 0o755 },
+      ...headersTreeEntries(headers, root),
+      { kind: 'symlink', path: `/lib/modules/${set.release}/build`, target: root },
+    ],
+  };
+}
+
+/** kernel-headers: the UAPI headers, for glibc, under /usr/include. */
+function headersPackage(fields: CommonFields, set: PackageSet, uapi: readonly StagedItem[]): PackageDescription {
+  const version = versionOnly(set);
+  return {
+    name: 'kernel-headers',
+    ...fields,
+    summary: 'Header files for the Linux kernel for use by glibc',
+    description:
+      'Kernel-headers includes the C header files that specify the interface\nbetween the Linux kernel and userspace libraries and programs.  The\nheader files define structures and constants that are needed for\nbuilding most standard programs and are also needed for rebuilding the\nglibc package.',
+    rpm: {
+      group: 'Development/System',
+      vendor: 'The Linux Community',
+      obsoletes: [{ name: 'kernel-headers', version: { op: '<<', version } }],
+    },
+    provides: [{ name: 'kernel-headers', version: { op: '=', version } }],
+    // headers_install INSTALL_HDR_PATH=/usr: the package owns /usr/include and everything below.
+    entries: uapi.map((item) => stagedEntry(item, `/usr/${item.path}`)),
+  };
+}
+
+/** kernel-debuginfo: vmlinux and the modules' debug files below /usr/lib/debug. */
+function debuginfoPackage(fields: CommonFields, set: PackageSet, debug: DebugContents): PackageDescription {
+  const debugModules = `${DEBUG_ROOT}/lib/modules/${set.release}`;
+  return {
+    name: 'kernel-debuginfo',
+    ...fields,
+    summary: 'Debug information package for the Linux kernel',
+    description: `This package provides debug information for the kernel image and modules from the\n${versionOnly(set)} package.`,
+    rpm: { group: 'Development/Debug', vendor: 'The Linux Community' },
+    entries: [
+      stagedDataFile(`${debugModules}/vmlinux`, debug.vmlinux),
+      ...moduleDebugEntries(debug.modules, debugModules),
+    ],
+  };
+}
+
 export const rpmLayout: DistributionLayout<RpmPackageKind> = {
   family: 'rpm',
   kinds: RPM_PACKAGE_KINDS,
@@ -72,84 +164,16 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
   // named: an RPM distribution's gcc versions are not the plugin headers' (Debian's or --plugin-sysroot's).
   runtimeRelations: ({ needs }) => Promise.resolve({ depends: rpmRequires(needs), warnings: [] }),
   describe(kind, parts, { arch, set, runtime }) {
-    const { release } = set;
-    const modulesDir = `/lib/modules/${release}`;
+    const fields = common(set, arch.debian);
     switch (kind) {
-      case 'kernel': {
-        const image = requirePart(parts, 'image');
-        const { dtbs } = image;
-        return {
-          name: 'kernel',
-          ...common(set, arch.debian),
-          summary: 'The Linux Kernel',
-          description: 'The Linux Kernel, the operating system core itself',
-          rpm: { group: 'System Environment/Kernel', vendor: 'The Linux Community' },
-          provides: [{ name: `kernel-${release}` }],
-          scripts: kernelScriptlets(release),
-          entries: [
-            // modules_install with DEPMOD=true: %post runs depmod; the indexes are %ghost.
-            ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
-            ...DEPMOD_OUTPUTS.map((name) => ghost(`${modulesDir}/${name}`)),
-            stagedDataFile(`${modulesDir}/vmlinuz`, image.bootImage),
-            stagedDataFile(`${modulesDir}/System.map`, image.systemMap),
-            stagedDataFile(`${modulesDir}/config`, image.config),
-            ...(dtbs.length === 0 ? [] : [{ kind: 'dir', path: `${modulesDir}/dtb`, mode: 0o755 } as const]),
-            ...dtbs.map((item) => stagedEntry(item, `${modulesDir}/dtb/${item.path}`)),
-            // %post copies these to /boot; the package owns the copies so that removal deletes them.
-            ...['System.map', 'config', 'vmlinuz'].map((name) => ghost(`/boot/${name}-${release}`)),
-            ...dtbs.filter((item) => item.kind !== 'dir').map((item) => ghost(`/boot/dtb-${release}/${item.path}`)),
-          ],
-        };
-      }
-      case 'devel': {
-        const root = develInstallDir(release);
-        return {
-          name: 'kernel-devel',
-          ...common(set, arch.debian),
-          summary: `Development package for building kernel modules to match the ${versionOnly(set)} kernel`,
-          description: `This package provides kernel headers and makefiles sufficient to build modules\nagainst the ${versionOnly(set)} kernel package.`,
-          rpm: { group: 'System Environment/Kernel', vendor: 'The Linux Community' },
-          depends: runtime,
-          entries: [
-            { kind: 'dir', path: root, mode: 0o755 },
-            ...headersTreeEntries(requirePart(parts, 'headers'), root),
-            { kind: 'symlink', path: `${modulesDir}/build`, target: root },
-          ],
-        };
-      }
-      case 'headers': {
-        const version = versionOnly(set);
-        return {
-          name: 'kernel-headers',
-          ...common(set, arch.debian),
-          summary: 'Header files for the Linux kernel for use by glibc',
-          description:
-            'Kernel-headers includes the C header files that specify the interface\nbetween the Linux kernel and userspace libraries and programs.  The\nheader files define structures and constants that are needed for\nbuilding most standard programs and are also needed for rebuilding the\nglibc package.',
-          rpm: {
-            group: 'Development/System',
-            vendor: 'The Linux Community',
-            obsoletes: [{ name: 'kernel-headers', version: { op: '<<', version } }],
-          },
-          provides: [{ name: 'kernel-headers', version: { op: '=', version } }],
-          // headers_install INSTALL_HDR_PATH=/usr: the package owns /usr/include and everything below.
-          entries: requirePart(parts, 'uapi').map((item) => stagedEntry(item, `/usr/${item.path}`)),
-        };
-      }
-      case 'debuginfo': {
-        const debug = requirePart(parts, 'debug');
-        const debugModules = `${DEBUG_ROOT}/lib/modules/${release}`;
-        return {
-          name: 'kernel-debuginfo',
-          ...common(set, arch.debian),
-          summary: 'Debug information package for the Linux kernel',
-          description: `This package provides debug information for the kernel image and modules from the\n${versionOnly(set)} package.`,
-          rpm: { group: 'Development/Debug', vendor: 'The Linux Community' },
-          entries: [
-            stagedDataFile(`${debugModules}/vmlinux`, debug.vmlinux),
-            ...moduleDebugEntries(debug.modules, debugModules),
-          ],
-        };
-      }
+      case 'kernel':
+        return kernelPackage(fields, set.release, requirePart(parts, 'image'));
+      case 'devel':
+        return develPackage(fields, set, requirePart(parts, 'headers'), runtime);
+      case 'headers':
+        return headersPackage(fields, set, requirePart(parts, 'uapi'));
+      case 'debuginfo':
+        return debuginfoPackage(fields, set, requirePart(parts, 'debug'));
     }
   },
 };
