@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { lastLines } from '../../util/last-lines.js';
+import {
+  putElfProgram,
+  recordedStepContext,
+  targetResult,
+  type RecordedStepContext,
+} from '../../testing/smoke-steps.js';
 import { tarInstaller } from '../install/tar.js';
 import type { TargetRunResult } from '../target.js';
 import { buildModuleStep, dkmsStep, MODULE_DIR_IN_ROOT } from './build.js';
-import type { SmokeFacts, SmokeInput, StepContext } from './step.js';
+import type { SmokeInput } from './step.js';
 
 const RELEASE = '6.1.0-kpkg';
 const BUILD_DIR = `/lib/modules/${RELEASE}/build`;
@@ -28,40 +33,13 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function result(output: string, exitCode = 0): TargetRunResult {
-  return { exitCode, timedOut: false, output, tail: lastLines(output, 30) };
-}
-
-/** A bare 64-bit little-endian ELF executable header for `machine` (62 x86-64, 183 AArch64): all the identity check reads. */
-function elfProgram(machine: number): Uint8Array {
-  const bytes = new Uint8Array(64);
-  bytes.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
-  const view = new DataView(bytes.buffer);
-  view.setUint16(16, 2, true);
-  view.setUint16(18, machine, true);
-  view.setUint32(20, 1, true);
-  view.setUint16(52, 64, true);
-  return bytes;
-}
-
-async function putProgram(pathInRoot: string, machine: number): Promise<void> {
-  await mkdir(dirname(join(root, pathInRoot)), { recursive: true });
-  await writeFile(join(root, pathInRoot), elfProgram(machine));
-  await chmod(join(root, pathInRoot), 0o755);
-}
-
 function contextFor(
   input: Partial<SmokeInput>,
   answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
-): { context: StepContext; commands: string[][] } {
-  const commands: string[][] = [];
-  const run = async (argv: readonly string[]): Promise<TargetRunResult> => {
-    commands.push([...argv]);
-    return answer(argv);
-  };
-  const facts: SmokeFacts = { target: { root, run }, buildDir: BUILD_DIR };
-  const context: StepContext = {
-    input: {
+): RecordedStepContext {
+  return recordedStepContext(
+    root,
+    {
       debianArch: 'arm64',
       packages: [],
       installer: tarInstaller,
@@ -70,18 +48,15 @@ function contextFor(
       moduleDir,
       ...input,
     },
-    facts,
-    note: () => undefined,
-    onLine: undefined,
-    enterRootfs: () => assert.fail('building enters no rootfs'),
-  };
-  return { context, commands };
+    answer,
+    { buildDir: BUILD_DIR },
+  );
 }
 
 /** What make does in the rootfs: a .ko beside the module's source. */
 async function buildKo(): Promise<TargetRunResult> {
   await writeFile(join(root, MODULE_DIR_IN_ROOT, 'hello.ko'), 'ko');
-  return result('  LD [M]  /tmp/kpkg-sample/hello.ko\n');
+  return targetResult('  LD [M]  /tmp/kpkg-sample/hello.ko\n');
 }
 
 test("the module is built from a copy of its source in the rootfs, with the input's make arguments", async () => {
@@ -95,9 +70,9 @@ test("the module is built from a copy of its source in the rootfs, with the inpu
 });
 
 test('a failed build names the programs in the build tree that are not target binaries', async () => {
-  await putProgram(`${BUILD_DIR}/scripts/basic/fixdep`, 62);
-  await putProgram(`${BUILD_DIR}/scripts/mod/modpost`, 183);
-  const { context } = contextFor({}, () => result('/bin/sh: 1: scripts/basic/fixdep: not found\n', 2));
+  await putElfProgram(root, `${BUILD_DIR}/scripts/basic/fixdep`, 62);
+  await putElfProgram(root, `${BUILD_DIR}/scripts/mod/modpost`, 183);
+  const { context } = contextFor({}, () => targetResult('/bin/sh: 1: scripts/basic/fixdep: not found\n', 2));
   assert.deepEqual(await buildModuleStep.run(context), {
     ok: false,
     logTail: [
@@ -109,8 +84,8 @@ test('a failed build names the programs in the build tree that are not target bi
 });
 
 test('a failed build with only target programs reports the build output alone', async () => {
-  await putProgram(`${BUILD_DIR}/scripts/basic/fixdep`, 183);
-  const { context } = contextFor({}, () => result('hello.c:1: error: expected declaration\n', 2));
+  await putElfProgram(root, `${BUILD_DIR}/scripts/basic/fixdep`, 183);
+  const { context } = contextFor({}, () => targetResult('hello.c:1: error: expected declaration\n', 2));
   assert.deepEqual(await buildModuleStep.run(context), {
     ok: false,
     logTail: 'hello.c:1: error: expected declaration',
@@ -118,7 +93,7 @@ test('a failed build with only target programs reports the build output alone', 
 });
 
 test('make that succeeds without a .ko fails the step', async () => {
-  const { context } = contextFor({}, () => result('nothing to be done\n'));
+  const { context } = contextFor({}, () => targetResult('nothing to be done\n'));
   assert.deepEqual(await buildModuleStep.run(context), {
     ok: false,
     logTail: 'nothing to be done\nkpkg: make succeeded but built no .ko file',
@@ -140,7 +115,7 @@ test('the dkms step belongs only to runs that ask for DKMS packages', () => {
 
 test('a DKMS package that registered no module fails the dkms step, and its result is kept', async () => {
   await mkdir(join(root, 'var/lib/dpkg/info'), { recursive: true });
-  const { context, commands } = contextFor({ dkms: [{ package: 'vpoll-dkms' }] }, () => result(''));
+  const { context, commands } = contextFor({ dkms: [{ package: 'vpoll-dkms' }] }, () => targetResult(''));
   const outcome = await dkmsStep.run(context);
   assert.deepEqual(commands, [['dkms', 'status']]);
   assert.equal(outcome.ok, false);

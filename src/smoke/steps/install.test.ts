@@ -3,13 +3,12 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { lastLines } from '../../util/last-lines.js';
+import { recordedStepContext, targetResult, type RecordedStepContext } from '../../testing/smoke-steps.js';
 import { debInstaller } from '../install/deb.js';
 import type { Installer } from '../install/installer.js';
 import { tarInstaller } from '../install/tar.js';
 import type { TargetRunResult } from '../target.js';
 import { installStep, PACKAGES_DIR_IN_ROOT } from './install.js';
-import type { SmokeFacts, SmokeInput, StepContext } from './step.js';
 
 const RELEASE = '6.1.0-kpkg';
 let work = '';
@@ -28,10 +27,6 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function result(output: string, exitCode = 0): TargetRunResult {
-  return { exitCode, timedOut: false, output, tail: lastLines(output, 30) };
-}
-
 /** What installing does to the rootfs: a headers tree and the build link to it. */
 async function installHeadersTree(): Promise<void> {
   await mkdir(join(root, `usr/src/linux-headers-${RELEASE}`), { recursive: true });
@@ -40,39 +35,16 @@ async function installHeadersTree(): Promise<void> {
   await symlink(`/usr/src/linux-headers-${RELEASE}`, join(root, `lib/modules/${RELEASE}/build`));
 }
 
-interface Run {
-  context: StepContext;
-  commands: string[][];
-  log: string[];
-}
-
 /** A context whose target is `root`, answering each command with `answer`. */
 function contextFor(
   installer: Installer,
   answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
-): Run {
-  const commands: string[][] = [];
-  const log: string[] = [];
-  const run = async (argv: readonly string[]): Promise<TargetRunResult> => {
-    commands.push([...argv]);
-    return answer(argv);
-  };
-  const input: SmokeInput = {
-    debianArch: 'arm64',
-    packages: [packageFile],
-    installer,
-    release: RELEASE,
-    cacheDir: work,
-  };
-  const facts: SmokeFacts = { target: { root, run } };
-  const context: StepContext = {
-    input,
-    facts,
-    note: (...lines) => log.push(...lines),
-    onLine: undefined,
-    enterRootfs: () => assert.fail('the install step enters no rootfs'),
-  };
-  return { context, commands, log };
+): RecordedStepContext {
+  return recordedStepContext(
+    root,
+    { debianArch: 'arm64', packages: [packageFile], installer, release: RELEASE, cacheDir: work },
+    answer,
+  );
 }
 
 function fakeInstaller(overrides: Partial<Installer>): Installer {
@@ -93,7 +65,7 @@ test("the install step runs the input's installer on the packages copied into th
     [tarInstaller, ['tar', '-xf', inRoot, '-C', '/', '--keep-directory-symlink']],
     [debInstaller, ['dpkg', '--force-unsafe-io', '--install', inRoot]],
   ] as const) {
-    const { context, commands } = contextFor(installer, () => result(''));
+    const { context, commands } = contextFor(installer, () => targetResult(''));
     await installStep.run(context);
     assert.deepEqual(commands[0], argv, installer.format);
   }
@@ -104,7 +76,7 @@ test('the install step writes the setup files, then finds where the build link l
   const installer = fakeInstaller({ setupFiles: () => ({ '/etc/fake/fake.conf': 'conf\n' }) });
   const { context, commands, log } = contextFor(installer, async () => {
     await installHeadersTree();
-    return result('installed\n');
+    return targetResult('installed\n');
   });
   const outcome = await installStep.run(context);
   assert.deepEqual(outcome, {
@@ -118,7 +90,7 @@ test('the install step writes the setup files, then finds where the build link l
 
 test('the first installer command that fails ends the step with its tail', async () => {
   const installer = fakeInstaller({ commands: () => [['first'], ['second']] });
-  const { context, commands } = contextFor(installer, () => result('unpacking\nE: broken package\n', 1));
+  const { context, commands } = contextFor(installer, () => targetResult('unpacking\nE: broken package\n', 1));
   assert.deepEqual(await installStep.run(context), { ok: false, logTail: 'unpacking\nE: broken package' });
   assert.deepEqual(commands, [['first']]);
 });
@@ -127,7 +99,7 @@ test('a command that exits 0 but shows a problem fails the step and names the pr
   const installer = fakeInstaller({
     problemIn: (output) => (output.includes('warning:') ? 'a file was not extracted' : undefined),
   });
-  const { context } = contextFor(installer, () => result('warning: could not extract x\n'));
+  const { context } = contextFor(installer, () => targetResult('warning: could not extract x\n'));
   assert.deepEqual(await installStep.run(context), {
     ok: false,
     logTail: 'warning: could not extract x\nkpkg: a file was not extracted',
@@ -136,7 +108,7 @@ test('a command that exits 0 but shows a problem fails the step and names the pr
 
 test('packages that installed no build tree for the release fail the step, listing what is there', async () => {
   const listing = '/lib/modules/:\ndrwxr-xr-x 3 root root 60 6.1.0-other';
-  const { context, commands } = contextFor(fakeInstaller({}), (argv) => result(argv[0] === 'sh' ? listing : ''));
+  const { context, commands } = contextFor(fakeInstaller({}), (argv) => targetResult(argv[0] === 'sh' ? listing : ''));
   const outcome = await installStep.run(context);
   assert.deepEqual(outcome, {
     ok: false,
