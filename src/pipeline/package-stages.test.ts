@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findArch, type ArchInfo } from '../arch/arch-table.js';
 import type { Packager } from '../formats/packager.js';
-import type { StagedHeaders } from '../kernel/headers/stage.js';
 import type { KernelParts } from '../kernel/parts.js';
 import type { DistributionLayout, LayoutContext } from '../layouts/layout.js';
 import type { PackageSet } from '../layouts/package-set.js';
 import type { Dependency, PackageDescription } from '../package/model.js';
+import { testStagedHeaders } from '../testing/kernel-parts.js';
 import { Slots } from '../util/pool.js';
 import { makePackage, type PackageStages } from './package-stages.js';
 
@@ -15,15 +15,7 @@ type Kind = 'image' | 'headers';
 const arm64: ArchInfo = findArch('arm64') ?? assert.fail('arm64 is a row of the arch table');
 const treeFile = { source: '/tree/file', size: 1 };
 const base: KernelParts = { systemMap: treeFile, config: treeFile, vmlinux: treeFile };
-const headers: StagedHeaders = {
-  release: '6.1.0',
-  entries: [],
-  rebuilt: [],
-  elfCount: 0,
-  libraries: undefined,
-  needs: { libraries: [], files: [] },
-  dispose: () => Promise.resolve(),
-};
+const headers = testStagedHeaders('6.1.0', []);
 const SET: PackageSet = {
   release: '6.1.0',
   series: [6, 1, 0],

@@ -6,36 +6,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { findArch } from '../../arch/arch-table.js';
-import type { StagedItem } from '../../kernel/install/staged-tree.js';
-import type { ImageContents } from '../../kernel/parts.js';
+import { testImageContents } from '../../testing/kernel-parts.js';
 import { testPackageSet } from '../../testing/package-set.js';
 import { imageMaintainerScript, imagePackage } from './image.js';
 
 const run = promisify(execFile);
 const arm64 = findArch('arm64');
 const set = testPackageSet('6.12.95');
-const item = (path: string, kind: StagedItem['kind'] = 'file'): StagedItem => ({
-  path,
-  kind,
-  source: `/stage/${path}`,
-  mode: kind === 'dir' ? 0o755 : 0o644,
-  size: 10,
-});
-
-const contents: ImageContents = {
-  release: '6.12.95',
-  bootImage: { source: '/b/arch/arm64/boot/Image.gz', size: 1000, bootName: 'vmlinuz-6.12.95' },
-  systemMap: { source: '/b/System.map', size: 100 },
-  config: { source: '/b/.config', size: 50 },
-  modules: [
-    item('lib', 'dir'),
-    item('lib/modules', 'dir'),
-    item('lib/modules/6.12.95', 'dir'),
-    item('lib/modules/6.12.95/modules.dep'),
-  ],
-  dtbs: [item('arm', 'dir'), item('arm/juno.dtb')],
-  initrd: true,
-};
+const contents = testImageContents('6.12.95', ['modules.dep']);
 
 test("linux-image: boot files, modules, device trees, hook directories and docs at upstream's paths", () => {
   assert.ok(arm64 !== undefined);

@@ -1,56 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { archByDebian } from '../../arch/arch-table.js';
-import type { StagedHeaders } from '../../kernel/headers/stage.js';
-import type { StagedItem } from '../../kernel/install/staged-tree.js';
-import type { ImageContents, KernelParts } from '../../kernel/parts.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import { stagedItem, testImageContents, testKernelParts, testStagedHeaders } from '../../testing/kernel-parts.js';
 import { testPackageSet } from '../../testing/package-set.js';
 import { pacmanLayout, pacmanVersion, type PacmanPackageKind } from './layout.js';
 
 const R = '6.12.0-rc3';
 const M = `/usr/lib/modules/${R}`;
 const arm64 = archByDebian('arm64');
-const item = (path: string, kind: StagedItem['kind'] = 'file'): StagedItem => ({
-  path,
-  kind,
-  source: `/stage/${path}`,
-  mode: kind === 'dir' ? 0o755 : 0o644,
-  size: 10,
+const parts = testKernelParts(testImageContents(R, ['kernel/a.ko', 'modules.dep', 'modules.order']), {
+  headers: testStagedHeaders(R, [
+    { path: '.config', kind: 'file', source: '/obj/.config', mode: 0o644, size: 50, origin: 'objtree' },
+  ]),
+  uapi: [stagedItem('include', 'dir'), stagedItem('include/linux', 'dir'), stagedItem('include/linux/a.h')],
 });
-const image: ImageContents = {
-  release: R,
-  bootImage: { source: '/b/Image.gz', size: 1000, bootName: `vmlinuz-${R}` },
-  systemMap: { source: '/b/System.map', size: 100 },
-  config: { source: '/b/.config', size: 50 },
-  modules: [
-    item('lib', 'dir'),
-    item('lib/modules', 'dir'),
-    item(`lib/modules/${R}`, 'dir'),
-    item(`lib/modules/${R}/kernel/a.ko`),
-    item(`lib/modules/${R}/modules.dep`),
-    item(`lib/modules/${R}/modules.order`),
-  ],
-  dtbs: [item('arm', 'dir'), item('arm/juno.dtb')],
-  initrd: true,
-};
-const headers: StagedHeaders = {
-  release: R,
-  entries: [{ path: '.config', kind: 'file', source: '/obj/.config', mode: 0o644, size: 50, origin: 'objtree' }],
-  rebuilt: [],
-  elfCount: 0,
-  libraries: undefined,
-  needs: { libraries: [], files: [] },
-  dispose: () => Promise.resolve(),
-};
-const parts: KernelParts = {
-  image,
-  headers,
-  uapi: [item('include', 'dir'), item('include/linux', 'dir'), item('include/linux/a.h')],
-  systemMap: image.systemMap,
-  config: image.config,
-  vmlinux: { source: '/b/vmlinux', size: 5000 },
-};
 
 function describeKind(kind: PacmanPackageKind, pkgbase?: string): PackageDescription {
   assert.ok(arm64 !== undefined);

@@ -1,53 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { archByDebian } from '../../arch/arch-table.js';
-import type { StagedHeaders } from '../../kernel/headers/stage.js';
-import type { StagedItem } from '../../kernel/install/staged-tree.js';
-import type { ImageContents, KernelParts } from '../../kernel/parts.js';
+import { testImageContents, testKernelParts, testStagedHeaders } from '../../testing/kernel-parts.js';
 import { testPackageSet } from '../../testing/package-set.js';
 import { tarLayout } from './layout.js';
 
 const R = '6.12.95';
 const arm64 = archByDebian('arm64');
-const item = (path: string, kind: StagedItem['kind'] = 'file'): StagedItem => ({
-  path,
-  kind,
-  source: `/stage/${path}`,
-  mode: kind === 'dir' ? 0o755 : 0o644,
-  size: 10,
-});
-const image: ImageContents = {
-  release: R,
-  bootImage: { source: '/b/arch/arm64/boot/Image.gz', size: 1000, bootName: `vmlinuz-${R}` },
-  systemMap: { source: '/b/System.map', size: 100 },
-  config: { source: '/b/.config', size: 50 },
-  modules: [
-    item('lib', 'dir'),
-    item('lib/modules', 'dir'),
-    item(`lib/modules/${R}`, 'dir'),
-    item(`lib/modules/${R}/modules.dep`),
-  ],
-  dtbs: [item('arm', 'dir'), item('arm/juno.dtb')],
-  initrd: true,
-};
-const headers: StagedHeaders = {
-  release: R,
-  entries: [
+const image = testImageContents(R, ['modules.dep']);
+const headers = testStagedHeaders(
+  R,
+  [
     { path: 'Makefile', kind: 'file', source: '/src/Makefile', mode: 0o664, size: 3, origin: 'srctree' },
     { path: 'scripts/basic/fixdep', kind: 'file', source: '/obj/fixdep', mode: 0o775, size: 9, origin: 'objtree' },
   ],
-  rebuilt: [],
-  elfCount: 1,
-  libraries: undefined,
-  needs: { libraries: [], files: [] },
-  dispose: () => Promise.resolve(),
-};
-const parts: KernelParts = {
-  image,
-  systemMap: image.systemMap,
-  config: image.config,
-  vmlinux: { source: '/b/vmlinux', size: 5000 },
-};
+  { elfCount: 1 },
+);
+const parts = testKernelParts(image);
 
 test("buildtar's layout, plus the headers tree at lib/modules/<release>/build", () => {
   assert.ok(arm64 !== undefined);
