@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fakeKernelTree } from '../testing/fake-tree.js';
 import { parseKconfig } from './kconfig.js';
 import { crossPrefixOf } from './target-tools.js';
 import { readToolchain } from './toolchain.js';
@@ -23,16 +24,7 @@ async function fakeTree(config: string, cmds: Record<string, string>): Promise<K
     await mkdir(join(objtree, file, '..'), { recursive: true });
     await writeFile(join(objtree, file), text);
   }
-  return {
-    objtree,
-    srctree: objtree,
-    separateObjtree: false,
-    release: '6.1.0',
-    version: [6, 1, 0],
-    kernelArch: 'arm64',
-    srcArch: 'arm64',
-    config: parseKconfig(config),
-  };
+  return fakeKernelTree(objtree, { config: parseKconfig(config) });
 }
 
 test("CC= given to kpkg wins over the recorded command, as on make's command line", async () => {
