@@ -35,7 +35,7 @@ export interface RecordedStepContext {
  * A step context for `input` whose target is `root`, each command answered by `answer`, and the
  * facts earlier steps handed on; entering a rootfs fails the test.
  */
-export function recordedStepContext(
+export function stepContext(
   root: string,
   input: SmokeInput,
   answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,

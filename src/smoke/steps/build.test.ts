@@ -3,12 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import {
-  putElfProgram,
-  recordedStepContext,
-  targetResult,
-  type RecordedStepContext,
-} from '../../testing/smoke-steps.js';
+import { putElfProgram, stepContext, targetResult, type RecordedStepContext } from '../../testing/smoke-steps.js';
 import { tarInstaller } from '../install/tar.js';
 import type { TargetRunResult } from '../target.js';
 import { buildModuleStep, dkmsStep, MODULE_DIR_IN_ROOT } from './build.js';
@@ -37,7 +32,7 @@ function contextFor(
   input: Partial<SmokeInput>,
   answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
 ): RecordedStepContext {
-  return recordedStepContext(
+  return stepContext(
     root,
     {
       debianArch: 'arm64',

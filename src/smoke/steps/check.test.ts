@@ -3,12 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import {
-  putElfProgram,
-  recordedStepContext,
-  targetResult,
-  type RecordedStepContext,
-} from '../../testing/smoke-steps.js';
+import { putElfProgram, stepContext, targetResult, type RecordedStepContext } from '../../testing/smoke-steps.js';
 import { tarInstaller } from '../install/tar.js';
 import type { TargetRunResult } from '../target.js';
 import { checkBinariesStep, modinfoStep } from './check.js';
@@ -35,7 +30,7 @@ function contextFor(
   input: Partial<SmokeInput>,
   answer: (argv: readonly string[]) => TargetRunResult,
 ): RecordedStepContext {
-  return recordedStepContext(
+  return stepContext(
     root,
     { debianArch: 'arm64', packages: [], installer: tarInstaller, release: RELEASE, cacheDir: work, ...input },
     answer,

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { recordedStepContext, targetResult, type RecordedStepContext } from '../../testing/smoke-steps.js';
+import { stepContext, targetResult, type RecordedStepContext } from '../../testing/smoke-steps.js';
 import { debInstaller } from '../install/deb.js';
 import type { Installer } from '../install/installer.js';
 import { tarInstaller } from '../install/tar.js';
@@ -40,7 +40,7 @@ function contextFor(
   installer: Installer,
   answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
 ): RecordedStepContext {
-  return recordedStepContext(
+  return stepContext(
     root,
     { debianArch: 'arm64', packages: [packageFile], installer, release: RELEASE, cacheDir: work },
     answer,
