@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PACKAGE_ARCH_PASSED, testVerifyReport } from '../testing/verify-report.js';
 import { finding } from '../verify/findings.js';
 import { formatReportMarkdown } from '../verify/report-markdown.js';
-import type { VerifyReport } from '../verify/verify.js';
 import { packagesMarkdown, smokeMarkdown } from './summaries.js';
 
 test('kpkg deb --format markdown: the packages, the upload files, the rebuilt programs, the relations', () => {
@@ -70,7 +70,7 @@ test('kpkg smoke --format markdown: the verdict, the facts, the timings, the log
 });
 
 test('kpkg verify --format markdown: verdict, packages, every check with its status, findings collapsed', () => {
-  const report: VerifyReport = {
+  const report = testVerifyReport({
     result: 'fail',
     exitCode: 1,
     target: {
@@ -92,16 +92,8 @@ test('kpkg verify --format markdown: verdict, packages, every check with its sta
         elfFiles: 2,
       },
     ],
-    headersTrees: [],
     checks: [
-      {
-        id: 'package-arch',
-        severity: 'error',
-        title: 'declared architecture',
-        status: 'pass',
-        findings: 0,
-        note: null,
-      },
+      PACKAGE_ARCH_PASSED,
       { id: 'elf-machine', severity: 'error', title: 'ELF machine', status: 'fail', findings: 1, note: null },
     ],
     counts: { error: 1, warning: 0, info: 0 },
@@ -111,7 +103,7 @@ test('kpkg verify --format markdown: verdict, packages, every check with its sta
         package: 'linux-headers-6.1.192',
       }),
     ],
-  };
+  });
   const text = formatReportMarkdown(report);
   assert.match(text, /^### kpkg verify: ❌ FAIL — 1 error, 0 warnings, 0 notes\n/);
   assert.match(

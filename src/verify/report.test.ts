@@ -1,44 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { testVerifyReport } from '../testing/verify-report.js';
 import { finding } from './findings.js';
-import type { VerifyReport } from './report-data.js';
 import { formatReport, SHOWN_PER_CHECK } from './report.js';
 
 const ROOT = '/usr/src/linux-headers-6.1';
-
-function report(fields: Partial<VerifyReport>): VerifyReport {
-  return {
-    result: 'pass',
-    exitCode: 0,
-    target: { arch: null, from: 'none', detail: 'unknown: nothing tells', elf: null, dynamicLoader: null },
-    packages: [
-      {
-        input: 'out/h.deb',
-        format: 'deb',
-        name: 'headers',
-        version: null,
-        arch: null,
-        members: 1,
-        files: 1,
-        elfFiles: 0,
-      },
-    ],
-    headersTrees: [],
-    checks: [
-      {
-        id: 'package-arch',
-        severity: 'error',
-        title: 'declared architecture',
-        status: 'pass',
-        findings: 0,
-        note: null,
-      },
-    ],
-    counts: { error: 0, warning: 0, info: 0 },
-    findings: [],
-    ...fields,
-  };
-}
 
 test('packages, target, trees, one line per check with its findings below, then the result', () => {
   const fixdep = finding('elf-machine', 'x86-64, not AArch64', {
@@ -46,7 +12,7 @@ test('packages, target, trees, one line per check with its findings below, then 
     package: 'headers',
   });
   const text = formatReport(
-    report({
+    testVerifyReport({
       result: 'fail',
       exitCode: 1,
       target: {
@@ -119,7 +85,7 @@ test('packages, target, trees, one line per check with its findings below, then 
 test('one package, no tree, and findings past the shown number pointed to --json', () => {
   const many = Array.from({ length: SHOWN_PER_CHECK + 2 }, (_, i) => finding('elf-relocatable', `o${i}.o`));
   const text = formatReport(
-    report({
+    testVerifyReport({
       checks: [
         {
           id: 'elf-relocatable',
