@@ -1,39 +1,27 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { debPackage, dirMember, fileMember, linkMember, textMember } from '../testing/members.js';
 import { FileSet } from './file-set.js';
 import { findHeadersTrees, inHeadersTree } from './headers-trees.js';
-import type { Member, ReadPackage } from './model.js';
-
-const dir = (path: string): Member => ({ path, type: 'dir', size: 0, mode: 0o755 });
-const text = (path: string, content: string): Member => ({
-  path,
-  type: 'file',
-  size: content.length,
-  mode: 0o644,
-  text: content,
-});
-const file = (path: string): Member => ({ path, type: 'file', size: 1, mode: 0o644 });
-const link = (path: string, target: string): Member => ({ path, type: 'symlink', size: 0, mode: 0o777, link: target });
-const pkg = (name: string, members: Member[]): ReadPackage => ({ input: `${name}.deb`, format: 'deb', name, members });
 
 test("Debian's split: the flavour tree, its -common source tree and the kbuild scripts it links to", () => {
   const flavour = '/usr/src/linux-headers-6.1.0-56-arm64';
   const common = '/usr/src/linux-headers-6.1.0-56-common';
   const set = new FileSet([
-    pkg('linux-headers-6.1.0-56-arm64', [
-      dir(flavour),
-      text(`${flavour}/Makefile`, `include ${common}/Makefile\n`),
-      text(`${flavour}/include/config/kernel.release`, '6.1.0-56-arm64\n'),
-      text(`${flavour}/include/generated/utsrelease.h`, '#define UTS_RELEASE "6.1.0-56-arm64"\n'),
-      text(`${flavour}/.config`, 'CONFIG_ARM64=y\n'),
-      link(`${flavour}/scripts`, '../../lib/linux-kbuild-6.1/scripts'),
-      dir('/lib/modules/6.1.0-56-arm64'),
-      link('/lib/modules/6.1.0-56-arm64/build', flavour),
+    debPackage('linux-headers-6.1.0-56-arm64', [
+      dirMember(flavour),
+      textMember(`${flavour}/Makefile`, `include ${common}/Makefile\n`),
+      textMember(`${flavour}/include/config/kernel.release`, '6.1.0-56-arm64\n'),
+      textMember(`${flavour}/include/generated/utsrelease.h`, '#define UTS_RELEASE "6.1.0-56-arm64"\n'),
+      textMember(`${flavour}/.config`, 'CONFIG_ARM64=y\n'),
+      linkMember(`${flavour}/scripts`, '../../lib/linux-kbuild-6.1/scripts'),
+      dirMember('/lib/modules/6.1.0-56-arm64'),
+      linkMember('/lib/modules/6.1.0-56-arm64/build', flavour),
     ]),
-    pkg('linux-headers-6.1.0-56-common', [dir(common), file(`${common}/Makefile`)]),
-    pkg('linux-kbuild-6.1', [
-      dir('/usr/lib/linux-kbuild-6.1/scripts'),
-      file('/usr/lib/linux-kbuild-6.1/scripts/Makefile.build'),
+    debPackage('linux-headers-6.1.0-56-common', [dirMember(common), fileMember(`${common}/Makefile`)]),
+    debPackage('linux-kbuild-6.1', [
+      dirMember('/usr/lib/linux-kbuild-6.1/scripts'),
+      fileMember('/usr/lib/linux-kbuild-6.1/scripts/Makefile.build'),
     ]),
   ]);
   const [tree, ...others] = findHeadersTrees(set);
@@ -55,11 +43,11 @@ test("upstream's release names: UTS_RELEASE first, kernel.release too when it di
   const root = '/usr/src/linux-headers-6.1.192';
   const [tree] = findHeadersTrees(
     new FileSet([
-      pkg('h', [
-        text(`${root}/include/config/auto.conf`, 'CONFIG_X86=y\n'),
-        text(`${root}/.config`, 'CONFIG_ARM64=y\n'),
-        text(`${root}/include/config/kernel.release`, '6.1.192\n'),
-        text(`${root}/include/generated/utsrelease.h`, '#define UTS_RELEASE "6.1.0-kpkg"\n'),
+      debPackage('h', [
+        textMember(`${root}/include/config/auto.conf`, 'CONFIG_X86=y\n'),
+        textMember(`${root}/.config`, 'CONFIG_ARM64=y\n'),
+        textMember(`${root}/include/config/kernel.release`, '6.1.192\n'),
+        textMember(`${root}/include/generated/utsrelease.h`, '#define UTS_RELEASE "6.1.0-kpkg"\n'),
       ]),
     ]),
   );
@@ -70,14 +58,14 @@ test("upstream's release names: UTS_RELEASE first, kernel.release too when it di
 
 test('a build link to a directory without a marker, or no marker at all, makes no tree', () => {
   const set = new FileSet([
-    pkg('x', [
-      dir('/usr/src/empty'),
-      file('/usr/src/empty/Makefile'),
-      link('/lib/modules/6.1/build', '/usr/src/empty'),
+    debPackage('x', [
+      dirMember('/usr/src/empty'),
+      fileMember('/usr/src/empty/Makefile'),
+      linkMember('/lib/modules/6.1/build', '/usr/src/empty'),
     ]),
   ]);
   assert.deepEqual(findHeadersTrees(set), []);
-  const symvers = findHeadersTrees(new FileSet([pkg('y', [file('/opt/k/Module.symvers')])]));
+  const symvers = findHeadersTrees(new FileSet([debPackage('y', [fileMember('/opt/k/Module.symvers')])]));
   assert.deepEqual(
     symvers.map((t) => [t.root, t.release, t.configFile]),
     [['/opt/k', undefined, undefined]],

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Member, ReadPackage } from './model.js';
+import { debPackage, textMember } from '../testing/members.js';
 import { isKernelConfigPath, shippedConfigs } from './shipped-configs.js';
-
-const text = (path: string, content: string): Member => ({
-  path,
-  type: 'file',
-  size: content.length,
-  mode: 0o644,
-  text: content,
-});
-const pkg = (name: string, members: Member[]): ReadPackage => ({ input: `${name}.deb`, format: 'deb', name, members });
 
 test('the kernel configurations verify keeps texts of', () => {
   for (const path of [
@@ -27,15 +18,15 @@ test('the kernel configurations verify keeps texts of', () => {
 
 test('one configuration per tree, the most authoritative kind first, sorted by path', () => {
   const configs = shippedConfigs([
-    pkg('image', [text('/boot/config-6.1', 'CONFIG_X86=y\nCONFIG_X86_64=y\nCONFIG_64BIT=y\n')]),
-    pkg('headers', [
-      text(
+    debPackage('image', [textMember('/boot/config-6.1', 'CONFIG_X86=y\nCONFIG_X86_64=y\nCONFIG_64BIT=y\n')]),
+    debPackage('headers', [
+      textMember(
         '/usr/src/h/include/generated/autoconf.h',
         '#define CONFIG_X86 1\n#define CONFIG_X86_64 1\n#define CONFIG_64BIT 1\n',
       ),
-      text('/usr/src/h/.config', '# not the one the build used\nCONFIG_ARM64=y\n'),
-      text('/usr/src/h/include/config/auto.conf', 'CONFIG_ARM64=y\n'),
-      text('/usr/src/other/.config', 'CONFIG_FOO=y\n'),
+      textMember('/usr/src/h/.config', '# not the one the build used\nCONFIG_ARM64=y\n'),
+      textMember('/usr/src/h/include/config/auto.conf', 'CONFIG_ARM64=y\n'),
+      textMember('/usr/src/other/.config', 'CONFIG_FOO=y\n'),
     ]),
   ]);
   assert.deepEqual(
@@ -49,7 +40,7 @@ test('one configuration per tree, the most authoritative kind first, sorted by p
 
 test('autoconf.h alone is read as a configuration', () => {
   const configs = shippedConfigs([
-    pkg('h', [text('/usr/src/h/include/generated/autoconf.h', '#define CONFIG_ARM64 1\n')]),
+    debPackage('h', [textMember('/usr/src/h/include/generated/autoconf.h', '#define CONFIG_ARM64 1\n')]),
   ]);
   assert.deepEqual(
     configs.map((c) => c.arches.map((a) => a.debian)),
