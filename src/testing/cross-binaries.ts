@@ -63,7 +63,8 @@ export const GCC_TOOLCHAINS = {
   },
 } as const satisfies Record<string, Toolchain>;
 
-function clangFor(debian: string, triplet: string): Toolchain {
+/** clang with lld for `triplet` (no libc). */
+export function clangFor(debian: string, triplet: string): Toolchain {
   return {
     debian,
     command: 'clang',

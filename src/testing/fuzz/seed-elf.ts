@@ -6,7 +6,7 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isElfMagic } from '../../elf/elf.js';
-import { CLANG_TOOLCHAINS, CrossBuildDir, type Toolchain } from '../cross-binaries.js';
+import { CLANG_TOOLCHAINS, clangFor, CrossBuildDir } from '../cross-binaries.js';
 
 /** Directories of real ELF files; the first few small ones of each are taken, by name. */
 const SYSTEM_ELF_DIRS = [
@@ -55,16 +55,6 @@ export async function systemElfSamples(perDir = 4): Promise<Buffer[]> {
   return samples;
 }
 
-function clang(debian: string, triplet: string): Toolchain {
-  return {
-    debian,
-    command: 'clang',
-    targetArgs: [`--target=${triplet}`, '-fuse-ld=lld'],
-    aptPackages: ['clang', 'lld'],
-    hasLibc: false,
-  };
-}
-
 /** Big-endian ELF (64-bit with dynamic sections, 32-bit), and 32-bit x86, compiled with clang. */
 export async function compiledElfSamples(): Promise<Buffer[]> {
   const dir = await CrossBuildDir.create('kpkg-fuzz-elf-');
@@ -72,8 +62,8 @@ export async function compiledElfSamples(): Promise<Buffer[]> {
     const built = await Promise.all([
       dir.compile(CLANG_TOOLCHAINS.ppc64, { kind: 'shared' }),
       dir.compile(CLANG_TOOLCHAINS.ppc64, { kind: 'pie' }),
-      dir.compile(clang('powerpc', 'powerpc-linux-gnu'), { kind: 'shared' }),
-      dir.compile(clang('mips', 'mips-linux-gnu'), { kind: 'object' }),
+      dir.compile(clangFor('powerpc', 'powerpc-linux-gnu'), { kind: 'shared' }),
+      dir.compile(clangFor('mips', 'mips-linux-gnu'), { kind: 'object' }),
       dir.compile(CLANG_TOOLCHAINS.i386, { kind: 'shared' }),
     ]);
     return await Promise.all(built.map((path) => readFile(path)));
