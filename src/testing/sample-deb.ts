@@ -15,6 +15,11 @@ export const LONG = `${HEADERS}/${'d'.repeat(120)}/${'e'.repeat(150)}/deep.h`;
 export const postinst = '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then\n  echo configured\nfi\n';
 export const toolBytes = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 31) % 256));
 
+/** A file entry at `path` whose contents are the file `from` on disk. */
+export async function diskEntry(path: string, from: string, mode = 0o644): Promise<PackageEntry> {
+  return { kind: 'file', path, mode, size: (await stat(from)).size, source: { from: 'disk', path: from } };
+}
+
 /** Writes the package's source files into `work`/src and returns its description. */
 export async function samplePackage(work: string): Promise<PackageDescription> {
   const src = join(work, 'src');
@@ -29,18 +34,11 @@ export async function samplePackage(work: string): Promise<PackageDescription> {
     'kpkg-test (1.0-1) unstable; urgency=low\n\n  * Test.\n\n -- Kpkg Test <kpkg@example.org>  Tue, 14 Nov 2023 22:13:20 +0000\n',
     { level: 9 },
   );
-  const disk = async (path: string, from: string, mode = 0o644): Promise<PackageEntry> => ({
-    kind: 'file',
-    path,
-    mode,
-    size: (await stat(from)).size,
-    source: { from: 'disk', path: from },
-  });
   // Unsorted and without parent directories on purpose: the writer completes and orders them.
   const entries: PackageEntry[] = [
     { kind: 'symlink', path: '/usr/lib/kpkg-test/link', target: 'tool' },
-    await disk('/usr/lib/kpkg-test/tool', join(src, 'tool'), 0o755),
-    await disk('/usr/share/doc/kpkg-test/copyright', join(src, 'copyright')),
+    await diskEntry('/usr/lib/kpkg-test/tool', join(src, 'tool'), 0o755),
+    await diskEntry('/usr/share/doc/kpkg-test/copyright', join(src, 'copyright')),
     {
       kind: 'file',
       path: '/usr/share/doc/kpkg-test/changelog.Debian.gz',
@@ -55,7 +53,7 @@ export async function samplePackage(work: string): Promise<PackageDescription> {
       size: 0,
       source: { from: 'bytes', data: new Uint8Array(0) },
     },
-    await disk(LONG, join(src, 'deep.h')),
+    await diskEntry(LONG, join(src, 'deep.h')),
     { kind: 'dir', path: '/etc/kpkg-test.d', mode: 0o755 },
   ];
   return {

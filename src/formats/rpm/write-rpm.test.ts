@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { openRpm, RPMTAG } from '../../archive/rpm.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import { diskEntry, toolBytes } from '../../testing/sample-deb.js';
 import { KpkgError } from '../../util/errors.js';
 import { rpmPackager, writeRpm } from './write-rpm.js';
 
@@ -39,7 +40,6 @@ const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).d
 
 let work = '';
 let pkg: PackageDescription;
-const toolBytes = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 31) % 256));
 const scripts = {
   preinst: '#!/bin/sh\necho pre "$1"\n',
   postinst: '#!/bin/sh\nset -e\necho post "$1"\n\n',
@@ -53,21 +53,14 @@ before(async () => {
   await mkdir(src);
   await writeFile(join(src, 'tool'), toolBytes);
   await writeFile(join(src, 'deep.h'), '#define DEEP 1\n');
-  const disk = async (path: string, from: string, mode = 0o644): Promise<PackageEntry> => ({
-    kind: 'file',
-    path,
-    mode,
-    size: (await stat(from)).size,
-    source: { from: 'disk', path: from },
-  });
   const entries: PackageEntry[] = [
     { kind: 'symlink', path: `${TOP}/link`, target: 'bin/tool' },
-    await disk(`${TOP}/bin/tool`, join(src, 'tool'), 0o755),
+    await diskEntry(`${TOP}/bin/tool`, join(src, 'tool'), 0o755),
     { kind: 'dir', path: TOP, mode: 0o755 },
     { kind: 'dir', path: `${TOP}/bin`, mode: 0o755 },
     { kind: 'file', path: `${TOP}/empty`, mode: 0o644, size: 0, source: { from: 'bytes', data: new Uint8Array(0) } },
     { kind: 'file', path: `${TOP}/a-b`, mode: 0o600, size: 5, source: { from: 'bytes', data: Buffer.from('a-b!\n') } },
-    await disk(LONG, join(src, 'deep.h')),
+    await diskEntry(LONG, join(src, 'deep.h')),
     { kind: 'ghost', path: '/boot/vmlinuz-kpkg-test', mode: 0o644 },
   ];
   pkg = {
