@@ -239,36 +239,17 @@ describe('cpioStream (the rpm payload writer)', () => {
   });
 
   it('fails the stream with a KpkgError when a disk file is missing or changed size', async () => {
-    const drain = async (list: CpioWriteEntry[]): Promise<void> => {
+    /** Streams an archive of one file listed as 1 byte and read from `path`, dropping the output. */
+    const drainOneByteFile = async (path: string): Promise<void> => {
+      const list: CpioWriteEntry[] = [
+        { type: 'file', name: './x', mode: 0o644, ino: 1, mtime: 0, size: 1, content: { from: 'disk', path } },
+      ];
       await pipeline(cpioStream(list), new Writable({ write: (_chunk, _encoding, callback) => callback() }));
     };
     await assert.rejects(
-      drain([
-        {
-          type: 'file',
-          name: './x',
-          mode: 0o644,
-          ino: 1,
-          mtime: 0,
-          size: 1,
-          content: { from: 'disk', path: '/nonexistent/kpkg' },
-        },
-      ]),
+      drainOneByteFile('/nonexistent/kpkg'),
       (e: unknown) => e instanceof KpkgError && e.where === '/nonexistent/kpkg',
     );
-    await assert.rejects(
-      drain([
-        {
-          type: 'file',
-          name: './x',
-          mode: 0o644,
-          ino: 1,
-          mtime: 0,
-          size: 1,
-          content: { from: 'disk', path: '/etc/hostname' },
-        },
-      ]),
-      /changed while being packaged/,
-    );
+    await assert.rejects(drainOneByteFile('/etc/hostname'), /changed while being packaged/);
   });
 });
