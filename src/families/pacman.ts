@@ -1,6 +1,11 @@
 import { isPacmanPackageName } from '../formats/pacman/names.js';
 import { pacmanPackager } from '../formats/pacman/write-pacman.js';
-import { DEFAULT_PKGBASE, PACMAN_PACKAGE_KINDS, pacmanLayout, type PacmanPackageKind } from '../layouts/pacman/layout.js';
+import {
+  DEFAULT_PKGBASE,
+  PACMAN_PACKAGE_KINDS,
+  pacmanLayout,
+  type PacmanPackageKind,
+} from '../layouts/pacman/layout.js';
 import { pacmanInstaller } from '../smoke/install/pacman.js';
 import { KpkgError } from '../util/errors.js';
 import { CONTAINER_READERS } from '../reader/open.js';
