@@ -66,17 +66,8 @@ export function pacmanArch(debianArch: string): string {
 
 /** How a family spells a row's architecture in its packages' metadata (a directory declares none). */
 function declaredName(format: FamilyId | 'directory', arch: ArchInfo): string | undefined {
-  switch (format) {
-    case 'rpm':
-      return arch.rpm?.name;
-    case 'pacman':
-      return arch.pacman;
-    case 'deb':
-    case 'tar':
-      return arch.debian;
-    case 'directory':
-      return undefined;
-  }
+  if (format === 'directory') return undefined;
+  return isNamingFamily(format) ? familyName(format, arch) : arch.debian;
 }
 
 /** 'all', 'noarch', 'any': a package for every machine, in any family's words. */
