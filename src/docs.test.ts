@@ -9,7 +9,8 @@
  * src/testing/layers.ts, layer by layer.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { test } from 'node:test';
 import { checkoutSourceRoot } from './testing/import-graph.js';
@@ -88,22 +89,43 @@ function documents(root: string): string[] {
   return ['README.md', ...walk('docs')];
 }
 
+/** What `document` names that `root` lacks: a path, or the heading a link's #anchor points at. Outputs under `ignored` are skipped. */
+function brokenReferences(root: string, document: string, text: string, ignored: readonly string[]): string[] {
+  return pathReferences(document, text).flatMap((reference) => {
+    const writtenPath = reference.written.split('#')[0] ?? '';
+    const resolved = writtenPath === '' || writtenPath === reference.path ? '' : ` (${reference.path})`;
+    const where = `${document}: ${reference.written}${resolved}`;
+    if (isUnder(reference.path, ignored)) return [];
+    if (!existsSync(join(root, reference.path))) return [`${where} does not exist`];
+    if (reference.anchor === undefined || !reference.path.endsWith('.md')) return [];
+    const anchors = headingAnchors(readFileSync(join(root, reference.path), 'utf8'));
+    return anchors.has(reference.anchor) ? [] : [`${where}: no heading #${reference.anchor}`];
+  });
+}
+
 test('every file README.md and docs/ name exists in the checkout', () => {
   const root = dirname(checkoutSourceRoot(import.meta.url));
   const ignored = ignoredFolders(readFileSync(join(root, '.gitignore'), 'utf8'));
   const missing = documents(root).flatMap((document) =>
-    pathReferences(document, readFileSync(join(root, document), 'utf8')).flatMap((reference) => {
-      const writtenPath = reference.written.split('#')[0] ?? '';
-      const resolved = writtenPath === '' || writtenPath === reference.path ? '' : ` (${reference.path})`;
-      const where = `${document}: ${reference.written}${resolved}`;
-      if (isUnder(reference.path, ignored)) return [];
-      if (!existsSync(join(root, reference.path))) return [`${where} does not exist`];
-      if (reference.anchor === undefined || !reference.path.endsWith('.md')) return [];
-      const anchors = headingAnchors(readFileSync(join(root, reference.path), 'utf8'));
-      return anchors.has(reference.anchor) ? [] : [`${where}: no heading #${reference.anchor}`];
-    }),
+    brokenReferences(root, document, readFileSync(join(root, document), 'utf8'), ignored),
   );
   assert.deepEqual(missing, []);
+});
+
+test('a path that is not there and an anchor no heading makes are named; outputs are not', () => {
+  const root = mkdtempSync(join(tmpdir(), 'kpkg-docs-'));
+  try {
+    mkdirSync(join(root, 'docs'));
+    writeFileSync(join(root, 'docs/usage.md'), '# Using kpkg\n## Bad input\n');
+    const text =
+      'See `src/gone.ts`, `bench/results/deb.json`, [bad input](usage.md#bad-input), [gone](usage.md#interrupts).';
+    assert.deepEqual(brokenReferences(root, 'docs/a.md', text, ['bench/results']), [
+      'docs/a.md: src/gone.ts does not exist',
+      'docs/a.md: usage.md#interrupts (docs/usage.md): no heading #interrupts',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 /** The numbered layer list under architecture.md's layer rules ('     3. arch, debian'). */
