@@ -69,7 +69,30 @@ export interface QemuSystem {
    * (qemu's riscv loader reads only a raw Image or an ELF; a board's bootloader may differ).
    */
   kernelFile: 'as-installed' | 'decompressed';
+  /** The console driver's options: without them the kernel boots silently (checked before a boot). */
+  consoleKconfig: readonly string[];
+  /**
+   * What else a tinyconfig kernel needs on this machine to run the target's Debian binaries
+   * (an MMU, the platform, the FPU the ABI assumes); tools/kernel-tree adds these to every tree.
+   */
+  kconfig: readonly string[];
 }
+
+/**
+ * What every kernel needs to reach an initramfs /init and report (TTY and PRINTK are prompts that
+ * tinyconfig's EXPERT turns off; the init is a busybox script, so BINFMT_SCRIPT as well as ELF).
+ */
+export const BOOT_KCONFIG = [
+  'TTY',
+  'PRINTK',
+  'BLK_DEV_INITRD',
+  'DEVTMPFS',
+  'DEVTMPFS_MOUNT',
+  'BINFMT_ELF',
+  'BINFMT_SCRIPT',
+  'PROC_FS',
+  'SYSFS',
+] as const;
 
 /** Debian releases in order; a row's firstDebianRelease is where it entered the archive. */
 export const DEBIAN_RELEASES = ['buster', 'bullseye', 'bookworm', 'trixie', 'forky', 'sid'] as const;
@@ -216,7 +239,14 @@ export const ARCHES: readonly ArchInfo[] = [
     // Arch Linux 32, an unofficial port.
     pacman: 'i686',
     qemuUser: 'i386',
-    qemuSystem: { binary: 'qemu-system-i386', machineArgs: ['-M', 'pc'], console: 'ttyS0', kernelFile: 'as-installed' },
+    qemuSystem: {
+      binary: 'qemu-system-i386',
+      machineArgs: ['-M', 'pc'],
+      console: 'ttyS0',
+      kernelFile: 'as-installed',
+      consoleKconfig: ['SERIAL_8250', 'SERIAL_8250_CONSOLE'],
+      kconfig: [],
+    },
     nodeArch: 'ia32',
     ubuntuArchive: 'archive',
     aliases: ['ia32', 'i486', 'i586'],
@@ -247,6 +277,8 @@ export const ARCHES: readonly ArchInfo[] = [
       machineArgs: ['-M', 'virt', '-cpu', 'max,pauth-impdef=on'],
       console: 'ttyAMA0',
       kernelFile: 'as-installed',
+      consoleKconfig: ['SERIAL_AMBA_PL011', 'SERIAL_AMBA_PL011_CONSOLE'],
+      kconfig: [],
     },
     nodeArch: 'arm64',
     ubuntuArchive: 'ports',
@@ -279,6 +311,9 @@ export const ARCHES: readonly ArchInfo[] = [
       machineArgs: ['-M', 'virt,highmem=off', '-cpu', 'cortex-a15'],
       console: 'ttyAMA0',
       kernelFile: 'as-installed',
+      consoleKconfig: ['SERIAL_AMBA_PL011', 'SERIAL_AMBA_PL011_CONSOLE'],
+      // tinyconfig on arm is a no-MMU kernel with no ARMv7 platform; Debian armhf assumes VFP.
+      kconfig: ['MMU', 'ARCH_MULTI_V7', 'AEABI', 'VFP', 'ARCH_VIRT'],
     },
     nodeArch: 'arm',
     ubuntuArchive: 'ports',
@@ -340,6 +375,10 @@ export const ARCHES: readonly ArchInfo[] = [
       machineArgs: ['-M', 'virt', '-bios', 'default'],
       console: 'ttyS0',
       kernelFile: 'decompressed',
+      consoleKconfig: ['SERIAL_8250', 'SERIAL_8250_CONSOLE', 'SERIAL_OF_PLATFORM'],
+      // Debian's rv64gc binaries need the FPU; qemu 7.2's device tree has only riscv,isa, which
+      // the kernel reads with RISCV_ISA_FALLBACK (arch/riscv/Kconfig).
+      kconfig: ['MMU', 'FPU', 'RISCV_ISA_FALLBACK'],
     },
     nodeArch: 'riscv64',
     firstDebianRelease: 'trixie',
@@ -371,6 +410,9 @@ export const ARCHES: readonly ArchInfo[] = [
       machineArgs: ['-M', 'pseries', '-cpu', 'POWER9'],
       console: 'hvc0',
       kernelFile: 'as-installed',
+      consoleKconfig: ['HVC_CONSOLE'],
+      // SLOF enters through the prom_init trampoline; Debian ppc64el assumes POWER8's VSX.
+      kconfig: ['PPC64', 'CPU_LITTLE_ENDIAN', 'PPC_PSERIES', 'PPC_OF_BOOT_TRAMPOLINE', 'ALTIVEC', 'VSX'],
     },
     nodeArch: 'ppc64',
     ubuntuArchive: 'ports',
@@ -426,6 +468,8 @@ export const ARCHES: readonly ArchInfo[] = [
       machineArgs: ['-M', 's390-ccw-virtio'],
       console: 'ttysclp0',
       kernelFile: 'as-installed',
+      consoleKconfig: ['SCLP_TTY', 'SCLP_CONSOLE', 'SCLP_VT220_TTY', 'SCLP_VT220_CONSOLE'],
+      kconfig: [],
     },
     nodeArch: 's390x',
     ubuntuArchive: 'ports',
