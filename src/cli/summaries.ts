@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { BuildResult } from '../pipeline/build-packages.js';
 import type { SmokeResult } from '../smoke/smoke.js';
+import type { BootReport } from '../smoke/boot/report.js';
 import { mdBlock, mdCode, mdDocument, mebibytes, mdTable, mdText } from '../util/markdown.js';
 
 export function packagesMarkdown<Kind extends string>(command: string, result: BuildResult<Kind>): string {
@@ -36,6 +37,35 @@ export function packagesMarkdown<Kind extends string>(command: string, result: B
   ]);
 }
 
+/** The boot of `kpkg smoke --boot`: the machine and timings, then every module and what the kernel said. */
+function bootMarkdown(boot: BootReport): string {
+  return mdDocument([
+    mdTable(
+      ['boot', 'kernel file', 'to /init', 'whole boot', 'taint'],
+      [
+        [
+          boot.ok ? '✅' : '❌',
+          `${mdCode(boot.kernelFile)}${boot.decompressed ? ' (decompressed for qemu)' : ''}`,
+          boot.secondsToInit === undefined ? '—' : `${boot.secondsToInit.toFixed(1)} s`,
+          `${boot.seconds.toFixed(1)} s`,
+          boot.taint === undefined ? '—' : mdText(`${boot.taint.value} ${boot.taint.flags}`),
+        ],
+      ],
+    ),
+    mdTable(
+      ['module', 'from', 'loaded', 'unloaded', 'the kernel said'],
+      boot.modules.map((m) => [
+        mdCode(m.name),
+        m.origin === 'image' ? "the image's (modprobe)" : 'built against the headers (insmod)',
+        m.loaded ? '✅' : '❌',
+        m.unloaded === undefined ? '—' : m.unloaded ? '✅' : '❌',
+        mdText(m.kernelSays.join(' / ') || '—'),
+      ]),
+    ),
+    boot.failures.length === 0 ? undefined : mdBlock(boot.failures.join('\n')),
+  ]).trimEnd();
+}
+
 export function smokeMarkdown(facts: { release: string; arch: string; llvm: boolean }, result: SmokeResult): string {
   return mdDocument([
     `### kpkg smoke: ${result.ok ? '✅ passed' : `❌ FAILED at "${mdText(result.failedStep ?? '?')}"`}`,
@@ -62,6 +92,7 @@ export function smokeMarkdown(facts: { release: string; arch: string; llvm: bool
             d.vermagic === undefined ? '—' : mdCode(d.vermagic),
           ]),
         ),
+    result.boot === undefined ? undefined : bootMarkdown(result.boot),
     mdTable(
       ['step', 'seconds'],
       result.timings.map((t) => [mdText(t.step), t.seconds.toFixed(1)]),

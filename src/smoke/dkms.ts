@@ -29,6 +29,8 @@ export interface DkmsResult {
   ok: boolean;
   /** The built module's vermagic (the first .ko). */
   vermagic?: string | undefined;
+  /** Every .ko the build left, as paths in the target rootfs, sorted. */
+  moduleFiles?: string[] | undefined;
   /** On failure: the end of dkms's output and of its make.log. */
   logTail?: string | undefined;
 }

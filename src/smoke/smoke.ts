@@ -2,10 +2,12 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KpkgError } from '../util/errors.js';
 import { debianArchInfo } from './debian-arch.js';
+import type { BootReport } from './boot/report.js';
 import type { DkmsResult } from './dkms.js';
 import { installerFor } from './detect.js';
 import type { Installer, SmokeInputFormat } from './install/installer.js';
 import { sampleModuleDir } from './sample-module-dir.js';
+import { bootConfigStep, bootStep } from './steps/boot.js';
 import { buildModuleStep, dkmsStep } from './steps/build.js';
 import { checkBinariesStep, modinfoStep } from './steps/check.js';
 import { installStep } from './steps/install.js';
@@ -24,10 +26,12 @@ export const SMOKE_STEPS = [
   binfmtStep,
   rootfsStep,
   installStep,
+  bootConfigStep,
   dkmsStep,
   buildModuleStep,
   modinfoStep,
   checkBinariesStep,
+  bootStep,
 ] as const;
 
 /** A step's name; onStep gets each as it starts. */
@@ -66,6 +70,8 @@ export interface SmokeRunResult<Name extends string> {
   timings: { step: Name; seconds: number }[];
   /** Each DKMS module built (with --dkms), in the order asked. */
   dkms?: DkmsResult[];
+  /** How the boot went (with --boot), also when it failed. */
+  boot?: BootReport;
 }
 
 export type SmokeResult = SmokeRunResult<SmokeStep>;
@@ -128,11 +134,18 @@ function passed<Name extends string>(facts: SmokeFacts): RunEnd<Name> {
     ...(facts.moduleFile === undefined ? {} : { moduleFile: facts.moduleFile }),
     ...(facts.buildTree === undefined ? {} : { buildTree: facts.buildTree }),
     ...(facts.dkms === undefined ? {} : { dkms: facts.dkms }),
+    ...(facts.boot === undefined ? {} : { boot: facts.boot }),
   };
 }
 
 function failedAt<Name extends string>(step: Name, logTail: string, facts: SmokeFacts): RunEnd<Name> {
-  return { ok: false, failedStep: step, logTail, ...(facts.dkms === undefined ? {} : { dkms: facts.dkms }) };
+  return {
+    ok: false,
+    failedStep: step,
+    logTail,
+    ...(facts.dkms === undefined ? {} : { dkms: facts.dkms }),
+    ...(facts.boot === undefined ? {} : { boot: facts.boot }),
+  };
 }
 
 /** Runs the wanted steps in order, timing each, until one fails. */

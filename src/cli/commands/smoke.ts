@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { installerFor } from '../../smoke/detect.js';
+import type { BootReport } from '../../smoke/boot/report.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
 import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';
 import { smoke, type SmokeStep } from '../../smoke/smoke.js';
+import { BOOT_TIMEOUT_MS, bootMachine } from '../../smoke/steps/boot.js';
 import { formatOption, reportFormat } from '../options.js';
 import { createProgress } from '../progress.js';
 import { smokeMarkdown } from '../summaries.js';
@@ -22,6 +24,8 @@ interface SmokeCliOptions {
   artifacts?: string;
   dkms?: string[];
   moduleDir?: string;
+  boot?: boolean;
+  bootTimeout?: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -52,7 +56,35 @@ function stepDetail(
       return `vermagic of the built module starts with ${release}`;
     case 'check binaries':
       return `every program under /lib/modules/${release}/build (links followed into the headers tree) is an ${arch} binary`;
+    case 'boot config':
+      return `the image package's kernel is there and its configuration boots on ${bootMachine(arch).machine.binary}`;
+    case 'boot':
+      return `${bootMachine(arch).machine.binary} boots it with kpkg's initramfs, which loads the image's modules and the built ones`;
   }
+}
+
+/** --boot-timeout in milliseconds; a bad value is a usage error. */
+function bootTimeoutMs(seconds: string | undefined): number {
+  if (seconds === undefined) return BOOT_TIMEOUT_MS;
+  const value = Number(seconds);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new KpkgError(`--boot-timeout ${seconds} is not a number of seconds`, {
+      hint: 'e.g. --boot-timeout 600',
+      exitCode: 2,
+    });
+  return Math.round(value * 1000);
+}
+
+/** The boot's lines of the text report. */
+function bootText(boot: BootReport): string {
+  const loads = boot.modules.map((m) => `${m.name} (${m.origin === 'image' ? "image's, modprobe" : 'built, insmod'})`);
+  return [
+    `  boot: ${boot.kernelFile}${boot.decompressed ? ' (decompressed for qemu)' : ''} reached /init in ${boot.secondsToInit ?? '?'} s, whole boot ${boot.seconds} s`,
+    `    ${boot.command}`,
+    `  loaded and unloaded: ${loads.join(', ') || 'nothing'}${boot.taint === undefined ? '' : `; taint ${boot.taint.value}${boot.taint.flags === '' ? '' : ` (${boot.taint.flags})`}`}`,
+    ...boot.modules.flatMap((m) => m.kernelSays.map((line) => `    ${m.name}: ${line}`)),
+    '',
+  ].join('\n');
 }
 
 /** The packages' facts; when they cannot be read from the packages, --release and --arch together stand in. */
@@ -98,7 +130,12 @@ export function registerSmoke(program: Command): void {
       '--module-dir <dir>',
       "an out-of-tree module's source (with its Kbuild or Makefile) to build instead of kpkg's sample module",
     )
-    .option('--artifacts <dir>', 'copy the built module and smoke.log here')
+    .option(
+      '--boot',
+      "then boot the kernel the image package installed (give the image package too) on the target's qemu-system machine, with an initramfs that loads the image's modules and every module built against the headers",
+    )
+    .option('--boot-timeout <seconds>', 'limit for the boot, from qemu start to power-off (default 300)')
+    .option('--artifacts <dir>', 'copy the built module, smoke.log and the boot console here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
     .addOption(formatOption())
@@ -126,6 +163,7 @@ export function registerSmoke(program: Command): void {
           ...(dkms.length === 0 ? {} : { dkms }),
           ...(options.moduleDir === undefined ? {} : { moduleDir: resolve(options.moduleDir) }),
           ...(options.keepRootfs === true ? { keepRootfs: true } : {}),
+          ...(options.boot === true ? { boot: true, bootTimeoutMs: bootTimeoutMs(options.bootTimeout) } : {}),
           verbose: options.verbose === true,
           onLine: (line) => progress.command(line),
           onStep: (step) =>
@@ -146,6 +184,7 @@ export function registerSmoke(program: Command): void {
             process.stdout.write(
               `  dkms: ${d.package} (${d.module}/${d.version}) built, vermagic ${d.vermagic ?? ''}\n`,
             );
+          if (result.boot !== undefined) process.stdout.write(bootText(result.boot));
         } else {
           process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
         }

@@ -55,6 +55,11 @@ function releasePaths(release: string): ReleasePaths {
   return { release, modulesDir, build: `${modulesDir}/build` };
 }
 
+/** Where the kernel package puts the kernel: vmlinuz beside the modules, where systemd and mkinitcpio look. */
+export function pacmanKernelFile(release: string): string {
+  return `${releasePaths(release).modulesDir}/vmlinuz`;
+}
+
 /** <pkgbase>: the modules, vmlinuz beside them and the pkgbase file mkinitcpio reads, the device trees. */
 function kernelPackage(base: PacmanBase, parts: KernelParts, paths: ReleasePaths, pkgbase: string): PackageDescription {
   const image = requirePart(parts, 'image');
@@ -65,7 +70,7 @@ function kernelPackage(base: PacmanBase, parts: KernelParts, paths: ReleasePaths
     entries: [
       // modules_install DEPMOD=true: the alpm hook runs depmod.
       ...modulesDirEntries(image.modules, paths.release, paths.modulesDir, { withoutDepmodOutputs: true }),
-      stagedDataFile(`${paths.modulesDir}/vmlinuz`, image.bootImage),
+      stagedDataFile(pacmanKernelFile(paths.release), image.bootImage),
       {
         kind: 'file',
         path: `${paths.modulesDir}/pkgbase`,

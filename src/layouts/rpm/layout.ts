@@ -63,6 +63,11 @@ const ghost = (path: string): PackageEntry => ({ kind: 'ghost', path, mode: 0o64
 type CommonFields = ReturnType<typeof common>;
 const KERNEL_RPM = { group: 'System Environment/Kernel', vendor: 'The Linux Community' } as const;
 
+/** Where the kernel package puts the kernel (Fedora's layout: %post hands it to kernel-install). */
+export function rpmKernelFile(release: string): string {
+  return `/lib/modules/${release}/vmlinuz`;
+}
+
 /** kernel: the modules with depmod's indexes as %ghost, the image, System.map and config beside them, the /boot copies %post makes. */
 function kernelPackage(fields: CommonFields, release: string, image: ImageContents): PackageDescription {
   const modulesDir = `/lib/modules/${release}`;
@@ -79,7 +84,7 @@ function kernelPackage(fields: CommonFields, release: string, image: ImageConten
       // modules_install with DEPMOD=true: %post runs depmod; the indexes are %ghost.
       ...modulesDirEntries(image.modules, release, modulesDir, { withoutDepmodOutputs: true }),
       ...DEPMOD_OUTPUTS.map((name) => ghost(`${modulesDir}/${name}`)),
-      stagedDataFile(`${modulesDir}/vmlinuz`, image.bootImage),
+      stagedDataFile(rpmKernelFile(release), image.bootImage),
       stagedDataFile(`${modulesDir}/System.map`, image.systemMap),
       stagedDataFile(`${modulesDir}/config`, image.config),
       ...(dtbs.length === 0 ? [] : [{ kind: 'dir', path: `${modulesDir}/dtb`, mode: 0o755 } as const]),

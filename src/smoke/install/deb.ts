@@ -1,3 +1,4 @@
+import { bootInstallPathFor } from '../../arch/kconfig.js';
 import { dependenciesOutside, readDebControl } from './deb-depends.js';
 import { headersDebsFacts } from './headers-debs.js';
 import type { Installer } from './installer.js';
@@ -14,5 +15,7 @@ export const debInstaller: Installer = {
     // unsafe-io: no fsync per file; this rootfs is thrown away anyway (saves much of dpkg's time under qemu).
     return [['dpkg', '--force-unsafe-io', '--install', ...files]];
   },
+  // linux-image-<release> installs it as /boot/<the arch's image name>-<release> (layouts/deb/image.ts).
+  kernelFile: bootInstallPathFor,
   facts: (files) => headersDebsFacts(files),
 };

@@ -4,6 +4,7 @@
  * rootfs (with the target's own dpkg, rpm, pacman or tar), and what the packages say about the
  * kernel they are for. smoke.ts only picks the installer (installerFor in ./detect.ts).
  */
+import type { ArchInfo } from '../../arch/arch-table.js';
 import type { FamilyId } from '../../package/family.js';
 
 /** Input formats `kpkg smoke` installs: one per family. */
@@ -40,6 +41,8 @@ export interface Installer {
    * a file it did not extract); undefined when there is none.
    */
   problemIn?(output: string): string | undefined;
+  /** Where this family's image package puts the kernel a bootloader loads (a path in the target; kpkg smoke --boot boots it). */
+  kernelFile(arch: ArchInfo, release: string): string;
   /** Release, architecture and compiler of the kernel the packages (host paths) are for. */
   facts(files: readonly string[]): Promise<HeadersFacts>;
 }

@@ -1,4 +1,5 @@
 import { ARCHES } from '../../arch/arch-table.js';
+import { pacmanKernelFile } from '../../layouts/pacman/layout.js';
 import { archiveFacts } from './archive-facts.js';
 import type { Installer } from './installer.js';
 
@@ -65,5 +66,6 @@ export const pacmanInstaller: Installer = {
       ? undefined
       : `pacman did not install everything as packaged:\n${problems.slice(0, 10).join('\n')}`;
   },
+  kernelFile: (_arch, release) => pacmanKernelFile(release),
   facts: (files) => archiveFacts(files),
 };

@@ -1,3 +1,4 @@
+import { rpmKernelFile } from '../../layouts/rpm/layout.js';
 import { archiveFacts } from './archive-facts.js';
 import type { Installer } from './installer.js';
 
@@ -21,5 +22,6 @@ export const rpmInstaller: Installer = {
     ['rpm', '--dbpath', RPM_DBPATH, '--initdb'],
     ['rpm', '--dbpath', RPM_DBPATH, '-i', '--nodeps', ...files],
   ],
+  kernelFile: (_arch, release) => rpmKernelFile(release),
   facts: (files) => archiveFacts(files),
 };

@@ -1,4 +1,5 @@
 import type { DecompressionKind } from '../../archive/compress.js';
+import { bootInstallPathFor } from '../../arch/kconfig.js';
 import { archiveFacts } from './archive-facts.js';
 import type { Installer } from './installer.js';
 import { sniffInput } from './sniff.js';
@@ -29,5 +30,7 @@ export const tarInstaller: Installer = {
     ].sort();
   },
   commands: (files) => files.map((file) => ['tar', '-xf', file, '-C', '/', '--keep-directory-symlink']),
+  // boot/<the arch's image name>-<release>, as buildtar lays it out (layouts/tar/layout.ts).
+  kernelFile: bootInstallPathFor,
   facts: (files) => archiveFacts(files),
 };

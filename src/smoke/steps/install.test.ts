@@ -55,6 +55,7 @@ function fakeInstaller(overrides: Partial<Installer>): Installer {
     rootfsPackages: () => Promise.resolve([]),
     commands: (files) => [['fake-install', ...files]],
     facts: () => assert.fail('the install step reads no facts'),
+    kernelFile: () => assert.fail('the install step boots nothing'),
     ...overrides,
   };
 }

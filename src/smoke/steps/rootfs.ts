@@ -43,10 +43,17 @@ export const MMDEBSTRAP_ROOTFS: RootfsMaker = {
   unpack: unpackRootfs,
 };
 
-/** The Debian packages the run asks for on top of the installer's: the extra ones, and dkms with the DKMS packages. */
+/**
+ * The Debian packages the run asks for on top of the installer's: the extra ones, dkms with the
+ * DKMS packages, and the static busybox the boot's initramfs is made of.
+ */
 export function requestedPackages(input: SmokeInput): string[] {
   const dkms = input.dkms ?? [];
-  return [...(input.extraPackages ?? []), ...(dkms.length === 0 ? [] : ['dkms', ...dkms.map(aptSpec)])];
+  return [
+    ...(input.extraPackages ?? []),
+    ...(dkms.length === 0 ? [] : ['dkms', ...dkms.map(aptSpec)]),
+    ...(input.boot === true ? ['busybox-static'] : []),
+  ];
 }
 
 async function makeRootfs(context: StepContext, maker: RootfsMaker): Promise<StepOutcome> {

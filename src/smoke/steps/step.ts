@@ -5,6 +5,7 @@
  * it, or with a failure and the end of its log, which stops the run. smoke.ts runs SMOKE_STEPS
  * in order: a new step is one module in this folder and one entry in that list.
  */
+import type { BootReport } from '../boot/report.js';
 import type { DkmsRequest, DkmsResult } from '../dkms.js';
 import type { Installer } from '../install/installer.js';
 import type { UnpackedRootfs } from '../rootfs.js';
@@ -59,6 +60,10 @@ export interface SmokeInput {
    * /dev/shm (nodev); a tmpfs mounted without nodev makes unpacking and clean-up faster.
    */
   readonly workDir?: string | undefined;
+  /** Boot the kernel the image package installed on the target's qemu-system machine and load the modules (--boot). */
+  readonly boot?: boolean | undefined;
+  /** Limit for the boot, from qemu's start to its exit; default BOOT_TIMEOUT_MS (steps/boot.ts). */
+  readonly bootTimeoutMs?: number | undefined;
 }
 
 /** What steps made, for the steps after them and for the run's result. */
@@ -79,6 +84,10 @@ export interface SmokeFacts {
   vermagic?: string;
   /** The built module: in artifactsDir when given, else its path inside the rootfs. */
   moduleFile?: string;
+  /** The kernel the image package installed (path in the target and on this machine), and whether it can unload modules. */
+  bootKernel?: { path: string; host: string; unload: boolean };
+  /** How the boot went. */
+  boot?: BootReport;
 }
 
 /** What the runner gives a step. */
