@@ -88,7 +88,7 @@ export function smokeMarkdown(facts: { release: string; arch: string; llvm: bool
           result.dkms.map((d) => [
             mdCode(d.package),
             mdText(`${d.module}/${d.version}`),
-            d.ok ? '✅ built' : '❌ failed',
+            d.ok ? (d.builtBy === 'hook' ? "✅ built (headers' hook)" : '✅ built') : '❌ failed',
             d.vermagic === undefined ? '—' : mdCode(d.vermagic),
           ]),
         ),

@@ -36,7 +36,7 @@ function debOptions(command: Command): Command {
     )
     .option(
       '--hook-dir <dir>',
-      `where linux-image's maintainer scripts run the kernel hooks from (default: ${withVariable(defaults.hookDir, VARS.hookDir)})`,
+      `where the maintainer scripts of linux-image and linux-headers run the kernel hooks from (default: ${withVariable(defaults.hookDir, VARS.hookDir)})`,
     );
 }
 

@@ -4,9 +4,11 @@
  * where cross-built headers fail most often ("Exec format error" from fixdep, "cannot load plugin").
  * A DKMS package ships its source in /usr/src/<PACKAGE_NAME>-<PACKAGE_VERSION>/ with a dkms.conf
  * (dkms(8)); its postinst registers it with `dkms add`, so `dkms status` lists it as "added".
+ * Installing the headers may already have built it: their postinst runs the header_postinst.d
+ * hooks, where dkms's own hook runs `dkms autoinstall` for the release.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { KpkgError } from '../util/errors.js';
 import { lastLines } from '../util/last-lines.js';
 import { readTextOrUndefined } from '../util/fs.js';
@@ -27,6 +29,10 @@ export interface DkmsResult {
   module: string;
   version: string;
   ok: boolean;
+  /** What built it: the headers' header_postinst.d hook (dkms autoinstall), or kpkg's `dkms build`. */
+  builtBy?: 'hook' | 'dkms build' | undefined;
+  /** Every .ko the build left, as paths in the target's root (/var/lib/dkms/...), sorted. */
+  moduleFiles?: string[] | undefined;
   /** The built module's vermagic (the first .ko). */
   vermagic?: string | undefined;
   /** Every .ko the build left, as paths in the target rootfs, sorted. */
@@ -55,14 +61,40 @@ export function aptSpec(request: DkmsRequest): string {
   return request.version === undefined ? request.package : `${request.package}=${request.version}`;
 }
 
-/** "name/version: added" and "name/version, <kernel>, <arch>: built" lines of `dkms status` (dkms 3). */
-export function parseDkmsStatus(text: string): { module: string; version: string }[] {
-  const found = new Map<string, { module: string; version: string }>();
+/** What dkms 3 says of a module for one kernel: built, or built and installed into /lib/modules. */
+export type DkmsKernelState = 'built' | 'installed';
+
+/** One module of `dkms status`, with the kernels it is built for. */
+export interface DkmsStatusEntry {
+  module: string;
+  version: string;
+  kernels: { kernel: string; arch: string; state: DkmsKernelState }[];
+}
+
+/**
+ * `dkms status` (dkms 3): "name/version: added" for a registered module, and
+ * "name/version, <kernel>, <arch>: built|installed" for each kernel it is built for — the state
+ * may carry a note in parentheses ("installed (WARNING! Diff between built and installed module!)").
+ * Other lines (warnings, other states) add the module at most. Each module once, in order.
+ */
+export function parseDkmsStatus(text: string): DkmsStatusEntry[] {
+  const found = new Map<string, DkmsStatusEntry>();
   for (const line of text.split('\n')) {
-    const m = /^([^/\s,]+)\/([^,:\s]+)[,:]/.exec(line.trim());
-    if (m?.[1] !== undefined && m[2] !== undefined) found.set(`${m[1]}/${m[2]}`, { module: m[1], version: m[2] });
+    const m = /^([^/\s,]+)\/([^,:\s]+)(?:,\s*([^,\s]+),\s*([^,:\s]+))?:\s*(\S*)/.exec(line.trim());
+    if (m?.[1] === undefined || m[2] === undefined) continue;
+    const key = `${m[1]}/${m[2]}`;
+    const entry = found.get(key) ?? { module: m[1], version: m[2], kernels: [] };
+    found.set(key, entry);
+    const [kernel, arch, state] = [m[3], m[4], m[5]];
+    if (kernel !== undefined && arch !== undefined && (state === 'built' || state === 'installed'))
+      entry.kernels.push({ kernel, arch, state });
   }
   return [...found.values()];
+}
+
+/** Whether `dkms status` says the module is built (or installed) for the release. */
+export function builtForRelease(entry: DkmsStatusEntry, release: string): boolean {
+  return entry.kernels.some((k) => k.kernel === release);
 }
 
 /** The /usr/src/<dir> holding a dkms.conf that a package installed, from dpkg's file list in the rootfs. */
@@ -85,8 +117,8 @@ export type RunInRoot = (argv: string[]) => Promise<ChrootRunResult>;
 
 /**
  * Builds every DKMS module the requested packages installed, with `dkms build -k <release>`,
- * each whatever the others do; a module counts as built when dkms succeeds and its .ko carries
- * the release's vermagic.
+ * each whatever the others do — unless `dkms status` says it is built for the release already
+ * (the headers' hook did it); a module counts as built when its .ko carries the release's vermagic.
  */
 export async function buildDkmsModules(
   root: string,
@@ -110,33 +142,47 @@ export async function buildDkmsModules(
       });
       continue;
     }
-    for (const { module, version } of modules) {
-      const built = await run(['dkms', 'build', '-m', module, '-v', version, '-k', release]);
+    for (const entry of modules) {
+      const { module, version } = entry;
       const tree = join(root, 'var/lib/dkms', module, version);
-      if (built.exitCode !== 0) {
-        const makeLog = await readTextOrUndefined(join(tree, 'build/make.log'));
-        results.push({
-          package: request.package,
-          module,
-          version,
-          ok: false,
-          logTail: `${built.tail}${makeLog === undefined ? '' : `\n--- make.log (end)\n${lastLines(makeLog, 25)}`}`,
-        });
-        continue;
+      let builtBy: DkmsResult['builtBy'];
+      let tail: string;
+      if (builtForRelease(entry, release)) {
+        builtBy = 'hook';
+        tail = `kpkg: dkms status before any dkms build:\n${status.output.trim()}`;
+      } else {
+        const built = await run(['dkms', 'build', '-m', module, '-v', version, '-k', release]);
+        if (built.exitCode !== 0) {
+          const makeLog = await readTextOrUndefined(join(tree, 'build/make.log'));
+          results.push({
+            package: request.package,
+            module,
+            version,
+            ok: false,
+            logTail: `${built.tail}${makeLog === undefined ? '' : `\n--- make.log (end)\n${lastLines(makeLog, 25)}`}`,
+          });
+          continue;
+        }
+        builtBy = 'dkms build';
+        tail = built.tail;
       }
       // No directory for the release: dkms built nothing for it.
-      const ko = (await findKoFiles(join(tree, release)).catch(() => []))[0];
+      const koFiles = await findKoFiles(join(tree, release)).catch((): string[] => []);
+      const moduleFiles = koFiles.map((ko) => `/${relative(root, ko)}`);
+      const ko = moduleFiles[0];
       if (ko === undefined) {
         results.push({
           package: request.package,
           module,
           version,
           ok: false,
-          logTail: `${built.tail}\nkpkg: dkms build succeeded but left no .ko under /var/lib/dkms/${module}/${version}/${release}`,
+          builtBy,
+          moduleFiles,
+          logTail: `${tail}\nkpkg: ${builtBy === 'hook' ? 'dkms status says it is built' : 'dkms build succeeded'} but left no .ko under /var/lib/dkms/${module}/${version}/${release}`,
         });
         continue;
       }
-      const modinfo = await run(['modinfo', `/${ko.slice(root.length).replace(/^\/+/, '')}`]);
+      const modinfo = await run(['modinfo', ko]);
       const vermagic = parseModinfo(modinfo.output).get('vermagic')?.[0] ?? '';
       const ok = modinfo.exitCode === 0 && vermagicMatchesRelease(vermagic, release);
       results.push({
@@ -144,6 +190,8 @@ export async function buildDkmsModules(
         module,
         version,
         ok,
+        builtBy,
+        moduleFiles,
         vermagic,
         ...(ok ? {} : { logTail: `${modinfo.tail}\nkpkg: vermagic '${vermagic}' is not for ${release}` }),
       });

@@ -230,12 +230,15 @@ async function md5sumChanges(a: string, b: string): Promise<string[]> {
   return [...x].filter((l) => !y.has(l)).map((l) => l.replace(/^\S+\s+/, ''));
 }
 
-/** A package whose kernel hooks log how they were called, so a test sees the image's maintainer scripts run them. */
+/**
+ * A package whose kernel hooks log how they were called, so a test sees the image's maintainer
+ * scripts run them, and the headers' postinst its header_postinst.d.
+ */
 async function hookProbeDeb(dir: string): Promise<string> {
   const script = new TextEncoder().encode(
     '#!/bin/sh\necho "$(basename "$(dirname "$0")") args=$* params=$DEB_MAINT_PARAMS initrd=$INITRD" >> /var/log/kpkg-hook-probe.log\n',
   );
-  const entries: PackageEntry[] = ['preinst', 'postinst', 'prerm', 'postrm'].map((kind) => ({
+  const entries: PackageEntry[] = ['preinst', 'postinst', 'prerm', 'postrm', 'header_postinst'].map((kind) => ({
     kind: 'file',
     path: `/etc/kernel/${kind}.d/zz-kpkg-probe`,
     mode: 0o755,
@@ -564,10 +567,19 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
               ).stdout.trim() === '1'
                 ? 'Yes'
                 : 'No';
+            // The headers' hook runs when dpkg configures the headers, before or after the image's: apart.
+            const isHeaders = (l: string): boolean => l.startsWith('header_postinst.d ');
             const hooks = await hookLog(root);
-            assert.deepEqual(hooks, [
-              `preinst.d args=${release} ${imagePath} params=install initrd=${initrd}`,
-              `postinst.d args=${release} ${imagePath} params=configure initrd=${initrd}`,
+            assert.deepEqual(
+              hooks.filter((l) => !isHeaders(l)),
+              [
+                `preinst.d args=${release} ${imagePath} params=install initrd=${initrd}`,
+                `postinst.d args=${release} ${imagePath} params=configure initrd=${initrd}`,
+              ],
+            );
+            // Without INITRD: dpkg runs each maintainer script apart, and Debian's headers set none.
+            assert.deepEqual(hooks.filter(isHeaders), [
+              `header_postinst.d args=${release} ${imagePath} params=configure initrd=`,
             ]);
             await readFile(await resolveInRoot(root, `/lib/modules/${release}/modules.dep`));
             assert.match(
@@ -597,7 +609,7 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
             );
             // Removal runs the prerm and postrm hooks (remove, then purge).
             await inRoot(['dpkg', '--purge', `linux-image-${release}`]);
-            const after = (await hookLog(root)).slice(2);
+            const after = (await hookLog(root)).filter((l) => !isHeaders(l)).slice(2);
             assert.deepEqual(after, [
               `prerm.d args=${release} ${imagePath} params=remove initrd=${initrd}`,
               `postrm.d args=${release} ${imagePath} params=remove initrd=${initrd}`,

@@ -132,6 +132,11 @@ describe(
           assert.doesNotMatch(text, /\/etc\/kernel\//);
         }
       }
+      // And where linux-headers' postinst looks for header_postinst.d (upstream's headers have no scripts).
+      const headers = ours.packages.find((p) => p.kind === 'headers')?.path ?? '';
+      const postinst = (await execa('dpkg-deb', ['--info', headers, 'postinst'])).stdout;
+      assert.match(postinst, /run-parts .*\/etc\/acme\/kernel\/header_postinst\.d$/m);
+      assert.doesNotMatch(postinst, /\/etc\/kernel\//);
     });
 
     test('the .changes passes lintian and dcmd, reprepro includes the set, and the emulated arm64 target apt-get installs the headers and builds a module', async () => {

@@ -182,7 +182,7 @@ export function registerSmoke(program: Command): void {
           );
           for (const d of result.dkms ?? [])
             process.stdout.write(
-              `  dkms: ${d.package} (${d.module}/${d.version}) built, vermagic ${d.vermagic ?? ''}\n`,
+              `  dkms: ${d.package} (${d.module}/${d.version}) built${d.builtBy === 'hook' ? " by the headers' header_postinst.d hook" : ''}, vermagic ${d.vermagic ?? ''}\n`,
             );
           if (result.boot !== undefined) process.stdout.write(bootText(result.boot));
         } else {

@@ -1,9 +1,11 @@
 import type { ArchInfo } from '../../arch/arch-table.js';
+import { bootInstallPathFor } from '../../arch/kconfig.js';
 import type { StagedHeaders } from '../../kernel/headers/stage.js';
 import type { Dependency, PackageDescription } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import type { PackageSet } from '../package-set.js';
 import { docEntries, kernelPackageFields } from './common.js';
+import { kernelHookScript } from './image.js';
 import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 
 export function headersPackageName(release: string): string {
@@ -15,9 +17,27 @@ export function headersInstallDir(release: string): string {
 }
 
 /**
+ * linux-headers-<release>'s postinst: on configure, the hooks in <hookDir>/header_postinst.d with
+ * the release and the boot image's path, as Debian's own linux-headers packages run them (and
+ * upstream's bindeb-pkg does not). dkms ships one there (`dkms autoinstall` for the release), so a
+ * DKMS module is built when the headers arrive after the image, whose postinst.d hook ran too early.
+ */
+export function headersPostinst(arch: ArchInfo, release: string, hookDir: string): string {
+  return kernelHookScript({
+    packageName: headersPackageName(release),
+    script: 'postinst',
+    hooks: `${hookDir}/header_postinst.d`,
+    release,
+    imagePath: bootInstallPathFor(arch, release),
+    onlyOn: 'configure',
+  });
+}
+
+/**
  * linux-headers-<release>: the staged external-module tree under /usr/src and the
  * /lib/modules/<release>/build link to it, with the control fields scripts/package/mkdebian writes
- * and, unlike mkdebian, the Depends its programs need on the target (runtime.ts).
+ * and, unlike mkdebian, the Depends its programs need on the target (runtime.ts), and a postinst
+ * that runs the header_postinst.d hooks (headersPostinst).
  */
 export function headersPackage(
   staged: StagedHeaders,
@@ -35,6 +55,7 @@ export function headersPackage(
     summary: `Linux kernel headers for ${release} on ${arch.debian}`,
     ...(depends.length === 0 ? {} : { depends }),
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
+    scripts: { postinst: headersPostinst(arch, release, settings.hookDir) },
     entries: [
       ...headersTreeEntries(staged, root),
       { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root },

@@ -17,15 +17,60 @@ export function dtbInstallDir(release: string): string {
 
 export const MAINTAINER_SCRIPTS: readonly MaintainerScript[] = ['preinst', 'postinst', 'prerm', 'postrm'];
 
+/** A maintainer script that runs one directory of kernel hooks (kernelHookScript). */
+export interface KernelHookScript {
+  /** The package the script belongs to, named in its comment. */
+  packageName: string;
+  script: MaintainerScript;
+  /** The hook directory, e.g. /etc/kernel/postinst.d. */
+  hooks: string;
+  release: string;
+  /** The installed boot image, the hooks' second argument. */
+  imagePath: string;
+  /** INITRD=Yes|No for the hooks; undefined: not set (the headers' hooks are not told). */
+  initrd?: boolean | undefined;
+  /** Run the hooks only when dpkg calls the script with this first argument. */
+  onlyOn?: 'configure' | undefined;
+}
+
 /**
  * A maintainer script that runs the kernel hooks of its kind, with the arguments and environment
  * the Debian kernel handbook (ch. 8, "Kernel hooks") specifies and scripts/package/builddeb passes:
  * the release and the image path as arguments, the maintainer script's own arguments in
- * DEB_MAINT_PARAMS, INITRD=Yes|No. That is how initramfs-tools, dracut, the bootloader integrations
- * (zz-update-grub, flash-kernel, systemd's kernel-install) and DKMS learn about the kernel.
- * Like Debian's own kernel packages, a failing hook fails the script (--exit-on-error) and each
- * hook is named as it runs (--report).
+ * DEB_MAINT_PARAMS, INITRD=Yes|No for the image's hooks. That is how initramfs-tools, dracut, the
+ * bootloader integrations (zz-update-grub, flash-kernel, systemd's kernel-install) and DKMS learn
+ * about the kernel. Like Debian's own kernel packages, a failing hook fails the script
+ * (--exit-on-error) and each hook is named as it runs (--report). POSIX sh with set -e and no
+ * #DEBHELPER# token: nothing else is added to it.
  */
+export function kernelHookScript(k: KernelHookScript): string {
+  const initrd =
+    k.initrd === undefined
+      ? ''
+      : `
+# Whether this kernel wants an initramfs (CONFIG_BLK_DEV_INITRD); initramfs-tools and dracut read it.
+export INITRD=${k.initrd ? 'Yes' : 'No'}
+`;
+  const condition =
+    k.onlyOn === undefined
+      ? `if [ -d ${k.hooks} ]; then`
+      : `# Only when dpkg ${k.onlyOn}s the package, not when it unwinds a failed upgrade or removal (abort-*).
+if [ "$1" = ${k.onlyOn} ] && [ -d ${k.hooks} ]; then`;
+  return `#!/bin/sh
+# ${k.script} of ${k.packageName}, written by kpkg: runs the hooks in ${k.hooks}.
+set -e
+
+# The hooks see this script's own arguments ("configure <old version>", "remove", ...).
+export DEB_MAINT_PARAMS="$*"
+${initrd}
+${condition}
+	run-parts --report --exit-on-error --arg=${k.release} --arg=${k.imagePath} ${k.hooks}
+fi
+exit 0
+`;
+}
+
+/** linux-image's maintainer script of one kind: runs <hookDir>/<script>.d, every time dpkg calls it. */
 export function imageMaintainerScript(
   script: MaintainerScript,
   release: string,
@@ -33,22 +78,14 @@ export function imageMaintainerScript(
   initrd: boolean,
   hookDir = DEFAULT_DEBIAN_SETTINGS.hookDir,
 ): string {
-  const hooks = `${hookDir}/${script}.d`;
-  return `#!/bin/sh
-# ${script} of ${imagePackageName(release)}, written by kpkg: runs the hooks in ${hooks}.
-set -e
-
-# The hooks see this script's own arguments ("configure <old version>", "remove", ...).
-export DEB_MAINT_PARAMS="$*"
-
-# Whether this kernel wants an initramfs (CONFIG_BLK_DEV_INITRD); initramfs-tools and dracut read it.
-export INITRD=${initrd ? 'Yes' : 'No'}
-
-if [ -d ${hooks} ]; then
-	run-parts --report --exit-on-error --arg=${release} --arg=${imagePath} ${hooks}
-fi
-exit 0
-`;
+  return kernelHookScript({
+    packageName: imagePackageName(release),
+    script,
+    hooks: `${hookDir}/${script}.d`,
+    release,
+    imagePath,
+    initrd,
+  });
 }
 
 /**

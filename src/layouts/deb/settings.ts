@@ -13,7 +13,7 @@ export interface DebianSettings {
   distribution: string;
   /** The changelog's urgency; upstream always writes low. */
   urgency: string;
-  /** Where linux-image's maintainer scripts find the kernel hooks (KDEB_HOOKDIR). */
+  /** Where linux-image's maintainer scripts find the kernel hooks (KDEB_HOOKDIR), and linux-headers' postinst its header_postinst.d. */
   hookDir: string;
 }
 
