@@ -16,6 +16,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { FamilyId } from '../package/family.js';
+import type { BootReport, ModuleLoad } from '../smoke/boot/report.js';
 import { elfFilesByFile, fileSaysFor } from './deb-contents.js';
 import { extractPackageInto } from './extract-package.js';
 import { builtKernelTree, type TreeSpec } from './kernel-trees.js';
@@ -156,18 +157,10 @@ interface PackagesJson {
   elfCount: number;
 }
 
-/**
- * The part of `kpkg smoke --boot --json`'s `boot` (BootReport, src/smoke/boot/report.ts) the matrix
- * reads.
- */
-export interface SmokeBoot {
-  ok: boolean;
-  command: string;
-  secondsToInit?: number | undefined;
-  seconds: number;
-  modules: { name: string; origin: 'image' | 'built'; loaded: boolean; kernelSays: string[] }[];
-  failures: string[];
-}
+/** The part of `kpkg smoke --boot --json`'s `boot` the matrix reads. */
+export type SmokeBoot = Pick<BootReport, 'ok' | 'command' | 'secondsToInit' | 'seconds' | 'failures'> & {
+  modules: Pick<ModuleLoad, 'name' | 'origin' | 'loaded' | 'kernelSays'>[];
+};
 
 export interface SmokeJson {
   ok: boolean;
