@@ -132,9 +132,13 @@ export interface CellResult {
   readonly seconds: number;
 }
 
-/** Whether a cell fails the matrix: its packages failed a check, or the module built against them does not load. */
+/**
+ * Whether a cell fails the matrix: its packages failed a check, or the module built against them
+ * does not load — also when smoke refused to boot the kernel, since tools/kernel-tree gives every
+ * tree what its machine needs to boot (BOOT_KCONFIG).
+ */
 export function cellFailed(result: CellResult): boolean {
-  return result.outcome === 'fail' || result.boot === 'fails';
+  return result.outcome === 'fail' || (result.boot !== undefined && result.boot !== 'loads');
 }
 
 /** Messages of a step that failed because of the archive, not of kpkg or the tree. */
