@@ -35,8 +35,6 @@ export interface DkmsResult {
   moduleFiles?: string[] | undefined;
   /** The built module's vermagic (the first .ko). */
   vermagic?: string | undefined;
-  /** Every .ko the build left, as paths in the target rootfs, sorted. */
-  moduleFiles?: string[] | undefined;
   /** On failure: the end of dkms's output and of its make.log. */
   logTail?: string | undefined;
 }
