@@ -176,15 +176,16 @@ for (const spec of TREES.filter(inTier))
           assert.equal(json.boot, undefined);
         });
 
-      test('without the image package: refused at boot config, naming the kernel file it looked for', async () => {
-        const json = await smokeBoot([set.headers], work);
-        assert.equal(json.failedStep, 'boot config');
-        assert.match(
-          json.logTail ?? '',
-          new RegExp(
-            `no kernel at /boot/vmlinuz-${set.release.replaceAll('.', '\\.')}: --boot needs the image package`,
-          ),
-        );
-      });
+      if (spec.series === '6.1')
+        test('without the image package: refused at boot config, naming the kernel file it looked for', async () => {
+          const json = await smokeBoot([set.headers], work);
+          assert.equal(json.failedStep, 'boot config');
+          assert.match(
+            json.logTail ?? '',
+            new RegExp(
+              `no kernel at /boot/vmlinuz-${set.release.replaceAll('.', '\\.')}: --boot needs the image package`,
+            ),
+          );
+        });
     },
   );

@@ -63,7 +63,7 @@ function step<Name extends string>(name: Name, run: Step<Name>['run']): Step<Nam
 test('the steps of a smoke run, in the order onStep, the timings and failedStep name them', () => {
   assert.deepEqual(
     SMOKE_STEPS.map((s) => s.name),
-    ['binfmt', 'rootfs', 'install', 'dkms', 'build module', 'modinfo', 'check binaries'],
+    ['binfmt', 'rootfs', 'install', 'boot config', 'dkms', 'build module', 'modinfo', 'check binaries', 'boot'],
   );
 });
 

@@ -81,6 +81,9 @@ function bootText(boot: BootReport): string {
   return [
     `  boot: ${boot.kernelFile}${boot.decompressed ? ' (decompressed for qemu)' : ''} reached /init in ${boot.secondsToInit ?? '?'} s, whole boot ${boot.seconds} s`,
     `    ${boot.command}`,
+    ...(boot.ranDepmod
+      ? ['    (the packages ship no modules.dep, which their package manager makes: kpkg ran depmod first)']
+      : []),
     `  loaded and unloaded: ${loads.join(', ') || 'nothing'}${boot.taint === undefined ? '' : `; taint ${boot.taint.value}${boot.taint.flags === '' ? '' : ` (${boot.taint.flags})`}`}`,
     ...boot.modules.flatMap((m) => m.kernelSays.map((line) => `    ${m.name}: ${line}`)),
     '',

@@ -28,6 +28,11 @@ export interface BootReport {
   /** The kernel file the image package installed, as a path in the target, and whether kpkg decompressed it for qemu. */
   kernelFile: string;
   decompressed: boolean;
+  /**
+   * The installed packages left no modules.dep (pacman's packages leave it to an alpm hook, which a
+   * Debian rootfs does not run), so kpkg ran the target's depmod before booting.
+   */
+  ranDepmod: boolean;
   /** Seconds from qemu's start to the init's first line; undefined when init never ran. */
   secondsToInit?: number | undefined;
   /** Seconds from qemu's start to its exit (or to the kill on timeout). */

@@ -18,6 +18,7 @@ import { planInitramfs, writeInitramfs } from '../boot/initramfs.js';
 import { decompressKernel } from '../boot/kernel-file.js';
 import { runQemu } from '../boot/qemu.js';
 import type { BootReport, ModuleOrigin } from '../boot/report.js';
+import { findKoFiles } from '../ko-files.js';
 import { resolveInRoot } from '../path-in-root.js';
 import type { SmokeTarget } from '../target.js';
 import { done, failed, LOG_TAIL_LINES, need, type SmokeInput, type Step, type StepContext } from './step.js';
@@ -112,11 +113,39 @@ function consoleTail(lines: readonly ConsoleLine[]): string {
     .join('\n');
 }
 
+/**
+ * Runs the target's depmod when the packages left the modules without modules.dep (their package
+ * manager's hook makes it on a real system); whether it ran.
+ */
+async function ensureModuleIndexes(
+  target: SmokeTarget,
+  release: string,
+  note: (line: string) => void,
+): Promise<boolean> {
+  const modulesDir = await resolveInRoot(target.root, `/lib/modules/${release}`);
+  if (await exists(join(modulesDir, 'modules.dep'))) return false;
+  if ((await findKoFiles(modulesDir).catch(() => [])).length === 0) return false;
+  note(`no /lib/modules/${release}/modules.dep: running depmod as the package manager's hook would`);
+  const result = await target.run(['depmod', release]);
+  if (result.exitCode !== 0) throw new KpkgError(`depmod ${release} failed in the target rootfs: ${result.tail}`);
+  return true;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function bootIn(context: StepContext, work: string): Promise<ReturnType<Step['run']>> {
   const { input, facts, note } = context;
   const target = need(facts, 'target', 'boot');
   const kernel = need(facts, 'bootKernel', 'boot');
   const { machine } = bootMachine(input.debianArch);
+  const ranDepmod = await ensureModuleIndexes(target, input.release, note);
   const plan = await planInitramfs({
     root: target.root,
     release: input.release,
@@ -167,6 +196,7 @@ async function bootIn(context: StepContext, work: string): Promise<ReturnType<St
     command,
     kernelFile: kernel.path,
     decompressed,
+    ranDepmod,
     secondsToInit: reading.secondsToInit,
     seconds: run.seconds,
     uname: reading.uname,
