@@ -27,9 +27,7 @@ const PROBLEM =
 const TAINT_LETTERS = 'PFSRMBUDAWCIOELKXTNJ';
 
 export function taintFlags(value: number): string {
-  let flags = '';
-  for (let bit = 0; bit < TAINT_LETTERS.length; bit++) if ((value & (1 << bit)) !== 0) flags += TAINT_LETTERS[bit];
-  return flags;
+  return [...TAINT_LETTERS].filter((_letter, bit) => (value & (1 << bit)) !== 0).join('');
 }
 
 interface Operation {

@@ -124,8 +124,15 @@ describe('input formats', () => {
 
 describe('install commands', () => {
   const files = ['/tmp/kpkg-packages/a', '/tmp/kpkg-packages/b'];
-  test('deb: dpkg -i of all of them at once', () => {
+  test('deb: dpkg -i of all of them at once; the image package before the others, as when headers come later', () => {
     assert.deepEqual(debInstaller.commands(files), [['dpkg', '--force-unsafe-io', '--install', ...files]]);
+    const image = '/tmp/kpkg-packages/linux-image-6.1.0_6.1.0-1_arm64.deb';
+    const headers = '/tmp/kpkg-packages/linux-headers-6.1.0_6.1.0-1_arm64.deb';
+    assert.deepEqual(debInstaller.commands([headers, image]), [
+      ['dpkg', '--force-unsafe-io', '--install', image],
+      ['dpkg', '--force-unsafe-io', '--install', headers],
+    ]);
+    assert.deepEqual(debInstaller.commands([image]), [['dpkg', '--force-unsafe-io', '--install', image]]);
   });
   test('rpm: initialise the database where the system keeps it, then rpm -i --nodeps', async () => {
     assert.deepEqual(rpmInstaller.commands(files), [
