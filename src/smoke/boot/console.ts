@@ -27,7 +27,9 @@ const PROBLEM =
 const TAINT_LETTERS = 'PFSRMBUDAWCIOELKXTNJ';
 
 export function taintFlags(value: number): string {
-  return [...TAINT_LETTERS].filter((_letter, bit) => (value & (1 << bit)) !== 0).join('');
+  return TAINT_LETTERS.split('')
+    .filter((_letter, bit) => (value & (1 << bit)) !== 0)
+    .join('');
 }
 
 interface Operation {
