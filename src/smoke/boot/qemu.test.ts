@@ -23,6 +23,18 @@ test('a program that never ends is killed on the timeout, with the lines it prin
   assert.ok(result.seconds >= 0.5 && result.seconds < 10, `${result.seconds}`);
 });
 
+test('the timeout holds even when a child of the program keeps the console open', async () => {
+  const started = performance.now();
+  const result = await runQemu(['sh', '-c', 'echo started; sleep 30; echo never'], { timeoutMs: 500 });
+  assert.ok(performance.now() - started < 10_000, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(result.timedOut, true);
+  assert.equal(result.exitCode, 137);
+  assert.deepEqual(
+    result.lines.map((l) => l.text),
+    ['started'],
+  );
+});
+
 test('a program that exits: its code, stdout and stderr lines, not timed out', async () => {
   const result = await runQemu(['sh', '-c', 'echo out; echo err >&2; exit 3'], { timeoutMs: 20_000 });
   assert.deepEqual(result.lines.map((l) => l.text).sort(), ['err', 'out']);

@@ -77,10 +77,22 @@ export function runQemu(argv: readonly string[], options: QemuRunOptions): Promi
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
+    let exited = false;
+    // 'close' waits for the console pipes to close as well as for qemu to exit: after a timeout,
+    // a process qemu left behind holding them must not keep the run going.
+    const releaseConsole = (): void => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (exited) releaseConsole();
+      else child.kill('SIGKILL');
     }, options.timeoutMs);
+    child.on('exit', () => {
+      exited = true;
+      if (timedOut) releaseConsole();
+    });
     child.stdout.setEncoding('latin1').on('data', (chunk: string) => collector.push(chunk));
     child.stderr.setEncoding('latin1').on('data', (chunk: string) => collector.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
