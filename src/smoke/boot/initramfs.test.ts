@@ -85,8 +85,8 @@ test('pathsOfNames finds modules by the names modinfo depends gives, - or _', ()
   assert.deepEqual(pathsOfNames(deps, []), []);
 });
 
-test('readModulesDep of a directory without modules.dep is empty', async () => {
-  assert.deepEqual(await readModulesDep(join(work, 'nowhere')), new Map());
+test('readModulesDep of a modules.dep that is not there is empty', async () => {
+  assert.deepEqual(await readModulesDep(join(work, 'nowhere/modules.dep')), new Map());
 });
 
 /** A rootfs with busybox, an image's modules directory and a module built against the headers. */
@@ -119,6 +119,7 @@ test('planInitramfs: busybox, the indexes, the modules to load and what they and
     release: RELEASE,
     built: [{ path: '/tmp/kpkg-module/x.ko', depends: ['dm_mod'] }],
   });
+  assert.equal(plan.root, root);
   assert.equal(plan.busybox, join(root, 'bin/busybox'));
   assert.equal(plan.modulesDir, join(root, MODULES));
   assert.deepEqual(plan.indexFiles, ['modules.alias', 'modules.dep', 'modules.order']);
@@ -234,4 +235,30 @@ test('a rootfs without busybox cannot be written', async () => {
   await rm(join(root, 'bin/busybox'));
   const plan = await planInitramfs({ root, release: RELEASE, built: [] });
   await assert.rejects(writeInitramfs(plan, '#!/bin/busybox sh\n', join(work, 'initramfs.cpio')), { code: 'ENOENT' });
+});
+
+test('modules that are symlinks are read inside the rootfs, not on this machine', async () => {
+  await fakeRootfs();
+  // In the rootfs, /etc/hostname is the rootfs's own; an absolute link must not reach this machine's.
+  await put('etc/hostname', 'rootfs hostname\n');
+  await put(`usr/lib/kpkg-mods/crc-ccitt.ko`, 'ko from /usr/lib');
+  await rm(join(root, MODULES, 'kernel/lib/crc-ccitt.ko'));
+  await symlink('/usr/lib/kpkg-mods/crc-ccitt.ko', join(root, MODULES, 'kernel/lib/crc-ccitt.ko'));
+  await rm(join(root, MODULES, 'kernel/drivers/net/dummy.ko'));
+  await symlink('/etc/hostname', join(root, MODULES, 'kernel/drivers/net/dummy.ko'));
+  const plan = await planInitramfs({ root, release: RELEASE, built: [] });
+  const out = join(work, 'initramfs.cpio');
+  await writeInitramfs(plan, initScript({ nonce: 'n1', modules: plan.loads, unload: false }), out);
+  const files = new Map((await readBack(out)).map((e) => [e.name, e.data]));
+  assert.equal(files.get(`${MODULES}/kernel/lib/crc-ccitt.ko`), 'ko from /usr/lib');
+  assert.equal(files.get(`${MODULES}/kernel/drivers/net/dummy.ko`), 'rootfs hostname\n');
+});
+
+test('a modules.dep that is an absolute symlink is read inside the rootfs', async () => {
+  await fakeRootfs();
+  await put('usr/lib/kpkg-mods/modules.dep', 'kernel/lib/crc-ccitt.ko:\n');
+  await rm(join(root, MODULES, 'modules.dep'));
+  await symlink('/usr/lib/kpkg-mods/modules.dep', join(root, MODULES, 'modules.dep'));
+  const plan = await planInitramfs({ root, release: RELEASE, built: [] });
+  assert.deepEqual(plan.imageModulePaths, ['kernel/lib/crc-ccitt.ko']);
 });

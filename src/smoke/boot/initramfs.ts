@@ -7,7 +7,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { cpioStream, type CpioWriteEntry } from '../../archive/cpio.js';
 import { resolveInRoot } from '../path-in-root.js';
@@ -31,6 +31,8 @@ export function imageModulesToLoad(deps: ModulesDep): string[] {
 }
 
 export interface InitramfsPlan {
+  /** The rootfs: every file is read as a path in it (its symlinks followed inside it, never on this machine). */
+  root: string;
   /** Host path of the rootfs's static busybox. */
   busybox: string;
   /** Host path of /lib/modules/<release> in the rootfs. */
@@ -49,9 +51,10 @@ export interface InitramfsPlan {
 /** Where the init finds the built modules in the initramfs. */
 export const BUILT_MODULES_DIR = 'kpkg';
 
-export async function readModulesDep(modulesDir: string): Promise<ModulesDep> {
+/** A modules.dep file (a host path), parsed; empty when there is none. */
+export async function readModulesDep(modulesDepFile: string): Promise<ModulesDep> {
   try {
-    return parseModulesDep(await readFile(join(modulesDir, 'modules.dep'), 'utf8'));
+    return parseModulesDep(await readFile(modulesDepFile, 'utf8'));
   } catch {
     return new Map();
   }
@@ -71,7 +74,7 @@ export async function planInitramfs(input: {
 }): Promise<InitramfsPlan> {
   const busybox = await resolveInRoot(input.root, '/bin/busybox');
   const modulesDir = await resolveInRoot(input.root, `/lib/modules/${input.release}`);
-  const deps = await readModulesDep(modulesDir);
+  const deps = await readModulesDep(await resolveInRoot(input.root, `/lib/modules/${input.release}/modules.dep`));
   const toLoad = imageModulesToLoad(deps);
   const needed = withDependencies(deps, [
     ...toLoad,
@@ -95,7 +98,16 @@ export async function planInitramfs(input: {
       load: { with: 'insmod', path: `/${BUILT_MODULES_DIR}/${i}-${b.name}.ko` },
     })),
   ];
-  return { busybox, modulesDir, release: input.release, imageModulePaths: needed, indexFiles, builtModules, loads };
+  return {
+    root: input.root,
+    busybox,
+    modulesDir,
+    release: input.release,
+    imageModulePaths: needed,
+    indexFiles,
+    builtModules,
+    loads,
+  };
 }
 
 /** Every directory that `paths` (relative, '/'-separated) need, parents first. */
@@ -115,10 +127,14 @@ async function diskFile(name: string, host: string, mode: number, ino: number): 
 /** Writes the initramfs of `plan` with `init` as /init to `out`; its size in bytes. */
 export async function writeInitramfs(plan: InitramfsPlan, init: string, out: string): Promise<number> {
   const moduleRoot = `lib/modules/${plan.release}`;
+  const inRoot = async (name: string): Promise<{ name: string; host: string }> => ({
+    name,
+    host: await resolveInRoot(plan.root, `/${name}`),
+  });
   const files: { name: string; host: string }[] = [
     { name: 'bin/busybox', host: plan.busybox },
-    ...plan.indexFiles.map((f) => ({ name: `${moduleRoot}/${f}`, host: join(plan.modulesDir, f) })),
-    ...plan.imageModulePaths.map((p) => ({ name: `${moduleRoot}/${p}`, host: join(plan.modulesDir, p) })),
+    ...(await Promise.all(plan.indexFiles.map((f) => inRoot(`${moduleRoot}/${f}`)))),
+    ...(await Promise.all(plan.imageModulePaths.map((p) => inRoot(`${moduleRoot}/${p}`)))),
     ...plan.builtModules.map((b, i) => ({ name: `${BUILT_MODULES_DIR}/${i}-${b.name}.ko`, host: b.host })),
   ];
   const dirs = directoriesOf([
