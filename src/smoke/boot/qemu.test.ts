@@ -65,6 +65,16 @@ test('a line longer than MAX_LINE_CHARS is cut, ended or not', async () => {
   assert.ok(texts.includes(`${'y'.repeat(MAX_LINE_CHARS)}…`));
 });
 
+test('a line that never ends is cut as it comes, not held until the program ends', async () => {
+  const result = await runQemu(['sh', '-c', `head -c ${MAX_LINE_CHARS + 500} /dev/zero | tr '\\0' z; exec sleep 30`], {
+    timeoutMs: 2_000,
+  });
+  assert.equal(result.timedOut, true);
+  const cut = result.lines.find((l) => l.text === `${'z'.repeat(MAX_LINE_CHARS)}…`);
+  assert.ok(cut !== undefined, result.lines.map((l) => l.text.length).join(' '));
+  assert.ok(cut.at < 1.5, `arrived at ${cut.at} s, killed at ${result.seconds} s`);
+});
+
 test('a qemu that is not installed is a KpkgError naming its Debian package', async () => {
   await assert.rejects(runQemu(['qemu-system-kpkg-nonexistent'], { timeoutMs: 5_000 }), (error: unknown) => {
     assert.ok(error instanceof KpkgError);
