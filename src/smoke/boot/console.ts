@@ -23,6 +23,15 @@ export type ConsoleReading = Pick<BootReport, 'secondsToInit' | 'uname' | 'modul
 const PROBLEM =
   /\b(Oops\b|BUG:|WARNING:|Kernel panic|Unable to handle kernel|general protection fault|kernel BUG at|Internal error:)/;
 
+/**
+ * A problem line once: the kernel prints it on the console and the init replays it from dmesg
+ * ("kernel [    1.234] WARNING: …"), so both are read without the marker's word and the timestamp.
+ */
+function addProblem(problems: string[], line: string): void {
+  const text = line.replace(/^kernel /, '').replace(/^\[\s*[\d.]+\]\s*/, '');
+  if (!problems.includes(text)) problems.push(text);
+}
+
 /** The letters of /proc/sys/kernel/tainted's bits, in bit order (kernel/panic.c, taint_flags). */
 const TAINT_LETTERS = 'PFSRMBUDAWCIOELKXTNJ';
 
@@ -82,7 +91,7 @@ export function readConsole(
   const reading: ConsoleReading = { modules: [], problems, finished: false, operations };
   for (const { at, text: raw } of lines) {
     const text = raw.replace(/\r$/, '');
-    if (PROBLEM.test(text)) problems.push(text.startsWith(prefix) ? text.slice(prefix.length) : text);
+    if (PROBLEM.test(text)) addProblem(problems, text.startsWith(prefix) ? text.slice(prefix.length) : text);
     if (!text.startsWith(prefix)) continue;
     const rest = text.slice(prefix.length);
     const [word = '', ...args] = rest.split(' ');
