@@ -124,15 +124,17 @@ describe('input formats', () => {
 
 describe('install commands', () => {
   const files = ['/tmp/kpkg-packages/a', '/tmp/kpkg-packages/b'];
-  test('deb: dpkg -i of all of them at once; the image package before the others, as when headers come later', () => {
+  test('deb: dpkg -i of all of them at once; the headers after the others, as when they come after the kernel', () => {
     assert.deepEqual(debInstaller.commands(files), [['dpkg', '--force-unsafe-io', '--install', ...files]]);
-    const image = '/tmp/kpkg-packages/linux-image-6.1.0_6.1.0-1_arm64.deb';
-    const headers = '/tmp/kpkg-packages/linux-headers-6.1.0_6.1.0-1_arm64.deb';
-    assert.deepEqual(debInstaller.commands([headers, image]), [
-      ['dpkg', '--force-unsafe-io', '--install', image],
-      ['dpkg', '--force-unsafe-io', '--install', headers],
+    const dir = '/tmp/kpkg-packages';
+    const image = `${dir}/linux-image-6.1.0_6.1.0-1_arm64.deb`;
+    const headers = [`${dir}/linux-headers-6.1.0_6.1.0-1_arm64.deb`, `${dir}/linux-kbuild-6.1_6.1.0-1_arm64.deb`];
+    const probe = `${dir}/hook-probe_1_all.deb`;
+    assert.deepEqual(debInstaller.commands([...headers, probe, image]), [
+      ['dpkg', '--force-unsafe-io', '--install', probe, image],
+      ['dpkg', '--force-unsafe-io', '--install', ...headers],
     ]);
-    assert.deepEqual(debInstaller.commands([image]), [['dpkg', '--force-unsafe-io', '--install', image]]);
+    assert.deepEqual(debInstaller.commands(headers), [['dpkg', '--force-unsafe-io', '--install', ...headers]]);
   });
   test('rpm: initialise the database where the system keeps it, then rpm -i --nodeps', async () => {
     assert.deepEqual(rpmInstaller.commands(files), [
