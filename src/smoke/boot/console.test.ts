@@ -178,6 +178,12 @@ test('CR LF line endings read the same as LF', () => {
   assert.equal(reading.finished, true);
 });
 
+test("s390's SCLP console, a carriage return before each line, reads the same", () => {
+  const sclp = lines(REFUSED).map((l) => ({ at: l.at, text: `\r${l.text}\r` }));
+  assert.deepEqual(readConsole(sclp, NONCE, ORIGINS), readConsole(lines(REFUSED), NONCE, ORIGINS));
+  assert.equal(readConsole(sclp, NONCE, ORIGINS).secondsToInit, 0.8);
+});
+
 test('taintFlags spells the bits in the kernel letters', () => {
   assert.equal(taintFlags(0), '');
   assert.equal(taintFlags(4096), 'O');

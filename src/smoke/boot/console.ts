@@ -90,7 +90,8 @@ export function readConsole(
   let current: Operation | undefined;
   const reading: ConsoleReading = { modules: [], problems, finished: false, operations };
   for (const { at, text: raw } of lines) {
-    const text = raw.replace(/\r$/, '');
+    // The s390 SCLP console (console=ttysclp0 on qemu's s390-ccw-virtio) starts lines with a carriage return.
+    const text = raw.replaceAll('\r', '');
     if (PROBLEM.test(text)) addProblem(problems, text.startsWith(prefix) ? text.slice(prefix.length) : text);
     if (!text.startsWith(prefix)) continue;
     const rest = text.slice(prefix.length);
