@@ -6,11 +6,12 @@
  * module built against the headers, and the serial console says how that went.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { archByDebian, type ArchInfo, type QemuSystem } from '../../arch/arch-table.js';
 import { KpkgError } from '../../util/errors.js';
+import { isFile } from '../../util/fs.js';
 import { bootConfigRefusal, bootConfigVerdict, builtInOptions } from '../boot/boot-config.js';
 import { bootFailures, readConsole, type ConsoleLine } from '../boot/console.js';
 import { initScript } from '../boot/init-script.js';
@@ -56,9 +57,7 @@ export const bootConfigStep: Step<'boot config'> = {
     const { arch, machine } = bootMachine(input.debianArch);
     const kernelFile = input.installer.kernelFile(arch, input.release);
     const kernelHost = await resolveInRoot(target.root, kernelFile);
-    try {
-      await access(kernelHost);
-    } catch {
+    if (!(await isFile(kernelHost))) {
       return failed(
         `kpkg: the packages installed no kernel at ${kernelFile}: --boot needs the image package of ${input.release} in the set, beside the headers`,
       );
@@ -123,21 +122,12 @@ async function ensureModuleIndexes(
   note: (line: string) => void,
 ): Promise<boolean> {
   const modulesDir = await resolveInRoot(target.root, `/lib/modules/${release}`);
-  if (await exists(join(modulesDir, 'modules.dep'))) return false;
+  if (await isFile(join(modulesDir, 'modules.dep'))) return false;
   if ((await findKoFiles(modulesDir).catch(() => [])).length === 0) return false;
   note(`no /lib/modules/${release}/modules.dep: running depmod as the package manager's hook would`);
   const result = await target.run(['depmod', release]);
   if (result.exitCode !== 0) throw new KpkgError(`depmod ${release} failed in the target rootfs: ${result.tail}`);
   return true;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function bootIn(context: StepContext, work: string): Promise<ReturnType<Step['run']>> {
