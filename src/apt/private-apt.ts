@@ -225,12 +225,14 @@ export class PrivateApt {
 
   /** Names of the packages in the lists that start with `prefix` (`apt-cache pkgnames`), sorted. */
   async packageNames(prefix: string): Promise<string[]> {
-    const r = await this.run('apt-cache', ['pkgnames', prefix]);
-    return r.output
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l.startsWith(prefix))
-      .sort();
+    return this.remembered(['pkgnames', prefix], async () => {
+      const r = await this.run('apt-cache', ['pkgnames', prefix]);
+      return r.output
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith(prefix))
+        .sort();
+    });
   }
 
   /** Downloads the exact versions into the private archive directory (kept there) and returns each .deb's path. */

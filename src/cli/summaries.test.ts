@@ -45,7 +45,7 @@ test('kpkg deb --format markdown: the packages, the upload files, the rebuilt pr
 
 test('kpkg smoke --format markdown: the verdict, the facts, the timings, the log tail on failure', () => {
   const failed = smokeMarkdown(
-    { release: '6.1.192', arch: 'arm64', llvm: false },
+    { release: '6.1.192', arch: 'arm64' },
     {
       ok: false,
       failedStep: 'build module',
@@ -58,13 +58,23 @@ test('kpkg smoke --format markdown: the verdict, the facts, the timings, the log
   assert.match(failed, /\n\| rootfs \| 1\.3 \|\n/);
   assert.match(failed, /\n```\nfixdep: Exec format error\n```\n$/);
   const passed = smokeMarkdown(
-    { release: '6.1.192', arch: 'arm64', llvm: true },
+    {
+      release: '6.1.192',
+      arch: 'arm64',
+      compiler: {
+        kind: 'clang',
+        major: 14,
+        versionText: 'Debian clang version 14.0.6',
+        llvm: true,
+        llvmSuffixes: true,
+      },
+    },
     { ok: true, vermagic: '6.1.192 SMP mod_unload aarch64', installer: 'deb', timings: [] },
   );
   assert.match(passed, /^### kpkg smoke: ✅ passed\n/);
   assert.match(
     passed,
-    /\| 6\.1\.192 \| arm64 \(emulated\), LLVM=1 \| deb \| `\/lib\/modules\/6\.1\.192\/build` \| `6\.1\.192 SMP mod_unload aarch64` \|/,
+    /\| 6\.1\.192 \| arm64 \(emulated\), clang 14 \(LLVM\) \| deb \| `\/lib\/modules\/6\.1\.192\/build` \| `6\.1\.192 SMP mod_unload aarch64` \|/,
   );
   assert.doesNotMatch(passed, /```/);
 });

@@ -1,4 +1,5 @@
 /** `--format markdown` of the package commands and of smoke: tables a CI step summary shows. */
+import type { KernelCompiler } from '../kernel/compiler.js';
 import { basename } from 'node:path';
 import type { BuildResult } from '../pipeline/build-packages.js';
 import type { SmokeResult } from '../smoke/smoke.js';
@@ -66,7 +67,10 @@ function bootMarkdown(boot: BootReport): string {
   ]).trimEnd();
 }
 
-export function smokeMarkdown(facts: { release: string; arch: string; llvm: boolean }, result: SmokeResult): string {
+export function smokeMarkdown(
+  facts: { release: string; arch: string; compiler?: KernelCompiler | undefined },
+  result: SmokeResult,
+): string {
   return mdDocument([
     `### kpkg smoke: ${result.ok ? '✅ passed' : `❌ FAILED at "${mdText(result.failedStep ?? '?')}"`}`,
     mdTable(
@@ -74,7 +78,7 @@ export function smokeMarkdown(facts: { release: string; arch: string; llvm: bool
       [
         [
           mdText(facts.release),
-          `${mdText(facts.arch)} (emulated)${facts.llvm ? ', LLVM=1' : ''}`,
+          `${mdText(facts.arch)} (emulated)${facts.compiler === undefined ? '' : `, ${facts.compiler.kind} ${facts.compiler.major}${facts.compiler.llvm ? ' (LLVM)' : ''}`}`,
           mdText(result.installer ?? ''),
           mdCode(result.buildTree ?? `/lib/modules/${facts.release}/build`),
           result.vermagic === undefined ? '—' : mdCode(result.vermagic),

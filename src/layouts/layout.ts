@@ -8,6 +8,7 @@ import type { ArchInfo } from '../arch/arch-table.js';
 import type { PackagingFeatures } from '../kernel/features.js';
 import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import type { RuntimeNeeds } from '../elf/needs.js';
+import type { KernelCompiler } from '../kernel/compiler.js';
 import type { PluginCompiler } from '../kernel/headers/gcc-plugins.js';
 import type { FamilyId } from '../package/family.js';
 import type { Dependency, PackageDescription } from '../package/model.js';
@@ -26,9 +27,13 @@ export interface LayoutContext {
   runtime: readonly Dependency[];
 }
 
-/** What the programs of a headers tree need on the target: shared libraries, and the gcc build that loads its plugins. */
+/**
+ * What a headers tree needs on the target: the shared libraries of its programs, the compiler modules
+ * are built with (the kernel's), and the gcc build that loads its plugins.
+ */
 export interface HeadersRuntime {
   needs: RuntimeNeeds;
+  compiler?: KernelCompiler | undefined;
   pluginCompiler?: PluginCompiler | undefined;
 }
 
@@ -49,8 +54,9 @@ export interface DistributionLayout<Kind extends string = string> {
   notApplicable(kind: Kind, features: LayoutFeatures): string | undefined;
   /**
    * The relations that bring the headers' programs what they need on the target: this family's
-   * names for its libraries (from the target's package data where it needs it), and the gcc build
-   * that loads its GCC plugins where the family can name it.
+   * names for its libraries (from the target's package data where it needs it), for the kernel's
+   * compiler (its CompilerConvention, ./compiler.ts), and the gcc build that loads its GCC plugins
+   * where the family can name it.
    */
   runtimeRelations(runtime: HeadersRuntime, target: TargetPackageRoots): Promise<RuntimeRelations>;
   /** The package of one kind; `parts` holds at least partsOf(kind). */

@@ -45,7 +45,7 @@ export async function headersRelations<Kind extends string>(
   libraries: TargetLibraries | undefined,
   request: RelationsRequest,
 ): Promise<HeadersRelations> {
-  const { needs, pluginCompiler } = headers;
+  const { needs, compiler, pluginCompiler } = headers;
   const onStep = (detail: string): void => request.onStep?.('depends', detail);
   onStep(
     `what the headers' programs need on the target: ${needs.libraries.map((l) => l.soname).join(', ') || 'no shared library'}${pluginCompiler === undefined ? '' : `, and ${describeCompiler(pluginCompiler)} for the GCC plugins`}`,
@@ -58,7 +58,7 @@ export async function headersRelations<Kind extends string>(
     cacheDir: kpkgCacheDir(),
     onStep,
   });
-  const found = await layout.runtimeRelations({ needs, pluginCompiler }, roots);
+  const found = await layout.runtimeRelations({ needs, compiler, pluginCompiler }, roots);
   const depends = found.depends.map(relationText);
   for (const w of found.warnings) onStep(`warning: ${w}`);
   if (depends.length > 0) onStep(depends.join(', '));

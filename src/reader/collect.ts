@@ -35,7 +35,7 @@ function linksLibraries(elf: ElfReadResult | undefined): boolean {
 /** Small files whose text the checks read. */
 const KEPT_TEXT_LIMIT = 8 * 1024 * 1024;
 
-/** Files whose contents the checks need: kernel configurations (shipped-configs.ts), release, wrapper Makefiles, .PKGINFO. */
+/** Files whose contents the checks need: kernel configurations (shipped-configs.ts), release, wrapper Makefiles and a tree's GNUmakefile, .PKGINFO. */
 function keepsText(path: string, size: number): boolean {
   if (size > KEPT_TEXT_LIMIT) return false;
   return (
@@ -43,7 +43,7 @@ function keepsText(path: string, size: number): boolean {
     path.endsWith('/include/config/kernel.release') ||
     path.endsWith('/include/generated/utsrelease.h') ||
     path.endsWith('/scripts/gcc-plugins/kpkg-target-gcc') ||
-    (path.endsWith('/Makefile') && size <= 4096)
+    ((path.endsWith('/Makefile') || path.endsWith('/GNUmakefile')) && size <= 4096)
   );
 }
 

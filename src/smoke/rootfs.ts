@@ -32,6 +32,9 @@ import { mountsBelow } from './mounts.js';
  */
 export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'xz-utils', 'zstd'];
 
+/** The compiler of BASE_PACKAGES, which a bare rootfs (smoke --bare-rootfs) leaves to the packages' own relations. */
+export const BASE_COMPILER: readonly string[] = ['gcc', 'libc6-dev'];
+
 /**
  * The installers of the non-Debian formats (the target's own rpm and pacman), in every rootfs
  * that installs an .rpm, a pacman package or a tarball, so that those formats share one cached

@@ -6,7 +6,7 @@
  */
 import type { TargetLibraries, TargetLibraryChoice } from './target-libraries.js';
 import { aptAvailable } from './library-source.js';
-import { ensureTargetSysroot } from './target-sysroot.js';
+import { ensureTargetSysroot, targetReleaseLists, type TargetReleaseLists } from './target-sysroot.js';
 
 export interface TargetRoot {
   readonly path: string;
@@ -24,6 +24,8 @@ export interface TargetPackageRoots {
   readonly known: readonly TargetRoot[];
   /** kpkg's own sysroot of the target architecture, fetched on first use; undefined when this machine has no apt-get. */
   readonly fetch?: (() => Promise<TargetRoot>) | undefined;
+  /** The target release's package lists, fetched on first use; undefined when this machine has no apt-get. */
+  readonly release?: (() => Promise<TargetReleaseLists>) | undefined;
 }
 
 export interface TargetRootsRequest extends TargetLibraryChoice {
@@ -44,18 +46,19 @@ export async function targetPackageRoots(request: TargetRootsRequest): Promise<T
     known.push({ path: libraries.sysroot, kind: 'kpkg-sysroot' });
   if (request.sysroot !== undefined) known.push({ path: request.sysroot, kind: 'debian-root' });
   if (libraries?.source === 'multiarch' || request.native) known.push({ path: '/', kind: 'build-machine' });
-  const fetch = (await aptAvailable())
-    ? async (): Promise<TargetRoot> => {
-        const sysroot = await ensureTargetSysroot({
-          debianArch: request.debianArch,
-          cacheDir: request.cacheDir,
-          mirror: request.mirror,
-          suite: request.targetSuite,
-          ...(request.onStep === undefined ? {} : { onStep: request.onStep }),
-          ...(request.onCommand === undefined ? {} : { onCommand: request.onCommand }),
-        });
-        return { path: sysroot.root, kind: 'kpkg-sysroot' };
-      }
-    : undefined;
-  return { debianArch: request.debianArch, known, fetch };
+  if (!(await aptAvailable())) return { debianArch: request.debianArch, known };
+  const sysrootRequest = {
+    debianArch: request.debianArch,
+    cacheDir: request.cacheDir,
+    mirror: request.mirror,
+    suite: request.targetSuite,
+    ...(request.onStep === undefined ? {} : { onStep: request.onStep }),
+    ...(request.onCommand === undefined ? {} : { onCommand: request.onCommand }),
+  };
+  return {
+    debianArch: request.debianArch,
+    known,
+    fetch: async () => ({ path: (await ensureTargetSysroot(sysrootRequest)).root, kind: 'kpkg-sysroot' }),
+    release: () => targetReleaseLists(sysrootRequest),
+  };
 }

@@ -134,8 +134,10 @@ async function dpkgDeb(args: readonly string[], deb: string): Promise<void> {
     });
 }
 
-/** Prepares (or finds in the cache) the sysroot for a target. */
-export async function ensureTargetSysroot(request: SysrootRequest): Promise<TargetSysroot> {
+/** kpkg's private apt for the target's release, and the lock its sysroots and lists are changed under. */
+async function targetApt(
+  request: SysrootRequest,
+): Promise<{ archive: TargetArchive; apt: PrivateApt; base: string; lock: string }> {
   const { debianArch, cacheDir } = request;
   const archive = await targetArchive(debianArch, { mirror: request.mirror, suite: request.suite });
   const base = join(cacheDir, 'sysroots');
@@ -145,9 +147,33 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
     { ...archive, architectures: [debianArch] },
     request.onCommand,
   );
-  return withLock(join(base, `.lock-${archive.suite}-${debianArch}`), async () => {
-    request.onStep?.(`target package lists: ${archive.suite} ${debianArch} from ${archive.mirror}`);
-    await apt.update(request.refresh === true, (w) => request.onStep?.(`warning: ${w}`));
+  return { archive, apt, base, lock: join(base, `.lock-${archive.suite}-${debianArch}`) };
+}
+
+async function updateLists(apt: PrivateApt, archive: TargetArchive, request: SysrootRequest): Promise<void> {
+  request.onStep?.(`target package lists: ${archive.suite} ${request.debianArch} from ${archive.mirror}`);
+  await apt.update(request.refresh === true, (w) => request.onStep?.(`warning: ${w}`));
+}
+
+/** The target release's package lists (fetched like a sysroot's): which packages its suite carries. */
+export interface TargetReleaseLists {
+  suite: string;
+  /** Names of the suite's packages for the architecture that start with `prefix`, sorted. */
+  packageNames(prefix: string): Promise<string[]>;
+}
+
+export async function targetReleaseLists(request: SysrootRequest): Promise<TargetReleaseLists> {
+  const { archive, apt, lock } = await targetApt(request);
+  await withLock(lock, () => updateLists(apt, archive, request));
+  return { suite: archive.suite, packageNames: (prefix) => apt.packageNames(prefix) };
+}
+
+/** Prepares (or finds in the cache) the sysroot for a target. */
+export async function ensureTargetSysroot(request: SysrootRequest): Promise<TargetSysroot> {
+  const { debianArch } = request;
+  const { archive, apt, base, lock } = await targetApt(request);
+  return withLock(lock, async () => {
+    await updateLists(apt, archive, request);
     const libraries = await apt.resolve([
       ...LIBRARY_PACKAGES,
       ...(request.gccPluginMajor === undefined ? [] : PLUGIN_BUILD_PACKAGES),

@@ -33,7 +33,7 @@ export function headersDescription(
     text(`${root}/include/config/kernel.release`, `${release}\n`),
     text(
       `${root}/include/config/auto.conf`,
-      `CONFIG_MODULES=y\n${options.clang === true ? 'CONFIG_CC_IS_CLANG=y' : 'CONFIG_CC_IS_GCC=y'}\n`,
+      `CONFIG_MODULES=y\n${options.clang === true ? 'CONFIG_CC_IS_CLANG=y\nCONFIG_CLANG_VERSION=140006\nCONFIG_LD_IS_LLD=y' : 'CONFIG_CC_IS_GCC=y\nCONFIG_GCC_VERSION=120200'}\n`,
     ),
   ];
   if (!/\/modules\/[^/]+\/build$/.test(root))

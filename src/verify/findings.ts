@@ -14,6 +14,11 @@ export const CHECKS = {
   'elf-relocatable': { severity: 'warning', title: 'no relocatable objects (.o) in a headers tree' },
   'headers-incomplete': { severity: 'error', title: 'headers tree has what external module builds need' },
   'headers-btf-skipped': { severity: 'info', title: 'BTF for external modules (needs vmlinux and resolve_btfids)' },
+  'headers-compiler': {
+    severity: 'warning',
+    title: "a clang-built kernel's headers bring clang and make `make M=` use it",
+  },
+  'headers-compiler-undeclared': { severity: 'info', title: 'the headers depend on the gcc modules are built with' },
   'build-link': { severity: 'error', title: 'the /lib/modules/<release>/build link points at the headers' },
   'build-link-missing': {
     severity: 'warning',

@@ -26,6 +26,7 @@ interface SmokeCliOptions {
   moduleDir?: string;
   boot?: boolean;
   bootTimeout?: string;
+  bareRootfs?: boolean;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -36,7 +37,7 @@ function stepDetail(
   step: SmokeStep,
   arch: string,
   release: string,
-  clang: boolean,
+  bare: boolean,
   installer: Installer,
   dkms: readonly DkmsRequest[],
   moduleDir: string | undefined,
@@ -45,13 +46,13 @@ function stepDetail(
     case 'binfmt':
       return `qemu-user for ${arch} registered with binfmt_misc`;
     case 'rootfs':
-      return `Debian ${arch} rootfs with gcc and make${clang ? ', clang and lld' : ''} (mmdebstrap; cached after the first run)`;
+      return `Debian ${arch} rootfs with make${bare ? ' and no compiler but what the packages declare' : ', gcc and what the packages declare'} (mmdebstrap; cached after the first run)`;
     case 'install':
       return `${installer.summary}, in the rootfs`;
     case 'dkms':
       return `dkms build -k ${release} for ${dkms.map((d) => d.package).join(', ')}, on emulated ${arch}`;
     case 'build module':
-      return `make -C /lib/modules/${release}/build M=<${moduleDir ?? 'kpkg_hello'}>${clang ? ' LLVM=1' : ''} modules, on emulated ${arch}`;
+      return `make -C /lib/modules/${release}/build M=<${moduleDir ?? 'kpkg_hello'}> modules, on emulated ${arch}`;
     case 'modinfo':
       return `vermagic of the built module starts with ${release}`;
     case 'check binaries':
@@ -100,7 +101,7 @@ async function factsOf(
     return await installer.facts(packages);
   } catch (e) {
     if (!(e instanceof KpkgError) || options.release === undefined || options.arch === undefined) throw e;
-    return { release: options.release, debianArch: options.arch, clang: false };
+    return { release: options.release, debianArch: options.arch, compiler: undefined };
   }
 }
 
@@ -138,6 +139,10 @@ export function registerSmoke(program: Command): void {
       "then boot the kernel the image package installed (give the image package too) on the target's qemu-system machine, with an initramfs that loads the image's modules and every module built against the headers",
     )
     .option('--boot-timeout <seconds>', 'limit for the boot, from qemu start to power-off (default 300)')
+    .option(
+      '--bare-rootfs',
+      'a rootfs without a compiler (gcc, libc6-dev): what builds modules must come from what the packages declare',
+    )
     .option('--artifacts <dir>', 'copy the built module, smoke.log and the boot console here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
@@ -159,9 +164,10 @@ export function registerSmoke(program: Command): void {
           release,
           cacheDir: rootfsCacheDir(),
           ...(options.suite === undefined ? {} : { suite: options.suite }),
-          // A clang-built kernel takes its modules from clang too (LLVM=1), on the target as here.
-          extraPackages: [...(options.package ?? []), ...(facts.clang ? ['clang', 'lld', 'llvm'] : [])],
-          ...(facts.clang ? { makeArgs: ['LLVM=1'] } : {}),
+          // No LLVM= for a clang-built kernel: its headers choose the compiler themselves (kernel/compiler.ts).
+          ...(options.package === undefined ? {} : { extraPackages: options.package }),
+          ...(facts.compiler === undefined ? {} : { compiler: facts.compiler }),
+          ...(options.bareRootfs === true ? { bareRootfs: true } : {}),
           ...(options.artifacts === undefined ? {} : { artifactsDir: resolve(options.artifacts) }),
           ...(dkms.length === 0 ? {} : { dkms }),
           ...(options.moduleDir === undefined ? {} : { moduleDir: resolve(options.moduleDir) }),
@@ -170,14 +176,19 @@ export function registerSmoke(program: Command): void {
           verbose: options.verbose === true,
           onLine: (line) => progress.command(line),
           onStep: (step) =>
-            progress.step(step, stepDetail(step, arch, release, facts.clang, installer, dkms, options.moduleDir)),
+            progress.step(
+              step,
+              stepDetail(step, arch, release, options.bareRootfs === true, installer, dkms, options.moduleDir),
+            ),
         });
         progress.finish(result.ok);
         const format = reportFormat(options);
         if (format === 'json') {
-          process.stdout.write(`${JSON.stringify({ release, arch, llvm: facts.clang, ...result }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ release, arch, compiler: facts.compiler ?? null, ...result }, null, 2)}\n`,
+          );
         } else if (format === 'markdown') {
-          process.stdout.write(smokeMarkdown({ release, arch, llvm: facts.clang }, result));
+          process.stdout.write(smokeMarkdown({ release, arch, compiler: facts.compiler }, result));
         } else if (result.ok) {
           const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
           process.stdout.write(

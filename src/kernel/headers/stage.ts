@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BuildCache } from '../../cache/build-cache.js';
 import { describeIdentity } from '../../elf/identity.js';
 import type { RuntimeNeeds } from '../../elf/needs.js';
+import { kernelCompiler, type KernelCompiler } from '../compiler.js';
 import type { TreeFacts } from '../inspect.js';
 import { gateElfFiles } from './gate.js';
 import type { PluginCompiler } from './gcc-plugins.js';
@@ -50,6 +51,8 @@ export interface StagedHeaders<Libraries extends RebuildLibraries = RebuildLibra
   needs: RuntimeNeeds;
   /** The target gcc build the GCC plugins were rebuilt against: the only one that loads them. */
   pluginCompiler?: PluginCompiler | undefined;
+  /** The compiler the kernel was built with, which modules built against the tree must use too. */
+  compiler?: KernelCompiler | undefined;
   /** Scratch directory holding the rebuilt programs; remove with dispose(). */
   dispose: () => Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function stageHeaders<Libraries extends RebuildLibraries>(
       libraries,
       needs,
       pluginCompiler: programs.pluginCompiler,
+      compiler: kernelCompiler(tree.config, tree.version),
       dispose,
     };
   } catch (e) {

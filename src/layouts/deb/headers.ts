@@ -5,6 +5,7 @@ import type { Dependency, PackageDescription } from '../../package/model.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import type { PackageSet } from '../package-set.js';
 import { docEntries, kernelPackageFields } from './common.js';
+import { DEBIAN_COMPILER_NAMES } from './compiler.js';
 import { kernelHookScript } from './image.js';
 import { DEFAULT_DEBIAN_SETTINGS, type DebianSettings } from './settings.js';
 
@@ -57,7 +58,7 @@ export function headersPackage(
     description: `This package provides kernel header files for ${release} on ${arch.debian}\n\nThis is useful for people who need to build external modules`,
     scripts: { postinst: headersPostinst(arch, release, settings.hookDir) },
     entries: [
-      ...headersTreeEntries(staged, root),
+      ...headersTreeEntries(staged, root, DEBIAN_COMPILER_NAMES),
       { kind: 'symlink', path: `/lib/modules/${release}/build`, target: root },
       ...docEntries(name, set, settings),
     ],

@@ -9,6 +9,7 @@
 import { posix } from 'node:path';
 import type { KernelPart, KernelParts } from '../../kernel/parts.js';
 import { splitVersion, type PackageDescription } from '../../package/model.js';
+import { compilerRelations, PLAIN_COMPILER_NAMES } from '../compiler.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
 import { archDepends } from './depends.js';
@@ -100,7 +101,7 @@ function headersPackage(
     depends: runtime,
     entries: [
       { kind: 'dir', path: build, mode: 0o755 },
-      ...headersTreeEntries(headers, build),
+      ...headersTreeEntries(headers, build, PLAIN_COMPILER_NAMES),
       // The PKGBUILD copies System.map and .config into the tree.
       ...(shipped.has('System.map') ? [] : [stagedDataFile(`${build}/System.map`, parts.systemMap)]),
       ...(shipped.has('.config') ? [] : [stagedDataFile(`${build}/.config`, parts.config)]),
@@ -152,11 +153,11 @@ export function pacmanLayout(pkgbase: string = DEFAULT_PKGBASE): DistributionLay
         : kind === 'debug'
           ? NOT_APPLICABLE.debug(features)
           : undefined,
-    runtimeRelations({ needs }) {
+    runtimeRelations({ needs, compiler }) {
       const { depends, unknown } = archDepends(needs);
       // The plugins' gcc build is not named: Arch's gcc package versions are not the plugin headers' (Debian's or --plugin-sysroot's).
       return Promise.resolve({
-        depends,
+        depends: [...depends, ...compilerRelations(compiler, PLAIN_COMPILER_NAMES)],
         warnings: unknown.map(
           (soname) => `no Arch Linux package is known to provide ${soname}: ${names.headers} does not depend on it`,
         ),

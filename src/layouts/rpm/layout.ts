@@ -12,6 +12,7 @@ import type { DebugContents, ImageContents, KernelPart } from '../../kernel/part
 import { DEPMOD_OUTPUTS } from '../../kernel/parts.js';
 import { splitVersion, type PackageDescription, type PackageEntry } from '../../package/model.js';
 import { DEBUG_ROOT, moduleDebugEntries } from '../debug-files.js';
+import { compilerRelations, PLAIN_COMPILER_NAMES } from '../compiler.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { NOT_APPLICABLE, requirePart, type DistributionLayout } from '../layout.js';
 import { modulesDirEntries } from '../modules-dir.js';
@@ -113,7 +114,7 @@ function develPackage(
     depends: runtime,
     entries: [
       { kind: 'dir', path: root, mode: 0o755 },
-      ...headersTreeEntries(headers, root),
+      ...headersTreeEntries(headers, root, PLAIN_COMPILER_NAMES),
       { kind: 'symlink', path: `/lib/modules/${set.release}/build`, target: root },
     ],
   };
@@ -165,9 +166,14 @@ export const rpmLayout: DistributionLayout<RpmPackageKind> = {
       : kind === 'debuginfo'
         ? NOT_APPLICABLE.debug(features)
         : undefined,
-  // Soname requires, which any RPM distribution's libraries provide; the plugins' gcc build is not
-  // named: an RPM distribution's gcc versions are not the plugin headers' (Debian's or --plugin-sysroot's).
-  runtimeRelations: ({ needs }) => Promise.resolve({ depends: rpmRequires(needs), warnings: [] }),
+  // Soname requires, which any RPM distribution's libraries provide, and the compiler by its plain name;
+  // the plugins' gcc build is not named: an RPM distribution's gcc versions are not the plugin
+  // headers' (Debian's or --plugin-sysroot's).
+  runtimeRelations: ({ needs, compiler }) =>
+    Promise.resolve({
+      depends: [...rpmRequires(needs), ...compilerRelations(compiler, PLAIN_COMPILER_NAMES)],
+      warnings: [],
+    }),
   describe(kind, parts, { arch, set, runtime }) {
     const fields = common(set, arch.debian);
     switch (kind) {

@@ -7,6 +7,7 @@
  * unpacked at; the tar writer writes them without a leading '/'.
  */
 import type { KernelPart } from '../../kernel/parts.js';
+import { PLAIN_COMPILER_NAMES } from '../compiler.js';
 import { headersTreeEntries } from '../headers-tree.js';
 import { noRuntimeRelations, requirePart, type DistributionLayout } from '../layout.js';
 import { modulesDirEntries } from '../modules-dir.js';
@@ -66,7 +67,7 @@ export function tarLayout(options: TarballLayoutOptions): DistributionLayout<Tar
             ? []
             : [
                 { kind: 'dir', path: `/lib/modules/${release}/build`, mode: 0o755 } as const,
-                ...headersTreeEntries(parts.headers, `/lib/modules/${release}/build`),
+                ...headersTreeEntries(parts.headers, `/lib/modules/${release}/build`, PLAIN_COMPILER_NAMES),
               ]),
         ],
       };

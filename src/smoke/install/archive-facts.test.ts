@@ -39,8 +39,16 @@ test('rpm (kernel-devel: /usr/src/kernels/<release>, build link), pacman (/usr/l
     'xz',
     'linux.tar.xz',
   );
-  assert.deepEqual(await archiveFacts([rpm]), { release: TEST_RELEASE, debianArch: 'arm64', clang: false });
-  assert.deepEqual(await archiveFacts([pacman]), { release: TEST_RELEASE, debianArch: 'arm64', clang: true });
+  assert.deepEqual(await archiveFacts([rpm]), {
+    release: TEST_RELEASE,
+    debianArch: 'arm64',
+    compiler: { kind: 'gcc', major: 12, versionText: '', llvm: false, llvmSuffixes: true },
+  });
+  assert.deepEqual(await archiveFacts([pacman]), {
+    release: TEST_RELEASE,
+    debianArch: 'arm64',
+    compiler: { kind: 'clang', major: 14, versionText: '', llvm: true, llvmSuffixes: true },
+  });
   // A tarball declares no architecture and these have no ELF file: nothing tells the machine.
   await assert.rejects(
     archiveFacts([tarball]),
@@ -86,7 +94,7 @@ test('the release is the build link that leads to a headers tree; none, or two, 
     [member('/lib/modules/6.1.0/kernel/lib/crc-ccitt.ko'), member('/lib/modules/6.1.0/modules.dep')],
     'aarch64',
   );
-  assert.deepEqual(factsOfPackages([kernel, devel]), { release: '6.1.0', debianArch: 'arm64', clang: false });
+  assert.deepEqual(factsOfPackages([kernel, devel]), { release: '6.1.0', debianArch: 'arm64', compiler: undefined });
   // A dangling build link (kernel without kernel-devel) is no headers tree.
   const dangling = pkg(
     'kernel',
@@ -114,5 +122,5 @@ test('the release is the build link that leads to a headers tree; none, or two, 
   );
   // RPM arch names and merged-/usr paths: riscv64, /usr/lib/modules/<release>/build as a directory.
   const riscv = pkg('linux-headers', tree('/usr/lib/modules/6.12.0/build', '6.12.0'), 'riscv64');
-  assert.deepEqual(factsOfPackages([riscv]), { release: '6.12.0', debianArch: 'riscv64', clang: false });
+  assert.deepEqual(factsOfPackages([riscv]), { release: '6.12.0', debianArch: 'riscv64', compiler: undefined });
 });

@@ -7,6 +7,7 @@
  * lib/modules/<release>/build); the architecture is the packages' own (RPM header ARCH, .PKGINFO
  * arch), else that of most of their ELF files (a tarball has no metadata).
  */
+import { kernelCompiler, releaseVersion } from '../../kernel/compiler.js';
 import { FileSet } from '../../reader/file-set.js';
 import { findHeadersTrees } from '../../reader/headers-trees.js';
 import type { ReadPackage } from '../../reader/model.js';
@@ -54,7 +55,11 @@ export function factsOfPackages(packages: readonly ReadPackage[]): HeadersFacts 
     });
   }
   const tree = trees.find((t) => t.root === root);
-  return { release, debianArch: target.arch.debian, clang: tree?.config.get('CONFIG_CC_IS_CLANG') === 'y' };
+  return {
+    release,
+    debianArch: target.arch.debian,
+    compiler: tree === undefined ? undefined : kernelCompiler(tree.config, releaseVersion(release)),
+  };
 }
 
 /** Reads the packages (streamed, as `kpkg verify` does) and returns their facts. */

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { kernelCompiler, releaseVersion, type KernelCompiler } from '../../kernel/compiler.js';
 import { parseKconfig } from '../../kernel/kconfig.js';
 import { KpkgError } from '../../util/errors.js';
 import { showDebFields } from './deb-depends.js';
@@ -44,10 +45,11 @@ export async function headersDebsFacts(debs: readonly string[]): Promise<Headers
       },
     );
   }
-  let clang = false;
+  const release = (main.fields[0] ?? '').slice('linux-headers-'.length);
+  let compiler: KernelCompiler | undefined;
   for (const { deb } of controls) {
     const conf = await shippedAutoConf(deb);
-    if (conf !== undefined) clang ||= parseKconfig(conf).get('CONFIG_CC_IS_CLANG') === 'y';
+    compiler ??= conf === undefined ? undefined : kernelCompiler(parseKconfig(conf), releaseVersion(release));
   }
-  return { release: (main.fields[0] ?? '').slice('linux-headers-'.length), debianArch: main.fields[1] ?? '', clang };
+  return { release, debianArch: main.fields[1] ?? '', compiler };
 }

@@ -5,6 +5,7 @@
  * kernel they are for. smoke.ts only picks the installer (installerFor in ./detect.ts).
  */
 import type { ArchInfo } from '../../arch/arch-table.js';
+import type { KernelCompiler } from '../../kernel/compiler.js';
 import type { FamilyId } from '../../package/family.js';
 
 /** Input formats `kpkg smoke` installs: one per family. */
@@ -16,8 +17,8 @@ export interface HeadersFacts {
   release: string;
   /** Debian architecture of the target (arm64, armhf, ppc64el ...), from the packages. */
   debianArch: string;
-  /** The kernel was built with clang (CONFIG_CC_IS_CLANG in the shipped auto.conf): modules need LLVM=1 and clang on the target. */
-  clang: boolean;
+  /** The compiler the kernel was built with (the shipped configuration), which modules are built with too. */
+  compiler: KernelCompiler | undefined;
 }
 
 export interface Installer {

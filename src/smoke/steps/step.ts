@@ -5,6 +5,7 @@
  * it, or with a failure and the end of its log, which stops the run. smoke.ts runs SMOKE_STEPS
  * in order: a new step is one module in this folder and one entry in that list.
  */
+import type { KernelCompiler } from '../../kernel/compiler.js';
 import type { BootReport } from '../boot/report.js';
 import type { DkmsRequest, DkmsResult } from '../dkms.js';
 import type { Installer } from '../install/installer.js';
@@ -40,8 +41,12 @@ export interface SmokeInput {
   readonly extraPackages?: readonly string[] | undefined;
   /** Debian archive for mmdebstrap; default: the one this machine's apt uses. */
   readonly mirror?: string | undefined;
-  /** More make arguments for the module build, e.g. LLVM=1 for a kernel built with clang. */
+  /** More make arguments for the module build, e.g. V=1. */
   readonly makeArgs?: readonly string[] | undefined;
+  /** The compiler the kernel was built with (Installer.facts): packages that declare it in no Debian terms get it in the rootfs. */
+  readonly compiler?: KernelCompiler | undefined;
+  /** A rootfs without BASE_COMPILER: the compiler must come from what the packages declare (smoke-rootfs-spec.ts). */
+  readonly bareRootfs?: boolean | undefined;
   /** Out-of-tree module source to build instead of kpkg's kpkg_hello. */
   readonly moduleDir?: string | undefined;
   /**

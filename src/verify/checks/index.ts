@@ -9,6 +9,7 @@ import { debCheck } from './deb.js';
 import { elfCheck } from './elf.js';
 import { hardlinkCheck } from './hardlink-dangling.js';
 import { headersCheck } from './headers.js';
+import { headersCompilerCheck } from './headers-compiler.js';
 import { kernelConfigCheck } from './kernel-config.js';
 import { packageArchCheck } from './package-arch.js';
 import { prerequisitesCheck } from './prerequisites.js';
@@ -20,6 +21,7 @@ export const VERIFY_CHECKS: readonly ListedCheck[] = [
   kernelConfigCheck,
   elfCheck,
   headersCheck,
+  headersCompilerCheck,
   buildLinkCheck,
   secretsCheck,
   debCheck,
