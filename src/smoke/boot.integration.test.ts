@@ -15,6 +15,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../testing/kernel-trees.js';
+import { editedDeb } from '../testing/edit-deb.js';
 import { runKpkg } from '../testing/run-kpkg.js';
 import type { BootReport } from './boot/report.js';
 
@@ -51,19 +52,6 @@ async function imageAndHeaders(
   const json = JSON.parse(r.stdout) as { release: string; packages: { kind: string; path: string }[] };
   const path = (kind: string): string => json.packages.find((p) => p.kind === kind)?.path ?? assert.fail(kind);
   return { image: path('image'), headers: path('headers'), release: json.release };
-}
-
-/** `deb` unpacked with dpkg-deb, `edit`ed in place, and built again as `out`. */
-async function editedDeb(deb: string, out: string, edit: (dir: string) => Promise<void>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kpkg-edit-deb-'));
-  try {
-    await execa('dpkg-deb', ['-R', deb, dir]);
-    await edit(dir);
-    await execa('dpkg-deb', ['--root-owner-group', '-b', dir, out]);
-    return out;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 async function smokeBoot(files: readonly string[], work: string): Promise<SmokeJson> {
