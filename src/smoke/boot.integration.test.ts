@@ -13,7 +13,6 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { execa } from 'execa';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../testing/kernel-trees.js';
 import { editedDeb } from '../testing/edit-deb.js';
 import { runKpkg } from '../testing/run-kpkg.js';
