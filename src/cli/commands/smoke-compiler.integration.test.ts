@@ -133,6 +133,43 @@ for (const { spec, kind } of CASES.filter((c) => inTier(c.spec)))
           assert.match(result.logTail ?? '', /unrecognized command[- ]line option|compiler differs/);
         });
 
+        test('the rpm and pacman headers packages require clang, lld and llvm by their plain names, and default LLVM=1', async () => {
+          const tree = await builtKernelTree(spec);
+          const written = async (family: string, only: string): Promise<string> => {
+            const r = await runKpkg([
+              family,
+              '--build-dir',
+              tree,
+              '--out',
+              join(work, family),
+              '--only',
+              only,
+              '--json',
+            ]);
+            assert.equal(r.exitCode, 0, r.stderr);
+            return (JSON.parse(r.stdout) as { packages: { path: string }[] }).packages[0]?.path ?? assert.fail(family);
+          };
+          const rpm = await written('rpm', 'devel');
+          const requires = (await execa('rpm', ['-qp', '--requires', rpm])).stdout.split('\n');
+          assert.ok(
+            ['clang', 'lld', 'llvm'].every((name) => requires.includes(name)),
+            requires.join(', '),
+          );
+          const files = (await execa('rpm', ['-qp', '--list', rpm])).stdout.split('\n');
+          assert.ok(
+            files.some((f) => f.endsWith('/GNUmakefile')),
+            'kernel-devel has no GNUmakefile',
+          );
+          const pacman = await written('pacman', 'headers');
+          const info = (await execa('tar', ['-xOf', pacman, '.PKGINFO'])).stdout;
+          assert.ok(
+            ['clang', 'lld', 'llvm'].every((name) => info.includes(`\ndepend = ${name}\n`)),
+            info,
+          );
+          const makefile = await execa('sh', ['-c', 'tar -xOf "$1" --wildcards "*/build/GNUmakefile"', 'sh', pacman]);
+          assert.match(makefile.stdout, /^export LLVM := 1$/m);
+        });
+
         test("Debian 12's dkms (3.0.10, no LLVM= of its own) builds a DKMS package against the clang headers", async () => {
           const result = await smokeJson(['--bare-rootfs', '--dkms', 'vpoll-dkms', headers]);
           assert.ok(result.ok, `${result.failedStep ?? ''}\n${result.logTail ?? ''}`);
