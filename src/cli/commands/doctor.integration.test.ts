@@ -24,7 +24,8 @@ const detail = (json: DoctorJson, id: string): string => json.checks.find((c) =>
 
 describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
   test("this machine (set up by tools/install-deps, no arm64 architecture configured) has everything for arm64: the libraries come from kpkg's sysroot", async () => {
-    const cache = { XDG_CACHE_HOME: await mkdtemp(join(tmpdir(), 'kpkg-doctor-cache-')) };
+    // KPKG_CACHE_DIR, which wins over XDG_CACHE_HOME (src/util/cache.ts): an empty cache whatever the run's is.
+    const cache = { KPKG_CACHE_DIR: await mkdtemp(join(tmpdir(), 'kpkg-doctor-cache-')) };
     const before = await doctorJson(['--arch', 'arm64'], cache);
     assert.equal(before.exitCode, 0, JSON.stringify(before.json.checks.filter((c) => !c.ok)));
     assert.deepEqual(
@@ -58,7 +59,7 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     );
     assert.match(
       detail(after.json, 'target-libraries'),
-      new RegExp(`kpkg's sysroot \\(bookworm\\): ${cache.XDG_CACHE_HOME}/kpkg/sysroots/bookworm-arm64-`),
+      new RegExp(`kpkg's sysroot \\(bookworm\\): ${cache.KPKG_CACHE_DIR}/sysroots/bookworm-arm64-`),
     );
     assert.match(detail(after.json, 'target-plugin-headers'), /usr\/lib\/gcc\/aarch64-linux-gnu\/12\/plugin\/include$/);
   });
@@ -79,7 +80,8 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
   });
 
   test('for a tree, only what the tree needs: tiny needs a linking compiler, full also libelf, zlib, libssl and plugin headers', async () => {
-    const cache = { XDG_CACHE_HOME: await mkdtemp(join(tmpdir(), 'kpkg-doctor-cache-')) };
+    // KPKG_CACHE_DIR, which wins over XDG_CACHE_HOME (src/util/cache.ts): an empty cache whatever the run's is.
+    const cache = { KPKG_CACHE_DIR: await mkdtemp(join(tmpdir(), 'kpkg-doctor-cache-')) };
     const tiny = await doctorJson(
       ['--build-dir', await builtKernelTree({ series: '6.1', config: 'tiny' }), '--no-smoke'],
       cache,
