@@ -62,10 +62,22 @@ async function probeWhereChecked(
   });
 }
 
-/** For a root the user gave: unpack the package into it, or let kpkg fetch the libraries itself. */
-function unpackInto(arch: ArchInfo, root: string, option: string | undefined): LibraryFix {
+/** The option a root was given with, and what kpkg fetches itself when it is left out. */
+const LEAVE_OUT = {
+  '--sysroot': "the target's libraries",
+  '--plugin-sysroot': 'the plugin headers',
+} as const;
+
+/** The option to suggest leaving out, when kpkg can fetch instead (apt-get is here). */
+async function leaveOut(option: keyof typeof LEAVE_OUT): Promise<keyof typeof LEAVE_OUT | undefined> {
+  return (await aptAvailable()) ? option : undefined;
+}
+
+/** For a root the user gave: unpack the package into it, or (when kpkg can) let kpkg fetch them itself. */
+function unpackInto(arch: ArchInfo, root: string, option: keyof typeof LEAVE_OUT | undefined): LibraryFix {
+  const instead = option === undefined ? '' : `   (or leave out ${option}: kpkg fetches ${LEAVE_OUT[option]} itself)`;
   return (pkg) => ({
-    debian: `apt-get download ${pkg}:${arch.debian} && dpkg-deb -x ${pkg}_*_${arch.debian}.deb ${root}${option === undefined ? '' : `   (or leave out ${option}: kpkg fetches the target's libraries itself)`}`,
+    debian: `apt-get download ${pkg}:${arch.debian} && dpkg-deb -x ${pkg}_*_${arch.debian}.deb ${root}${instead}`,
   });
 }
 
@@ -100,12 +112,15 @@ export async function libraryChecks(
   if (input.libraries !== undefined) {
     const { root, source: from } = input.libraries;
     if (root === undefined) return probe(undefined, multiarchInstall(arch));
-    return probe(root, from === 'option' ? unpackInto(arch, root, '--sysroot') : refreshSysroot(arch));
+    return probe(root, from === 'option' ? unpackInto(arch, root, await leaveOut('--sysroot')) : refreshSysroot(arch));
   }
   if (!before.libc.ok) return probes.map((p) => blocked(p.id, probeWhat(arch, p), before.libc));
   if (input.sysroot !== undefined) {
     const root = input.sysroot;
-    return [source(true, `--sysroot ${root}`), ...(await probe(root, unpackInto(arch, root, '--sysroot')))];
+    return [
+      source(true, `--sysroot ${root}`),
+      ...(await probe(root, unpackInto(arch, root, await leaveOut('--sysroot')))),
+    ];
   }
   const multiarch = await probe(undefined, multiarchInstall(arch));
   const choice = chooseLibrarySource({
@@ -155,7 +170,7 @@ export async function pluginHeadersCheck(input: DoctorInput): Promise<CheckResul
       ...base,
       ok: found,
       detail: found ? `in --plugin-sysroot: ${dir}` : `${dir} is missing`,
-      fix: unpackInto(arch, input.pluginSysroot, canFetch ? '--plugin-sysroot' : undefined)(pkg),
+      fix: unpackInto(arch, input.pluginSysroot, await leaveOut('--plugin-sysroot'))(pkg),
     };
   }
   const cached =
