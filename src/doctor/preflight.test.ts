@@ -36,11 +36,11 @@ const missingTools = {
   },
 };
 
-test('missing target tools are named once each, with the apt-get line for this row', async () => {
+test('missing target tools are named once each, with the packages that have them', async () => {
   await assert.rejects(assertTargetToolsInstalled(facts(missingTools)), {
     message:
       "the target's tools for CROSS_COMPILE=aarch64-linux-gnu- are not installed: kpkg-none-gcc, kpkg-none-ld, kpkg-none-ar",
-    hint: 'install them (apt-get install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu), or pass the CROSS_COMPILE= / LLVM= the tree was built with',
+    hint: 'install them (install the toolchain that provides kpkg-none-gcc, kpkg-none-ld, kpkg-none-ar, or pass the CROSS_COMPILE= / CC= of one that is installed), or pass the CROSS_COMPILE= / LLVM= the tree was built with',
   });
   const present = {
     ...missing,
@@ -51,13 +51,37 @@ test('missing target tools are named once each, with the apt-get line for this r
 
 test('a tree whose host programs cannot be rebuilt fails before the rebuild, listing what doctor found', async () => {
   const noCompiler = { ...missing, tools: { ...missing.tools, cc: ['kpkg-none-gcc'] } };
-  await assert.rejects(assertReadyToRebuild(facts(noCompiler), '/srv/arm64'), (e: Error & { hint?: string }) => {
-    assert.match(e.message, /^this machine cannot rebuild the host programs of 6\.1\.0 for arm64:\n/);
-    assert.match(e.message, /✖ C compiler for arm64 \(kpkg-none-gcc\)\n {4}not on PATH\n/);
-    assert.equal(
-      e.hint,
-      'install the missing pieces above; `kpkg doctor --build-dir /k/obj --sysroot /srv/arm64` checks again',
-    );
-    return true;
-  });
+  const args = { buildDir: 'linux build', vars: { CROSS_COMPILE: 'aarch64-linux-gnu-' }, sysroot: '/srv/arm64' };
+  await assert.rejects(
+    assertReadyToRebuild(facts(noCompiler), { root: '/srv/arm64', source: 'option' }, args),
+    (e: Error & { hint?: string }) => {
+      assert.match(e.message, /^this machine cannot rebuild the host programs of 6\.1\.0 for arm64:\n/);
+      assert.match(e.message, /✖ C compiler for arm64 \(kpkg-none-gcc\)\n {4}kpkg-none-gcc is not on PATH\n/);
+      assert.equal(
+        e.hint,
+        "install the missing pieces above; `kpkg doctor --build-dir 'linux build' --sysroot /srv/arm64 CROSS_COMPILE=aarch64-linux-gnu-` checks again",
+      );
+      return true;
+    },
+  );
+});
+
+test("kpkg's own sysroot is never offered as an option: the doctor command repeats only what the user gave", async () => {
+  // A "compiler" that links everything but libcrypto.
+  const noLibcrypto = ['sh', '-c', 'case "$*" in *-lcrypto*) echo "ld: cannot find -lcrypto" >&2; exit 1;; esac', 'cc'];
+  const toolchain = { ...missing, tools: { ...missing.tools, cc: noLibcrypto, cxx: noLibcrypto } };
+  const signing = facts(toolchain, { CONFIG_MODULES: 'y', CONFIG_MODULE_SIG: 'y' });
+  const fetched = '/root/.cache/kpkg/sysroots/bookworm-arm64-0123';
+  await assert.rejects(
+    assertReadyToRebuild(signing, { root: fetched, source: 'fetched' }, { buildDir: '.', vars: {} }),
+    (e: Error & { hint?: string }) => {
+      assert.match(
+        e.message,
+        /✖ libcrypto for arm64 .*\n {4}ld: cannot find -lcrypto\n {4}fix \(Debian\/Ubuntu\): kpkg sysroot --arch arm64 --refresh$/,
+      );
+      assert.doesNotMatch(`${e.message}\n${e.hint ?? ''}`, /--sysroot|leave out/);
+      assert.equal(e.hint, 'install the missing pieces above; `kpkg doctor --build-dir .` checks again');
+      return true;
+    },
+  );
 });

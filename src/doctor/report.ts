@@ -2,6 +2,7 @@ import type { CheckResult } from './checks.js';
 
 /** One check as doctor prints it, and as packaging errors quote it. */
 export function formatCheck(c: CheckResult): string {
+  if (c.blockedBy !== undefined) return `· ${c.what}: ${c.detail}`;
   const head = `${c.ok ? '✔' : '✖'} ${c.what}`;
   if (c.ok) return `${head}: ${c.detail}`;
   const lines = c.detail.split('\n').filter((l) => l.trim() !== '');

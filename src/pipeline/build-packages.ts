@@ -3,7 +3,9 @@
  * descriptions (a distribution layout) → files (a container writer). Every part is staged and
  * every package described before the first file is written; the files are written into a staging
  * directory and moved into --out together when all are complete (src/pipeline/output-set.ts),
- * so a failure or an interrupt leaves --out as it was. The scratch directories are removed at the
+ * so a failure or an interrupt leaves --out as it was. Before any of it, what rebuilding the headers'
+ * host programs needs on this machine is checked (src/doctor/preflight.ts), so a missing compiler or
+ * library stops the run before --out is touched. The scratch directories are removed at the
  * end. The build directory is locked while kpkg reads it, so two runs on one tree take turns.
  */
 import { writeFile } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import type { MemberStore } from '../archive/compressed-member.js';
 import type { CompressionKind } from '../archive/compress.js';
 import { requireFamilyArch } from '../arch/families.js';
 import { withBuildCache, type BuildCache } from '../cache/build-cache.js';
-import { assertTargetToolsInstalled } from '../doctor/preflight.js';
+import { assertReadyToPackage, assertTargetToolsInstalled } from '../doctor/preflight.js';
 import type { Packager, WriteOptions } from '../formats/packager.js';
 import { readTreeFacts, type TreeFacts } from '../kernel/inspect.js';
 import { assertUnchangedSince, fileClockNow, packagedInputs } from '../kernel/tree-changes.js';
@@ -58,6 +60,8 @@ export async function buildPackages<Kind extends string>(
   requireFamilyArch(packager.format, facts.arch);
   await assertTargetToolsInstalled(facts);
   const kinds = selectKinds(layout, facts.features, options.only);
+  // What rebuilding the headers' host programs needs is checked before anything is staged or written.
+  if (partsToStage(layout, kinds).includes('headers')) await assertReadyToPackage(facts, options);
   const set = await packageSet(facts.tree, options);
   const output = await OutputSet.open(options.out);
   try {

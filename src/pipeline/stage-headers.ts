@@ -1,10 +1,11 @@
 /**
  * The headers part as the commands stage it: the kernel's steps (src/kernel/headers/stage.ts) with
  * the target's libraries from src/sysroot/ and, when a rebuild that used them fails, the checks of
- * `kpkg doctor`, so that a missing library or compiler is reported as such rather than as the
- * compiler's error (the same checks and message as `kpkg doctor`, run only then).
+ * `kpkg doctor` on those libraries, so that a missing library or compiler is reported as such rather
+ * than as the compiler's error (the same checks and message as `kpkg doctor`; the commands ran them
+ * before any work too, src/doctor/preflight.ts, but libraries kpkg fetched are only seen here).
  */
-import { assertReadyToRebuild } from '../doctor/preflight.js';
+import { assertReadyToRebuild, type DoctorArguments } from '../doctor/preflight.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import { gccMajor } from '../kernel/headers/gcc-plugins.js';
 import { targetCompilers } from '../kernel/headers/host-programs.js';
@@ -21,6 +22,8 @@ import { kpkgCacheDir } from '../util/cache.js';
 
 export interface HeadersStaging extends TargetLibraryChoice {
   cache: BuildCache;
+  /** The command's own tree arguments, for the `kpkg doctor` a failure names. */
+  tree: Pick<DoctorArguments, 'buildDir' | 'sourceDir' | 'vars'>;
   /** Compilers at once (default: the cores). */
   jobs?: number | undefined;
   onStep?: ((step: HeadersStep, detail: string) => void) | undefined;
@@ -42,7 +45,12 @@ export async function stageHeadersPart(
     });
   } catch (e) {
     if (!(e instanceof HostProgramRebuildFailed)) throw e;
-    await assertReadyToRebuild(facts, e.libraries.sysroot);
+    const root = e.libraries.sysroot;
+    await assertReadyToRebuild(
+      facts,
+      { root, source: staging.sysroot !== undefined ? 'option' : root === undefined ? 'multiarch' : 'fetched' },
+      { ...staging.tree, sysroot: staging.sysroot, pluginSysroot: staging.pluginSysroot },
+    );
     throw e.failure;
   }
 }

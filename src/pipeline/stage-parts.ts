@@ -13,16 +13,17 @@ import type { KernelPart, KernelParts } from '../kernel/parts.js';
 import type { DistributionLayout } from '../layouts/layout.js';
 import type { TargetLibraries, TargetLibraryChoice } from '../sysroot/target-libraries.js';
 import type { BuildStep } from './build-types.js';
-import { stageHeadersPart } from './stage-headers.js';
+import { stageHeadersPart, type HeadersStaging } from './stage-headers.js';
 
 export interface PartsRun {
   facts: TreeFacts;
   ctx: KernelMakeContext;
-  options: TargetLibraryChoice & {
-    moduleStrip?: string | undefined;
-    onStep?: ((step: BuildStep, detail: string) => void) | undefined;
-    onCommand?: ((command: string) => void) | undefined;
-  };
+  options: TargetLibraryChoice &
+    HeadersStaging['tree'] & {
+      moduleStrip?: string | undefined;
+      onStep?: ((step: BuildStep, detail: string) => void) | undefined;
+      onCommand?: ((command: string) => void) | undefined;
+    };
   jobs: number;
   cache: BuildCache;
 }
@@ -106,6 +107,7 @@ async function headersPart(run: PartsRun): Promise<StagedPart> {
     mirror: options.mirror,
     targetSuite: options.targetSuite,
     targetGcc: options.targetGcc,
+    tree: { buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars },
     ...(options.onStep === undefined ? {} : { onStep: options.onStep }),
     ...(options.onCommand === undefined ? {} : { onCommand: options.onCommand }),
   });

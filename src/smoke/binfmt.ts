@@ -4,7 +4,8 @@ import { KpkgError } from '../util/errors.js';
 import { nativeDebianArches, qemuCpuFor } from './debian-arch.js';
 
 const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
-const CONF_DIR = '/usr/lib/binfmt.d';
+/** Where qemu-user-static puts its binfmt rules, qemu-<cpu>.conf. */
+export const BINFMT_CONF_DIR = '/usr/lib/binfmt.d';
 
 /** One binfmt_misc registration line, ":name:type:offset:magic:mask:interpreter:flags". */
 export interface BinfmtRule {
@@ -109,7 +110,7 @@ async function checkInterpreter(interpreter: string, cpu: string): Promise<void>
  * Idempotent; safe to call from several processes at once. Returns the handler name, or
  * undefined when the architecture runs natively. `confDir` holds the qemu-<cpu>.conf rules.
  */
-export async function ensureBinfmt(debianArch: string, confDir: string = CONF_DIR): Promise<string | undefined> {
+export async function ensureBinfmt(debianArch: string, confDir: string = BINFMT_CONF_DIR): Promise<string | undefined> {
   const cpu = qemuCpuFor(debianArch);
   if (nativeDebianArches().includes(debianArch)) return undefined;
   await ensureBinfmtMounted();

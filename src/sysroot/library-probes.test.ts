@@ -20,7 +20,7 @@ test('only the libraries the configuration needs are probed; without one, all of
   );
   assert.deepEqual(ids({ CONFIG_MODULES: 'y' }), []);
   assert.deepEqual(ids({ CONFIG_MODULES: 'y', CONFIG_MODULE_SIG: 'y' }), ['target-libssl']);
-  assert.deepEqual(ids({ CONFIG_GCC_PLUGINS: 'y', CONFIG_GCC_PLUGIN_LATENT_ENTROPY: 'y' }), ['target-cxx-gmp']);
+  assert.deepEqual(ids({ CONFIG_GCC_PLUGINS: 'y', CONFIG_GCC_PLUGIN_LATENT_ENTROPY: 'y' }), ['target-gmp']);
 });
 
 test("the default compilers: the row's cross gcc, and the g++ of the same words and version", () => {
@@ -38,13 +38,13 @@ test("each probe runs its compiler with the sysroot and the probe's libraries; a
   const log = join(dir, 'log');
   const recording = ['sh', '-c', `echo "$*" >> '${log}'`, 'cc'];
   const failing = ['sh', '-c', 'echo "gmp.h: No such file or directory" >&2; exit 1', 'c++'];
-  const probes = LIBRARY_PROBES.filter((p) => p.id === 'target-zlib' || p.id === 'target-cxx-gmp');
+  const probes = LIBRARY_PROBES.filter((p) => p.id === 'target-zlib' || p.id === 'target-gmp');
   const outcomes = await runLibraryProbes(probes, { cc: recording, cxx: failing }, '/srv/arm64');
   assert.deepEqual(
     outcomes.map((o) => [o.probe.id, o.ok]),
     [
       ['target-zlib', true],
-      ['target-cxx-gmp', false],
+      ['target-gmp', false],
     ],
   );
   assert.match(outcomes[1]?.output ?? '', /gmp\.h: No such file or directory/);

@@ -14,6 +14,7 @@ export interface LibraryProbe {
   libs: string[];
   /** The Debian -dev package that provides it. */
   debianPackage: string;
+  /** Compiled (not linked) with the target C++ compiler instead of the C compiler. */
   cxx?: boolean;
   needed: (f: PackagingFeatures | undefined) => boolean;
 }
@@ -56,8 +57,9 @@ export const LIBRARY_PROBES: readonly LibraryProbe[] = [
     needed: (f) => f === undefined || f.moduleSig.enabled,
   },
   {
-    id: 'target-cxx-gmp',
-    library: 'C++ compiler and gmp headers',
+    // Compiled with the C++ compiler, as the plugins are: doctor checks that compiler on its own first.
+    id: 'target-gmp',
+    library: 'gmp headers',
     purpose: 'GCC plugins',
     source: '#include <gmp.h>\nint main() { mpz_t x; mpz_init(x); return 0; }\n',
     libs: [],

@@ -30,7 +30,15 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     assert.equal(before.exitCode, 0, JSON.stringify(before.json.checks.filter((c) => !c.ok)));
     assert.deepEqual(
       before.json.checks.map((c) => c.id),
-      ['target-compiler', 'target-libc', 'target-libraries', 'target-plugin-headers', 'smoke-qemu', 'smoke-mmdebstrap'],
+      [
+        'target-compiler',
+        'target-libc',
+        'target-cxx-compiler',
+        'target-libraries',
+        'target-plugin-headers',
+        'smoke-qemu',
+        'smoke-mmdebstrap',
+      ],
     );
     assert.match(
       detail(before.json, 'target-libraries'),
@@ -46,12 +54,13 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
       [
         'target-compiler',
         'target-libc',
+        'target-cxx-compiler',
         'target-libraries',
         'target-libelf',
         'target-libdw',
         'target-zlib',
         'target-libssl',
-        'target-cxx-gmp',
+        'target-gmp',
         'target-plugin-headers',
         'smoke-qemu',
         'smoke-mmdebstrap',
@@ -76,6 +85,10 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
     assert.match(r.stdout, /apt-get download libdw-dev:arm64/);
     assert.match(r.stdout, /apt-get download zlib1g-dev:arm64/);
     assert.match(r.stdout, /apt-get download libssl-dev:arm64/);
+    assert.match(
+      r.stdout,
+      /gmp\.h: No such file or directory\n {4}fix \(Debian\/Ubuntu\): apt-get download libgmp-dev:arm64/,
+    );
     assert.match(r.stdout, /or leave out --sysroot: kpkg fetches the target's libraries itself/);
   });
 
@@ -102,11 +115,12 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
       [
         'target-compiler',
         'target-libc',
+        'target-cxx-compiler',
         'target-libraries',
         'target-libelf',
         'target-zlib',
         'target-libssl',
-        'target-cxx-gmp',
+        'target-gmp',
         'target-plugin-headers',
       ],
     );

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { runDoctor, type DoctorInput } from '../../doctor/checks.js';
+import { missingChecks, runDoctor, treeDoctorInput, type DoctorInput } from '../../doctor/checks.js';
 import { formatReport } from '../../doctor/report.js';
 import { findArch } from '../../arch/arch-table.js';
-import { targetCompilers } from '../../kernel/headers/host-programs.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { kpkgCacheDir } from '../../util/cache.js';
 import { KpkgError } from '../../util/errors.js';
@@ -13,13 +12,15 @@ interface DoctorOptions {
   buildDir?: string;
   sourceDir?: string;
   sysroot?: string;
+  pluginSysroot?: string;
   smoke?: boolean;
   json?: boolean;
 }
 
 async function doctorInput(args: string[], options: DoctorOptions): Promise<DoctorInput> {
   const extra = {
-    ...(options.sysroot === undefined ? {} : { sysroot: options.sysroot }),
+    sysroot: options.sysroot,
+    pluginSysroot: options.pluginSysroot,
     smoke: options.smoke !== false,
     cacheDir: kpkgCacheDir(),
   };
@@ -29,15 +30,7 @@ async function doctorInput(args: string[], options: DoctorOptions): Promise<Doct
       sourceDir: options.sourceDir,
       vars: makeVarsFrom(args),
     });
-    const compilers = targetCompilers(facts.toolchain, facts.arch);
-    return {
-      arch: facts.arch,
-      cc: compilers.c,
-      cxx: compilers.cxx,
-      features: facts.features,
-      gccVersion: facts.toolchain.version,
-      ...extra,
-    };
+    return { ...treeDoctorInput(facts), ...extra };
   }
   if (options.arch === undefined) {
     throw new KpkgError('kpkg doctor needs --arch ARCH or --build-dir DIR', {
@@ -67,13 +60,17 @@ export function registerDoctor(program: Command): void {
       '--sysroot <dir>',
       "check against this target root (--sysroot=) instead of the multiarch paths or kpkg's own sysroot",
     )
+    .option(
+      '--plugin-sysroot <dir>',
+      "check the target gcc's plugin headers in this root instead of kpkg's own sysroot",
+    )
     .option('--no-smoke', 'skip the checks for kpkg smoke (qemu-user, mmdebstrap)')
     .option('--json', 'print machine-readable JSON on stdout')
     .argument('[make-vars...]', 'ARCH=, CROSS_COMPILE=, LLVM=, CC= as for make')
     .action(async (args: string[], options: DoctorOptions) => {
       const input = await doctorInput(args, options);
       const results = await runDoctor(input);
-      const failed = results.filter((r) => !r.ok).length;
+      const failed = missingChecks(results).length;
       if (options.json === true)
         process.stdout.write(
           `${JSON.stringify({ arch: input.arch.debian, ok: failed === 0, checks: results }, null, 2)}\n`,

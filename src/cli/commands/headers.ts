@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { assertTargetToolsInstalled } from '../../doctor/preflight.js';
+import { assertReadyToPackage, assertTargetToolsInstalled } from '../../doctor/preflight.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
 import { writeTree } from '../../kernel/headers/write-tree.js';
@@ -29,17 +29,16 @@ export function registerHeaders(program: Command): void {
     .action(async (args: string[], options: TreeOptions & TargetLibraryChoice & { out: string; cache: boolean }) => {
       const progress = createProgress({ verbose: options.verbose });
       try {
-        const facts = await readTreeFacts({
-          buildDir: options.buildDir,
-          sourceDir: options.sourceDir,
-          vars: makeVarsFrom(args),
-        });
+        const tree = { buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) };
+        const facts = await readTreeFacts(tree);
         await assertTargetToolsInstalled(facts);
+        await assertReadyToPackage(facts, { ...tree, ...targetLibraryChoice(options) });
         const output = await OutputSet.open(options.out);
         // The cache is open while the tree is written: the rebuilt programs are read from it.
         const staged = await withBuildCache({ cacheDir: kpkgCacheDir(), enabled: options.cache }, async (cache) => {
           const headers = await stageHeadersPart(facts, {
             cache,
+            tree,
             ...targetLibraryChoice(options),
             onStep: (s, d) => progress.step(s, d),
             onCommand: (c) => progress.command(c),
