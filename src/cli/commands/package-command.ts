@@ -9,9 +9,10 @@ import type { CompressionKind } from '../../archive/compress.js';
 import type { Family } from '../../families/family.js';
 import { variableValue, withVariable } from '../../families/variables.js';
 import { parseOnly } from '../../layouts/layout.js';
-import { buildPackages } from '../../pipeline/build-packages.js';
+import { buildPackages, type BuildResult } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { KpkgError } from '../../util/errors.js';
+import { printable, printableReport } from '../../util/printable.js';
 import { packagesMarkdown } from '../summaries.js';
 import {
   addCacheOption,
@@ -50,6 +51,21 @@ function positiveOption(name: string, value: string | undefined): number | undef
   const n = integerOption(name, value);
   if (n === 0) throw new KpkgError(`${name} must be at least 1`, { exitCode: 2 });
   return n;
+}
+
+/** The text report of the written packages: each file, its package and digest; the set's files; the headers' facts. */
+function packagesText<Kind extends string>(result: BuildResult<Kind>): string {
+  return printableReport([
+    ...result.packages.flatMap((p) => [
+      p.path,
+      `  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}`,
+    ]),
+    ...result.setFiles,
+    ...(result.elfCount > 0
+      ? [`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked`]
+      : []),
+    ...(result.depends.length > 0 ? [`  the headers depend on: ${result.depends.join(', ')}`] : []),
+  ]);
 }
 
 /** Adds `kpkg <family>`: the shared options, the family's own, and the action that writes its packages. */
@@ -121,19 +137,9 @@ export function registerPackageCommand(program: Command, family: Family): void {
         } else if (format === 'markdown') {
           process.stdout.write(packagesMarkdown(family.id, result));
         } else {
-          for (const p of result.packages)
-            process.stdout.write(
-              `${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`,
-            );
-          for (const f of result.setFiles) process.stdout.write(`${f}\n`);
-          if (result.elfCount > 0)
-            process.stdout.write(
-              `  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`,
-            );
-          if (result.depends.length > 0)
-            process.stdout.write(`  the headers depend on: ${result.depends.join(', ')}\n`);
+          process.stdout.write(packagesText(result));
         }
-        for (const w of result.warnings) process.stderr.write(`kpkg: warning: ${w}\n`);
+        for (const w of result.warnings) process.stderr.write(`kpkg: warning: ${printable(w)}\n`);
       } catch (e) {
         progress.finish(false);
         throw e;

@@ -5,8 +5,9 @@ import { installerFor } from '../../smoke/detect.js';
 import type { BootReport } from '../../smoke/boot/report.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
+import { printable, printableLines, printableReport } from '../../util/printable.js';
 import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';
-import { smoke, type SmokeStep } from '../../smoke/smoke.js';
+import { smoke, type SmokeResult, type SmokeStep } from '../../smoke/smoke.js';
 import { BOOT_TIMEOUT_MS, bootMachine } from '../../smoke/steps/boot.js';
 import { formatOption, reportFormat } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -76,7 +77,7 @@ function bootTimeoutMs(seconds: string | undefined): number {
 }
 
 /** The boot's lines of the text report. */
-function bootText(boot: BootReport): string {
+function bootLines(boot: BootReport): string[] {
   const loads = boot.modules.map((m) => `${m.name} (${m.origin === 'image' ? "image's, modprobe" : 'built, insmod'})`);
   return [
     `  boot: ${boot.kernelFile}${boot.decompressed ? ' (decompressed for qemu)' : ''} reached /init in ${boot.secondsToInit ?? '?'} s, whole boot ${boot.seconds} s`,
@@ -86,8 +87,25 @@ function bootText(boot: BootReport): string {
       : []),
     `  loaded and unloaded: ${loads.join(', ') || 'nothing'}${boot.taint === undefined ? '' : `; taint ${boot.taint.value}${boot.taint.flags === '' ? '' : ` (${boot.taint.flags})`}`}`,
     ...boot.modules.flatMap((m) => m.kernelSays.map((line) => `    ${m.name}: ${line}`)),
-    '',
-  ].join('\n');
+  ];
+}
+
+/** The text report: what passed, each line made printable; or the failed step and its log's tail. */
+function smokeText(
+  result: SmokeResult,
+  facts: { program: string; built: string; release: string; arch: string },
+): string {
+  if (!result.ok)
+    return `${printable(`smoke FAILED at "${result.failedStep ?? '?'}":`)}\n${printableLines(result.logTail ?? '')}\n`;
+  return printableReport([
+    `smoke passed: installed with ${facts.program}, ${facts.built} built against ${facts.release} (${result.buildTree ?? `/lib/modules/${facts.release}/build`}) on emulated ${facts.arch}`,
+    `  vermagic: ${result.vermagic ?? ''}`,
+    ...(result.dkms ?? []).map(
+      (d) =>
+        `  dkms: ${d.package} (${d.module}/${d.version}) built${d.builtBy === 'hook' ? " by the headers' header_postinst.d hook" : ''}, vermagic ${d.vermagic ?? ''}`,
+    ),
+    ...(result.boot === undefined ? [] : bootLines(result.boot)),
+  ]);
 }
 
 /** The packages' facts; when they cannot be read from the packages, --release and --arch together stand in. */
@@ -178,18 +196,9 @@ export function registerSmoke(program: Command): void {
           process.stdout.write(`${JSON.stringify({ release, arch, llvm: facts.clang, ...result }, null, 2)}\n`);
         } else if (format === 'markdown') {
           process.stdout.write(smokeMarkdown({ release, arch, llvm: facts.clang }, result));
-        } else if (result.ok) {
-          const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
-          process.stdout.write(
-            `smoke passed: installed with ${installer.program}, ${built} built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`,
-          );
-          for (const d of result.dkms ?? [])
-            process.stdout.write(
-              `  dkms: ${d.package} (${d.module}/${d.version}) built${d.builtBy === 'hook' ? " by the headers' header_postinst.d hook" : ''}, vermagic ${d.vermagic ?? ''}\n`,
-            );
-          if (result.boot !== undefined) process.stdout.write(bootText(result.boot));
         } else {
-          process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
+          const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
+          process.stdout.write(smokeText(result, { program: installer.program, built, release, arch }));
         }
         if (!result.ok) process.exitCode = 1;
       } catch (e) {
