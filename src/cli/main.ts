@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { allFamilies } from '../families/families.js';
 import { isKpkgError, KpkgError } from '../util/errors.js';
 import { interrupted } from '../util/interrupt.js';
+import { closedStdoutError } from '../util/output.js';
 import { useRunTempDir, type RunTempDir } from '../util/run-temp.js';
 import { systemError } from '../util/system-error.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -67,6 +68,8 @@ function report(e: unknown): number {
 export async function main(argv: readonly string[]): Promise<number> {
   let temp: RunTempDir | undefined;
   try {
+    const closed = closedStdoutError();
+    if (closed !== undefined) throw closed;
     const program = buildProgram();
     // Each command's temporary files live in one directory, removed at the end or on an interrupt.
     program.hook('preAction', async () => {
