@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { printable, printableLines } from './printable.js';
+import { isPrintable, printable, printableLines } from './printable.js';
 
 test('printable: controls, separators and format characters escaped, so the text is one line', () => {
   assert.equal(printable('x\nresult: PASS — 0 errors'), 'x\\nresult: PASS — 0 errors');
@@ -26,4 +26,10 @@ test("printableLines: a log's line breaks, tabs and backslashes kept, other cont
   assert.equal(printableLines('make: *** [x] Error 1\n\tcc \\\n'), 'make: *** [x] Error 1\n\tcc \\\n');
   assert.equal(printableLines('\x1b[31mred\x1b[0m\r\nlast\rover'), '\\x1b[31mred\\x1b[0m\nlast\\rover');
   assert.equal(printableLines('a\u2028b'), 'a\\u{2028}b');
+});
+
+test('isPrintable: one line of printable text; a backslash is printable', () => {
+  assert.equal(isPrintable('Jane Doe <jane@example.org> \\o/ ü'), true);
+  for (const text of ['a\nb', 'a\rb', 'tab\t', '\x1b[0m', 'x\u2028', 'rtl\u202e'])
+    assert.equal(isPrintable(text), false, JSON.stringify(text));
 });

@@ -35,6 +35,11 @@ export function printableLines(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(NOT_PRINTABLE_IN_LINES, escapeOne);
 }
 
+/** Whether `text` is one line of printable characters: nothing printable() would escape but backslashes. */
+export function isPrintable(text: string): boolean {
+  return !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(text);
+}
+
 /** Lines of a text report, each made printable, joined and ended with a line break. */
 export function printableReport(lines: readonly string[]): string {
   return `${lines.map(printable).join('\n')}\n`;

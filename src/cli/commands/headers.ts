@@ -3,9 +3,11 @@ import { assertTargetToolsInstalled } from '../../doctor/preflight.js';
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
 import { writeTree } from '../../kernel/headers/write-tree.js';
+import { checkOutOutsideTree } from '../../pipeline/check-options.js';
 import { OutputSet } from '../../pipeline/output-set.js';
 import { stageHeadersPart } from '../../pipeline/stage-headers.js';
 import { kpkgCacheDir } from '../../util/cache.js';
+import { printableReport } from '../../util/printable.js';
 import { KpkgError } from '../../util/errors.js';
 import { lstatOrUndefined } from '../../util/fs.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
@@ -34,6 +36,7 @@ export function registerHeaders(program: Command): void {
           sourceDir: options.sourceDir,
           vars: makeVarsFrom(args),
         });
+        await checkOutOutsideTree(options.out, facts.tree);
         await assertTargetToolsInstalled(facts);
         const output = await OutputSet.open(options.out);
         // The cache is open while the tree is written: the rebuilt programs are read from it.
@@ -79,7 +82,10 @@ export function registerHeaders(program: Command): void {
           process.stdout.write(
             options.json === true
               ? `${JSON.stringify(result, null, 2)}\n`
-              : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`,
+              : printableReport([
+                  dest,
+                  `  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked`,
+                ]),
           );
         } finally {
           await output.discard();

@@ -106,6 +106,7 @@ export function registerPackageCommand(program: Command, family: Family): void {
       `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`,
     )
     .action(async (args: string[], options: PackageCommandOptions) => {
+      const format = reportFormat(options);
       const progress = createProgress({ verbose: options.verbose });
       try {
         const layout = family.layout(options);
@@ -131,7 +132,6 @@ export function registerPackageCommand(program: Command, family: Family): void {
           onCommand: (line) => progress.command(line),
         });
         progress.finish(true);
-        const format = reportFormat(options);
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else if (format === 'markdown') {

@@ -162,6 +162,7 @@ export function registerSmoke(program: Command): void {
     .addOption(formatOption())
     .option('-v, --verbose', 'stream mmdebstrap, the installer and make output')
     .action(async (files: string[], options: SmokeCliOptions) => {
+      const format = reportFormat(options);
       const progress = createProgress({ verbose: options.verbose });
       try {
         const packages = files.map((f) => resolve(f));
@@ -191,7 +192,6 @@ export function registerSmoke(program: Command): void {
             progress.step(step, stepDetail(step, arch, release, facts.clang, installer, dkms, options.moduleDir)),
         });
         progress.finish(result.ok);
-        const format = reportFormat(options);
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify({ release, arch, llvm: facts.clang, ...result }, null, 2)}\n`);
         } else if (format === 'markdown') {
