@@ -5,6 +5,7 @@ import { allFamilies } from '../families/families.js';
 import { isKpkgError, KpkgError } from '../util/errors.js';
 import { interrupted } from '../util/interrupt.js';
 import { closedStdoutError } from '../util/output.js';
+import { printableLines } from '../util/printable.js';
 import { useRunTempDir, type RunTempDir } from '../util/run-temp.js';
 import { pathlessIn, systemError } from '../util/system-error.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -61,7 +62,8 @@ function report(e: unknown, temp: RunTempDir | undefined): number {
     ? located
     : (systemError(located) ?? (located instanceof ExecaError ? commandFailure(located) : undefined));
   if (known !== undefined) {
-    process.stderr.write(`kpkg: error: ${known.format()}\n`);
+    // Its lines are kept (a command's last lines); ESC, CR and other controls from a package are escaped.
+    process.stderr.write(`kpkg: error: ${printableLines(known.format())}\n`);
     return known.exitCode;
   }
   process.stderr.write(
