@@ -9,24 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { bareElf, X86_64_ELF } from '../testing/bare-elf.js';
-
-const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
-
-/** Runs `kpkg args` under bash with stdout redirected as `redirect` says ("| true", ">/dev/full", ">&-"). */
-async function kpkgWithStdout(
-  redirect: string,
-  args: readonly string[],
-): Promise<{ exitCode: number; stderr: string }> {
-  const script = `"$0" "$@" ${redirect}; exit \${PIPESTATUS[0]}`;
-  const r = await execa('bash', ['-c', script, process.execPath, BIN, ...args], {
-    reject: false,
-    stdin: 'ignore',
-    env: { CI: 'true' },
-  });
-  return { exitCode: r.exitCode ?? -1, stderr: r.stderr };
-}
+import { runKpkgWithStdout } from '../testing/run-kpkg.js';
 
 function assertNoStackTrace(stderr: string): void {
   assert.doesNotMatch(stderr, /\n\s+at |internal error|node:internal|Error: write/, stderr);
@@ -55,7 +39,7 @@ describe('stdout that cannot take the output', () => {
 
   it('a reader that is gone (EPIPE) ends quietly with the exit code the command has: --help, a pass', async () => {
     for (const args of [['deb', '--help'], ['--version'], ['verify', '--json', passing], ['verify', passing]]) {
-      const r = await kpkgWithStdout('| true', args);
+      const r = await runKpkgWithStdout('| true', args);
       assertNoStackTrace(r.stderr);
       assert.equal(r.stderr, '', args.join(' '));
       assert.equal(r.exitCode, 0, args.join(' '));
@@ -63,7 +47,7 @@ describe('stdout that cannot take the output', () => {
   });
 
   it('… and with the verdict of a failed verification: exit 1, its one line', async () => {
-    const r = await kpkgWithStdout('| true', ['verify', '--arch', 'arm64', failing]);
+    const r = await runKpkgWithStdout('| true', ['verify', '--arch', 'arm64', failing]);
     assertOneLine(r.stderr, /^kpkg: error: verification failed: 1 error-level finding$/);
     assert.equal(r.exitCode, 1);
   });
@@ -74,7 +58,7 @@ describe('stdout that cannot take the output', () => {
       ['verify', '--format', 'markdown', passing],
       ['deb', '--help'],
     ]) {
-      const r = await kpkgWithStdout('>/dev/full', args);
+      const r = await runKpkgWithStdout('>/dev/full', args);
       assertOneLine(
         r.stderr,
         /^kpkg: error: cannot write the output to standard output \(\/dev\/full\): no space left on the device \(ENOSPC\)$/,
@@ -84,10 +68,10 @@ describe('stdout that cannot take the output', () => {
   });
 
   it('stdout closed (>&-): refused in one line before any work, exit 1; >/dev/null discards as asked', async () => {
-    const closed = await kpkgWithStdout('>&-', ['verify', passing]);
+    const closed = await runKpkgWithStdout('>&-', ['verify', passing]);
     assertOneLine(closed.stderr, /^kpkg: error: standard output is closed \(>&-\): kpkg's output would be lost/);
     assert.equal(closed.exitCode, 1);
-    const discarded = await kpkgWithStdout('>/dev/null', ['verify', passing]);
+    const discarded = await runKpkgWithStdout('>/dev/null', ['verify', passing]);
     assert.equal(discarded.stderr, '');
     assert.equal(discarded.exitCode, 0);
   });
