@@ -2,16 +2,14 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { installerFor } from '../../smoke/detect.js';
-import type { BootReport } from '../../smoke/boot/report.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
-import { printable, printableLines, printableReport } from '../../util/printable.js';
 import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';
-import { smoke, type SmokeResult, type SmokeStep } from '../../smoke/smoke.js';
+import { smoke, type SmokeStep } from '../../smoke/smoke.js';
 import { BOOT_TIMEOUT_MS, bootMachine } from '../../smoke/steps/boot.js';
 import { formatOption, reportFormat } from '../options.js';
 import { createProgress } from '../progress.js';
-import { smokeMarkdown } from '../summaries.js';
+import { smokeMarkdown, smokeText } from '../summaries.js';
 
 interface SmokeCliOptions {
   arch?: string;
@@ -74,38 +72,6 @@ function bootTimeoutMs(seconds: string | undefined): number {
       exitCode: 2,
     });
   return Math.round(value * 1000);
-}
-
-/** The boot's lines of the text report. */
-function bootLines(boot: BootReport): string[] {
-  const loads = boot.modules.map((m) => `${m.name} (${m.origin === 'image' ? "image's, modprobe" : 'built, insmod'})`);
-  return [
-    `  boot: ${boot.kernelFile}${boot.decompressed ? ' (decompressed for qemu)' : ''} reached /init in ${boot.secondsToInit ?? '?'} s, whole boot ${boot.seconds} s`,
-    `    ${boot.command}`,
-    ...(boot.ranDepmod
-      ? ['    (the packages ship no modules.dep, which their package manager makes: kpkg ran depmod first)']
-      : []),
-    `  loaded and unloaded: ${loads.join(', ') || 'nothing'}${boot.taint === undefined ? '' : `; taint ${boot.taint.value}${boot.taint.flags === '' ? '' : ` (${boot.taint.flags})`}`}`,
-    ...boot.modules.flatMap((m) => m.kernelSays.map((line) => `    ${m.name}: ${line}`)),
-  ];
-}
-
-/** The text report: what passed, each line made printable; or the failed step and its log's tail. */
-function smokeText(
-  result: SmokeResult,
-  facts: { program: string; built: string; release: string; arch: string },
-): string {
-  if (!result.ok)
-    return `${printable(`smoke FAILED at "${result.failedStep ?? '?'}":`)}\n${printableLines(result.logTail ?? '')}\n`;
-  return printableReport([
-    `smoke passed: installed with ${facts.program}, ${facts.built} built against ${facts.release} (${result.buildTree ?? `/lib/modules/${facts.release}/build`}) on emulated ${facts.arch}`,
-    `  vermagic: ${result.vermagic ?? ''}`,
-    ...(result.dkms ?? []).map(
-      (d) =>
-        `  dkms: ${d.package} (${d.module}/${d.version}) built${d.builtBy === 'hook' ? " by the headers' header_postinst.d hook" : ''}, vermagic ${d.vermagic ?? ''}`,
-    ),
-    ...(result.boot === undefined ? [] : bootLines(result.boot)),
-  ]);
 }
 
 /** The packages' facts; when they cannot be read from the packages, --release and --arch together stand in. */
