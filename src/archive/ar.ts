@@ -32,6 +32,12 @@ export interface ArMemberInfo {
 /** A member's content: bytes in memory, or a stream (e.g. a Readable) of exactly `size` bytes. */
 export type ArContent = Uint8Array | AsyncIterable<Uint8Array>;
 
+/** The width of a member header's mtime field (decimal digits). */
+const MTIME_WIDTH = 12;
+
+/** The latest time stamp (seconds since 1970) a member header holds: 12 decimal digits. */
+export const AR_MTIME_MAX = 10 ** MTIME_WIDTH - 1;
+
 /** The 60-byte header for one member. Throws when a value does not fit its field. */
 export function encodeArHeader(info: ArMemberInfo): Buffer {
   const { name } = info;
@@ -40,7 +46,7 @@ export function encodeArHeader(info: ArMemberInfo): Buffer {
   }
   const fields: [string, number, number, number][] = [
     // [label, value, width, radix]
-    ['mtime', info.mtime, 12, 10],
+    ['mtime', info.mtime, MTIME_WIDTH, 10],
     ['uid', info.uid ?? 0, 6, 10],
     ['gid', info.gid ?? 0, 6, 10],
     ['mode', info.mode ?? 0o100644, 8, 8],

@@ -24,6 +24,7 @@ import { FileStates } from '../util/file-state.js';
 import { inputsKey, type StepInputs } from './fingerprint.js';
 import { sharedLock, tryLock, type HeldLock } from '../util/file-lock.js';
 import { onInterrupt } from '../util/interrupt.js';
+import { pathlessIn } from '../util/system-error.js';
 
 /** Raised when a cache layout changes incompatibly: older entries are then never matched. */
 const LAYOUT_VERSION = '1';
@@ -169,7 +170,7 @@ export class BuildCache {
       return { dir: join(dir, 'files'), meta, hit: false };
     } catch (e) {
       await rm(work, { recursive: true, force: true });
-      throw e;
+      throw pathlessIn(e, work);
     } finally {
       forget();
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allFamilies } from '../families/families.js';
+import { runKpkgInProcess } from '../testing/run-kpkg.js';
 import { buildProgram } from './main.js';
 
 describe('the CLI registers a command per family of the families table', () => {
@@ -23,4 +24,12 @@ describe('the CLI registers a command per family of the families table', () => {
       if (only !== undefined) assert.match(only.description, new RegExp(`of ${family.kinds.join(', ')} `));
     });
   }
+});
+
+describe('errors on stderr', () => {
+  it('a name with ESC or CR prints escaped: it cannot clear the screen or overwrite the line', async () => {
+    const r = await runKpkgInProcess(['verify', '/nonexistent/a\x1b[2Jb\rc']);
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stderr, 'kpkg: error: cannot read /nonexistent/a\\x1b[2Jb\\rc: no such file or directory\n');
+  });
 });

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { allFamilies } from '../families/families.js';
 import { isKpkgError, KpkgError } from '../util/errors.js';
 import { interrupted } from '../util/interrupt.js';
+import { closedStdoutError } from '../util/output.js';
+import { printableLines } from '../util/printable.js';
 import { useRunTempDir, type RunTempDir } from '../util/run-temp.js';
-import { systemError } from '../util/system-error.js';
+import { pathlessIn, systemError } from '../util/system-error.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHeaders } from './commands/headers.js';
 import { registerInspect } from './commands/inspect.js';
@@ -49,12 +51,19 @@ function commandFailure(e: { shortMessage: string; stderr?: unknown; stdout?: un
   });
 }
 
-/** What the user sees for an error that reached the top: one line and a fix, a stack only for a bug. */
-function report(e: unknown): number {
+/**
+ * What the user sees for an error that reached the top: one line and a fix, a stack only for a bug.
+ * A failed write that names no file happened in the run's temporary directory (TMPDIR), which is named.
+ */
+function report(e: unknown, temp: RunTempDir | undefined): number {
   if (e instanceof CommanderError) return NOT_USAGE_ERRORS.has(e.code) ? e.exitCode : 2;
-  const known = isKpkgError(e) ? e : (systemError(e) ?? (e instanceof ExecaError ? commandFailure(e) : undefined));
+  const located = temp === undefined ? e : pathlessIn(e, `${temp.path} (TMPDIR)`);
+  const known = isKpkgError(located)
+    ? located
+    : (systemError(located) ?? (located instanceof ExecaError ? commandFailure(located) : undefined));
   if (known !== undefined) {
-    process.stderr.write(`kpkg: error: ${known.format()}\n`);
+    // Its lines are kept (a command's last lines); ESC, CR and other controls from a package are escaped.
+    process.stderr.write(`kpkg: error: ${printableLines(known.format())}\n`);
     return known.exitCode;
   }
   process.stderr.write(
@@ -67,6 +76,8 @@ function report(e: unknown): number {
 export async function main(argv: readonly string[]): Promise<number> {
   let temp: RunTempDir | undefined;
   try {
+    const closed = closedStdoutError();
+    if (closed !== undefined) throw closed;
     const program = buildProgram();
     // Each command's temporary files live in one directory, removed at the end or on an interrupt.
     program.hook('preAction', async () => {
@@ -85,7 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     // After a signal, the interrupt handler reports and exits; what fails meanwhile is its doing.
     if (interrupted()) return await new Promise<number>(() => undefined);
-    return report(e);
+    return report(e, temp);
   } finally {
     if (!interrupted()) await temp?.dispose();
   }

@@ -15,11 +15,20 @@ test('make-style assignments are taken, anything else is a usage error', () => {
   );
 });
 
-test('--format wins over --json, which is short for --format json', () => {
+test('--json is short for --format json; with another --format it is a usage error', () => {
   assert.equal(reportFormat({}), 'text');
   assert.equal(reportFormat({ json: true }), 'json');
-  assert.equal(reportFormat({ json: true, format: 'markdown' }), 'markdown');
-  assert.equal(reportFormat({ format: 'text', json: true }), 'json');
+  assert.equal(reportFormat({ format: 'markdown' }), 'markdown');
+  assert.equal(reportFormat({ json: true, format: 'json' }), 'json');
+  for (const format of ['text', 'markdown'])
+    assert.throws(
+      () => reportFormat({ json: true, format }),
+      (e: Error & { exitCode?: number }) => {
+        assert.equal(e.message, `--json and --format ${format} ask for different outputs`);
+        assert.equal(e.exitCode, 2);
+        return true;
+      },
+    );
 });
 
 test('the shared options parse with their defaults, and --format takes only its choices', () => {

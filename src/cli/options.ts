@@ -94,7 +94,13 @@ export function addFormatOption(command: Command): Command {
   return command.addOption(formatOption());
 }
 
+/** The format asked for; --json with a --format other than json is a usage error (which one was meant?). */
 export function reportFormat(options: { json?: boolean | undefined; format?: string | undefined }): ReportFormat {
+  if (options.json === true && options.format !== undefined && options.format !== 'json')
+    throw new KpkgError(`--json and --format ${options.format} ask for different outputs`, {
+      hint: `give one of them: --json is --format json`,
+      exitCode: 2,
+    });
   if (options.format === 'json' || options.format === 'markdown') return options.format;
   return options.json === true ? 'json' : 'text';
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { PACKAGE_ARCH_PASSED, testVerifyReport } from '../testing/verify-report.js';
 import { finding } from '../verify/findings.js';
 import { formatReportMarkdown } from '../verify/report-markdown.js';
-import { packagesMarkdown, smokeMarkdown } from './summaries.js';
+import { packagesMarkdown, smokeMarkdown, smokeText } from './summaries.js';
 
 test('kpkg deb --format markdown: the packages, the upload files, the rebuilt programs, the relations', () => {
   const text = packagesMarkdown('deb', {
@@ -124,4 +124,32 @@ test('kpkg verify --format markdown: verdict, packages, every check with its sta
     text,
     /<details><summary>Findings \(1\)<\/summary>\n\n- \*\*error\*\* `elf-machine` `\/usr\/src\/linux-headers-6\.1\.192\/scripts\/basic\/fixdep` \(linux-headers-6\.1\.192\): x86-64, not AArch64\n\n<\/details>\n$/,
   );
+});
+
+test('smoke and the package commands: what the packages and the target said prints escaped, never a line of its own', () => {
+  const spoof = '6.1.192\n### kpkg smoke: ✅ passed\x1b[2J';
+  const facts = { program: 'dpkg', built: 'kpkg_hello.ko', release: '6.1.192', arch: 'arm64' };
+  const passed = { ok: true, vermagic: spoof, installer: 'deb' as const, timings: [] };
+  const text = smokeText(passed, facts);
+  assert.equal(text.split('\n').length, 3, text);
+  assert.ok(text.includes('  vermagic: 6.1.192\\n### kpkg smoke: ✅ passed\\x1b[2J\n'), text);
+  const markdown = smokeMarkdown({ release: '6.1.192', arch: 'arm64' }, passed);
+  assert.equal(markdown.split('\n').filter((l) => l.startsWith('###')).length, 1, markdown);
+  const failed = smokeText(
+    { ok: false, failedStep: 'build module', logTail: 'make: *** x\n\x1b[31merror\x1b[0m\r\n', timings: [] },
+    facts,
+  );
+  assert.equal(failed, 'smoke FAILED at "build module":\nmake: *** x\n\\x1b[31merror\\x1b[0m\n\n');
+  const packages = packagesMarkdown('deb', {
+    release: '6.1.192',
+    arch: 'arm64',
+    format: 'deb',
+    packages: [],
+    rebuilt: [],
+    elfCount: 0,
+    depends: [],
+    warnings: ['line one\n### kpkg deb: 0 packages'],
+    setFiles: [],
+  });
+  assert.equal(packages.split('\n').filter((l) => l.startsWith('###')).length, 1, packages);
 });

@@ -1,10 +1,11 @@
-/** `--format markdown` of the package commands and of smoke: tables a CI step summary shows. */
-import type { KernelCompiler } from '../kernel/compiler.js';
+/** `--format markdown` of the package commands and of smoke (tables a CI step summary shows), and smoke's text report. */
 import { basename } from 'node:path';
+import type { KernelCompiler } from '../kernel/compiler.js';
 import type { BuildResult } from '../pipeline/build-packages.js';
 import type { SmokeResult } from '../smoke/smoke.js';
 import type { BootReport } from '../smoke/boot/report.js';
 import { mdBlock, mdCode, mdDocument, mebibytes, mdTable, mdText } from '../util/markdown.js';
+import { printable, printableLines, printableReport } from '../util/printable.js';
 
 export function packagesMarkdown<Kind extends string>(command: string, result: BuildResult<Kind>): string {
   const n = result.packages.length;
@@ -102,5 +103,37 @@ export function smokeMarkdown(
       result.timings.map((t) => [mdText(t.step), t.seconds.toFixed(1)]),
     ),
     result.ok || result.logTail === undefined ? undefined : mdBlock(result.logTail),
+  ]);
+}
+
+/** The boot's lines of the text report. */
+function bootLines(boot: BootReport): string[] {
+  const loads = boot.modules.map((m) => `${m.name} (${m.origin === 'image' ? "image's, modprobe" : 'built, insmod'})`);
+  return [
+    `  boot: ${boot.kernelFile}${boot.decompressed ? ' (decompressed for qemu)' : ''} reached /init in ${boot.secondsToInit ?? '?'} s, whole boot ${boot.seconds} s`,
+    `    ${boot.command}`,
+    ...(boot.ranDepmod
+      ? ['    (the packages ship no modules.dep, which their package manager makes: kpkg ran depmod first)']
+      : []),
+    `  loaded and unloaded: ${loads.join(', ') || 'nothing'}${boot.taint === undefined ? '' : `; taint ${boot.taint.value}${boot.taint.flags === '' ? '' : ` (${boot.taint.flags})`}`}`,
+    ...boot.modules.flatMap((m) => m.kernelSays.map((line) => `    ${m.name}: ${line}`)),
+  ];
+}
+
+/** The text report: what passed, each line made printable; or the failed step and its log's tail. */
+export function smokeText(
+  result: SmokeResult,
+  facts: { program: string; built: string; release: string; arch: string },
+): string {
+  if (!result.ok)
+    return `${printable(`smoke FAILED at "${result.failedStep ?? '?'}":`)}\n${printableLines(result.logTail ?? '')}\n`;
+  return printableReport([
+    `smoke passed: installed with ${facts.program}, ${facts.built} built against ${facts.release} (${result.buildTree ?? `/lib/modules/${facts.release}/build`}) on emulated ${facts.arch}`,
+    `  vermagic: ${result.vermagic ?? ''}`,
+    ...(result.dkms ?? []).map(
+      (d) =>
+        `  dkms: ${d.package} (${d.module}/${d.version}) built${d.builtBy === 'hook' ? " by the headers' header_postinst.d hook" : ''}, vermagic ${d.vermagic ?? ''}`,
+    ),
+    ...(result.boot === undefined ? [] : bootLines(result.boot)),
   ]);
 }

@@ -20,6 +20,16 @@ export interface WriteOptions {
   members?: MemberStore | undefined;
 }
 
+/** What every package of a set shares and the user may give: checked against a format's rules before any work. */
+export interface SetFields {
+  /** The whole version (--pkg-version). */
+  version?: string | undefined;
+  /** "Name <email>" (--maintainer). */
+  maintainer?: string | undefined;
+  /** Every file's time stamp, seconds since 1970 (SOURCE_DATE_EPOCH). */
+  mtime?: number | undefined;
+}
+
 export interface WrittenArtifact {
   path: string;
   /** Hex SHA-256 of the whole file. */
@@ -31,6 +41,12 @@ export interface Packager {
   readonly format: PackageFormat;
   /** Compressions the format allows, the first being the default. */
   readonly compressions: readonly CompressionKind[];
+  /**
+   * Checks the fields the user gave against the format's own rules (its version syntax, the
+   * maintainer's shape, the range of its time stamps); throws a KpkgError saying which rule.
+   * Formats that take any value have none.
+   */
+  checkFields?(fields: SetFields): void;
   /** The conventional file name of the package, e.g. linux-image-6.1.0_6.1.0-1_arm64.deb. */
   fileName(pkg: PackageDescription, options: WriteOptions): string;
   /**

@@ -10,6 +10,7 @@ import type { KernelTree } from '../kernel/tree.js';
 import { KpkgError } from '../util/errors.js';
 import { envValue } from '../util/env.js';
 import { readTextOrUndefined } from '../util/fs.js';
+import { isPrintable } from '../util/printable.js';
 
 export interface PackageSet {
   /** KERNELRELEASE, e.g. "6.1.192-myboard". */
@@ -76,17 +77,27 @@ async function defaultMaintainer(): Promise<string> {
   return 'Kernel Packager <kernel-packager@example.org>';
 }
 
+/**
+ * SOURCE_DATE_EPOCH from the environment (reproducible-builds.org: a non-negative integer of
+ * seconds); undefined when unset or empty. Anything else is a usage error.
+ */
+export function sourceDateEpochFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.SOURCE_DATE_EPOCH;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new KpkgError(`SOURCE_DATE_EPOCH=${JSON.stringify(value)} is not a whole number of seconds since 1970`, {
+      hint: 'unset it or set it to e.g. $(git log -1 --format=%ct)',
+      exitCode: 2,
+    });
+  return Number(value);
+}
+
 /** SOURCE_DATE_EPOCH, else a time fixed by the tree itself: when kernel.release was written. */
 async function defaultEpoch(tree: KernelTree): Promise<number> {
-  const env = process.env.SOURCE_DATE_EPOCH;
-  if (env !== undefined && env !== '') {
-    if (!/^\d+$/.test(env))
-      throw new KpkgError(`SOURCE_DATE_EPOCH=${env} is not a number of seconds`, {
-        hint: 'unset it or set it to e.g. $(git log -1 --format=%ct)',
-      });
-    return Number(env);
-  }
-  return Math.floor((await stat(join(tree.objtree, 'include/config/kernel.release'))).mtimeMs / 1000);
+  return (
+    sourceDateEpochFromEnvironment() ??
+    Math.floor((await stat(join(tree.objtree, 'include/config/kernel.release'))).mtimeMs / 1000)
+  );
 }
 
 /**
@@ -110,20 +121,38 @@ export function checkPackageVersion(version: string): string {
   return version;
 }
 
-export async function packageSet(tree: KernelTree, options: PackageSetOptions = {}): Promise<PackageSet> {
-  const revision = options.revision ?? (await defaultRevision(tree));
+/** A revision every layout can carry: letters, digits and . + ~ only. */
+export function checkRevision(revision: string): string {
   if (!/^[A-Za-z0-9.+~]+$/.test(revision))
     throw new KpkgError(`"${revision}" is not a valid revision`, {
       hint: 'pass --revision with letters, digits and . + ~ only',
       exitCode: 2,
     });
+  return revision;
+}
+
+/** A maintainer every layout can carry: one line of printable text (a format may want more: deb's "Name <email>"). */
+export function checkMaintainer(maintainer: string): string {
+  if (maintainer.trim() === '' || !isPrintable(maintainer))
+    throw new KpkgError(
+      `${JSON.stringify(maintainer)} is not a valid maintainer: it must be one line of printable text`,
+      {
+        hint: 'pass --maintainer "Name <email>"',
+        exitCode: 2,
+      },
+    );
+  return maintainer;
+}
+
+export async function packageSet(tree: KernelTree, options: PackageSetOptions = {}): Promise<PackageSet> {
+  const revision = checkRevision(options.revision ?? (await defaultRevision(tree)));
   return {
     release: tree.release,
     series: tree.version,
     kernelVersion: await kernelVersion(tree),
     revision,
     version: options.version === undefined ? undefined : checkPackageVersion(options.version),
-    maintainer: options.maintainer ?? (await defaultMaintainer()),
+    maintainer: options.maintainer === undefined ? await defaultMaintainer() : checkMaintainer(options.maintainer),
     mtime: options.sourceDateEpoch ?? (await defaultEpoch(tree)),
   };
 }

@@ -23,11 +23,11 @@ import { packageSet, type PackageSet } from '../layouts/package-set.js';
 import type { SetMember } from '../package/upload.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { withLock } from '../util/file-lock.js';
-import { KpkgError } from '../util/errors.js';
 import { cpuParallelism, settledOrFirstError, Slots } from '../util/pool.js';
 import { buildRecord, installedInputs } from './build-record.js';
 import type { BuildOptions, BuildResult, WrittenPackage } from './build-types.js';
 import { headersRelations, type HeadersRelations } from './headers-relations.js';
+import { checkBuildOptions, checkOutOutsideTree } from './check-options.js';
 import { OutputSet } from './output-set.js';
 import { makePackage, type MadePackage, type PackageStages } from './package-stages.js';
 import {
@@ -47,15 +47,11 @@ export async function buildPackages<Kind extends string>(
   packager: Packager,
   options: BuildOptions<Kind>,
 ): Promise<BuildResult<Kind>> {
-  const compression = options.compression ?? packager.compressions[0];
-  if (compression === undefined || !packager.compressions.includes(compression)) {
-    throw new KpkgError(`${packager.format} packages cannot be compressed with ${String(compression)}`, {
-      hint: `choose from: ${packager.compressions.join(', ')}`,
-      exitCode: 2,
-    });
-  }
+  // Every option is checked before any work: a usage error (exit 2), never a failure after the rebuild.
+  const compression = checkBuildOptions(packager, options);
   const started = fileClockNow();
   const facts = await readTreeFacts({ buildDir: options.buildDir, sourceDir: options.sourceDir, vars: options.vars });
+  await checkOutOutsideTree(options.out, facts.tree);
   // The target architecture is known from here on: a family that cannot package it is refused before any work.
   requireFamilyArch(packager.format, facts.arch);
   await assertTargetToolsInstalled(facts);

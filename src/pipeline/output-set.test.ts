@@ -58,3 +58,33 @@ test('an --out below a regular file is refused with the reason', async () => {
     ),
   });
 });
+
+test('a failed run removes the --out directories it created, and only those', async () => {
+  const parent = join(root, 'made-by-the-run');
+  const out = join(parent, 'deeper', 'out');
+  const set = await OutputSet.open(out);
+  await writeFile(set.stagingPath('one.deb'), 'half');
+  await set.discard();
+  await assert.rejects(readdir(parent), { code: 'ENOENT' }, 'every directory the run made is gone');
+
+  const existing = join(root, 'was-there');
+  await mkdir(existing);
+  const inside = await OutputSet.open(join(existing, 'out'));
+  await inside.discard();
+  assert.deepEqual(await readdir(existing), [], 'the directory that was there stays');
+
+  const shared = join(root, 'shared', 'out');
+  const first = await OutputSet.open(shared);
+  await writeFile(join(shared, 'other-run.deb'), 'another run put this here meanwhile');
+  await first.discard();
+  assert.deepEqual(await readdir(shared), ['other-run.deb'], 'a directory that holds anything stays');
+});
+
+test('a committed set keeps the --out it created', async () => {
+  const out = join(root, 'created-and-kept', 'out');
+  const set = await OutputSet.open(out);
+  await writeFile(set.stagingPath('one.deb'), 'one');
+  await set.commit();
+  await set.discard();
+  assert.deepEqual(await readdir(out), ['one.deb']);
+});

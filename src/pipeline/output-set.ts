@@ -9,7 +9,7 @@
  *   is untouched. Under SIGKILL a file with a final name is never partial (rename(2) is atomic);
  *   the next run into --out removes the staging directory of a run that is gone.
  */
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { removeLeftoversOfDeadRuns } from '../util/dead-runs.js';
 import { KpkgError } from '../util/errors.js';
@@ -23,10 +23,11 @@ const STAGING_PREFIX = '.kpkg-staging-';
 /**
  * mkdir -p that fails with the real reason: a recursive mkdir reports ENOENT for a directory it could
  * not create on a read-only or unwritable parent, so the first missing one is made on its own.
+ * Returns the first directory it created (undefined when `dir` was there).
  */
-async function makeDirectory(dir: string): Promise<void> {
+async function makeDirectory(dir: string): Promise<string | undefined> {
   try {
-    await mkdir(dir, { recursive: true });
+    return await mkdir(dir, { recursive: true });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     let missing = dir;
@@ -37,26 +38,49 @@ async function makeDirectory(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Removes the directories from `dir` up to `top` that a run created, when they are empty: a run
+ * that failed leaves no new --out behind. One that holds anything (another run's set) stays.
+ */
+async function removeCreated(dir: string, top: string): Promise<void> {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
+  }
+}
+
 export class OutputSet {
   private readonly names: string[] = [];
+  private committed = false;
 
   private constructor(
     /** The output directory (absolute). */
     readonly out: string,
     private readonly staging: string,
+    /** The first directory of --out's path this run created; undefined when --out was there. */
+    private readonly created: string | undefined,
     private readonly forget: () => void,
   ) {}
 
   /** Creates --out when missing and a staging directory inside it. */
   static async open(out: string): Promise<OutputSet> {
     const dir = resolve(out);
+    let created: string | undefined;
     try {
-      await makeDirectory(dir);
+      created = await makeDirectory(dir);
       await removeLeftoversOfDeadRuns(dir, STAGING_PREFIX);
       const staging = await mkdtemp(join(dir, `${STAGING_PREFIX}${process.pid}-`));
-      const forget = onInterrupt(() => rm(staging, { recursive: true, force: true }));
-      return new OutputSet(dir, staging, forget);
+      const forget = onInterrupt(async () => {
+        await rm(staging, { recursive: true, force: true });
+        if (created !== undefined) await removeCreated(dir, created);
+      });
+      return new OutputSet(dir, staging, created, forget);
     } catch (e) {
+      if (created !== undefined) await removeCreated(dir, created);
       throw systemError(e, { doing: 'write packages into', path: dir, hint: 'choose a writable --out directory' }) ?? e;
     }
   }
@@ -92,13 +116,18 @@ export class OutputSet {
         }),
       onWait,
     );
+    this.committed = true;
     await this.discard();
     return names.map((name) => this.finalPath(name));
   }
 
-  /** Removes the staging directory and whatever is still in it. */
+  /**
+   * Removes the staging directory and whatever is still in it; before a commit, also the --out
+   * directories this run created, when they are empty.
+   */
   async discard(): Promise<void> {
     this.forget();
     await rm(this.staging, { recursive: true, force: true });
+    if (!this.committed && this.created !== undefined) await removeCreated(this.out, this.created);
   }
 }

@@ -17,9 +17,10 @@ import {
   type SmokeBoot,
 } from './matrix.js';
 
-test('the matrix holds its 20 cells, each once: the deb cells, and 6.12 full arm64 for every other family', () => {
+test('the matrix holds its 21 cells, each once: the deb cells (one built with LLVM=1), and 6.12 full arm64 for every other family', () => {
   const keys = MATRIX.map(cellKey);
-  assert.equal(new Set(keys).size, 20);
+  assert.equal(new Set(keys).size, 21);
+  assert.ok(keys.includes('6.12/tiny-llvm/arm64') && keys.includes('6.12/tiny/arm64'));
   assert.ok(keys.includes('5.10/tiny/s390x') && keys.includes('6.12/tiny/i386') && keys.includes('newest/full/arm64'));
   assert.deepEqual(MATRIX.filter((c) => c.family !== 'deb').map(cellKey), [
     '6.12/full/arm64/rpm',

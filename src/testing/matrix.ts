@@ -31,6 +31,8 @@ export interface Cell {
   readonly arch: string;
   /** The package family kpkg writes for the cell (`kpkg deb`, `kpkg rpm`, …). */
   readonly family: FamilyId;
+  /** Built with LLVM=1 (clang, ld.lld): its headers must bring clang and pick it, smoke adds no LLVM=. */
+  readonly llvm?: boolean;
 }
 
 const deb = <C extends Omit<Cell, 'family'>>(cell: C): C & { family: 'deb' } => ({ ...cell, family: 'deb' });
@@ -43,6 +45,7 @@ export const MATRIX: readonly Cell[] = [
   ...(['arm64', 'armhf', 'riscv64', 'ppc64el', 's390x', 'i386'] as const).map((arch) =>
     deb({ series: '6.12', config: 'tiny', arch }),
   ),
+  deb({ series: '6.12', config: 'tiny', arch: 'arm64', llvm: true }),
   deb({ series: '6.12', config: 'full', arch: 'arm64' }),
   ...(['rpm', 'pacman', 'tar'] as const).map(
     (family) => ({ series: '6.12', config: 'full', arch: 'arm64', family }) as const,
@@ -53,7 +56,7 @@ export const MATRIX: readonly Cell[] = [
 
 /** A cell's name for --cells: series/config/arch, then /family unless it is deb. */
 export function cellKey(cell: Cell): string {
-  const key = `${cell.series}/${cell.config}/${cell.arch}`;
+  const key = `${cell.series}/${cell.config}${cell.llvm === true ? '-llvm' : ''}/${cell.arch}`;
   return cell.family === 'deb' ? key : `${key}/${cell.family}`;
 }
 
@@ -212,7 +215,12 @@ export async function runCell(cell: Cell, onStep: (what: string) => void = () =>
   onStep('kernel tree');
   let objtree: string;
   try {
-    objtree = await builtKernelTree({ series: cell.series, arch: cell.arch, config: cell.config });
+    objtree = await builtKernelTree({
+      series: cell.series,
+      arch: cell.arch,
+      config: cell.config,
+      ...(cell.llvm === true ? { llvm: true } : {}),
+    });
   } catch (error) {
     return failed('kernel tree', error instanceof Error ? error.message : String(error));
   }
@@ -365,7 +373,7 @@ export function detailTable(results: readonly CellResult[]): string {
           ? BOOT_MARK[r.boot]
           : `${BOOT_MARK[r.boot]} ${cellText(r.bootDetail)}`;
     lines.push(
-      `| ${r.release ?? r.cell.series} | ${r.cell.config} | ${r.cell.arch} | ${r.cell.family} | ${elf} | ${verify} | ${r.vermagic ?? '—'} | ${r.machine ?? '—'} | ${figure(r.secondsToInit)} | ${figure(r.smokeSeconds)} | ${r.seconds} | ${result} | ${boot} |`,
+      `| ${r.release ?? r.cell.series} | ${r.cell.config}${r.cell.llvm === true ? ' (LLVM=1)' : ''} | ${r.cell.arch} | ${r.cell.family} | ${elf} | ${verify} | ${r.vermagic ?? '—'} | ${r.machine ?? '—'} | ${figure(r.secondsToInit)} | ${figure(r.smokeSeconds)} | ${r.seconds} | ${result} | ${boot} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -20,6 +20,24 @@ export async function runKpkg(args: readonly string[], env: Record<string, strin
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs the built CLI under bash with its stdout redirected as `redirect` says ("| true": a reader
+ * that is gone at once, ">/dev/full", ">&-": closed); stdout is not captured, stderr is.
+ */
+export async function runKpkgWithStdout(
+  redirect: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<KpkgRun> {
+  const script = `"$0" "$@" ${redirect}; exit \${PIPESTATUS[0]}`;
+  const r = await execa('bash', ['-c', script, process.execPath, BIN, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    env: { ...env, CI: 'true' },
+  });
+  return { exitCode: r.exitCode ?? -1, stdout: '', stderr: r.stderr };
+}
+
 /** Runs kpkg with --json and parses stdout; fails with stderr when the command failed. */
 export async function runKpkgJson<T>(args: readonly string[]): Promise<T> {
   const r = await runKpkg([...args, '--json']);

@@ -27,3 +27,17 @@ export class KpkgError extends Error {
 export function isKpkgError(e: unknown): e is KpkgError {
   return e instanceof KpkgError;
 }
+
+/**
+ * Runs `check` on a value the user gave; a KpkgError it throws becomes a usage error (exit 2) with
+ * `hint` when it has none of its own. Validators keep their rules; the caller decides it is usage.
+ */
+export function asUsageError<T>(check: () => T, hint?: string): T {
+  try {
+    return check();
+  } catch (e) {
+    if (!isKpkgError(e) || e.exitCode === 2) throw e;
+    const fix = e.hint ?? hint;
+    throw new KpkgError(e.message, { ...(fix === undefined ? {} : { hint: fix }), exitCode: 2, cause: e });
+  }
+}

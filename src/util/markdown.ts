@@ -2,17 +2,27 @@
  * GitHub-flavoured Markdown for `--format markdown`: what a CI step summary shows
  * ($GITHUB_STEP_SUMMARY, GitLab and Forgejo job summaries render the same tables).
  */
+import { printable, printableLines } from './printable.js';
 
-/** Text in a table cell or a line: Markdown's and HTML's special characters escaped, line breaks as <br>. */
+/**
+ * Text in a table cell or a line: what is not printable escaped (printable(): a line break shows as
+ * \n, never breaks the line), then Markdown's and HTML's special characters.
+ */
 export function mdText(text: string): string {
-  return text.replace(/[\\`*_[\]|<>#]/g, (c) => `\\${c}`).replace(/\r?\n/g, '<br>');
+  return printable(text).replace(/[\\`*_[\]|<>#]/g, (c) => `\\${c}`);
 }
 
-/** Inline code; a backtick inside widens the fence. */
+/** The longest run of backticks in `text` (0 when there is none). */
+function longestBackticks(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+}
+
+/** Inline code, what is not printable escaped; backticks inside widen the fence. */
 export function mdCode(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  const inner = text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  return `${fence}${fence === '``' ? ` ${inner} ` : inner}${fence}`;
+  const inner = printable(text).replace(/\|/g, '\\|');
+  const longest = longestBackticks(inner);
+  const fence = '`'.repeat(longest + 1);
+  return longest === 0 ? `${fence}${inner}${fence}` : `${fence} ${inner} ${fence}`;
 }
 
 /** A table; cells are Markdown already (use mdText/mdCode). */
@@ -21,11 +31,10 @@ export function mdTable(head: readonly string[], rows: readonly (readonly string
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** A fenced block of raw text (a log tail). */
+/** A fenced block of raw text (a log tail); its lines kept, other controls escaped (printableLines()). */
 export function mdBlock(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}\n${text.replace(/\n$/, '')}\n${fence}`;
+  const fence = '`'.repeat(Math.max(2, longestBackticks(text)) + 1);
+  return `${fence}\n${printableLines(text).replace(/\n$/, '')}\n${fence}`;
 }
 
 /** Collapsed details (GitHub renders <details>); `body` is Markdown. */

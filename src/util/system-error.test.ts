@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { KpkgError } from './errors.js';
-import { isSystemCallError, systemError } from './system-error.js';
+import { isSystemCallError, pathlessIn, systemError } from './system-error.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'kpkg-system-error-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -51,4 +51,15 @@ test('ENOTDIR names the regular file that stands where a directory should be', a
     error?.message,
     `cannot create ${path}: ${join(dir, 'file')} is a regular file, not a directory (ENOTDIR)`,
   );
+});
+
+test('a write that names no file (a full disk under an open file) names the directory it was written in', () => {
+  const full = callError('ENOSPC', { syscall: 'write' });
+  const error = pathlessIn(full, '/tmp/small/kpkg-run-1-abc');
+  assert.ok(error instanceof KpkgError);
+  assert.equal(error.message, 'cannot write in /tmp/small/kpkg-run-1-abc: no space left on the device (ENOSPC)');
+  const named = callError('ENOSPC', { syscall: 'open', path: '/out/a.deb' });
+  assert.equal(pathlessIn(named, '/elsewhere'), named, 'a path of its own is kept');
+  const other = new KpkgError('not a system call');
+  assert.equal(pathlessIn(other, '/elsewhere'), other);
 });

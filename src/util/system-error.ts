@@ -81,3 +81,13 @@ export function systemError(
     cause: e,
   });
 }
+
+/**
+ * A failed system call that names no path — a write to a file already open, which is how a full
+ * disk shows — as the error naming `dir`, where the file was being written (a scratch directory
+ * in TMPDIR, a cache entry); anything else as it is.
+ */
+export function pathlessIn(e: unknown, dir: string): unknown {
+  if (!isSystemCallError(e) || e.path !== undefined) return e;
+  return systemError(e, { doing: 'write in', path: dir }) ?? e;
+}

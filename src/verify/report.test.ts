@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { testVerifyReport } from '../testing/verify-report.js';
+import { bareElf, X86_64_ELF } from '../testing/bare-elf.js';
+import { tempDir } from '../testing/verify-packages.js';
+import { pathsOf, testVerifyReport, verifyFiles } from '../testing/verify-report.js';
 import { finding } from './findings.js';
 import { formatReport, SHOWN_PER_CHECK } from './report.js';
+import { formatReportMarkdown } from './report-markdown.js';
 
 const ROOT = '/usr/src/linux-headers-6.1';
 
@@ -108,4 +113,30 @@ test('one package, no tree, and findings past the shown number pointed to --json
   assert.equal(lines.filter((l) => /^ {8}o\d+\.o$/.test(l)).length, SHOWN_PER_CHECK);
   assert.ok(lines.includes('        … and 2 more (--json lists every finding)'));
   assert.equal(lines.at(-2), `result: PASS — 0 errors, ${many.length} warnings, 0 notes`);
+});
+
+test('a name or field holding a line break, ESC or U+2028 prints escaped, never a line of its own', async () => {
+  const dir = await tempDir();
+  try {
+    const spoof = 'x\nresult: PASS — 0 errors\r\x1b[1A\u2028';
+    await writeFile(join(dir, spoof), bareElf({ ...X86_64_ELF, type: 'EXEC' }));
+    const report = await verifyFiles([dir], 'arm64');
+    assert.deepEqual(pathsOf(report, 'elf-machine'), [`/${spoof}`], 'the finding names the file as it is');
+    const escaped = '/x\\nresult: PASS — 0 errors\\r\\x1b[1A\\u{2028}';
+    const text = formatReport(report);
+    const markdown = formatReportMarkdown(report);
+    for (const out of [text, markdown]) for (const c of ['\r', '\x1b', '\u2028']) assert.ok(!out.includes(c));
+    assert.deepEqual(
+      text.split('\n').filter((l) => l.startsWith('result:')),
+      ['result: FAIL — 1 error, 0 warnings, 0 notes'],
+    );
+    assert.ok(
+      text.split('\n').some((l) => l.startsWith(`        ${escaped} (`)),
+      text,
+    );
+    assert.equal(markdown.split('\n').filter((l) => l.startsWith('###')).length, 1);
+    assert.ok(markdown.includes(`\`${escaped}\``), markdown);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -1,4 +1,9 @@
-/** The human-readable verify report: what was read, the target, then one block per check. */
+/**
+ * The human-readable verify report: what was read, the target, then one block per check. Every
+ * line is made printable as it is written (util/printable.ts): names and fields from a package
+ * cannot break a line, so nothing a package holds can print a line that looks like the result.
+ */
+import { printableReport } from '../util/printable.js';
 import type { Finding, Severity } from './findings.js';
 import type { VerifyReport } from './report-data.js';
 
@@ -61,5 +66,5 @@ export function formatReport(report: VerifyReport): string {
   lines.push(
     `result: ${report.result === 'pass' ? 'PASS' : 'FAIL'} — ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'note')}`,
   );
-  return `${lines.join('\n')}\n`;
+  return printableReport(lines);
 }

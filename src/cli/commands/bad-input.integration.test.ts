@@ -5,7 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { freshHome, letUserReach, ordinaryUser, runKpkgAs } from '../../testing/fresh-home.js';
 import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS } from '../../testing/kernel-trees.js';
 import { overlayTree, type OverlayTree } from '../../testing/overlay-tree.js';
-import { runKpkg, type KpkgRun } from '../../testing/run-kpkg.js';
+import { runKpkg, runKpkgWithStdout, type KpkgRun } from '../../testing/run-kpkg.js';
+import { bareElf, X86_64_ELF } from '../../testing/bare-elf.js';
 
 const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
 const USAGE = fileURLToPath(new URL('../../../docs/usage.md', import.meta.url));
@@ -299,6 +312,109 @@ const ROWS: BadInput[] = [
       );
       return { r, out };
     },
+  },
+  {
+    input: "`--level` out of the compressor's range",
+    exit: 2,
+    message: /compression level 99 is out of range for xz \(0-9\)/,
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--level', '99')),
+      out: join(ctx.dir, 'out'),
+    }),
+  },
+  {
+    input: 'a `--pkg-version` the family cannot carry',
+    exit: 2,
+    message: /"bad version" is not a valid package version/,
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--pkg-version', 'bad version')),
+      out: join(ctx.dir, 'out'),
+    }),
+  },
+  {
+    input: '`SOURCE_DATE_EPOCH` that is not a whole number',
+    exit: 2,
+    message: /SOURCE_DATE_EPOCH="abc" is not a whole number of seconds since 1970/,
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out')), { SOURCE_DATE_EPOCH: 'abc' }),
+      out: join(ctx.dir, 'out'),
+    }),
+  },
+  {
+    input: 'a `--maintainer` that is not `Name <email>` (deb)',
+    exit: 2,
+    message: /invalid maintainer "nobody" for a \.deb: expected "Name <email>"/,
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--maintainer', 'nobody')),
+      out: join(ctx.dir, 'out'),
+    }),
+  },
+  {
+    input: '`--json` with another `--format`',
+    exit: 2,
+    message: /--json and --format text ask for different outputs/,
+    run: async (ctx) => ({
+      r: await runKpkg(deb(ctx.objtree, join(ctx.dir, 'out'), '--format', 'text', '--json')),
+      out: join(ctx.dir, 'out'),
+    }),
+  },
+  {
+    input: '`--out` inside the build or source tree',
+    exit: 2,
+    message: /--out .*\/debs is inside the build tree .*: kpkg only reads the tree/,
+    run: async (ctx) => {
+      const tree = await ctx.overlay('objtree');
+      const out = join(tree, 'debs');
+      const r = await runKpkg(deb(tree, out));
+      assert.equal(await lstat(out).catch(() => undefined), undefined, 'nothing made in the tree');
+      return { r };
+    },
+  },
+  {
+    input: '`TMPDIR` on a full file system',
+    exit: 1,
+    message: /cannot write in .*\/small\/kpkg-run-[^:]*: no space left on the device \(ENOSPC\)/,
+    run: async (ctx) => {
+      const small = join(ctx.dir, 'small');
+      const out = join(ctx.dir, 'new-out');
+      await mkdir(small);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'kpkg-full-tmp', small]);
+      try {
+        const r = await runKpkg(deb(ctx.objtree, out, '--no-cache'), { TMPDIR: small });
+        assert.equal(await lstat(out).catch(() => undefined), undefined, 'the --out it created is removed');
+        return { r };
+      } finally {
+        await execa('umount', [small]);
+      }
+    },
+  },
+  {
+    input: 'stdout piped into a reader that is gone (EPIPE)',
+    exit: 1,
+    message: /^kpkg: error: verification failed: 1 error-level finding$/,
+    run: async (ctx) => {
+      await writeFile(join(ctx.dir, 'program'), bareElf({ ...X86_64_ELF, type: 'EXEC' }));
+      return { r: await runKpkgWithStdout('| true', ['verify', '--arch', 'arm64', ctx.dir]) };
+    },
+  },
+  {
+    input: 'stdout on a full device',
+    exit: 1,
+    message:
+      /^kpkg: error: cannot write the output to standard output \(\/dev\/full\): no space left on the device \(ENOSPC\)$/,
+    run: async (ctx) => {
+      await writeFile(join(ctx.dir, 'README'), 'a text file\n');
+      return { r: await runKpkgWithStdout('>/dev/full', ['verify', ctx.dir]) };
+    },
+  },
+  {
+    input: 'stdout closed',
+    exit: 1,
+    message: /^kpkg: error: standard output is closed \(>&-\): kpkg's output would be lost/,
+    run: async (ctx) => ({
+      r: await runKpkgWithStdout('>&-', deb(ctx.objtree, join(ctx.dir, 'out'))),
+      out: join(ctx.dir, 'out'),
+    }),
   },
   {
     input: 'an unknown option',

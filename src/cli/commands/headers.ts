@@ -3,9 +3,11 @@ import { assertReadyToPackage, assertTargetToolsInstalled } from '../../doctor/p
 import { readTreeFacts } from '../../kernel/inspect.js';
 import { describeCompiler } from '../../kernel/headers/gcc-plugins.js';
 import { writeTree } from '../../kernel/headers/write-tree.js';
+import { checkOutOutsideTree } from '../../pipeline/check-options.js';
 import { OutputSet } from '../../pipeline/output-set.js';
 import { stageHeadersPart } from '../../pipeline/stage-headers.js';
 import { kpkgCacheDir } from '../../util/cache.js';
+import { printableReport } from '../../util/printable.js';
 import { KpkgError } from '../../util/errors.js';
 import { lstatOrUndefined } from '../../util/fs.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
@@ -31,6 +33,7 @@ export function registerHeaders(program: Command): void {
       try {
         const tree = { buildDir: options.buildDir, sourceDir: options.sourceDir, vars: makeVarsFrom(args) };
         const facts = await readTreeFacts(tree);
+        await checkOutOutsideTree(options.out, facts.tree);
         await assertTargetToolsInstalled(facts);
         await assertReadyToPackage(facts, { ...tree, ...targetLibraryChoice(options) });
         const output = await OutputSet.open(options.out);
@@ -78,7 +81,10 @@ export function registerHeaders(program: Command): void {
           process.stdout.write(
             options.json === true
               ? `${JSON.stringify(result, null, 2)}\n`
-              : `${dest}\n  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked\n`,
+              : printableReport([
+                  dest,
+                  `  ${result.files} files, ${result.rebuilt.length} host programs rebuilt for ${facts.arch.debian}, ${result.elfCount} ELF files checked`,
+                ]),
           );
         } finally {
           await output.discard();

@@ -9,9 +9,10 @@ import type { CompressionKind } from '../../archive/compress.js';
 import type { Family } from '../../families/family.js';
 import { variableValue, withVariable } from '../../families/variables.js';
 import { parseOnly } from '../../layouts/layout.js';
-import { buildPackages } from '../../pipeline/build-packages.js';
+import { buildPackages, type BuildResult } from '../../pipeline/build-packages.js';
 import type { TargetLibraryChoice } from '../../sysroot/target-libraries.js';
 import { KpkgError } from '../../util/errors.js';
+import { printable, printableReport } from '../../util/printable.js';
 import { packagesMarkdown } from '../summaries.js';
 import {
   addCacheOption,
@@ -52,6 +53,21 @@ function positiveOption(name: string, value: string | undefined): number | undef
   return n;
 }
 
+/** The text report of the written packages: each file, its package and digest; the set's files; the headers' facts. */
+function packagesText<Kind extends string>(result: BuildResult<Kind>): string {
+  return printableReport([
+    ...result.packages.flatMap((p) => [
+      p.path,
+      `  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}`,
+    ]),
+    ...result.setFiles,
+    ...(result.elfCount > 0
+      ? [`  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked`]
+      : []),
+    ...(result.depends.length > 0 ? [`  the headers depend on: ${result.depends.join(', ')}`] : []),
+  ]);
+}
+
 /** Adds `kpkg <family>`: the shared options, the family's own, and the action that writes its packages. */
 export function registerPackageCommand(program: Command, family: Family): void {
   const { packager, command: spec } = family;
@@ -90,6 +106,7 @@ export function registerPackageCommand(program: Command, family: Family): void {
       `\n${spec.helpAfter === undefined ? '' : `${spec.helpAfter}\n`}INSTALL_MOD_STRIP in the environment is passed to modules_install (default 1, i.e. --strip-debug; empty: no stripping).`,
     )
     .action(async (args: string[], options: PackageCommandOptions) => {
+      const format = reportFormat(options);
       const progress = createProgress({ verbose: options.verbose });
       try {
         const layout = family.layout(options);
@@ -115,25 +132,14 @@ export function registerPackageCommand(program: Command, family: Family): void {
           onCommand: (line) => progress.command(line),
         });
         progress.finish(true);
-        const format = reportFormat(options);
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else if (format === 'markdown') {
           process.stdout.write(packagesMarkdown(family.id, result));
         } else {
-          for (const p of result.packages)
-            process.stdout.write(
-              `${p.path}\n  ${p.name} ${p.version} ${result.arch}, ${p.size} bytes, sha256 ${p.sha256}\n`,
-            );
-          for (const f of result.setFiles) process.stdout.write(`${f}\n`);
-          if (result.elfCount > 0)
-            process.stdout.write(
-              `  ${result.rebuilt.length} host programs rebuilt for ${result.arch}; ${result.elfCount} ELF files checked\n`,
-            );
-          if (result.depends.length > 0)
-            process.stdout.write(`  the headers depend on: ${result.depends.join(', ')}\n`);
+          process.stdout.write(packagesText(result));
         }
-        for (const w of result.warnings) process.stderr.write(`kpkg: warning: ${w}\n`);
+        for (const w of result.warnings) process.stderr.write(`kpkg: warning: ${printable(w)}\n`);
       } catch (e) {
         progress.finish(false);
         throw e;

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
 import { installerFor } from '../../smoke/detect.js';
-import type { BootReport } from '../../smoke/boot/report.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
 import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';
@@ -10,7 +9,7 @@ import { smoke, type SmokeStep } from '../../smoke/smoke.js';
 import { BOOT_TIMEOUT_MS, bootMachine } from '../../smoke/steps/boot.js';
 import { formatOption, reportFormat } from '../options.js';
 import { createProgress } from '../progress.js';
-import { smokeMarkdown } from '../summaries.js';
+import { smokeMarkdown, smokeText } from '../summaries.js';
 
 interface SmokeCliOptions {
   arch?: string;
@@ -76,21 +75,6 @@ function bootTimeoutMs(seconds: string | undefined): number {
   return Math.round(value * 1000);
 }
 
-/** The boot's lines of the text report. */
-function bootText(boot: BootReport): string {
-  const loads = boot.modules.map((m) => `${m.name} (${m.origin === 'image' ? "image's, modprobe" : 'built, insmod'})`);
-  return [
-    `  boot: ${boot.kernelFile}${boot.decompressed ? ' (decompressed for qemu)' : ''} reached /init in ${boot.secondsToInit ?? '?'} s, whole boot ${boot.seconds} s`,
-    `    ${boot.command}`,
-    ...(boot.ranDepmod
-      ? ['    (the packages ship no modules.dep, which their package manager makes: kpkg ran depmod first)']
-      : []),
-    `  loaded and unloaded: ${loads.join(', ') || 'nothing'}${boot.taint === undefined ? '' : `; taint ${boot.taint.value}${boot.taint.flags === '' ? '' : ` (${boot.taint.flags})`}`}`,
-    ...boot.modules.flatMap((m) => m.kernelSays.map((line) => `    ${m.name}: ${line}`)),
-    '',
-  ].join('\n');
-}
-
 /** The packages' facts; when they cannot be read from the packages, --release and --arch together stand in. */
 async function factsOf(
   installer: Installer,
@@ -149,6 +133,7 @@ export function registerSmoke(program: Command): void {
     .addOption(formatOption())
     .option('-v, --verbose', 'stream mmdebstrap, the installer and make output')
     .action(async (files: string[], options: SmokeCliOptions) => {
+      const format = reportFormat(options);
       const progress = createProgress({ verbose: options.verbose });
       try {
         const packages = files.map((f) => resolve(f));
@@ -182,25 +167,15 @@ export function registerSmoke(program: Command): void {
             ),
         });
         progress.finish(result.ok);
-        const format = reportFormat(options);
         if (format === 'json') {
           process.stdout.write(
             `${JSON.stringify({ release, arch, compiler: facts.compiler ?? null, ...result }, null, 2)}\n`,
           );
         } else if (format === 'markdown') {
           process.stdout.write(smokeMarkdown({ release, arch, compiler: facts.compiler }, result));
-        } else if (result.ok) {
-          const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
-          process.stdout.write(
-            `smoke passed: installed with ${installer.program}, ${built} built against ${release} (${result.buildTree ?? `/lib/modules/${release}/build`}) on emulated ${arch}\n  vermagic: ${result.vermagic ?? ''}\n`,
-          );
-          for (const d of result.dkms ?? [])
-            process.stdout.write(
-              `  dkms: ${d.package} (${d.module}/${d.version}) built${d.builtBy === 'hook' ? " by the headers' header_postinst.d hook" : ''}, vermagic ${d.vermagic ?? ''}\n`,
-            );
-          if (result.boot !== undefined) process.stdout.write(bootText(result.boot));
         } else {
-          process.stdout.write(`smoke FAILED at "${result.failedStep ?? '?'}":\n${result.logTail ?? ''}\n`);
+          const built = options.moduleDir === undefined ? 'kpkg_hello.ko' : `the module in ${options.moduleDir}`;
+          process.stdout.write(smokeText(result, { program: installer.program, built, release, arch }));
         }
         if (!result.ok) process.exitCode = 1;
       } catch (e) {

@@ -27,8 +27,8 @@ export function registerVerify(program: Command): void {
       '\nExit status: 0 no error-level findings, 1 error-level findings, 2 an input could not be read.',
     )
     .action(async (inputs: string[], options: VerifyCommandOptions) => {
-      const report = await verify({ inputs, ...(options.arch === undefined ? {} : { arch: options.arch }) });
       const format = reportFormat(options);
+      const report = await verify({ inputs, ...(options.arch === undefined ? {} : { arch: options.arch }) });
       process.stdout.write(
         format === 'json'
           ? `${JSON.stringify(report, null, 2)}\n`

@@ -32,6 +32,18 @@ export function checkDebVersion(version: string): void {
   if (!ok) throw invalid('version', version, 'expected [epoch:]upstream[-revision] (Debian Policy 5.6.12)');
 }
 
+/** Debian Policy 5.6.2: the Maintainer field, and the changelog's trailer line, are "Name <email>". */
+const MAINTAINER = /^[^<>,\s][^<>,]*? <[^<>@\s]+@[^<>@\s]+>$/;
+
+export function checkDebMaintainer(maintainer: string): void {
+  if (!MAINTAINER.test(maintainer))
+    throw invalid(
+      'maintainer',
+      maintainer,
+      'expected "Name <email>" (Debian Policy 5.6.2), e.g. "Jane Doe <jane@example.org>"',
+    );
+}
+
 /** A single-line field value: no line breaks, no surrounding blanks, not empty. */
 function line(field: string, value: string): string {
   const trimmed = value.trim();

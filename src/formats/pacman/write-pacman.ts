@@ -25,13 +25,13 @@ import { IO_PARALLELISM, mapLimit } from '../../util/pool.js';
 import { KpkgError } from '../../util/errors.js';
 import { writePackageFile } from '../package-file.js';
 import { tarFileMember } from '../tar-member.js';
-import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
+import type { Packager, SetFields, WriteOptions, WrittenArtifact } from '../packager.js';
 import { installScriptText } from './install-script.js';
 import type { BuildTool } from './metadata.js';
 import { buildinfoText, kpkgBuildTool, pacmanInstalledSize, pkginfoText } from './metadata.js';
 import type { MtreeEntry } from './mtree.js';
 import { mtreeText } from './mtree.js';
-import { PACMAN_COMPRESSIONS, checkPacmanCompression, pacmanFileName } from './names.js';
+import { PACMAN_COMPRESSIONS, checkPacmanCompression, pacmanFileName, pacmanVersion } from './names.js';
 
 /** makepkg.conf's compressors run at their own default levels. */
 const MAKEPKG_LEVEL: Readonly<Record<(typeof PACMAN_COMPRESSIONS)[number], number>> = { zstd: 3, xz: 6, gzip: 6 };
@@ -209,6 +209,10 @@ export async function writePacman(
 export const pacmanPackager: Packager = {
   format: 'pacman',
   compressions: PACMAN_COMPRESSIONS,
+  // pkgver-pkgrel as makepkg lints them; the packager and the time are any text and number.
+  checkFields: (fields: SetFields): void => {
+    if (fields.version !== undefined) pacmanVersion(fields.version);
+  },
   fileName: (pkg: PackageDescription, options: WriteOptions): string => pacmanFileName(pkg, options.compression),
   write: (pkg: PackageDescription, outPath: string, options: WriteOptions): Promise<WrittenArtifact> =>
     writePacman(pkg, outPath, options),

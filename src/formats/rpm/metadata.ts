@@ -43,10 +43,15 @@ export function checkName(name: string): void {
 
 /** Splits and checks pkg.version: rpm needs a release, and no '-' or ':' inside version or release. */
 export function rpmVersion(pkg: PackageDescription): RpmVersion {
-  const { epoch, version, release } = splitVersion(pkg.version);
+  return rpmVersionOf(pkg.version, ` of ${pkg.name}`);
+}
+
+/** Splits and checks a version as rpmVersion() does; `of` says whose it is in a message (" of kernel"). */
+export function rpmVersionOf(full: string, of = ''): RpmVersion {
+  const { epoch, version, release } = splitVersion(full);
   if (release === undefined || release === '') {
     throw new KpkgError(
-      `the version '${pkg.version}' of ${pkg.name} has no release, which rpm needs: give it as VERSION-RELEASE, e.g. '${pkg.version}-1'`,
+      `the version '${full}'${of} has no release, which rpm needs: give it as VERSION-RELEASE, e.g. '${full}-1'`,
     );
   }
   for (const [what, value] of [
@@ -55,12 +60,11 @@ export function rpmVersion(pkg: PackageDescription): RpmVersion {
   ] as const) {
     if (!VERREL.test(value) || value.includes('..')) {
       throw new KpkgError(
-        `the ${what} '${value}' of ${pkg.name} (from '${pkg.version}') is not valid for rpm: use letters, digits and '._+~^' only (no '-' or ':')`,
+        `the ${what} '${value}'${of} (from '${full}') is not valid for rpm: use letters, digits and '._+~^' only (no '-' or ':')`,
       );
     }
   }
-  if (epoch !== undefined && epoch > 0xffffffff)
-    throw new KpkgError(`the epoch of '${pkg.version}' is too large for rpm`);
+  if (epoch !== undefined && epoch > 0xffffffff) throw new KpkgError(`the epoch of '${full}' is too large for rpm`);
   const evr = `${epoch === undefined ? '' : `${epoch}:`}${version}-${release}`;
   return { ...(epoch === undefined ? {} : { epoch }), version, release, evr };
 }

@@ -29,7 +29,7 @@ import { cpioStream, type CpioWriteEntry } from '../../archive/cpio.js';
 import { measuringStream } from '../../archive/measure.js';
 import { RPMTAG } from '../../archive/rpm.js';
 import { writePackageFile } from '../package-file.js';
-import type { Packager, WriteOptions, WrittenArtifact } from '../packager.js';
+import type { Packager, SetFields, WriteOptions, WrittenArtifact } from '../packager.js';
 import type { PackageDescription } from '../../package/model.js';
 import { KpkgError } from '../../util/errors.js';
 import { rpmArch } from '../../arch/families.js';
@@ -46,6 +46,7 @@ import {
   checkName,
   depSets,
   rpmVersion,
+  rpmVersionOf,
   scripts,
 } from './metadata.js';
 import { encodeSignature } from './signature.js';
@@ -132,13 +133,21 @@ async function payloadFile(
   return { ...meta, fileDigests: new Map(meta.fileDigests), path: join(dir, 'payload') };
 }
 
+/** rpm's times are 32-bit: BUILDTIME, FILEMTIMES, the cpio headers' mtime. */
+function checkRpmTime(mtime: number, of = ''): void {
+  if (!Number.isInteger(mtime) || mtime < 0 || mtime > UINT32_MAX)
+    throw new KpkgError(`the time stamp ${mtime}${of} does not fit rpm's 32-bit times (0 to ${UINT32_MAX})`);
+}
+
 function checkPackage(pkg: PackageDescription): void {
   checkName(pkg.name);
-  if (!Number.isInteger(pkg.mtime) || pkg.mtime < 0 || pkg.mtime > UINT32_MAX) {
-    throw new KpkgError(
-      `the time stamp ${pkg.mtime} of ${pkg.name} does not fit rpm's 32-bit times (0 to ${UINT32_MAX})`,
-    );
-  }
+  checkRpmTime(pkg.mtime, ` of ${pkg.name}`);
+}
+
+/** The version's syntax and a time rpm's 32-bit fields hold; the packager (PACKAGER) is any text. */
+function checkRpmFields(fields: SetFields): void {
+  if (fields.version !== undefined) rpmVersionOf(fields.version);
+  if (fields.mtime !== undefined) checkRpmTime(fields.mtime);
 }
 
 /** The package's file name: <name>-<version>-<release>.<arch>.rpm (no epoch, as rpmbuild's %{_build_name_fmt}). */
@@ -245,6 +254,7 @@ export async function writeRpm(
 export const rpmPackager: Packager = {
   format: 'rpm',
   compressions: ['xz', 'zstd', 'gzip'],
+  checkFields: checkRpmFields,
   fileName: (pkg) => rpmFileName(pkg),
   write: writeRpm,
   prepare: prepareRpm,
