@@ -6,8 +6,8 @@
  * the /lib/modules/<release>/source link, or the wrapper Makefile's "include <dir>/Makefile".
  */
 import { parseKconfig } from '../kernel/kconfig.js';
-import type { FileSet } from './file-set.js';
-import { isWithin } from './member-path.js';
+import type { FileSet, SetMember } from './file-set.js';
+import { isWithin, parentOf } from './member-path.js';
 
 export interface HeadersTree {
   /** The tree's directory (symlinks resolved). */
@@ -57,12 +57,31 @@ function sourceDirOf(set: FileSet, root: string, release: string | undefined): s
   return r.kind === 'dir' && r.path !== root ? r.path : undefined;
 }
 
-function areasOf(set: FileSet, dirs: readonly string[]): string[] {
-  const areas = new Set(dirs);
+/** The symlinks of the set by the directory they are in, each with its place in the set's order. */
+type SymlinksByDir = Map<string, { member: SetMember; order: number }[]>;
+
+function symlinksByDir(set: FileSet): SymlinksByDir {
+  const byDir: SymlinksByDir = new Map();
+  let order = 0;
   for (const member of set.all()) {
     if (member.type !== 'symlink') continue;
-    if (!dirs.some((dir) => member.path.startsWith(`${dir}/`) && !member.path.slice(dir.length + 1).includes('/')))
-      continue;
+    const dir = parentOf(member.path);
+    const entry = { member, order: order++ };
+    const list = byDir.get(dir);
+    if (list === undefined) byDir.set(dir, [entry]);
+    else list.push(entry);
+  }
+  return byDir;
+}
+
+/** `dirs` and the directories outside them that their top-level symlinks reach, in the set's order. */
+function areasOf(set: FileSet, symlinks: SymlinksByDir, dirs: readonly string[]): string[] {
+  const areas = new Set(dirs);
+  const links = dirs
+    .filter((dir) => dir !== '/')
+    .flatMap((dir) => symlinks.get(dir) ?? [])
+    .sort((a, b) => a.order - b.order);
+  for (const { member } of links) {
     const r = set.resolve(member.path);
     if (r.kind === 'dir' && !dirs.some((dir) => isWithin(r.path, dir))) areas.add(r.path);
   }
@@ -83,6 +102,7 @@ export function findHeadersTrees(set: FileSet): HeadersTree[] {
     if (marker !== undefined) roots.add(member.path.slice(0, -marker.length) || '/');
   }
   const trees: HeadersTree[] = [];
+  const symlinks = symlinksByDir(set);
   for (const root of [...roots].sort()) {
     const kernelRelease = text(set, `${root}/include/config/kernel.release`)?.trim();
     const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(
@@ -102,7 +122,7 @@ export function findHeadersTrees(set: FileSet): HeadersTree[] {
       releases,
       package: owner ?? set.resolve(root).member?.pkg.name ?? '?',
       config: configText === undefined ? new Map<string, string>() : parseKconfig(configText),
-      areas: areasOf(set, sourceDir === undefined ? [root] : [root, sourceDir]),
+      areas: areasOf(set, symlinks, sourceDir === undefined ? [root] : [root, sourceDir]),
     };
     if (release !== undefined) tree.release = release;
     if (sourceDir !== undefined) tree.sourceDir = sourceDir;
@@ -112,7 +132,20 @@ export function findHeadersTrees(set: FileSet): HeadersTree[] {
   return trees;
 }
 
-/** Whether `path` is part of a headers tree (where a leftover .o is a packaging mistake). */
+/**
+ * Whether a path is part of a headers tree (where a leftover .o is a packaging mistake): the trees'
+ * areas indexed once, each path's own directories looked up in them.
+ */
+export function headersTreeAreas(trees: readonly HeadersTree[]): (path: string) => boolean {
+  const areas = new Set(trees.flatMap((t) => t.areas));
+  if (areas.has('/')) return (path) => path.startsWith('/');
+  return (path) => {
+    for (let dir = path; dir !== '/'; dir = parentOf(dir)) if (areas.has(dir)) return true;
+    return false;
+  };
+}
+
+/** Whether `path` is part of one of `trees` (headersTreeAreas, for one path). */
 export function inHeadersTree(path: string, trees: readonly HeadersTree[]): boolean {
-  return trees.some((t) => t.areas.some((area) => isWithin(path, area)));
+  return headersTreeAreas(trees)(path);
 }
