@@ -35,6 +35,20 @@ export const READ_LIMITS = {
 
 export type ReadLimit = keyof typeof READ_LIMITS;
 
+/**
+ * The peak resident memory of one `kpkg verify` run, whatever the packages hold: `base` for the
+ * program, the decompressors' read-ahead and one file in memory per reader, and `perPackage` for
+ * each package given — one at every limit at once (200,000 members with their ELF records, 64 MiB
+ * kept, a finding for every member in the JSON report) peaks at ~630 MiB, four at ~1.6 GiB
+ * (docs/usage.md#limits). The budget tests and the fuzzer hold runs to it.
+ */
+export const MEMORY_BOUND_MIB = { base: 256, perPackage: 448 } as const;
+
+/** MEMORY_BOUND_MIB for a run given `packages` packages, in MiB. */
+export function memoryBoundMiB(packages: number): number {
+  return MEMORY_BOUND_MIB.base + MEMORY_BOUND_MIB.perPackage * packages;
+}
+
 /** What each limit counts, in the error's words. */
 const UNITS: Readonly<Record<ReadLimit, string>> = {
   members: 'members',
