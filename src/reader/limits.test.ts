@@ -9,7 +9,7 @@ function overThe(limit: keyof typeof READ_LIMITS, where = 'x.deb'): (e: unknown)
   return (e) => {
     assert.ok(e instanceof KpkgError, String(e));
     assert.equal(e.exitCode, 2);
-    assert.ok(e.message.startsWith(`${where}`), e.message);
+    assert.ok(e.message.startsWith(where), e.message);
     assert.match(e.message, new RegExp(`over the limit of ${READ_LIMITS[limit]} .*\\(READ_LIMITS\\.${limit}\\)`));
     assert.equal(e.message.includes('\n'), false);
     return true;
