@@ -19,6 +19,8 @@ import {
   writeTarGz,
 } from '../testing/hostile-packages.js';
 import { tempDir } from '../testing/verify-packages.js';
+import { rpmPackager } from '../formats/rpm/write-rpm.js';
+import type { PackageDescription } from '../package/model.js';
 import { MemberCollector } from './collect.js';
 import { READ_LIMITS } from './limits.js';
 import { readInput } from './open.js';
@@ -79,6 +81,34 @@ describe('deb control members', { timeout: 120_000 }, () => {
       overThe('relations', 'depends\\.deb control: the count of Pre-Depends and Depends relations \\(10001\\)'),
     );
     const pkg = await readInput(await aDeb('few.deb', { control: depends(300) }));
+    assert.equal(pkg.requires?.length, 300);
+  });
+});
+
+describe('rpm requires', { timeout: 120_000 }, () => {
+  const rpmWith = async (name: string, requires: number): Promise<string> => {
+    const out = join(work, name);
+    const description: PackageDescription = {
+      name: 'hostile',
+      version: '1-1',
+      arch: 'arm64',
+      summary: 'hostile',
+      description: 'requires a lot',
+      maintainer: 'x <x@x.invalid>',
+      depends: Array.from({ length: requires }, (_, i) => ({ name: `lib${i}` })),
+      mtime: 1700000000,
+      entries: [{ kind: 'dir', path: '/usr/share/hostile', mode: 0o755 }],
+    };
+    await rpmPackager.write(description, out, { compression: 'gzip' });
+    return out;
+  };
+
+  it('more REQUIRENAME entries than relations are refused; a few hundred are read', async () => {
+    await expectUnreadable(
+      [await rpmWith('requires.rpm', READ_LIMITS.relations + 1)],
+      overThe('relations', 'requires\\.rpm header: the count of REQUIRENAME entries \\(10001\\)'),
+    );
+    const pkg = await readInput(await rpmWith('few.rpm', 300));
     assert.equal(pkg.requires?.length, 300);
   });
 });
