@@ -88,7 +88,8 @@ function areasOf(set: FileSet, symlinks: SymlinksByDir, dirs: readonly string[])
   return [...areas];
 }
 
-export function findHeadersTrees(set: FileSet): HeadersTree[] {
+/** The roots of the trees: where build links lead (to a tree with a marker), and every marker's directory. */
+function treeRoots(set: FileSet): string[] {
   const roots = new Set<string>();
   for (const member of set.all()) {
     const link = MODULES_LINK.exec(member.path);
@@ -101,35 +102,57 @@ export function findHeadersTrees(set: FileSet): HeadersTree[] {
     const marker = MARKERS.find((m) => member.path.endsWith(m));
     if (marker !== undefined) roots.add(member.path.slice(0, -marker.length) || '/');
   }
-  const trees: HeadersTree[] = [];
+  return [...roots].sort();
+}
+
+/** parseKconfig once per text: trees may share one configuration through symlinks, and then share its map. */
+function parsedOnce(): (text: string) => Map<string, string> {
+  const parsed = new Map<string, Map<string, string>>();
+  return (text) => {
+    const known = parsed.get(text);
+    if (known !== undefined) return known;
+    const config = parseKconfig(text);
+    parsed.set(text, config);
+    return config;
+  };
+}
+
+function treeAt(
+  set: FileSet,
+  root: string,
+  symlinks: SymlinksByDir,
+  parse: (text: string) => Map<string, string>,
+): HeadersTree {
+  const kernelRelease = text(set, `${root}/include/config/kernel.release`)?.trim();
+  const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(
+    text(set, `${root}/include/generated/utsrelease.h`) ?? '',
+  )?.[1];
+  const releases = [...new Set([utsRelease, kernelRelease].filter((r): r is string => r !== undefined && r !== ''))];
+  const release = releases[0];
+  const sourceDir = sourceDirOf(set, root, release);
+  const autoConf = text(set, `${root}/include/config/auto.conf`);
+  const dotConfig = autoConf === undefined ? text(set, `${root}/.config`) : undefined;
+  const configText = autoConf ?? dotConfig;
+  const owner = ['/include/config/auto.conf', '/include/config/kernel.release', '/Module.symvers', '/Makefile']
+    .map((m) => set.resolve(`${root}${m}`).member?.pkg.name)
+    .find((name) => name !== undefined);
+  const tree: HeadersTree = {
+    root,
+    releases,
+    package: owner ?? set.resolve(root).member?.pkg.name ?? '?',
+    config: configText === undefined ? new Map<string, string>() : parse(configText),
+    areas: areasOf(set, symlinks, sourceDir === undefined ? [root] : [root, sourceDir]),
+  };
+  if (release !== undefined) tree.release = release;
+  if (sourceDir !== undefined) tree.sourceDir = sourceDir;
+  if (configText !== undefined) tree.configFile = autoConf !== undefined ? 'include/config/auto.conf' : '.config';
+  return tree;
+}
+
+export function findHeadersTrees(set: FileSet): HeadersTree[] {
   const symlinks = symlinksByDir(set);
-  for (const root of [...roots].sort()) {
-    const kernelRelease = text(set, `${root}/include/config/kernel.release`)?.trim();
-    const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(
-      text(set, `${root}/include/generated/utsrelease.h`) ?? '',
-    )?.[1];
-    const releases = [...new Set([utsRelease, kernelRelease].filter((r): r is string => r !== undefined && r !== ''))];
-    const release = releases[0];
-    const sourceDir = sourceDirOf(set, root, release);
-    const autoConf = text(set, `${root}/include/config/auto.conf`);
-    const dotConfig = autoConf === undefined ? text(set, `${root}/.config`) : undefined;
-    const configText = autoConf ?? dotConfig;
-    const owner = ['/include/config/auto.conf', '/include/config/kernel.release', '/Module.symvers', '/Makefile']
-      .map((m) => set.resolve(`${root}${m}`).member?.pkg.name)
-      .find((name) => name !== undefined);
-    const tree: HeadersTree = {
-      root,
-      releases,
-      package: owner ?? set.resolve(root).member?.pkg.name ?? '?',
-      config: configText === undefined ? new Map<string, string>() : parseKconfig(configText),
-      areas: areasOf(set, symlinks, sourceDir === undefined ? [root] : [root, sourceDir]),
-    };
-    if (release !== undefined) tree.release = release;
-    if (sourceDir !== undefined) tree.sourceDir = sourceDir;
-    if (configText !== undefined) tree.configFile = autoConf !== undefined ? 'include/config/auto.conf' : '.config';
-    trees.push(tree);
-  }
-  return trees;
+  const parse = parsedOnce();
+  return treeRoots(set).map((root) => treeAt(set, root, symlinks, parse));
 }
 
 /**

@@ -242,16 +242,16 @@ export async function hostilePackages(): Promise<{ deb: Buffer[]; tarball: Buffe
   try {
     return {
       deb: [
-        await deb('elves.deb', { data: elfFiles(5000) }),
-        await deb('trees.deb', { data: symversTrees(2000) }),
+        await deb('elves.deb', { data: elfFiles(2000) }),
+        await deb('trees.deb', { data: symversTrees(500) }),
         await deb('control.deb', { control: controlWithContinuations(400_000), data: [] }),
         await deb('md5sums.deb', { md5sums: md5sumsOfLines(READ_LIMITS.members + 1), data: [] }),
         await deb('deep.deb', { data: [dirEntry(deep), fileEntry(`${deep}f`, 'x')] }),
       ],
       tarball: [
         await tar('depends.pkg.tar.gz', [fileEntry('.PKGINFO', pkginfoWithDepends(READ_LIMITS.relations + 1))]),
-        await tar('wide.tar.gz', emptyFiles(30_000)),
-        await tar('trees.tar.gz', symversTrees(2000)),
+        await tar('wide.tar.gz', emptyFiles(5000)),
+        await tar('trees.tar.gz', symversTrees(500)),
       ],
     };
   } finally {
