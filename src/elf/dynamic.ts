@@ -270,8 +270,15 @@ function readImports(bytes: Uint8Array, r: FieldReader, sections: readonly Secti
   return imports;
 }
 
-/** undefined for anything that is not an ELF with a dynamic section (ET_REL, static, not ELF, damaged). */
-export function parseDynamic(bytes: Uint8Array): DynamicInfo | undefined {
+interface DynamicSections {
+  r: FieldReader;
+  elfClass: ElfClass;
+  sections: Section[];
+  dynamic: Section;
+}
+
+/** The section headers of an executable or shared object with a dynamic section; undefined for anything else. */
+function dynamicSections(bytes: Uint8Array): DynamicSections | undefined {
   if (bytes.length < 6 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46)
     return undefined;
   const classByte = bytes[4];
@@ -287,11 +294,27 @@ export function parseDynamic(bytes: Uint8Array): DynamicInfo | undefined {
   if (sections === undefined) return undefined;
   const dynamic = sections.find((s) => s.type === SHT_DYNAMIC);
   if (dynamic === undefined) return undefined;
+  return { r, elfClass, sections, dynamic };
+}
 
+/** undefined for anything that is not an ELF with a dynamic section (ET_REL, static, not ELF, damaged). */
+export function parseDynamic(bytes: Uint8Array): DynamicInfo | undefined {
+  const found = dynamicSections(bytes);
+  if (found === undefined) return undefined;
+  const { r, elfClass, sections, dynamic } = found;
   const { needed, soname } = readDynamicEntries(bytes, r, sections, dynamic);
   const dynsym = sections.find((s) => s.type === SHT_DYNSYM);
   const imports = dynsym === undefined ? [] : readImports(bytes, r, sections, dynsym);
   return soname === undefined ? { needed, imports, elfClass } : { needed, soname, imports, elfClass };
+}
+
+/** What a program or library needs and is, without its imports: all verify keeps of a stranger's ELF file. */
+export type NeededLibraries = Pick<DynamicInfo, 'needed' | 'soname'>;
+
+/** parseDynamic's DT_NEEDED and DT_SONAME only, without reading the symbol tables. */
+export function parseNeeded(bytes: Uint8Array): NeededLibraries | undefined {
+  const found = dynamicSections(bytes);
+  return found === undefined ? undefined : readDynamicEntries(bytes, found.r, found.sections, found.dynamic);
 }
 
 /**

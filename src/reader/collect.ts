@@ -6,9 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { parseDynamic } from '../elf/dynamic.js';
+import { parseNeeded } from '../elf/dynamic.js';
 import { isElfMagic, parseElf, type ElfReadResult } from '../elf/elf.js';
+import { letTheLoopTurn } from '../util/interrupt.js';
 import { containsPrivateKey, looksLikeText, scanText, TEXT_SNIFF_BYTES } from './content-scan.js';
+import { ReadBudget } from './limits.js';
 import { installPath } from './member-path.js';
 import type { Member, MemberType } from './model.js';
 import { isKernelConfigPath } from './shipped-configs.js';
@@ -66,19 +68,28 @@ export class MemberCollector {
   readonly members: Member[] = [];
   readonly #where: string;
   readonly #options: CollectOptions;
+  /** What this package makes verify keep, against READ_LIMITS. */
+  readonly budget: ReadBudget;
 
   constructor(where: string, options: CollectOptions) {
     this.#where = where;
     this.#options = options;
+    this.budget = new ReadBudget(where);
   }
 
-  /** Records a member; for a file, consumes its body. Returns the record (undefined for the archive root). */
+  /**
+   * Records a member; for a file, consumes its body. Returns the record (undefined for the archive
+   * root). A package over one of READ_LIMITS is refused (KpkgError, exit status 2).
+   */
   async add(raw: RawMember, body?: AsyncIterable<Buffer>): Promise<Member | undefined> {
+    await letTheLoopTurn();
     const path = installPath(raw.name, this.#where);
     if (path === undefined) return undefined;
+    this.budget.member(path);
     const member: Member = { path, type: raw.type, size: raw.size, mode: raw.mode };
     if (raw.type === 'symlink' && raw.link !== undefined) member.link = raw.link;
     if (raw.type === 'hardlink' && raw.link !== undefined) member.link = installPath(raw.link, this.#where) ?? '/';
+    if (member.link !== undefined) this.budget.name(member.link);
     if (raw.type === 'file' && raw.size === 0) {
       // Thousands of these in a 6.1 tree (include/config/<SYMBOL>): nothing to read or scan.
       if (this.#options.md5) member.md5 = EMPTY_MD5;
@@ -86,9 +97,21 @@ export class MemberCollector {
       if (keepsText(member.path, 0)) member.text = '';
     } else if (raw.type === 'file' && body !== undefined) {
       await (raw.size <= WHOLE_FILE_LIMIT ? this.#analyseWhole(member, body) : this.#analyseStreaming(member, body));
+      this.#chargeKept(member);
     }
     this.members.push(member);
     return member;
+  }
+
+  /** What the analysis kept of a file's contents, against the package's budget. */
+  #chargeKept(member: Member): void {
+    if (member.text !== undefined) this.budget.keep(member.text.length, 'texts of configurations and Makefiles');
+    for (const path of member.hostPaths ?? []) this.budget.keep(path.length, 'build machine paths');
+    const dynamic = member.dynamic;
+    if (dynamic === undefined) return;
+    // An array slot and a string header besides the characters.
+    const names = [...dynamic.needed, ...(dynamic.soname === undefined ? [] : [dynamic.soname])];
+    for (const name of names) this.budget.keep(name.length + 16, 'shared library names');
   }
 
   async #analyseWhole(member: Member, body: AsyncIterable<Buffer>): Promise<void> {
@@ -123,7 +146,7 @@ export class MemberCollector {
   }
 
   #addDynamic(member: Member, data: Uint8Array): void {
-    const dynamic = parseDynamic(data);
+    const dynamic = parseNeeded(data);
     if (dynamic !== undefined) member.dynamic = dynamic;
   }
 

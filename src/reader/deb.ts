@@ -10,14 +10,12 @@ import { readTar } from '../archive/tar.js';
 import { deb822Paragraphs } from '../util/deb822.js';
 import { KpkgError } from '../util/errors.js';
 import { MemberCollector } from './collect.js';
+import { assertSize, overLimit, READ_LIMITS, withinRelations } from './limits.js';
 import { installPath } from './member-path.js';
 import type { DebMetadata, ReadPackage } from './model.js';
 import { relationNames as debianRelationNames } from '../debian/relations.js';
 import { decompressed } from './decompressed.js';
 import { addTarEntries } from './tar-members.js';
-
-/** Control members are small; a bigger one is not a real package. */
-const CONTROL_FILE_LIMIT = 64 * 1024 * 1024;
 
 function unreadable(input: string, message: string): KpkgError {
   return new KpkgError(`${input}: ${message}`, { where: input, exitCode: 2 });
@@ -28,12 +26,27 @@ export function parseControl(text: string): Map<string, string> {
   return deb822Paragraphs(text)[0] ?? new Map<string, string>();
 }
 
-/** md5sums: "<32 hex>  <path relative to />" per line. */
+/** The lines of a text, without splitting it into an array first. */
+function* linesOf(text: string): Generator<string, void, undefined> {
+  for (let at = 0; at < text.length;) {
+    const eol = text.indexOf('\n', at);
+    const end = eol === -1 ? text.length : eol;
+    yield text.slice(at, end);
+    at = end + 1;
+  }
+}
+
+/**
+ * md5sums: "<32 hex>  <path relative to />" per line. It lists files, so more lines than a package
+ * may have members is over READ_LIMITS.members.
+ */
 export function parseMd5sums(text: string, where: string): { sums: Map<string, string>; malformed: string[] } {
   const sums = new Map<string, string>();
   const malformed: string[] = [];
-  for (const line of text.split('\n')) {
+  let lines = 0;
+  for (const line of linesOf(text)) {
     if (line.trim() === '') continue;
+    if (++lines > READ_LIMITS.members) throw overLimit(where, 'members', 'the count of md5sums lines');
     const m = /^([0-9a-fA-F]{32}) [ *](.+)$/.exec(line);
     if (m?.[1] === undefined || m[2] === undefined) {
       malformed.push(line.slice(0, 200));
@@ -56,16 +69,22 @@ async function readControlTar(input: string, member: string, body: AsyncIterable
   const kind = compressionOfName(member);
   if (kind === undefined) throw unreadable(input, `unknown compression of the control member '${member}'`);
   const out: ControlContents = { md5sumsMalformed: [], conffiles: new Set() };
-  for await (const entry of readTar(decompressed(kind, body), { where: `${input} ${member}` })) {
+  const where = `${input} ${member}`;
+  for await (const entry of readTar(decompressed(kind, body), { where })) {
     if (entry.type !== 'file') continue;
-    const name = installPath(entry.name, `${input} ${member}`);
-    if (name === '/control') out.control = parseControl((await entry.bytes(CONTROL_FILE_LIMIT)).toString('utf8'));
-    else if (name === '/md5sums') {
-      const parsed = parseMd5sums((await entry.bytes(CONTROL_FILE_LIMIT)).toString('utf8'), `${input} md5sums`);
+    const name = installPath(entry.name, where);
+    if (name === '/control') {
+      assertSize(where, 'controlFileBytes', 'the control file', entry.size);
+      out.control = parseControl((await entry.bytes(READ_LIMITS.controlFileBytes)).toString('utf8'));
+    } else if (name === '/md5sums') {
+      assertSize(where, 'md5sumsBytes', 'md5sums', entry.size);
+      const text = (await entry.bytes(READ_LIMITS.md5sumsBytes)).toString('utf8');
+      const parsed = parseMd5sums(text, `${input} md5sums`);
       out.md5sums = parsed.sums;
       out.md5sumsMalformed = parsed.malformed;
     } else if (name === '/conffiles') {
-      for (const line of (await entry.bytes(CONTROL_FILE_LIMIT)).toString('utf8').split('\n')) {
+      assertSize(where, 'controlFileBytes', 'conffiles', entry.size);
+      for (const line of linesOf((await entry.bytes(READ_LIMITS.controlFileBytes)).toString('utf8'))) {
         // dpkg ≥ 1.20 allows a "remove-on-upgrade" flag before the path.
         const path = line.trim().replace(/^remove-on-upgrade\s+/, '');
         if (path.startsWith('/')) out.conffiles.add(path);
@@ -135,7 +154,11 @@ export async function readDeb(input: string): Promise<ReadPackage> {
   const fields = control.control;
   const name = fields?.get('Package') ?? input;
   const pkg: ReadPackage = { input, format: 'deb', name, members: collector.members, deb };
-  pkg.requires = [...debianRelationNames(fields?.get('Pre-Depends')), ...debianRelationNames(fields?.get('Depends'))];
+  pkg.requires = withinRelations(
+    `${input} control`,
+    [...debianRelationNames(fields?.get('Pre-Depends')), ...debianRelationNames(fields?.get('Depends'))],
+    'Pre-Depends and Depends relations',
+  );
   // What kpkg writes into every package's changelog (src/layouts/deb/common.ts).
   const changelog = collector.members.find((m) => m.path === `/usr/share/doc/${name}/changelog.Debian.gz`);
   pkg.byKpkg = changelog?.text?.includes(', packaged by kpkg.') === true;

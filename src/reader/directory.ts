@@ -8,6 +8,7 @@ import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 import { MemberCollector, type RawMember } from './collect.js';
+import { overLimit, READ_LIMITS } from './limits.js';
 import type { ReadPackage } from './model.js';
 
 /** Files up to this size are read with one call; bigger ones stream. */
@@ -27,6 +28,7 @@ async function walk(root: string): Promise<Found[]> {
       const relative = dir === '' ? name : `${dir}/${name}`;
       return { relative, stat: await lstat(join(root, relative)) };
     });
+    if (found.length + stats.length > READ_LIMITS.members) throw overLimit(root, 'members', 'the count of files');
     for (const { relative, stat } of stats) {
       const mode = stat.mode & 0o7777;
       if (stat.isDirectory()) {

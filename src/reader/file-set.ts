@@ -4,6 +4,7 @@
  * through a symlink into linux-kbuild), never touching the real file system.
  */
 import { KpkgError } from '../util/errors.js';
+import { runSteps, type Steps } from '../util/interrupt.js';
 import { parentOf } from './member-path.js';
 import type { Member, ReadPackage } from './model.js';
 
@@ -25,6 +26,11 @@ export interface Resolution {
 /** Linux gives up after 40 symlinks in one lookup (MAXSYMLINKS, include/linux/namei.h). */
 export const MAX_SYMLINK_HOPS = 40;
 
+/** FileSet.filling's step. */
+const FILL_STEP = 4096;
+/** The constructor's mark for FileSet.filling: the set is filled afterwards, in steps. */
+const UNFILLED = Symbol('unfilled');
+
 export class FileSet {
   readonly packages: readonly ReadPackage[];
   readonly #members = new Map<string, SetMember>();
@@ -32,11 +38,24 @@ export class FileSet {
   /** Non-directory paths shipped by more than one package. */
   readonly conflicts: { path: string; packages: string[] }[] = [];
 
-  constructor(packages: readonly ReadPackage[]) {
+  constructor(packages: readonly ReadPackage[], unfilled?: typeof UNFILLED) {
     this.packages = packages;
+    if (unfilled !== UNFILLED) runSteps(this.#fill());
+  }
+
+  /** The set of `packages`, made in steps of FILL_STEP members (verify's run lets signals in between). */
+  static *filling(packages: readonly ReadPackage[]): Steps<FileSet> {
+    const set = new FileSet(packages, UNFILLED);
+    yield* set.#fill();
+    return set;
+  }
+
+  *#fill(): Steps<void> {
     const owners = new Map<string, string[]>();
-    for (const pkg of packages) {
+    let count = 0;
+    for (const pkg of this.packages) {
       for (const member of pkg.members) {
+        if (++count % FILL_STEP === 0) yield;
         for (let dir = parentOf(member.path); !this.#dirs.has(dir); dir = parentOf(dir)) this.#dirs.add(dir);
         if (member.type === 'dir') {
           this.#dirs.add(member.path);
@@ -45,7 +64,9 @@ export class FileSet {
         }
         const previous = this.#members.get(member.path);
         if (previous !== undefined && previous.type !== 'dir' && previous.pkg !== pkg) {
-          owners.set(member.path, [...(owners.get(member.path) ?? [previous.pkg.name]), pkg.name]);
+          const names = owners.get(member.path);
+          if (names === undefined) owners.set(member.path, [previous.pkg.name, pkg.name]);
+          else names.push(pkg.name);
         }
         this.#members.set(member.path, { ...member, pkg });
       }

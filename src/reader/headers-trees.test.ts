@@ -71,3 +71,22 @@ test('a build link to a directory without a marker, or no marker at all, makes n
     [['/opt/k', undefined, undefined]],
   );
 });
+
+test('trees sharing one configuration through symlinks share one parsed map: 2,000 trees, one 1 MiB config, linear time', () => {
+  const config = 'CONFIG_ARM64=y\n'.repeat(70_000);
+  const members = [dirMember('/usr/src/shared'), textMember('/usr/src/shared/auto.conf', config)];
+  for (let i = 0; i < 2000; i++) {
+    members.push(dirMember(`/usr/src/t${i}`), dirMember(`/usr/src/t${i}/include/config`));
+    members.push(linkMember(`/usr/src/t${i}/include/config/auto.conf`, '/usr/src/shared/auto.conf'));
+    members.push(fileMember(`/usr/src/t${i}/Module.symvers`));
+  }
+  const started = performance.now();
+  const trees = findHeadersTrees(new FileSet([debPackage('shared', members)]));
+  assert.equal(trees.length, 2000);
+  assert.equal(trees[0]?.config.get('CONFIG_ARM64'), 'y');
+  assert.ok(
+    trees.every((t) => t.config === trees[0]?.config),
+    'one map',
+  );
+  assert.ok(performance.now() - started < 5000, `${performance.now() - started} ms`);
+});

@@ -6,8 +6,8 @@
  * the /lib/modules/<release>/source link, or the wrapper Makefile's "include <dir>/Makefile".
  */
 import { parseKconfig } from '../kernel/kconfig.js';
-import type { FileSet } from './file-set.js';
-import { isWithin } from './member-path.js';
+import type { FileSet, SetMember } from './file-set.js';
+import { isWithin, parentOf } from './member-path.js';
 
 export interface HeadersTree {
   /** The tree's directory (symlinks resolved). */
@@ -57,19 +57,39 @@ function sourceDirOf(set: FileSet, root: string, release: string | undefined): s
   return r.kind === 'dir' && r.path !== root ? r.path : undefined;
 }
 
-function areasOf(set: FileSet, dirs: readonly string[]): string[] {
-  const areas = new Set(dirs);
+/** The symlinks of the set by the directory they are in, each with its place in the set's order. */
+type SymlinksByDir = Map<string, { member: SetMember; order: number }[]>;
+
+function symlinksByDir(set: FileSet): SymlinksByDir {
+  const byDir: SymlinksByDir = new Map();
+  let order = 0;
   for (const member of set.all()) {
     if (member.type !== 'symlink') continue;
-    if (!dirs.some((dir) => member.path.startsWith(`${dir}/`) && !member.path.slice(dir.length + 1).includes('/')))
-      continue;
+    const dir = parentOf(member.path);
+    const entry = { member, order: order++ };
+    const list = byDir.get(dir);
+    if (list === undefined) byDir.set(dir, [entry]);
+    else list.push(entry);
+  }
+  return byDir;
+}
+
+/** `dirs` and the directories outside them that their top-level symlinks reach, in the set's order. */
+function areasOf(set: FileSet, symlinks: SymlinksByDir, dirs: readonly string[]): string[] {
+  const areas = new Set(dirs);
+  const links = dirs
+    .filter((dir) => dir !== '/')
+    .flatMap((dir) => symlinks.get(dir) ?? [])
+    .sort((a, b) => a.order - b.order);
+  for (const { member } of links) {
     const r = set.resolve(member.path);
     if (r.kind === 'dir' && !dirs.some((dir) => isWithin(r.path, dir))) areas.add(r.path);
   }
   return [...areas];
 }
 
-export function findHeadersTrees(set: FileSet): HeadersTree[] {
+/** The roots of the trees: where build links lead (to a tree with a marker), and every marker's directory. */
+function treeRoots(set: FileSet): string[] {
   const roots = new Set<string>();
   for (const member of set.all()) {
     const link = MODULES_LINK.exec(member.path);
@@ -82,37 +102,73 @@ export function findHeadersTrees(set: FileSet): HeadersTree[] {
     const marker = MARKERS.find((m) => member.path.endsWith(m));
     if (marker !== undefined) roots.add(member.path.slice(0, -marker.length) || '/');
   }
-  const trees: HeadersTree[] = [];
-  for (const root of [...roots].sort()) {
-    const kernelRelease = text(set, `${root}/include/config/kernel.release`)?.trim();
-    const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(
-      text(set, `${root}/include/generated/utsrelease.h`) ?? '',
-    )?.[1];
-    const releases = [...new Set([utsRelease, kernelRelease].filter((r): r is string => r !== undefined && r !== ''))];
-    const release = releases[0];
-    const sourceDir = sourceDirOf(set, root, release);
-    const autoConf = text(set, `${root}/include/config/auto.conf`);
-    const dotConfig = autoConf === undefined ? text(set, `${root}/.config`) : undefined;
-    const configText = autoConf ?? dotConfig;
-    const owner = ['/include/config/auto.conf', '/include/config/kernel.release', '/Module.symvers', '/Makefile']
-      .map((m) => set.resolve(`${root}${m}`).member?.pkg.name)
-      .find((name) => name !== undefined);
-    const tree: HeadersTree = {
-      root,
-      releases,
-      package: owner ?? set.resolve(root).member?.pkg.name ?? '?',
-      config: configText === undefined ? new Map<string, string>() : parseKconfig(configText),
-      areas: areasOf(set, sourceDir === undefined ? [root] : [root, sourceDir]),
-    };
-    if (release !== undefined) tree.release = release;
-    if (sourceDir !== undefined) tree.sourceDir = sourceDir;
-    if (configText !== undefined) tree.configFile = autoConf !== undefined ? 'include/config/auto.conf' : '.config';
-    trees.push(tree);
-  }
-  return trees;
+  return [...roots].sort();
 }
 
-/** Whether `path` is part of a headers tree (where a leftover .o is a packaging mistake). */
+/** parseKconfig once per text: trees may share one configuration through symlinks, and then share its map. */
+function parsedOnce(): (text: string) => Map<string, string> {
+  const parsed = new Map<string, Map<string, string>>();
+  return (text) => {
+    const known = parsed.get(text);
+    if (known !== undefined) return known;
+    const config = parseKconfig(text);
+    parsed.set(text, config);
+    return config;
+  };
+}
+
+function treeAt(
+  set: FileSet,
+  root: string,
+  symlinks: SymlinksByDir,
+  parse: (text: string) => Map<string, string>,
+): HeadersTree {
+  const kernelRelease = text(set, `${root}/include/config/kernel.release`)?.trim();
+  const utsRelease = /^#define UTS_RELEASE "([^"]+)"/m.exec(
+    text(set, `${root}/include/generated/utsrelease.h`) ?? '',
+  )?.[1];
+  const releases = [...new Set([utsRelease, kernelRelease].filter((r): r is string => r !== undefined && r !== ''))];
+  const release = releases[0];
+  const sourceDir = sourceDirOf(set, root, release);
+  const autoConf = text(set, `${root}/include/config/auto.conf`);
+  const dotConfig = autoConf === undefined ? text(set, `${root}/.config`) : undefined;
+  const configText = autoConf ?? dotConfig;
+  const owner = ['/include/config/auto.conf', '/include/config/kernel.release', '/Module.symvers', '/Makefile']
+    .map((m) => set.resolve(`${root}${m}`).member?.pkg.name)
+    .find((name) => name !== undefined);
+  const tree: HeadersTree = {
+    root,
+    releases,
+    package: owner ?? set.resolve(root).member?.pkg.name ?? '?',
+    config: configText === undefined ? new Map<string, string>() : parse(configText),
+    areas: areasOf(set, symlinks, sourceDir === undefined ? [root] : [root, sourceDir]),
+  };
+  if (release !== undefined) tree.release = release;
+  if (sourceDir !== undefined) tree.sourceDir = sourceDir;
+  if (configText !== undefined) tree.configFile = autoConf !== undefined ? 'include/config/auto.conf' : '.config';
+  return tree;
+}
+
+export function findHeadersTrees(set: FileSet): HeadersTree[] {
+  const symlinks = symlinksByDir(set);
+  const parse = parsedOnce();
+  return treeRoots(set).map((root) => treeAt(set, root, symlinks, parse));
+}
+
+/**
+ * Whether a path is part of a headers tree (where a leftover .o is a packaging mistake): the trees'
+ * areas indexed once, each path's own directories looked up in them.
+ */
+export function headersTreeAreas(trees: readonly HeadersTree[]): (path: string) => boolean {
+  const areas = new Set(trees.flatMap((t) => t.areas));
+  if (areas.has('/')) return (path) => path.startsWith('/');
+  return (path) => {
+    for (let dir = path; dir !== '/'; dir = parentOf(dir)) if (areas.has(dir)) return true;
+    return false;
+  };
+}
+
+/** Whether `path` is part of one of `trees` (headersTreeAreas, for one path). */
 export function inHeadersTree(path: string, trees: readonly HeadersTree[]): boolean {
-  return trees.some((t) => t.areas.some((area) => isWithin(path, area)));
+  return headersTreeAreas(trees)(path);
 }

@@ -3,7 +3,7 @@
  * only the facts the checks need (ELF header, digests, scan hits, a few small texts). Nothing
  * else of the contents is kept.
  */
-import type { DynamicInfo } from '../elf/dynamic.js';
+import type { NeededLibraries } from '../elf/dynamic.js';
 import type { ElfReadResult } from '../elf/elf.js';
 import type { FamilyId } from '../package/family.js';
 
@@ -22,8 +22,8 @@ export interface Member {
   link?: string;
   /** For ELF files: what their header says (kept only for files starting with the ELF magic). */
   elf?: ElfReadResult;
-  /** For executables and shared objects: what they need from shared libraries (DT_NEEDED, imports). */
-  dynamic?: DynamicInfo;
+  /** For executables and shared objects: the shared libraries they need (DT_NEEDED) and their soname. */
+  dynamic?: NeededLibraries;
   /** MD5 of the contents, hex (computed when the format has a digest list to compare, i.e. deb). */
   md5?: string;
   /** The contents, for the few small files the checks read (configs, kernel.release, Makefiles). */

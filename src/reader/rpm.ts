@@ -4,6 +4,7 @@ import { readCpio } from '../archive/cpio.js';
 import { openRpm, RPMTAG } from '../archive/rpm.js';
 import { BUILDHOST } from '../formats/rpm/metadata.js';
 import { MemberCollector } from './collect.js';
+import { withinRelations } from './limits.js';
 import type { Member, ReadPackage } from './model.js';
 import { decompressed } from './decompressed.js';
 
@@ -31,7 +32,9 @@ export async function readRpm(input: string): Promise<ReadPackage> {
       );
       if (member === undefined || entry.type !== 'file' || entry.nlink < 2) continue;
       if (entry.size === 0) {
-        emptyLinks.set(entry.ino, [...(emptyLinks.get(entry.ino) ?? []), member]);
+        const links = emptyLinks.get(entry.ino);
+        if (links === undefined) emptyLinks.set(entry.ino, [member]);
+        else links.push(member);
       } else {
         for (const earlier of emptyLinks.get(entry.ino) ?? []) {
           earlier.type = 'hardlink';
@@ -50,7 +53,8 @@ export async function readRpm(input: string): Promise<ReadPackage> {
   const epoch = header.has(RPMTAG.EPOCH) ? header.numbers(RPMTAG.EPOCH)?.[0] : undefined;
   const pkg: ReadPackage = { input, format: 'rpm', name, members: collector.members };
   // rpmlib(...) requires are rpm's own features, not packages.
-  pkg.requires = (header.strings(RPMTAG.REQUIRENAME) ?? []).filter((r) => !r.startsWith('rpmlib(')).map((r) => [r]);
+  const requires = (header.strings(RPMTAG.REQUIRENAME) ?? []).filter((r) => !r.startsWith('rpmlib('));
+  pkg.requires = withinRelations(`${input} header`, requires, 'REQUIRENAME entries').map((r) => [r]);
   pkg.byKpkg = header.string(RPMTAG.BUILDHOST) === BUILDHOST;
   if (version !== undefined)
     pkg.version = `${epoch === undefined ? '' : `${epoch}:`}${version}${release === undefined ? '' : `-${release}`}`;

@@ -5,8 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import type { DecompressionKind } from '../archive/compress.js';
-import { readTar } from '../archive/tar.js';
+import { readTar, type TarReadEntry } from '../archive/tar.js';
 import { MemberCollector } from './collect.js';
+import { assertSize, READ_LIMITS, withinRelations } from './limits.js';
 import { installPath } from './member-path.js';
 import type { ReadPackage } from './model.js';
 import { decompressed } from './decompressed.js';
@@ -23,13 +24,21 @@ export function parsePkginfoValues(text: string): Map<string, string[]> {
     if (line.startsWith('#')) continue;
     const m = /^([A-Za-z0-9_]+) = (.*)$/.exec(line);
     if (m?.[1] === undefined || m[2] === undefined) continue;
-    fields.set(m[1], [...(fields.get(m[1]) ?? []), m[2].trim()]);
+    const values = fields.get(m[1]);
+    if (values === undefined) fields.set(m[1], [m[2].trim()]);
+    else values.push(m[2].trim());
   }
   return fields;
 }
 
 function baseName(input: string): string {
   return input.replace(/\/+$/, '').split('/').pop() ?? input;
+}
+
+/** A .PKGINFO or .BUILDINFO's "key = value" lines, refused over READ_LIMITS.controlFileBytes. */
+async function pacmanValues(input: string, entry: TarReadEntry, path: string): Promise<Map<string, string[]>> {
+  assertSize(input, 'controlFileBytes', path.slice(1), entry.size);
+  return parsePkginfoValues((await entry.bytes(READ_LIMITS.controlFileBytes)).toString('utf8'));
 }
 
 export async function readTarPackage(input: string, compression: DecompressionKind): Promise<ReadPackage> {
@@ -42,12 +51,12 @@ export async function readTarPackage(input: string, compression: DecompressionKi
     const path = installPath(entry.name, input);
     if (path !== undefined && PACMAN_METADATA.has(path)) {
       if (path === '/.PKGINFO' && entry.type === 'file') {
-        const values = parsePkginfoValues((await entry.bytes(16 * 1024 * 1024)).toString('utf8'));
+        const values = await pacmanValues(input, entry, path);
         pkginfo = new Map([...values].map(([key, v]) => [key, v[0] ?? '']));
-        depends = values.get('depend') ?? [];
+        depends = withinRelations(`${input} .PKGINFO`, values.get('depend') ?? [], 'depend lines');
       }
       if (path === '/.BUILDINFO' && entry.type === 'file')
-        buildTools = parsePkginfoValues((await entry.bytes(16 * 1024 * 1024)).toString('utf8')).get('buildtool') ?? [];
+        buildTools = (await pacmanValues(input, entry, path)).get('buildtool') ?? [];
       continue;
     }
     await addTarEntry(collector, entry);

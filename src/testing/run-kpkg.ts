@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The CLI built beside this file (dist/testing/ → dist/cli/bin.js; the same in any other tsc --outDir). */
@@ -36,6 +37,43 @@ export async function runKpkgWithStdout(
     env: { ...env, CI: 'true' },
   });
   return { exitCode: r.exitCode ?? -1, stdout: '', stderr: r.stderr };
+}
+
+export interface MeasuredRun extends KpkgRun {
+  /** Wall time. */
+  seconds: number;
+  /** Peak resident set size (GNU time's %M). */
+  peakRssMiB: number;
+}
+
+const MEASURED = /^kpkg-measured ([\d.]+) (\d+)\n?$/m;
+/** What GNU time adds before its figures when the command fails. */
+const TIME_STATUS = /^Command (?:exited with non-zero status|terminated by signal) \d+\n/m;
+
+/** runKpkg under /usr/bin/time: also the wall time and the peak RSS; stderr without time's line. */
+export async function runKpkgMeasured(args: readonly string[], env: Record<string, string> = {}): Promise<MeasuredRun> {
+  const r = await execa('/usr/bin/time', ['-f', 'kpkg-measured %e %M', process.execPath, BIN, ...args], {
+    reject: false,
+    env: { ...env, CI: 'true' },
+    stdin: 'ignore',
+  });
+  const measured = MEASURED.exec(r.stderr);
+  if (measured === null) throw new Error(`/usr/bin/time gave no figures (apt-get install time):\n${r.stderr}`);
+  return {
+    exitCode: r.exitCode ?? -1,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(MEASURED, '').replace(TIME_STATUS, ''),
+    seconds: Number(measured[1]),
+    peakRssMiB: Number(measured[2]) / 1024,
+  };
+}
+
+/** The built CLI as a child process of its own, for tests that signal it. */
+export function spawnKpkg(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs kpkg with --json and parses stdout; fails with stderr when the command failed. */

@@ -8,6 +8,7 @@
  * 4. exits with 128 + the signal's number (130, 143, 129).
  * A second signal kills the processes at once and exits without cleaning up.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { killDescendantsNow, stopDescendants } from './descendants.js';
 
 export type Cleanup = () => Promise<void> | void;
@@ -47,6 +48,44 @@ export async function critical<T>(body: () => Promise<T>): Promise<T> {
   } finally {
     criticalSections--;
     if (criticalSections === 0) criticalDone?.();
+  }
+}
+
+/** How long work may hold the event loop before letTheLoopTurn gives a signal's handler its turn. */
+export const LOOP_TURN_MS = 50;
+let lastTurn = performance.now();
+
+/**
+ * Called often by long loops (a package's members, the checks): at most every LOOP_TURN_MS it
+ * waits for one turn of the event loop, where a pending SIGINT/SIGTERM handler runs. Loops over
+ * buffered data run on promises alone and would otherwise keep the handler out for as long as
+ * they last. After a signal it never returns: the handler exits the process.
+ */
+export async function letTheLoopTurn(): Promise<void> {
+  // Stopping: the work waits for the exit, leaving the loop to the handler.
+  if (received !== undefined) return new Promise<void>(() => undefined);
+  if (performance.now() - lastTurn < LOOP_TURN_MS) return;
+  await nextTurn();
+  lastTurn = performance.now();
+}
+
+/** A long piece of work cut into steps: it yields between them and returns its result at the end. */
+export type Steps<T> = Generator<void, T, undefined>;
+
+/** Runs the steps to their end at once. */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/** Runs the steps to their end, letting the event loop turn between them (letTheLoopTurn). */
+export async function runStepsTurning<T>(steps: Steps<T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await letTheLoopTurn();
   }
 }
 

@@ -6,6 +6,7 @@
 import { ShlibsDatabase } from '../debian/database.js';
 import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
 import { kpkgCacheDir } from '../util/cache.js';
+import { runSteps, runStepsTurning, type Steps } from '../util/interrupt.js';
 import { mapLimit } from '../util/pool.js';
 import type { ListedCheck, VerifyContext } from './check.js';
 import { VERIFY_CHECKS } from './checks/index.js';
@@ -48,22 +49,34 @@ async function cachedDebianData(debianArch: string | undefined): Promise<ShlibsD
 /**
  * What every check reads, computed once: the set (a symlink loop in it is a KpkgError, exit
  * status 2), the shipped configurations, the target — chosen here and nowhere else — and the
- * headers trees.
+ * headers trees. A step after each part.
  */
+function* contextSteps(
+  packages: readonly ReadPackage[],
+  archOption: string | undefined,
+  debianData: ShlibsDatabase | undefined,
+): Steps<VerifyContext> {
+  const set = yield* FileSet.filling(packages);
+  set.assertNoSymlinkLoops();
+  yield;
+  const configs = shippedConfigs(packages);
+  const target = chooseTarget(archOption, packages, configs);
+  yield;
+  const trees = findHeadersTrees(set);
+  yield;
+  return { packages, set, target, configs, trees, debianData };
+}
+
 export function verifyContext(
   packages: readonly ReadPackage[],
   archOption?: string,
   debianData?: ShlibsDatabase,
 ): VerifyContext {
-  const set = new FileSet(packages);
-  set.assertNoSymlinkLoops();
-  const configs = shippedConfigs(packages);
-  const target = chooseTarget(archOption, packages, configs);
-  return { packages, set, target, configs, trees: findHeadersTrees(set), debianData };
+  return runSteps(contextSteps(packages, archOption, debianData));
 }
 
-/** Runs the checks in their order; the results come in findings.ts's order, one per id. */
-export function runChecks(context: VerifyContext, checks: readonly ListedCheck[] = VERIFY_CHECKS): CheckResult[] {
+/** Runs the checks in their order, pausing (yield) after each one; returns the results in findings.ts's order. */
+function* checkRuns(context: VerifyContext, checks: readonly ListedCheck[]): Steps<CheckResult[]> {
   const results = new Map<CheckId, CheckResult>();
   for (const check of checks) {
     const outcomes = check.run(context);
@@ -76,8 +89,14 @@ export function runChecks(context: VerifyContext, checks: readonly ListedCheck[]
         throw new Error(`internal: the check of ${check.title} reported a ${stray.check} finding as ${id}`);
       results.set(id, { id, ...outcome });
     }
+    yield;
   }
   return CHECK_IDS.map((id) => results.get(id) ?? { id, applicable: false, findings: [] });
+}
+
+/** Runs the checks in their order; the results come in findings.ts's order, one per id. */
+export function runChecks(context: VerifyContext, checks: readonly ListedCheck[] = VERIFY_CHECKS): CheckResult[] {
+  return runSteps(checkRuns(context, checks));
 }
 
 export function verifyPackages(
@@ -93,7 +112,7 @@ export function verifyPackages(
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   if (options.arch !== undefined) targetFromOption(options.arch);
   const packages = await readPackages(options.inputs);
-  const context = verifyContext(packages, options.arch);
+  const context = await runStepsTurning(contextSteps(packages, options.arch, undefined));
   const withData: VerifyContext = { ...context, debianData: await cachedDebianData(context.target.arch?.debian) };
-  return reportOf(withData, runChecks(withData));
+  return reportOf(withData, await runStepsTurning(checkRuns(withData, VERIFY_CHECKS)));
 }

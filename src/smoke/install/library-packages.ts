@@ -4,7 +4,6 @@
  * ELF files' DT_NEEDED, looked up in the shlibs/symbols data of kpkg's sysroot of the same suite —
  * stand in for their dependencies in the smoke rootfs. (A .deb brings its own Depends.)
  */
-import { runtimeNeedsOf } from '../../elf/needs.js';
 import { ShlibsDatabase } from '../../debian/database.js';
 import { conventionalPackages } from '../../debian/soname-packages.js';
 import { ensureTargetSysroot } from '../../sysroot/target-sysroot.js';
@@ -21,7 +20,9 @@ export interface LibraryTarget {
 export async function neededSonames(files: readonly string[]): Promise<string[]> {
   const members = [];
   for (const file of files) members.push(...(await readInput(file)).members);
-  return runtimeNeedsOf(members.map((m) => ({ path: m.path, info: m.dynamic }))).libraries.map((l) => l.soname);
+  const provided = new Set(members.flatMap((m) => (m.dynamic?.soname === undefined ? [] : [m.dynamic.soname])));
+  const needed = new Set(members.flatMap((m) => m.dynamic?.needed ?? []).filter((soname) => !provided.has(soname)));
+  return [...needed].sort();
 }
 
 /** The Debian packages of `suite` that provide the sonames the packages need. */

@@ -30,7 +30,14 @@ describe('fuzz: short seeded run of every reader of untrusted bytes', { timeout:
   const samples = new Samples();
   before(async () => {
     // Made once for all targets: compiled ELF files, kpkg's packages, the system tools' archives.
-    await Promise.all([samples.elf(), samples.packages(), samples.system(), samples.realDebs(), samples.cmdTexts()]);
+    await Promise.all([
+      samples.elf(),
+      samples.packages(),
+      samples.system(),
+      samples.realDebs(),
+      samples.cmdTexts(),
+      samples.hostile(),
+    ]);
   });
 
   for (const target of TARGETS) {

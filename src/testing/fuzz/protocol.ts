@@ -7,10 +7,24 @@ export interface ExecRequest {
 
 export type ExecOutcome =
   /** The reader returned or rejected the input with its defined error; `signature` names which. */
-  | { status: 'pass'; signature: string; largestAllocation: number }
-  | { status: 'finding'; kind: FindingKind; message: string; stack: string; largestAllocation: number };
+  | { status: 'pass'; signature: string; largestAllocation: number; measures?: ExecMeasures }
+  | {
+      status: 'finding';
+      kind: FindingKind;
+      message: string;
+      stack: string;
+      largestAllocation: number;
+      measures?: ExecMeasures;
+    };
 
-export type FindingKind = 'exception' | 'allocation' | 'stray-error' | 'hang' | 'worker-crash';
+/** What an exec cost: the worker times it, the host watches the process's resident memory meanwhile. */
+export interface ExecMeasures {
+  elapsedMs: number;
+  /** How far the resident set grew above where it was when the exec began. */
+  rssGrowthMiB: number;
+}
+
+export type FindingKind = 'exception' | 'allocation' | 'stray-error' | 'hang' | 'worker-crash' | 'slow' | 'memory';
 
 export interface WorkerSetup {
   target: string;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { overBudget } from './budgets.js';
 import { copyOf, mutate, resealTarHeaders } from './mutate.js';
 import type { ExecOutcome, FindingKind } from './protocol.js';
 import { Random } from '../random.js';
@@ -104,6 +105,31 @@ async function saveFinding(
   return file;
 }
 
+/**
+ * Runs one exec and holds a pass to the budgets (budgets.ts): too slow for its size, or too much
+ * memory, is a finding — when it is so again on a second run (a loaded machine is not the input's doing).
+ */
+async function withinBudget(
+  host: WorkerHost,
+  target: FuzzTarget,
+  input: Uint8Array,
+  chunkSeed: number,
+): Promise<ExecOutcome> {
+  const outcome = await host.run({ input, chunkSeed }, target.timeoutMs);
+  if (outcome.status !== 'pass' || outcome.measures === undefined) return outcome;
+  if (overBudget(outcome.measures, input.length) === undefined) return outcome;
+  const again = await host.run({ input, chunkSeed }, target.timeoutMs);
+  const over = again.measures === undefined ? undefined : overBudget(again.measures, input.length);
+  if (again.status !== 'pass' || over === undefined) return again;
+  return {
+    status: 'finding',
+    kind: over.kind,
+    message: over.message,
+    stack: '',
+    largestAllocation: again.largestAllocation,
+  };
+}
+
 export async function fuzzTarget(options: FuzzOptions): Promise<FuzzResult> {
   const { target, seed } = options;
   const seeds = await target.seeds(options.samples);
@@ -118,7 +144,7 @@ export async function fuzzTarget(options: FuzzOptions): Promise<FuzzResult> {
   let largestAllocation = 0;
 
   const judge = async (input: Uint8Array, iteration: number, chunkSeed: number): Promise<void> => {
-    const outcome = await host.run({ input, chunkSeed }, target.timeoutMs);
+    const outcome = await withinBudget(host, target, input, chunkSeed);
     execs++;
     largestAllocation = Math.max(largestAllocation, outcome.largestAllocation);
     if (outcome.status === 'pass') {

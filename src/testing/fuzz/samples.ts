@@ -7,6 +7,7 @@ import { cachedCmdTexts, EMBEDDED_CMD_TEXTS } from './seed-cmd.js';
 import {
   arMembers,
   cachedDebs,
+  hostilePackages,
   kpkgCpio,
   systemArchives,
   writtenPackages,
@@ -35,6 +36,8 @@ export class Samples {
 
   readonly packages = once(async (): Promise<WrittenPackages> => writtenPackages(await this.program()));
   readonly realDebs = once(() => cachedDebs());
+  /** Huge counts, deep and wide trees (seed-packages.ts's hostilePackages). */
+  readonly hostile = once(() => hostilePackages());
   readonly system = once((): Promise<SystemArchives> => systemArchives());
 
   /** Uncompressed tar archives: kpkg's data.tar and plain tarball, and the system tar's formats. */

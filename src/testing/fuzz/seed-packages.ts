@@ -2,7 +2,8 @@
  * Package samples for the fuzz corpus: a small headers-like package written by kpkg's own
  * writers in every format and compression, the archives inside them (data.tar, cpio payload),
  * archives made by the system's tar and cpio (pax, ustar with a prefix, newc), compressed streams
- * made by the system's xz, zstd, gzip and bzip2, and real .deb files from apt's cache.
+ * made by the system's xz, zstd, gzip and bzip2, real .deb files from apt's cache, and packages
+ * built to exhaust verify (hostilePackages).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -18,7 +19,22 @@ import type { Packager } from '../../formats/packager.js';
 import { pacmanPackager } from '../../formats/pacman/write-pacman.js';
 import { rpmPackager } from '../../formats/rpm/write-rpm.js';
 import { tarballPackager } from '../../formats/tar/write-tarball.js';
+import type { TarEntry } from '../../archive/tar.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
+import { READ_LIMITS } from '../../reader/limits.js';
+import {
+  controlWithContinuations,
+  dirEntry,
+  elfFiles,
+  emptyFiles,
+  fileEntry,
+  md5sumsOfLines,
+  pkginfoWithDepends,
+  symversTrees,
+  writeDeb,
+  writeTarGz,
+  type DebParts,
+} from '../hostile-packages.js';
 
 const run = promisify(execFile);
 const MTIME = 1700000000;
@@ -209,4 +225,36 @@ export async function kpkgCpio(program: Uint8Array): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of cpioStream(entries)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Packages built to make verify hold or do too much (testing/hostile-packages.ts), scaled to the
+ * fuzzer's inputs: huge line, entry and relation counts, deep and wide trees, thousands of headers
+ * trees. Each passes (read, or refused over a READ_LIMITS limit) within the budgets of budgets.ts.
+ */
+export async function hostilePackages(): Promise<{ deb: Buffer[]; tarball: Buffer[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'kpkg-fuzz-hostile-'));
+  const deb = (name: string, parts: DebParts): Promise<Buffer> =>
+    writeDeb(join(dir, name), parts).then((path) => readFile(path));
+  const tar = (name: string, entries: Iterable<TarEntry>): Promise<Buffer> =>
+    writeTarGz(join(dir, name), entries).then((path) => readFile(path));
+  const deep = `./${'d/'.repeat(2000)}`;
+  try {
+    return {
+      deb: [
+        await deb('elves.deb', { data: elfFiles(2000) }),
+        await deb('trees.deb', { data: symversTrees(500) }),
+        await deb('control.deb', { control: controlWithContinuations(400_000), data: [] }),
+        await deb('md5sums.deb', { md5sums: md5sumsOfLines(READ_LIMITS.members + 1), data: [] }),
+        await deb('deep.deb', { data: [dirEntry(deep), fileEntry(`${deep}f`, 'x')] }),
+      ],
+      tarball: [
+        await tar('depends.pkg.tar.gz', [fileEntry('.PKGINFO', pkginfoWithDepends(READ_LIMITS.relations + 1))]),
+        await tar('wide.tar.gz', emptyFiles(5000)),
+        await tar('trees.tar.gz', symversTrees(500)),
+      ],
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -308,7 +308,11 @@ const verifyDeb = packageTarget(
   'verify-deb',
   'whole .deb as kpkg verify reads and checks it (readInput, verifyPackages)',
   '.deb',
-  async (samples) => [...(await samples.packages()).deb, ...(await samples.realDebs())],
+  async (samples) => [
+    ...(await samples.packages()).deb,
+    ...(await samples.realDebs()),
+    ...(await samples.hostile()).deb,
+  ],
   true,
 );
 const verifyRpm = packageTarget(
@@ -322,7 +326,7 @@ const verifyTarball = packageTarget(
   'verify-tarball',
   'whole tarball and pacman package as kpkg verify reads and checks it',
   '.tar',
-  async (samples) => (await samples.packages()).tarball,
+  async (samples) => [...(await samples.packages()).tarball, ...(await samples.hostile()).tarball],
   true,
 );
 

@@ -11,6 +11,9 @@ import type { ExecOutcome, ExecRequest, WorkerSetup } from './protocol.js';
 /** The heap a worker may use; a reader that builds huge JS structures from a declared count dies here. */
 const WORKER_HEAP_MB = 512;
 
+/** How often the resident memory is sampled while an exec runs. */
+const RSS_SAMPLE_MS = 20;
+
 /** Extra time for the first exec of a new worker (module loading). */
 const STARTUP_ALLOWANCE_MS = 30_000;
 
@@ -43,8 +46,16 @@ export class WorkerHost {
     // seconds, which is not the input's doing.
     const limit = this.#worker === undefined ? timeoutMs + STARTUP_ALLOWANCE_MS : timeoutMs;
     const worker = this.#worker ?? (await this.#start());
+    // The exec's resident memory: the worker is a thread of this process, idle here meanwhile.
+    const rssAtStart = process.memoryUsage.rss();
+    let rssPeak = rssAtStart;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), RSS_SAMPLE_MS);
     return new Promise<ExecOutcome>((resolve) => {
       const finish = (outcome: ExecOutcome, restart: boolean): void => {
+        clearInterval(sampler);
+        rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+        const rssGrowthMiB = (rssPeak - rssAtStart) / (1024 * 1024);
+        outcome.measures = { elapsedMs: outcome.measures?.elapsedMs ?? limit, rssGrowthMiB };
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);

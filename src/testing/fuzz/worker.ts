@@ -49,12 +49,14 @@ port.on('message', (request: ExecRequest) => {
     let thrown: unknown;
     let threw = false;
     let verdict: string | undefined;
+    const started = performance.now();
     try {
       verdict = await target.exec(input, { scratch: setup.scratch, chunkSeed: request.chunkSeed });
     } catch (error) {
       threw = true;
       thrown = error;
     }
+    const elapsedMs = performance.now() - started;
     // Let late rejections and stream errors of this exec surface before judging it.
     await new Promise((resolve) => setImmediate(resolve));
     const { largest, refused } = guard.end();
@@ -72,6 +74,6 @@ port.on('message', (request: ExecRequest) => {
         largestAllocation: largest,
       };
     strays.length = 0;
-    port.postMessage(outcome);
+    port.postMessage({ ...outcome, measures: { elapsedMs, rssGrowthMiB: 0 } } satisfies ExecOutcome);
   })();
 });

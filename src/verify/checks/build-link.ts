@@ -38,10 +38,37 @@ function buildLinks(set: FileSet): BuildLink[] {
   return links;
 }
 
+/** The headers trees looked up by root and by release, indexed once for all the links. */
+interface Trees {
+  byRoot: ReadonlyMap<string, HeadersTree>;
+  /** The trees a build link of a release may lead to (those of no known release too), in the trees' order. */
+  forRelease(release: string): HeadersTree[];
+}
+
+function indexTrees(trees: readonly HeadersTree[]): Trees {
+  const byRoot = new Map(trees.map((t) => [t.root, t]));
+  const byRelease = new Map<string, number[]>();
+  const unreleased: number[] = [];
+  trees.forEach((tree, index) => {
+    if (tree.releases.length === 0) unreleased.push(index);
+    for (const release of new Set(tree.releases)) {
+      const list = byRelease.get(release);
+      if (list === undefined) byRelease.set(release, [index]);
+      else list.push(index);
+    }
+  });
+  const forRelease = (release: string): HeadersTree[] =>
+    [...unreleased, ...(byRelease.get(release) ?? [])]
+      .sort((a, b) => a - b)
+      .map((index) => trees[index])
+      .filter((tree) => tree !== undefined);
+  return { byRoot, forRelease };
+}
+
 /** A link leading out of the set: wrong when the set has the tree, or when no headers package installs there. */
-function outsideTheSet(link: BuildLink, target: string, trees: readonly HeadersTree[]): Finding | undefined {
+function outsideTheSet(link: BuildLink, target: string, trees: Trees): Finding | undefined {
   const detail = { ...memberLocation(link.member), found: link.member.link };
-  const forRelease = trees.filter((t) => t.releases.length === 0 || t.releases.includes(link.release));
+  const forRelease = trees.forRelease(link.release);
   if (forRelease.length > 0) {
     const roots = forRelease.map((t) => t.root).join(', ');
     return finding(
@@ -69,13 +96,13 @@ function outsideTheSet(link: BuildLink, target: string, trees: readonly HeadersT
 /** The headers tree a build link leads to, and what is wrong with it. */
 function judgeLink(
   set: FileSet,
-  trees: readonly HeadersTree[],
+  trees: Trees,
   link: BuildLink,
 ): { tree?: HeadersTree | undefined; problem?: Finding | undefined } {
   const { member, release } = link;
   if (member.type === 'dir') {
     // Arch Linux ships the tree itself there.
-    return { tree: trees.find((t) => t.root === member.path) };
+    return { tree: trees.byRoot.get(member.path) };
   }
   if (member.type !== 'symlink' || member.link === undefined) {
     return {
@@ -97,7 +124,7 @@ function judgeLink(
         detail,
       ),
     };
-  const tree = trees.find((t) => t.root === resolved.path);
+  const tree = trees.byRoot.get(resolved.path);
   if (tree === undefined) {
     const why =
       'a directory with no headers tree in it (no include/config/auto.conf, kernel.release or Module.symvers)';
@@ -123,7 +150,8 @@ function unlinked(tree: HeadersTree): Finding {
 
 export function checkBuildLinks(set: FileSet, trees: readonly HeadersTree[]): Record<BuildLinkId, CheckOutcome> {
   const links = buildLinks(set);
-  const judged = links.map((link) => judgeLink(set, trees, link));
+  const index = indexTrees(trees);
+  const judged = links.map((link) => judgeLink(set, index, link));
   const linked = new Set(judged.map((j) => j.tree?.root));
   const findings = judged.map((j) => j.problem).filter((f) => f !== undefined);
   const missing = trees.filter((t) => !linked.has(t.root)).map(unlinked);

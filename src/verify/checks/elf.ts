@@ -7,7 +7,7 @@ import type { ArchInfo } from '../../arch/arch-table.js';
 import { counted, memberLocation, type CheckOutcome, type VerifyCheck } from '../check.js';
 import type { FileSet, SetMember } from '../../reader/file-set.js';
 import { finding, type Finding } from '../findings.js';
-import { inHeadersTree, type HeadersTree } from '../../reader/headers-trees.js';
+import { headersTreeAreas, type HeadersTree } from '../../reader/headers-trees.js';
 
 type ElfId = 'elf-machine' | 'elf-interpreter' | 'elf-damaged' | 'elf-relocatable';
 
@@ -47,9 +47,9 @@ function judged(member: SetMember, expect: ElfExpectation | undefined): Finding 
 }
 
 /** A relocatable object (not a module) in a headers tree: a build leftover. */
-function leftover(member: SetMember, trees: readonly HeadersTree[]): Finding | undefined {
+function leftover(member: SetMember, inHeadersTree: (path: string) => boolean): Finding | undefined {
   if (member.elf?.kind !== 'elf' || member.elf.elf.type !== 'REL' || member.path.endsWith('.ko')) return undefined;
-  if (!inHeadersTree(member.path, trees)) return undefined;
+  if (!inHeadersTree(member.path)) return undefined;
   const message = `relocatable object ${member.elf.elf.machineName} in a headers tree: a build leftover, external module builds do not use it`;
   return finding('elf-relocatable', message, memberLocation(member));
 }
@@ -69,7 +69,8 @@ export function checkElfFiles(
     arch === undefined && elves.length > 0
       ? { applicable: false, findings: [], note: 'the target is unknown: pass --arch' }
       : { applicable: elves.length > 0, findings: of(id), note };
-  const leftovers = elves.map((m) => leftover(m, trees)).filter((f) => f !== undefined);
+  const inHeadersTree = headersTreeAreas(trees);
+  const leftovers = elves.map((m) => leftover(m, inHeadersTree)).filter((f) => f !== undefined);
   return {
     'elf-machine': targeted('elf-machine'),
     'elf-interpreter': targeted('elf-interpreter'),

@@ -11,7 +11,7 @@ function program(path: string, needed: string[], soname?: string): Member {
     type: 'file',
     size: 64,
     mode: 0o755,
-    dynamic: { needed, imports: [], elfClass: 64, ...(soname === undefined ? {} : { soname }) },
+    dynamic: { needed, ...(soname === undefined ? {} : { soname }) },
   };
 }
 

@@ -11,28 +11,58 @@ import type { CheckOutcome, VerifyCheck } from '../check.js';
 import { finding, type Finding } from '../findings.js';
 import type { ReadPackage } from '../../reader/model.js';
 
-/** Which names may satisfy a soname, per format. */
+/** The relation names that would provide a soname (any one of them), per format, and how the report shows them. */
 function providers(
   pkg: ReadPackage,
   soname: string,
   debianData: ShlibsDatabase | undefined,
-): { matches: (name: string) => boolean; expected: string } | undefined {
+): { names: readonly string[]; expected: string } | undefined {
   switch (pkg.format) {
     case 'deb': {
       const fromData = debianData?.packageOf(soname);
       const names = fromData === undefined ? conventionalPackages(soname) : [fromData];
-      return { matches: (name) => names.includes(name), expected: names.join(' | ') };
+      return { names, expected: names.join(' | ') };
     }
     case 'rpm':
       // rpm's own dependency generator names the soname itself: "libelf.so.1()(64bit)".
-      return { matches: (name) => name === soname || name.startsWith(`${soname}(`), expected: `${soname}()` };
+      return { names: [soname], expected: `${soname}()` };
     case 'pacman': {
       const name = archPackageOf(soname);
-      return name === undefined ? undefined : { matches: (n) => n === name, expected: name };
+      return name === undefined ? undefined : { names: [name], expected: name };
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * The names a package's relations satisfy, indexed once: each name as declared, and for rpm also
+ * each name cut before a '(' ("libelf.so.1()(64bit)" satisfies libelf.so.1).
+ */
+function satisfiedNames(pkg: ReadPackage): Set<string> {
+  const names = new Set<string>();
+  for (const alternatives of pkg.requires ?? []) {
+    for (const name of alternatives) {
+      names.add(name);
+      if (pkg.format !== 'rpm') continue;
+      for (let at = name.indexOf('('); at !== -1; at = name.indexOf('(', at + 1)) names.add(name.slice(0, at));
+    }
+  }
+  return names;
+}
+
+/** Each soname the package's files need and the set does not ship, with the files that need it. */
+function neededBy(pkg: ReadPackage, shippedNames: ReadonlySet<string>): Map<string, string[]> {
+  const bySoname = new Map<string, string[]>();
+  for (const m of pkg.members) {
+    for (const soname of m.dynamic?.needed ?? []) {
+      if (shippedNames.has(soname)) continue;
+      const paths = bySoname.get(soname);
+      if (paths === undefined) bySoname.set(soname, [m.path]);
+      else paths.push(m.path);
+    }
+  }
+  return bySoname;
 }
 
 type PrerequisitesId = 'prerequisites' | 'prerequisites-other';
@@ -56,17 +86,10 @@ export function checkPrerequisites(
   for (const pkg of packages) {
     if (pkg.requires === undefined) continue;
     applicable = true;
-    const declared = pkg.requires;
-    const bySoname = new Map<string, string[]>();
-    for (const m of pkg.members) {
-      for (const soname of m.dynamic?.needed ?? []) {
-        if (shippedNames.has(soname)) continue;
-        bySoname.set(soname, [...(bySoname.get(soname) ?? []), m.path]);
-      }
-    }
-    for (const [soname, paths] of bySoname) {
+    const declared = satisfiedNames(pkg);
+    for (const [soname, paths] of neededBy(pkg, shippedNames)) {
       const p = providers(pkg, soname, debianData);
-      if (p === undefined || declared.some((alternatives) => alternatives.some(p.matches))) continue;
+      if (p === undefined || p.names.some((name) => declared.has(name))) continue;
       const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
       const message = `${shown} need${paths.length === 1 ? 's' : ''} ${soname}, but ${pkg.name} declares no dependency that provides it`;
       (pkg.byKpkg === true ? own : others).push(
