@@ -91,12 +91,13 @@ async function make(dir: string, args: string[] = [], env: Record<string, string
     .join('\n');
 }
 
-test("the GNUmakefile makes plain `make -C <build>` pick the kernel's LLVM=, also in the sub-make; the user's choice wins", async () => {
+test("the GNUmakefile makes plain `make -C <build>` pick the kernel's LLVM=, also in the sub-make; the user's LLVM= wins", async () => {
   const dir = await headersDir(true);
   assert.equal(await make(dir), 'top LLVM=-14 CC=gcc\nsub LLVM=-14');
   assert.equal(await make(dir, ['LLVM=1']), 'top LLVM=1 CC=gcc\nsub LLVM=1');
   assert.equal(await make(dir, ['LLVM=']), 'top LLVM= CC=gcc\nsub LLVM=');
-  assert.equal(await make(dir, ['CC=gcc-12']), 'top LLVM= CC=gcc-12\nsub LLVM=');
+  // dkms 3.0.10 passes CC=clang LD=ld.lld: that CC wins, the LLVM tools stay the kernel's.
+  assert.equal(await make(dir, ['CC=clang']), 'top LLVM=-14 CC=clang\nsub LLVM=-14');
   assert.equal(await make(dir, [], { LLVM: '1' }), 'top LLVM=1 CC=gcc\nsub LLVM=1');
   // Without it (today's packages, gcc-built kernels), make picks gcc: what the check above must change.
   assert.equal(await make(await headersDir(false)), 'top LLVM= CC=gcc\nsub LLVM=');

@@ -51,16 +51,17 @@ export function releaseVersion(release: string): number[] {
 export const COMPILER_DEFAULT_MAKEFILE = 'GNUmakefile';
 
 /**
- * GNUmakefile for an LLVM= build: LLVM=`llvm` unless the user chose (LLVM= given anywhere, CC= on the
- * command line — the top Makefile's own CC assignment overrides an environment CC), exported — the top
- * Makefile runs itself again for M= builds in another output directory (6.13+), and the sub-make sees
- * only the environment — then the kernel's Makefile.
+ * GNUmakefile for an LLVM= build: LLVM=`llvm` unless LLVM= was given (command line or environment),
+ * exported — the top Makefile runs itself again for M= builds in another output directory (6.13+), and
+ * the sub-make sees only the environment — then the kernel's Makefile. A CC= or LD= on the command line
+ * still sets that program (dkms up to 3.0.10 passes `CC=clang LD=ld.lld` itself); the LLVM tools for the
+ * rest (ar, nm, objcopy, strip) stay the kernel's.
  */
 export function compilerDefaultMakefile(compiler: KernelCompiler, llvm: string): string {
   return [
     `# Written by kpkg. This kernel was built with ${compiler.versionText || `${compiler.kind} ${compiler.major}`} and the LLVM tools:`,
-    `# external modules build with them by default (LLVM=${llvm}). An LLVM= or CC= on make's command line wins.`,
-    'ifeq ($(origin LLVM)$(filter command line,$(origin CC)),undefined)',
+    `# external modules build with them by default (LLVM=${llvm}). An LLVM= given to make wins.`,
+    'ifeq ($(origin LLVM),undefined)',
     `export LLVM := ${llvm}`,
     'endif',
     'include Makefile',

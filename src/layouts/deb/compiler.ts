@@ -13,9 +13,10 @@ export const DEBIAN_COMPILER_NAMES: CompilerConvention = {
     // gcc-built: make calls plain gcc (the top Makefile's $(CROSS_COMPILE)gcc), which only the gcc package installs.
     if (c.kind === 'gcc') return [`gcc-${major}`, 'gcc'];
     if (!c.llvm) return [`clang-${major}`, 'clang'];
-    const versioned = [`clang-${major}`, `lld-${major}`, `llvm-${major}`];
-    // Before 5.18 LLVM= selects the plain names only (llvmDefault).
-    return c.llvmSuffixes ? versioned : [...versioned, 'clang', 'lld', 'llvm'];
+    // The plain clang and ld.lld too: dkms up to 3.0.10 (Debian 12's) passes `CC=clang LD=ld.lld` to
+    // make itself. Before 5.18 LLVM= selects the plain names only (llvmDefault), llvm-ar too.
+    const versioned = [`clang-${major}`, `lld-${major}`, `llvm-${major}`, 'clang', 'lld'];
+    return c.llvmSuffixes ? versioned : [...versioned, 'llvm'];
   },
   llvmDefault: (c: KernelCompiler) => (c.llvmSuffixes ? `-${c.major}` : '1'),
 };

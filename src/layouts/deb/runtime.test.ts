@@ -94,10 +94,13 @@ test("the kernel's compiler: gcc-N and the gcc that make calls; clang, lld and l
     { name: 'gcc-12' },
     { name: 'gcc' },
   ]);
+  // And the plain clang and lld, which dkms 3.0.10 names itself (CC=clang LD=ld.lld).
   assert.deepEqual((await debianRuntimeRelations({ needs: NO_NEEDS, compiler: CLANG_14 }, none)).depends, [
     { name: 'clang-14' },
     { name: 'lld-14' },
     { name: 'llvm-14' },
+    { name: 'clang' },
+    { name: 'lld' },
   ]);
   // Before 5.18 LLVM= selects the plain names only: the default-version packages come too.
   const old = await debianRuntimeRelations({ needs: NO_NEEDS, compiler: { ...CLANG_14, llvmSuffixes: false } }, none);
