@@ -85,9 +85,13 @@ export async function neededSonames(dir: string): Promise<Set<string>> {
   return needed;
 }
 
+/** The kernel's compiler as a headers .deb names it, unversioned (layouts/deb/compiler.ts): gcc-12, gcc; clang-14, lld-14, llvm-14, clang, lld. */
+const COMPILER_RELATION = /^(gcc|clang|lld|llvm)(-\d+)?$/;
+
 /**
  * Asserts that a headers .deb's Depends names exactly the packages its ELF files need (readelf -d),
- * each with a version, plus `extra` (e.g. the gcc build of its plugins); returns the field.
+ * each with a version, plus the kernel's compiler (gcc or clang, unversioned), plus `extra` (e.g. the
+ * gcc build of its plugins); returns the field.
  */
 export async function assertDependsMatchElves(deb: string, extra: readonly string[] = []): Promise<string> {
   const depends = await debField(deb, 'Depends');
@@ -97,7 +101,14 @@ export async function assertDependsMatchElves(deb: string, extra: readonly strin
     .filter((c) => c !== '');
   const needed = await neededSonames(await extractDeb(deb));
   const expected = new Set([...needed].map((soname) => DEBIAN_PROVIDER[soname] ?? `unknown provider of ${soname}`));
-  const libraries = declared.filter((c) => !extra.some((e) => c.startsWith(`${e} `) || c === e));
+  const compiler = declared.filter((c) => COMPILER_RELATION.test(c));
+  assert.ok(
+    compiler.some((c) => c === 'gcc' || c === 'clang'),
+    `no compiler in Depends: ${depends}`,
+  );
+  const libraries = declared.filter(
+    (c) => !COMPILER_RELATION.test(c) && !extra.some((e) => c.startsWith(`${e} `) || c === e),
+  );
   const names = libraries.map((c) => c.split(/\s/)[0] ?? '');
   assert.deepEqual(new Set(names), expected, `Depends: ${depends}; readelf -d NEEDED: ${[...needed].join(', ')}`);
   for (const c of libraries) assert.match(c, /^\S+ \(>= [^)]+\)$/, `no minimal version in "${c}" (${depends})`);
