@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { allFamilies } from '../families/families.js';
 import { isKpkgError, KpkgError } from '../util/errors.js';
 import { interrupted } from '../util/interrupt.js';
-import { closedStdoutError } from '../util/output.js';
 import { printableLines } from '../util/printable.js';
 import { useRunTempDir, type RunTempDir } from '../util/run-temp.js';
 import { pathlessIn, systemError } from '../util/system-error.js';
@@ -76,8 +75,6 @@ function report(e: unknown, temp: RunTempDir | undefined): number {
 export async function main(argv: readonly string[]): Promise<number> {
   let temp: RunTempDir | undefined;
   try {
-    const closed = closedStdoutError();
-    if (closed !== undefined) throw closed;
     const program = buildProgram();
     // Each command's temporary files live in one directory, removed at the end or on an interrupt.
     program.hook('preAction', async () => {

@@ -23,7 +23,7 @@ export async function runKpkg(args: readonly string[], env: Record<string, strin
 
 /**
  * Runs the built CLI under bash with its stdout redirected as `redirect` says ("| true": a reader
- * that is gone at once, ">/dev/full", ">&-": closed); stdout is not captured, stderr is.
+ * that is gone at once, ">/dev/full"); stdout is not captured, stderr is.
  */
 export async function runKpkgWithStdout(
   redirect: string,

@@ -408,15 +408,6 @@ const ROWS: BadInput[] = [
     },
   },
   {
-    input: 'stdout closed',
-    exit: 1,
-    message: /^kpkg: error: standard output is closed \(>&-\): kpkg's output would be lost/,
-    run: async (ctx) => ({
-      r: await runKpkgWithStdout('>&-', deb(ctx.objtree, join(ctx.dir, 'out'))),
-      out: join(ctx.dir, 'out'),
-    }),
-  },
-  {
     input: 'an unknown option',
     exit: 2,
     message: /error: unknown option '--no-such-option'/,
