@@ -156,7 +156,7 @@ describe(
         human.stdout,
         /^ {8}\/usr\/src\/linux-headers-[^ ]+\/scripts\/basic\/fixdep \(linux-headers-[^)]+\): built for x86-64 64-bit little-endian, the target is AArch64 64-bit little-endian$/m,
       );
-      assert.match(human.stdout, /^result: FAIL — \d+ errors, \d+ warnings, \d+ notes$/m);
+      assert.match(human.stdout, /^result: FAIL — \d+ errors, \d+ warnings, \d+ notes?$/m);
     });
 
     test("kpkg's own headers package passes", async (t) => {
