@@ -25,12 +25,24 @@ import { mountsBelow } from './mounts.js';
  * and flex are only used when building the kernel itself, never by M= builds; pahole (dwarves) only
  * when vmlinux is in the build directory, which headers packages omit.
  * - xz-utils, zstd: tarballs' decompressors.
+ * - busybox-static: what `smoke --boot`'s initramfs is made of. In every rootfs, so that a boot and a build-only
+ *   run of the same packages share one cached rootfs (each package set is another mmdebstrap run on a cold
+ *   cache); it installs /bin/busybox alone, no applet links, so it provides no command a package could lean on.
  * kmod brings libssl3 (libkmod2 reads module signatures), so sign-file's library is on every
  * Debian target anyway; libelf1 is not. rpm and pacman-package-manager are not in the base set:
  * both bring libelf1 (debugedit, libarchive13), so they go only into the rootfs of the formats
  * they install (FOREIGN_INSTALLERS).
  */
-export const BASE_PACKAGES: readonly string[] = ['gcc', 'make', 'libc6-dev', 'kmod', 'mawk', 'xz-utils', 'zstd'];
+export const BASE_PACKAGES: readonly string[] = [
+  'gcc',
+  'make',
+  'libc6-dev',
+  'kmod',
+  'mawk',
+  'xz-utils',
+  'zstd',
+  'busybox-static',
+];
 
 /** The compiler of BASE_PACKAGES, which a bare rootfs (smoke --bare-rootfs) leaves to the packages' own relations. */
 export const BASE_COMPILER: readonly string[] = ['gcc', 'libc6-dev'];

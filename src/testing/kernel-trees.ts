@@ -55,3 +55,11 @@ export function inTier(spec: TreeSpec): boolean {
     ((spec.series === '6.1' && config === 'tiny') || (spec.series === '6.12' && config === 'full'))
   );
 }
+
+/**
+ * Whether a test case runs in this tier. A case marked `allTierOnly` repeats, on a second tree of the CI tier, a
+ * proof the CI tier already makes on the other one: worth the minutes in `tools/test --all`, not in every CI run.
+ */
+export function caseInTier(c: { readonly spec: TreeSpec; readonly allTierOnly?: boolean }): boolean {
+  return inTier(c.spec) && (FULL_MATRIX || c.allTierOnly !== true);
+}

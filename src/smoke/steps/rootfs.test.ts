@@ -23,6 +23,8 @@ test('the rootfs has the extra packages, and dkms with the DKMS packages when as
   assert.deepEqual(requestedPackages(INPUT), ['libssl-dev', 'dkms', 'vpoll-dkms=0.1-2', 'v4l2loopback-dkms']);
   assert.deepEqual(requestedPackages({ ...INPUT, dkms: [] }), ['libssl-dev']);
   assert.deepEqual(requestedPackages({ ...INPUT, extraPackages: undefined, dkms: undefined }), []);
+  // busybox-static is in every rootfs: a boot run reuses the rootfs of a build-only run of the same packages.
+  assert.deepEqual(requestedPackages({ ...INPUT, boot: true }), requestedPackages(INPUT));
 });
 
 test('the rootfs step makes the spec from the input, unpacks the tarball in workDir and enters it', async () => {

@@ -44,15 +44,14 @@ export const MMDEBSTRAP_ROOTFS: RootfsMaker = {
 };
 
 /**
- * The Debian packages the run asks for on top of the installer's: the extra ones, dkms with the
- * DKMS packages, and the static busybox the boot's initramfs is made of.
+ * The Debian packages the run asks for on top of the installer's: the extra ones, and dkms with the
+ * DKMS packages. (The static busybox the boot's initramfs is made of is in every rootfs: BASE_PACKAGES.)
  */
 export function requestedPackages(input: SmokeInput): string[] {
   const dkms = input.dkms ?? [];
   return [
     ...(input.extraPackages ?? []),
     ...(dkms.length === 0 ? [] : ['dkms', ...dkms.map(aptSpec)]),
-    ...(input.boot === true ? ['busybox-static'] : []),
   ];
 }
 
