@@ -49,10 +49,7 @@ export const MMDEBSTRAP_ROOTFS: RootfsMaker = {
  */
 export function requestedPackages(input: SmokeInput): string[] {
   const dkms = input.dkms ?? [];
-  return [
-    ...(input.extraPackages ?? []),
-    ...(dkms.length === 0 ? [] : ['dkms', ...dkms.map(aptSpec)]),
-  ];
+  return [...(input.extraPackages ?? []), ...(dkms.length === 0 ? [] : ['dkms', ...dkms.map(aptSpec)])];
 }
 
 async function makeRootfs(context: StepContext, maker: RootfsMaker): Promise<StepOutcome> {
