@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KpkgError } from '../util/errors.js';
-import type { ChrootRunResult } from './chroot-run.js';
+import type { TargetRunResult } from './target.js';
 import { aptSpec, buildDkmsModules, builtForRelease, parseDkmsRequest, parseDkmsStatus } from './dkms.js';
 
 test('--dkms takes a package name with an optional =version', () => {
@@ -64,7 +64,7 @@ test('dkms 3.0.10 status lines: installed, built and added, and notes after the 
 });
 
 const RELEASE = '6.1.192';
-const result = (output: string, exitCode = 0): ChrootRunResult => ({
+const result = (output: string, exitCode = 0): TargetRunResult => ({
   exitCode,
   timedOut: false,
   output,
@@ -89,7 +89,7 @@ async function dkmsRoot(pkg: string, module: string, version: string, kos: reado
 }
 
 /** A fake `run` in the rootfs: answers dkms status, dkms build and modinfo, and records what it ran. */
-function fakeRun(status: string, calls: string[][]): (argv: string[]) => Promise<ChrootRunResult> {
+function fakeRun(status: string, calls: string[][]): (argv: string[]) => Promise<TargetRunResult> {
   return (argv) => {
     calls.push(argv);
     if (argv[0] === 'dkms' && argv[1] === 'status') return Promise.resolve(result(status));

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { KpkgError } from '../util/errors.js';
 import { lastLines } from '../util/last-lines.js';
 import { readTextOrUndefined } from '../util/fs.js';
-import type { ChrootRunResult } from './chroot-run.js';
+import type { TargetRunResult } from './target.js';
 import { findKoFiles } from './ko-files.js';
 import { parseModinfo, vermagicMatchesRelease } from './modinfo.js';
 
@@ -111,7 +111,7 @@ async function sourceDirsOf(root: string, pkg: string): Promise<string[]> {
   return dirs;
 }
 
-export type RunInRoot = (argv: string[]) => Promise<ChrootRunResult>;
+export type RunInRoot = (argv: string[]) => Promise<TargetRunResult>;
 
 /**
  * Builds every DKMS module the requested packages installed, with `dkms build -k <release>`,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { access, readFile, stat } from 'node:fs/promises';
 import { test } from 'node:test';
 import { isKpkgError } from '../util/errors.js';
+import { openSandbox } from './sandbox/sandbox.js';
+import { targetRootOwner } from './sandbox/ids.js';
 import { BASE_PACKAGES, ensureRootfsTarball, mmdebstrapArgs, rootfsCacheName, unpackRootfs } from './rootfs.js';
 import { debianArm64Rootfs } from '../testing/smoke-fixtures.js';
 
@@ -57,9 +59,10 @@ test('rootfs tarball: built once, then a cache hit; unpacked copies are private 
     first.spec.packages.join(','),
   );
 
+  const { ids } = await openSandbox();
   const started = performance.now();
-  const a = await unpackRootfs(first.tarball.path);
-  const b = await unpackRootfs(first.tarball.path);
+  const a = await unpackRootfs(ids, first.tarball.path);
+  const b = await unpackRootfs(ids, first.tarball.path);
   t.diagnostic(`unpack: ${Math.round(performance.now() - started) / 2} ms each`);
   try {
     assert.notEqual(a.dir, b.dir);
@@ -77,6 +80,14 @@ test('rootfs tarball: built once, then a cache hit; unpacked copies are private 
     }
     assert.match(await readFile(`${a.dir}/var/lib/dpkg/status`, 'utf8'), /^Package: libelf1$/m);
     assert.equal((await stat(`${a.dir}/tmp`)).mode & 0o1777, 0o1777);
+    // Owned by the target's ids, not by this machine's root: target root is target root's outer id.
+    const owner = targetRootOwner(ids);
+    assert.deepEqual(
+      [(await stat(`${a.dir}/etc/passwd`)).uid, (await stat(`${a.dir}/etc/passwd`)).gid],
+      [owner.uid, owner.gid],
+    );
+    // /etc/shadow's group is shadow (42) in the target, a subordinate id outside.
+    assert.ok((await stat(`${a.dir}/etc/shadow`)).gid >= 100_000);
   } finally {
     await a.remove();
     await b.remove();

@@ -8,6 +8,8 @@ import { withLock } from '../util/file-lock.js';
 import { onInterrupt } from '../util/interrupt.js';
 import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
+import type { SandboxIds } from './sandbox/ids.js';
+import { removeAsTargetRoot, unpackAsTargetRoot } from './sandbox/tree.js';
 
 /**
  * What an external-module build (`make -C /lib/modules/<release>/build M=...`) itself runs on a
@@ -89,7 +91,9 @@ export function rootfsCacheName(spec: Omit<RootfsSpec, 'cacheDir'>): string {
 export function mmdebstrapArgs(spec: RootfsSpec, target: string): string[] {
   const packages = [...new Set(spec.packages)].sort();
   return [
-    '--mode=root',
+    // mmdebstrap's own user namespace with the invoking user's subordinate ids (the ones the sandbox
+    // maps, src/smoke/sandbox/ids.ts): Debian's maintainer scripts never run as the build machine's root.
+    '--mode=unshare',
     '--variant=apt',
     `--architectures=${spec.debianArch}`,
     // mmdebstrap's own emulation check needs arch-test; kpkg checked binfmt itself (ensureBinfmt,
@@ -211,14 +215,14 @@ export async function ensureRootfsTarball(spec: RootfsSpec, options: EnsureRootf
   );
 }
 
-/** A private, writable copy of a rootfs; remove() deletes it. */
+/** A private, writable copy of a rootfs, owned by the target's ids; remove() deletes it. */
 export interface UnpackedRootfs {
   readonly dir: string;
   remove(): Promise<void>;
 }
 
-/** Removes an unpacked rootfs, refusing while anything is mounted inside it. */
-export async function removeRootfsDir(dir: string): Promise<void> {
+/** Removes an unpacked rootfs (as the target's root, who owns it), refusing while anything is mounted inside it. */
+export async function removeRootfsDir(ids: SandboxIds, dir: string): Promise<void> {
   const mounted = await mountsBelow(dir);
   if (mounted.length > 0) {
     throw new KpkgError(`not removing ${dir}: ${mounted.join(', ')} still mounted there`, {
@@ -226,38 +230,35 @@ export async function removeRootfsDir(dir: string): Promise<void> {
       hint: `umount -R ${mounted.join(' ')} && rm -rf --one-file-system ${dir}`,
     });
   }
-  // --one-file-system: never follow a mount out of the rootfs, whatever happened to it.
-  await execa('rm', ['-rf', '--one-file-system', dir]);
+  await removeAsTargetRoot(ids, dir);
 }
 
-/** Unpacks the tarball into a new temporary directory (as root, keeping owners, modes, device nodes). */
-export async function unpackRootfs(tarball: string, parent: string = tmpdir()): Promise<UnpackedRootfs> {
+/**
+ * Unpacks the tarball into a new temporary directory below `parent`, as the target's root of the
+ * sandbox `ids` (keeping the target's owners and modes). `parent` must be reachable by that id.
+ */
+export async function unpackRootfs(
+  ids: SandboxIds,
+  tarball: string,
+  parent: string = tmpdir(),
+): Promise<UnpackedRootfs> {
   const dir = await mkdtemp(join(parent, 'kpkg-rootfs-'));
   try {
-    await execa('tar', [
-      '--extract',
-      '--zstd',
-      `--file=${tarball}`,
-      `--directory=${dir}`,
-      '--numeric-owner',
-      '--preserve-permissions',
-      '--xattrs',
-      '--xattrs-include=*',
-    ]);
+    await unpackAsTargetRoot(ids, tarball, dir);
   } catch (cause) {
-    await removeRootfsDir(dir);
-    throw new KpkgError(`cannot unpack the rootfs tarball ${tarball}`, {
+    await removeRootfsDir(ids, dir);
+    throw new KpkgError(`cannot unpack the rootfs tarball ${tarball} into ${parent}`, {
       where: tarball,
-      hint: `delete it so it is rebuilt: rm ${tarball}`,
+      hint: `the sandbox's root must reach ${parent} (ls -ld ${parent}: o+x on it and its parents); if the tarball is damaged, delete it so it is rebuilt: rm ${tarball}`,
       cause,
     });
   }
-  const forget = onInterrupt(() => removeRootfsDir(dir));
+  const forget = onInterrupt(() => removeRootfsDir(ids, dir));
   return {
     dir,
     remove: async () => {
       forget();
-      await removeRootfsDir(dir);
+      await removeRootfsDir(ids, dir);
     },
   };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { rpmInstaller } from './install/rpm.js';
-import { runSmokeSteps, SMOKE_STEPS } from './smoke.js';
+import { runSmokeSteps, SMOKE_STEPS, type RootfsAccess } from './smoke.js';
+import { hostCopyInto } from '../testing/smoke-steps.js';
 import { done, failed, need, type SmokeInput, type Step } from './steps/step.js';
 import type { SmokeTarget } from './target.js';
 
@@ -53,8 +54,15 @@ function echoTarget(root: string): SmokeTarget {
         output: `ran ${argv.join(' ')}\n`,
         tail: `ran ${argv.join(' ')}`,
       }),
+    put: hostCopyInto(root),
   };
 }
+
+/** How these runs unpack (never: the fake rootfs step makes its own) and enter the rootfs (echoTarget). */
+const ECHO_ROOTFS: RootfsAccess = {
+  unpackRootfs: () => assert.fail('the fake rootfs step unpacks nothing'),
+  enterRootfs: echoTarget,
+};
 
 function step<Name extends string>(name: Name, run: Step<Name>['run']): Step<Name> {
   return { name, run };
@@ -80,7 +88,7 @@ test('the runner stops at the first failing step and reports its name and log ta
     }),
     step('check', () => assert.fail('no step runs after a failure')),
   ];
-  const result = await runSmokeSteps(steps, input, { onStep: (name) => started.push(name), openTarget: echoTarget });
+  const result = await runSmokeSteps(steps, input, { onStep: (name) => started.push(name), rootfsAccess: ECHO_ROOTFS });
   assert.deepEqual(started, ['rootfs', 'build']);
   assert.deepEqual(ran, ['build']);
   assert.deepEqual(Object.keys(result), ['ok', 'failedStep', 'logTail', 'installer', 'timings', 'logFile']);
@@ -114,7 +122,7 @@ test('a passing run reports the facts in the order --json prints them, and keeps
   const result = await runSmokeSteps(
     steps,
     { ...input, artifactsDir: undefined },
-    { keepRootfs: true, openTarget: echoTarget },
+    { keepRootfs: true, rootfsAccess: ECHO_ROOTFS },
   );
   assert.deepEqual(Object.keys(result), [
     'ok',
@@ -138,7 +146,7 @@ test('a passing run reports the facts in the order --json prints them, and keeps
 test('a step that throws still has the rootfs removed', async () => {
   const removed: string[] = [];
   const steps: Step[] = [fakeRootfs(removed), step('install', () => Promise.reject(new Error('copy failed')))];
-  await assert.rejects(runSmokeSteps(steps, input, { openTarget: echoTarget }), /copy failed/);
+  await assert.rejects(runSmokeSteps(steps, input, { rootfsAccess: ECHO_ROOTFS }), /copy failed/);
   assert.deepEqual(removed, ['rootfs']);
 });
 
@@ -148,5 +156,8 @@ test('a step that needs a fact no step before it made is an internal error that 
       Promise.resolve(done({ buildTree: need(facts, 'buildDir', 'check binaries') })),
     ),
   ];
-  await assert.rejects(runSmokeSteps(steps, input), /'check binaries' needs buildDir, which no step before it made/);
+  await assert.rejects(
+    runSmokeSteps(steps, input, { rootfsAccess: ECHO_ROOTFS }),
+    /'check binaries' needs buildDir, which no step before it made/,
+  );
 });

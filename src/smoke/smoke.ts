@@ -13,7 +13,9 @@ import { checkBinariesStep, modinfoStep } from './steps/check.js';
 import { installStep } from './steps/install.js';
 import { binfmtStep, rootfsStep } from './steps/rootfs.js';
 import { LOG_TAIL_LINES, type SmokeFacts, type SmokeInput, type Step, type StepContext } from './steps/step.js';
-import { chrootTarget, loggedTarget, type SmokeTarget } from './target.js';
+import { unpackRootfs } from './rootfs.js';
+import { openSandbox, type Sandbox } from './sandbox/sandbox.js';
+import { loggedTarget, sandboxTarget } from './target.js';
 
 export { sampleModuleDir };
 
@@ -82,8 +84,19 @@ export interface RunStepsOptions<Name extends string> {
   /** Each line of the tools' output as it comes (--verbose). */
   onLine?: ((line: string) => void) | undefined;
   keepRootfs?: boolean | undefined;
-  /** The target in an unpacked rootfs; default: chroot (./target.ts). */
-  openTarget?: ((root: string) => SmokeTarget) | undefined;
+  /** How the run unpacks and enters the rootfs: a sandbox (./sandbox/), or unit tests' own. */
+  rootfsAccess: RootfsAccess;
+}
+
+/** How a run unpacks the target rootfs and runs commands in it. */
+export type RootfsAccess = Pick<StepContext, 'unpackRootfs' | 'enterRootfs'>;
+
+/** The rootfs unpacked and entered in `sandbox`, the target's commands' output tails LOG_TAIL_LINES long. */
+export function sandboxedRootfs(sandbox: Sandbox, onLine: ((line: string) => void) | undefined): RootfsAccess {
+  return {
+    unpackRootfs: (tarball, parent) => unpackRootfs(sandbox.ids, tarball, parent),
+    enterRootfs: (root) => sandboxTarget(sandbox, root, { tailLines: LOG_TAIL_LINES, onLine }),
+  };
 }
 
 async function requireReadable(path: string, what: string): Promise<void> {
@@ -99,11 +112,6 @@ async function requireReadable(path: string, what: string): Promise<void> {
 }
 
 async function validate(opts: SmokeOptions): Promise<Installer> {
-  if (process.getuid?.() !== 0) {
-    throw new KpkgError('kpkg smoke must run as root: it registers binfmt handlers, mounts and chroots', {
-      hint: 'run it again with sudo',
-    });
-  }
   debianArchInfo(opts.debianArch);
   if (opts.packages.length === 0) throw new KpkgError('kpkg smoke needs at least one headers package to install');
   if (!/^[\w.+~-]+$/.test(opts.release)) {
@@ -179,23 +187,20 @@ async function runInOrder<Name extends string>(
 export async function runSmokeSteps<Name extends string>(
   steps: readonly Step<Name>[],
   input: SmokeInput,
-  options: RunStepsOptions<Name> = {},
+  options: RunStepsOptions<Name>,
 ): Promise<SmokeRunResult<Name>> {
   const log: string[] = [];
   const note = (...lines: string[]): void => {
     log.push(...lines);
   };
-  const openTarget =
-    options.openTarget ??
-    ((root: string) =>
-      chrootTarget(root, { tailLines: LOG_TAIL_LINES, onLine: options.onLine, timeoutMs: input.stepTimeoutMs }));
   const facts: SmokeFacts = {};
   const context: StepContext = {
     input,
     facts,
     note,
     onLine: options.onLine,
-    enterRootfs: (root) => loggedTarget(openTarget(root), note),
+    unpackRootfs: options.rootfsAccess.unpackRootfs,
+    enterRootfs: (root) => loggedTarget(options.rootfsAccess.enterRootfs(root), note),
   };
   try {
     const { end, timings } = await runInOrder(steps, context, facts, options.onStep);
@@ -220,14 +225,15 @@ async function writeLog(artifactsDir: string, log: readonly string[]): Promise<s
  * rootfs of that architecture, builds an out-of-tree module there with the package's kbuild
  * tools, checks the module's vermagic and that every program in the build directory is a
  * target binary. Problems with the package give ok:false and the failed step's output; problems
- * with this machine (not root, no qemu-user-static, mirror unreachable) throw KpkgError.
+ * with this machine (no sandbox, no qemu-user-static, mirror unreachable) throw KpkgError.
  */
 export async function smoke(opts: SmokeOptions): Promise<SmokeResult> {
   const installer = await validate(opts);
+  const sandbox = await openSandbox(opts.limits);
   const onLine = opts.verbose ? (opts.onLine ?? ((line: string) => process.stderr.write(`${line}\n`))) : undefined;
   return runSmokeSteps<SmokeStep>(
     SMOKE_STEPS,
     { ...opts, installer },
-    { onStep: opts.onStep, onLine, keepRootfs: opts.keepRootfs },
+    { onStep: opts.onStep, onLine, keepRootfs: opts.keepRootfs, rootfsAccess: sandboxedRootfs(sandbox, onLine) },
   );
 }

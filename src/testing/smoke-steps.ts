@@ -3,10 +3,10 @@
  * entered rootfs, with the commands they run answered by the test.
  */
 import assert from 'node:assert/strict';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, cp, mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { SmokeFacts, SmokeInput, StepContext } from '../smoke/steps/step.js';
-import type { TargetRunResult } from '../smoke/target.js';
+import type { SmokeTarget, TargetRunResult } from '../smoke/target.js';
 import { lastLines } from '../util/last-lines.js';
 import { bareElf } from './bare-elf.js';
 
@@ -21,6 +21,17 @@ export async function putElfProgram(root: string, pathInRoot: string, machine: n
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, bareElf({ class: 64, endian: 'little', type: 'EXEC', machine }));
   await chmod(path, 0o755);
+}
+
+/** A target's put for a plain directory standing for the rootfs: a host copy (the real one unpacks inside the sandbox). */
+export function hostCopyInto(root: string): SmokeTarget['put'] {
+  return async (what, dir) => {
+    const into = join(root, dir);
+    await mkdir(into, { recursive: true });
+    if ('files' in what) for (const file of what.files) await cp(file, join(into, basename(file)));
+    else await cp(what.contentsOf, into, { recursive: true });
+    return targetResult('');
+  };
 }
 
 export interface RecordedStepContext {
@@ -49,9 +60,10 @@ export function stepContext(
   };
   const context: StepContext = {
     input,
-    facts: { target: { root, run }, ...facts },
+    facts: { target: { root, run, put: hostCopyInto(root) }, ...facts },
     note: (...lines) => log.push(...lines),
     onLine: undefined,
+    unpackRootfs: () => assert.fail('the step under test unpacks no rootfs'),
     enterRootfs: () => assert.fail('the step under test enters no rootfs'),
   };
   return { context, commands, log };

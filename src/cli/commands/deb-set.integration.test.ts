@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -17,9 +17,9 @@ import { execa } from 'execa';
 import { writeDeb } from '../../formats/deb/write-deb.js';
 import type { PackageEntry } from '../../package/model.js';
 import { ensureBinfmt } from '../../smoke/binfmt.js';
-import { runInChroot } from '../../smoke/chroot-run.js';
 import { resolveInRoot } from '../../smoke/path-in-root.js';
-import { ensureRootfsTarball, removeRootfsDir, unpackRootfs } from '../../smoke/rootfs.js';
+import { ensureRootfsTarball } from '../../smoke/rootfs.js';
+import { putText, runOk, testTarget, unpackedTestRootfs } from '../../testing/sandbox-rootfs.js';
 import { smoke } from '../../smoke/smoke.js';
 import { smokeRootfsSpec } from '../../smoke/smoke-rootfs-spec.js';
 import { rootfsCacheDir } from '../../testing/smoke-fixtures.js';
@@ -586,18 +586,15 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
               await readFile(await resolveInRoot(root, `/lib/modules/${release}/build/Makefile`), 'utf8'),
               /Makefile/,
             );
-            const inRoot = async (argv: string[]): Promise<string> => {
-              const r = await runInChroot(root, argv);
-              assert.equal(r.exitCode, 0, `${argv.join(' ')}:\n${r.tail}`);
-              return r.output;
-            };
+            const target = await testTarget(root);
+            const inRoot = (argv: string[]): Promise<string> => runOk(target, argv);
             // The target's kmod finds the packaged modules through the packaged depmod indexes.
             assert.match(
               await inRoot(['modinfo', '-k', release, '-F', 'filename', 'crc-ccitt']),
               new RegExp(`^/lib/modules/${release.replaceAll('.', '\\.')}/kernel/lib/crc-ccitt\\.ko\\n?$`),
             );
             // linux-libc-dev: the userspace API of this kernel, asm from the multiarch directory.
-            await writeFile(join(root, 'tmp/uapi.c'), UAPI_PROGRAM);
+            await putText(target, '/tmp/uapi.c', UAPI_PROGRAM);
             await inRoot(['gcc', '-o', '/tmp/uapi', '/tmp/uapi.c']);
             assert.equal(
               (await inRoot(['/tmp/uapi'])).trim(),
@@ -616,7 +613,7 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
               `postrm.d args=${release} ${imagePath} params=purge initrd=${initrd}`,
             ]);
           } finally {
-            await removeRootfsDir(root);
+            await execa('rm', ['-rf', '--one-file-system', root]);
             await rm(work, { recursive: true, force: true });
           }
         });
@@ -630,16 +627,11 @@ for (const spec of SPECS.filter((s) => inTier(s.tree))) {
           const tarball = await ensureRootfsTarball(
             await smokeRootfsSpec({ debianArch: 'arm64', packages: debs, cacheDir: rootfsCacheDir() }),
           );
-          const rootfs = await unpackRootfs(tarball.path);
+          const { rootfs, target } = await unpackedTestRootfs(tarball.path);
           const root = rootfs.dir;
           try {
-            await mkdir(join(root, 'tmp/debs'), { recursive: true });
-            for (const d of debs) await copyFile(d, join(root, 'tmp/debs', basename(d)));
-            const inRoot = async (argv: string[]): Promise<string> => {
-              const r = await runInChroot(root, argv);
-              assert.equal(r.exitCode, 0, `${argv.join(' ')}:\n${r.tail}`);
-              return r.output;
-            };
+            assert.equal((await target.put({ files: debs }, '/tmp/debs')).exitCode, 0);
+            const inRoot = (argv: string[]): Promise<string> => runOk(target, argv);
             await inRoot(['dpkg', '--install', ...debs.map((d) => `/tmp/debs/${basename(d)}`)]);
             const hooks = await hookLog(root);
             assert.deepEqual(

@@ -8,15 +8,15 @@
  *   module against it.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { ensureBinfmt } from '../../smoke/binfmt.js';
-import { runInChroot } from '../../smoke/chroot-run.js';
-import { ensureRootfsTarball, removeRootfsDir, unpackRootfs } from '../../smoke/rootfs.js';
+import { ensureRootfsTarball } from '../../smoke/rootfs.js';
+import { putText, runOk, unpackedTestRootfs } from '../../testing/sandbox-rootfs.js';
 import { sampleModuleDir } from '../../smoke/smoke.js';
 import { smokeRootfsSpec } from '../../smoke/smoke-rootfs-spec.js';
 import { debField } from '../../testing/deb-contents.js';
@@ -188,12 +188,11 @@ describe(
       const tarball = await ensureRootfsTarball(
         await smokeRootfsSpec({ debianArch: 'arm64', packages: [headers], cacheDir: rootfsCacheDir() }),
       );
-      const rootfs = await unpackRootfs(tarball.path);
-      const root = rootfs.dir;
+      const { rootfs, target } = await unpackedTestRootfs(tarball.path);
       try {
-        await cp(repo, join(root, 'srv/kpkg-repo'), { recursive: true });
-        await writeFile(join(root, 'srv/kpkg.list'), 'deb [trusted=yes] file:/srv/kpkg-repo bookworm main\n');
-        await cp(sampleModuleDir(), join(root, 'tmp/kpkg-sample'), { recursive: true });
+        assert.equal((await target.put({ contentsOf: repo }, '/srv/kpkg-repo')).exitCode, 0);
+        await putText(target, '/srv/kpkg.list', 'deb [trusted=yes] file:/srv/kpkg-repo bookworm main\n');
+        assert.equal((await target.put({ contentsOf: sampleModuleDir() }, '/tmp/kpkg-sample')).exitCode, 0);
         const apt = [
           '-o',
           'Dir::Etc::SourceList=/srv/kpkg.list',
@@ -202,11 +201,7 @@ describe(
           '-o',
           'APT::Sandbox::User=root',
         ];
-        const inRoot = async (argv: string[]): Promise<string> => {
-          const r = await runInChroot(root, argv);
-          assert.equal(r.exitCode, 0, `${argv.join(' ')}:\n${r.tail}`);
-          return r.output;
-        };
+        const inRoot = (argv: string[]): Promise<string> => runOk(target, argv);
         await inRoot(['apt-get', ...apt, 'update']);
         await inRoot(['apt-get', ...apt, 'install', '-y', '--no-install-recommends', `linux-headers-${release}`]);
         assert.match(
@@ -219,7 +214,7 @@ describe(
           new RegExp(`^${release.replaceAll('.', '\\.')} `),
         );
       } finally {
-        await removeRootfsDir(root);
+        await rootfs.remove();
       }
     });
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { rootfsCacheDir } from '../../smoke/cache-dir.js';
-import { runInChroot } from '../../smoke/chroot-run.js';
+import { putText, testTarget } from '../../testing/sandbox-rootfs.js';
 import { smoke } from '../../smoke/smoke.js';
 import { assertDependsMatchElves, elfFilesByFile, extractDeb, fileSaysFor } from '../../testing/deb-contents.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
@@ -104,6 +104,7 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
           const build = `/lib/modules/${json.release}/build`;
           // The throwaway key is made on the build machine: openssl in the rootfs would bring libssl3
           // and hide a missing Depends of sign-file (the rootfs has only what the package declares).
+          const keyDir = await mkdtemp(join(tmpdir(), 'kpkg-key-'));
           await execa('openssl', [
             'req',
             '-new',
@@ -117,27 +118,24 @@ for (const series of (['6.1', '6.12'] as const).filter((series) => inTier({ seri
             '-subj',
             '/CN=kpkg throwaway',
             '-keyout',
-            join(root, 'tmp/key.pem'),
+            join(keyDir, 'key.pem'),
             '-out',
-            join(root, 'tmp/key.pem'),
+            join(keyDir, 'key.pem'),
           ]);
+          const target = await testTarget(root);
+          await putText(target, '/tmp/key.pem', await readFile(join(keyDir, 'key.pem'), 'utf8'));
+          await rm(keyDir, { recursive: true, force: true });
           const status = await readFile(join(root, 'var/lib/dpkg/status'), 'utf8');
           for (const pkg of ['libelf1', 'libssl3'])
             assert.match(status, new RegExp(`^Package: ${pkg}$`, 'm'), `${pkg} came with the headers' Depends`);
           assert.doesNotMatch(status, /^Package: openssl$/m);
           const ko = result.moduleFile ?? '';
-          const sign = await runInChroot(root, [
-            `${build}/scripts/sign-file`,
-            'sha256',
-            '/tmp/key.pem',
-            '/tmp/key.pem',
-            ko,
-          ]);
+          const sign = await target.run([`${build}/scripts/sign-file`, 'sha256', '/tmp/key.pem', '/tmp/key.pem', ko]);
           assert.equal(sign.exitCode, 0, sign.tail);
           const signed = await readFile(join(root, ko));
           assert.equal(signed.subarray(-28).toString('latin1'), '~Module signature appended~\n');
 
-          const btf = await runInChroot(root, [`${build}/tools/bpf/resolve_btfids/resolve_btfids`, '--help']);
+          const btf = await target.run([`${build}/tools/bpf/resolve_btfids/resolve_btfids`, '--help']);
           assert.match(btf.output, /usage: resolve_btfids/i);
           assert.doesNotMatch(btf.output, /Exec format error|not found/);
         } finally {

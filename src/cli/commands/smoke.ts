@@ -5,6 +5,7 @@ import { installerFor } from '../../smoke/detect.js';
 import type { HeadersFacts, Installer } from '../../smoke/install/installer.js';
 import { KpkgError } from '../../util/errors.js';
 import { parseDkmsRequest, type DkmsRequest } from '../../smoke/dkms.js';
+import { DEFAULT_LIMITS, limitsFrom } from '../../smoke/sandbox/limits.js';
 import { smoke, type SmokeStep } from '../../smoke/smoke.js';
 import { BOOT_TIMEOUT_MS, bootMachine } from '../../smoke/steps/boot.js';
 import { formatOption, reportFormat } from '../options.js';
@@ -26,6 +27,7 @@ interface SmokeCliOptions {
   boot?: boolean;
   bootTimeout?: string;
   bareRootfs?: boolean;
+  limit?: string[];
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -127,6 +129,11 @@ export function registerSmoke(program: Command): void {
       '--bare-rootfs',
       'a rootfs without a compiler (gcc, libc6-dev): what builds modules must come from what the packages declare',
     )
+    .option(
+      '--limit <name=value>',
+      `what each command in the target's sandbox may use (repeatable): time=<seconds> (default ${DEFAULT_LIMITS.timeMs / 1000}), processes=<n> (default ${DEFAULT_LIMITS.processes}), memory=<size> (all its processes together, default ${DEFAULT_LIMITS.memoryBytes / 1024 ** 3}G), disk=<size> (what it may fill, default ${DEFAULT_LIMITS.diskBytes / 1024 ** 3}G)`,
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--artifacts <dir>', 'copy the built module, smoke.log and the boot console here')
     .option('--keep-rootfs', 'keep the unpacked rootfs and print its path')
     .option('--json', 'print machine-readable JSON on stdout')
@@ -142,12 +149,14 @@ export function registerSmoke(program: Command): void {
         const arch = options.arch ?? facts.debianArch;
         const release = options.release ?? facts.release;
         const dkms = (options.dkms ?? []).map(parseDkmsRequest);
+        const limits = limitsFrom(options.limit ?? []);
         const result = await smoke({
           debianArch: arch,
           packages,
           installer,
           release,
           cacheDir: rootfsCacheDir(),
+          limits,
           ...(options.suite === undefined ? {} : { suite: options.suite }),
           // No LLVM= for a clang-built kernel: its headers choose the compiler themselves (kernel/compiler.ts).
           ...(options.package === undefined ? {} : { extraPackages: options.package }),

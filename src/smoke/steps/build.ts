@@ -3,11 +3,11 @@
  * packages with dkms (only with --dkms), then the out-of-tree module with
  * make -C /lib/modules/<release>/build M=<dir> modules.
  */
-import { cp } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { buildDkmsModules } from '../dkms.js';
 import { findForeignBinaries, foreignSummary } from '../foreign-binaries.js';
 import { findKoFiles } from '../ko-files.js';
+import { resolveInRoot } from '../path-in-root.js';
 import { sampleModuleDir } from '../sample-module-dir.js';
 import type { SmokeTarget } from '../target.js';
 import { done, failed, need, type Step } from './step.js';
@@ -46,8 +46,8 @@ export const buildModuleStep: Step<'build module'> = {
   async run({ input, facts }) {
     const target = need(facts, 'target', 'build module');
     const buildDir = need(facts, 'buildDir', 'build module');
-    const moduleHostDir = join(target.root, MODULE_DIR_IN_ROOT);
-    await cp(input.moduleDir ?? sampleModuleDir(), moduleHostDir, { recursive: true });
+    const copied = await target.put({ contentsOf: input.moduleDir ?? sampleModuleDir() }, MODULE_DIR_IN_ROOT);
+    if (copied.exitCode !== 0) return failed(`kpkg could not copy the module source into the rootfs:\n${copied.tail}`);
     const build = await target.run([
       'make',
       '-C',
@@ -60,6 +60,8 @@ export const buildModuleStep: Step<'build module'> = {
       const foreign = await foreignProgramsNote(target, buildDir, input.debianArch);
       return failed(`${build.tail}${foreign === '' ? '' : `\n${foreign}`}`);
     }
+    // Resolved inside the rootfs: the module's Makefile may have left a symbolic link there.
+    const moduleHostDir = await resolveInRoot(target.root, MODULE_DIR_IN_ROOT);
     const koFiles = await findKoFiles(moduleHostDir);
     if (koFiles.length === 0) return failed(`${build.tail}\nkpkg: make succeeded but built no .ko file`);
     return done({ modules: koFiles.map((ko) => `${MODULE_DIR_IN_ROOT}/${relative(moduleHostDir, ko)}`) });

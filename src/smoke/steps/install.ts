@@ -3,33 +3,39 @@
  * input's installer (../install/: the rootfs's own dpkg, rpm, pacman or tar), then
  * /lib/modules/<release>/build found where the packages put it.
  */
-import { access, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Installer } from '../install/installer.js';
 import { resolveInRoot } from '../path-in-root.js';
-import type { SmokeTarget } from '../target.js';
+import type { SmokeTarget, TargetRunResult } from '../target.js';
 import { done, failed, need, type Step, type StepOutcome } from './step.js';
 
 /** Where the packages are copied in the rootfs. */
 export const PACKAGES_DIR_IN_ROOT = '/tmp/kpkg-packages';
 
-/** Copies `packages` (host paths) into the rootfs; their paths there. */
-async function copyPackagesIn(root: string, packages: readonly string[]): Promise<string[]> {
-  await mkdir(join(root, PACKAGES_DIR_IN_ROOT), { recursive: true });
-  const inRoot: string[] = [];
-  for (const file of packages) {
-    const path = `${PACKAGES_DIR_IN_ROOT}/${basename(file)}`;
-    await copyFile(file, join(root, path));
-    inRoot.push(path);
-  }
-  return inRoot;
+/** Copies `packages` (host paths) into the rootfs; their paths there, or the copy's failure. */
+async function copyPackagesIn(target: SmokeTarget, packages: readonly string[]): Promise<string[] | TargetRunResult> {
+  const copied = await target.put({ files: packages }, PACKAGES_DIR_IN_ROOT);
+  if (copied.exitCode !== 0) return copied;
+  return packages.map((file) => `${PACKAGES_DIR_IN_ROOT}/${basename(file)}`);
 }
 
-async function writeSetupFiles(root: string, installer: Installer): Promise<void> {
-  for (const [path, text] of Object.entries(installer.setupFiles?.() ?? {})) {
-    const hostPath = await resolveInRoot(root, path);
-    await mkdir(dirname(hostPath), { recursive: true });
-    await writeFile(hostPath, text);
+/** Writes the installer's setup files (path in the rootfs → text) into the rootfs, through a host directory of the same layout. */
+async function writeSetupFiles(target: SmokeTarget, installer: Installer): Promise<TargetRunResult | undefined> {
+  const files = Object.entries(installer.setupFiles?.() ?? {});
+  if (files.length === 0) return undefined;
+  const staging = await mkdtemp(join(tmpdir(), 'kpkg-setup-'));
+  try {
+    for (const [path, text] of files) {
+      const hostPath = join(staging, path);
+      await mkdir(dirname(hostPath), { recursive: true });
+      await writeFile(hostPath, text);
+    }
+    const copied = await target.put({ contentsOf: staging }, '/');
+    return copied.exitCode === 0 ? undefined : copied;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
@@ -67,8 +73,10 @@ export const installStep: Step<'install'> = {
   name: 'install',
   async run({ input, facts, note }) {
     const target = need(facts, 'target', 'install');
-    const files = await copyPackagesIn(target.root, input.packages);
-    await writeSetupFiles(target.root, input.installer);
+    const files = await copyPackagesIn(target, input.packages);
+    if (!Array.isArray(files)) return failed(`kpkg could not copy the packages into the rootfs:\n${files.tail}`);
+    const setup = await writeSetupFiles(target, input.installer);
+    if (setup !== undefined) return failed(`kpkg could not write the installer's setup files:\n${setup.tail}`);
     const failure = await runInstaller(target, input.installer, files);
     if (failure !== undefined) return failed(failure);
     return findBuildTree(target, input.release, note);

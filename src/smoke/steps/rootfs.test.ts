@@ -46,16 +46,13 @@ test('the rootfs step makes the spec from the input, unpacks the tarball in work
       asked.ensure = options;
       return Promise.resolve({ path: '/cache/rootfs/bookworm-arm64-abc.tar.zst', built: false, seconds: 0 });
     },
-    unpack: (tarball, parent) => {
-      asked.unpack = [tarball, parent];
-      return Promise.resolve({ dir: '/work/tmpfs/kpkg-rootfs-1', remove: () => Promise.resolve() });
-    },
   };
   const log: string[] = [];
   const onLine = (): void => undefined;
   const target: SmokeTarget = {
     root: '/work/tmpfs/kpkg-rootfs-1',
     run: () => assert.fail('the rootfs step runs nothing'),
+    put: () => assert.fail('the rootfs step copies nothing in'),
   };
   const entered: string[] = [];
   const context: StepContext = {
@@ -63,6 +60,10 @@ test('the rootfs step makes the spec from the input, unpacks the tarball in work
     facts: {},
     note: (...lines) => log.push(...lines),
     onLine,
+    unpackRootfs: (tarball, parent) => {
+      asked.unpack = [tarball, parent];
+      return Promise.resolve({ dir: '/work/tmpfs/kpkg-rootfs-1', remove: () => Promise.resolve() });
+    },
     enterRootfs: (root) => {
       entered.push(root);
       return target;
@@ -91,6 +92,7 @@ test("the binfmt step registers qemu-user for the input's architecture", async (
     facts: {},
     note: () => undefined,
     onLine: undefined,
+    unpackRootfs: () => assert.fail('binfmt unpacks no rootfs'),
     enterRootfs: () => assert.fail('binfmt enters no rootfs'),
   };
   assert.deepEqual(await binfmtStepWith(register).run(context), { ok: true });

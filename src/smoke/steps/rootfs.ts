@@ -1,18 +1,11 @@
 /**
  * The steps that make the target: qemu-user registered for its architecture (binfmt), then its
  * Debian rootfs, built once per package set with mmdebstrap, cached, and unpacked afresh for
- * each run (../rootfs.ts).
+ * each run as the sandbox's root (../rootfs.ts, ../sandbox/).
  */
 import { ensureBinfmt } from '../binfmt.js';
 import { aptSpec } from '../dkms.js';
-import {
-  ensureRootfsTarball,
-  unpackRootfs,
-  type EnsureRootfsOptions,
-  type RootfsSpec,
-  type RootfsTarball,
-  type UnpackedRootfs,
-} from '../rootfs.js';
+import { ensureRootfsTarball, type EnsureRootfsOptions, type RootfsSpec, type RootfsTarball } from '../rootfs.js';
 import { smokeRootfsSpec, type SmokeRootfsInput } from '../smoke-rootfs-spec.js';
 import { done, type SmokeInput, type Step, type StepContext, type StepOutcome } from './step.js';
 
@@ -29,18 +22,16 @@ export function binfmtStepWith(register: (debianArch: string) => Promise<unknown
 
 export const binfmtStep = binfmtStepWith((debianArch) => ensureBinfmt(debianArch));
 
-/** How the rootfs step gets its rootfs; unit tests pass their own. */
+/** How the rootfs step gets its rootfs tarball; unit tests pass their own. (The run unpacks it: StepContext.unpackRootfs.) */
 export interface RootfsMaker {
   spec(input: SmokeRootfsInput): Promise<RootfsSpec>;
   ensureTarball(spec: RootfsSpec, options: EnsureRootfsOptions): Promise<RootfsTarball>;
-  unpack(tarball: string, parent?: string): Promise<UnpackedRootfs>;
 }
 
-/** mmdebstrap's tarball, cached in input.cacheDir, unpacked with tar. */
+/** mmdebstrap's tarball, cached in input.cacheDir. */
 export const MMDEBSTRAP_ROOTFS: RootfsMaker = {
   spec: smokeRootfsSpec,
   ensureTarball: ensureRootfsTarball,
-  unpack: unpackRootfs,
 };
 
 /**
@@ -60,7 +51,7 @@ async function makeRootfs(context: StepContext, maker: RootfsMaker): Promise<Ste
     ...(onLine === undefined ? {} : { onLine }),
   });
   context.note(`${tarball.built ? 'built' : 'reused'} ${tarball.path}`);
-  const rootfs = await maker.unpack(tarball.path, input.workDir);
+  const rootfs = await context.unpackRootfs(tarball.path, input.workDir);
   return done({ rootfs, target: context.enterRootfs(rootfs.dir) });
 }
 

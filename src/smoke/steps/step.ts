@@ -10,6 +10,7 @@ import type { BootReport } from '../boot/report.js';
 import type { DkmsRequest, DkmsResult } from '../dkms.js';
 import type { Installer } from '../install/installer.js';
 import type { UnpackedRootfs } from '../rootfs.js';
+import type { SandboxLimits } from '../sandbox/limits.js';
 import type { SmokeTarget } from '../target.js';
 
 /** How many lines of a failing command's output a failure reports. */
@@ -58,8 +59,8 @@ export interface SmokeInput {
   readonly refreshRootfs?: boolean | undefined;
   /** Directory that receives the built .ko file(s) and smoke.log. */
   readonly artifactsDir?: string | undefined;
-  /** Limit for each command run in the target; default 30 minutes. */
-  readonly stepTimeoutMs?: number | undefined;
+  /** Limits of each command run in the target (its time, processes, memory, disk); default DEFAULT_LIMITS. */
+  readonly limits?: SandboxLimits | undefined;
   /**
    * Where the rootfs is unpacked (default: os.tmpdir()). It must allow device nodes, so not
    * /dev/shm (nodev); a tmpfs mounted without nodev makes unpacking and clean-up faster.
@@ -103,6 +104,8 @@ export interface StepContext {
   readonly note: (...lines: string[]) => void;
   /** Each line of the tools' output as it comes, with --verbose. */
   readonly onLine: ((line: string) => void) | undefined;
+  /** The rootfs tarball unpacked below `parent` (default: the temporary directory), owned by the target's ids. */
+  readonly unpackRootfs: (tarball: string, parent?: string) => Promise<UnpackedRootfs>;
   /** The rootfs unpacked at `root` as a target: the one way steps get to run commands in it. */
   readonly enterRootfs: (root: string) => SmokeTarget;
 }
