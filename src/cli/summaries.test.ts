@@ -153,3 +153,49 @@ test('smoke and the package commands: what the packages and the target said prin
   });
   assert.equal(packages.split('\n').filter((l) => l.startsWith('###')).length, 1, packages);
 });
+
+test("smoke's report: each script that failed or was denied is a line naming package and script, escaped", () => {
+  const facts = { program: 'dpkg', built: 'kpkg_hello.ko', release: '6.12.95', arch: 'arm64' };
+  const denied = {
+    package: 'linux-headers-6.12.95',
+    script: 'postinst',
+    kind: 'denied' as const,
+    words:
+      '/var/lib/dpkg/info/linux-headers-6.12.95.postinst: 3: cannot create /proc/sys/kernel/hostname: Read-only file system',
+  };
+  const failedScript = {
+    package: 'linux-headers-6.12.95\nsmoke passed',
+    script: 'preinst',
+    kind: 'failed' as const,
+    status: 'exit status 1',
+    words: 'no',
+  };
+  const passed = smokeText(
+    { ok: true, vermagic: '6.12.95 SMP', installer: 'deb', timings: [], scripts: [denied] },
+    facts,
+  );
+  assert.ok(
+    passed.endsWith(
+      "\nwarning: linux-headers-6.12.95's postinst was denied: /var/lib/dpkg/info/linux-headers-6.12.95.postinst: 3: cannot create /proc/sys/kernel/hostname: Read-only file system\n",
+    ),
+    passed,
+  );
+  const failed = smokeText(
+    { ok: false, failedStep: 'install', logTail: 'tail', timings: [], scripts: [denied, failedScript] },
+    facts,
+  );
+  assert.equal(
+    failed.split('\n').at(-2),
+    "error: linux-headers-6.12.95\\nsmoke passed's preinst failed (exit status 1): no",
+  );
+  const markdown = smokeMarkdown(
+    { release: '6.12.95', arch: 'arm64' },
+    { ok: true, installer: 'deb', timings: [], scripts: [denied] },
+  );
+  assert.match(markdown, /\n- ⚠️ linux-headers-6\.12\.95's postinst was denied: .*Read-only file system\n$/);
+  const none = smokeMarkdown(
+    { release: '6.12.95', arch: 'arm64' },
+    { ok: true, installer: 'deb', timings: [], scripts: [] },
+  );
+  assert.doesNotMatch(none, /scripts/);
+});

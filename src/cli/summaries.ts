@@ -4,7 +4,8 @@ import type { KernelCompiler } from '../kernel/compiler.js';
 import type { BuildResult } from '../pipeline/build-packages.js';
 import type { SmokeResult } from '../smoke/smoke.js';
 import type { BootReport } from '../smoke/boot/report.js';
-import { mdBlock, mdCode, mdDocument, mebibytes, mdTable, mdText } from '../util/markdown.js';
+import { describeScriptNote, type ScriptNote } from '../smoke/install/script-notes.js';
+import { mdBlock, mdCode, mdDocument, mdPrintable, mebibytes, mdTable, mdText } from '../util/markdown.js';
 import { printable, printableLines, printableReport } from '../util/printable.js';
 
 export function packagesMarkdown<Kind extends string>(command: string, result: BuildResult<Kind>): string {
@@ -103,7 +104,21 @@ export function smokeMarkdown(
       result.timings.map((t) => [mdText(t.step), t.seconds.toFixed(1)]),
     ),
     result.ok || result.logTail === undefined ? undefined : mdBlock(result.logTail),
+    scriptsMarkdown(result.scripts ?? []),
   ]);
+}
+
+/** The packages' scripts that failed or were denied something, as a list; nothing when there are none. */
+function scriptsMarkdown(scripts: readonly ScriptNote[]): string | undefined {
+  if (scripts.length === 0) return undefined;
+  // describeScriptNote is printable already: only Markdown's characters are escaped.
+  const items = scripts.map((s) => `- ${s.kind === 'failed' ? '❌' : '⚠️'} ${mdPrintable(describeScriptNote(s))}`);
+  return `**What the packages' scripts did that headers need not do**\n\n${items.join('\n')}`;
+}
+
+/** A script's note as a line of the text report (printable already): a denial is a warning, a failure an error. */
+function scriptLine(note: ScriptNote): string {
+  return `${note.kind === 'failed' ? 'error' : 'warning'}: ${describeScriptNote(note)}\n`;
 }
 
 /** The boot's lines of the text report. */
@@ -125,9 +140,10 @@ export function smokeText(
   result: SmokeResult,
   facts: { program: string; built: string; release: string; arch: string },
 ): string {
+  const scripts = (result.scripts ?? []).map(scriptLine).join('');
   if (!result.ok)
-    return `${printable(`smoke FAILED at "${result.failedStep ?? '?'}":`)}\n${printableLines(result.logTail ?? '')}\n`;
-  return printableReport([
+    return `${printable(`smoke FAILED at "${result.failedStep ?? '?'}":`)}\n${printableLines(result.logTail ?? '')}\n${scripts}`;
+  const report = printableReport([
     `smoke passed: installed with ${facts.program}, ${facts.built} built against ${facts.release} (${result.buildTree ?? `/lib/modules/${facts.release}/build`}) on emulated ${facts.arch}`,
     `  vermagic: ${result.vermagic ?? ''}`,
     ...(result.dkms ?? []).map(
@@ -136,4 +152,5 @@ export function smokeText(
     ),
     ...(result.boot === undefined ? [] : bootLines(result.boot)),
   ]);
+  return `${report}${scripts}`;
 }

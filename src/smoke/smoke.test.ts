@@ -143,6 +143,23 @@ test('a passing run reports the facts in the order --json prints them, and keeps
   assert.deepEqual(removed, []);
 });
 
+test('what the scripts did goes into the result, whether the run passes or fails', async () => {
+  const denied = {
+    package: 'kernel-devel',
+    script: 'scriptlet',
+    kind: 'denied' as const,
+    words: 'x: Permission denied',
+  };
+  const installs = step('install', () => Promise.resolve(done({ scripts: [denied] })));
+  const passedRun = await runSmokeSteps([fakeRootfs([]), installs], input, { rootfsAccess: ECHO_ROOTFS });
+  assert.deepEqual(passedRun.scripts, [denied]);
+  assert.equal(Object.keys(passedRun).at(-4), 'scripts', 'after the facts --json has always printed');
+  const fails = step('build', () => Promise.resolve(failed('make: *** [modules] Error 2')));
+  const failedRun = await runSmokeSteps([fakeRootfs([]), installs, fails], input, { rootfsAccess: ECHO_ROOTFS });
+  assert.equal(failedRun.ok, false);
+  assert.deepEqual(failedRun.scripts, [denied]);
+});
+
 test('a step that throws still has the rootfs removed', async () => {
   const removed: string[] = [];
   const steps: Step[] = [fakeRootfs(removed), step('install', () => Promise.reject(new Error('copy failed')))];

@@ -6,6 +6,7 @@ import type { BootReport } from './boot/report.js';
 import type { DkmsResult } from './dkms.js';
 import { installerFor } from './detect.js';
 import type { Installer, SmokeInputFormat } from './install/installer.js';
+import type { ScriptNote } from './install/script-notes.js';
 import { sampleModuleDir } from './sample-module-dir.js';
 import { bootConfigStep, bootStep } from './steps/boot.js';
 import { buildModuleStep, dkmsStep } from './steps/build.js';
@@ -72,6 +73,11 @@ export interface SmokeRunResult<Name extends string> {
   timings: { step: Name; seconds: number }[];
   /** Each DKMS module built (with --dkms), in the order asked. */
   dkms?: DkmsResult[];
+  /**
+   * What the packages' maintainer scripts did that a headers package should not need, once the
+   * install step ran, also when the run failed: scripts denied something (warnings) or that failed.
+   */
+  scripts?: ScriptNote[];
   /** How the boot went (with --boot), also when it failed. */
   boot?: BootReport;
 }
@@ -143,6 +149,7 @@ function passed<Name extends string>(facts: SmokeFacts): RunEnd<Name> {
     ...(facts.buildTree === undefined ? {} : { buildTree: facts.buildTree }),
     ...(facts.dkms === undefined ? {} : { dkms: facts.dkms }),
     ...(facts.boot === undefined ? {} : { boot: facts.boot }),
+    ...(facts.scripts === undefined ? {} : { scripts: facts.scripts }),
   };
 }
 
@@ -153,6 +160,7 @@ function failedAt<Name extends string>(step: Name, logTail: string, facts: Smoke
     logTail,
     ...(facts.dkms === undefined ? {} : { dkms: facts.dkms }),
     ...(facts.boot === undefined ? {} : { boot: facts.boot }),
+    ...(facts.scripts === undefined ? {} : { scripts: facts.scripts }),
   };
 }
 

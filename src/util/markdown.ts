@@ -9,7 +9,15 @@ import { printable, printableLines } from './printable.js';
  * \n, never breaks the line), then Markdown's and HTML's special characters.
  */
 export function mdText(text: string): string {
-  return printable(text).replace(/[\\`*_[\]|<>#]/g, (c) => `\\${c}`);
+  return mdPrintable(printable(text));
+}
+
+/**
+ * Text printable() made already (its escapes kept as they are): Markdown's and HTML's special
+ * characters escaped, the backslash too, so that Markdown shows the escapes as printed.
+ */
+export function mdPrintable(text: string): string {
+  return text.replace(/[\\`*_[\]|<>#]/g, (c) => `\\${c}`);
 }
 
 /** The longest run of backticks in `text` (0 when there is none). */

@@ -136,10 +136,10 @@ describe('install commands', () => {
     ]);
     assert.deepEqual(debInstaller.commands(headers), [['dpkg', '--force-unsafe-io', '--install', ...headers]]);
   });
-  test('rpm: initialise the database where the system keeps it, then rpm -i --nodeps', async () => {
+  test('rpm: initialise the database where the system keeps it, then rpm -i -v --nodeps', async () => {
     assert.deepEqual(rpmInstaller.commands(files), [
       ['rpm', '--dbpath', RPM_DBPATH, '--initdb'],
-      ['rpm', '--dbpath', RPM_DBPATH, '-i', '--nodeps', ...files],
+      ['rpm', '--dbpath', RPM_DBPATH, '-i', '-v', '--nodeps', ...files],
     ]);
     assert.deepEqual(await rpmInstaller.rootfsPackages(files), ['rpm']);
   });

@@ -7,6 +7,7 @@
 import type { ArchInfo } from '../../arch/arch-table.js';
 import type { KernelCompiler } from '../../kernel/compiler.js';
 import type { FamilyId } from '../../package/family.js';
+import type { ScriptNote } from './script-notes.js';
 
 /** Input formats `kpkg smoke` installs: one per family. */
 export type SmokeInputFormat = FamilyId;
@@ -42,6 +43,11 @@ export interface Installer {
    * a file it did not extract); undefined when there is none.
    */
   problemIn?(output: string): string | undefined;
+  /**
+   * What the packages' maintainer scripts did in a command's whole output (./script-notes.ts):
+   * the scripts that failed and those denied something; absent for formats that run no scripts (tar).
+   */
+  scriptNotes?(output: string): ScriptNote[];
   /** Where this family's image package puts the kernel a bootloader loads (a path in the target; kpkg smoke --boot boots it). */
   kernelFile(arch: ArchInfo, release: string): string;
   /** Release, architecture and compiler of the kernel the packages (host paths) are for. */

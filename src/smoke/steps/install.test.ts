@@ -3,9 +3,11 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { installerOutput } from '../../testing/installer-output.js';
 import { stepContext, targetResult, type RecordedStepContext } from '../../testing/smoke-steps.js';
 import { debInstaller } from '../install/deb.js';
 import type { Installer } from '../install/installer.js';
+import { rpmInstaller } from '../install/rpm.js';
 import { tarInstaller } from '../install/tar.js';
 import type { TargetRunResult } from '../target.js';
 import { installStep, PACKAGES_DIR_IN_ROOT } from './install.js';
@@ -82,7 +84,7 @@ test('the install step writes the setup files, then finds where the build link l
   const outcome = await installStep.run(context);
   assert.deepEqual(outcome, {
     ok: true,
-    facts: { buildDir: `/lib/modules/${RELEASE}/build`, buildTree: `/usr/src/linux-headers-${RELEASE}` },
+    facts: { buildDir: `/lib/modules/${RELEASE}/build`, buildTree: `/usr/src/linux-headers-${RELEASE}`, scripts: [] },
   });
   assert.deepEqual(commands, [['fake-install', `${PACKAGES_DIR_IN_ROOT}/linux-headers.pkg`]]);
   assert.equal(await readFile(join(root, 'etc/fake/fake.conf'), 'utf8'), 'conf\n');
@@ -92,7 +94,11 @@ test('the install step writes the setup files, then finds where the build link l
 test('the first installer command that fails ends the step with its tail', async () => {
   const installer = fakeInstaller({ commands: () => [['first'], ['second']] });
   const { context, commands } = contextFor(installer, () => targetResult('unpacking\nE: broken package\n', 1));
-  assert.deepEqual(await installStep.run(context), { ok: false, logTail: 'unpacking\nE: broken package' });
+  assert.deepEqual(await installStep.run(context), {
+    ok: false,
+    logTail: 'unpacking\nE: broken package',
+    facts: { scripts: [] },
+  });
   assert.deepEqual(commands, [['first']]);
 });
 
@@ -104,6 +110,7 @@ test('a command that exits 0 but shows a problem fails the step and names the pr
   assert.deepEqual(await installStep.run(context), {
     ok: false,
     logTail: 'warning: could not extract x\nkpkg: a file was not extracted',
+    facts: { scripts: [] },
   });
 });
 
@@ -113,7 +120,56 @@ test('packages that installed no build tree for the release fail the step, listi
   const outcome = await installStep.run(context);
   assert.deepEqual(outcome, {
     ok: false,
+    facts: { scripts: [] },
     logTail: `the packages installed no /lib/modules/${RELEASE}/build/Makefile (wrong release '${RELEASE}'?):\n${listing}`,
   });
   assert.equal(commands.at(-1)?.[0], 'sh');
+});
+
+test('a script denied something is a warning: the step passes, the notes go into the facts and smoke.log', async () => {
+  const { context, log } = contextFor(debInstaller, async () => {
+    await installHeadersTree();
+    return targetResult(installerOutput('dpkg-postinst-denied.txt'));
+  });
+  const outcome = await installStep.run(context);
+  assert.equal(outcome.ok, true);
+  const scripts = outcome.facts?.scripts ?? [];
+  assert.equal(scripts.length, 11);
+  assert.ok(scripts.every((s) => s.kind === 'denied'));
+  assert.equal(
+    log[0],
+    "kpkg: linux-headers-denied's postinst was denied: /var/lib/dpkg/info/linux-headers-denied.postinst: 3: cannot create /usr/lib/kpkg-proof: Read-only file system",
+  );
+});
+
+test("a script that failed fails the step, although rpm exited 0; the tail's first line names it and its words", async () => {
+  const output = installerOutput('rpm-post-failed.txt');
+  await installHeadersTree();
+  const { context, commands } = contextFor(rpmInstaller, (argv) =>
+    targetResult(argv.includes('--initdb') ? '' : output),
+  );
+  const outcome = await installStep.run(context);
+  assert.equal(outcome.ok, false);
+  assert.ok(!outcome.ok);
+  assert.equal(
+    outcome.logTail.split('\n')[0],
+    "kernel-devel-failing-1.0-1.noarch's %post failed (exit status 1): cannot find the compiler",
+  );
+  assert.ok(outcome.logTail.endsWith(targetResult(output).tail));
+  assert.deepEqual(
+    outcome.facts?.scripts?.map((s) => s.kind),
+    ['failed'],
+  );
+  assert.equal(commands.length, 2, 'rpm --initdb, then rpm -i; no look for the build tree');
+});
+
+test("dpkg's failure names the script before the tail it had before", async () => {
+  const output = installerOutput('dpkg-postinst-failed.txt');
+  const { context } = contextFor(debInstaller, () => targetResult(output, 1));
+  const outcome = await installStep.run(context);
+  assert.ok(!outcome.ok);
+  assert.equal(
+    outcome.logTail,
+    `linux-headers-failing's postinst failed (exit status 1): Configuring the headers / cannot find the compiler\n${targetResult(output).tail}`,
+  );
 });

@@ -1,12 +1,15 @@
 /**
  * The install step: the headers packages copied into the rootfs and installed there by the
  * input's installer (../install/: the rootfs's own dpkg, rpm, pacman or tar), then
- * /lib/modules/<release>/build found where the packages put it.
+ * /lib/modules/<release>/build found where the packages put it. What the packages' maintainer
+ * scripts did on the way (../install/script-notes.ts) goes into the facts, whether the step
+ * passes or not: a script that was denied something is a warning, one that failed fails the step.
  */
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Installer } from '../install/installer.js';
+import { describeScriptNote, type ScriptNote } from '../install/script-notes.js';
 import { resolveInRoot } from '../path-in-root.js';
 import type { SmokeTarget, TargetRunResult } from '../target.js';
 import { done, failed, need, type Step, type StepOutcome } from './step.js';
@@ -39,19 +42,44 @@ async function writeSetupFiles(target: SmokeTarget, installer: Installer): Promi
   }
 }
 
-/** Runs the installer's commands in order; the log tail of the first that fails or shows a problem. */
+/** How the installer's commands ended: the log tail of the first that failed, and what the scripts did. */
+interface InstallerRun {
+  readonly failure: string | undefined;
+  readonly scripts: ScriptNote[];
+}
+
+/** Why a command failed, its tail after: the first script that failed, else the problem its output shows. */
+function failureOf(
+  tail: string,
+  exitCode: number,
+  notes: readonly ScriptNote[],
+  problem: string | undefined,
+): string | undefined {
+  const scriptFailed = notes.find((note) => note.kind === 'failed');
+  if (scriptFailed !== undefined) return `${describeScriptNote(scriptFailed)}\n${tail}`;
+  if (exitCode !== 0) return tail;
+  return problem === undefined ? undefined : `${tail}\nkpkg: ${problem}`;
+}
+
+/**
+ * Runs the installer's commands in order until one fails (it exits non-zero, a script failed
+ * although it exited 0 as rpm's %post does, or its output shows a problem), gathering what the
+ * scripts did.
+ */
 async function runInstaller(
   target: SmokeTarget,
   installer: Installer,
   files: readonly string[],
-): Promise<string | undefined> {
+): Promise<InstallerRun> {
+  const scripts: ScriptNote[] = [];
   for (const argv of installer.commands(files)) {
     const result = await target.run(argv);
-    if (result.exitCode !== 0) return result.tail;
-    const problem = installer.problemIn?.(result.output);
-    if (problem !== undefined) return `${result.tail}\nkpkg: ${problem}`;
+    const notes = installer.scriptNotes?.(result.output) ?? [];
+    scripts.push(...notes);
+    const failure = failureOf(result.tail, result.exitCode, notes, installer.problemIn?.(result.output));
+    if (failure !== undefined) return { failure, scripts };
   }
-  return undefined;
+  return { failure: undefined, scripts };
 }
 
 /** Where /lib/modules/<release>/build leads in the rootfs; without a Makefile there, the failure says what is installed. */
@@ -77,8 +105,10 @@ export const installStep: Step<'install'> = {
     if (!Array.isArray(files)) return failed(`kpkg could not copy the packages into the rootfs:\n${files.tail}`);
     const setup = await writeSetupFiles(target, input.installer);
     if (setup !== undefined) return failed(`kpkg could not write the installer's setup files:\n${setup.tail}`);
-    const failure = await runInstaller(target, input.installer, files);
-    if (failure !== undefined) return failed(failure);
-    return findBuildTree(target, input.release, note);
+    const { failure, scripts } = await runInstaller(target, input.installer, files);
+    note(...scripts.map((script) => `kpkg: ${describeScriptNote(script)}`));
+    if (failure !== undefined) return failed(failure, { scripts });
+    const found = await findBuildTree(target, input.release, note);
+    return { ...found, facts: { ...found.facts, scripts } };
   },
 };

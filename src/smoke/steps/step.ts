@@ -9,6 +9,7 @@ import type { KernelCompiler } from '../../kernel/compiler.js';
 import type { BootReport } from '../boot/report.js';
 import type { DkmsRequest, DkmsResult } from '../dkms.js';
 import type { Installer } from '../install/installer.js';
+import type { ScriptNote } from '../install/script-notes.js';
 import type { UnpackedRootfs } from '../rootfs.js';
 import type { SandboxLimits } from '../sandbox/limits.js';
 import type { SmokeTarget } from '../target.js';
@@ -82,6 +83,8 @@ export interface SmokeFacts {
   buildDir?: string;
   /** The headers tree buildDir leads to in the rootfs, symlinks resolved (e.g. /usr/src/kernels/<release>). */
   buildTree?: string;
+  /** What the packages' maintainer scripts did that a headers package should not need: failed or were denied. */
+  scripts?: ScriptNote[];
   /** Each DKMS module built, in the order asked. */
   dkms?: DkmsResult[];
   /** The built module(s): paths inside the rootfs, sorted. */
