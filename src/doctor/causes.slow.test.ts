@@ -266,6 +266,16 @@ const CAUSES: readonly Cause[] = [
     names: ['mmdebstrap is not on PATH', 'apt-get install mmdebstrap'],
     remedy: restorePath,
   },
+  {
+    check: 'smoke-sandbox',
+    cause: 'bubblewrap is not installed',
+    machine: () => Promise.resolve({ hide: ['bwrap'], input: { arch: arm64, features: PLAIN, smoke: true } }),
+    names: [
+      /bwrap is not installed: kpkg smoke runs the packages' scripts in a sandbox made with it/,
+      'apt-get install bubblewrap',
+    ],
+    remedy: restorePath,
+  },
 ];
 
 /** Runs doctor on a machine: with its programs hidden from PATH for the run. */

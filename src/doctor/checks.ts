@@ -5,8 +5,10 @@ import { targetCompilers } from '../kernel/headers/host-programs.js';
 import type { TreeFacts } from '../kernel/inspect.js';
 import { BINFMT_CONF_DIR } from '../smoke/binfmt.js';
 import { qemuCpuFor } from '../smoke/debian-arch.js';
+import { openSandbox } from '../smoke/sandbox/sandbox.js';
 import { defaultCompilers, neededProbes } from '../sysroot/library-probes.js';
 import type { LibrarySource } from '../sysroot/library-source.js';
+import { KpkgError } from '../util/errors.js';
 import { isFile } from '../util/fs.js';
 import { onPath } from '../util/on-path.js';
 import { cCompilerCheck, cLibraryCheck, cxxCompilerCheck } from './compilers.js';
@@ -107,12 +109,24 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   return results;
 }
 
-/** What `kpkg smoke` needs here: qemu-user registered for the target, and mmdebstrap. */
+/** Whether this user can make smoke's sandbox here (src/smoke/sandbox/): its one-line reason when not. */
+async function sandboxProblem(): Promise<KpkgError | undefined> {
+  try {
+    await openSandbox();
+    return undefined;
+  } catch (e) {
+    if (e instanceof KpkgError) return e;
+    throw e;
+  }
+}
+
+/** What `kpkg smoke` needs here: qemu-user registered for the target, mmdebstrap, and its sandbox. */
 async function smokeChecks(input: DoctorInput): Promise<CheckResult[]> {
   const cpu = qemuCpuFor(input.arch.debian);
   const rule = `${input.binfmtConfDir ?? BINFMT_CONF_DIR}/qemu-${cpu}.conf`;
   const conf = await isFile(rule);
   const mm = await onPath('mmdebstrap');
+  const sandbox = await sandboxProblem();
   return [
     {
       id: 'smoke-qemu',
@@ -129,6 +143,17 @@ async function smokeChecks(input: DoctorInput): Promise<CheckResult[]> {
       ok: mm,
       detail: mm ? 'found' : 'mmdebstrap is not on PATH',
       fix: { debian: 'apt-get install mmdebstrap', fedora: 'dnf install mmdebstrap' },
+    },
+    {
+      id: 'smoke-sandbox',
+      what: "the sandbox smoke runs the packages' scripts in (a user namespace with subordinate ids, bubblewrap)",
+      neededFor: 'smoke',
+      ok: sandbox === undefined,
+      detail: sandbox === undefined ? 'made one' : sandbox.message,
+      fix: {
+        debian: sandbox?.hint ?? 'apt-get install bubblewrap uidmap',
+        fedora: sandbox?.hint ?? 'dnf install bubblewrap shadow-utils',
+      },
     },
   ];
 }

@@ -1,8 +1,16 @@
 import { execa } from 'execa';
-import { chown, mkdtemp, stat } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  freeRange,
+  parseSubordinateIds,
+  SUBGID_FILE,
+  SUBUID_FILE,
+  TARGET_IDS,
+  usableRange,
+} from '../smoke/sandbox/ids.js';
 import type { KpkgRun } from './run-kpkg.js';
 
 /** The CLI built beside this file (dist/testing/ → dist/cli/bin.js; the same in any other tsc --outDir). */
@@ -84,4 +92,22 @@ export async function runKpkgAs(
     cwd: env.HOME ?? '/',
   });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `user` with subordinate ids (kpkg smoke's sandbox maps them): a range in /etc/subuid and /etc/subgid
+ * no one else has, added once with usermod (needs root). useradd gives ordinary accounts one; the
+ * test account is a system account, which it does not.
+ */
+export async function withSubordinateIds(user: OrdinaryUser): Promise<OrdinaryUser> {
+  const [uids, gids] = await Promise.all(
+    [SUBUID_FILE, SUBGID_FILE].map(async (f) => parseSubordinateIds(await readFile(f, 'utf8').catch(() => ''))),
+  );
+  const sandboxUser = { name: user.name, uid: user.uid, gid: user.gid };
+  if (usableRange(uids ?? [], sandboxUser) !== undefined && usableRange(gids ?? [], sandboxUser) !== undefined)
+    return user;
+  const first = freeRange([...(uids ?? []), ...(gids ?? [])]);
+  const range = `${first}-${first + TARGET_IDS - 1}`;
+  await execa('usermod', ['--add-subuids', range, '--add-subgids', range, user.name]);
+  return user;
 }

@@ -5,7 +5,7 @@
  * interrupt removes all of them at once, and nothing else in /tmp is touched. A run killed
  * with SIGKILL leaves its directory; the next run removes those whose process is gone.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeLeftoversOfDeadRuns } from './dead-runs.js';
@@ -25,6 +25,9 @@ export async function useRunTempDir(): Promise<RunTempDir> {
   const previous = process.env.TMPDIR;
   await removeLeftoversOfDeadRuns(parent, PREFIX);
   const path = await mkdtemp(join(parent, `${PREFIX}${process.pid}-`));
+  // Others may pass through it, not list it: kpkg smoke's sandbox, whose root is a subordinate id
+  // when kpkg runs as root (src/smoke/sandbox/ids.ts), reaches the rootfs unpacked below it.
+  await chmod(path, 0o711);
   const remove = (): Promise<void> => rm(path, { recursive: true, force: true });
   const unregister = onInterrupt(remove);
   process.env.TMPDIR = path;

@@ -39,10 +39,11 @@ const LAST_WORDS_LINES = 3;
 
 /**
  * The words programs print when the sandbox denies them something: a read-only or forbidden path,
- * no network, no name resolution, no more processes, file size, disk or memory limits.
+ * no network, no name resolution, no more processes, file size, disk or memory limits — and the
+ * line kpkg adds when a limit of the sandbox ended the command (sandbox/run.ts: "kpkg: killed: …").
  */
 const DENIED_WORDS =
-  /Permission denied|Operation not permitted|Read-only file system|Network is unreachable|Connection refused|Temporary failure in name resolution|Temporary failure resolving|Could not resolve host|Resource temporarily unavailable|Cannot fork|File too large|File size limit exceeded|No space left on device|Disk quota exceeded|Cannot allocate memory/;
+  /^kpkg: killed: |Permission denied|Operation not permitted|Read-only file system|Network is unreachable|Connection refused|Temporary failure in name resolution|Temporary failure resolving|Could not resolve host|Resource temporarily unavailable|Cannot fork|File too large|File size limit exceeded|No space left on device|Disk quota exceeded|Cannot allocate memory/;
 
 /** Whether `line` says that something was denied. */
 export function saysDenied(line: string): boolean {

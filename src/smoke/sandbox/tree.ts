@@ -1,10 +1,10 @@
 /**
  * The rootfs directory on this machine, owned by target ids (ids.ts): unpacked and removed by the
  * host's own tar and rm run as target root (in a user namespace, not in the sandbox: they are
- * kpkg's programs on kpkg's cached tarball), and what kpkg copies in handed to target root.
+ * kpkg's programs on kpkg's cached tarball). What kpkg copies in later goes through the sandbox
+ * (SmokeTarget.put).
  */
-import { chown, lchown, lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chown, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { asTargetRootArgv } from './entry.js';
 import { targetRootOwner, type SandboxIds } from './ids.js';
@@ -32,7 +32,9 @@ export function unpackArgs(dir: string): string[] {
  * tarball and pipes it in: target root may not be able to open kpkg's cache (e.g. under /root).
  */
 export async function unpackAsTargetRoot(ids: SandboxIds, tarball: string, dir: string): Promise<void> {
-  await handToTargetRoot(ids, dir);
+  // The rootfs's / is target root's (as root, a subordinate id; an ordinary user's directory is theirs already).
+  const owner = targetRootOwner(ids);
+  await chown(dir, owner.uid, owner.gid);
   const { file, args } = asTargetRootArgv(ids, unpackArgs(dir));
   const zstd = execa('zstd', ['--decompress', '--stdout', tarball], { stdin: 'ignore', buffer: { stdout: false } });
   const tar = execa(file, args, { stdin: 'pipe' });
@@ -40,25 +42,13 @@ export async function unpackAsTargetRoot(ids: SandboxIds, tarball: string, dir: 
   await Promise.all([zstd, tar]);
 }
 
-/** Removes `dir` as target root, who owns what is in it; never following a mount out of it. */
+/**
+ * Removes `dir`: what is in it as target root, who owns it (never following a mount out of it), then
+ * the directory itself as kpkg's user, who owns the directory it is in.
+ */
 export async function removeAsTargetRoot(ids: SandboxIds, dir: string): Promise<void> {
   const { file, args } = asTargetRootArgv(ids, ['rm', '-rf', '--one-file-system', dir]);
-  await execa(file, args, { stdin: 'ignore' });
-}
-
-/**
- * Hands `path` (and, for a directory, everything below it) to target root. Only kpkg running as root
- * must: an ordinary user's files are target root's already. Symbolic links are not followed.
- */
-export async function handToTargetRoot(ids: SandboxIds, path: string): Promise<void> {
-  if (ids.subordinate === undefined) return;
-  const { uid, gid } = targetRootOwner(ids);
-  const info = await lstat(path);
-  if (info.isSymbolicLink()) {
-    await lchown(path, uid, gid);
-    return;
-  }
-  await chown(path, uid, gid);
-  if (!info.isDirectory()) return;
-  for (const entry of await readdir(path)) await handToTargetRoot(ids, join(path, entry));
+  // Its last unlink fails where target root may not write the parent: the rm below does that one.
+  await execa(file, args, { stdin: 'ignore', reject: false });
+  await rm(dir, { recursive: true, force: true });
 }
