@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -9,7 +9,9 @@ import {
   letUserReach,
   ordinaryUser,
   runKpkgAs,
+  withSubordinateIds,
 } from '../../testing/fresh-home.js';
+import { kpkgCacheDir } from '../../smoke/cache-dir.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg, type KpkgRun } from '../../testing/run-kpkg.js';
 
@@ -57,7 +59,7 @@ describe('from an empty HOME: nothing cached, nothing assumed to exist', { timeo
 });
 
 describe(
-  'as an ordinary user from an empty HOME: the trees of the tier packaged with target libraries fetched by kpkg, then proved as root',
+  'as an ordinary user from an empty HOME: the trees of the tier packaged with target libraries fetched by kpkg, and proved by kpkg smoke',
   { timeout: KERNEL_BUILD_TIMEOUT_MS },
   () => {
     const matrix: { spec: TreeSpec; arch: string }[] = [
@@ -67,7 +69,7 @@ describe(
       { spec: { series: '6.12', arch: 'ppc64el', config: 'tiny' }, arch: 'ppc64el' },
     ];
     const trees = matrix.filter((t) => inTier(t.spec));
-    test('doctor, deb, verify, headers and sysroot as an ordinary user; every headers package passes kpkg smoke as root, the first from an empty HOME', async () => {
+    test('doctor, deb, verify, headers, sysroot and smoke as an ordinary user; every headers package passes kpkg smoke, the first from an empty HOME', async () => {
       const user = await ordinaryUser();
       const { home, env } = await freshHome(user);
       const headersDebs: DebJson[] = [];
@@ -144,21 +146,24 @@ describe(
       assertRan(ppc64el, 'sysroot ppc64el');
       assert.match(ppc64el.stdout, new RegExp(`^${home}/\\.cache/kpkg/sysroots/bookworm-ppc64el-`));
 
-      // smoke needs root (chroot, mounts) and says so to an ordinary user.
-      const first = headersDebs[0]?.packages[0]?.path ?? '';
-      const refused = await runKpkgAs(user, ['smoke', first], env);
-      assert.equal(refused.exitCode, 1);
-      assert.match(refused.stderr, /kpkg: error: kpkg smoke must run as root/);
-      assert.doesNotMatch(refused.stderr, /internal error/);
-
-      // As root: the first from an empty HOME (its rootfs built from nothing), the others with the usual cache.
-      const rootHome = await freshHome();
+      // smoke needs no root: its sandbox maps the target's ids to the user's subordinate ids. The first from
+      // the empty HOME (its rootfs built from nothing, as the user), the others with a cache kept for this user.
+      await withSubordinateIds(user);
+      const userCache = join(kpkgCacheDir(), 'test-users', user.name);
+      await mkdir(userCache, { recursive: true });
+      await chown(userCache, user.uid, user.gid);
+      await letUserReach(user, userCache);
       for (const [i, json] of headersDebs.entries()) {
-        const smoke = await runKpkg(['smoke', json.packages[0]?.path ?? '', '--json'], i === 0 ? rootHome.env : {});
-        assertRan(smoke, `smoke ${json.release}`);
+        const deb = json.packages[0]?.path ?? '';
+        const smoke = await runKpkgAs(
+          user,
+          ['smoke', deb, '--json'],
+          i === 0 ? env : { ...env, KPKG_CACHE_DIR: userCache },
+        );
+        assertRan(smoke, `smoke ${json.release} as ${user.name}`);
         assert.ok((JSON.parse(smoke.stdout) as { vermagic: string }).vermagic.startsWith(`${json.release} `));
       }
-      assert.ok((await readdir(join(rootHome.home, '.cache/kpkg/rootfs'))).some((f) => f.endsWith('.tar.zst')));
+      assert.ok((await readdir(join(home, '.cache/kpkg/rootfs'))).some((f) => f.endsWith('.tar.zst')));
     });
   },
 );

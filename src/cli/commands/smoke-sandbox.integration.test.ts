@@ -118,11 +118,15 @@ echo kpkg > /proc/sys/kernel/domainname`,
     assert.match(postinstNotes(json), /denied: .*drop_caches: (Read-only file system|Permission denied)/);
   });
 
-  test('a fork bomb ends at the process limit, in seconds; the report names the script', async () => {
-    const deb = await hostileDeb('forkbomb', 'bomb() { bomb | bomb & }; bomb; sleep 600');
+  test('forking without end stops at the process limit, in seconds; the report names the script', async () => {
+    const deb = await hostileDeb('forkbomb', 'while :; do sleep 600 & done');
     const { json, seconds } = await smokeJson(deb, '--limit', 'processes=64', '--limit', 'time=300');
     assert.equal(json.failedStep, 'install', json.logTail);
-    assert.match(postinstNotes(json), /kpkg: killed: the sandbox ran \d+ processes at once, reaching its limit of 64/);
+    // RLIMIT_NPROC refuses the 64th fork, or the watchdog ends the sandbox when it sees 64 processes first.
+    assert.match(
+      postinstNotes(json),
+      /denied: .*(Cannot fork|Resource temporarily unavailable|kpkg: killed: the sandbox ran \d+ processes at once, reaching its limit of 64)/,
+    );
     assert.ok(seconds < 240, `took ${seconds} s`);
   });
 
