@@ -8,12 +8,13 @@
  * hooks, where dkms's own hook runs `dkms autoinstall` for the release.
  */
 import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { KpkgError } from '../util/errors.js';
 import { lastLines } from '../util/last-lines.js';
 import { readTextOrUndefined } from '../util/fs.js';
 import type { TargetRunResult } from './target.js';
 import { findKoFiles } from './ko-files.js';
+import { resolveInRoot } from './path-in-root.js';
 import { parseModinfo, vermagicMatchesRelease } from './modinfo.js';
 
 export interface DkmsRequest {
@@ -97,13 +98,16 @@ export function builtForRelease(entry: DkmsStatusEntry, release: string): boolea
 
 /** The /usr/src/<dir> holding a dkms.conf that a package installed, from dpkg's file list in the rootfs. */
 async function sourceDirsOf(root: string, pkg: string): Promise<string[]> {
-  const info = join(root, 'var/lib/dpkg/info');
+  // Resolved inside the rootfs: what the packages' scripts left there may be a symbolic link.
+  const info = await resolveInRoot(root, '/var/lib/dpkg/info');
   const lists = (await readdir(info)).filter(
     (f) => f === `${pkg}.list` || (f.startsWith(`${pkg}:`) && f.endsWith('.list')),
   );
   const dirs: string[] = [];
   for (const list of lists) {
-    for (const line of ((await readTextOrUndefined(join(info, list))) ?? '').split('\n')) {
+    for (const line of (
+      (await readTextOrUndefined(await resolveInRoot(root, `/var/lib/dpkg/info/${list}`))) ?? ''
+    ).split('\n')) {
       const m = /^\/usr\/src\/([^/]+)\/dkms\.conf$/.exec(line);
       if (m?.[1] !== undefined) dirs.push(m[1]);
     }
@@ -142,7 +146,7 @@ export async function buildDkmsModules(
     }
     for (const entry of modules) {
       const { module, version } = entry;
-      const tree = join(root, 'var/lib/dkms', module, version);
+      const tree = `/var/lib/dkms/${module}/${version}`;
       let builtBy: DkmsResult['builtBy'];
       let tail: string;
       if (builtForRelease(entry, release)) {
@@ -151,7 +155,7 @@ export async function buildDkmsModules(
       } else {
         const built = await run(['dkms', 'build', '-m', module, '-v', version, '-k', release]);
         if (built.exitCode !== 0) {
-          const makeLog = await readTextOrUndefined(join(tree, 'build/make.log'));
+          const makeLog = await readTextOrUndefined(await resolveInRoot(root, `${tree}/build/make.log`));
           results.push({
             package: request.package,
             module,
@@ -165,7 +169,7 @@ export async function buildDkmsModules(
         tail = built.tail;
       }
       // No directory for the release: dkms built nothing for it.
-      const koFiles = await findKoFiles(join(tree, release)).catch((): string[] => []);
+      const koFiles = await findKoFiles(await resolveInRoot(root, `${tree}/${release}`)).catch((): string[] => []);
       const moduleFiles = koFiles.map((ko) => `/${relative(root, ko)}`);
       const ko = moduleFiles[0];
       if (ko === undefined) {

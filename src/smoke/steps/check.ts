@@ -7,12 +7,14 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { findForeignBinaries, foreignSummary } from '../foreign-binaries.js';
 import { parseModinfo, vermagicMatchesRelease } from '../modinfo.js';
+import { resolveInRoot } from '../path-in-root.js';
 import { done, failed, LOG_TAIL_LINES, need, type Step } from './step.js';
 
 /** Copies the modules (paths in the rootfs) to artifactsDir; the first one's copy. */
 async function copyModulesOut(root: string, modules: readonly string[], artifactsDir: string): Promise<string> {
   await mkdir(artifactsDir, { recursive: true });
-  for (const module of modules) await copyFile(join(root, module), join(artifactsDir, basename(module)));
+  // Resolved inside the rootfs: the module's Makefile may have left a symbolic link on the way.
+  for (const module of modules) await copyFile(await resolveInRoot(root, module), join(artifactsDir, basename(module)));
   return resolve(artifactsDir, basename(modules[0] ?? ''));
 }
 
