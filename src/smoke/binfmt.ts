@@ -106,7 +106,7 @@ async function checkInterpreter(interpreter: string, cpu: string): Promise<void>
 /**
  * Makes sure binaries of `debianArch` run on this machine: binfmt_misc is mounted and a qemu-user
  * handler with the F (fix binary) flag is registered and enabled. F makes the kernel open the
- * interpreter at registration time, so it works inside a chroot that has no qemu in it.
+ * interpreter at registration time, so it works inside a rootfs that has no qemu in it (and in any mount namespace: the sandbox).
  * Idempotent; safe to call from several processes at once. Returns the handler name, or
  * undefined when the architecture runs natively. `confDir` holds the qemu-<cpu>.conf rules.
  */
@@ -140,7 +140,7 @@ export async function ensureBinfmt(debianArch: string, confDir: string = BINFMT_
   const state = parseBinfmtHandler(await readFile(handlerPath, 'utf8'));
   if (!state.flags.includes('F')) {
     throw new KpkgError(
-      `${rule.name} is registered without the F (fix binary) flag, so it cannot run inside a chroot`,
+      `${rule.name} is registered without the F (fix binary) flag, so it cannot run inside the target rootfs`,
       {
         where: handlerPath,
         hint: `echo -1 > ${handlerPath}  # kpkg then registers it from ${confDir}/qemu-${cpu}.conf`,

@@ -16,7 +16,7 @@ export interface ForeignBinary {
  * Walks `dirInRoot` (following symlinks the way the target would, e.g. Debian's
  * /lib/modules/<release>/build → /usr/src/linux-headers-... → ../linux-kbuild-6.1/scripts) and
  * lists the ELF executables and shared objects that are not for `debianArch`. This catches what
- * emulation cannot: on an x86-64 host, a static x86-64 fixdep would run natively in the chroot
+ * emulation cannot: on an x86-64 host, a static x86-64 fixdep would run natively in the rootfs
  * and the smoke build would pass although the board could never run it. Only files with an
  * execute bit or a .so name are read; of those, only ET_EXEC and ET_DYN files count (not
  * relocatables or core dumps), compared by machine, class, byte order and, when both sides

@@ -97,7 +97,7 @@ export function mmdebstrapArgs(spec: RootfsSpec, target: string): string[] {
     '--variant=apt',
     `--architectures=${spec.debianArch}`,
     // mmdebstrap's own emulation check needs arch-test; kpkg checked binfmt itself (ensureBinfmt,
-    // which insists on the F flag, so no qemu binary has to be copied into the chroot).
+    // which insists on the F flag, so no qemu binary has to be copied into the rootfs).
     '--skip=check/qemu',
     `--include=${packages.join(',')}`,
     '--aptopt=Acquire::Languages "none"',

@@ -8,7 +8,7 @@ export const PACMAN_CONF = '/tmp/kpkg-pacman.conf';
 
 /**
  * The pacman.conf kpkg installs with, instead of Debian's /etc/pacman.conf: that one has
- * CheckSpace, which needs /etc/mtab (absent in the chroot: "could not determine filesystem mount
+ * CheckSpace, which needs /etc/mtab (absent in the rootfs: "could not determine filesystem mount
  * points"). No repositories, no signature checks (kpkg's packages are unsigned, the files are
  * given). Architecture: the emulated uname -m (auto) and every pacman name kpkg knows (armv7h is
  * not what uname -m says on armhf): whether the programs are for the target is what `check
