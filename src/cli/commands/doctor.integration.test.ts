@@ -38,6 +38,7 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
         'target-plugin-headers',
         'smoke-qemu',
         'smoke-mmdebstrap',
+        'smoke-sandbox',
       ],
     );
     assert.match(
@@ -64,6 +65,7 @@ describe('kpkg doctor', { timeout: KERNEL_BUILD_TIMEOUT_MS }, () => {
         'target-plugin-headers',
         'smoke-qemu',
         'smoke-mmdebstrap',
+        'smoke-sandbox',
       ],
     );
     assert.match(
