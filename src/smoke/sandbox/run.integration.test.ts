@@ -166,3 +166,12 @@ test('the command runs in its own PID namespace', async () => {
   const result = await run(['sh', '-c', 'echo $$']);
   assert.ok(Number(result.output.trim()) <= 3, result.output);
 });
+
+test("a command that prints without end is kept to its output's start and end", async () => {
+  const result = await run(['sh', '-c', 'echo first; head -c 40000000 /dev/zero | tr "\\0" x; echo; echo last']);
+  assert.equal(result.exitCode, 0, result.tail);
+  assert.ok(result.output.length < 17 * 1024 * 1024, `${result.output.length} characters kept`);
+  assert.match(result.output, /^first\n/);
+  assert.match(result.output, /\[kpkg: \d+ characters of output left out\]/);
+  assert.match(result.tail, /last$/);
+});

@@ -4,6 +4,7 @@
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { KpkgError } from '../../util/errors.js';
+import { BoundedText } from '../../util/bounded-text.js';
 import { lastLines } from '../../util/last-lines.js';
 import { sandboxArgv } from './entry.js';
 import type { Sandbox } from './sandbox.js';
@@ -43,6 +44,10 @@ const SIGNALS: Readonly<Record<string, number>> = {
   SIGTERM: 15,
 };
 
+/** How much of a command's output is kept: its start and its end (the packages' scripts may print without end). */
+const OUTPUT_HEAD_CHARS = 4 * 1024 * 1024;
+const OUTPUT_RECENT_CHARS = 12 * 1024 * 1024;
+
 /** What kpkg adds to the output of a command a limit ended: why, and what was running. */
 function killedNote(limit: WatchdogVerdict): string {
   const running = limit.processes.map((p) => `\n  ${p}`).join('');
@@ -75,7 +80,7 @@ export async function runInSandbox(
     argv,
   });
   const timeoutMs = sandbox.limits.timeMs;
-  let output = '';
+  const captured = new BoundedText(OUTPUT_HEAD_CHARS, OUTPUT_RECENT_CHARS);
   let partial = '';
   const subprocess = execa(file, args, {
     all: true,
@@ -96,7 +101,7 @@ export async function runInSandbox(
   }
   subprocess.all?.on('data', (chunk: Buffer) => {
     const text = chunk.toString('utf8');
-    output += text;
+    captured.append(text);
     if (options.onLine !== undefined) {
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
@@ -114,6 +119,7 @@ export async function runInSandbox(
     });
   }
   if (partial !== '') options.onLine?.(partial);
+  let output = captured.text();
   const signalCode = result.signal === undefined ? undefined : (SIGNALS[result.signal] ?? 64);
   const exitCode = result.exitCode ?? 128 + (signalCode ?? 0);
   const limit: WatchdogVerdict | undefined = result.timedOut
