@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { rpmPackager } from '../formats/rpm/write-rpm.js';
 import type { PackageDescription } from '../package/model.js';
 import { tinyPackage } from '../testing/family-packages.js';
-import { mainEntry } from '../testing/rpm-header.js';
+import { mainEntry, withSignature } from '../testing/rpm-header.js';
+import { HeaderBuilder } from '../formats/rpm/header.js';
 import { KpkgError } from '../util/errors.js';
 import { openRpm, RPMTAG } from './rpm.js';
 
@@ -119,5 +120,16 @@ describe('rpm header checks', () => {
       await kpkgRefusal(bytes),
       'file triplet: BAD, BASENAMES count 3, DIRNAMES count 1, DIRINDEXES count 3: index 1 names directory 7',
     );
+  });
+
+  it('a signature header of more than 32 tags', async () => {
+    const signature = new HeaderBuilder();
+    for (let tag = 2000; tag < 2033; tag++) signature.int32(tag, [0]);
+    const { kpkg, rpm } = await verdicts(
+      'signature-tags',
+      withSignature(good, signature.encode(RPMTAG.HEADERSIGNATURES)),
+    );
+    assert.equal(rpm, 'signature hdr tags: BAD, no. of tags(34) out of range');
+    assert.equal(kpkg, 'rpm: rpm signature header at offset 96 declares 34 tags (rpm allows 1 to 32)');
   });
 });

@@ -9,7 +9,9 @@
  * A header is magic 8e ad e8 01, 4 reserved bytes, the index entry count and the data size
  * (big-endian 32-bit), then 16-byte index entries (tag, type, offset, count) and the data store.
  * The reader checks every size against rpm's own limits (lib/header.c: fewer than 65536 tags,
- * under 16 MiB of data) before reading, so a hostile header cannot make it allocate much.
+ * under 16 MiB of data) before reading, so a hostile header cannot make it allocate much; then
+ * each header as rpm 4.18 checks it (rpm-header-checks.ts), and it computes the digests rpm -K
+ * checks while the file streams (rpm-digests.ts).
  */
 import { KpkgError } from '../util/errors.js';
 import type { ByteSource } from './byte-reader.js';
@@ -24,6 +26,8 @@ export const RPM_LEAD_MAGIC: Buffer = Buffer.from([0xed, 0xab, 0xee, 0xdb]);
 export const RPM_HEADER_MAGIC: Buffer = Buffer.from([0x8e, 0xad, 0xe8, 0x01]);
 /** rpm's hdrchkTags / hdrchkData limits (lib/header.c). */
 export const RPM_MAX_TAGS = 0xffff;
+/** hdrblobVerifyLengths: a signature header has at most 32 tags. */
+export const RPM_MAX_SIGNATURE_TAGS = 32;
 export const RPM_MAX_DATA = 16 * 1024 * 1024;
 
 export { RPMSIGTAG, RPMTAG, RPM_TYPE } from './rpm-tags.js';
@@ -289,8 +293,8 @@ async function readLead(reader: ByteReader, fail: (message: string) => KpkgError
 
 /** Which header is read: rpm's words for it, its region tag, and whether the region must be the whole header. */
 const HEADER_KINDS = {
-  signature: { regionTag: RPMTAG.HEADERSIGNATURES, exactSize: false },
-  main: { regionTag: RPMTAG.HEADERIMMUTABLE, exactSize: true },
+  signature: { regionTag: RPMTAG.HEADERSIGNATURES, exactSize: false, maxTags: RPM_MAX_SIGNATURE_TAGS },
+  main: { regionTag: RPMTAG.HEADERIMMUTABLE, exactSize: true, maxTags: RPM_MAX_TAGS },
 } as const;
 
 async function readHeader(
@@ -306,8 +310,9 @@ async function readHeader(
     throw fail(`bad rpm ${which} header magic at offset ${offset} (expected 8e ad e8 01)`);
   const count = intro.readUInt32BE(8);
   const dataSize = intro.readUInt32BE(12);
-  if (count === 0 || count > RPM_MAX_TAGS)
-    throw fail(`rpm ${which} header at offset ${offset} declares ${count} tags (rpm allows 1 to ${RPM_MAX_TAGS})`);
+  const { regionTag, exactSize, maxTags } = HEADER_KINDS[which];
+  if (count === 0 || count > maxTags)
+    throw fail(`rpm ${which} header at offset ${offset} declares ${count} tags (rpm allows 1 to ${maxTags})`);
   if (dataSize > RPM_MAX_DATA)
     throw fail(
       `rpm ${which} header at offset ${offset} declares ${dataSize} bytes of data (rpm allows at most ${RPM_MAX_DATA})`,
@@ -326,7 +331,7 @@ async function readHeader(
       count: index.readUInt32BE(at + 12),
     });
   }
-  const problem = headerProblem({ entries, store, ...HEADER_KINDS[which] });
+  const problem = headerProblem({ entries, store, regionTag, exactSize });
   if (problem !== undefined) throw fail(`rpm ${which} header at offset ${offset}: ${problem}`);
   // Copy: the store is a view into the reader's chunk, which must not stay pinned.
   return new RpmHeader(entries, Buffer.from(store), fail);

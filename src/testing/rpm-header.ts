@@ -4,14 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { RPM_HEADER_MAGIC, RpmHeader } from '../archive/rpm.js';
+import type { IndexEntry } from '../archive/rpm-header-checks.js';
 import { KpkgError } from '../util/errors.js';
-
-export interface IndexEntry {
-  tag: number;
-  type: number;
-  offset: number;
-  count: number;
-}
 
 export interface ReadHeader {
   index: IndexEntry[];
