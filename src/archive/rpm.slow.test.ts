@@ -1,10 +1,13 @@
 // openRpm on packages built by rpmbuild (not in test:unit: every case needs rpmbuild's output).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { decompressed } from '../reader/decompressed.js';
 import { buildRpm, miniHeadersRoot, tool } from '../testing/verify-packages.js';
+import { mainEntry } from '../testing/rpm-header.js';
 import { KpkgError } from '../util/errors.js';
 import { readCpio } from './cpio.js';
 import { openRpm, RPM_LEAD_SIZE, RPMTAG } from './rpm.js';
@@ -84,5 +87,35 @@ describe('openRpm on packages built by rpmbuild', () => {
     const badHeaderMagic = Buffer.from(good);
     badHeaderMagic[RPM_LEAD_SIZE] = 0;
     await fails(badHeaderMagic, /bad rpm signature header magic/);
+  });
+
+  it("rpmbuild's digests match; a NAME changed afterwards fails the header digests as rpm -Kv says", async () => {
+    for (const file of built.values()) {
+      const rpm = await openRpm([await readFile(file)], { where: file });
+      const { results, missing } = await rpm.digests();
+      assert.deepEqual(
+        [results.map((r) => `${r.name}: ${r.ok ? 'OK' : 'BAD'}`), missing],
+        [['Header SHA256 digest: OK', 'Header SHA1 digest: OK', 'Payload SHA256 digest: OK', 'MD5 digest: OK'], []],
+        file,
+      );
+    }
+    const tampered = await readFile(built.get('zstd') ?? '');
+    const name = mainEntry(tampered, RPMTAG.NAME);
+    tampered.write('K', name.dataAt);
+    const file = join(root, 'tampered.rpm');
+    await writeFile(file, tampered);
+    const rpm = await openRpm([tampered]);
+    const { results } = await rpm.digests();
+    const rpmSays = await new Promise<string>((resolve) =>
+      execFile('rpm', ['-Kv', file], (_, stdout) => resolve(stdout)),
+    );
+    for (const r of results.filter((d) => d.name.startsWith('Header') || d.name.startsWith('MD5'))) {
+      assert.equal(r.ok, false, r.name);
+      assert.ok(
+        rpmSays.includes(`${r.name}: BAD (Expected ${r.expected ?? ''} != ${r.found ?? ''})`),
+        `${r.name} in ${rpmSays}`,
+      );
+    }
+    assert.equal(results.find((r) => r.name === 'Payload SHA256 digest')?.ok, true);
   });
 });

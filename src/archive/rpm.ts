@@ -9,134 +9,31 @@
  * A header is magic 8e ad e8 01, 4 reserved bytes, the index entry count and the data size
  * (big-endian 32-bit), then 16-byte index entries (tag, type, offset, count) and the data store.
  * The reader checks every size against rpm's own limits (lib/header.c: fewer than 65536 tags,
- * under 16 MiB of data) before reading, so a hostile header cannot make it allocate much.
+ * under 16 MiB of data) before reading, so a hostile header cannot make it allocate much; then
+ * each header as rpm 4.18 checks it (rpm-header-checks.ts), and it computes the digests rpm -K
+ * checks while the file streams (rpm-digests.ts).
  */
 import { KpkgError } from '../util/errors.js';
 import type { ByteSource } from './byte-reader.js';
 import { ByteReader } from './byte-reader.js';
 import type { DecompressionKind } from './compress.js';
+import { fileListProblem, headerProblem, type IndexEntry } from './rpm-header-checks.js';
+import { RpmDigests, type RpmDigestVerdicts } from './rpm-digests.js';
+import { RPM_TYPE, RPMTAG } from './rpm-tags.js';
 
 export const RPM_LEAD_SIZE = 96;
 export const RPM_LEAD_MAGIC: Buffer = Buffer.from([0xed, 0xab, 0xee, 0xdb]);
 export const RPM_HEADER_MAGIC: Buffer = Buffer.from([0x8e, 0xad, 0xe8, 0x01]);
 /** rpm's hdrchkTags / hdrchkData limits (lib/header.c). */
 export const RPM_MAX_TAGS = 0xffff;
+/** hdrblobVerifyLengths: a signature header has at most 32 tags. */
+export const RPM_MAX_SIGNATURE_TAGS = 32;
 export const RPM_MAX_DATA = 16 * 1024 * 1024;
 
-/** Header tags kpkg reads and writes (rpm 4.18 include/rpm/rpmtag.h). */
-export const RPMTAG = {
-  /** Region tags: the signature header's and the main header's immutable region (header.c). */
-  HEADERSIGNATURES: 62,
-  HEADERIMMUTABLE: 63,
-  /** The locales of I18NSTRING tags: ["C"]. */
-  HEADERI18NTABLE: 100,
-  NAME: 1000,
-  VERSION: 1001,
-  RELEASE: 1002,
-  EPOCH: 1003,
-  SUMMARY: 1004,
-  DESCRIPTION: 1005,
-  BUILDTIME: 1006,
-  BUILDHOST: 1007,
-  SIZE: 1009,
-  VENDOR: 1011,
-  LICENSE: 1014,
-  PACKAGER: 1015,
-  GROUP: 1016,
-  URL: 1020,
-  OS: 1021,
-  ARCH: 1022,
-  PREIN: 1023,
-  POSTIN: 1024,
-  PREUN: 1025,
-  POSTUN: 1026,
-  FILESIZES: 1028,
-  FILEMODES: 1030,
-  FILERDEVS: 1033,
-  FILEMTIMES: 1034,
-  FILEDIGESTS: 1035,
-  FILELINKTOS: 1036,
-  FILEFLAGS: 1037,
-  FILEUSERNAME: 1039,
-  FILEGROUPNAME: 1040,
-  SOURCERPM: 1044,
-  FILEVERIFYFLAGS: 1045,
-  PROVIDENAME: 1047,
-  REQUIREFLAGS: 1048,
-  REQUIRENAME: 1049,
-  REQUIREVERSION: 1050,
-  CONFLICTFLAGS: 1053,
-  CONFLICTNAME: 1054,
-  CONFLICTVERSION: 1055,
-  PREINPROG: 1085,
-  POSTINPROG: 1086,
-  PREUNPROG: 1087,
-  POSTUNPROG: 1088,
-  OBSOLETENAME: 1090,
-  FILEDEVICES: 1095,
-  FILEINODES: 1096,
-  FILELANGS: 1097,
-  PROVIDEFLAGS: 1112,
-  PROVIDEVERSION: 1113,
-  OBSOLETEFLAGS: 1114,
-  OBSOLETEVERSION: 1115,
-  DIRINDEXES: 1116,
-  BASENAMES: 1117,
-  DIRNAMES: 1118,
-  PAYLOADFORMAT: 1124,
-  PAYLOADCOMPRESSOR: 1125,
-  PAYLOADFLAGS: 1126,
-  RECOMMENDNAME: 5046,
-  RECOMMENDVERSION: 5047,
-  RECOMMENDFLAGS: 5048,
-  SUGGESTNAME: 5049,
-  SUGGESTVERSION: 5050,
-  SUGGESTFLAGS: 5051,
-  LONGFILESIZES: 5008,
-  LONGSIZE: 5009,
-  FILEDIGESTALGO: 5011,
-  ENCODING: 5062,
-  PAYLOADDIGEST: 5092,
-  PAYLOADDIGESTALGO: 5093,
-  PAYLOADDIGESTALT: 5097,
-} as const;
-
-/** Signature header tags (rpmtag.h, rpmSigTag; 256 + n are HEADER_SIGBASE-relative). */
-export const RPMSIGTAG = {
-  SHA1: 269,
-  LONGSIZE: 270,
-  LONGARCHIVESIZE: 271,
-  SHA256: 273,
-  /** Header + compressed payload size; the same number as RPMTAG.NAME, in another header. */
-  SIZE: 1000,
-  MD5: 1004,
-  PAYLOADSIZE: 1007,
-  RESERVEDSPACE: 1008,
-} as const;
+export { RPMSIGTAG, RPMTAG, RPM_TYPE } from './rpm-tags.js';
 
 /** Lead values (lib/rpmlead.c): format 3.0, a header-structured signature (RPMSIGTYPE_HEADERSIG). */
 export const RPM_LEAD_SIGNATURE_TYPE = 5;
-
-/** Header data types (rpmtag.h, rpmTagType). */
-export const RPM_TYPE = {
-  NULL: 0,
-  CHAR: 1,
-  INT8: 2,
-  INT16: 3,
-  INT32: 4,
-  INT64: 5,
-  STRING: 6,
-  BIN: 7,
-  STRING_ARRAY: 8,
-  I18NSTRING: 9,
-} as const;
-
-interface IndexEntry {
-  tag: number;
-  type: number;
-  offset: number;
-  count: number;
-}
 
 /** One parsed header: typed, bounds-checked access to its tags. */
 export class RpmHeader {
@@ -155,6 +52,16 @@ export class RpmHeader {
 
   has(tag: number): boolean {
     return this.#entries.has(tag);
+  }
+
+  /** The tag's data type (RPM_TYPE), when the header has it. */
+  type(tag: number): number | undefined {
+    return this.#entries.get(tag)?.type;
+  }
+
+  /** How many values the tag's index entry declares (checked against the data when the header was read). */
+  count(tag: number): number | undefined {
+    return this.#entries.get(tag)?.count;
   }
 
   /** The tags present, in ascending order. */
@@ -247,6 +154,11 @@ export interface RpmPackage {
   payloadCompression: DecompressionKind;
   /** The compressed payload: the rest of the file, streamed; iterate it once. */
   payload: AsyncIterable<Buffer>;
+  /**
+   * The signature header's digests checked as rpm -K checks them: reads what the payload's
+   * consumer left of the file, then gives each digest's verdict (call it once, after the payload).
+   */
+  digests(): Promise<RpmDigestVerdicts>;
   /** Stops reading the file (call it when done, also after an error). */
   close(): Promise<void>;
 }
@@ -301,24 +213,53 @@ export async function openRpm(input: ByteSource, options: RpmReadOptions = {}): 
     const signature = await readHeader(reader, 'signature', fail);
     const sigPad = (8 - (reader.position % 8)) % 8;
     if ((await reader.skip(sigPad)) < sigPad) throw fail('file ends in the padding after the signature header');
-    const header = await readHeader(reader, 'main', fail);
+    const digests = new RpmDigests(signature);
+    const header = await readHeader(reader, 'main', fail, (bytes) => digests.header(bytes));
+    const files = fileListProblem({
+      count: (tag) => header.count(tag),
+      dirIndexes: () => header.numbers(RPMTAG.DIRINDEXES) ?? [],
+    });
+    if (files !== undefined) throw fail(`rpm main header: ${files}`);
+    digests.payloadDigest(header);
     const payloadFormat = header.string(RPMTAG.PAYLOADFORMAT) ?? 'cpio';
     if (payloadFormat !== 'cpio')
       throw fail(`unsupported rpm payload format '${payloadFormat}' (kpkg reads cpio payloads)`);
     const payloadCompression = payloadCompressionOf(header.string(RPMTAG.PAYLOADCOMPRESSOR), fail);
+    // One read at a time: a decompressor stopped early may still be waiting on a chunk when digests() reads on.
+    let reading: Promise<unknown> = Promise.resolve();
+    const nextChunk = (): Promise<Buffer | null> => {
+      const next = reading.then(async () => {
+        const chunk = await reader.readSome(1 << 20);
+        if (chunk !== null) digests.payload(chunk);
+        return chunk;
+      });
+      reading = next.catch(() => undefined);
+      return next;
+    };
     let claimed = false;
     const payload: AsyncIterable<Buffer> = {
       [Symbol.asyncIterator]: async function* () {
         if (claimed) throw new Error('an rpm payload can be read only once');
         claimed = true;
-        for (;;) {
-          const chunk = await reader.readSome(1 << 20);
-          if (chunk === null) return;
-          yield chunk;
-        }
+        for (let chunk = await nextChunk(); chunk !== null; chunk = await nextChunk()) yield chunk;
       },
     };
-    return { lead, signature, header, payloadFormat, payloadCompression, payload, close: () => reader.close() };
+    const rest = async (): Promise<RpmDigestVerdicts> => {
+      while ((await nextChunk()) !== null) {
+        // each chunk is digested as it is read
+      }
+      return digests.results();
+    };
+    return {
+      lead,
+      signature,
+      header,
+      payloadFormat,
+      payloadCompression,
+      payload,
+      digests: rest,
+      close: () => reader.close(),
+    };
   } catch (e) {
     await reader.close();
     throw e;
@@ -350,7 +291,18 @@ async function readLead(reader: ByteReader, fail: (message: string) => KpkgError
   };
 }
 
-async function readHeader(reader: ByteReader, which: string, fail: (message: string) => KpkgError): Promise<RpmHeader> {
+/** Which header is read: rpm's words for it, its region tag, and whether the region must be the whole header. */
+const HEADER_KINDS = {
+  signature: { regionTag: RPMTAG.HEADERSIGNATURES, exactSize: false, maxTags: RPM_MAX_SIGNATURE_TAGS },
+  main: { regionTag: RPMTAG.HEADERIMMUTABLE, exactSize: true, maxTags: RPM_MAX_TAGS },
+} as const;
+
+async function readHeader(
+  reader: ByteReader,
+  which: keyof typeof HEADER_KINDS,
+  fail: (message: string) => KpkgError,
+  onBytes?: (bytes: Buffer) => void,
+): Promise<RpmHeader> {
   const offset = reader.position;
   const intro = await reader.read(16);
   if (intro.length < 16) throw fail(`truncated rpm ${which} header at offset ${offset}`);
@@ -358,8 +310,9 @@ async function readHeader(reader: ByteReader, which: string, fail: (message: str
     throw fail(`bad rpm ${which} header magic at offset ${offset} (expected 8e ad e8 01)`);
   const count = intro.readUInt32BE(8);
   const dataSize = intro.readUInt32BE(12);
-  if (count === 0 || count > RPM_MAX_TAGS)
-    throw fail(`rpm ${which} header at offset ${offset} declares ${count} tags (rpm allows 1 to ${RPM_MAX_TAGS})`);
+  const { regionTag, exactSize, maxTags } = HEADER_KINDS[which];
+  if (count === 0 || count > maxTags)
+    throw fail(`rpm ${which} header at offset ${offset} declares ${count} tags (rpm allows 1 to ${maxTags})`);
   if (dataSize > RPM_MAX_DATA)
     throw fail(
       `rpm ${which} header at offset ${offset} declares ${dataSize} bytes of data (rpm allows at most ${RPM_MAX_DATA})`,
@@ -368,20 +321,18 @@ async function readHeader(reader: ByteReader, which: string, fail: (message: str
   if (index.length < count * 16) throw fail(`truncated rpm ${which} header index at offset ${offset}`);
   const store = await reader.read(dataSize);
   if (store.length < dataSize) throw fail(`truncated rpm ${which} header data at offset ${offset}`);
+  for (const bytes of [intro, index, store]) onBytes?.(bytes);
   const entries: IndexEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = i * 16;
-    const entry = {
+  for (let at = 0; at < index.length; at += 16) {
+    entries.push({
       tag: index.readUInt32BE(at),
       type: index.readUInt32BE(at + 4),
       offset: index.readUInt32BE(at + 8),
       count: index.readUInt32BE(at + 12),
-    };
-    if (entry.type > RPM_TYPE.I18NSTRING)
-      throw fail(`rpm ${which} header tag ${entry.tag} has unknown type ${entry.type}`);
-    if (entry.offset > dataSize) throw fail(`rpm ${which} header tag ${entry.tag} points past its data store`);
-    entries.push(entry);
+    });
   }
+  const problem = headerProblem({ entries, store, regionTag, exactSize });
+  if (problem !== undefined) throw fail(`rpm ${which} header at offset ${offset}: ${problem}`);
   // Copy: the store is a view into the reader's chunk, which must not stay pinned.
   return new RpmHeader(entries, Buffer.from(store), fail);
 }

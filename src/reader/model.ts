@@ -3,6 +3,7 @@
  * only the facts the checks need (ELF header, digests, scan hits, a few small texts). Nothing
  * else of the contents is kept.
  */
+import type { RpmDigestVerdicts } from '../archive/rpm-digests.js';
 import type { NeededLibraries } from '../elf/dynamic.js';
 import type { ElfReadResult } from '../elf/elf.js';
 import type { FamilyId } from '../package/family.js';
@@ -59,6 +60,8 @@ export interface ReadPackage {
   byKpkg?: boolean;
   /** deb only: the control file's fields, md5sums and conffiles. */
   deb?: DebMetadata;
+  /** rpm only: its digests as rpm -K checks them. */
+  rpm?: { digests: RpmDigestVerdicts };
 }
 
 export interface DebMetadata {

@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { readCpio } from '../archive/cpio.js';
 import { openRpm, RPMTAG } from '../archive/rpm.js';
+import type { RpmDigestVerdicts } from '../archive/rpm-digests.js';
 import { BUILDHOST } from '../formats/rpm/metadata.js';
 import { MemberCollector } from './collect.js';
 import { withinRelations } from './limits.js';
@@ -13,6 +14,7 @@ export async function readRpm(input: string): Promise<ReadPackage> {
   const collector = new MemberCollector(input, { md5: false });
   // newc hard links share an inode; only the last of them carries the data (rpm's lib/fsm.c).
   const emptyLinks = new Map<number, Member[]>();
+  let digests: RpmDigestVerdicts;
   try {
     for await (const entry of readCpio(decompressed(rpm.payloadCompression, rpm.payload), {
       where: `${input} payload`,
@@ -43,6 +45,7 @@ export async function readRpm(input: string): Promise<ReadPackage> {
         emptyLinks.delete(entry.ino);
       }
     }
+    digests = await rpm.digests();
   } finally {
     await rpm.close();
   }
@@ -51,7 +54,7 @@ export async function readRpm(input: string): Promise<ReadPackage> {
   const version = header.string(RPMTAG.VERSION);
   const release = header.string(RPMTAG.RELEASE);
   const epoch = header.has(RPMTAG.EPOCH) ? header.numbers(RPMTAG.EPOCH)?.[0] : undefined;
-  const pkg: ReadPackage = { input, format: 'rpm', name, members: collector.members };
+  const pkg: ReadPackage = { input, format: 'rpm', name, members: collector.members, rpm: { digests } };
   // rpmlib(...) requires are rpm's own features, not packages.
   const requires = (header.strings(RPMTAG.REQUIRENAME) ?? []).filter((r) => !r.startsWith('rpmlib('));
   pkg.requires = withinRelations(`${input} header`, requires, 'REQUIRENAME entries').map((r) => [r]);

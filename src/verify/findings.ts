@@ -34,6 +34,8 @@ export const CHECKS = {
   },
   'deb-md5sums': { severity: 'error', title: 'md5sums match the data member' },
   'deb-md5sums-incomplete': { severity: 'warning', title: 'md5sums lists every regular file' },
+  'rpm-digests': { severity: 'error', title: "each .rpm's header and payload match its digests (rpm -K)" },
+  'rpm-digests-missing': { severity: 'warning', title: 'each .rpm has digests of its header and its payload' },
   prerequisites: { severity: 'error', title: "kpkg's packages declare every shared library their programs need" },
   'prerequisites-other': {
     severity: 'warning',

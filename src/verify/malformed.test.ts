@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, symlink, writeFile, rm, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runKpkg } from '../testing/run-kpkg.js';
+import { RPMTAG } from '../archive/rpm.js';
+import { rpmPackager } from '../formats/rpm/write-rpm.js';
+import { tinyPackage } from '../testing/family-packages.js';
+import { mainEntry } from '../testing/rpm-header.js';
+import { runKpkg, runKpkgInProcess } from '../testing/run-kpkg.js';
 import { tempDir } from '../testing/verify-packages.js';
 import { bytesOf, expectUnreadable, file, MTIME, writeDebAround } from '../testing/malformed-inputs.js';
 
@@ -78,6 +82,34 @@ describe('kpkg verify on malformed and hostile inputs: exit status 2 with the re
     await mkdir(join(dir, 'usr/src'), { recursive: true });
     await symlink('../src/x', join(dir, 'usr/src/x'));
     await expectUnreadable([dir], /symlink loop while resolving \/usr\/src\/x: \/usr\/src\/x -> \.\.\/src\/x/);
+  });
+
+  it("an .rpm whose header rpm refuses (a BASENAMES count one too high): one line in rpm's words", async () => {
+    const rpm = join(work, 'basenames.rpm');
+    await rpmPackager.write(tinyPackage(), rpm, { compression: 'gzip' });
+    const bytes = await readFile(rpm);
+    const names = mainEntry(bytes, RPMTAG.BASENAMES);
+    bytes.writeUInt32BE(names.count + 1, names.entryAt + 12);
+    await writeFile(rpm, bytes);
+    await expectUnreadable(
+      [rpm],
+      /basenames\.rpm: rpm main header at offset \d+: tag\[\d+\]: BAD, tag 1118 type 8 offset \d+ count 1 len \d+\n$/,
+    );
+  });
+
+  it('an .rpm whose NAME was changed after it was made: rpm-digests errors, exit status 1', async () => {
+    const rpm = join(work, 'name.rpm');
+    await rpmPackager.write(tinyPackage(), rpm, { compression: 'gzip' });
+    const bytes = await readFile(rpm);
+    bytes.write('K', mainEntry(bytes, RPMTAG.NAME).dataAt);
+    await writeFile(rpm, bytes);
+    const r = await runKpkgInProcess(['verify', '--json', rpm]);
+    assert.equal(r.exitCode, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: { check: string; message: string }[] };
+    assert.deepEqual(
+      report.findings.filter((f) => f.check === 'rpm-digests').map((f) => f.message.split(':')[0]),
+      ['Header SHA256 digest', 'Header SHA1 digest', 'MD5 digest'],
+    );
   });
 
   it('an unknown or ambiguous --arch is a usage error', async () => {

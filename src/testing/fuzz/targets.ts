@@ -232,7 +232,7 @@ const cpio: FuzzTarget = {
 
 const rpmHeader: FuzzTarget = {
   name: 'rpm-header',
-  what: 'rpm lead, signature and main header, every tag read as every type (openRpm, RpmHeader)',
+  what: 'rpm lead, signature and main header checked as rpm checks them, every tag read as every type, the digests (openRpm, RpmHeader)',
   maxLength: 1024 * 1024,
   timeoutMs: 3000,
   dictionary: ['\u00ed\u00ab\u00ee\u00db', '\u008e\u00ad\u00e8\u0001', 'cpio\u0000', 'xz\u0000', 'zstd\u0000'],
@@ -250,7 +250,9 @@ const rpmHeader: FuzzTarget = {
         }
       }
       for await (const chunk of pkg.payload) if (chunk.length >= 0) break;
-      return `${pkg.payloadCompression} ${Math.min(pkg.header.tags().length, 8)} tags`;
+      const { results } = await pkg.digests();
+      const ok = results.filter((r) => r.ok).length;
+      return `${pkg.payloadCompression} ${Math.min(pkg.header.tags().length, 8)} tags, ${ok} of ${results.length} digests match`;
     } finally {
       await pkg.close();
     }

@@ -13,6 +13,7 @@ import { headersCompilerCheck } from './headers-compiler.js';
 import { kernelConfigCheck } from './kernel-config.js';
 import { packageArchCheck } from './package-arch.js';
 import { prerequisitesCheck } from './prerequisites.js';
+import { rpmDigestsCheck } from './rpm-digests.js';
 import { secretsCheck } from './secrets.js';
 import { setConflictCheck } from './set-conflict.js';
 
@@ -25,6 +26,7 @@ export const VERIFY_CHECKS: readonly ListedCheck[] = [
   buildLinkCheck,
   secretsCheck,
   debCheck,
+  rpmDigestsCheck,
   prerequisitesCheck,
   hardlinkCheck,
   setConflictCheck,
