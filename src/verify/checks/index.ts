@@ -11,6 +11,7 @@ import { hardlinkCheck } from './hardlink-dangling.js';
 import { headersCheck } from './headers.js';
 import { headersCompilerCheck } from './headers-compiler.js';
 import { kernelConfigCheck } from './kernel-config.js';
+import { nameEncodingCheck } from './name-not-utf8.js';
 import { packageArchCheck } from './package-arch.js';
 import { prerequisitesCheck } from './prerequisites.js';
 import { secretsCheck } from './secrets.js';
@@ -27,5 +28,6 @@ export const VERIFY_CHECKS: readonly ListedCheck[] = [
   debCheck,
   prerequisitesCheck,
   hardlinkCheck,
+  nameEncodingCheck,
   setConflictCheck,
 ];
