@@ -2,7 +2,8 @@
  * name-not-utf8: member names and link targets are valid UTF-8. dpkg, rpm and tar take any bytes,
  * so the package installs, but such names are what a package built to confuse tools looks like
  * (two names that differ only in such bytes read as one by anything that decodes them lossily),
- * and lintian rejects them (file-name-is-not-valid-UTF-8). The readers keep every byte
+ * and lintian makes them an error (shipped-file-without-utf8-name, once file-name-is-not-valid-UTF-8)
+ * that the Debian archive rejects unless overridden. The readers keep every byte
  * (util/name-bytes.ts), so the other checks see each of these members on its own; this one names
  * them, the bytes shown as \xHH.
  */
