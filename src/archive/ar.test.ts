@@ -192,9 +192,9 @@ void describe('ar reader on hostile input', () => {
       /truncated: it declares 999999999 bytes/,
     ],
     [
-      'a size over the 4 GiB limit',
+      'the largest size the field holds (over 4 GiB, read as dpkg-deb does) with too little data',
       Buffer.from('!<arch>\n' + header({ size: '9999999999' }) + 'x'),
-      /declares 9999999999 bytes, more than the limit/,
+      /truncated: it declares 9999999999 bytes/,
     ],
     ['a bad terminator', Buffer.from('!<arch>\n' + header({ end: 'XX' }) + 'x\n'), /missing terminator/],
     [
@@ -222,15 +222,22 @@ void describe('ar reader on hostile input', () => {
     });
   }
 
-  void it('applies a caller-chosen member size limit', async () => {
-    const archive = await sample();
+  void it('reads a member over 4 GiB as dpkg-deb does: its size as the header says, the body streamed', async () => {
+    const size = 4_600_000_000;
+    const header = encodeArHeader({ name: 'data.tar', size, mtime: MTIME });
+    /** The magic, the header and the body's first bytes: the reader is left before it asks for more. */
+    async function* start(): AsyncGenerator<Buffer> {
+      yield Buffer.concat([Buffer.from('!<arch>\n'), header, Buffer.from('first bytes')]);
+      await new Promise(() => undefined); // the rest of the 4.6 GB, never needed here
+    }
     const reading = (async () => {
-      for await (const member of readAr([archive], { maxMemberSize: 100, where: 'x.deb' })) await member.bytes();
+      for await (const member of readAr(start(), { where: 'x.deb' })) {
+        const first = await member.body[Symbol.asyncIterator]().next();
+        return [member.name, member.size, String(first.value)];
+      }
+      return [];
     })();
-    await assert.rejects(
-      within(5000, reading),
-      /x\.deb: ar member 'streamed\.tar' at offset \d+ declares 3000 bytes, more than the limit of 100/,
-    );
+    assert.deepEqual(await within(5000, reading), ['data.tar', size, 'first bytes']);
   });
 
   void it('passes a source stream error through', async () => {

@@ -146,17 +146,16 @@ export interface ArEntry extends Required<ArMemberInfo> {
 export interface ArReadOptions {
   /** The archive's file name, for error messages. */
   where?: string;
-  /** Largest member size accepted, in bytes (default 4 GiB): a guard against absurd headers. */
-  maxMemberSize?: number;
 }
 
-const DEFAULT_MAX_MEMBER_SIZE = 4 * 1024 ** 3;
 const DEFAULT_BYTES_LIMIT = 64 * 1024 ** 2;
 
 /**
  * Streams the members of an ar archive. Rejects — with a KpkgError, never a hang or a crash —
- * a missing or wrong magic, truncated headers or data, non-numeric fields, a missing header
- * terminator and sizes above `maxMemberSize`.
+ * a missing or wrong magic, truncated headers or data, non-numeric fields and a missing header
+ * terminator. A member may be as large as its 10-digit size field says (9,999,999,999 bytes), as
+ * dpkg-deb reads it: bodies stream, so the size costs no memory, and a size the archive does not
+ * hold is found as truncation.
  */
 export async function* readAr(
   input: ByteSource,
@@ -164,7 +163,6 @@ export async function* readAr(
 ): AsyncGenerator<ArEntry, void, undefined> {
   const reader = new ByteReader(input);
   const where = options.where;
-  const maxSize = options.maxMemberSize ?? DEFAULT_MAX_MEMBER_SIZE;
   const fail = (message: string): KpkgError =>
     new KpkgError(where === undefined ? message : `${where}: ${message}`, where === undefined ? {} : { where });
   try {
@@ -184,11 +182,6 @@ export async function* readAr(
       if (raw.length < AR_HEADER_SIZE)
         throw fail(`truncated ar member header at offset ${offset} (${raw.length} of ${AR_HEADER_SIZE} bytes)`);
       const info = parseHeader(raw, offset, fail);
-      if (info.size > maxSize) {
-        throw fail(
-          `ar member '${info.name}' at offset ${offset} declares ${info.size} bytes, more than the limit of ${maxSize}`,
-        );
-      }
       const body = new BoundedBody(reader, info.size, () =>
         fail(
           `ar member '${info.name}' at offset ${offset} is truncated: it declares ${info.size} bytes but the archive ends early`,

@@ -8,12 +8,13 @@ import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { KpkgError } from '../util/errors.js';
+import { decodeName } from '../util/name-bytes.js';
 import { cpioStream, readCpio, type CpioEntry, type CpioWriteEntry } from './cpio.js';
 
 const run = promisify(execFile);
 
-/** `cpio -o -H newc` (GNU cpio, package cpio) of the given names, run in `cwd`. */
-async function gnuCpio(cwd: string, names: string[], format = 'newc'): Promise<Buffer> {
+/** `cpio -o -H newc` (GNU cpio, package cpio) of the given names (strings, or bytes as they are), run in `cwd`. */
+async function gnuCpio(cwd: string, names: (string | Buffer)[], format = 'newc'): Promise<Buffer> {
   const child = spawn('cpio', ['-o', '-H', format, '--quiet'], { cwd });
   const chunks: Buffer[] = [];
   let stderr = '';
@@ -25,7 +26,7 @@ async function gnuCpio(cwd: string, names: string[], format = 'newc'): Promise<B
     );
     child.on('close', resolve);
   });
-  child.stdin.end(`${names.join('\n')}\n`);
+  child.stdin.end(Buffer.concat(names.flatMap((name) => [Buffer.from(name), Buffer.from('\n')])));
   const code = await closed;
   if (code !== 0) throw new Error(`cpio failed (${code}): ${stderr}`);
   return Buffer.concat(chunks);
@@ -161,6 +162,16 @@ describe('readCpio on archives written by GNU cpio', () => {
     await assert.rejects(
       skipAll(),
       (e: unknown) => e instanceof KpkgError && /truncated: it declares 4294967295 bytes/.test(e.message),
+    );
+  });
+
+  it('reads names as their bytes: t\\xff and t\\xfe are two names', async () => {
+    const names = [Buffer.from('t\xff', 'latin1'), Buffer.from('t\xfe', 'latin1')];
+    for (const name of names) await writeFile(Buffer.concat([Buffer.from(`${dir}/`), name]), 'x');
+    const read = await readAll(await gnuCpio(dir, names));
+    assert.deepEqual(
+      read.map((e) => e.name),
+      names.map(decodeName),
     );
   });
 

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { KpkgError } from '../util/errors.js';
+import { decodeName } from '../util/name-bytes.js';
 import type { ByteSource } from './byte-reader.js';
 import { BoundedBody, ByteReader } from './byte-reader.js';
 import type { FileReadAheadOptions } from './file-read-ahead.js';
@@ -135,7 +136,7 @@ export async function* readCpio(
       const nameBytes = await reader.read(nameSize);
       if (nameBytes.length < nameSize) throw fail(`truncated cpio entry name at offset ${offset}`);
       if (nameBytes[nameSize - 1] !== 0) throw fail(`cpio entry name at offset ${offset} is not NUL-terminated`);
-      const name = nameBytes.toString('utf8', 0, nameSize - 1);
+      const name = decodeName(nameBytes.subarray(0, nameSize - 1));
       if (name.includes('\0')) throw fail(`cpio entry name at offset ${offset} contains a NUL byte`);
       const namePad = pad4(CPIO_HEADER_SIZE + nameSize);
       if ((await reader.skip(namePad)) < namePad) throw fail(`truncated cpio entry name padding at offset ${offset}`);

@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { KpkgError } from '../util/errors.js';
+import { decodeName } from '../util/name-bytes.js';
+import { sealTarHeader, TAR_TYPEFLAG } from '../testing/malformed-inputs.js';
 import type { TarEntry, TarWriteOptions } from './tar.js';
 import { TAR_RECORD, encodeTarHeader, readTar, tarStream } from './tar.js';
 import { within } from '../testing/within.js';
@@ -334,6 +336,56 @@ void describe('tar reader', () => {
       damaged.write('x', 512, 'latin1');
       await assert.rejects(within(5000, readBack(damaged)), /malformed pax record/);
     });
+  });
+  void it("reads names as their bytes in GNU tar's gnu and pax archives, long names included", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kpkg-tar-bytes-'));
+    try {
+      const short = [Buffer.from('t\xff', 'latin1'), Buffer.from('t\xfe', 'latin1')];
+      const long = Buffer.concat([Buffer.from('l'.repeat(120)), Buffer.of(0xff)]);
+      for (const name of [...short, long]) await writeFile(Buffer.concat([Buffer.from(`${dir}/`), name]), 'x');
+      for (const format of ['gnu', 'pax'] as const) {
+        const { stdout } = await run('tar', ['-cf', '-', `--format=${format}`, '-C', dir, '.'], {
+          encoding: 'buffer',
+          maxBuffer: 1 << 20,
+        });
+        const names = (await readBack(stdout)).map((e) => e.name).filter((n) => n !== './');
+        assert.deepEqual(
+          names.sort(),
+          [...short, long].map((n) => decodeName(Buffer.concat([Buffer.from('./'), n]))).sort(),
+          format,
+        );
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  void it('reads a pax size past 4 GiB (what GNU tar writes for such a file in pax format)', async () => {
+    const record = '19 size=4600000000\n'; // its length counts itself
+    const pax = encodeTarHeader({
+      type: 'file',
+      name: './PaxHeaders/big',
+      mode: 0o644,
+      mtime: MTIME,
+      size: record.length,
+      content: { from: 'bytes', data: Buffer.from(record) },
+    });
+    pax[TAR_TYPEFLAG] = 'x'.charCodeAt(0);
+    sealTarHeader(pax);
+    const file = encodeTarHeader({
+      type: 'file',
+      name: './big',
+      mode: 0o644,
+      mtime: MTIME,
+      size: 0,
+      content: { from: 'bytes', data: new Uint8Array(0) },
+    });
+    const records = Buffer.concat([pax, Buffer.from(record), Buffer.alloc(512 - record.length), file]);
+    for await (const entry of readTar([records])) {
+      assert.deepEqual([entry.name, entry.size], ['./big', 4_600_000_000]);
+      return;
+    }
+    assert.fail('no entry');
   });
 });
 

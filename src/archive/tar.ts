@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { KpkgError } from '../util/errors.js';
+import { decodeName, encodeName as nameBytes } from '../util/name-bytes.js';
 import type { ByteSource } from './byte-reader.js';
 import { BoundedBody, ByteReader } from './byte-reader.js';
 import type { FileReadAheadOptions } from './file-read-ahead.js';
@@ -136,7 +137,7 @@ function longLink(typeflag: 'L' | 'K', value: Buffer): Buffer {
 
 function encodeName(name: string, what: string): Buffer {
   if (name === '' || name.includes('\0')) throw new KpkgError(`tar: invalid ${what} ${JSON.stringify(name)}`);
-  return Buffer.from(name, 'utf8');
+  return nameBytes(name);
 }
 
 /** Header blocks (with any long-name entries before them) for one entry. */
@@ -344,7 +345,7 @@ export async function* readTar(
       if (header.typeflag === 'L' || header.typeflag === 'K') {
         const data = await metadata();
         const end = data.indexOf(NUL);
-        const value = data.toString('utf8', 0, end === -1 ? data.length : end);
+        const value = decodeName(data.subarray(0, end === -1 ? data.length : end));
         if (header.typeflag === 'L') longName = value;
         else longLinkName = value;
         continue;
@@ -393,7 +394,7 @@ function parseTarHeader(block: Buffer, offset: number, fail: (message: string) =
   const text = (start: number, width: number): string => {
     const field = block.subarray(start, start + width);
     const end = field.indexOf(NUL);
-    return field.toString('utf8', 0, end === -1 ? width : end);
+    return decodeName(field.subarray(0, end === -1 ? width : end));
   };
   const number = (label: string, start: number, width: number): number => {
     const value = parseNumber(block, start, width);
@@ -463,7 +464,7 @@ function parsePax(data: Buffer, offset: number, fail: (message: string) => KpkgE
     if (!(length > space - at + 1) || at + length > data.length || data[at + length - 1] !== 0x0a) {
       throw fail(`malformed pax record in the entry at offset ${offset}`);
     }
-    const record = data.toString('utf8', space + 1, at + length - 1);
+    const record = decodeName(data.subarray(space + 1, at + length - 1));
     const equals = record.indexOf('=');
     if (equals <= 0) throw fail(`malformed pax record in the entry at offset ${offset}`);
     records.set(record.slice(0, equals), record.slice(equals + 1));

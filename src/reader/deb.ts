@@ -9,6 +9,7 @@ import { compressionOfName } from '../archive/compress.js';
 import { readTar } from '../archive/tar.js';
 import { deb822Paragraphs } from '../util/deb822.js';
 import { KpkgError } from '../util/errors.js';
+import { decodeName } from '../util/name-bytes.js';
 import { MemberCollector } from './collect.js';
 import { assertSize, overLimit, READ_LIMITS, withinRelations } from './limits.js';
 import { installPath } from './member-path.js';
@@ -37,7 +38,8 @@ function* linesOf(text: string): Generator<string, void, undefined> {
 }
 
 /**
- * md5sums: "<32 hex>  <path relative to />" per line. It lists files, so more lines than a package
+ * md5sums: "<32 hex>  <path relative to />" per line, the paths as bytes (`text` decoded with
+ * decodeName, as the members' names are). It lists files, so more lines than a package
  * may have members is over READ_LIMITS.members.
  */
 export function parseMd5sums(text: string, where: string): { sums: Map<string, string>; malformed: string[] } {
@@ -78,13 +80,13 @@ async function readControlTar(input: string, member: string, body: AsyncIterable
       out.control = parseControl((await entry.bytes(READ_LIMITS.controlFileBytes)).toString('utf8'));
     } else if (name === '/md5sums') {
       assertSize(where, 'md5sumsBytes', 'md5sums', entry.size);
-      const text = (await entry.bytes(READ_LIMITS.md5sumsBytes)).toString('utf8');
+      const text = decodeName(await entry.bytes(READ_LIMITS.md5sumsBytes));
       const parsed = parseMd5sums(text, `${input} md5sums`);
       out.md5sums = parsed.sums;
       out.md5sumsMalformed = parsed.malformed;
     } else if (name === '/conffiles') {
       assertSize(where, 'controlFileBytes', 'conffiles', entry.size);
-      for (const line of linesOf((await entry.bytes(READ_LIMITS.controlFileBytes)).toString('utf8'))) {
+      for (const line of linesOf(decodeName(await entry.bytes(READ_LIMITS.controlFileBytes)))) {
         // dpkg ≥ 1.20 allows a "remove-on-upgrade" flag before the path.
         const path = line.trim().replace(/^remove-on-upgrade\s+/, '');
         if (path.startsWith('/')) out.conffiles.add(path);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KpkgError } from '../util/errors.js';
+import { decodeName } from '../util/name-bytes.js';
 import { MemberCollector } from './collect.js';
 import { assertSize, READ_LIMITS, ReadBudget, withinRelations } from './limits.js';
 
@@ -45,6 +46,12 @@ describe('ReadBudget', () => {
     assert.throws(() => budget.member(`/${'a'.repeat(READ_LIMITS.nameBytes)}`), overThe('nameBytes'));
     // Bytes, not characters: 2,048 two-byte characters are 4,096 bytes.
     assert.throws(() => budget.name(`/${'é'.repeat(2048)}`), overThe('nameBytes'));
+  });
+
+  it('counts a byte that is not UTF-8 as the one byte it is', () => {
+    const budget = new ReadBudget('x.deb');
+    budget.member(decodeName(Buffer.concat([Buffer.from('/'), Buffer.alloc(READ_LIMITS.nameBytes - 1, 0xff)])));
+    assert.throws(() => budget.member(decodeName(Buffer.alloc(READ_LIMITS.nameBytes + 1, 0xff))), overThe('nameBytes'));
   });
 
   it('refuses deep names past the path components all names may have', () => {

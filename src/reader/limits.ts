@@ -9,6 +9,7 @@
  * oracles and the docs take them from here.
  */
 import { KpkgError } from '../util/errors.js';
+import { encodeName, isUtf8Name } from '../util/name-bytes.js';
 
 const MiB = 1024 * 1024;
 
@@ -97,7 +98,7 @@ export class ReadBudget {
 
   /** A name or link target kept; refused when longer than a path can be. */
   name(name: string): void {
-    if (Buffer.byteLength(name) > READ_LIMITS.nameBytes)
+    if (nameByteLength(name) > READ_LIMITS.nameBytes)
       throw overLimit(this.#where, 'nameBytes', `member name ${JSON.stringify(name.slice(0, 64))}...`);
     this.keep(name.length, 'member names');
   }
@@ -108,6 +109,11 @@ export class ReadBudget {
     if (this.#kept > READ_LIMITS.keptBytes)
       throw overLimit(this.#where, 'keptBytes', `what verify keeps of it (${what})`);
   }
+}
+
+/** The bytes of a name as the package holds them (a byte that is not UTF-8 is one byte: util/name-bytes.ts). */
+function nameByteLength(name: string): number {
+  return isUtf8Name(name) ? Buffer.byteLength(name) : encodeName(name).length;
 }
 
 function countComponents(path: string): number {

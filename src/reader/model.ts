@@ -13,7 +13,10 @@ export type PackageFormat = FamilyId | 'directory';
 export type MemberType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
 
 export interface Member {
-  /** Install path: absolute, normalized ("/usr/src/linux-headers-6.1/Makefile"); '/' is never a member. */
+  /**
+   * Install path: absolute, normalized ("/usr/src/linux-headers-6.1/Makefile"); '/' is never a
+   * member. Every byte of the name is kept: one that is not UTF-8 as util/name-bytes.ts says.
+   */
   path: string;
   type: MemberType;
   size: number;

@@ -4,6 +4,7 @@ import { readCpio } from '../archive/cpio.js';
 import { openRpm, RPMTAG } from '../archive/rpm.js';
 import type { RpmDigestVerdicts } from '../archive/rpm-digests.js';
 import { BUILDHOST } from '../formats/rpm/metadata.js';
+import { decodeName } from '../util/name-bytes.js';
 import { MemberCollector } from './collect.js';
 import { withinRelations } from './limits.js';
 import type { Member, ReadPackage } from './model.js';
@@ -21,7 +22,7 @@ export async function readRpm(input: string): Promise<ReadPackage> {
     })) {
       const isSymlink = entry.type === 'symlink';
       // A symlink's target is its data; at most PATH_MAX, anything longer is refused by bytes().
-      const link = isSymlink ? (await entry.bytes(4096)).toString('utf8') : undefined;
+      const link = isSymlink ? decodeName(await entry.bytes(4096)) : undefined;
       const member = await collector.add(
         {
           name: entry.name,

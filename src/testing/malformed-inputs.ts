@@ -16,21 +16,70 @@ export async function bytesOf(entries: TarEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function file(name: string, data: string): TarEntry {
-  return {
-    type: 'file',
-    name,
-    mode: 0o644,
-    mtime: MTIME,
-    size: Buffer.byteLength(data),
-    content: { from: 'bytes', data: Buffer.from(data) },
-  };
+export function file(name: string, data: string | Buffer): TarEntry {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  return { type: 'file', name, mode: 0o644, mtime: MTIME, size: bytes.length, content: { from: 'bytes', data: bytes } };
 }
 
-/** A .deb at `path` assembled with kpkg's own ar writer around the given (uncompressed) data.tar bytes. */
-export async function writeDebAround(path: string, dataTar: Buffer, dataName = 'data.tar'): Promise<string> {
+/** TAR_BLOCK-sized header fields (POSIX ustar): name, checksum, typeflag. */
+const TAR_NAME = { at: 0, length: 100 };
+const TAR_LINKNAME = { at: 157, length: 100 };
+const TAR_CHECKSUM = { at: 148, length: 8 };
+export const TAR_TYPEFLAG = 156;
+
+/**
+ * The header of the entry named `name` in `tar` (a subarray: changes go into `tar`); call
+ * sealTarHeader after changing it.
+ */
+export function tarHeaderNamed(tar: Buffer, name: string): Buffer {
+  for (let at = 0; at + 512 <= tar.length; at += 512) {
+    const header = tar.subarray(at, at + 512);
+    if (
+      header
+        .subarray(TAR_NAME.at, TAR_NAME.at + TAR_NAME.length)
+        .toString('latin1')
+        .split('\0')[0] === name
+    )
+      return header;
+  }
+  throw new Error(`no tar header named ${name}`);
+}
+
+/** Makes a changed header's checksum right again. */
+export function sealTarHeader(header: Buffer): void {
+  header.fill(' ', TAR_CHECKSUM.at, TAR_CHECKSUM.at + TAR_CHECKSUM.length);
+  const sum = header.reduce((total, byte) => total + byte, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, TAR_CHECKSUM.at, 'latin1');
+}
+
+/**
+ * `tar` with the name (or link target) of the entry `name` set to the raw bytes `bytes` (at most
+ * 100, e.g. not UTF-8), written into the header as they are, whatever kpkg's tar writer would
+ * make of them.
+ */
+export function setTarName(tar: Buffer, name: string, bytes: Buffer, field: 'name' | 'linkname' = 'name'): Buffer {
+  const { at, length } = field === 'name' ? TAR_NAME : TAR_LINKNAME;
+  if (bytes.length > length) throw new Error(`a ${field} of at most ${length} bytes`);
+  const header = tarHeaderNamed(tar, name);
+  header.fill(0, at, at + length);
+  bytes.copy(header, at);
+  sealTarHeader(header);
+  return tar;
+}
+
+/**
+ * A .deb at `path` assembled with kpkg's own ar writer around the given (uncompressed) data.tar
+ * bytes; `controlFiles` go into control.tar beside the control file (md5sums, conffiles).
+ */
+export async function writeDebAround(
+  path: string,
+  dataTar: Buffer,
+  dataName = 'data.tar',
+  controlFiles: TarEntry[] = [],
+): Promise<string> {
   const control = await bytesOf([
     file('./control', 'Package: evil\nVersion: 1\nArchitecture: arm64\nMaintainer: x <x@x.invalid>\nDescription: x\n'),
+    ...controlFiles,
   ]);
   const out = createWriteStream(path);
   const ar = new ArWriter(out);

@@ -4,8 +4,11 @@
  * controls (newline, carriage return, ESC …), DEL, the line and paragraph separators U+2028/2029,
  * format characters (bidirectional overrides, zero-width spaces), lone surrogates — is written as
  * an escape, and so is the backslash, so that an escape in the output always means one character
- * of the input. A name holding "\nresult: PASS" cannot print a line of its own.
+ * of the input. A name holding "\nresult: PASS" cannot print a line of its own. A byte of a name
+ * that is not UTF-8 (name-bytes.ts) is \xHH; so is an ASCII control, and every other character
+ * is \u{…}: \x80…\xff always mean bytes.
  */
+import { escapedByte } from './name-bytes.js';
 
 /** What is escaped: controls, format characters, line/paragraph separators, lone surrogates, the backslash. */
 const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\\]/gu;
@@ -16,7 +19,8 @@ function escapeOne(c: string): string {
   const named = NAMED[c];
   if (named !== undefined) return named;
   const code = c.codePointAt(0) ?? 0;
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  const byte = escapedByte(c) ?? (code < 0x80 ? code : undefined);
+  return byte === undefined ? `\\u{${code.toString(16)}}` : `\\x${byte.toString(16).padStart(2, '0')}`;
 }
 
 /** `text` with every character that is not printable escaped (\n, \r, \t, \\, \xHH, \u{HHHH}): one line, always. */

@@ -42,6 +42,7 @@ export const CHECKS = {
     title: "other tools' packages declare every shared library their programs need",
   },
   'hardlink-dangling': { severity: 'error', title: 'hard links point to a file earlier in the same package' },
+  'name-not-utf8': { severity: 'warning', title: 'member names and link targets are UTF-8' },
   'set-conflict': { severity: 'warning', title: 'no path is shipped by two packages' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 

@@ -22,6 +22,7 @@ import { tarballPackager } from '../../formats/tar/write-tarball.js';
 import type { TarEntry } from '../../archive/tar.js';
 import type { PackageDescription, PackageEntry } from '../../package/model.js';
 import { READ_LIMITS } from '../../reader/limits.js';
+import { decodeName } from '../../util/name-bytes.js';
 import {
   controlWithContinuations,
   dirEntry,
@@ -29,6 +30,7 @@ import {
   emptyFiles,
   fileEntry,
   md5sumsOfLines,
+  neededElf,
   pkginfoWithDepends,
   symversTrees,
   writeDeb,
@@ -230,7 +232,8 @@ export async function kpkgCpio(program: Uint8Array): Promise<Buffer> {
 /**
  * Packages built to make verify hold or do too much (testing/hostile-packages.ts), scaled to the
  * fuzzer's inputs: huge line, entry and relation counts, deep and wide trees, thousands of headers
- * trees. Each passes (read, or refused over a READ_LIMITS limit) within the budgets of budgets.ts.
+ * trees; names that are not UTF-8 (kpkg's tar writer writes them as the bytes they are) or hold a
+ * line break. Each passes (read, or refused over a READ_LIMITS limit) within the budgets of budgets.ts.
  */
 export async function hostilePackages(): Promise<{ deb: Buffer[]; tarball: Buffer[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'kpkg-fuzz-hostile-'));
@@ -239,6 +242,12 @@ export async function hostilePackages(): Promise<{ deb: Buffer[]; tarball: Buffe
   const tar = (name: string, entries: Iterable<TarEntry>): Promise<Buffer> =>
     writeTarGz(join(dir, name), entries).then((path) => readFile(path));
   const deep = `./${'d/'.repeat(2000)}`;
+  const byteName = (byte: number): string => decodeName(Buffer.from([...Buffer.from('./usr/lib/t'), byte]));
+  const names = [
+    fileEntry(byteName(0xff), neededElf(62, [])),
+    fileEntry(byteName(0xfe), 'text\n'),
+    fileEntry('./usr/lib/x\nresult: PASS', 'x'),
+  ];
   try {
     return {
       deb: [
@@ -247,6 +256,7 @@ export async function hostilePackages(): Promise<{ deb: Buffer[]; tarball: Buffe
         await deb('control.deb', { control: controlWithContinuations(400_000), data: [] }),
         await deb('md5sums.deb', { md5sums: md5sumsOfLines(READ_LIMITS.members + 1), data: [] }),
         await deb('deep.deb', { data: [dirEntry(deep), fileEntry(`${deep}f`, 'x')] }),
+        await deb('names.deb', { data: names }),
       ],
       tarball: [
         await tar('depends.pkg.tar.gz', [fileEntry('.PKGINFO', pkginfoWithDepends(READ_LIMITS.relations + 1))]),

@@ -7,34 +7,31 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { TarEntry } from '../../archive/tar.js';
-import { bytesOf, file, MTIME, writeDebAround } from '../../testing/malformed-inputs.js';
+import {
+  bytesOf,
+  file,
+  MTIME,
+  sealTarHeader,
+  TAR_TYPEFLAG,
+  tarHeaderNamed,
+  writeDebAround,
+} from '../../testing/malformed-inputs.js';
 import { tempDir } from '../../testing/verify-packages.js';
 import type { ReadPackage } from '../../reader/model.js';
 import { readInput } from '../../reader/open.js';
 import { verifyContext, verifyPackages } from '../verify.js';
 import { hardlinkCheck } from './hardlink-dangling.js';
 
-/** TAR_BLOCK-sized header fields (POSIX ustar): name, checksum, typeflag. */
-const NAME_END = 100;
-const CHECKSUM = { at: 148, length: 8 };
-const TYPEFLAG = 156;
-
 /**
  * kpkg's tar writer writes no hard links: the tar of `entries` with the symlink `name` turned
- * into a hard link (typeflag '1', same linkname) and its header checksum made right again.
+ * into a hard link (typeflag '1', same linkname).
  */
 async function tarWithHardLink(entries: TarEntry[], name: string): Promise<Buffer> {
   const tar = await bytesOf(entries);
-  for (let at = 0; at + 512 <= tar.length; at += 512) {
-    const header = tar.subarray(at, at + 512);
-    if (header.subarray(0, NAME_END).toString('latin1').split('\0')[0] !== name) continue;
-    header[TYPEFLAG] = '1'.charCodeAt(0);
-    header.fill(' ', CHECKSUM.at, CHECKSUM.at + CHECKSUM.length);
-    const sum = header.reduce((total, byte) => total + byte, 0);
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, CHECKSUM.at, 'latin1');
-    return tar;
-  }
-  throw new Error(`no tar header named ${name}`);
+  const header = tarHeaderNamed(tar, name);
+  header[TAR_TYPEFLAG] = '1'.charCodeAt(0);
+  sealTarHeader(header);
+  return tar;
 }
 
 function link(name: string, target: string): TarEntry {

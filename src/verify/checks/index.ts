@@ -11,6 +11,7 @@ import { hardlinkCheck } from './hardlink-dangling.js';
 import { headersCheck } from './headers.js';
 import { headersCompilerCheck } from './headers-compiler.js';
 import { kernelConfigCheck } from './kernel-config.js';
+import { nameEncodingCheck } from './name-not-utf8.js';
 import { packageArchCheck } from './package-arch.js';
 import { prerequisitesCheck } from './prerequisites.js';
 import { rpmDigestsCheck } from './rpm-digests.js';
@@ -29,5 +30,6 @@ export const VERIFY_CHECKS: readonly ListedCheck[] = [
   rpmDigestsCheck,
   prerequisitesCheck,
   hardlinkCheck,
+  nameEncodingCheck,
   setConflictCheck,
 ];
