@@ -59,10 +59,11 @@ test('rootfs tarball: built once, then a cache hit; unpacked copies are private 
     first.spec.packages.join(','),
   );
 
-  const { ids } = await openSandbox();
+  const sandbox = await openSandbox();
+  const { ids } = sandbox;
   const started = performance.now();
-  const a = await unpackRootfs(ids, first.tarball.path);
-  const b = await unpackRootfs(ids, first.tarball.path);
+  const a = await unpackRootfs(sandbox, first.tarball.path);
+  const b = await unpackRootfs(sandbox, first.tarball.path);
   t.diagnostic(`unpack: ${Math.round(performance.now() - started) / 2} ms each`);
   try {
     assert.notEqual(a.dir, b.dir);

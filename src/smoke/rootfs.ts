@@ -8,7 +8,7 @@ import { withLock } from '../util/file-lock.js';
 import { onInterrupt } from '../util/interrupt.js';
 import { lastLines } from '../util/last-lines.js';
 import { mountsBelow } from './mounts.js';
-import type { SandboxIds } from './sandbox/ids.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 import { removeAsTargetRoot, unpackAsTargetRoot } from './sandbox/tree.js';
 
 /**
@@ -222,7 +222,7 @@ export interface UnpackedRootfs {
 }
 
 /** Removes an unpacked rootfs (as the target's root, who owns it), refusing while anything is mounted inside it. */
-export async function removeRootfsDir(ids: SandboxIds, dir: string): Promise<void> {
+export async function removeRootfsDir(sandbox: Sandbox, dir: string): Promise<void> {
   const mounted = await mountsBelow(dir);
   if (mounted.length > 0) {
     throw new KpkgError(`not removing ${dir}: ${mounted.join(', ')} still mounted there`, {
@@ -230,35 +230,35 @@ export async function removeRootfsDir(ids: SandboxIds, dir: string): Promise<voi
       hint: `umount -R ${mounted.join(' ')} && rm -rf --one-file-system ${dir}`,
     });
   }
-  await removeAsTargetRoot(ids, dir);
+  await removeAsTargetRoot(sandbox, dir);
 }
 
 /**
- * Unpacks the tarball into a new temporary directory below `parent`, as the target's root of the
- * sandbox `ids` (keeping the target's owners and modes). `parent` must be reachable by that id.
+ * Unpacks the tarball into a new temporary directory below `parent`, as the target's root of
+ * `sandbox` (keeping the target's owners and modes). `parent` must be reachable by that id.
  */
 export async function unpackRootfs(
-  ids: SandboxIds,
+  sandbox: Sandbox,
   tarball: string,
   parent: string = tmpdir(),
 ): Promise<UnpackedRootfs> {
   const dir = await mkdtemp(join(parent, 'kpkg-rootfs-'));
   try {
-    await unpackAsTargetRoot(ids, tarball, dir);
+    await unpackAsTargetRoot(sandbox, tarball, dir);
   } catch (cause) {
-    await removeRootfsDir(ids, dir);
+    await removeRootfsDir(sandbox, dir);
     throw new KpkgError(`cannot unpack the rootfs tarball ${tarball} into ${parent}`, {
       where: tarball,
       hint: `the sandbox's root must reach ${parent} (ls -ld ${parent}: o+x on it and its parents); if the tarball is damaged, delete it so it is rebuilt: rm ${tarball}`,
       cause,
     });
   }
-  const forget = onInterrupt(() => removeRootfsDir(ids, dir));
+  const forget = onInterrupt(() => removeRootfsDir(sandbox, dir));
   return {
     dir,
     remove: async () => {
       forget();
-      await removeRootfsDir(ids, dir);
+      await removeRootfsDir(sandbox, dir);
     },
   };
 }

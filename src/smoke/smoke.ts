@@ -100,7 +100,7 @@ export type RootfsAccess = Pick<StepContext, 'unpackRootfs' | 'enterRootfs'>;
 /** The rootfs unpacked and entered in `sandbox`, the target's commands' output tails LOG_TAIL_LINES long. */
 export function sandboxedRootfs(sandbox: Sandbox, onLine: ((line: string) => void) | undefined): RootfsAccess {
   return {
-    unpackRootfs: (tarball, parent) => unpackRootfs(sandbox.ids, tarball, parent),
+    unpackRootfs: (tarball, parent) => unpackRootfs(sandbox, tarball, parent),
     enterRootfs: (root) => sandboxTarget(sandbox, root, { tailLines: LOG_TAIL_LINES, onLine }),
   };
 }

@@ -17,7 +17,7 @@ export async function testTarget(root: string): Promise<SmokeTarget> {
 /** The tarball unpacked as smoke unpacks it, and entered. */
 export async function unpackedTestRootfs(tarball: string): Promise<{ rootfs: UnpackedRootfs; target: SmokeTarget }> {
   const sandbox = await openSandbox();
-  const rootfs = await unpackRootfs(sandbox.ids, tarball);
+  const rootfs = await unpackRootfs(sandbox, tarball);
   return { rootfs, target: sandboxTarget(sandbox, rootfs.dir, { tailLines: 30 }) };
 }
 

@@ -8,15 +8,20 @@ import { delimiter, isAbsolute, join } from 'node:path';
  * milliseconds each on every run. Unreadable PATH entries are skipped, not errors.
  */
 export async function onPath(program: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  return (await pathOf(program, env)) !== undefined;
+}
+
+/** Where a program is on PATH, as onPath finds it (the PATH entry joined with its name); undefined when it is not. */
+export async function pathOf(program: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   for (const path of pathCandidates(program, env)) {
     try {
       await access(path, constants.X_OK);
-      if ((await stat(path)).isFile()) return true;
+      if ((await stat(path)).isFile()) return path;
     } catch {
       // not here
     }
   }
-  return false;
+  return undefined;
 }
 
 /** Where the shell would look for `program`, in order: itself when it names a path, else each absolute PATH entry. */

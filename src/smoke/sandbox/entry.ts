@@ -17,6 +17,7 @@
 import type { SandboxIds } from './ids.js';
 import { userNamespaceArgs } from './ids.js';
 import type { SandboxLimits } from './limits.js';
+import type { Sandbox, SandboxPrograms } from './sandbox.js';
 
 /** The hostname inside: what `uname -n` says in the target. */
 export const TARGET_HOSTNAME = 'kpkg-target';
@@ -68,19 +69,31 @@ export function rlimitArgs(limits: SandboxLimits): string[] {
   return [`--nproc=${limits.processes}`, `--fsize=${limits.diskBytes}`, '--core=0'];
 }
 
-/** The program and arguments that run `command` in the sandbox of `ids` under `limits`. */
-export function sandboxArgv(
-  ids: SandboxIds,
-  limits: SandboxLimits,
-  command: SandboxCommand,
-): { file: string; args: string[] } {
+/** The program and arguments that run `command` in `sandbox`. */
+export function sandboxArgv(sandbox: Sandbox, command: SandboxCommand): { file: string; args: string[] } {
+  const { programs } = sandbox;
   return {
-    file: 'unshare',
-    args: [...userNamespaceArgs(ids), '--', 'prlimit', ...rlimitArgs(limits), '--', 'bwrap', ...bwrapArgs(command)],
+    file: programs.unshare,
+    args: [
+      ...userNamespaceArgs(sandbox.ids),
+      '--',
+      programs.prlimit,
+      ...rlimitArgs(sandbox.limits),
+      '--',
+      programs.bwrap,
+      ...bwrapArgs(command),
+    ],
   };
 }
 
-/** The program and arguments that run a trusted host program (tar, rm) as target root, on the host's file systems. */
-export function asTargetRootArgv(ids: SandboxIds, argv: readonly string[]): { file: string; args: string[] } {
-  return { file: 'unshare', args: [...userNamespaceArgs(ids), '--', ...argv] };
+/**
+ * The program and arguments that run a trusted host program (tar, rm: `argv[0]` a path of
+ * `programs`) as target root, on the host's file systems.
+ */
+export function asTargetRootArgv(
+  ids: SandboxIds,
+  programs: SandboxPrograms,
+  argv: readonly string[],
+): { file: string; args: string[] } {
+  return { file: programs.unshare, args: [...userNamespaceArgs(ids), '--', ...argv] };
 }

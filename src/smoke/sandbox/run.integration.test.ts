@@ -33,7 +33,7 @@ const run = (argv: readonly string[], options?: SandboxRunOptions): Promise<Sand
 
 before(async () => {
   sandbox = await openSandbox();
-  rootfs = await unpackRootfs(sandbox.ids, (await debianArm64Rootfs()).tarball.path);
+  rootfs = await unpackRootfs(sandbox, (await debianArm64Rootfs()).tarball.path);
 });
 after(async () => {
   await rootfs?.remove();

@@ -73,7 +73,7 @@ export async function runInSandbox(
   options: SandboxRunOptions = {},
 ): Promise<SandboxRunResult> {
   if (argv.length === 0) throw new Error('runInSandbox: empty command');
-  const { file, args } = sandboxArgv(sandbox.ids, sandbox.limits, {
+  const { file, args } = sandboxArgv(sandbox, {
     root,
     cwd: options.cwd ?? '/',
     env: baseEnv(options.env),

@@ -5,38 +5,63 @@
  * no newuidmap, no subordinate ids, user namespaces disabled) gets a one-line error naming what is
  * missing: there is no fallback to a weaker boundary.
  */
+import { realpath } from 'node:fs/promises';
 import { execa } from 'execa';
+import { pathOf } from '../../util/on-path.js';
 import { KpkgError } from '../../util/errors.js';
 import { lastLines } from '../../util/last-lines.js';
 import { asTargetRootArgv } from './entry.js';
 import { sandboxIds, type SandboxIds } from './ids.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 
+/**
+ * The host programs the sandbox runs, by their real paths: once in the user namespace, target root
+ * may not reach the directories of kpkg's PATH (a private directory of the invoking user).
+ */
+export type SandboxPrograms = Readonly<Record<'unshare' | 'prlimit' | 'bwrap' | 'tar' | 'rm' | 'true', string>>;
+
 export interface Sandbox {
   readonly ids: SandboxIds;
   readonly limits: SandboxLimits;
+  readonly programs: SandboxPrograms;
 }
 
-/** A program the sandbox needs, and the Debian package that has it. */
-const PROGRAMS: readonly { program: string; pkg: string }[] = [
-  { program: 'bwrap', pkg: 'bubblewrap' },
-  { program: 'newuidmap', pkg: 'uidmap' },
-  { program: 'unshare', pkg: 'util-linux' },
-  { program: 'prlimit', pkg: 'util-linux' },
-];
+/** The programs the sandbox needs, and the Debian package that has each (newuidmap: unshare runs it). */
+const PACKAGES: Readonly<Record<keyof SandboxPrograms | 'newuidmap', string>> = {
+  bwrap: 'bubblewrap',
+  newuidmap: 'uidmap',
+  unshare: 'util-linux',
+  prlimit: 'util-linux',
+  tar: 'tar',
+  rm: 'coreutils',
+  true: 'coreutils',
+};
 
-async function requirePrograms(): Promise<void> {
-  for (const { program, pkg } of PROGRAMS) {
-    const found = await execa('sh', ['-c', `command -v ${program}`], { reject: false });
-    if (found.exitCode !== 0) {
-      throw new KpkgError(
-        `${program} is not installed: kpkg smoke runs the packages' scripts in a sandbox made with it`,
-        {
-          hint: `apt-get install ${pkg}`,
-        },
-      );
-    }
+/** Where `program` is on PATH, symbolic links resolved; a one-line error naming its package when it is not. */
+async function programPath(program: keyof typeof PACKAGES): Promise<string> {
+  const path = await pathOf(program);
+  if (path === undefined) {
+    throw new KpkgError(
+      `${program} is not installed: kpkg smoke runs the packages' scripts in a sandbox made with it`,
+      {
+        hint: `apt-get install ${PACKAGES[program]}`,
+      },
+    );
   }
+  return realpath(path);
+}
+
+async function findPrograms(): Promise<SandboxPrograms> {
+  const programs = {
+    bwrap: await programPath('bwrap'),
+    unshare: await programPath('unshare'),
+    prlimit: await programPath('prlimit'),
+    tar: await programPath('tar'),
+    rm: await programPath('rm'),
+    true: await programPath('true'),
+  };
+  await programPath('newuidmap');
+  return programs;
 }
 
 /** Why the kernel refused a user namespace, from unshare's or bwrap's words. */
@@ -47,9 +72,9 @@ function userNamespaceHint(words: string): string {
 }
 
 /** Makes one sandbox around `true` on the host's own root, read-only: whatever fails here would fail every command. */
-async function probe(ids: SandboxIds): Promise<void> {
-  const { file, args } = asTargetRootArgv(ids, [
-    'bwrap',
+async function probe(ids: SandboxIds, programs: SandboxPrograms): Promise<void> {
+  const { file, args } = asTargetRootArgv(ids, programs, [
+    programs.bwrap,
     '--ro-bind',
     '/',
     '/',
@@ -58,7 +83,7 @@ async function probe(ids: SandboxIds): Promise<void> {
     '--unshare-ipc',
     '--unshare-uts',
     '--die-with-parent',
-    'true',
+    programs.true,
   ]);
   const result = await execa(file, args, { reject: false, all: true, stdin: 'ignore' });
   if (result.exitCode !== 0) {
@@ -71,8 +96,8 @@ async function probe(ids: SandboxIds): Promise<void> {
 
 /** The sandbox of this user on this machine, proved to work. */
 export async function openSandbox(limits: SandboxLimits = DEFAULT_LIMITS): Promise<Sandbox> {
-  await requirePrograms();
+  const programs = await findPrograms();
   const ids = await sandboxIds();
-  await probe(ids);
-  return { ids, limits };
+  await probe(ids, programs);
+  return { ids, limits, programs };
 }
