@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { chown, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import {
   TARGET_IDS,
   usableRange,
 } from '../smoke/sandbox/ids.js';
+import { kpkgCacheDir } from '../smoke/cache-dir.js';
 import type { KpkgRun } from './run-kpkg.js';
 
 /** The CLI built beside this file (dist/testing/ → dist/cli/bin.js; the same in any other tsc --outDir). */
@@ -110,4 +111,13 @@ export async function withSubordinateIds(user: OrdinaryUser): Promise<OrdinaryUs
   const range = `${first}-${first + TARGET_IDS - 1}`;
   await execa('usermod', ['--add-subuids', range, '--add-subgids', range, user.name]);
   return user;
+}
+
+/** A kpkg cache of `user`'s own that outlives the test (rootfs tarballs built as that user): warm after the first run. */
+export async function testUserCache(user: OrdinaryUser): Promise<string> {
+  const dir = join(kpkgCacheDir(), 'test-users', user.name);
+  await mkdir(dir, { recursive: true });
+  await chown(dir, user.uid, user.gid);
+  await letUserReach(user, dir);
+  return dir;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chown, mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -9,9 +9,9 @@ import {
   letUserReach,
   ordinaryUser,
   runKpkgAs,
+  testUserCache,
   withSubordinateIds,
 } from '../../testing/fresh-home.js';
-import { kpkgCacheDir } from '../../smoke/cache-dir.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
 import { runKpkg, type KpkgRun } from '../../testing/run-kpkg.js';
 
@@ -149,10 +149,7 @@ describe(
       // smoke needs no root: its sandbox maps the target's ids to the user's subordinate ids. The first from
       // the empty HOME (its rootfs built from nothing, as the user), the others with a cache kept for this user.
       await withSubordinateIds(user);
-      const userCache = join(kpkgCacheDir(), 'test-users', user.name);
-      await mkdir(userCache, { recursive: true });
-      await chown(userCache, user.uid, user.gid);
-      await letUserReach(user, userCache);
+      const userCache = await testUserCache(user);
       for (const [i, json] of headersDebs.entries()) {
         const deb = json.packages[0]?.path ?? '';
         const smoke = await runKpkgAs(
