@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +18,7 @@ import {
   testUserCache,
   withSubordinateIds,
 } from '../../testing/fresh-home.js';
+import { countingListener, perlConnect } from '../../testing/loopback-listener.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 
 interface SmokeJson {
@@ -90,24 +90,14 @@ echo kpkg > /proc/sys/kernel/domainname`,
   });
 
   test('a connection to a listener on the machine never arrives; the report names the script', async () => {
-    let connections = 0;
-    const server = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : assert.fail('no port');
+    const listener = await countingListener();
     try {
-      const deb = await hostileDeb(
-        'connect',
-        `perl -MIO::Socket::INET -e 'IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => ${port}, Timeout => 5) or die "connect: $!\\n"; print "connected\\n";'`,
-      );
+      const deb = await hostileDeb('connect', `perl -MIO::Socket::INET -e '${perlConnect(listener.port)}'`);
       const { json } = await smokeJson(deb);
-      assert.equal(connections, 0);
+      assert.equal(listener.connections(), 0);
       assert.match(postinstNotes(json), /denied: connect: Connection refused/);
     } finally {
-      server.close();
+      listener.close();
     }
   });
 

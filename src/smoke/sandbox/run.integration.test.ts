@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
 import { mountsBelow } from '../mounts.js';
 import { unpackRootfs, type UnpackedRootfs } from '../rootfs.js';
+import { countingListener, perlConnect } from '../../testing/loopback-listener.js';
 import { debianArm64Rootfs } from '../../testing/smoke-fixtures.js';
 import { targetRootOwner } from './ids.js';
 import { runInSandbox, type SandboxRunOptions, type SandboxRunResult } from './run.js';
@@ -97,26 +97,14 @@ test("the classic chroot escape ends in the rootfs: the host's / is not in the s
 });
 
 test('no network: a listener on the build machine is not reachable', async () => {
-  let connections = 0;
-  const server: Server = createServer((socket) => {
-    connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : assert.fail('no port');
+  const listener = await countingListener();
   try {
-    const result = await run([
-      'perl',
-      '-MIO::Socket::INET',
-      '-e',
-      `IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => ${port}, Timeout => 5) or die "connect: $!\\n"; print "connected\\n";`,
-    ]);
+    const result = await run(['perl', '-MIO::Socket::INET', '-e', perlConnect(listener.port)]);
     assert.notEqual(result.exitCode, 0, result.output);
     assert.match(result.output, /connect: Connection refused/);
-    assert.equal(connections, 0);
+    assert.equal(listener.connections(), 0);
   } finally {
-    server.close();
+    listener.close();
   }
 });
 
