@@ -238,12 +238,12 @@ export async function ensureTargetSysroot(request: SysrootRequest): Promise<Targ
 
 /**
  * The newest sysroot already in the cache for an architecture (no network): what `kpkg doctor`
- * checks against. `withPluginsOf`: only one that holds gcc-<N>-plugin-dev.
+ * checks against. `withPluginsOf`: only one that holds gcc-<N>-plugin-dev; `suite`: only one of that suite.
  */
 export async function cachedTargetSysroot(
   cacheDir: string,
   debianArch: string,
-  filter: { withPluginsOf?: number } = {},
+  filter: { withPluginsOf?: number; suite?: string } = {},
 ): Promise<TargetSysroot | undefined> {
   const base = join(cacheDir, 'sysroots');
   let best: { sysroot: TargetSysroot; time: number } | undefined;
@@ -251,6 +251,7 @@ export async function cachedTargetSysroot(
     if (name.startsWith('.')) continue;
     const sysroot = await readManifest(join(base, name));
     if (sysroot?.debianArch !== debianArch) continue;
+    if (filter.suite !== undefined && sysroot.suite !== filter.suite) continue;
     if (
       filter.withPluginsOf !== undefined &&
       !sysroot.packages.some((p) => p.name === pluginDevPackage(filter.withPluginsOf ?? 0))

@@ -26,12 +26,12 @@ async function run(command: string, args: string[], hint: string, cwd?: string):
 }
 
 /**
- * kpkg's private apt (as its sysroots use) for bookworm arm64 and amd64: Debian's own packages of
- * both architectures without `dpkg --add-architecture` on this machine.
+ * kpkg's private apt (as its sysroots use) for a suite's arm64 and amd64 (bookworm unless told):
+ * Debian's own packages of both architectures without `dpkg --add-architecture` on this machine.
  */
-export async function fixtureApt(): Promise<PrivateApt> {
-  const archive = await targetArchive('arm64', { suite: 'bookworm' });
-  const apt = new PrivateApt(join(kpkgCacheDir(), 'apt', 'fixtures-bookworm-arm64-amd64'), {
+export async function fixtureApt(suite = 'bookworm'): Promise<PrivateApt> {
+  const archive = await targetArchive('arm64', { suite });
+  const apt = new PrivateApt(join(kpkgCacheDir(), 'apt', `fixtures-${suite}-arm64-amd64`), {
     ...archive,
     architectures: ['arm64', 'amd64'],
   });
@@ -56,6 +56,20 @@ function dependencyNamed(depends: string, pattern: RegExp): string {
     .find((n) => pattern.test(n));
   if (name === undefined) throw new Error(`no dependency matching ${String(pattern)} in '${depends}'`);
   return name;
+}
+
+/** The kbuild package (arm64) that a suite's current arm64 kernel headers depend on, downloaded once into the kpkg cache. */
+export async function debianArm64Kbuild(suite: string): Promise<string> {
+  const apt = await fixtureApt(suite);
+  const meta = await aptShow(apt, 'linux-headers-arm64:arm64');
+  const headersName = dependencyNamed(meta.get('Depends') ?? '', /^linux-headers-.*-arm64$/);
+  const headers = await aptShow(apt, `${headersName}:arm64`);
+  const kbuild = dependencyNamed(headers.get('Depends') ?? '', /^linux-kbuild-/);
+  const version = (await aptShow(apt, `${kbuild}:arm64`)).get('Version') ?? '';
+  const [deb = ''] = await withLock(join(apt.dir, '.fixture-lock'), () =>
+    apt.download([{ name: kbuild, version, arch: 'arm64' }]),
+  );
+  return deb;
 }
 
 export interface DebianHeaders {

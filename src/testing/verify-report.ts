@@ -50,6 +50,7 @@ export function testVerifyReport(fields: Partial<VerifyReport>): VerifyReport {
     result: 'pass',
     exitCode: 0,
     target: { arch: null, from: 'none', detail: 'unknown: nothing tells', elf: null, dynamicLoader: null },
+    libraryData: null,
     packages: [
       {
         input: 'out/h.deb',

@@ -25,8 +25,10 @@ export interface VerifyContext {
   configs: readonly ShippedConfig[];
   /** The headers trees (external-module build trees) the set installs. */
   trees: readonly HeadersTree[];
-  /** The target's Debian shlibs/symbols data from kpkg's cache, when it has them. */
+  /** The shlibs/symbols data of the packages' own Debian release (library-release.ts says which), when it judges them. */
   debianData?: ShlibsDatabase | undefined;
+  /** Which library names the prerequisites check goes by and why, for the report; undefined when none were needed. */
+  libraryBasis?: string | undefined;
 }
 
 /** One id's outcome, its findings all of that id; the runner adds the id. */

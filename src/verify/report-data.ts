@@ -23,6 +23,8 @@ export interface VerifyReport {
     elf: string | null;
     dynamicLoader: string | null;
   };
+  /** What the prerequisites check names library packages by: a release's package data or Debian's conventions, and why. */
+  libraryData: string | null;
   packages: {
     input: string;
     format: string;
@@ -116,6 +118,7 @@ export function reportOf(context: VerifyContext, results: readonly CheckResult[]
     result: exitCode === 0 ? 'pass' : 'fail',
     exitCode,
     target: targetSummary(context.target),
+    libraryData: context.libraryBasis ?? null,
     packages: context.packages.map(packageSummary),
     headersTrees: context.trees.map((t) => treeSummary(context.set, t)),
     checks: results.map(checkSummary),

@@ -27,6 +27,7 @@ export function formatReportMarkdown(report: VerifyReport): string {
     t.arch === null
       ? `Target: ${mdText(t.detail)}`
       : `Target: **${mdText(t.arch)}** — ${mdText(t.elf ?? '')}, loader ${mdCode(t.dynamicLoader ?? '')} (from ${mdText(t.detail)})`,
+    report.libraryData === null ? undefined : `Library names: ${mdText(report.libraryData)}`,
     mdTable(
       ['package', 'version', 'arch', 'format', 'entries', 'ELF files'],
       report.packages.map((p) => [

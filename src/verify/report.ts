@@ -39,6 +39,7 @@ export function formatReport(report: VerifyReport): string {
       ? `target: ${t.detail}`
       : `target: ${t.arch} — ${t.elf ?? ''}, loader ${t.dynamicLoader ?? ''} (from ${t.detail})`,
   );
+  if (report.libraryData !== null) lines.push(`library names: ${report.libraryData}`);
   for (const tree of report.headersTrees) {
     const facts = [
       tree.release ?? 'release unknown',

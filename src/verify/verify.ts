@@ -4,7 +4,10 @@
  * KpkgErrors with exit status 2; findings are data, in the report.
  */
 import { ShlibsDatabase } from '../debian/database.js';
-import { cachedTargetSysroot } from '../sysroot/target-sysroot.js';
+import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
+import { cachedTargetSysroot, ensureTargetSysroot } from '../sysroot/target-sysroot.js';
+import { KpkgError } from '../util/errors.js';
+import { libraryDataChoice, NO_RELEASE } from './library-release.js';
 import { kpkgCacheDir } from '../util/cache.js';
 import { runSteps, runStepsTurning, type Steps } from '../util/interrupt.js';
 import { mapLimit } from '../util/pool.js';
@@ -26,6 +29,10 @@ export interface VerifyOptions {
   inputs: readonly string[];
   /** --arch: Debian, kernel, RPM or GNU name. */
   arch?: string;
+  /** --target-suite: the Debian release whose library data judges the relations; `none`: naming conventions. */
+  targetSuite?: string;
+  /** A line of progress (fetching a release's library data). */
+  onStep?: (line: string) => void;
 }
 
 /** Inputs read at once: each xz/zstd child takes a core, so two keep a 2-core machine busy. */
@@ -35,15 +42,49 @@ export async function readPackages(inputs: readonly string[]): Promise<ReadPacka
   return mapLimit(inputs, READ_PARALLELISM, (input) => readInput(input));
 }
 
+/** The release's library data: a sysroot of that suite from kpkg's cache, else fetched as `kpkg deb` fetches one. */
+async function releaseData(
+  debianArch: string,
+  suite: string,
+  onStep: ((line: string) => void) | undefined,
+): Promise<ShlibsDatabase> {
+  const cacheDir = kpkgCacheDir();
+  let sysroot = await cachedTargetSysroot(cacheDir, debianArch, { suite });
+  if (sysroot === undefined) {
+    try {
+      sysroot = await ensureTargetSysroot({ debianArch, suite, cacheDir, onStep });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new KpkgError(
+        `cannot fetch the library data of ${suite} ${debianArch} for the prerequisites check: ${why}`,
+        {
+          hint: `name the packages' release with --target-suite SUITE, or judge by Debian's naming conventions alone with --target-suite ${NO_RELEASE}`,
+          exitCode: 2,
+        },
+      );
+    }
+  }
+  return ShlibsDatabase.fromControlDirs(sysroot.root, { architecture: debianArch });
+}
+
 /**
- * The shlibs/symbols data of the target's library packages that kpkg already has (its cached
- * sysroot of that architecture; no network): which package provides a soname. Without it, verify
- * goes by Debian's naming conventions.
+ * The library data the prerequisites check names packages by: that of the packages' own release
+ * (library-release.ts), so that what is cached never changes a verdict.
  */
-async function cachedDebianData(debianArch: string | undefined): Promise<ShlibsDatabase | undefined> {
-  if (debianArch === undefined) return undefined;
-  const sysroot = await cachedTargetSysroot(kpkgCacheDir(), debianArch);
-  return sysroot === undefined ? undefined : ShlibsDatabase.fromControlDirs(sysroot.root, { architecture: debianArch });
+async function libraryData(
+  context: VerifyContext,
+  options: VerifyOptions,
+): Promise<Pick<VerifyContext, 'debianData' | 'libraryBasis'>> {
+  const debianArch = context.target.arch?.debian;
+  if (debianArch === undefined) return {};
+  const fallback = defaultTargetSuite(debianArch, await hostRelease());
+  const choice = libraryDataChoice(context.packages, options.targetSuite, fallback);
+  if (choice === undefined) return {};
+  if (choice.kind === 'conventions') return { libraryBasis: `Debian's naming conventions (${choice.from})` };
+  return {
+    debianData: await releaseData(debianArch, choice.suite, options.onStep),
+    libraryBasis: `${choice.suite} ${debianArch} package data (${choice.from})`,
+  };
 }
 
 /**
@@ -113,6 +154,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   if (options.arch !== undefined) targetFromOption(options.arch);
   const packages = await readPackages(options.inputs);
   const context = await runStepsTurning(contextSteps(packages, options.arch, undefined));
-  const withData: VerifyContext = { ...context, debianData: await cachedDebianData(context.target.arch?.debian) };
+  const withData: VerifyContext = { ...context, ...(await libraryData(context, options)) };
   return reportOf(withData, await runStepsTurning(checkRuns(withData, VERIFY_CHECKS)));
 }

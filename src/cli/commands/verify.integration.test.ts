@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS, REPO_ROOT } from '../../testing/kernel-trees.js';
 import { runKpkg } from '../../testing/run-kpkg.js';
 import { debianAmd64HeaderSet, debianArm64HeaderSet } from '../../testing/debian-headers.js';
+import { debianArm64Kbuild } from '../../testing/smoke-fixtures.js';
 import type { VerifyReport } from '../../verify/verify.js';
 
 async function verifyJson(args: string[]): Promise<{ exitCode: number; report: VerifyReport; stderr: string }> {
@@ -106,6 +107,31 @@ describe("kpkg verify on Debian's own kernel headers (apt-get download)", { time
       report.findings.filter((f) => f.check === 'package-arch').map((f) => f.found),
       ['amd64', 'amd64'],
     );
+  });
+
+  test("trixie's linux-kbuild is judged by trixie's library data, whatever release the cache holds", async () => {
+    // The cache holds bookworm's arm64 sysroot (kpkg deb's default here): it must not judge a trixie package.
+    const sysroot = await runKpkg(['sysroot', '--arch', 'arm64', '--target-suite', 'bookworm']);
+    assert.equal(sysroot.exitCode, 0, sysroot.stderr);
+    const kbuild = await debianArm64Kbuild('trixie');
+    const undeclared = (report: VerifyReport): string[][] =>
+      report.findings.filter((f) => f.check === 'prerequisites-other').map((f) => [f.found ?? '', f.expected ?? '']);
+
+    const own = await verifyJson([kbuild]);
+    assert.deepEqual(undeclared(own.report), []);
+    assert.match(own.report.libraryData ?? '', /^trixie arm64 package data \(.+ in linux-kbuild-\S+'s Depends\)$/);
+
+    // Judged by bookworm's data, its t64 libraries look undeclared: what a cached bookworm sysroot did before.
+    const bookworm = await verifyJson([kbuild, '--target-suite', 'bookworm']);
+    assert.ok(
+      undeclared(bookworm.report).some(([found, expected]) => found === 'libelf.so.1' && expected === 'libelf1'),
+      JSON.stringify(undeclared(bookworm.report)),
+    );
+    assert.match(bookworm.report.libraryData ?? '', /^bookworm arm64 package data \(--target-suite\)$/);
+
+    const conventions = await verifyJson([kbuild, '--target-suite', 'none']);
+    assert.deepEqual(undeclared(conventions.report), []);
+    assert.equal(conventions.report.libraryData, "Debian's naming conventions (--target-suite none)");
   });
 });
 
