@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { parseProcStat } from '../util/descendants.js';
+import { parseProcStat } from '../util/proc-stat.js';
 
 /**
  * Test helper: which processes still run. A zombie has ended — who reaps it (here often an init

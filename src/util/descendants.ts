@@ -6,22 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-/** The fields kpkg reads from a /proc/<pid>/stat text; undefined for an empty or garbled one. */
-export function parseProcStat(text: string): { state: string; ppid: number; pgrp: number } | undefined {
-  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
-  const [state, ppid, pgrp] = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  if (
-    state === undefined ||
-    state === '' ||
-    ppid === undefined ||
-    !/^\d+$/.test(ppid) ||
-    pgrp === undefined ||
-    !/^\d+$/.test(pgrp)
-  )
-    return undefined;
-  return { state, ppid: Number(ppid), pgrp: Number(pgrp) };
-}
+import { parseProcStat } from './proc-stat.js';
 
 /** The parent pid in a /proc/<pid>/stat text; undefined for a zombie (it has ended already). */
 function liveParent(stat: string): number | undefined {

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
-import { parseProcStat } from './descendants.js';
+import { parseProcStat } from './proc-stat.js';
 import { KpkgError } from './errors.js';
 
 /** flock's exit status when --nonblock finds the lock taken (its default, -E). */

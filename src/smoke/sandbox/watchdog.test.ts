@@ -14,7 +14,6 @@ import {
   formatSize,
   pageSize,
   pageSizeFromAuxv,
-  parseStat,
   processTree,
   watchSandbox,
   type WatchdogVerdict,
@@ -22,20 +21,6 @@ import {
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
-
-test('a stat line is read after the last parenthesis, whatever the command name holds', () => {
-  const tail = '0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 12345 9000000 777 18446744073709551615';
-  assert.deepEqual(parseStat(`123 (cc1 (x) y) S 45 67 67 ${tail}`), {
-    comm: 'cc1 (x) y',
-    state: 'S',
-    ppid: 45,
-    residentPages: 777,
-  });
-  assert.deepEqual(parseStat(`9 (a) b) Z 1 9 9 ${tail}`)?.comm, 'a) b');
-  assert.equal(parseStat(''), undefined);
-  assert.equal(parseStat('9 (make) S x 9 9'), undefined);
-  assert.equal(parseStat('9 (make) S 1 9 9'), undefined, 'no rss field');
-});
 
 test('the process tree holds the root and all its descendants, and nothing else', () => {
   const parents = new Map([

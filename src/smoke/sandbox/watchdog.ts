@@ -16,6 +16,7 @@ import { readdir, statfs } from 'node:fs/promises';
 import { arch, endianness } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { printable } from '../../util/printable.js';
+import { parseProcStat, type ProcStat } from '../../util/proc-stat.js';
 import type { LimitCrossed, SandboxLimits } from './limits.js';
 
 export interface WatchdogVerdict {
@@ -54,14 +55,6 @@ export interface ProcessSample {
   residentBytes: number;
 }
 
-/** The fields the watchdog reads from a /proc/<pid>/stat text. */
-export interface ProcStat {
-  comm: string;
-  state: string;
-  ppid: number;
-  residentPages: number;
-}
-
 const DEFAULT_INTERVAL_MS = 250;
 /** Processes read between two yields to the event loop (a few milliseconds of work). */
 const SLICE = 256;
@@ -74,23 +67,6 @@ const STAT_BYTES = 4096;
 /** AT_PAGESZ in the auxiliary vector (<linux/auxvec.h>). */
 const AT_PAGESZ = 6;
 const FALLBACK_PAGE_SIZE = 4096;
-
-/**
- * A /proc/<pid>/stat text as its fields; undefined for an empty or garbled one. The comm field may
- * hold spaces and parentheses, so the fields are read after the last ')'.
- */
-export function parseStat(text: string): ProcStat | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  // After ") ": state(3) ppid(4) pgrp(5) … vsize(23) rss(24), numbered as in proc(5).
-  const fields = text.slice(close + 2).split(' ', 22);
-  const [state, ppid] = fields;
-  const rss = fields[21];
-  if (state === undefined || !/^[A-Za-z]$/.test(state)) return undefined;
-  if (ppid === undefined || !/^\d+$/.test(ppid) || rss === undefined || !/^\d+$/.test(rss)) return undefined;
-  return { comm: text.slice(open + 1, close), state, ppid: Number(ppid), residentPages: Number(rss) };
-}
 
 /** `root` (when it is in `parents`) and every process descending from it, parents before children. */
 export function processTree(parents: ReadonlyMap<number, number>, root: number): number[] {
@@ -231,7 +207,7 @@ async function readProcesses(): Promise<Map<number, ProcStat>> {
     for (const name of names.slice(start, start + SLICE)) {
       if (!/^\d+$/.test(name)) continue;
       const text = readHead(`/proc/${name}/stat`, buffer);
-      const stat = text === undefined ? undefined : parseStat(text.toString('utf8'));
+      const stat = text === undefined ? undefined : parseProcStat(text.toString('utf8'));
       if (stat !== undefined) found.set(Number(name), stat);
     }
   }
