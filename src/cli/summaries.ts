@@ -4,7 +4,7 @@ import type { KernelCompiler } from '../kernel/compiler.js';
 import type { BuildResult } from '../pipeline/build-packages.js';
 import type { SmokeResult } from '../smoke/smoke.js';
 import type { BootReport } from '../smoke/boot/report.js';
-import { describeScriptNote, type ScriptNote } from '../smoke/install/script-notes.js';
+import { describeScriptNote, failsTheRun, type ScriptNote } from '../smoke/install/script-notes.js';
 import { mdBlock, mdCode, mdDocument, mdPrintable, mebibytes, mdTable, mdText } from '../util/markdown.js';
 import { printable, printableLines, printableReport } from '../util/printable.js';
 
@@ -112,13 +112,13 @@ export function smokeMarkdown(
 function scriptsMarkdown(scripts: readonly ScriptNote[]): string | undefined {
   if (scripts.length === 0) return undefined;
   // describeScriptNote is printable already: only Markdown's characters are escaped.
-  const items = scripts.map((s) => `- ${s.kind === 'failed' ? '❌' : '⚠️'} ${mdPrintable(describeScriptNote(s))}`);
+  const items = scripts.map((s) => `- ${failsTheRun(s) ? '❌' : '⚠️'} ${mdPrintable(describeScriptNote(s))}`);
   return `**What the packages' scripts did that headers need not do**\n\n${items.join('\n')}`;
 }
 
-/** A script's note as a line of the text report (printable already): a denial is a warning, a failure an error. */
+/** A script's note as a line of the text report (printable already): a denial or an accepted failure is a warning, a failure an error. */
 function scriptLine(note: ScriptNote): string {
-  return `${note.kind === 'failed' ? 'error' : 'warning'}: ${describeScriptNote(note)}\n`;
+  return `${failsTheRun(note) ? 'error' : 'warning'}: ${describeScriptNote(note)}\n`;
 }
 
 /** The boot's lines of the text report. */

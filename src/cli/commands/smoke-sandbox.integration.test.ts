@@ -25,7 +25,7 @@ interface SmokeJson {
   ok: boolean;
   failedStep?: string;
   logTail?: string;
-  scripts?: { package?: string; script: string; kind: 'failed' | 'denied'; words: string }[];
+  scripts?: { package?: string; script: string; kind: 'failed' | 'denied'; words: string; accepted?: boolean }[];
 }
 
 const RELEASE = '0.0.1-hostile';
@@ -125,6 +125,20 @@ echo kpkg > /proc/sys/kernel/domainname`,
       /denied: .*(Cannot fork|Resource temporarily unavailable|kpkg: killed: the sandbox ran \d+ processes at once, reaching its limit of 64)/,
     );
     assert.ok(seconds < 240, `took ${seconds} s`);
+  });
+
+  test('a postinst that fails fails the install, in its words; --accept-script-failures makes it a warning and goes on', async () => {
+    const deb = await hostileDeb('fails', 'echo "cannot configure: no frobnicator here" >&2\nexit 3');
+    const refused = await smokeJson(deb);
+    assert.equal(refused.json.failedStep, 'install', refused.json.logTail);
+    assert.match(postinstNotes(refused.json), /^failed: cannot configure: no frobnicator here/);
+    const accepted = await smokeJson(deb, '--accept-script-failures');
+    // The packages stay unpacked, so smoke goes on to the module build (which this package's Makefile skips).
+    assert.equal(accepted.json.failedStep, 'build module', accepted.json.logTail);
+    assert.deepEqual(
+      (accepted.json.scripts ?? []).map((s) => [s.kind, s.accepted]),
+      [['failed', true]],
+    );
   });
 
   test('filling the disk ends at the disk limit; the report names the script', async () => {

@@ -27,6 +27,7 @@ interface SmokeCliOptions {
   boot?: boolean;
   bootTimeout?: string;
   bareRootfs?: boolean;
+  acceptScriptFailures?: boolean;
   limit?: string[];
 }
 
@@ -130,6 +131,10 @@ export function registerSmoke(program: Command): void {
       'a rootfs without a compiler (gcc, libc6-dev): what builds modules must come from what the packages declare',
     )
     .option(
+      '--accept-script-failures',
+      "a maintainer script that fails is reported as a warning and smoke goes on with the unpacked packages, instead of failing (a vendor's postinst that needs what the emulated target lacks)",
+    )
+    .option(
       '--limit <name=value>',
       `what each command in the target's sandbox may use (repeatable): time=<seconds> (default ${DEFAULT_LIMITS.timeMs / 1000}), processes=<n> (default ${DEFAULT_LIMITS.processes}), memory=<size> (all its processes together, default ${DEFAULT_LIMITS.memoryBytes / 1024 ** 3}G), disk=<size> (what it may fill, default ${DEFAULT_LIMITS.diskBytes / 1024 ** 3}G)`,
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
@@ -162,6 +167,7 @@ export function registerSmoke(program: Command): void {
           ...(options.package === undefined ? {} : { extraPackages: options.package }),
           ...(facts.compiler === undefined ? {} : { compiler: facts.compiler }),
           ...(options.bareRootfs === true ? { bareRootfs: true } : {}),
+          ...(options.acceptScriptFailures === true ? { acceptScriptFailures: true } : {}),
           ...(options.artifacts === undefined ? {} : { artifactsDir: resolve(options.artifacts) }),
           ...(dkms.length === 0 ? {} : { dkms }),
           ...(options.moduleDir === undefined ? {} : { moduleDir: resolve(options.moduleDir) }),

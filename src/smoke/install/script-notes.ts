@@ -20,6 +20,13 @@ export interface ScriptNote {
   readonly status?: string;
   /** The script's words: the denied line, or the last lines it printed before it failed; printable. */
   readonly words: string;
+  /** A failure the user accepted (--accept-script-failures): a warning, and smoke went on. */
+  readonly accepted?: boolean;
+}
+
+/** Whether a note fails the run: a script that failed, unless the user accepted it. */
+export function failsTheRun(note: ScriptNote): boolean {
+  return note.kind === 'failed' && note.accepted !== true;
 }
 
 /** Which script is running while a line is printed. */
@@ -129,5 +136,6 @@ export function describeScriptNote(note: ScriptNote): string {
   const who = printable(scriptName(note));
   if (note.kind === 'denied') return `${who} was denied: ${note.words}`;
   const status = note.status === undefined ? '' : ` (${printable(note.status)})`;
-  return `${who} failed${status}${note.words === '' ? '' : `: ${note.words}`}`;
+  const accepted = note.accepted === true ? ', accepted (--accept-script-failures)' : '';
+  return `${who} failed${status}${accepted}${note.words === '' ? '' : `: ${note.words}`}`;
 }

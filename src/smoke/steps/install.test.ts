@@ -41,10 +41,11 @@ async function installHeadersTree(): Promise<void> {
 function contextFor(
   installer: Installer,
   answer: (argv: readonly string[]) => TargetRunResult | Promise<TargetRunResult>,
+  options: { acceptScriptFailures?: boolean } = {},
 ): RecordedStepContext {
   return stepContext(
     root,
-    { debianArch: 'arm64', packages: [packageFile], installer, release: RELEASE, cacheDir: work },
+    { debianArch: 'arm64', packages: [packageFile], installer, release: RELEASE, cacheDir: work, ...options },
     answer,
   );
 }
@@ -171,5 +172,29 @@ test("dpkg's failure names the script before the tail it had before", async () =
   assert.equal(
     outcome.logTail,
     `linux-headers-failing's postinst failed (exit status 1): Configuring the headers / cannot find the compiler\n${targetResult(output).tail}`,
+  );
+});
+
+test('with --accept-script-failures a failed postinst is a warning: the next command runs and the step passes', async () => {
+  const output = installerOutput('dpkg-postinst-failed.txt');
+  await installHeadersTree();
+  const { context, commands, log } = contextFor(debInstaller, () => targetResult(output, 1), {
+    acceptScriptFailures: true,
+  });
+  const outcome = await installStep.run(context);
+  assert.ok(outcome.ok, outcome.ok ? '' : outcome.logTail);
+  assert.deepEqual(
+    outcome.facts?.scripts?.map((s) => [s.kind, s.accepted]),
+    [['failed', true]],
+  );
+  assert.ok(
+    log.includes(
+      "kpkg: linux-headers-failing's postinst failed (exit status 1), accepted (--accept-script-failures): Configuring the headers / cannot find the compiler",
+    ),
+    log.join('\n'),
+  );
+  assert.ok(
+    commands.some((argv) => argv.includes('dpkg')),
+    'dpkg ran',
   );
 });

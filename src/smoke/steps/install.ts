@@ -3,13 +3,15 @@
  * input's installer (../install/: the rootfs's own dpkg, rpm, pacman or tar), then
  * /lib/modules/<release>/build found where the packages put it. What the packages' maintainer
  * scripts did on the way (../install/script-notes.ts) goes into the facts, whether the step
- * passes or not: a script that was denied something is a warning, one that failed fails the step.
+ * passes or not: a script that was denied something is a warning, one that failed fails the step —
+ * unless the user accepts script failures (--accept-script-failures): then it is a warning too, and
+ * the installer's next command runs (the package is unpacked, if not configured).
  */
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Installer } from '../install/installer.js';
-import { describeScriptNote, type ScriptNote } from '../install/script-notes.js';
+import { describeScriptNote, failsTheRun, type ScriptNote } from '../install/script-notes.js';
 import { resolveInRoot } from '../path-in-root.js';
 import type { SmokeTarget, TargetRunResult } from '../target.js';
 import { done, failed, need, type Step, type StepOutcome } from './step.js';
@@ -48,16 +50,20 @@ interface InstallerRun {
   readonly scripts: ScriptNote[];
 }
 
-/** Why a command failed, its tail after: the first script that failed, else the problem its output shows. */
+/**
+ * Why a command failed, its tail after: the first script that failed, else the problem its output
+ * shows. A command whose failed scripts were all accepted did not fail.
+ */
 function failureOf(
   tail: string,
   exitCode: number,
   notes: readonly ScriptNote[],
   problem: string | undefined,
 ): string | undefined {
-  const scriptFailed = notes.find((note) => note.kind === 'failed');
+  const scriptFailed = notes.find(failsTheRun);
   if (scriptFailed !== undefined) return `${describeScriptNote(scriptFailed)}\n${tail}`;
-  if (exitCode !== 0) return tail;
+  // The installer's exit status says the scripts failed, which the user accepted.
+  if (exitCode !== 0 && !notes.some((note) => note.accepted === true)) return tail;
   return problem === undefined ? undefined : `${tail}\nkpkg: ${problem}`;
 }
 
@@ -70,11 +76,14 @@ async function runInstaller(
   target: SmokeTarget,
   installer: Installer,
   files: readonly string[],
+  acceptScriptFailures: boolean,
 ): Promise<InstallerRun> {
   const scripts: ScriptNote[] = [];
   for (const argv of installer.commands(files)) {
     const result = await target.run(argv);
-    const notes = installer.scriptNotes?.(result.output) ?? [];
+    const notes = (installer.scriptNotes?.(result.output) ?? []).map((note) =>
+      acceptScriptFailures && note.kind === 'failed' ? { ...note, accepted: true } : note,
+    );
     scripts.push(...notes);
     const failure = failureOf(result.tail, result.exitCode, notes, installer.problemIn?.(result.output));
     if (failure !== undefined) return { failure, scripts };
@@ -105,7 +114,12 @@ export const installStep: Step<'install'> = {
     if (!Array.isArray(files)) return failed(`kpkg could not copy the packages into the rootfs:\n${files.tail}`);
     const setup = await writeSetupFiles(target, input.installer);
     if (setup !== undefined) return failed(`kpkg could not write the installer's setup files:\n${setup.tail}`);
-    const { failure, scripts } = await runInstaller(target, input.installer, files);
+    const { failure, scripts } = await runInstaller(
+      target,
+      input.installer,
+      files,
+      input.acceptScriptFailures === true,
+    );
     note(...scripts.map((script) => `kpkg: ${describeScriptNote(script)}`));
     if (failure !== undefined) return failed(failure, { scripts });
     const found = await findBuildTree(target, input.release, note);

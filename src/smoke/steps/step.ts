@@ -49,6 +49,8 @@ export interface SmokeInput {
   readonly compiler?: KernelCompiler | undefined;
   /** A rootfs without BASE_COMPILER: the compiler must come from what the packages declare (smoke-rootfs-spec.ts). */
   readonly bareRootfs?: boolean | undefined;
+  /** A maintainer script that fails is a warning and the install goes on (--accept-script-failures), instead of failing the run. */
+  readonly acceptScriptFailures?: boolean | undefined;
   /** Out-of-tree module source to build instead of kpkg's kpkg_hello. */
   readonly moduleDir?: string | undefined;
   /**
