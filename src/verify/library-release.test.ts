@@ -29,7 +29,7 @@ test("a trixie package's t64 library names its release, whatever the build machi
     Version: '6.12.57-1',
     Depends: 'libc6 (>= 2.34), libelf1t64 (>= 0.142), libssl3t64 (>= 3.0.0)',
   });
-  assert.deepEqual(libraryDataChoice([kbuild], undefined, 'bookworm'), {
+  assert.deepEqual(libraryDataChoice([kbuild], undefined, { fallbackSuite: 'bookworm' }), {
     kind: 'release',
     suite: 'trixie',
     from: "libelf1t64 in linux-kbuild-6.12's Depends",
@@ -46,23 +46,26 @@ test('the latest clue wins: a version naming bookworm, a libc6 bound of bullseye
 
 test("kpkg's own headers (libc6 (>= 2.34)) are judged by bookworm's data even on a trixie machine", () => {
   const ours = deb('linux-headers-6.12.95', { Version: '6.12.95-1', Depends: 'libc6 (>= 2.34), libelf1 (>= 0.142)' });
-  assert.equal(libraryDataChoice([ours], undefined, 'trixie')?.kind, 'release');
-  assert.equal((libraryDataChoice([ours], undefined, 'trixie') as { suite: string }).suite, 'bookworm');
+  assert.equal(libraryDataChoice([ours], undefined, { fallbackSuite: 'trixie' })?.kind, 'release');
+  assert.equal(
+    (libraryDataChoice([ours], undefined, { fallbackSuite: 'trixie' }) as { suite: string }).suite,
+    'bookworm',
+  );
 });
 
 test("nothing in the packages names a release: the build machine's; --target-suite overrides; none means conventions", () => {
   const plain = deb('vendor-headers', { Version: '1.0', Depends: 'libc6' });
-  assert.deepEqual(libraryDataChoice([plain], undefined, 'bookworm'), {
+  assert.deepEqual(libraryDataChoice([plain], undefined, { fallbackSuite: 'bookworm' }), {
     kind: 'release',
     suite: 'bookworm',
     from: "no package names its release: the build machine's",
   });
-  assert.deepEqual(libraryDataChoice([plain], 'trixie', 'bookworm'), {
+  assert.deepEqual(libraryDataChoice([plain], 'trixie', { fallbackSuite: 'bookworm' }), {
     kind: 'release',
     suite: 'trixie',
     from: '--target-suite',
   });
-  assert.deepEqual(libraryDataChoice([plain], 'none', 'bookworm'), {
+  assert.deepEqual(libraryDataChoice([plain], 'none', { fallbackSuite: 'bookworm' }), {
     kind: 'conventions',
     from: '--target-suite none',
   });
@@ -71,6 +74,15 @@ test("nothing in the packages names a release: the build machine's; --target-sui
 test('no data is needed without a .deb whose files need a library', () => {
   const noPrograms = deb('linux-doc', { Depends: 'libc6 (>= 2.41)' }, []);
   assert.equal(needsLibraryData([noPrograms]), false);
-  assert.equal(libraryDataChoice([noPrograms], undefined, 'bookworm'), undefined);
+  assert.equal(libraryDataChoice([noPrograms], undefined, { fallbackSuite: 'bookworm' }), undefined);
   assert.equal(needsLibraryData([{ ...deb('x', {}), format: 'rpm' }]), false);
+});
+
+test("no release before the architecture's first: kpkg's riscv64 headers (libc6 (>= 2.34)) are judged by trixie's data", () => {
+  const riscv = deb('linux-headers-6.12.95', { Version: '6.12.95-1', Depends: 'libc6 (>= 2.34)' });
+  assert.deepEqual(libraryDataChoice([riscv], undefined, { fallbackSuite: 'trixie', firstRelease: 'trixie' }), {
+    kind: 'release',
+    suite: 'trixie',
+    from: "libc6 (>= 2.34) in linux-headers-6.12.95's Depends, and the architecture's first release",
+  });
 });

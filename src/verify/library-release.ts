@@ -75,20 +75,35 @@ export function releaseOfPackages(packages: readonly ReadPackage[]): ReleaseClue
   return best;
 }
 
+/** Where the release's data comes from for the target architecture. */
+export interface ReleaseDefaults {
+  /** The build machine's release, as `kpkg deb` targets it by default (defaultTargetSuite). */
+  readonly fallbackSuite: string;
+  /** The first release that has the architecture (riscv64: trixie); absent: every release. */
+  readonly firstRelease?: DebianRelease | undefined;
+}
+
 /**
  * The release for a set: `--target-suite` when given (`none`: conventions only), else the latest the
- * packages name or need, else `fallbackSuite` (the build machine's, as `kpkg deb` targets by default).
+ * packages name or need — but not before the architecture entered Debian —, else the fallback.
  * Undefined when no data is needed.
  */
 export function libraryDataChoice(
   packages: readonly ReadPackage[],
   option: string | undefined,
-  fallbackSuite: string,
+  defaults: ReleaseDefaults,
 ): LibraryDataChoice | undefined {
   if (!needsLibraryData(packages)) return undefined;
   if (option === NO_RELEASE) return { kind: 'conventions', from: `--target-suite ${NO_RELEASE}` };
   if (option !== undefined) return { kind: 'release', suite: option, from: '--target-suite' };
   const clue = releaseOfPackages(packages);
+  const first = defaults.firstRelease;
+  if (clue !== undefined && first !== undefined && laterRelease(first, clue.release) !== clue.release)
+    return { kind: 'release', suite: first, from: `${clue.from}, and the architecture's first release` };
   if (clue !== undefined) return { kind: 'release', suite: clue.release, from: clue.from };
-  return { kind: 'release', suite: fallbackSuite, from: "no package names its release: the build machine's" };
+  return {
+    kind: 'release',
+    suite: defaults.fallbackSuite,
+    from: "no package names its release: the build machine's",
+  };
 }

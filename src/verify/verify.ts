@@ -77,8 +77,10 @@ async function libraryData(
 ): Promise<Pick<VerifyContext, 'debianData' | 'libraryBasis'>> {
   const debianArch = context.target.arch?.debian;
   if (debianArch === undefined) return {};
-  const fallback = defaultTargetSuite(debianArch, await hostRelease());
-  const choice = libraryDataChoice(context.packages, options.targetSuite, fallback);
+  const choice = libraryDataChoice(context.packages, options.targetSuite, {
+    fallbackSuite: defaultTargetSuite(debianArch, await hostRelease()),
+    firstRelease: context.target.arch?.firstDebianRelease,
+  });
   if (choice === undefined) return {};
   if (choice.kind === 'conventions') return { libraryBasis: `Debian's naming conventions (${choice.from})` };
   return {
