@@ -37,7 +37,7 @@ export const KERNEL_BUILD_TIMEOUT_MS = 30 * 60 * 1000;
  * The test tiers: `ci` (what `.ci/run` runs, kept well under an hour from nothing on two cores: the 6.1
  * arm64 tiny tree — the ≤ 6.11 kernels whose upstream headers ship x86-64 programs, and the README's
  * default — and the 6.12 arm64 full tree: GCC plugins, BTF, module signing) and `all` (`tools/test --all`:
- * also the 6.12 arm64 tiny, 6.12 ppc64el (objtool), 6.1 arm64 full, 6.12 LLVM=1, 6.1 arm64 dkms and 6.1 s390x
+ * also the 6.12 arm64 tiny, 6.12 ppc64el (objtool), 6.1 arm64 full, 6.12 LLVM=1, 6.1 arm64 dkms (gcc and LLVM=1) and 6.1 s390x
  * (big-endian) trees; the other targets and kernels are cells of tools/matrix, src/testing/matrix.ts). Tests of the
  * other trees are not registered in the CI tier — not skipped: nothing is missing, the tier is a choice
  * made before the run, and tools/test builds the trees of its tier first.
