@@ -42,6 +42,17 @@ export async function readPackages(inputs: readonly string[]): Promise<ReadPacka
   return mapLimit(inputs, READ_PARALLELISM, (input) => readInput(input));
 }
 
+/** A fetch's failure in one line: its first, and apt's own error ("E: …") when it quotes one. */
+function firstLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const first = (lines[0] ?? '').replace(/:$/, '');
+  const apt = [...lines].reverse().find((line) => line.startsWith('E: '));
+  return apt === undefined ? first : `${first} (${apt.slice(3)})`;
+}
+
 /** The release's library data: a sysroot of that suite from kpkg's cache, else fetched as `kpkg deb` fetches one. */
 async function releaseData(
   debianArch: string,
@@ -54,7 +65,7 @@ async function releaseData(
     try {
       sysroot = await ensureTargetSysroot({ debianArch, suite, cacheDir, onStep });
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = firstLine(e instanceof Error ? e.message : String(e));
       throw new KpkgError(
         `cannot fetch the library data of ${suite} ${debianArch} for the prerequisites check: ${why}`,
         {

@@ -129,6 +129,15 @@ describe("kpkg verify on Debian's own kernel headers (apt-get download)", { time
     );
     assert.match(bookworm.report.libraryData ?? '', /^bookworm arm64 package data \(--target-suite\)$/);
 
+    const unknown = await runKpkg(['verify', kbuild, '--target-suite', 'nosuchsuite']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(
+      unknown.stderr,
+      /^kpkg: error: cannot fetch the library data of nosuchsuite arm64 for the prerequisites check: .*does not have a Release file\.\)$/m,
+    );
+    assert.match(unknown.stderr, /fix: .*--target-suite none/);
+    assert.doesNotMatch(unknown.stderr, /^(Err|Ign|Reading)/m, "one line, not apt's output");
+
     const conventions = await verifyJson([kbuild, '--target-suite', 'none']);
     assert.deepEqual(undeclared(conventions.report), []);
     assert.equal(conventions.report.libraryData, "Debian's naming conventions (--target-suite none)");
