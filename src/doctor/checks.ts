@@ -57,6 +57,8 @@ export interface DoctorInput {
   libraries?: { root: string | undefined; source: LibrarySource };
   /** kpkg's cache, where its fetched sysroots are. */
   cacheDir?: string | undefined;
+  /** The release packaging fetches the target's libraries from (--target-suite); default: as `kpkg deb` chooses it. */
+  suite?: string | undefined;
   /** Also check what `kpkg smoke` needs. */
   smoke?: boolean;
   /** Where qemu-user's binfmt rules are (default: /usr/lib/binfmt.d). */

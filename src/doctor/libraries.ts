@@ -2,6 +2,7 @@ import type { ArchInfo } from '../arch/arch-table.js';
 import { gccMajor, pluginIncludeDir } from '../kernel/headers/gcc-plugins.js';
 import { runLibraryProbes, neededProbes, type LibraryProbe, type ProbeOutcome } from '../sysroot/library-probes.js';
 import { aptAvailable, chooseLibrarySource } from '../sysroot/library-source.js';
+import { defaultTargetSuite, hostRelease } from '../apt/target-release.js';
 import { cachedTargetSysroot, pluginDevPackage } from '../sysroot/target-sysroot.js';
 import { isDirectory } from '../util/fs.js';
 import type { CheckResult, DoctorInput, Fix } from './checks.js';
@@ -138,7 +139,10 @@ export async function libraryChecks(
         debian: `unpack the target's ${packages} into a directory and pass --sysroot DIR`,
       }),
     ];
-  const cached = input.cacheDir === undefined ? undefined : await cachedTargetSysroot(input.cacheDir, arch.debian);
+  const cached =
+    input.cacheDir === undefined
+      ? undefined
+      : await cachedTargetSysroot(input.cacheDir, arch.debian, { suite: await packagingSuite(input) });
   if (cached === undefined)
     return [
       source(
@@ -150,6 +154,15 @@ export async function libraryChecks(
     source(true, `kpkg's sysroot (${cached.suite}): ${cached.root}`),
     ...(await probe(cached.root, refreshSysroot(arch))),
   ];
+}
+
+/**
+ * The suite packaging takes the target's libraries from: only a cached sysroot of that suite says
+ * anything about packaging (another release's libraries may need a newer C library than the cross
+ * toolchain's).
+ */
+async function packagingSuite(input: DoctorInput): Promise<string> {
+  return input.suite ?? defaultTargetSuite(input.arch.debian, await hostRelease());
 }
 
 /** The target gcc's plugin headers: in --plugin-sysroot when given, else in kpkg's sysroot or fetched there. */
@@ -176,7 +189,10 @@ export async function pluginHeadersCheck(input: DoctorInput): Promise<CheckResul
   const cached =
     input.cacheDir === undefined
       ? undefined
-      : await cachedTargetSysroot(input.cacheDir, arch.debian, { withPluginsOf: major });
+      : await cachedTargetSysroot(input.cacheDir, arch.debian, {
+          withPluginsOf: major,
+          suite: await packagingSuite(input),
+        });
   if (cached !== undefined)
     return { ...base, ok: true, detail: `in kpkg's sysroot: ${pluginIncludeDir(cached.root, arch, major)}` };
   return {
