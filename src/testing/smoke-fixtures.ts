@@ -58,13 +58,18 @@ function dependencyNamed(depends: string, pattern: RegExp): string {
   return name;
 }
 
+/** The arm64 kernel headers the suite's linux-headers-arm64 depends on: their name and apt-cache fields. */
+async function currentArm64Headers(apt: PrivateApt): Promise<{ name: string; fields: Map<string, string> }> {
+  const meta = await aptShow(apt, 'linux-headers-arm64:arm64');
+  const name = dependencyNamed(meta.get('Depends') ?? '', /^linux-headers-.*-arm64$/);
+  return { name, fields: await aptShow(apt, `${name}:arm64`) };
+}
+
 /** The kbuild package (arm64) that a suite's current arm64 kernel headers depend on, downloaded once into the kpkg cache. */
 export async function debianArm64Kbuild(suite: string): Promise<string> {
   const apt = await fixtureApt(suite);
-  const meta = await aptShow(apt, 'linux-headers-arm64:arm64');
-  const headersName = dependencyNamed(meta.get('Depends') ?? '', /^linux-headers-.*-arm64$/);
-  const headers = await aptShow(apt, `${headersName}:arm64`);
-  const kbuild = dependencyNamed(headers.get('Depends') ?? '', /^linux-kbuild-/);
+  const { fields } = await currentArm64Headers(apt);
+  const kbuild = dependencyNamed(fields.get('Depends') ?? '', /^linux-kbuild-/);
   const version = (await aptShow(apt, `${kbuild}:arm64`)).get('Version') ?? '';
   const [deb = ''] = await withLock(join(apt.dir, '.fixture-lock'), () =>
     apt.download([{ name: kbuild, version, arch: 'arm64' }]),
@@ -127,9 +132,7 @@ async function kbuildWithX86Program(kbuildArm64: string, kbuildAmd64: string, pr
  */
 export async function debianArm64Headers(): Promise<DebianHeaders> {
   const apt = await fixtureApt();
-  const meta = await aptShow(apt, 'linux-headers-arm64:arm64');
-  const headersName = dependencyNamed(meta.get('Depends') ?? '', /^linux-headers-.*-arm64$/);
-  const headers = await aptShow(apt, `${headersName}:arm64`);
+  const { name: headersName, fields: headers } = await currentArm64Headers(apt);
   const version = headers.get('Version') ?? '';
   const depends = headers.get('Depends') ?? '';
   const common = dependencyNamed(depends, /^linux-headers-.*-common$/);
