@@ -7,9 +7,9 @@
  *   mtime = SOURCE_DATE_EPOCH, uid/gid 0, mode 100644; so does this writer. No symbol table and
  *   no long-name table: member names are at most 16 bytes.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { KpkgError } from '../util/errors.js';
+import { endWritable, writeChunk } from '../util/writable.js';
 import type { ByteSource } from './byte-reader.js';
 import { BoundedBody, ByteReader } from './byte-reader.js';
 
@@ -113,9 +113,7 @@ export class ArWriter {
   /** Writes the magic if nothing was added, then ends the Writable and waits until it has flushed. */
   async end(): Promise<void> {
     await this.#start();
-    const finished = once(this.#out, 'finish');
-    this.#out.end();
-    await finished;
+    await endWritable(this.#out);
   }
 
   async #start(): Promise<void> {
@@ -126,7 +124,7 @@ export class ArWriter {
 
   async #write(chunk: Uint8Array): Promise<void> {
     this.#bytes += chunk.byteLength;
-    if (!this.#out.write(chunk)) await once(this.#out, 'drain');
+    await writeChunk(this.#out, chunk);
   }
 }
 

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { KpkgError } from '../util/errors.js';
 import { settledOrFirstError, Slots } from '../util/pool.js';
+import { endWritable, writeChunk } from '../util/writable.js';
 import { compressionLevel, compressorIdentity, encoderThreads, xzBlockCompressor, xzBlockSize } from './compress.js';
 import { tarChunks, type TarEntry, type TarWriteOptions } from './tar.js';
 import { singleBlockIn, streamHeader, streamTrailer, type BlockLayout } from './xz-container.js';
@@ -45,25 +46,17 @@ class BlockFile {
 
   constructor(readonly path: string) {
     this.#out = createWriteStream(path);
+    this.#out.on('error', () => undefined); // reported by the next write or close (util/writable.ts)
   }
 
   async write(bytes: Buffer): Promise<void> {
     this.#hash.update(bytes);
-    if (!this.#out.write(bytes)) {
-      await new Promise<void>((resolve, reject) => {
-        const failed = (e: Error): void => reject(e);
-        this.#out.once('error', failed);
-        this.#out.once('drain', () => {
-          this.#out.off('error', failed);
-          resolve();
-        });
-      });
-    }
+    await writeChunk(this.#out, bytes);
   }
 
   /** Closes the file; the hex digest of what was written. */
   async close(): Promise<string> {
-    await new Promise<void>((resolve, reject) => this.#out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await endWritable(this.#out);
     return this.#hash.digest('hex');
   }
 

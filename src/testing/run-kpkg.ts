@@ -11,14 +11,25 @@ export interface KpkgRun {
   stderr: string;
 }
 
+/**
+ * Longer than any one kpkg command of the tests takes on a cold machine (a `smoke --boot` that builds
+ * its rootfs: ~7 min): a run that hangs is killed and reported as such instead of holding its test
+ * file until the runner's own timeout.
+ */
+const RUN_LIMIT_MS = 20 * 60 * 1000;
+
 /** Runs the built CLI (dist/cli/bin.js) as a user would, without a TTY. */
 export async function runKpkg(args: readonly string[], env: Record<string, string> = {}): Promise<KpkgRun> {
   const r = await execa(process.execPath, [BIN, ...args], {
     reject: false,
     env: { ...env, CI: 'true' },
     stdin: 'ignore',
+    timeout: RUN_LIMIT_MS,
   });
-  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+  const stderr = r.timedOut
+    ? `${r.stderr}\n[test] kpkg ${args.join(' ')}: killed after ${RUN_LIMIT_MS / 1000} s`
+    : r.stderr;
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr };
 }
 
 /**
