@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import { execa } from 'execa';
 import { builtKernelTree, KERNEL_BUILD_TIMEOUT_MS } from '../testing/kernel-trees.js';
 import { overlayTree, type OverlayTree } from '../testing/overlay-tree.js';
 import { runKpkg } from '../testing/run-kpkg.js';
+import { kpkgCacheDir } from '../util/cache.js';
 
 async function digests(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -44,9 +45,14 @@ async function dataBlocks(deb: string): Promise<string[]> {
     );
 }
 
+/** The build cache's entries of one kind (build-cache.ts: <cache>/build/v1/<kind>/<key>). */
+async function cacheEntries(kind: string): Promise<Set<string>> {
+  return new Set(await readdir(join(kpkgCacheDir(), 'build', 'v1', kind)).catch(() => []));
+}
+
 const FROM_CACHE = {
   programs: /host programs from the build cache/,
-  image: /modules_install and dtbs_install output from the build cache/,
+  image: /modules_install output from the build cache/,
   uapi: /headers_install output from the build cache/,
 };
 
@@ -133,11 +139,32 @@ describe(
       const now = new Date();
       await utimes(join(overlay.dir, module), now, now);
       await utimes(join(overlay.dir, 'scripts/mod/elfconfig.h'), now, now);
+      const finishedBefore = await cacheEntries('module-finish');
       const touched = await deb('touched');
+      const finished = [...(await cacheEntries('module-finish'))].filter((k) => !finishedBefore.has(k));
+      assert.equal(finished.length, 1, 'the touched module, and only it, is stripped again');
       assert.doesNotMatch(touched.stderr, FROM_CACHE.image);
+      assert.match(touched.stderr, /dtbs_install output from the build cache/);
       assert.doesNotMatch(touched.stderr, FROM_CACHE.programs);
       assert.match(touched.stderr, FROM_CACHE.uapi);
       assert.deepEqual(touched.files, symvers.files, 'the same inputs rebuilt give the same packages');
+    });
+
+    test('one module rebuilt with other bytes: only it is stripped again, and the packages are those of a cold run', async () => {
+      const module =
+        (await readFile(join(overlay.dir, 'modules.order'), 'utf8')).split('\n')[1]?.replace(/\.o$/, '.ko') ?? '';
+      // Another build of the module: a section more, so other bytes and another size.
+      const note = join(work, 'note');
+      await writeFile(note, 'kpkg edit loop\n');
+      await execa('aarch64-linux-gnu-objcopy', ['--add-section', `.comment.kpkg=${note}`, join(overlay.dir, module)]);
+      const finishedBefore = await cacheEntries('module-finish');
+      const changed = await deb('changed');
+      const finished = [...(await cacheEntries('module-finish'))].filter((k) => !finishedBefore.has(k));
+      assert.equal(finished.length, 1, `${module}, and only it, is stripped again`);
+      const cold = await deb('changed-cold', '--no-cache');
+      assert.deepEqual(changed.files, cold.files);
+      const image = [...changed.files.keys()].find((n) => n.startsWith('linux-image-')) ?? '';
+      assert.notEqual(changed.files.get(image), reference.get(image), 'the image package carries the new module');
     });
   },
 );

@@ -1,11 +1,19 @@
 /** Stages each kernel part (src/kernel/parts.ts) a run needs, in scratch directories removed by dispose(). */
+import { copyFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { TreeFacts } from '../kernel/inspect.js';
 import { extractModuleDebugInfo, modulesInOrder } from '../kernel/install/debug-info.js';
-import { imageContents, installImage, treeFile } from '../kernel/install/image-contents.js';
-import { imageInstallInputs, uapiInstallInputs } from '../kernel/install/step-inputs.js';
+import { imageContents, installBootFiles, installImageModules, treeFile } from '../kernel/install/image-contents.js';
+import { finishModule } from '../kernel/install/module-finish.js';
+import type { ModuleFinisher } from '../kernel/install/modules-install.js';
+import {
+  bootFilesInputs,
+  moduleFinishInputs,
+  modulesInstallInputs,
+  uapiInstallInputs,
+} from '../kernel/install/step-inputs.js';
 import { listStagedTree } from '../kernel/install/staged-tree.js';
-import type { BuildCache } from '../cache/build-cache.js';
+import type { BuildCache, CacheEntry } from '../cache/build-cache.js';
 import type { KernelMakeContext } from '../kernel/install/kernel-make.js';
 import { createScratchDir } from '../kernel/install/scratch.js';
 import { installUapiHeaders } from '../kernel/install/uapi-headers.js';
@@ -114,25 +122,56 @@ async function headersPart(run: PartsRun): Promise<StagedPart> {
   return { parts: { headers }, targetLibraries: headers.libraries, dispose: headers.dispose };
 }
 
-/** modules_install and dtbs_install output, and the boot image. */
+/** modules_install and dtbs_install output, and the boot image: two cache entries, so a changed module does not install the device trees again. */
 async function imagePart(run: PartsRun): Promise<StagedPart> {
   const { facts, options } = run;
+  const onStep = (step: 'modules' | 'dtbs', detail: string): void => options.onStep?.(step, detail);
+  const [modules, boot] = await Promise.all([
+    cachedModulesInstall(run),
+    run.cache.entry('boot-files', await run.cache.key(bootFilesInputs(run.ctx)), (dir) =>
+      installBootFiles(run.ctx, dir, { onStep }),
+    ),
+  ]);
+  if (modules.hit)
+    onStep('modules', 'modules_install output from the build cache (same modules, maps, keys and scripts)');
+  if (boot.hit) onStep('dtbs', 'dtbs_install output from the build cache (same device trees and Makefiles)');
+  return {
+    parts: { image: await imageContents(facts, { modules: modules.dir, dtbs: boot.dir }, boot.meta) },
+    dispose: NOTHING_TO_REMOVE,
+  };
+}
+
+/**
+ * modules_install output for these modules; when a module changed, each module is still stripped
+ * and signed only once: a finished module is kept under the state of the module as built, its
+ * strip command and its signing key (the cache's 'module-finish' entries).
+ */
+async function cachedModulesInstall(run: PartsRun): Promise<CacheEntry<Record<string, never>>> {
+  const { facts, options, ctx, cache } = run;
   const strip = options.moduleStrip ?? '1';
-  const key = await run.cache.key(imageInstallInputs(run.ctx, await modulesInOrder(facts.tree.objtree), strip));
-  const entry = await run.cache.entry('image-install', key, (dir) =>
-    installImage(run.ctx, dir, {
+  const finishOne: ModuleFinisher = async (job) => {
+    const key = await cache.key(moduleFinishInputs(job.built, job.finish));
+    const finished = await cache.entry('module-finish', key, async (dir) => {
+      await copyFile(job.installed, join(dir, FINISHED_MODULE));
+      await finishModule(ctx, job.finish, join(dir, FINISHED_MODULE), job.module);
+      return {};
+    });
+    await copyFile(join(finished.dir, FINISHED_MODULE), job.installed);
+  };
+  const key = await cache.key(modulesInstallInputs(ctx, await modulesInOrder(facts.tree.objtree), strip));
+  return cache.entry('modules-install', key, async (dir) => {
+    await installImageModules(ctx, dir, {
       moduleStrip: options.moduleStrip,
       jobs: run.jobs,
+      finishOne,
       onStep: (step, detail) => options.onStep?.(step, detail),
-    }),
-  );
-  if (entry.hit)
-    options.onStep?.(
-      'modules',
-      'modules_install and dtbs_install output from the build cache (same modules, maps, keys and scripts)',
-    );
-  return { parts: { image: await imageContents(facts, entry.dir, entry.meta) }, dispose: NOTHING_TO_REMOVE };
+    });
+    return {};
+  });
 }
+
+/** The file name of a finished module in its cache entry. */
+const FINISHED_MODULE = 'module.ko';
 
 /** headers_install output. */
 async function uapiPart(run: PartsRun): Promise<StagedPart> {

@@ -52,7 +52,11 @@ test('the image part: the tree files, what the install steps staged, and the boo
     features: packagingFeatures(config),
     artifacts: { moduleSymvers: false, vmlinux: false, bootImage: { path: 'arch/arm64/boot/Image.gz', present: true } },
   };
-  const contents = await imageContents(facts, staged, { bootImage: 'arch/arm64/boot/Image.gz' });
+  const contents = await imageContents(
+    facts,
+    { modules: join(staged, 'modules'), dtbs: join(staged, 'dtbs') },
+    { bootImage: 'arch/arm64/boot/Image.gz' },
+  );
   assert.equal(contents.release, '6.1.0');
   assert.deepEqual(contents.bootImage, {
     source: join(obj, 'arch/arm64/boot/Image.gz'),

@@ -1,7 +1,8 @@
 /**
  * The image part (ImageContents), staged: the boot image, System.map and .config from the
  * object tree as they are, the modules through modules_install and the device trees through
- * dtbs_install into a scratch directory.
+ * dtbs_install, each into a directory of its own (a build cache keeps them apart: a changed
+ * module does not run dtbs_install again).
  */
 import { stat } from 'node:fs/promises';
 import { isDirectory } from '../../util/fs.js';
@@ -15,16 +16,18 @@ import type { ImageContents, TreeFile } from '../parts.js';
 import { findBootImage } from './boot-image.js';
 import { installDtbs } from './dtbs-install.js';
 import type { KernelMakeContext } from './kernel-make.js';
-import { installModules } from './modules-install.js';
+import { installModules, type ModuleFinisher } from './modules-install.js';
 
-export interface InstallImageOptions {
+export interface InstallModulesStepOptions {
   /** INSTALL_MOD_STRIP ('' for none); default '1'. */
   moduleStrip?: string | undefined;
   jobs?: number;
-  onStep?: (step: 'modules' | 'dtbs', detail: string) => void;
+  /** Finishes each module (strip, sign): see modules-install.ts. */
+  finishOne?: ModuleFinisher | undefined;
+  onStep?: (step: 'modules', detail: string) => void;
 }
 
-/** What installImage wrote besides the files. */
+/** What installBootFiles found besides the files. */
 export interface InstalledImage {
   /** The boot image as `make image_name` names it, relative to the object tree. */
   bootImage: string;
@@ -45,42 +48,61 @@ export async function treeFile(objtree: string, relative: string, what: string):
   });
 }
 
-/** Runs the make steps of the image part into `dir` (an empty directory): modules_install into modules/, dtbs_install into dtbs/. */
-export async function installImage(
+/** modules_install into `dir` (an empty directory), then each module stripped and signed. */
+export async function installImageModules(
   ctx: KernelMakeContext,
   dir: string,
-  options: InstallImageOptions,
-): Promise<InstalledImage> {
-  const boot = await findBootImage(ctx);
+  options: InstallModulesStepOptions,
+): Promise<void> {
   // Run even without CONFIG_MODULES, as builddeb does: see installModules.
+  const strip = options.moduleStrip ?? '1';
   options.onStep?.(
     'modules',
-    `make modules_install${options.moduleStrip === '' ? '' : ` INSTALL_MOD_STRIP=${options.moduleStrip ?? '1'}`} into a staging directory`,
+    `make modules_install into a staging directory${strip === '' ? '' : `, modules stripped (INSTALL_MOD_STRIP=${strip})`}${isEnabled(ctx.tree.config, 'MODULE_SIG_ALL') ? ' and signed' : ''}`,
   );
-  await installModules(ctx, join(dir, 'modules'), {
-    strip: options.moduleStrip,
+  await installModules(ctx, dir, {
+    strip,
+    finishOne: options.finishOne,
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
   });
+}
+
+/** dtbs_install into `dir` (an empty directory; device-tree architectures), and the boot image's name. */
+export async function installBootFiles(
+  ctx: KernelMakeContext,
+  dir: string,
+  options: { onStep?: (step: 'dtbs', detail: string) => void },
+): Promise<InstalledImage> {
+  const boot = await findBootImage(ctx);
   options.onStep?.('dtbs', 'make dtbs_install into a staging directory (device-tree architectures)');
-  await installDtbs(ctx, join(dir, 'dtbs'));
+  await installDtbs(ctx, dir);
   return { bootImage: boot.name };
 }
 
+/** Where installImageModules and installBootFiles wrote. */
+export interface StagedImage {
+  modules: string;
+  dtbs: string;
+}
+
 /** The image part from the object tree and what installImage wrote into `dir`. */
-export async function imageContents(facts: TreeFacts, dir: string, installed: InstalledImage): Promise<ImageContents> {
+export async function imageContents(
+  facts: TreeFacts,
+  staged: StagedImage,
+  installed: InstalledImage,
+): Promise<ImageContents> {
   const { tree, arch } = facts;
   const bootFile = await treeFile(tree.objtree, installed.bootImage, 'the boot image');
   const systemMap = await treeFile(tree.objtree, 'System.map', 'the symbol map');
   const config = await treeFile(tree.objtree, '.config', 'the configuration');
-  const listed = async (sub: string): Promise<StagedItem[]> =>
-    (await isDirectory(join(dir, sub))) ? listStagedTree(join(dir, sub)) : [];
+  const listed = async (dir: string): Promise<StagedItem[]> => ((await isDirectory(dir)) ? listStagedTree(dir) : []);
   return {
     release: tree.release,
     bootImage: { ...bootFile, bootName: basename(bootInstallPathFor(arch, tree.release)) },
     systemMap,
     config,
-    modules: await listed('modules'),
-    dtbs: await listed('dtbs'),
+    modules: await listed(staged.modules),
+    dtbs: await listed(staged.dtbs),
     initrd: isEnabled(tree.config, 'BLK_DEV_INITRD'),
   };
 }

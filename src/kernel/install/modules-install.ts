@@ -5,13 +5,20 @@
  * them as CONFIG_MODULE_COMPRESS_* says (scripts/Makefile.modinst), installs modules.order and
  * modules.builtin*, and runs depmod on the staged copy (scripts/depmod.sh). None of that writes
  * into the object tree.
+ *
+ * Stripping and signing are left out of the make (no INSTALL_MOD_STRIP, CONFIG_MODULE_SIG_ALL
+ * emptied on its command line) and done per module afterwards (module-finish.ts), with the same
+ * commands in the same order: the same bytes, and a caller can keep each finished module.
  */
 import { constants } from 'node:fs';
 import { access, lstat, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { KpkgError } from '../../util/errors.js';
 import { isDirectory, isFile } from '../../util/fs.js';
-import { configValue, isEnabled } from '../kconfig.js';
+import { cpuParallelism, mapLimit } from '../../util/pool.js';
+import { isEnabled } from '../kconfig.js';
+import { modulesInOrder } from './debug-info.js';
+import { finishModule, moduleSigningKey, plannedFinish, type ModuleFinish } from './module-finish.js';
 import { runKernelMake, type KernelMakeContext } from './kernel-make.js';
 import { listStagedTree, type StagedItem } from './staged-tree.js';
 
@@ -24,7 +31,22 @@ export interface ModulesInstallOptions {
    */
   strip?: string | undefined;
   jobs?: number;
+  /** Finishes one module as finishModule does; by default finishModule itself. */
+  finishOne?: ModuleFinisher | undefined;
 }
+
+/** One installed module to strip and sign. */
+export interface ModuleFinishJob {
+  /** Its path in the object tree, as modules.order names it (lib/crc-ccitt.ko). */
+  module: string;
+  /** The module as built. */
+  built: string;
+  /** Its copy below the staging directory, finished in place. */
+  installed: string;
+  finish: ModuleFinish;
+}
+
+export type ModuleFinisher = (job: ModuleFinishJob) => Promise<void>;
 
 /** /lib/modules/<release> below an install root. */
 export function moduleDirIn(root: string, release: string): string {
@@ -51,10 +73,15 @@ export async function installModules(
   }
   const modules = isEnabled(ctx.tree.config, 'MODULES');
   if (modules) await assertSigningKeyReadable(ctx);
+  const finish = await plannedFinish(ctx, strip);
+  const finishing =
+    finish === undefined
+      ? [...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])]
+      : [...(finish.sign === undefined ? [] : ['CONFIG_MODULE_SIG_ALL='])];
   try {
     await runKernelMake(
       ctx,
-      ['modules_install', `INSTALL_MOD_PATH=${root}`, ...(strip === '' ? [] : [`INSTALL_MOD_STRIP=${strip}`])],
+      ['modules_install', `INSTALL_MOD_PATH=${root}`, ...finishing],
       options.jobs === undefined ? {} : { jobs: options.jobs },
     );
   } catch (e) {
@@ -81,7 +108,24 @@ export async function installModules(
         : `System.map is missing from ${ctx.tree.objtree}: finish the kernel build`,
     });
   }
+  if (finish !== undefined && (finish.strip !== undefined || finish.sign !== undefined))
+    await finishEach(ctx, finish, moduleDir, options);
   return (await isDirectory(root)) ? listStagedTree(root) : [];
+}
+
+/** Strips and signs every installed module of modules.order (installed as kernel/<its path>). */
+async function finishEach(
+  ctx: KernelMakeContext,
+  finish: ModuleFinish,
+  moduleDir: string,
+  options: ModulesInstallOptions,
+): Promise<void> {
+  const finishOne =
+    options.finishOne ?? ((job: ModuleFinishJob) => finishModule(ctx, job.finish, job.installed, job.module));
+  const { objtree } = ctx.tree;
+  await mapLimit(await modulesInOrder(objtree), options.jobs ?? cpuParallelism(), (module) =>
+    finishOne({ module, built: join(objtree, module), installed: join(moduleDir, 'kernel', module), finish }),
+  );
 }
 
 /**
@@ -91,11 +135,9 @@ export async function installModules(
  * "Permission denied" halfway through the install.
  */
 async function assertSigningKeyReadable(ctx: KernelMakeContext): Promise<void> {
-  const { config, objtree, srctree } = ctx.tree;
-  if (!isEnabled(config, 'MODULE_SIG_ALL')) return;
-  const key = configValue(config, 'MODULE_SIG_KEY') ?? 'certs/signing_key.pem';
-  if (key.startsWith('pkcs11:')) return;
-  const path = isAbsolute(key) ? key : (await isFile(join(objtree, key))) ? join(objtree, key) : join(srctree, key);
+  if (!isEnabled(ctx.tree.config, 'MODULE_SIG_ALL')) return;
+  const path = await moduleSigningKey(ctx);
+  if (path.startsWith('pkcs11:')) return;
   try {
     await access(path, constants.R_OK);
   } catch (e) {

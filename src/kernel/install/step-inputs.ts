@@ -8,6 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import type { StepInputs } from '../../cache/fingerprint.js';
 import { configValue, isEnabled } from '../kconfig.js';
 import { kernelMakeArgs, type KernelMakeContext } from './kernel-make.js';
+import type { ModuleFinish } from './module-finish.js';
 
 /** Files of the kernel's own build logic every make run reads: the top Makefile, the arch's, scripts/. */
 function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] } {
@@ -25,22 +26,21 @@ function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] 
 }
 
 /**
- * modules_install, dtbs_install and image_name (image-contents.ts): the modules of modules.order
- * (scripts/Makefile.modinst copies, strips, signs and compresses them), modules.builtin*, System.map
- * for depmod (scripts/depmod.sh), the signing key and sign-file (CONFIG_MODULE_SIG_ALL), the built
- * device trees and the dts Makefiles (scripts/Makefile.dtbinst), and the programs these run.
+ * modules_install: the modules of modules.order (scripts/Makefile.modinst copies them; module-finish.ts
+ * strips and signs them), modules.builtin*, System.map for depmod (scripts/depmod.sh), the signing key
+ * and sign-file (CONFIG_MODULE_SIG_ALL), and the programs these run.
  */
-export function imageInstallInputs(
+export function modulesInstallInputs(
   ctx: KernelMakeContext,
   modules: readonly string[],
   moduleStrip: string,
 ): StepInputs {
   const { tree, toolchain } = ctx;
-  const { srctree, objtree, srcArch, kernelArch, config } = tree;
+  const { srctree, objtree, config } = tree;
   const logic = buildLogic(ctx);
   const key = configValue(config, 'MODULE_SIG_KEY') ?? 'certs/signing_key.pem';
   return {
-    words: ['image-install', ...kernelMakeArgs(ctx), `INSTALL_MOD_STRIP=${moduleStrip}`],
+    words: ['modules-install 2', ...kernelMakeArgs(ctx), `INSTALL_MOD_STRIP=${moduleStrip}`],
     files: [
       ...logic.files,
       ...[
@@ -50,6 +50,7 @@ export function imageInstallInputs(
         'System.map',
         'Module.symvers',
         'scripts/sign-file',
+        'certs/signing_key.x509',
       ].map((f) => join(objtree, f)),
       ...(isEnabled(config, 'MODULE_SIG_ALL') && !key.startsWith('pkcs11:')
         ? [isAbsolute(key) ? key : join(objtree, key), join(srctree, key)]
@@ -57,10 +58,37 @@ export function imageInstallInputs(
       // The modules as built (debug-info.ts modulesInOrder: modules.order's entries as .ko paths).
       ...modules.map((m) => join(objtree, m)),
     ],
+    trees: logic.trees,
+    programs: ['make', 'sh', 'depmod', 'kmod', 'xz', 'zstd', 'gzip', toolchain.tools.strip, toolchain.tools.objcopy],
+  };
+}
+
+/**
+ * One module stripped and signed (module-finish.ts): the module as built, the strip command, and
+ * the signing key, its certificate and sign-file.
+ */
+export function moduleFinishInputs(built: string, finish: ModuleFinish): StepInputs {
+  return {
+    words: ['module-finish 1', ...(finish.strip ?? ['no strip']), ...(finish.sign ?? ['no signature'])],
+    files: [built, ...finish.signInputs],
+    programs: finish.strip?.slice(0, 1) ?? [],
+  };
+}
+
+/**
+ * dtbs_install and image_name (image-contents.ts installBootFiles): the built device trees and the
+ * dts Makefiles (scripts/Makefile.dtbinst), and the build logic that names the boot image.
+ */
+export function bootFilesInputs(ctx: KernelMakeContext): StepInputs {
+  const { srctree, objtree, srcArch, kernelArch } = ctx.tree;
+  const logic = buildLogic(ctx);
+  return {
+    words: ['boot-files 1', ...kernelMakeArgs(ctx)],
+    files: logic.files,
     trees: [...logic.trees, join(objtree, 'arch', kernelArch, 'boot', 'dts')],
     // What dtbs_install installs is the built .dtb files (above) as the dts Makefiles list them.
     named: [{ dir: join(srctree, 'arch', srcArch, 'boot', 'dts'), names: ['Makefile'] }],
-    programs: ['make', 'sh', 'depmod', 'kmod', 'xz', 'zstd', 'gzip', toolchain.tools.strip, toolchain.tools.objcopy],
+    programs: ['make', 'sh'],
   };
 }
 
