@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -8,28 +7,13 @@ import { readTreeFacts } from '../inspect.js';
 import { builtKernelTree, inTier, KERNEL_BUILD_TIMEOUT_MS, type TreeSpec } from '../../testing/kernel-trees.js';
 import { installUapiHeaders } from './uapi-headers.js';
 import { installUapiHeadersNatively } from './uapi-native.js';
-import { listStagedTree } from './staged-tree.js';
+import { sameStagedTrees, stagedDigests } from '../../testing/staged-digests.js';
 
 const SPECS: TreeSpec[] = [
   { series: '6.1', config: 'tiny' },
   { series: '6.12', config: 'full' },
   { series: '6.12', arch: 'ppc64el' },
 ];
-
-async function digestTree(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const item of await listStagedTree(root)) {
-    out.set(
-      `${item.kind} ${item.path} ${item.mode.toString(8)}`,
-      item.kind === 'file'
-        ? createHash('sha256')
-            .update(await readFile(item.source))
-            .digest('hex')
-        : '',
-    );
-  }
-  return out;
-}
 
 for (const spec of SPECS.filter(inTier)) {
   describe(
@@ -55,23 +39,12 @@ for (const spec of SPECS.filter(inTier)) {
             jobs: 2,
             native: false,
           });
-          const [ours, theirs] = await Promise.all([digestTree(join(work, 'native')), digestTree(join(work, 'make'))]);
+          const [ours, theirs] = await Promise.all([
+            stagedDigests(join(work, 'native')),
+            stagedDigests(join(work, 'make')),
+          ]);
           assert.ok(theirs.size > 500, `make installed only ${theirs.size} entries`);
-          assert.deepEqual(
-            [...ours.keys()].filter((k) => !theirs.has(k)),
-            [],
-            'entries only kpkg wrote',
-          );
-          assert.deepEqual(
-            [...theirs.keys()].filter((k) => !ours.has(k)),
-            [],
-            'entries only make wrote',
-          );
-          assert.deepEqual(
-            [...ours].filter(([k, v]) => theirs.get(k) !== v).map(([k]) => k),
-            [],
-            'files whose bytes differ',
-          );
+          sameStagedTrees(ours, theirs, assert.deepEqual);
         } finally {
           await rm(work, { recursive: true, force: true });
         }
