@@ -10,7 +10,7 @@ import { BuildCache } from '../cache/build-cache.js';
 import { sampleData, sha, through, tool } from '../testing/compress-fixtures.js';
 import { countingStore } from '../testing/counting-store.js';
 import { compressor, xzBlockSize } from './compress.js';
-import { tarStream, type TarEntry } from './tar.js';
+import { TAR_RECORD, tarStream, type TarEntry } from './tar.js';
 import { writeXzTarMember, type BlockStore } from './xz-blocks.js';
 import { singleBlockLayout, streamHeader, streamTrailer } from './xz-container.js';
 
@@ -71,14 +71,47 @@ void describe('xz tar members block by block', () => {
     return countingStore(cache);
   };
 
-  void it("without a volatile entry: the bytes xz -T2 writes for the whole tar (dpkg-deb's), several blocks", async () => {
-    const list = entries('1.0-1', false);
-    const out = join(work, 'plain.xz');
+  void it("a tar of less than a quarter block is one block: the bytes xz -T2 writes for it (dpkg-deb's)", async () => {
+    const list = entries('1.0-1', false).slice(0, 4);
+    const out = join(work, 'small.xz');
     await writeXzTarMember(list, out, { level: LEVEL });
     const tar = await readStream(tarStream(list));
+    assert.ok(tar.length < xzBlockSize(LEVEL) / 4, `${tar.length} bytes`);
     assert.equal(sha(await readFile(out)), sha(await through(compressor('xz', LEVEL), tar)));
-    assert.ok((await blocksOf(out)).length >= 3, 'expected several blocks');
     assert.equal(xzBlockSize(LEVEL), 1024 * 1024);
+  });
+
+  void it('a file that changes size changes its own block, seldom the next, and the end-of-archive block: the others are cut at the same entries', async () => {
+    // 400 files of about 8 KiB: anchors every 16 entries or so, blocks of a quarter MiB and a little more.
+    const many = (changed: number): TarEntry[] => [
+      { type: 'dir', name: './', mode: 0o755, mtime: MTIME },
+      ...Array.from({ length: 400 }, (_, i) =>
+        file(
+          `./lib/modules/7.0/kernel/m${String(i).padStart(3, '0')}.ko`,
+          sampleData(i === changed ? 11000 : 8000).subarray(i % 7),
+        ),
+      ),
+    ];
+    const reference = join(work, 'before.xz');
+    await writeXzTarMember(many(-1), reference, { level: LEVEL });
+    const a = await blocksOf(reference);
+    assert.ok(a.length >= 8, `${a.length} blocks`);
+    assert.ok(Math.max(...a.map((block) => block.uncompressed)) <= xzBlockSize(LEVEL));
+    assert.ok((a.at(-1)?.uncompressed ?? 0) <= TAR_RECORD + 1024, 'the end-of-archive zeros are a block of their own');
+    const changedBlocks: number[] = [];
+    for (const changed of [20, 100, 200, 300]) {
+      const out = join(work, `changed-${changed}.xz`);
+      await writeXzTarMember(many(changed), out, { level: LEVEL });
+      assert.ok((await tool('xz', ['-dc'], await readFile(out))).equals(await readStream(tarStream(many(changed)))));
+      const b = await blocksOf(out);
+      assert.equal(b.length, a.length);
+      const differ = a.slice(0, -1).filter((block, i) => !block.bytes.equals(b[i]?.bytes ?? Buffer.alloc(0)));
+      changedBlocks.push(differ.length);
+    }
+    assert.ok(
+      changedBlocks.every((n) => n >= 1 && n <= 2) && changedBlocks.filter((n) => n === 1).length >= 3,
+      `blocks changed besides the end of the archive, for each file changed: ${changedBlocks.join(', ')}`,
+    );
   });
 
   void it('a volatile entry is a block of its own; the tar decompresses whole; the store does not change the bytes', async () => {

@@ -3,14 +3,21 @@
  * of its uncompressed bytes, so that a member that differs from an earlier one in a few entries is
  * made by compressing only the blocks those entries are in.
  *
- * Where the blocks are cut: every xzBlockSize(level) bytes (24 MiB at -6), as xz's multi-threaded
- * encoder cuts them, except that an entry marked `volatile` (the changelog, whose bytes change with
- * the version alone) is a block of its own: a cut just before it and just after it, the fixed-size
- * cuts counted again from there. So the blocks after a changelog are the same bytes whatever the
- * version, and a member without a volatile entry is byte for byte what `xz -T2` (and dpkg-deb)
- * write for the whole tar. Blocks are compressed alone (compress.ts, xzBlockCompressor), as many at
- * once as xz would use threads, and put together into one stream (xz-container.ts). The output
- * depends only on the entries and the level, never on the store or the schedule.
+ * Where the blocks are cut — from the entries alone, so that a file that changes size moves no
+ * boundary but its own block's end:
+ *  - before an *anchor* entry (one in ANCHOR_EVERY, chosen by a hash of its name) that starts at
+ *    least a quarter of xz's block size past the block's start; a module rebuilt with other bytes
+ *    changes its block, and the blocks after it are cut at the same entries and are the same bytes;
+ *  - at xzBlockSize(level) bytes (24 MiB at -6, as xz's multi-threaded encoder cuts), where no anchor
+ *    came first (inside a big file);
+ *  - before the end-of-archive zeros, whose length follows the whole tar's (the same quarter-block rule);
+ *  - on both sides of an entry marked `volatile` (the changelog, whose bytes change with the version
+ *    alone), so the blocks after it are the same bytes whatever the version.
+ * A tar of less than a quarter block is one block: what `xz -T2` (and dpkg-deb) write for it. Bigger
+ * members have more, smaller blocks than theirs, and other bytes (docs/decisions.md). Blocks are
+ * compressed alone (compress.ts, xzBlockCompressor), as many at once as xz would use threads, and put
+ * together into one stream (xz-container.ts). The output depends only on the entries and the level,
+ * never on the store or the schedule.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
@@ -34,6 +41,19 @@ export interface XzMemberOptions {
   store?: BlockStore | undefined;
   /** Passed to the tar writer (digests of the files on the same pass). */
   tar?: TarWriteOptions | undefined;
+}
+
+/** A block ends at an anchor entry only once it holds this fraction of xz's block size. */
+const MIN_BLOCK_FRACTION = 4;
+
+/** One entry in this many (by its name's hash) is an anchor. */
+const ANCHOR_EVERY = 16;
+
+/** Whether an entry may start a block: FNV-1a of its name, so the choice depends on nothing else. */
+function isAnchor(name: string): boolean {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(name, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % ANCHOR_EVERY === 0;
 }
 
 /** A compressed block on disk: `length` bytes at `offset` of `path` (a single-block xz stream). */
@@ -80,6 +100,7 @@ export async function writeXzTarMember(
 ): Promise<void> {
   const level = compressionLevel('xz', options.level);
   const blockSize = xzBlockSize(level);
+  const minBlock = blockSize / MIN_BLOCK_FRACTION;
   const identity = `xz block 1\0${await compressorIdentity('xz')}\0${level}\0${blockSize}`;
   // Beside `file`, whose directory exists: never re-created here after an interrupt removed it.
   const scratch = await mkdtemp(`${file}.blocks-`);
@@ -104,15 +125,20 @@ export async function writeXzTarMember(
 
   let block: BlockFile | undefined;
   try {
-    // Offsets where a block must end: both sides of each volatile entry (tar.ts reports every
-    // entry's start before producing any of its bytes, so a cut is known before it is reached).
+    // Offsets where a block must end: both sides of each volatile entry; and where it may end, the
+    // starts of anchor entries (tar.ts reports every entry's start before producing any of its
+    // bytes, so both are known before they are reached).
     const cuts: number[] = [];
+    const anchors: number[] = [];
+    let nextAnchor = 0;
     let afterVolatile = false;
     const onEntryStart = (index: number, offset: number): void => {
       if (afterVolatile) cuts.push(offset);
       const entry = entries[index];
       afterVolatile = entry?.type === 'file' && entry.volatile === true;
       if (afterVolatile) cuts.push(offset);
+      // The end-of-archive padding (index past the last entry) depends on the whole tar's length: an anchor too.
+      if (entry === undefined || isAnchor(entry.name)) anchors.push(offset);
     };
     let offset = 0;
     let blockStart = 0;
@@ -133,7 +159,10 @@ export async function writeXzTarMember(
         const cut = cuts[0];
         if (cut !== undefined && cut < offset)
           throw new KpkgError(`xz blocks: a cut at ${cut} was reported after byte ${offset} was written`);
-        const end = Math.min(blockStart + blockSize, cut ?? Number.POSITIVE_INFINITY);
+        // The first anchor at least a minimum block past the start ends the block there.
+        while (nextAnchor < anchors.length && (anchors[nextAnchor] ?? 0) < blockStart + minBlock) nextAnchor++;
+        const anchor = anchors[nextAnchor] ?? Number.POSITIVE_INFINITY;
+        const end = Math.min(blockStart + blockSize, cut ?? Number.POSITIVE_INFINITY, anchor);
         if (end <= offset) {
           await endBlock();
           continue;
