@@ -2,9 +2,9 @@
  * How fast `kpkg deb` (or rpm/pacman/tar) packages a built tree, against the upstream tool on the
  * same tree in the same run, the compression floor, and itself with a warm build cache:
  *
- *   bench/deb [--config tiny|full]... [--series 6.12] [--arch arm64] [--runs N] [--format deb|rpm|pacman|tar]
+ *   bench/deb [--config tiny|full|dist]... [--series 6.12] [--arch arm64] [--runs N] [--format deb|rpm|pacman|tar]
  *
- * Per tree (tools/kernel-tree builds or finds it):
+ * Per tree (tools/kernel-tree builds or finds it; dist is the arch's defconfig, thousands of modules):
  *  - upstream: `make bindeb-pkg` (binrpm-pkg, pacman-pkg, tar-pkg) on a copy of the tree, the copy
  *    made once before the runs (it is not timed), its packages listed (binrpm-pkg writes no
  *    kernel-devel when cross-compiling, tar-pkg no headers: compare what was written; pacman-pkg is
@@ -21,7 +21,10 @@
  *    byte-identical to the cold run's;
  *  - new revision: `--revision` changed every run (the changelog in each data member changes, so
  *    members are compressed again; host programs and make steps come from the cache);
- *  - peak RSS: GNU time's maximum resident set size of the largest process of the run.
+ *  - peak RSS: GNU time's maximum resident set size of the largest process of the run;
+ *  - the edit loop (not tar): a line added to one module's source, the kernel's incremental make on
+ *    a copy of the tree each, then upstream's target and kpkg (cache on), alternating; kpkg's last
+ *    packages checked byte-identical to `--no-cache` on the same tree.
  * Medians of N runs (default 3). Prints a table with the ratios and the goals, writes JSON to
  * bench/results/ (not committed) and the same tables to docs/bench/<format>.md (committed, replaced
  * by every run, with the machine, the date and the commit measured): the figures docs/benchmarks.md
@@ -30,7 +33,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -248,6 +251,22 @@ interface TreeResult {
   floor?: Floor;
   identicalWarm: boolean;
   packages: { name: string; bytes: number }[];
+  edit?: EditLoop;
+}
+
+/**
+ * The edit loop: one line added to one module's source, the kernel's incremental make, then the
+ * packages made again — upstream's target on its copy of the tree, kpkg (build cache on) on another.
+ */
+interface EditLoop {
+  /** The source file edited, relative to the source tree. */
+  source: string;
+  /** The incremental make of kpkg's copy after each edit (the user's build, the same for both). */
+  make: ProcessSample[];
+  upstream: ProcessSample[];
+  kpkg: ProcessSample[];
+  /** kpkg's packages after the last edit are those of `kpkg --no-cache` on the same tree. */
+  identicalToCold: boolean;
 }
 
 async function benchTree(config: string, options: Options, work: string): Promise<TreeResult> {
@@ -332,7 +351,87 @@ async function benchTree(config: string, options: Options, work: string): Promis
     result.revision.push(await timedProcess(kpkg(out, '--revision', String(Date.now()))));
     await rm(out, { recursive: true, force: true });
   }
+  if (options.format !== 'tar') result.edit = await editLoop(objtree, options, work, upstream, say);
   return result;
+}
+
+/** A module of the tree whose C source is a file of the source tree: the first of modules.order. */
+async function editableModule(objtree: string, srcdir: string): Promise<string> {
+  const order = await readFile(join(objtree, 'modules.order'), 'utf8').catch(() => '');
+  for (const line of order.split('\n')) {
+    const source = `${line.trim().replace(/\.(?:o|ko)$/, '')}.c`;
+    if (line.trim() !== '' && (await stat(join(srcdir, source)).catch(() => undefined))?.isFile() === true)
+      return source;
+  }
+  throw new Error(`bench: no module of ${objtree}/modules.order has a C source in ${srcdir}`);
+}
+
+/**
+ * The edit loop (see EditLoop) on copies of the tree, N times, each edit a new line so that each
+ * incremental make rebuilds the module; the source file is put back as it was (bytes and times) at
+ * the end, so the cached tree stays up to date.
+ */
+async function editLoop(
+  objtree: string,
+  options: Options,
+  work: string,
+  upstream: Upstream | string,
+  say: (text: string) => boolean,
+): Promise<EditLoop> {
+  const record = await treeRecord(objtree);
+  const srcdir = record.get('source') ?? '';
+  const source = await editableModule(objtree, srcdir);
+  const file = join(srcdir, source);
+  const original = await readFile(file);
+  const times = await stat(file);
+  const copy = join(work, 'edit', 'build');
+  say(`edit loop: copying the tree for kpkg; each run adds a line to ${source}`);
+  await mkdir(join(work, 'edit'), { recursive: true });
+  await cp(objtree, copy, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  const makeIn = (tree: string): string[] =>
+    (record.get('make') ?? '').split(' ').map((w) => (w === `O=${objtree}` ? `O=${tree}` : w));
+  const kpkg = (out: string, ...extra: string[]): string[] => [
+    process.execPath,
+    CLI,
+    options.format,
+    '--build-dir',
+    copy,
+    '--out',
+    out,
+    ...extra,
+  ];
+  const loop: EditLoop = { source, make: [], upstream: [], kpkg: [], identicalToCold: false };
+  let last: Map<string, string> | undefined;
+  try {
+    say('edit loop: a first kpkg run on the copy (not counted)');
+    await timedProcess(kpkg(join(work, 'edit', 'first')));
+    for (let i = 0; i < options.runs; i++) {
+      await writeFile(file, Buffer.concat([original, Buffer.from(`MODULE_INFO(kpkg_bench_edit, "${Date.now()}");\n`)]));
+      say(`edit loop ${i + 1}/${options.runs}: incremental make`);
+      loop.make.push(await timedProcess([...makeIn(copy), '-s']));
+      if (typeof upstream !== 'string') {
+        await timedProcess([...makeIn(join(work, 'upstream', 'build')), '-s'], { env: upstream.env });
+        say(`edit loop ${i + 1}/${options.runs}: upstream`);
+        loop.upstream.push(await timedProcess(upstream.command, { env: upstream.env }));
+        await upstream.clean();
+      }
+      say(`edit loop ${i + 1}/${options.runs}: kpkg`);
+      const out = join(work, 'edit', `run-${i}`);
+      loop.kpkg.push(await timedProcess(kpkg(out)));
+      last = await digests(out, options.format);
+      await rm(out, { recursive: true, force: true });
+    }
+    say('edit loop: kpkg --no-cache on the last edit, for the bytes');
+    const cold = join(work, 'edit', 'cold');
+    await timedProcess(kpkg(cold, '--no-cache'));
+    const coldDigests = await digests(cold, options.format);
+    loop.identicalToCold =
+      last !== undefined && last.size === coldDigests.size && [...last].every(([n, d]) => coldDigests.get(n) === d);
+  } finally {
+    await writeFile(file, original);
+    await utimes(file, times.atime, times.mtime);
+  }
+  return loop;
 }
 
 function report(r: TreeResult, runs: number): string {
@@ -384,6 +483,7 @@ function report(r: TreeResult, runs: number): string {
         ]),
     `| kpkg ${r.format} warm (same tree and options) | ${seconds(warm)} | ${runsOf(r.warm)} | ${(cold / warm).toFixed(1)}× faster than cold; ${r.identicalWarm ? 'byte-identical' : 'NOT byte-identical'} | ≥ 10× ${mark(cold / warm >= 10 && r.identicalWarm)} |`,
     `| kpkg ${r.format}, new \`--revision\` | ${seconds(revision)} | ${runsOf(r.revision)} | ${(cold / revision).toFixed(2)}× faster than cold | (reported) |`,
+    ...editRows(r, timed, runsOf, mark),
     `| peak RSS, largest process of a kpkg run | ${(peak / 1024).toFixed(0)} MB | | ${timed ? `upstream: ${(Math.max(...r.upstream.map((s) => s.maxRssKiB)) / 1024).toFixed(0)} MB` : ''} | ≤ 300 MB ${mark(peak / 1024 <= 300)} |`,
   ];
   return [
@@ -403,6 +503,29 @@ function report(r: TreeResult, runs: number): string {
     ...rows,
     '',
   ].join('\n');
+}
+
+/** The edit loop's rows: the incremental make (reported), upstream's target and kpkg on the changed tree. */
+function editRows(
+  r: TreeResult,
+  timed: boolean,
+  runsOf: (samples: readonly ProcessSample[]) => string,
+  mark: (ok: boolean) => string,
+): string[] {
+  const edit = r.edit;
+  if (edit === undefined || edit.kpkg.length === 0) return [];
+  const m = (samples: readonly ProcessSample[]): number => median(samples.map((s) => s.wall));
+  const kpkg = m(edit.kpkg);
+  const ratio = timed && edit.upstream.length > 0 ? m(edit.upstream) / kpkg : undefined;
+  return [
+    `| edit loop: \`make\` after one line added to \`${edit.source}\` (the same for both) | ${seconds(m(edit.make))} | ${runsOf(edit.make)} | | (reported) |`,
+    ...(ratio === undefined
+      ? []
+      : [
+          `| edit loop: upstream \`make ${UPSTREAM_TARGET[r.format]}\` on the changed tree | ${seconds(m(edit.upstream))} | ${runsOf(edit.upstream)} | CPU ${seconds(median(edit.upstream.map((s) => s.cpu)))} | |`,
+        ]),
+    `| edit loop: kpkg ${r.format} on the changed tree (build cache on) | ${seconds(kpkg)} | ${runsOf(edit.kpkg)} | ${ratio === undefined ? 'upstream not timed' : `${ratio.toFixed(1)}× faster than upstream`}; ${edit.identicalToCold ? 'byte-identical to `--no-cache`' : 'NOT byte-identical to `--no-cache`'} | ≥ 5× ${ratio === undefined ? '—' : mark(ratio >= 5 && edit.identicalToCold)} |`,
+  ];
 }
 
 /** The commit measured, with "+ changes" when the work tree differs from it. */
