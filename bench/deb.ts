@@ -252,6 +252,19 @@ interface TreeResult {
   identicalWarm: boolean;
   packages: { name: string; bytes: number }[];
   edit?: EditLoop;
+  /** What each package costs alone, cold (the cost curve). */
+  costs: PackageCost[];
+}
+
+/**
+ * One package written alone, cold (`--only KIND --no-cache`): its kernel steps (host programs rebuilt
+ * for headers, modules_install and dtbs_install for image, headers_install for libc-dev), staging and
+ * its write; for deb also with `--compress none`, which leaves the compression out.
+ */
+interface PackageCost {
+  kind: string;
+  written: ProcessSample;
+  uncompressed?: ProcessSample;
 }
 
 /**
@@ -300,6 +313,7 @@ async function benchTree(config: string, options: Options, work: string): Promis
     revision: [],
     identicalWarm: true,
     packages: [],
+    costs: [],
   };
   if (typeof upstream === 'string') {
     result.upstreamSkipped = upstream;
@@ -329,7 +343,8 @@ async function benchTree(config: string, options: Options, work: string): Promis
     result.floor = await xzFloor(objtree, work, options.runs);
   }
   say('filling the build cache (one run, not counted)');
-  await timedProcess(kpkg(join(work, 'fill')));
+  const filled = await timedProcess(kpkg(join(work, 'fill'), '--json'));
+  const kinds = (JSON.parse(filled.stdout) as { packages: { kind: string }[] }).packages.map((p) => p.kind);
   for (let i = 0; i < options.runs; i++) {
     const out = join(work, `warm-${i}`);
     result.warm.push(await timedProcess(kpkg(out)));
@@ -352,6 +367,17 @@ async function benchTree(config: string, options: Options, work: string): Promis
     await rm(out, { recursive: true, force: true });
   }
   if (options.format !== 'tar') result.edit = await editLoop(objtree, options, work, upstream, say);
+  for (const kind of kinds.length > 1 ? kinds : []) {
+    say(`cost of ${kind} alone, cold`);
+    const out = join(work, `cost-${kind}`);
+    const cost: PackageCost = { kind, written: await timedProcess(kpkg(out, '--only', kind, '--no-cache')) };
+    await rm(out, { recursive: true, force: true });
+    if (options.format === 'deb') {
+      cost.uncompressed = await timedProcess(kpkg(out, '--only', kind, '--no-cache', '--compress', 'none'));
+      await rm(out, { recursive: true, force: true });
+    }
+    result.costs.push(cost);
+  }
   return result;
 }
 
@@ -528,6 +554,36 @@ function editRows(
   ];
 }
 
+/**
+ * How each step's cost grows with the kernel: for every package kind, its cold run alone on each tree
+ * (wall and CPU), without compression where measured, and the whole cold run for comparison.
+ */
+function costCurve(results: readonly TreeResult[]): string {
+  if (results.every((r) => r.costs.length === 0)) return '';
+  const cell = (s: ProcessSample | undefined): string =>
+    s === undefined ? '—' : `${(s.wall / 1000).toFixed(1)} s (CPU ${(s.cpu / 1000).toFixed(1)} s)`;
+  const kinds = [...new Set(results.flatMap((r) => r.costs.map((c) => c.kind)))];
+  const row = (label: string, pick: (r: TreeResult) => ProcessSample | undefined): string =>
+    `| ${label} | ${results.map((r) => cell(pick(r))).join(' | ')} |`;
+  const coldMedian = (r: TreeResult): ProcessSample | undefined => {
+    const wall = median(r.cold.map((s) => s.wall));
+    return r.cold.find((s) => s.wall === wall) ?? r.cold[0];
+  };
+  return [
+    `### The cost curve — kpkg ${results[0]?.format ?? ''}, cold, one run per cell: wall (CPU)`,
+    'A package written alone (`--only KIND --no-cache`) is its kernel steps (host programs rebuilt for the headers, `modules_install`/`dtbs_install` for the image, `headers_install` for libc-dev), its staging and its write; `--compress none` leaves out the compression.',
+    '',
+    `| step | ${results.map((r) => r.tree).join(' | ')} |`,
+    `|---|${results.map(() => '---|').join('')}`,
+    ...kinds.flatMap((kind) => [
+      row(`${kind}: steps, staging, uncompressed write`, (r) => r.costs.find((c) => c.kind === kind)?.uncompressed),
+      row(`${kind}: the whole package`, (r) => r.costs.find((c) => c.kind === kind)?.written),
+    ]),
+    row('every package (the cold row, median)', coldMedian),
+    '',
+  ].join('\n');
+}
+
 /** The commit measured, with "+ changes" when the work tree differs from it. */
 async function measuredCommit(): Promise<string> {
   try {
@@ -591,6 +647,11 @@ async function main(): Promise<void> {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  }
+  const curve = costCurve(results);
+  if (curve !== '') {
+    reports.push(curve);
+    process.stdout.write(`${curve}\n`);
   }
   process.stdout.write(`tables: ${await writeResultsMarkdown(options, machine, reports)}\n`);
   const dir = join(REPO, 'bench/results');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { access, mkdir, mkdtemp, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { relativizeSymlinks, sysrootName, unpacksData } from './target-sysroot.js';
+import { cachedTargetSysroot, relativizeSymlinks, sysrootName, unpacksData } from './target-sysroot.js';
 
 test('the C library and compiler run-time are not unpacked: the cross toolchain brings its own', () => {
   for (const name of [
@@ -63,5 +63,30 @@ test('absolute symlinks become relative ones to the same place inside the sysroo
     await access(join(root, 'usr/lib/aarch64-linux-gnu/libz.so'));
   } finally {
     await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a cached sysroot is found only for its architecture and, when asked, its suite: the newest of those', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'kpkg-sysroot-cache-'));
+  try {
+    const manifest = async (name: string, debianArch: string, suite: string, mtime: number): Promise<void> => {
+      const dir = join(cache, 'sysroots', name, '.kpkg');
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, 'sysroot.json');
+      await writeFile(
+        file,
+        JSON.stringify({ debianArch, suite, mirror: 'http://deb.debian.org/debian', packages: [] }),
+      );
+      await utimes(file, mtime, mtime);
+    };
+    await manifest('bookworm-arm64', 'arm64', 'bookworm', 1000);
+    await manifest('trixie-arm64', 'arm64', 'trixie', 2000);
+    await manifest('bookworm-riscv64', 'riscv64', 'bookworm', 3000);
+    assert.equal((await cachedTargetSysroot(cache, 'arm64'))?.suite, 'trixie', 'the newest of the architecture');
+    assert.equal((await cachedTargetSysroot(cache, 'arm64', { suite: 'bookworm' }))?.suite, 'bookworm');
+    assert.equal(await cachedTargetSysroot(cache, 'arm64', { suite: 'sid' }), undefined);
+    assert.equal(await cachedTargetSysroot(cache, 'armhf'), undefined);
+  } finally {
+    await rm(cache, { recursive: true, force: true });
   }
 });
