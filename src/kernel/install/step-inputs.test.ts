@@ -26,8 +26,9 @@ test('modules_install counts the make arguments, the strip setting, the modules 
     'CROSS_COMPILE=aarch64-linux-gnu-',
     'INSTALL_MOD_STRIP=1',
   ]);
-  for (const file of ['Makefile', 'modules.order', 'System.map', 'scripts/sign-file', 'fs/a.ko', 'net/b.ko'])
+  for (const file of ['.config', 'modules.order', 'System.map', 'scripts/sign-file', 'fs/a.ko', 'net/b.ko'])
     assert.ok(inputs.files?.includes(join(OBJ, file)), file);
+  assert.ok(!inputs.files?.includes(join(OBJ, 'Makefile')), "every make writes the object tree's Makefile again");
   assert.ok(inputs.files?.includes(join(SRC, 'Makefile')));
   assert.ok(!inputs.files?.some((f) => f.endsWith('signing_key.pem')), 'no key without CONFIG_MODULE_SIG_ALL');
   assert.ok(!inputs.trees?.some((t) => t.includes('dts')), 'the device trees are another step');

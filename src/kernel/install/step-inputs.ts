@@ -10,13 +10,17 @@ import { configValue, isEnabled } from '../kconfig.js';
 import { kernelMakeArgs, type KernelMakeContext } from './kernel-make.js';
 import type { ModuleFinish } from './module-finish.js';
 
-/** Files of the kernel's own build logic every make run reads: the top Makefile, the arch's, scripts/. */
+/**
+ * Files of the kernel's own build logic every make run reads: the top Makefile, the arch's, scripts/.
+ * Not the object tree's Makefile: every make of an O= tree writes it again (the top Makefile's
+ * outputmakefile, "GEN Makefile"), the same two lines naming the source tree, and counting it would
+ * make every step run again after any incremental build.
+ */
 function buildLogic(ctx: KernelMakeContext): { files: string[]; trees: string[] } {
   const { srctree, objtree, srcArch } = ctx.tree;
   return {
     files: [
       join(srctree, 'Makefile'),
-      join(objtree, 'Makefile'),
       join(objtree, '.config'),
       join(objtree, 'include/config/auto.conf'),
       join(objtree, 'include/config/kernel.release'),
