@@ -17,12 +17,14 @@ import { KpkgError } from '../../util/errors.js';
 import { isFile } from '../../util/fs.js';
 import { quoteWord, simpleCommandWords } from '../../util/shell-words.js';
 import { configValue, isEnabled, type KconfigValues } from '../kconfig.js';
-import { missingToolHint, type KernelMakeContext } from './kernel-make.js';
+import { failureExcerpt, missingToolHint, type KernelMakeContext } from './kernel-make.js';
 
 /** How each installed module is finished. */
 export interface ModuleFinish {
   /** strip's command before the file name; undefined: not stripped. */
   strip: readonly string[] | undefined;
+  /** INSTALL_MOD_STRIP as given ('' for none), for messages. */
+  stripSetting: string;
   /** sign-file's command before the file name, run in the object tree; undefined: not signed. */
   sign: readonly string[] | undefined;
   /** The files a signature depends on besides the module: the key, its certificate, sign-file. */
@@ -61,41 +63,64 @@ export async function plannedFinish(ctx: KernelMakeContext, strip: string): Prom
     if (split.refusal !== undefined) return undefined;
     stripCommand = [ctx.toolchain.tools.strip, ...(strip === '1' ? ['--strip-debug'] : split.words)];
   }
-  if (!isEnabled(config, 'MODULE_SIG_ALL')) return { strip: stripCommand, sign: undefined, signInputs: [] };
+  if (!isEnabled(config, 'MODULE_SIG_ALL'))
+    return { strip: stripCommand, stripSetting: strip, sign: undefined, signInputs: [] };
   const key = await moduleSigningKey(ctx);
   const signFile = join(objtree, 'scripts', 'sign-file');
   const certificate = join(objtree, 'certs', 'signing_key.x509');
   const hash = configValue(config, 'MODULE_SIG_HASH') ?? 'sha256';
   return {
     strip: stripCommand,
+    stripSetting: strip,
     sign: [signFile, hash, key, certificate],
     signInputs: [...(key.startsWith('pkcs11:') ? [] : [key]), certificate, signFile],
   };
 }
 
-/** Runs one finishing command on a module; a failure names the command and the module. */
-async function runOn(ctx: KernelMakeContext, command: readonly string[], file: string, module: string): Promise<void> {
-  const [program = '', ...args] = command;
-  const argv = [program, ...args, file];
-  ctx.onCommand?.(argv.map(quoteWord).join(' '));
-  const r = await execa(program, [...args, file], {
-    reject: false,
-    stdin: 'ignore',
-    all: true,
-    cwd: ctx.tree.objtree,
-  });
+/** What each finishing step is called in errors, and what to do when it fails. */
+const STEPS = {
+  strip: {
+    what: 'stripping',
+    hint: (strip: string): string =>
+      strip === '1'
+        ? 'check that the module is a complete ELF file and that strip is the one of the toolchain the kernel was built with'
+        : `INSTALL_MOD_STRIP's words (${strip}) are passed to strip as options: correct them, or set INSTALL_MOD_STRIP=1`,
+  },
+  sign: {
+    what: 'signing',
+    hint: (): string =>
+      'check that the module is a complete ELF file and that the signing key and certificate (CONFIG_MODULE_SIG_KEY, certs/signing_key.x509) belong together',
+  },
+} as const;
+
+/**
+ * Runs one finishing step on the module copy at `file`. A failure names the step, the module (its
+ * path in the object tree: `file` is a scratch copy) and the command, with the line that says why.
+ */
+async function runStep(
+  ctx: KernelMakeContext,
+  step: keyof typeof STEPS,
+  finish: ModuleFinish,
+  file: string,
+  module: string,
+): Promise<void> {
+  const [program = '', ...args] = (step === 'strip' ? finish.strip : finish.sign) ?? [];
+  const shown = [program, ...args, module].map(quoteWord).join(' ');
+  ctx.onCommand?.([program, ...args, file].map(quoteWord).join(' '));
+  const r = await execa(program, [...args, file], { reject: false, stdin: 'ignore', all: true, cwd: ctx.tree.objtree });
   if (r.exitCode === 0 && !r.failed) return;
   const missing = (r as { code?: string }).code === 'ENOENT';
-  const output = (r.all ?? '').trim().split('\n').slice(-10).join('\n');
+  const how = r.exitCode === undefined ? (r.signal ?? r.shortMessage) : `exit ${r.exitCode}`;
+  const excerpt = failureExcerpt(r.all ?? '', 10);
   throw new KpkgError(
     missing
-      ? `${program} is not installed (needed to finish ${module})`
-      : `${argv.map(quoteWord).join(' ')} failed on ${module}${output === '' ? '' : `:\n${output}`}`,
+      ? `${program} is not installed (needed for ${STEPS[step].what} ${module})`
+      : `${STEPS[step].what} ${module} failed (${how}): ${shown}${excerpt === '' ? '' : `\n${excerpt}`}`,
     {
       where: join(ctx.tree.objtree, module),
       hint: missing
         ? (missingToolHint(`${program}: not found`) ?? `install ${program}, or the tools the kernel was built with`)
-        : 'check that the module is a complete ELF file and that the signing key and certificate belong together',
+        : STEPS[step].hint(finish.stripSetting),
     },
   );
 }
@@ -107,6 +132,6 @@ export async function finishModule(
   file: string,
   module: string,
 ): Promise<void> {
-  if (finish.strip !== undefined) await runOn(ctx, finish.strip, file, module);
-  if (finish.sign !== undefined) await runOn(ctx, finish.sign, file, module);
+  if (finish.strip !== undefined) await runStep(ctx, 'strip', finish, file, module);
+  if (finish.sign !== undefined) await runStep(ctx, 'sign', finish, file, module);
 }

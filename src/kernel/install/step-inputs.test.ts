@@ -46,6 +46,7 @@ test('dtbs_install and image_name count the built device trees and the dts Makef
 test('a finished module counts the module as built, the strip command and what its signature is made with', () => {
   const finish = {
     strip: ['aarch64-linux-gnu-strip', '--strip-debug'],
+    stripSetting: '1',
     sign: ['/k/obj/scripts/sign-file', 'sha256', '/k/obj/certs/signing_key.pem', '/k/obj/certs/signing_key.x509'],
     signInputs: ['/k/obj/certs/signing_key.pem', '/k/obj/certs/signing_key.x509', '/k/obj/scripts/sign-file'],
   };
