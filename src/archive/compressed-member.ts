@@ -15,7 +15,7 @@ import { fileState, type FileStates } from '../util/file-state.js';
 import { IO_PARALLELISM, mapLimit } from '../util/pool.js';
 import { compressor, compressorIdentity, type CompressionKind } from './compress.js';
 import { tarStream, type TarEntry, type TarFileContent } from './tar.js';
-import { writeXzTarMember } from './xz-blocks.js';
+import { writeXzTarMember, XZ_MEMBER_LAYOUT } from './xz-blocks.js';
 
 /** Where compressed members are kept: `make` fills the directory it is given when the key is new. */
 export interface MemberStore {
@@ -72,7 +72,8 @@ function tarKeyedEntry(e: TarEntry): KeyedEntry {
 }
 
 async function memberKey(entries: readonly TarEntry[], options: CompressMemberOptions): Promise<string> {
-  const label = `tar member 2\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}`;
+  const layout = options.compression === 'xz' ? XZ_MEMBER_LAYOUT : '';
+  const label = `tar member 2\0${layout}\0${await compressorIdentity(options.compression)}\0${options.compression} ${String(options.level ?? 'default')}\0${options.digest ?? ''}`;
   return entriesKey(label, entries.map(tarKeyedEntry), options.store);
 }
 

@@ -43,6 +43,12 @@ export interface XzMemberOptions {
   tar?: TarWriteOptions | undefined;
 }
 
+/**
+ * Names the rules above for the keys of whole members (compressed-member.ts): a member made under
+ * other rules has other bytes. Change it with any rule.
+ */
+export const XZ_MEMBER_LAYOUT = 'xz blocks at anchors 1/16, a quarter block at least, the trailer apart';
+
 /** A block ends at an anchor entry only once it holds this fraction of xz's block size. */
 const MIN_BLOCK_FRACTION = 4;
 
