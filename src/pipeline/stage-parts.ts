@@ -1,5 +1,6 @@
 /** Stages each kernel part (src/kernel/parts.ts) a run needs, in scratch directories removed by dispose(). */
 import { copyFile } from 'node:fs/promises';
+import { settledOrFirstError } from '../util/pool.js';
 import { join, relative } from 'node:path';
 import type { TreeFacts } from '../kernel/inspect.js';
 import { extractModuleDebugInfo, modulesInOrder } from '../kernel/install/debug-info.js';
@@ -126,11 +127,11 @@ async function headersPart(run: PartsRun): Promise<StagedPart> {
 async function imagePart(run: PartsRun): Promise<StagedPart> {
   const { facts, options } = run;
   const onStep = (step: 'modules' | 'dtbs', detail: string): void => options.onStep?.(step, detail);
-  const [modules, boot] = await Promise.all([
+  // Both settled before a failure is thrown: no make still runs while the run cleans up.
+  const bootKey = await run.cache.key(bootFilesInputs(run.ctx));
+  const [modules, boot] = await settledOrFirstError([
     cachedModulesInstall(run),
-    run.cache.entry('boot-files', await run.cache.key(bootFilesInputs(run.ctx)), (dir) =>
-      installBootFiles(run.ctx, dir, { onStep }),
-    ),
+    run.cache.entry('boot-files', bootKey, (dir) => installBootFiles(run.ctx, dir, { onStep })),
   ]);
   if (modules.hit)
     onStep('modules', 'modules_install output from the build cache (same modules, maps, keys and scripts)');

@@ -64,3 +64,26 @@ test('settledOrFirstError waits for every promise, then rejects with the first f
   assert.equal(lateFinished, true);
   assert.deepEqual(await settledOrFirstError([Promise.resolve(1), Promise.resolve(2)]), [1, 2]);
 });
+
+test('mapLimit after a failure starts nothing more and waits for what runs before it rejects with that failure', async () => {
+  const started: number[] = [];
+  let running = 0;
+  let runningAtRejection = -1;
+  const work = mapLimit([0, 1, 2, 3, 4, 5], 2, async (item) => {
+    started.push(item);
+    running++;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, item === 0 ? 5 : 30));
+      if (item === 0) throw new Error('item 0 failed');
+      return item;
+    } finally {
+      running--;
+    }
+  });
+  await assert.rejects(
+    work.finally(() => (runningAtRejection = running)),
+    /item 0 failed/,
+  );
+  assert.equal(runningAtRejection, 0, 'item 1, running when item 0 failed, was waited for');
+  assert.deepEqual(started, [0, 1]);
+});

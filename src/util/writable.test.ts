@@ -63,3 +63,16 @@ test('ArWriter: the output failing between two chunks of a member fails add() in
   clearTimeout(timer);
   assert.match(String(outcome), /ENOSPC/);
 });
+
+test('a stream that failed but does not destroy itself (autoDestroy off) fails the write at once', async () => {
+  const failing = new Writable({
+    highWaterMark: 1,
+    autoDestroy: false,
+    write: (_chunk, _encoding, done) => done(full()),
+  });
+  failing.on('error', () => undefined);
+  failing.write(Buffer.from('a'));
+  await tick();
+  assert.equal(failing.destroyed, false);
+  await assert.rejects(writeChunk(failing, Buffer.from('b')), /ENOSPC/);
+});

@@ -11,9 +11,14 @@ function failureOf(out: Writable): Error {
   return out.errored ?? new Error('the output was closed before everything was written to it');
 }
 
+/** A stream that will take no more bytes: destroyed, failed (a stream that does not destroy itself on error), or ended. */
+function gone(out: Writable): boolean {
+  return out.destroyed || out.errored !== null || out.writableEnded;
+}
+
 /** Writes `chunk`; resolves when `out` can take more, rejects when it failed or was closed. */
 export async function writeChunk(out: Writable, chunk: Uint8Array): Promise<void> {
-  if (out.destroyed) throw failureOf(out);
+  if (gone(out)) throw failureOf(out);
   if (out.write(chunk)) return;
   await new Promise<void>((resolve, reject) => {
     const settle = (error?: Error): void => {
@@ -29,14 +34,14 @@ export async function writeChunk(out: Writable, chunk: Uint8Array): Promise<void
     out.on('drain', onDrain);
     out.on('error', onError);
     out.on('close', onClose);
-    // Destroyed by the write itself, or between it and here: no event will come.
-    if (out.destroyed) settle(failureOf(out));
+    // Gone with the write itself, or between it and here: no event will come.
+    if (gone(out)) settle(failureOf(out));
   });
 }
 
 /** Ends `out` and resolves when everything reached its destination; rejects when it failed. */
 export async function endWritable(out: Writable): Promise<void> {
-  if (out.destroyed) throw failureOf(out);
+  if (out.destroyed || out.errored !== null) throw failureOf(out);
   out.end();
   await finished(out);
 }

@@ -58,10 +58,12 @@ export async function plannedFinish(ctx: KernelMakeContext, strip: string): Prom
   const { config, objtree } = ctx.tree;
   if (!isEnabled(config, 'MODULES') || compressesModules(config)) return undefined;
   let stripCommand: string[] | undefined;
-  if (strip !== '') {
-    const split = simpleCommandWords(strip);
+  // make drops the blanks that start a command-line value: ' ' does not strip, ' 1' is '1'.
+  const setting = strip.trimStart();
+  if (setting !== '') {
+    const split = simpleCommandWords(setting);
     if (split.refusal !== undefined) return undefined;
-    stripCommand = [ctx.toolchain.tools.strip, ...(strip === '1' ? ['--strip-debug'] : split.words)];
+    stripCommand = [ctx.toolchain.tools.strip, ...(setting === '1' ? ['--strip-debug'] : split.words)];
   }
   if (!isEnabled(config, 'MODULE_SIG_ALL'))
     return { strip: stripCommand, stripSetting: strip, sign: undefined, signInputs: [] };

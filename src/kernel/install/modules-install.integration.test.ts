@@ -30,7 +30,13 @@ for (const spec of SPECS.filter(inTier)) {
         const objtree = await builtKernelTree(spec);
         const facts = await readTreeFacts({ buildDir: objtree, vars: {} });
         const ctx = { tree: facts.tree, toolchain: facts.toolchain, vars: {} };
-        assert.ok((await plannedFinish(ctx, '1')) !== undefined, 'kpkg finishes these modules itself');
+        const finish = await plannedFinish(ctx, '1');
+        assert.ok(finish !== undefined, 'kpkg finishes these modules itself');
+        assert.equal(
+          finish.sign !== undefined,
+          isEnabled(facts.tree.config, 'MODULE_SIG_ALL'),
+          'and signs them itself',
+        );
         const work = await mkdtemp(join(tmpdir(), 'kpkg-modinst-'));
         try {
           await installModules(ctx, join(work, 'kpkg'), { strip: '1', jobs: 2 });
