@@ -33,7 +33,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { utimesSync, writeFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -41,6 +42,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readAr } from '../src/archive/ar.js';
 import { encoderThreads } from '../src/archive/compress.js';
+import { exclusiveLock } from '../src/util/file-lock.js';
 import { median, MiB, seconds, timedProcess, type ProcessSample } from './measure.js';
 
 // This file runs as bench/out/bench/deb.js.
@@ -381,6 +383,9 @@ async function benchTree(config: string, options: Options, work: string): Promis
   return result;
 }
 
+/** The start of the line the edit loop adds to a module's source. */
+const EDIT_MARK = 'MODULE_INFO(kpkg_bench_edit';
+
 /** A module of the tree whose C source is a file of the source tree: the first of modules.order. */
 async function editableModule(objtree: string, srcdir: string): Promise<string> {
   const order = await readFile(join(objtree, 'modules.order'), 'utf8').catch(() => '');
@@ -409,7 +414,23 @@ async function editLoop(
   const source = await editableModule(objtree, srcdir);
   const file = join(srcdir, source);
   const original = await readFile(file);
+  if (original.includes(EDIT_MARK))
+    throw new Error(
+      `${file} still holds a line of an edit loop that was stopped (${EDIT_MARK}): remove that line, then touch -d @<the time it had> the file, or rebuild the trees of that source`,
+    );
   const times = await stat(file);
+  // Every tree of this kernel version builds from this source: no tools/kernel-tree build may run meanwhile.
+  const lock = await exclusiveLock(join(dirname(objtree), '.lock'));
+  const restore = (): void => {
+    writeFileSync(file, original);
+    utimesSync(file, times.atime, times.mtime);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    restore();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const copy = join(work, 'edit', 'build');
   say(`edit loop: copying the tree for kpkg; each run adds a line to ${source}`);
   await mkdir(join(work, 'edit'), { recursive: true });
@@ -432,7 +453,7 @@ async function editLoop(
     say('edit loop: a first kpkg run on the copy (not counted)');
     await timedProcess(kpkg(join(work, 'edit', 'first')));
     for (let i = 0; i < options.runs; i++) {
-      await writeFile(file, Buffer.concat([original, Buffer.from(`MODULE_INFO(kpkg_bench_edit, "${Date.now()}");\n`)]));
+      await writeFile(file, Buffer.concat([original, Buffer.from(`${EDIT_MARK}, "${Date.now()}");\n`)]));
       say(`edit loop ${i + 1}/${options.runs}: incremental make`);
       loop.make.push(await timedProcess([...makeIn(copy), '-s']));
       if (typeof upstream !== 'string') {
@@ -454,8 +475,10 @@ async function editLoop(
     loop.identicalToCold =
       last !== undefined && last.size === coldDigests.size && [...last].every(([n, d]) => coldDigests.get(n) === d);
   } finally {
-    await writeFile(file, original);
-    await utimes(file, times.atime, times.mtime);
+    restore();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await lock.release();
   }
   return loop;
 }

@@ -114,7 +114,16 @@ export async function tryLock(path: string, mode: 'shared' | 'exclusive'): Promi
 
 /** Takes a shared lock on `path`, waiting while an exclusive holder has it. */
 export async function sharedLock(path: string): Promise<HeldLock> {
-  const held = await acquire(path, true, true);
+  return waitedLock(path, true);
+}
+
+/** Takes an exclusive lock on `path`, waiting while anyone else holds it. */
+export async function exclusiveLock(path: string): Promise<HeldLock> {
+  return waitedLock(path, false);
+}
+
+async function waitedLock(path: string, shared: boolean): Promise<HeldLock> {
+  const held = await acquire(path, true, shared);
   if (held === undefined) throw new KpkgError(`cannot lock ${path}`, { where: path });
   return { release: () => release(held) };
 }
